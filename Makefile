@@ -1,0 +1,194 @@
+# SPDX-License-Identifier: ISC
+#
+# hcp: plain make.  Sources are found by wildcard: src/*.c goes into
+# libhcp.a (src/render*.c into librender.a, linked only into the tools
+# that draw), cmd/hcp*.c are the tools, tests/unit/*.c the unit tests.
+#
+#   make            build everything into $(O)/
+#   make check      install missing Debian packages, build, run the tests
+#   make demo       install missing Debian packages, run the sample station
+#   make check SANITIZE=1   the same tests under ASan+UBSan (in build-asan/)
+
+VERSION = 0.1.0
+
+PREFIX = /usr/local
+BINDIR = $(PREFIX)/bin
+MANPREFIX = $(PREFIX)/share/man
+DATADIR = $(PREFIX)/share/hcp
+LOCALEDIR = $(PREFIX)/share/locale
+DESTDIR =
+
+PKG_CONFIG = pkg-config
+PROVE = prove
+
+SANITIZE =
+O = build
+ifeq ($(SANITIZE),1)
+O = build-asan
+SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+endif
+
+LIB_PC = sqlite3 zlib libqrencode libcrypto libarchive
+DRAW_PC = pangocairo cairo
+DRAW_TOOLS = hcp-qr hcp-form hcp-scan
+
+WARNINGS = -Wall -Wextra -Wpedantic -Wformat=2 -Wstrict-prototypes \
+	-Wmissing-prototypes -Wshadow -Wvla -Wwrite-strings
+OPT = -O2 -g
+
+# The user's CFLAGS, CPPFLAGS and LDFLAGS are appended, never replaced.
+HCP_CPPFLAGS = -D_GNU_SOURCE -Isrc \
+	-DHCP_VERSION='"$(VERSION)"' -DHCP_DATADIR='"$(DATADIR)"' \
+	-DHCP_LOCALEDIR='"$(LOCALEDIR)"'
+HCP_CFLAGS = -std=c11 $(OPT) $(WARNINGS) $(SANFLAGS) -pthread \
+	$(shell $(PKG_CONFIG) --cflags $(LIB_PC))
+DRAW_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(DRAW_PC))
+HCP_LDFLAGS = $(SANFLAGS) -pthread
+LIB_LIBS = $(shell $(PKG_CONFIG) --libs $(LIB_PC)) -lcsv -lm
+DRAW_LIBS = $(shell $(PKG_CONFIG) --libs $(DRAW_PC))
+
+ALL_CPPFLAGS = $(HCP_CPPFLAGS) $(CPPFLAGS)
+ALL_CFLAGS = $(HCP_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(HCP_LDFLAGS) $(LDFLAGS)
+
+DRAW_SRC = $(wildcard src/render*.c)
+LIB_SRC = $(filter-out $(DRAW_SRC),$(wildcard src/*.c))
+CMD_SRC = $(wildcard cmd/hcp*.c)
+UNIT_SRC = $(wildcard tests/unit/*.c)
+FUZZ_SRC = $(wildcard tests/fuzz/*.c)
+TOOLS = $(patsubst cmd/%.c,%,$(CMD_SRC))
+PLAIN_TOOLS = $(filter-out $(DRAW_TOOLS),$(TOOLS))
+HAVE_DRAW_TOOLS = $(filter $(DRAW_TOOLS),$(TOOLS))
+MANPAGES = $(wildcard man/*.[1-8])
+PO = $(wildcard share/po/*.po)
+MO = $(patsubst share/po/%.po,share/locale/%/LC_MESSAGES/hcp.mo,$(PO))
+
+LIB = $(O)/libhcp.a
+DRAWLIB = $(O)/librender.a
+BINS = $(addprefix $(O)/bin/,$(TOOLS))
+UNITS = $(patsubst tests/unit/%.c,$(O)/unit/%,$(UNIT_SRC))
+LIB_OBJ = $(patsubst src/%.c,$(O)/src/%.o,$(LIB_SRC))
+DRAW_OBJ = $(patsubst src/%.c,$(O)/src/%.o,$(DRAW_SRC))
+
+# Debian packages the build, the tests and the demo need.
+DEBS = build-essential pkg-config libsqlite3-dev libcsv-dev zlib1g-dev \
+	libqrencode-dev libpango1.0-dev libcairo2-dev fonts-wqy-microhei \
+	libssl-dev libarchive-dev gettext poppler-utils zbar-tools mandoc \
+	sqlite3 locales qrencode clang curl nginx-light \
+	libnginx-mod-http-dav-ext
+
+.PHONY: all check test check-build demo deps install uninstall clean lint \
+	format bench
+.SUFFIXES:
+
+all: $(BINS) $(UNITS) $(MO)
+
+$(O)/src/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(DRAW_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(O)/cmd/%.o: cmd/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(DRAW_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(O)/unit/%.o: tests/unit/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(DRAW_CFLAGS) -Itests/unit \
+		-MMD -MP -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rcs $@ $(LIB_OBJ)
+
+$(DRAWLIB): $(DRAW_OBJ) $(LIB)
+	rm -f $@
+	$(AR) rcs $@ $(DRAW_OBJ)
+
+$(addprefix $(O)/bin/,$(PLAIN_TOOLS)): $(O)/bin/%: $(O)/cmd/%.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIB_LIBS)
+
+$(addprefix $(O)/bin/,$(HAVE_DRAW_TOOLS)): $(O)/bin/%: $(O)/cmd/%.o $(DRAWLIB) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(DRAWLIB) $(LIB) $(DRAW_LIBS) $(LIB_LIBS)
+
+$(O)/unit/%: $(O)/unit/%.o $(DRAWLIB) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(DRAWLIB) $(LIB) $(DRAW_LIBS) $(LIB_LIBS)
+
+share/locale/%/LC_MESSAGES/hcp.mo: share/po/%.po
+	@mkdir -p $(@D)
+	msgfmt --check -o $@ $<
+
+-include $(wildcard $(O)/*/*.d)
+
+# make check: the whole set-up on a fresh Debian machine, then the tests.
+check: deps
+	+$(MAKE) test
+
+test: all
+	PATH="$(CURDIR)/$(O)/bin:$$PATH" HCP_DATADIR="$(CURDIR)/share" \
+	HCP_BUILD="$(CURDIR)/$(O)" HCP_SRC="$(CURDIR)" \
+		$(PROVE) -j2 $(UNITS) tests/t*.t
+
+demo: deps
+	+$(MAKE) all
+	PATH="$(CURDIR)/$(O)/bin:$$PATH" HCP_DATADIR="$(CURDIR)/share" \
+		sh share/examples/demo.sh $(O)/demo
+
+bench: all
+	PATH="$(CURDIR)/$(O)/bin:$$PATH" HCP_DATADIR="$(CURDIR)/share" \
+		sh tests/bench/run.sh $(O)/bench
+
+# Installs the Debian packages that are missing; runs apt-get update once.
+deps:
+	@missing=; for p in $(DEBS); do \
+		dpkg-query -W -f='$${Status}\n' "$$p" 2>/dev/null | \
+		grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+			--no-install-recommends $$missing >/dev/null; \
+	fi
+	@if ! locale -a 2>/dev/null | grep -qi '^zh_CN\.utf-\?8$$'; then \
+		SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		echo "generating locale zh_CN.UTF-8"; \
+		$$SUDO sh -c 'grep -q "^zh_CN.UTF-8" /etc/locale.gen || \
+			echo "zh_CN.UTF-8 UTF-8" >>/etc/locale.gen; \
+			locale-gen >/dev/null'; \
+	fi
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1 \
+		$(DESTDIR)$(MANPREFIX)/man5 $(DESTDIR)$(MANPREFIX)/man7 \
+		$(DESTDIR)$(DATADIR)
+	cp -f $(BINS) $(DESTDIR)$(BINDIR)/
+	for m in $(MANPAGES); do \
+		s=$${m##*.}; cp -f $$m $(DESTDIR)$(MANPREFIX)/man$$s/; done
+	for d in schema forms sample examples; do \
+		[ -d share/$$d ] && cp -Rf share/$$d $(DESTDIR)$(DATADIR)/; \
+	done; true
+	for mo in $(MO); do \
+		l=$${mo#share/locale/}; mkdir -p $(DESTDIR)$(LOCALEDIR)/$${l%/*}; \
+		cp -f $$mo $(DESTDIR)$(LOCALEDIR)/$$l; done
+
+uninstall:
+	for t in $(TOOLS); do rm -f $(DESTDIR)$(BINDIR)/$$t; done
+	for m in $(MANPAGES); do \
+		s=$${m##*.}; rm -f $(DESTDIR)$(MANPREFIX)/man$$s/$${m#man/}; done
+	rm -rf $(DESTDIR)$(DATADIR)
+	for mo in $(MO); do rm -f $(DESTDIR)$(LOCALEDIR)/$${mo#share/locale/}; done
+
+clean:
+	rm -rf build build-asan share/locale
+
+lint:
+	mandoc -Tlint -Wwarning $(MANPAGES)
+	clang-format --dry-run --Werror src/*.[ch] cmd/*.c tests/unit/*.[ch]
+
+format:
+	clang-format -i src/*.[ch] cmd/*.c tests/unit/*.[ch]

@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * hcp-init: create a station db, set the station identity, load or
+ * refresh the catalogue, create the station's keys.
+ */
+#include <err.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "catalog.h"
+#include "cli.h"
+#include "db.h"
+#include "diag.h"
+#include "i18n.h"
+#include "keys.h"
+#include "settings.h"
+#include "strbuf.h"
+#include "xalloc.h"
+#include "banned.h"
+
+static const char usage_text[] =
+    "usage: hcp-init [-qV] [-d db] [-c dir] [-s key=value ...]\n"
+    "       hcp-init [-d db] --print-pubkey\n"
+    "       hcp-init [-d db] --show\n";
+
+static void
+usage(void)
+{
+	cli_usage_exit(usage_text, stderr, EXIT_USAGE);
+}
+
+static void
+print_stats(const struct catalog_stats *st)
+{
+	long changes = 0;
+	int i;
+
+	for (i = 0; i < CATALOG_NTABLES; i++) {
+		const struct catalog_count *c = &st->t[i];
+
+		printf(_("%-12s %5ld rows: %ld added, %ld updated, "
+		    "%ld retired\n"), c->table, c->rows, c->added,
+		    c->updated, c->retired);
+		changes += c->added + c->updated + c->retired;
+	}
+	printf(_("evaluation-detail dictionary version %s\n"),
+	    st->eval_codes_version);
+	if (changes == 0)
+		printf("%s\n", _("catalogue unchanged"));
+}
+
+static void
+show(struct db *db)
+{
+	const struct setting_def *t;
+	size_t i, n;
+	long long count;
+	static const char *tables[] = { "regions", "departments", "items",
+	    "windows", "staff", "eval_codes", "forms", "evaluations",
+	    "batches" };
+
+	t = settings_table(&n);
+	for (i = 0; i < n; i++) {
+		char *v = settings_get(db, t[i].key);
+
+		printf("%s = %s\n", t[i].key, v != NULL ? v : _("(not set)"));
+		free(v);
+	}
+	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+		char *sql = xasprintf("SELECT count(*) FROM %s", tables[i]);
+
+		if (db_query_int(db, sql, NULL, &count) != 0)
+			errx(1, "%s", db_errstr(db));
+		printf("# %-12s %lld\n", tables[i], count);
+		free(sql);
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "catalog", required_argument, NULL, 'c' },
+		{ "set", required_argument, NULL, 's' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "print-pubkey", no_argument, NULL, 'P' },
+		{ "show", no_argument, NULL, 'S' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *dbpath = NULL, *catdir = NULL;
+	char **sets = NULL, *e = NULL, *v, *conf;
+	size_t nsets = 0, i;
+	int ch, quiet = 0, pubkey = 0, showit = 0, created = 0, rc = 0;
+	struct db *db;
+
+	cli_init();
+	while ((ch = getopt_long(argc, argv, "c:d:hqs:V", longopts, NULL)) !=
+	    -1) {
+		switch (ch) {
+		case 'c':
+			catdir = optarg;
+			break;
+		case 'd':
+			dbpath = optarg;
+			break;
+		case 'h':
+			cli_usage_exit(usage_text, stdout, 0);
+		case 'q':
+			quiet = 1;
+			break;
+		case 's':
+			if (strchr(optarg, '=') == NULL)
+				errx(EXIT_USAGE, _("--set wants key=value, "
+				    "not \"%s\""), optarg);
+			sets = xreallocarray(sets, nsets + 1, sizeof(*sets));
+			sets[nsets++] = optarg;
+			break;
+		case 'V':
+			cli_version();
+			return 0;
+		case 'P':
+			pubkey = 1;
+			break;
+		case 'S':
+			showit = 1;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc || (pubkey && showit) ||
+	    ((pubkey || showit) && (catdir != NULL || nsets > 0)))
+		usage();
+	dbpath = cli_db_path(dbpath);
+
+	if (pubkey) {
+		if ((v = keys_public_pem(dbpath, &e)) == NULL)
+			errx(1, "%s", e);
+		fputs(v, stdout);
+		free(v);
+		return 0;
+	}
+
+	db = db_new();
+	if (db_open(db, dbpath, showit ? DB_READONLY : DB_CREATE, NULL) !=
+	    0)
+		errx(1, "%s", db_errstr(db));
+	if (showit) {
+		show(db);
+		db_free(db);
+		return 0;
+	}
+	{
+		char *schema = xasprintf("%s/schema", cli_datadir());
+
+		if (db_migrate(db, schema) != 0)
+			errx(1, "%s", db_errstr(db));
+		free(schema);
+	}
+	if (catdir != NULL) {
+		conf = xasprintf("%s/station.conf", catdir);
+		if (access(conf, F_OK) == 0 &&
+		    settings_load_file(db, conf) < 0)
+			errx(1, "%s", db_errstr(db));
+		free(conf);
+	}
+	for (i = 0; i < nsets; i++) {
+		char *k = xstrdup(sets[i]), *eq = strchr(k, '=');
+
+		*eq = '\0';
+		if (settings_set(db, k, eq + 1) != 0)
+			errx(1, "%s", db_errstr(db));
+		free(k);
+	}
+	if ((v = settings_get(db, "region")) == NULL)
+		errx(1, "%s", _("the station's region is not set: put "
+		    "\"region = 6-digit code\" in station.conf or use "
+		    "--set region=CODE"));
+	free(v);
+
+	if (catdir != NULL) {
+		struct diag_list dl = DIAG_LIST_INIT;
+		struct catalog_stats st;
+
+		rc = catalog_load(db, catdir, &dl, &st);
+		for (i = 0; i < dl.n; i++)
+			warnx("%s%s", dl.v[i].warning ? _("warning: ") : "",
+			    dl.v[i].msg);
+		if (rc != 0) {
+			if (dl.nerrors > 0)
+				warnx(_("%zu errors; nothing was loaded"),
+				    dl.nerrors);
+			else
+				warnx("%s", db_errstr(db));
+			diag_list_release(&dl);
+			catalog_stats_release(&st);
+			db_free(db);
+			return 1;
+		}
+		if (!quiet)
+			print_stats(&st);
+		diag_list_release(&dl);
+		catalog_stats_release(&st);
+	}
+	if (keys_create(dbpath, &created, &e) != 0)
+		errx(1, "%s", e);
+	if (created && !quiet) {
+		char *p = keys_path(dbpath, KEYS_SM2_SUFFIX);
+
+		printf(_("created the station's signing key %s\n"), p);
+		free(p);
+	}
+	db_free(db);
+	free(sets);
+	return 0;
+}

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Shared tool plumbing: locale, messages, version, output checks.
+ */
+#include <err.h>
+#include <errno.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "i18n.h"
+#include "banned.h"
+
+#ifndef HCP_VERSION
+#define HCP_VERSION "0"
+#endif
+#ifndef HCP_DATADIR
+#define HCP_DATADIR "/usr/local/share/hcp"
+#endif
+#ifndef HCP_LOCALEDIR
+#define HCP_LOCALEDIR "/usr/local/share/locale"
+#endif
+
+extern char *program_invocation_short_name;
+
+static void
+close_stdout(void)
+{
+	int bad = ferror(stdout);
+
+	if (fclose(stdout) != 0 || bad) {
+		/* EPIPE to a closed pager is not worth a message. */
+		if (errno != EPIPE)
+			warnx("%s", _("write error on standard output"));
+		_exit(1);
+	}
+}
+
+void
+cli_init(void)
+{
+	char buf[4096];
+	const char *dd = getenv("HCP_DATADIR");
+	const char *ld = HCP_LOCALEDIR;
+
+	setlocale(LC_ALL, "");
+	if (dd != NULL && *dd != '\0') {
+		if (snprintf(buf, sizeof(buf), "%s/locale", dd) <
+		    (int)sizeof(buf))
+			ld = buf;
+	}
+	bindtextdomain(HCP_TEXTDOMAIN, ld);
+	bind_textdomain_codeset(HCP_TEXTDOMAIN, "UTF-8");
+	atexit(close_stdout);
+}
+
+void
+cli_version(void)
+{
+	printf("%s (hcp) %s\n", program_invocation_short_name, HCP_VERSION);
+}
+
+const char *
+cli_datadir(void)
+{
+	const char *dd = getenv("HCP_DATADIR");
+
+	return dd != NULL && *dd != '\0' ? dd : HCP_DATADIR;
+}
+
+const char *
+cli_db_path(const char *opt)
+{
+	const char *e;
+
+	if (opt != NULL)
+		return opt;
+	e = getenv("HCP_DB");
+	return e != NULL && *e != '\0' ? e : "hcp.db";
+}
+
+const char *
+cli_operator(const char *opt)
+{
+	const char *e;
+
+	if (opt != NULL)
+		return opt;
+	if ((e = getenv("HCP_OPERATOR")) != NULL && *e != '\0')
+		return e;
+	if ((e = getenv("LOGNAME")) != NULL && *e != '\0')
+		return e;
+	return "";
+}
+
+FILE *
+cli_open_output(const char *path)
+{
+	FILE *fp;
+
+	if (path == NULL || strcmp(path, "-") == 0)
+		return stdout;
+	if ((fp = fopen(path, "w")) == NULL)
+		err(1, "%s", path);
+	return fp;
+}
+
+void
+cli_close_output(FILE *fp, const char *path)
+{
+	if (fp == stdout) {
+		if (fflush(stdout) != 0 || ferror(stdout))
+			err(1, "%s", _("standard output"));
+		return;
+	}
+	if (ferror(fp)) {
+		fclose(fp);
+		errx(1, "%s: %s", path, _("write error"));
+	}
+	if (fclose(fp) != 0)
+		err(1, "%s", path);
+}
+
+void
+cli_usage_exit(const char *usage, FILE *fp, int status)
+{
+	fputs(usage, fp);
+	exit(status);
+}
+
+int
+cli_progress_wanted(void)
+{
+	return isatty(STDERR_FILENO);
+}

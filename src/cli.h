@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * What every tool shares: locale and message set-up, the version banner,
+ * the default paths, and the check that standard output really reached
+ * its file (a full disk must not exit 0).  Tools print their own errors
+ * with err(3) and friends; the program name comes from the C library.
+ */
+#ifndef HCP_CLI_H
+#define HCP_CLI_H
+
+#include <stdio.h>
+
+/* Exit statuses (DESIGN §11).  Predicates use 0 yes, 1 no, 2 error. */
+#define EXIT_USAGE 2
+
+/*
+ * Sets the locale from the environment, binds the message catalogue
+ * ($HCP_DATADIR/locale or the installed one) and arranges for standard
+ * output to be checked at exit.
+ */
+void cli_init(void);
+
+/* Prints "NAME (hcp) VERSION" to stdout. */
+void cli_version(void);
+
+/* The data directory: $HCP_DATADIR, else the installed share/hcp. */
+const char *cli_datadir(void);
+
+/* The db path: opt if given, else $HCP_DB, else "hcp.db". */
+const char *cli_db_path(const char *opt);
+
+/* The operator name: opt, else $HCP_OPERATOR, else $LOGNAME, else "". */
+const char *cli_operator(const char *opt);
+
+/*
+ * Opens the -o argument for writing: "-" or NULL is stdout.  Dies with a
+ * message naming the file on failure.
+ */
+FILE *cli_open_output(const char *path);
+
+/*
+ * Closes a stream from cli_open_output, checking for write errors; dies
+ * naming the file (exit 1) if the data did not all reach it.
+ */
+void cli_close_output(FILE *fp, const char *path);
+
+/* Prints the usage text to fp and exits with status. */
+void cli_usage_exit(const char *usage, FILE *fp, int status)
+	__attribute__((noreturn));
+
+/* True when stderr is a terminal, so progress lines are wanted. */
+int cli_progress_wanted(void);
+
+#endif

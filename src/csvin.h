@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Streaming CSV reader on libcsv, in constant memory whatever the file
+ * size (a record at a time, plus one read block).  Input is UTF-8 with or
+ * without BOM, or GB18030/GBK as Excel and WPS save it: detected from the
+ * first non-ASCII bytes, or forced by the caller.  Records come out as
+ * UTF-8 fields.  CRLF or LF line ends; quoted fields may hold commas,
+ * quotes and line breaks.  Blank lines, and lines of nothing but commas
+ * (spreadsheets leave them), are skipped.
+ *
+ * Errors: csvin_open() and csvin_next() return -1 and keep a message
+ * naming file:line, read with csvin_errstr().  Field pointers stay valid
+ * until the next csvin_next().
+ */
+#ifndef HCP_CSVIN_H
+#define HCP_CSVIN_H
+
+#include <stddef.h>
+
+enum csvin_encoding {
+	CSVIN_AUTO = 0,
+	CSVIN_UTF8,
+	CSVIN_GB18030
+};
+
+struct csvin;
+
+struct csvin *csvin_new(void);
+void csvin_free(struct csvin *c);
+
+/* Opens path ("-" is standard input) with the given encoding. */
+int csvin_open(struct csvin *c, const char *path, enum csvin_encoding enc);
+
+/* Parses an encoding name: utf-8, utf8, gb18030, gbk, gb2312, auto. */
+int csvin_encoding_parse(const char *name, enum csvin_encoding *out);
+
+/* Reads the next record: 1 got one, 0 end of file, -1 error. */
+int csvin_next(struct csvin *c);
+
+size_t csvin_nfields(const struct csvin *c);
+/* Field i as UTF-8, NUL-terminated; "" past the last field. */
+const char *csvin_field(const struct csvin *c, size_t i);
+size_t csvin_field_len(const struct csvin *c, size_t i);
+/* The line (1-based) on which the current record starts. */
+long csvin_line(const struct csvin *c);
+
+const char *csvin_path(const struct csvin *c);
+/* The encoding in use: "UTF-8", "GB18030", or "ASCII" if undecided. */
+const char *csvin_encoding_name(const struct csvin *c);
+/* SHA-256 of the bytes read so far, as hex; complete after EOF. */
+const char *csvin_sha256(struct csvin *c);
+/* Bytes read from the file so far (for progress). */
+unsigned long long csvin_bytes(const struct csvin *c);
+const char *csvin_errstr(const struct csvin *c);
+
+/*
+ * Appends s (len bytes) to sb as one CSV field, quoted by libcsv only when
+ * it holds a comma, quote, CR or LF.  With neutralise set, a field that a
+ * spreadsheet would take for a formula (starting = + - @, tab or CR) is
+ * prefixed with an apostrophe.
+ */
+struct strbuf;
+void csv_append_field(struct strbuf *sb, const char *s, size_t len,
+    int neutralise);
+
+#endif

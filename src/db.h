@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The station database: a SQLite file in WAL mode with a busy timeout, so
+ * two tools can work on one db at once.  New files are created mode 0600
+ * (they hold personal data).  The schema lives in share/schema/NNN-*.sql
+ * and is applied by db_migrate() according to PRAGMA user_version.
+ *
+ * Errors: functions return 0 on success and -1 on failure; the message
+ * (English, naming the file) is kept until the next failure and read
+ * with db_errstr().  The struct db owns its sqlite3 handle.
+ */
+#ifndef HCP_DB_H
+#define HCP_DB_H
+
+#include <sqlite3.h>
+
+#define DB_CREATE	0x1	/* create the file (0600) if it is missing */
+#define DB_READONLY	0x2	/* open read-only; no migration */
+
+struct db;
+
+struct db *db_new(void);
+/*
+ * Opens path.  With schemadir non-NULL, applies the migrations the file
+ * lacks.  A missing file without DB_CREATE is an error that tells the
+ * user to run hcp-init.
+ */
+int db_open(struct db *db, const char *path, unsigned flags,
+    const char *schemadir);
+/* Closes and frees; NULL is allowed. */
+void db_free(struct db *db);
+
+const char *db_errstr(const struct db *db);
+const char *db_path(const struct db *db);
+sqlite3 *db_sqlite(struct db *db);
+
+/* Records an error message (printf format); always returns -1. */
+int db_seterr(struct db *db, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Records "what: <sqlite message>"; always returns -1. */
+int db_sqlerr(struct db *db, const char *what);
+
+int db_exec(struct db *db, const char *sql);
+int db_prepare(struct db *db, sqlite3_stmt **stmt, const char *sql);
+/* BEGIN IMMEDIATE, COMMIT, ROLLBACK (rollback never fails loudly). */
+int db_begin(struct db *db);
+int db_commit(struct db *db);
+void db_rollback(struct db *db);
+
+/* PRAGMA user_version, or -1. */
+int db_user_version(struct db *db);
+/* Applies schemadir/NNN-*.sql with NNN > user_version, in order. */
+int db_migrate(struct db *db, const char *schemadir);
+
+/*
+ * Runs a query that returns one integer (e.g. SELECT count(*)), binding
+ * the optional text parameter to ?1.  Returns 0 and stores the value (0
+ * if no row), or -1.
+ */
+int db_query_int(struct db *db, const char *sql, const char *param,
+    long long *out);
+
+#endif

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Growable byte strings, always NUL-terminated.  A struct strbuf is
+ * initialised with STRBUF_INIT or strbuf_init() and owns its buffer until
+ * strbuf_release() or strbuf_detach(); allocation failure dies (xalloc.h).
+ */
+#ifndef HCP_STRBUF_H
+#define HCP_STRBUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct strbuf {
+	char *buf;
+	size_t len;
+	size_t alloc;
+};
+
+#define STRBUF_INIT { NULL, 0, 0 }
+
+void strbuf_init(struct strbuf *sb);
+void strbuf_release(struct strbuf *sb);
+/* Returns the buffer (caller frees) and leaves sb empty. */
+char *strbuf_detach(struct strbuf *sb);
+void strbuf_grow(struct strbuf *sb, size_t extra);
+void strbuf_reset(struct strbuf *sb);
+void strbuf_add(struct strbuf *sb, const void *data, size_t len);
+void strbuf_adds(struct strbuf *sb, const char *s);
+void strbuf_addc(struct strbuf *sb, int c);
+void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+/* The contents, "" for an empty buffer that never allocated. */
+const char *strbuf_str(const struct strbuf *sb);
+
+#endif

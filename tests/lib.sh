@@ -1,0 +1,100 @@
+# SPDX-License-Identifier: ISC
+#
+# A small TAP library for the hcp CLI tests, after git's t/test-lib.sh.
+# A test script sources it, then calls:
+#
+#   test_expect_success 'what' 'commands'     the commands must succeed
+#   test_expect_code N 'what' 'commands'      they must exit with N
+#   test_cmp expected actual                  files must be equal (diff)
+#   test_done                                 prints the plan, exits
+#
+# Each script runs in a fresh temporary directory (removed at the end)
+# with LC_ALL=C.UTF-8 and TZ=UTC; the tools come from $HCP_BUILD/bin and
+# the data from $HCP_DATADIR, as "make check" sets them.
+
+set -u
+: "${HCP_SRC:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${HCP_BUILD:=$HCP_SRC/build}"
+: "${HCP_DATADIR:=$HCP_SRC/share}"
+PATH="$HCP_BUILD/bin:$PATH"
+LC_ALL=C.UTF-8
+TZ=UTC
+HCP_OPERATOR=tester
+export PATH HCP_DATADIR HCP_SRC HCP_BUILD LC_ALL TZ HCP_OPERATOR
+unset HCP_DB LANGUAGE LANG
+
+SAMPLE="$HCP_SRC/share/sample"
+test_count=0
+test_failures=0
+TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/hcp-test.XXXXXX")
+trap 'rm -rf "$TEST_DIR"' EXIT
+cd "$TEST_DIR" || exit 1
+
+say() {
+	printf '# %s\n' "$*"
+}
+
+test_ok_() {
+	test_count=$((test_count + 1))
+	printf 'ok %d - %s\n' "$test_count" "$1"
+}
+
+test_failure_() {
+	test_count=$((test_count + 1))
+	test_failures=$((test_failures + 1))
+	printf 'not ok %d - %s\n' "$test_count" "$1"
+	shift
+	printf '%s\n' "$*" | sed 's/^/#	/'
+	if [ -s "$TEST_DIR/.out" ]; then
+		say "output:"
+		tail -n 30 "$TEST_DIR/.out" | sed 's/^/#	/'
+	fi
+}
+
+test_run_() {
+	(eval "$1") >"$TEST_DIR/.out" 2>&1 </dev/null
+}
+
+test_expect_success() {
+	if test_run_ "$2"; then
+		test_ok_ "$1"
+	else
+		test_failure_ "$1" "$2"
+	fi
+}
+
+test_expect_code() {
+	want=$1
+	shift
+	test_run_ "$2"
+	got=$?
+	if [ "$got" = "$want" ]; then
+		test_ok_ "$1"
+	else
+		test_failure_ "$1 (exit $got, wanted $want)" "$2"
+	fi
+}
+
+test_cmp() {
+	diff -u "$@"
+}
+
+# Fails unless file $1 contains a line matching the basic regex $2.
+test_grep() {
+	if ! grep -e "$2" "$1" >/dev/null; then
+		echo "no line matching '$2' in $1:"
+		head -n 20 "$1"
+		return 1
+	fi
+}
+
+# Makes a station db "hcp.db" from the sample catalogue.
+setup_station() {
+	hcp-init -q -d "${1:-hcp.db}" --catalog "$SAMPLE"
+}
+
+test_done() {
+	printf '1..%d\n' "$test_count"
+	[ "$test_failures" -eq 0 ]
+	exit
+}
