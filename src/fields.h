@@ -35,7 +35,8 @@ enum field_id {
 
 struct field_def {
 	enum field_id id;
-	const char *name;	/* English name, also the db column */
+	const char *name;	/* English name; the db column, but for
+				   window_id and staff_id */
 	const char *iface;	/* national interface name, or NULL */
 	const char *zh;		/* Chinese header of the keying template */
 	size_t maxlen;		/* in characters (not bytes), after
