@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <sqlite3.h>
 
@@ -39,7 +40,8 @@ enum kind {
 
 struct column {
 	const char *name;
-	const char *alias;
+	const char *alias;	/* Chinese name */
+	const char *alias2;	/* a shorter Chinese name, or NULL */
 	enum kind kind;
 };
 
@@ -53,30 +55,30 @@ struct table {
 /* Load order matters: references point to earlier tables. */
 static const struct table tables[CATALOG_NTABLES] = {
 	{ "regions", 1, 3, {
-		{ "code", "代码", K_AREA },
-		{ "name", "名称", K_TEXT },
-		{ "parent", "上级代码", K_AREA_OPT } } },
+		{ "code", "代码", "区划代码", K_AREA },
+		{ "name", "名称", "区划名称", K_TEXT },
+		{ "parent", "上级代码", "上级", K_AREA_OPT } } },
 	{ "departments", 1, 3, {
-		{ "code", "统一社会信用代码", K_USCC },
-		{ "name", "名称", K_TEXT },
-		{ "area_code", "行政区划代码", K_AREA } } },
+		{ "code", "统一社会信用代码", "代码", K_USCC },
+		{ "name", "名称", "部门名称", K_TEXT },
+		{ "area_code", "行政区划代码", "区划代码", K_AREA } } },
 	{ "items", 1, 3, {
-		{ "code", "事项编码", K_CODE },
-		{ "name", "事项名称", K_TEXT },
-		{ "dept_code", "部门代码", K_DEPT } } },
+		{ "code", "事项编码", "代码", K_CODE },
+		{ "name", "事项名称", "名称", K_TEXT },
+		{ "dept_code", "部门代码", NULL, K_DEPT } } },
 	{ "windows", 1, 3, {
-		{ "id", "窗口编号", K_ID },
-		{ "name", "窗口名称", K_TEXT },
-		{ "dept_code", "部门代码", K_DEPT_OPT } } },
+		{ "id", "窗口编号", "编号", K_ID },
+		{ "name", "窗口名称", "名称", K_TEXT },
+		{ "dept_code", "部门代码", NULL, K_DEPT_OPT } } },
 	{ "staff", 1, 3, {
-		{ "id", "工号", K_ID },
-		{ "name", "姓名", K_TEXT },
-		{ "window_id", "窗口编号", K_WINDOW_OPT } } },
+		{ "id", "工号", "编号", K_ID },
+		{ "name", "姓名", "名称", K_TEXT },
+		{ "window_id", "窗口编号", NULL, K_WINDOW_OPT } } },
 	{ "eval_codes", 2, 4, {
-		{ "version", "版本", K_TEXT },
-		{ "code", "代码", K_ID },
-		{ "grade", "满意度", K_GRADE },
-		{ "label", "内容", K_TEXT } } },
+		{ "version", "版本", "版本号", K_TEXT },
+		{ "code", "代码", "评价代码", K_ID },
+		{ "grade", "满意度", "等级", K_GRADE },
+		{ "label", "内容", "名称", K_TEXT } } },
 };
 
 struct row {
@@ -123,8 +125,10 @@ match_header(const struct table *t, const char *h)
 	int j;
 
 	for (j = 0; j < t->ncols; j++)
-		if (strcmp(h, t->cols[j].name) == 0 ||
-		    strcmp(h, t->cols[j].alias) == 0)
+		if (strcasecmp(h, t->cols[j].name) == 0 ||
+		    strcmp(h, t->cols[j].alias) == 0 ||
+		    (t->cols[j].alias2 != NULL &&
+		    strcmp(h, t->cols[j].alias2) == 0))
 			return j;
 	return -1;
 }

@@ -98,3 +98,16 @@ test_done() {
 	[ "$test_failures" -eq 0 ]
 	exit
 }
+
+# test_expect_code_ N command...: runs the command, fails unless it
+# exits with N (for use inside a test body).
+test_expect_code_() {
+	want_=$1
+	shift
+	"$@"
+	got_=$?
+	if [ "$got_" != "$want_" ]; then
+		echo "exit $got_, wanted $want_: $*"
+		return 1
+	fi
+}
