@@ -44,6 +44,7 @@ struct csvin {
 	struct csv_parser parser;
 	int parser_live;
 	int eof;
+	int failed;
 
 	/* undecoded bytes carried over a block boundary */
 	char carry[8];
@@ -480,6 +481,9 @@ fill(struct csvin *c)
 		    csv_strerror(csv_error(&c->parser)));
 	if (last) {
 		c->eof = 1;
+		/* strict at the end only: an unclosed quote loses rows */
+		csv_set_opts(&c->parser, (unsigned char)(
+		    csv_get_opts(&c->parser) | CSV_STRICT));
 		if (csv_fini(&c->parser, on_field, on_record, c) != 0)
 			return seterr(c, c->cur_started ? c->cur_line :
 			    c->line, "%s", _("a quoted field is not closed "
@@ -495,10 +499,13 @@ csvin_next(struct csvin *c)
 	if (c->qhead == c->nqr) {
 		reset_queue(c);
 		while (c->nqr == 0) {
+			if (c->failed)
+				return -1;
 			if (c->eof)
 				return 0;
+			/* records parsed before an error still come out */
 			if (fill(c) != 0)
-				return -1;
+				c->failed = 1;
 		}
 	}
 	c->out = &c->qr[c->qhead++];
