@@ -79,7 +79,7 @@ DEBS = build-essential pkg-config libsqlite3-dev libcsv-dev zlib1g-dev \
 	libnginx-mod-http-dav-ext
 
 .PHONY: all check test check-build demo deps install uninstall clean lint \
-	format bench
+	format bench po
 .SUFFIXES:
 
 all: $(BINS) $(UNITS) $(MO)
@@ -184,7 +184,16 @@ uninstall:
 	for mo in $(MO); do rm -f $(DESTDIR)$(LOCALEDIR)/$${mo#share/locale/}; done
 
 clean:
-	rm -rf build build-asan share/locale
+	rm -rf build build-asan build-clang share/locale
+
+# Refreshes share/po/hcp.pot from the sources and merges it into every
+# translation; new or changed messages then show as untranslated or fuzzy.
+po:
+	xgettext --from-code=UTF-8 --language=C -k_ -kN_ --add-comments=TRANSLATORS \
+		--package-name=hcp --package-version=$(VERSION) \
+		--msgid-bugs-address= --sort-by-file -o share/po/hcp.pot \
+		$(sort $(LIB_SRC) $(DRAW_SRC) $(CMD_SRC))
+	for po in $(PO); do msgmerge -q --update --backup=none $$po share/po/hcp.pot; done
 
 lint:
 	mandoc -Tlint -Wwarning $(MANPAGES)
