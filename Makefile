@@ -79,7 +79,7 @@ DEBS = build-essential pkg-config libsqlite3-dev libcsv-dev zlib1g-dev \
 	libnginx-mod-http-dav-ext
 
 .PHONY: all check test check-build demo deps install uninstall clean lint \
-	format bench po
+	format bench po fuzz
 .SUFFIXES:
 
 all: $(BINS) $(UNITS) $(MO)
@@ -184,7 +184,22 @@ uninstall:
 	for mo in $(MO); do rm -f $(DESTDIR)$(LOCALEDIR)/$${mo#share/locale/}; done
 
 clean:
-	rm -rf build build-asan build-clang share/locale
+	rm -rf build build-asan build-clang build-fuzz share/locale
+
+# Fuzz harnesses (libFuzzer, clang): make fuzz FUZZTIME=60 runs each.
+FUZZTIME = 30
+FUZZ_CFLAGS = -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined
+fuzz:
+	@mkdir -p build-fuzz
+	for f in $(FUZZ_SRC); do \
+		n=$$(basename $$f .c); \
+		clang $(HCP_CPPFLAGS) $(FUZZ_CFLAGS) $(DRAW_CFLAGS) \
+			$(shell $(PKG_CONFIG) --cflags $(LIB_PC)) \
+			-o build-fuzz/$$n $$f $(LIB_SRC) $(LIB_LIBS) || exit 1; \
+		mkdir -p build-fuzz/$$n.corpus; \
+		build-fuzz/$$n -max_total_time=$(FUZZTIME) \
+			build-fuzz/$$n.corpus || exit 1; \
+	done
 
 # Refreshes share/po/hcp.pot from the sources and merges it into every
 # translation; new or changed messages then show as untranslated or fuzzy.
