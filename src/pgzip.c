@@ -1,0 +1,399 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Parallel gzip writer (see pgzip.h).  Jobs live in a ring; the caller's
+ * thread fills them and writes finished ones out in order, the workers
+ * compress them in order of submission.  One mutex guards the ring.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "pgzip.h"
+#include "xalloc.h"
+#include "banned.h"
+
+#define DICT_LEN 32768
+
+enum job_state {
+	JOB_FREE,	/* may be filled */
+	JOB_FILLING,	/* the caller is adding input */
+	JOB_READY,	/* waiting for a worker */
+	JOB_BUSY,	/* a worker compresses it */
+	JOB_DONE	/* compressed, waiting to be written */
+};
+
+struct job {
+	enum job_state state;
+	uint64_t seq;
+	int last;		/* ends the stream (Z_FINISH) */
+	int failed;
+	unsigned char *in;	/* DICT_LEN of dictionary, then the block */
+	size_t dictlen, inlen;	/* inlen counts block bytes only */
+	unsigned char *out;
+	size_t outlen, outcap;
+	uLong crc;
+};
+
+struct pgzip {
+	pthread_mutex_t mu;
+	pthread_cond_t work;	/* a job became ready, or stop */
+	pthread_cond_t done;	/* a job became done */
+	pthread_t *threads;
+	int nthreads, level, stop, broken;
+	struct job *ring;
+	size_t nring;
+	uint64_t next_fill;	/* seq of the job being filled */
+	uint64_t next_take;	/* seq the workers take next */
+	uint64_t next_out;	/* seq to write next */
+	struct job *cur;	/* being filled, or NULL */
+	pgzip_write_fn fn;
+	void *arg;
+	uLong crc;
+	uint64_t total_in, total_out;
+	int header_done, finished;
+	char errstr[160];
+};
+
+static int
+fail(struct pgzip *z, const char *what)
+{
+	if (z->errstr[0] == '\0')
+		snprintf(z->errstr, sizeof(z->errstr), "%s", what);
+	z->broken = 1;
+	return -1;
+}
+
+/* Compresses one job with the worker's stream.  Runs unlocked. */
+static void
+compress_job(z_stream *s, struct job *j)
+{
+	int flush = j->last ? Z_FINISH : Z_SYNC_FLUSH, rc;
+
+	j->crc = crc32(0L, j->in + DICT_LEN, (uInt)j->inlen);
+	if (deflateReset(s) != Z_OK) {
+		j->failed = 1;
+		return;
+	}
+	if (j->dictlen > 0 && deflateSetDictionary(s,
+	    j->in + DICT_LEN - j->dictlen, (uInt)j->dictlen) != Z_OK) {
+		j->failed = 1;
+		return;
+	}
+	s->next_in = j->in + DICT_LEN;
+	s->avail_in = (uInt)j->inlen;
+	j->outlen = 0;
+	for (;;) {
+		if (j->outlen == j->outcap) {
+			j->outcap *= 2;
+			j->out = xrealloc(j->out, j->outcap);
+		}
+		s->next_out = j->out + j->outlen;
+		s->avail_out = (uInt)(j->outcap - j->outlen);
+		rc = deflate(s, flush);
+		j->outlen = j->outcap - s->avail_out;
+		if (rc == Z_STREAM_END)
+			break;
+		if (rc != Z_OK && rc != Z_BUF_ERROR) {
+			j->failed = 1;
+			return;
+		}
+		/* Sync flush is complete once output space is left. */
+		if (flush == Z_SYNC_FLUSH && s->avail_out > 0 &&
+		    s->avail_in == 0)
+			break;
+	}
+}
+
+static void *
+worker(void *arg)
+{
+	struct pgzip *z = arg;
+	z_stream s;
+	int ok;
+
+	memset(&s, 0, sizeof(s));
+	ok = deflateInit2(&s, z->level, Z_DEFLATED, -15, 8,
+	    Z_DEFAULT_STRATEGY) == Z_OK;
+	pthread_mutex_lock(&z->mu);
+	for (;;) {
+		struct job *j = &z->ring[z->next_take % z->nring];
+
+		if (z->stop)
+			break;
+		if (j->state != JOB_READY || j->seq != z->next_take) {
+			pthread_cond_wait(&z->work, &z->mu);
+			continue;
+		}
+		j->state = JOB_BUSY;
+		z->next_take++;
+		pthread_mutex_unlock(&z->mu);
+		if (ok)
+			compress_job(&s, j);
+		else
+			j->failed = 1;
+		pthread_mutex_lock(&z->mu);
+		j->state = JOB_DONE;
+		pthread_cond_broadcast(&z->done);
+	}
+	pthread_mutex_unlock(&z->mu);
+	if (ok)
+		deflateEnd(&s);
+	return NULL;
+}
+
+static int
+emit(struct pgzip *z, const void *p, size_t n)
+{
+	if (n == 0)
+		return 0;
+	if (z->fn(z->arg, p, n) != 0) {
+		snprintf(z->errstr, sizeof(z->errstr), "%s", strerror(errno));
+		z->broken = 1;
+		return -1;
+	}
+	z->total_out += n;
+	return 0;
+}
+
+static int
+write_header(struct pgzip *z)
+{
+	unsigned char h[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3 };
+
+	if (z->level == 9)
+		h[8] = 2;
+	else if (z->level == 1)
+		h[8] = 4;
+	z->header_done = 1;
+	return emit(z, h, sizeof(h));
+}
+
+/*
+ * Writes out finished jobs in order.  With wait set, blocks until the job
+ * of sequence number upto has been written.  Called locked; unlocks while
+ * writing.
+ */
+static int
+drain(struct pgzip *z, int wait, uint64_t upto)
+{
+	for (;;) {
+		struct job *j;
+
+		if (z->next_out >= z->next_fill)
+			return 0;
+		j = &z->ring[z->next_out % z->nring];
+		if (j->state != JOB_DONE) {
+			if (!wait || z->next_out > upto)
+				return 0;
+			pthread_cond_wait(&z->done, &z->mu);
+			continue;
+		}
+		if (j->failed)
+			return fail(z, "deflate failed");
+		pthread_mutex_unlock(&z->mu);
+		if (emit(z, j->out, j->outlen) != 0) {
+			pthread_mutex_lock(&z->mu);
+			return -1;
+		}
+		z->crc = crc32_combine(z->crc, j->crc, (z_off_t)j->inlen);
+		pthread_mutex_lock(&z->mu);
+		j->state = JOB_FREE;
+		z->next_out++;
+		if (!wait && z->next_out > upto)
+			return 0;
+	}
+}
+
+/* Takes the next ring slot for filling, seeding its dictionary. */
+static int
+start_job(struct pgzip *z)
+{
+	struct job *j = &z->ring[z->next_fill % z->nring];
+	struct job *prev = NULL;
+	int rc = 0;
+
+	if (z->next_fill > 0)
+		prev = &z->ring[(z->next_fill - 1) % z->nring];
+	pthread_mutex_lock(&z->mu);
+	if (z->next_fill >= z->nring)
+		rc = drain(z, 1, z->next_fill - z->nring);
+	pthread_mutex_unlock(&z->mu);
+	if (rc != 0)
+		return -1;
+	/* The previous job's input stays intact until its slot refills. */
+	j->dictlen = 0;
+	if (prev != NULL) {
+		size_t have = prev->dictlen + prev->inlen, n;
+
+		n = have < DICT_LEN ? have : DICT_LEN;
+		memcpy(j->in + DICT_LEN - n,
+		    prev->in + DICT_LEN + prev->inlen - n, n);
+		j->dictlen = n;
+	}
+	j->state = JOB_FILLING;
+	j->seq = z->next_fill;
+	j->inlen = 0;
+	j->last = 0;
+	j->failed = 0;
+	z->cur = j;
+	return 0;
+}
+
+static void
+submit(struct pgzip *z)
+{
+	pthread_mutex_lock(&z->mu);
+	z->cur->state = JOB_READY;
+	z->next_fill++;
+	z->cur = NULL;
+	pthread_cond_broadcast(&z->work);
+	/* Write whatever is already finished, without waiting. */
+	(void)drain(z, 0, UINT64_MAX);
+	pthread_mutex_unlock(&z->mu);
+}
+
+struct pgzip *
+pgzip_new(int level, int nthreads, pgzip_write_fn fn, void *arg)
+{
+	struct pgzip *z;
+	size_t i;
+	int t;
+
+	if (nthreads <= 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+		nthreads = n < 2 ? 2 : n > 64 ? 64 : (int)n;
+	}
+	z = xcalloc(1, sizeof(*z));
+	z->level = level < 1 || level > 9 ? 6 : level;
+	z->fn = fn;
+	z->arg = arg;
+	z->crc = crc32(0L, Z_NULL, 0);
+	z->nring = (size_t)nthreads * 2 + 2;
+	z->ring = xcalloc(z->nring, sizeof(*z->ring));
+	for (i = 0; i < z->nring; i++) {
+		z->ring[i].in = xmalloc(DICT_LEN + PGZIP_BLOCK);
+		z->ring[i].outcap = PGZIP_BLOCK + PGZIP_BLOCK / 16 + 1024;
+		z->ring[i].out = xmalloc(z->ring[i].outcap);
+	}
+	pthread_mutex_init(&z->mu, NULL);
+	pthread_cond_init(&z->work, NULL);
+	pthread_cond_init(&z->done, NULL);
+	z->threads = xcalloc((size_t)nthreads, sizeof(*z->threads));
+	for (t = 0; t < nthreads; t++) {
+		if ((errno = pthread_create(&z->threads[t], NULL, worker,
+		    z)) != 0) {
+			z->nthreads = t;
+			pgzip_free(z);
+			return NULL;
+		}
+		z->nthreads = t + 1;
+	}
+	return z;
+}
+
+int
+pgzip_write(struct pgzip *z, const void *buf, size_t n)
+{
+	const unsigned char *p = buf;
+
+	if (z->broken || z->finished)
+		return fail(z, "write after end of stream");
+	if (!z->header_done && write_header(z) != 0)
+		return -1;
+	while (n > 0) {
+		size_t room, k;
+
+		if (z->cur == NULL && start_job(z) != 0)
+			return -1;
+		room = PGZIP_BLOCK - z->cur->inlen;
+		k = n < room ? n : room;
+		memcpy(z->cur->in + DICT_LEN + z->cur->inlen, p, k);
+		z->cur->inlen += k;
+		z->total_in += k;
+		p += k;
+		n -= k;
+		if (z->cur->inlen == PGZIP_BLOCK) {
+			submit(z);
+			if (z->broken)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+int
+pgzip_finish(struct pgzip *z)
+{
+	unsigned char t[8];
+	int rc, i;
+
+	if (z->broken || z->finished)
+		return fail(z, "finish after end of stream");
+	if (!z->header_done && write_header(z) != 0)
+		return -1;
+	/* The final block, possibly empty, carries the end marker. */
+	if (z->cur == NULL && start_job(z) != 0)
+		return -1;
+	z->cur->last = 1;
+	submit(z);
+	pthread_mutex_lock(&z->mu);
+	rc = drain(z, 1, z->next_fill - 1);
+	pthread_mutex_unlock(&z->mu);
+	if (rc != 0)
+		return -1;
+	for (i = 0; i < 4; i++) {
+		t[i] = (unsigned char)(z->crc >> (8 * i));
+		t[4 + i] = (unsigned char)(z->total_in >> (8 * i));
+	}
+	z->finished = 1;
+	return emit(z, t, sizeof(t));
+}
+
+void
+pgzip_free(struct pgzip *z)
+{
+	size_t i;
+	int t;
+
+	if (z == NULL)
+		return;
+	pthread_mutex_lock(&z->mu);
+	z->stop = 1;
+	pthread_cond_broadcast(&z->work);
+	pthread_mutex_unlock(&z->mu);
+	for (t = 0; t < z->nthreads; t++)
+		pthread_join(z->threads[t], NULL);
+	for (i = 0; i < z->nring; i++) {
+		free(z->ring[i].in);
+		free(z->ring[i].out);
+	}
+	free(z->ring);
+	free(z->threads);
+	pthread_mutex_destroy(&z->mu);
+	pthread_cond_destroy(&z->work);
+	pthread_cond_destroy(&z->done);
+	free(z);
+}
+
+uint64_t
+pgzip_total_in(const struct pgzip *z)
+{
+	return z->total_in;
+}
+
+uint64_t
+pgzip_total_out(const struct pgzip *z)
+{
+	return z->total_out;
+}
+
+const char *
+pgzip_errstr(const struct pgzip *z)
+{
+	return z->errstr;
+}
