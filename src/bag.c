@@ -1,0 +1,563 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * BagIt bags as .tar.gz (see bag.h): the threaded payload digests, the
+ * writer on libarchive and pgzip, and the tag-file parsers.
+ */
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bag.h"
+#include "crypto.h"
+#include "pgzip.h"
+#include "strbuf.h"
+#include "xalloc.h"
+#include "banned.h"
+
+const char bag_bagit_txt[] =
+    "BagIt-Version: " BAG_VERSION "\n"
+    "Tag-File-Character-Encoding: UTF-8\n";
+
+/* Threaded digests: a ring of chunks, filled here, hashed there. */
+#define CHUNK (1024 * 1024)
+#define NCHUNK 8
+
+struct chunk {
+	unsigned char *p;
+	size_t len;
+	int full;
+};
+
+struct bag_digest {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pthread_t thread;
+	struct chunk ring[NCHUNK];
+	uint64_t fill, take;	/* chunk being filled, chunk hashed next */
+	int eof, running;
+	struct digest *sha, *sm3;
+};
+
+static void *
+digest_thread(void *arg)
+{
+	struct bag_digest *d = arg;
+
+	pthread_mutex_lock(&d->mu);
+	for (;;) {
+		struct chunk *c = &d->ring[d->take % NCHUNK];
+
+		if (!c->full) {
+			if (d->eof)
+				break;
+			pthread_cond_wait(&d->cv, &d->mu);
+			continue;
+		}
+		pthread_mutex_unlock(&d->mu);
+		digest_update(d->sha, c->p, c->len);
+		digest_update(d->sm3, c->p, c->len);
+		pthread_mutex_lock(&d->mu);
+		c->full = 0;
+		c->len = 0;
+		d->take++;
+		pthread_cond_broadcast(&d->cv);
+	}
+	pthread_mutex_unlock(&d->mu);
+	return NULL;
+}
+
+struct bag_digest *
+bag_digest_new(void)
+{
+	struct bag_digest *d = xcalloc(1, sizeof(*d));
+	int i;
+
+	d->sha = digest_new(DIGEST_SHA256);
+	d->sm3 = digest_new(DIGEST_SM3);
+	if (d->sha == NULL || d->sm3 == NULL)
+		abort();
+	for (i = 0; i < NCHUNK; i++)
+		d->ring[i].p = xmalloc(CHUNK);
+	pthread_mutex_init(&d->mu, NULL);
+	pthread_cond_init(&d->cv, NULL);
+	if (pthread_create(&d->thread, NULL, digest_thread, d) != 0)
+		abort();
+	d->running = 1;
+	return d;
+}
+
+/* Hands the chunk being filled to the thread. */
+static void
+digest_pass(struct bag_digest *d)
+{
+	pthread_mutex_lock(&d->mu);
+	d->ring[d->fill % NCHUNK].full = 1;
+	d->fill++;
+	pthread_cond_broadcast(&d->cv);
+	/* Wait until the next chunk is free. */
+	while (d->ring[d->fill % NCHUNK].full)
+		pthread_cond_wait(&d->cv, &d->mu);
+	pthread_mutex_unlock(&d->mu);
+}
+
+void
+bag_digest_update(struct bag_digest *d, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+
+	while (n > 0) {
+		struct chunk *c = &d->ring[d->fill % NCHUNK];
+		size_t k = CHUNK - c->len < n ? CHUNK - c->len : n;
+
+		memcpy(c->p + c->len, s, k);
+		c->len += k;
+		s += k;
+		n -= k;
+		if (c->len == CHUNK)
+			digest_pass(d);
+	}
+}
+
+void
+bag_digest_final(struct bag_digest *d, unsigned char sha256[DIGEST_LEN],
+    unsigned char sm3[DIGEST_LEN])
+{
+	if (d->ring[d->fill % NCHUNK].len > 0)
+		digest_pass(d);
+	pthread_mutex_lock(&d->mu);
+	d->eof = 1;
+	pthread_cond_broadcast(&d->cv);
+	pthread_mutex_unlock(&d->mu);
+	pthread_join(d->thread, NULL);
+	d->running = 0;
+	digest_final(d->sha, sha256);
+	digest_final(d->sm3, sm3);
+}
+
+void
+bag_digest_free(struct bag_digest *d)
+{
+	int i;
+
+	if (d == NULL)
+		return;
+	if (d->running) {
+		unsigned char a[DIGEST_LEN], b[DIGEST_LEN];
+
+		bag_digest_final(d, a, b);
+	}
+	for (i = 0; i < NCHUNK; i++)
+		free(d->ring[i].p);
+	digest_free(d->sha);
+	digest_free(d->sm3);
+	pthread_mutex_destroy(&d->mu);
+	pthread_cond_destroy(&d->cv);
+	free(d);
+}
+
+/* The writer: libarchive -> pgzip -> fd, hashing what reaches fd. */
+struct sink {
+	int fd;
+	struct digest *sha;
+	struct pgzip *z;
+};
+
+static int
+sink_write(void *arg, const void *buf, size_t n)
+{
+	struct sink *s = arg;
+	const char *p = buf;
+
+	digest_update(s->sha, buf, n);
+	while (n > 0) {
+		ssize_t k = write(s->fd, p, n);
+
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+static la_ssize_t
+archive_cb(struct archive *a, void *arg, const void *buf, size_t n)
+{
+	struct sink *s = arg;
+
+	if (pgzip_write(s->z, buf, n) != 0) {
+		archive_set_error(a, EIO, "%s", pgzip_errstr(s->z));
+		return -1;
+	}
+	return (la_ssize_t)n;
+}
+
+static int
+add_member(struct archive *a, const struct bag_spec *spec, const char *rel,
+    const void *p, size_t n)
+{
+	struct archive_entry *e = archive_entry_new();
+	char *path = xasprintf("%s/%s", spec->name, rel);
+	int rc = 0;
+
+	archive_entry_set_pathname(e, path);
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0644);
+	archive_entry_set_size(e, (la_int64_t)n);
+	archive_entry_set_mtime(e, spec->mtime, 0);
+	archive_entry_set_uid(e, 0);
+	archive_entry_set_gid(e, 0);
+	if (archive_write_header(a, e) != ARCHIVE_OK)
+		rc = -1;
+	/* archive_write_data() may take less than asked. */
+	while (rc == 0 && n > 0) {
+		la_ssize_t k = archive_write_data(a, p, n);
+
+		if (k <= 0) {
+			rc = -1;
+			break;
+		}
+		p = (const char *)p + k;
+		n -= (size_t)k;
+	}
+	archive_entry_free(e);
+	free(path);
+	return rc;
+}
+
+static void
+manifest_line(struct strbuf *sb, const char *file, size_t n, enum digest_alg alg)
+{
+	struct digest *d = digest_new(alg);
+	unsigned char md[DIGEST_LEN];
+	char hex[2 * DIGEST_LEN + 1];
+
+	if (d == NULL)
+		abort();
+	digest_update(d, file, n);
+	digest_final(d, md);
+	digest_free(d);
+	crypto_hex(md, DIGEST_LEN, hex);
+	strbuf_addf(sb, "%s  ", hex);
+}
+
+int
+bag_write(const struct bag_spec *spec, int fd, unsigned char **sig,
+    size_t *siglen, unsigned char out_sha256[DIGEST_LEN], char **errstr)
+{
+	struct strbuf man[2] = { STRBUF_INIT, STRBUF_INIT };
+	struct strbuf tag[2] = { STRBUF_INIT, STRBUF_INIT };
+	static const enum digest_alg algs[2] = { DIGEST_SHA256, DIGEST_SM3 };
+	const unsigned char *sigp;
+	struct archive *a = NULL;
+	struct sink s;
+	char hex[2 * DIGEST_LEN + 1];
+	size_t i, sign;
+	int rc = -1;
+
+	*sig = NULL;
+	*siglen = 0;
+	memset(&s, 0, sizeof(s));
+	/* Payload manifests, then the tag manifests over the tag files. */
+	crypto_hex(spec->sha256, DIGEST_LEN, hex);
+	strbuf_addf(&man[0], "%s  %s\n", hex, BAG_PAYLOAD);
+	crypto_hex(spec->sm3, DIGEST_LEN, hex);
+	strbuf_addf(&man[1], "%s  %s\n", hex, BAG_PAYLOAD);
+	for (i = 0; i < 2; i++) {
+		manifest_line(&tag[i], spec->info, strlen(spec->info),
+		    algs[i]);
+		strbuf_adds(&tag[i], "bag-info.txt\n");
+		manifest_line(&tag[i], bag_bagit_txt, strlen(bag_bagit_txt),
+		    algs[i]);
+		strbuf_adds(&tag[i], "bagit.txt\n");
+		manifest_line(&tag[i], man[0].buf, man[0].len, algs[i]);
+		strbuf_adds(&tag[i], "manifest-sha256.txt\n");
+		manifest_line(&tag[i], man[1].buf, man[1].len, algs[i]);
+		strbuf_adds(&tag[i], "manifest-sm3.txt\n");
+	}
+	if (spec->sig != NULL) {
+		sigp = spec->sig;
+		sign = spec->siglen;
+	} else {
+		if (crypto_sm2_sign(spec->priv_pem, tag[1].buf, tag[1].len,
+		    sig, siglen) != 0) {
+			*errstr = xasprintf("cannot sign the batch: %s",
+			    crypto_errstr());
+			goto out;
+		}
+		sigp = *sig;
+		sign = *siglen;
+	}
+
+	s.fd = fd;
+	if ((s.sha = digest_new(DIGEST_SHA256)) == NULL ||
+	    (s.z = pgzip_new(6, 0, sink_write, &s)) == NULL) {
+		*errstr = xasprintf("cannot start compressing: %s",
+		    strerror(errno));
+		goto out;
+	}
+	a = archive_write_new();
+	if (archive_write_set_format_ustar(a) != ARCHIVE_OK ||
+	    archive_write_add_filter_none(a) != ARCHIVE_OK ||
+	    archive_write_open(a, &s, NULL, archive_cb, NULL) !=
+	    ARCHIVE_OK)
+		goto aerr;
+	if (add_member(a, spec, "bag-info.txt", spec->info,
+	    strlen(spec->info)) != 0 ||
+	    add_member(a, spec, "bagit.txt", bag_bagit_txt,
+	    strlen(bag_bagit_txt)) != 0 ||
+	    add_member(a, spec, BAG_PAYLOAD, spec->payload,
+	    spec->payload_len) != 0 ||
+	    add_member(a, spec, "manifest-sha256.txt", man[0].buf,
+	    man[0].len) != 0 ||
+	    add_member(a, spec, "manifest-sm3.txt", man[1].buf,
+	    man[1].len) != 0 ||
+	    add_member(a, spec, "signature.sm2", sigp, sign) != 0 ||
+	    add_member(a, spec, "tagmanifest-sha256.txt", tag[0].buf,
+	    tag[0].len) != 0 ||
+	    add_member(a, spec, "tagmanifest-sm3.txt", tag[1].buf,
+	    tag[1].len) != 0 ||
+	    archive_write_close(a) != ARCHIVE_OK)
+		goto aerr;
+	if (pgzip_finish(s.z) != 0) {
+		*errstr = xasprintf("%s", pgzip_errstr(s.z));
+		goto out;
+	}
+	digest_final(s.sha, out_sha256);
+	rc = 0;
+	goto out;
+aerr:
+	*errstr = xasprintf("cannot write the archive: %s",
+	    archive_error_string(a) != NULL ? archive_error_string(a) :
+	    "unknown error");
+out:
+	if (a != NULL)
+		archive_write_free(a);
+	pgzip_free(s.z);
+	digest_free(s.sha);
+	for (i = 0; i < 2; i++) {
+		strbuf_release(&man[i]);
+		strbuf_release(&tag[i]);
+	}
+	if (rc != 0) {
+		free(*sig);
+		*sig = NULL;
+		*siglen = 0;
+	}
+	return rc;
+}
+
+/* Tag files. */
+
+static int
+tag_err(char **errstr, size_t line, const char *what)
+{
+	*errstr = xasprintf("line %zu: %s", line, what);
+	return -1;
+}
+
+int
+bag_tags_parse(const char *text, size_t len, struct bag_tags *out,
+    char **errstr)
+{
+	const char *p = text, *end = text + len;
+	size_t line = 0;
+
+	out->v = NULL;
+	out->n = 0;
+	if (memchr(text, '\0', len) != NULL)
+		return tag_err(errstr, 1, "NUL byte in a tag file");
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl != NULL ? nl : end, *colon;
+		size_t n;
+
+		line++;
+		n = (size_t)(e - p);
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		if (n == 0) {
+			p = nl != NULL ? nl + 1 : end;
+			continue;
+		}
+		if (p[0] == ' ' || p[0] == '\t') {
+			struct bag_tag *t;
+			char *v;
+			size_t k = 0;
+
+			if (out->n == 0)
+				goto bad;
+			while (k < n && (p[k] == ' ' || p[k] == '\t'))
+				k++;
+			t = &out->v[out->n - 1];
+			v = xasprintf("%s %.*s", t->value, (int)(n - k), p + k);
+			free(t->value);
+			t->value = v;
+		} else {
+			struct bag_tag *t;
+			const char *v;
+
+			colon = memchr(p, ':', n);
+			if (colon == NULL || colon == p) {
+				bag_tags_release(out);
+				return tag_err(errstr, line,
+				    "not a \"Label: value\" line");
+			}
+			v = colon + 1;
+			while (v < p + n && (*v == ' ' || *v == '\t'))
+				v++;
+			out->v = xreallocarray(out->v, out->n + 1,
+			    sizeof(*out->v));
+			t = &out->v[out->n++];
+			t->label = xstrndup(p, (size_t)(colon - p));
+			t->value = xstrndup(v, (size_t)(p + n - v));
+		}
+		p = nl != NULL ? nl + 1 : end;
+	}
+	return 0;
+bad:
+	bag_tags_release(out);
+	return tag_err(errstr, line, "continuation line without a label");
+}
+
+const char *
+bag_tags_get(const struct bag_tags *t, const char *label)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (strcmp(t->v[i].label, label) == 0)
+			return t->v[i].value;
+	return NULL;
+}
+
+size_t
+bag_tags_count(const struct bag_tags *t, const char *label)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < t->n; i++)
+		if (strcmp(t->v[i].label, label) == 0)
+			n++;
+	return n;
+}
+
+void
+bag_tags_release(struct bag_tags *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		free(t->v[i].label);
+		free(t->v[i].value);
+	}
+	free(t->v);
+	t->v = NULL;
+	t->n = 0;
+}
+
+int
+bag_path_safe(const char *path)
+{
+	const char *p = path;
+
+	if (*p == '\0' || *p == '/')
+		return 0;
+	for (;;) {
+		const char *slash = strchr(p, '/');
+		size_t n = slash != NULL ? (size_t)(slash - p) : strlen(p);
+
+		if (n == 0 || (n == 1 && p[0] == '.') ||
+		    (n == 2 && p[0] == '.' && p[1] == '.'))
+			return 0;
+		if (slash == NULL)
+			break;
+		p = slash + 1;
+	}
+	for (p = path; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '\\')
+			return 0;
+	return 1;
+}
+
+int
+bag_manifest_parse(const char *text, size_t len, struct bag_manifest *out,
+    char **errstr)
+{
+	const char *p = text, *end = text + len;
+	size_t line = 0, i;
+
+	out->v = NULL;
+	out->n = 0;
+	if (memchr(text, '\0', len) != NULL)
+		return tag_err(errstr, 1, "NUL byte in a manifest");
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl != NULL ? nl : end, *q;
+		struct bag_entry ent;
+		char hex[2 * DIGEST_LEN + 1];
+		size_t n;
+
+		line++;
+		n = (size_t)(e - p);
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		if (n == 0) {
+			p = nl != NULL ? nl + 1 : end;
+			continue;
+		}
+		if (n < 2 * DIGEST_LEN + 2 ||
+		    (p[2 * DIGEST_LEN] != ' ' && p[2 * DIGEST_LEN] != '\t'))
+			goto bad;
+		memcpy(hex, p, 2 * DIGEST_LEN);
+		hex[2 * DIGEST_LEN] = '\0';
+		if (crypto_unhex(hex, ent.digest, DIGEST_LEN) != 0)
+			goto bad;
+		q = p + 2 * DIGEST_LEN;
+		while (q < p + n && (*q == ' ' || *q == '\t'))
+			q++;
+		/* sha256sum's binary-mode marker */
+		if (q < p + n && *q == '*' && q == p + 2 * DIGEST_LEN + 1)
+			q++;
+		ent.path = xstrndup(q, (size_t)(p + n - q));
+		if (!bag_path_safe(ent.path)) {
+			free(ent.path);
+			bag_manifest_release(out);
+			return tag_err(errstr, line, "unsafe path");
+		}
+		for (i = 0; i < out->n; i++)
+			if (strcmp(out->v[i].path, ent.path) == 0) {
+				free(ent.path);
+				bag_manifest_release(out);
+				return tag_err(errstr, line,
+				    "file listed twice");
+			}
+		out->v = xreallocarray(out->v, out->n + 1, sizeof(*out->v));
+		out->v[out->n++] = ent;
+		p = nl != NULL ? nl + 1 : end;
+	}
+	return 0;
+bad:
+	bag_manifest_release(out);
+	return tag_err(errstr, line, "not a \"digest  path\" line");
+}
+
+void
+bag_manifest_release(struct bag_manifest *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		free(m->v[i].path);
+	free(m->v);
+	m->v = NULL;
+	m->n = 0;
+}

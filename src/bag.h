@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Batches as BagIt bags (RFC 8493) in one .tar.gz (DESIGN §9):
+ *
+ *   NAME/bag-info.txt          NAME/bagit.txt
+ *   NAME/data/evaluations.csv  NAME/manifest-sha256.txt
+ *   NAME/manifest-sm3.txt      NAME/signature.sm2
+ *   NAME/tagmanifest-sha256.txt NAME/tagmanifest-sm3.txt
+ *
+ * in that (sorted) order, ustar members with fixed mode 0644, owner 0:0
+ * and the batch time as mtime, compressed by pgzip, so the same records
+ * give the same bytes.  The tag manifests list bag-info.txt, bagit.txt and
+ * both payload manifests; signature.sm2 is the DER SM2 signature (SM3,
+ * OpenSSL's default ID) over tagmanifest-sm3.txt, as `openssl dgst -sm3
+ * -sign` writes it.
+ *
+ * This module writes bags and parses their tag files; reading an archive
+ * safely is verify.c's business.  Functions return 0 or -1 with *errstr
+ * set to a malloc'd English message that the caller frees.
+ */
+#ifndef HCP_BAG_H
+#define HCP_BAG_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "crypto.h"
+
+#define BAG_PAYLOAD "data/evaluations.csv"
+#define BAG_VERSION "1.0"
+
+/*
+ * SHA-256 and SM3 of one byte stream, computed on a thread of their own
+ * while the caller produces the bytes.  Allocation failure dies.
+ */
+struct bag_digest;
+
+struct bag_digest *bag_digest_new(void);
+/* Adds n bytes (copied). */
+void bag_digest_update(struct bag_digest *d, const void *p, size_t n);
+/* Waits for the thread and gives both digests; then only free is valid. */
+void bag_digest_final(struct bag_digest *d, unsigned char sha256[DIGEST_LEN],
+    unsigned char sm3[DIGEST_LEN]);
+void bag_digest_free(struct bag_digest *d);
+
+/* What goes into one bag. */
+struct bag_spec {
+	const char *name;		/* top directory, hcp-<station>-<seq> */
+	time_t mtime;			/* of every member */
+	const char *info;		/* bag-info.txt, complete */
+	const void *payload;		/* data/evaluations.csv */
+	size_t payload_len;
+	unsigned char sha256[DIGEST_LEN];	/* of the payload */
+	unsigned char sm3[DIGEST_LEN];
+	const unsigned char *sig;	/* signature to reuse, or NULL */
+	size_t siglen;
+	const char *priv_pem;		/* signs when sig is NULL */
+};
+
+/*
+ * Writes the bag as .tar.gz to fd.  If spec->sig is NULL the tag manifest
+ * is signed with spec->priv_pem and *sig (malloc'd, *siglen bytes) gets
+ * the new signature, else spec->sig is used and *sig is set to NULL.
+ * out_sha256 gets the SHA-256 of the bytes written.  Does not sync.
+ */
+int bag_write(const struct bag_spec *spec, int fd, unsigned char **sig,
+    size_t *siglen, unsigned char out_sha256[DIGEST_LEN], char **errstr);
+
+/* The text of bagit.txt that bag_write() writes. */
+extern const char bag_bagit_txt[];
+
+/* One "Label: value" element of bagit.txt or bag-info.txt. */
+struct bag_tag {
+	char *label;
+	char *value;
+};
+
+struct bag_tags {
+	struct bag_tag *v;
+	size_t n;
+};
+
+/*
+ * Parses a tag file (UTF-8, "Label: value" lines, continuation lines
+ * starting with blanks are joined with one space).  Returns 0, or -1 with
+ * *errstr naming the line.
+ */
+int bag_tags_parse(const char *text, size_t len, struct bag_tags *out,
+    char **errstr);
+/* The value of the first element with this label, or NULL. */
+const char *bag_tags_get(const struct bag_tags *t, const char *label);
+/* How many elements carry this label. */
+size_t bag_tags_count(const struct bag_tags *t, const char *label);
+void bag_tags_release(struct bag_tags *t);
+
+/* One manifest line. */
+struct bag_entry {
+	char *path;
+	unsigned char digest[DIGEST_LEN];
+};
+
+struct bag_manifest {
+	struct bag_entry *v;
+	size_t n;
+};
+
+/*
+ * Parses a manifest ("hex  path" lines, one or more blanks, LF or CRLF).
+ * Refuses malformed digests, unsafe paths and a path listed twice.
+ */
+int bag_manifest_parse(const char *text, size_t len, struct bag_manifest *out,
+    char **errstr);
+void bag_manifest_release(struct bag_manifest *m);
+
+/*
+ * Returns 1 if path (relative to the bag) is safe to name: not empty, not
+ * absolute, no "." or ".." component, no empty component, no backslash or
+ * control character.  Else 0.
+ */
+int bag_path_safe(const char *path);
+
+#endif

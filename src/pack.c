@@ -1,0 +1,737 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * hcp-pack's logic (see pack.h): batch rows and record marks in the db,
+ * the payload CSV, the bag file, its repair and rebuild, receipts.
+ */
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bag.h"
+#include "clock.h"
+#include "crypto.h"
+#include "csvin.h"
+#include "db.h"
+#include "fields.h"
+#include "keys.h"
+#include "pack.h"
+#include "receipt.h"
+#include "settings.h"
+#include "strbuf.h"
+#include "xalloc.h"
+#include "banned.h"
+
+#define LOCK_NAME ".hcp-pack.lock"
+#define FLUSH_AT (1024 * 1024)
+
+/* The provenance columns after the record's fields, in order. */
+static const char *const prov_names[] = { "src_file", "src_hash",
+    "src_line", "operator", "entry_method", "imported_at" };
+static const char *const prov_sql[] = { "i.src_file", "i.src_hash",
+    "e.src_line", "i.operator", "e.entry_method", "i.started_at" };
+
+/* "object: reason" */
+static int
+seterr(char **errstr, const char *obj, const char *why)
+{
+	*errstr = xasprintf("%s: %s", obj, why);
+	return -1;
+}
+
+static int
+dberr(struct db *db, char **errstr)
+{
+	*errstr = xstrdup(db_errstr(db));
+	return -1;
+}
+
+/* The record's fields in batch column order: interface names first. */
+static size_t
+batch_fields(enum field_id out[F_NFIELDS])
+{
+	size_t n = 0;
+	int pass, i;
+
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < F_NFIELDS; i++)
+			if ((fields[i].iface != NULL) == (pass == 0))
+				out[n++] = (enum field_id)i;
+	return n;
+}
+
+static const char *
+db_column(enum field_id f)
+{
+	if (f == F_WINDOW)
+		return "window_id";
+	if (f == F_STAFF)
+		return "staff_id";
+	return fields[f].name;
+}
+
+/* Writes all of p to fd. */
+static int
+write_all(int fd, const void *p, size_t n)
+{
+	const char *s = p;
+
+	while (n > 0) {
+		ssize_t k = write(fd, s, n);
+
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		s += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+struct payload {
+	int fd;
+	size_t len;
+	long long rows;
+	unsigned char sha256[DIGEST_LEN], sm3[DIGEST_LEN];
+};
+
+/*
+ * Writes the CSV of batch seq to an unlinked temporary file in dir and
+ * computes its digests.
+ */
+static int
+make_payload(struct db *db, long long seq, const char *dir, const char *name,
+    struct payload *pl, char **errstr)
+{
+	enum field_id order[F_NFIELDS];
+	struct strbuf sql = STRBUF_INIT, out = STRBUF_INIT;
+	struct bag_digest *dg = NULL;
+	sqlite3_stmt *st = NULL;
+	size_t nf = batch_fields(order), i, ncol;
+	char *tmp;
+	int rc, ret = -1;
+
+	memset(pl, 0, sizeof(*pl));
+	tmp = xasprintf("%s/.%s.csv.XXXXXX", dir, name);
+	if ((pl->fd = mkstemp(tmp)) < 0) {
+		seterr(errstr, tmp, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	unlink(tmp);
+	free(tmp);
+
+	strbuf_adds(&sql, "SELECT ");
+	for (i = 0; i < nf; i++) {
+		strbuf_addf(&sql, "%se.%s", i > 0 ? ", " : "",
+		    db_column(order[i]));
+		csv_append_field(&out, fields[order[i]].iface != NULL ?
+		    fields[order[i]].iface : fields[order[i]].name,
+		    strlen(fields[order[i]].iface != NULL ?
+		    fields[order[i]].iface : fields[order[i]].name), 0);
+		strbuf_addc(&out, ',');
+	}
+	for (i = 0; i < sizeof(prov_sql) / sizeof(prov_sql[0]); i++) {
+		strbuf_addf(&sql, ", %s", prov_sql[i]);
+		strbuf_adds(&out, prov_names[i]);
+		strbuf_adds(&out, i + 1 < sizeof(prov_sql) /
+		    sizeof(prov_sql[0]) ? "," : "\r\n");
+	}
+	ncol = nf + sizeof(prov_sql) / sizeof(prov_sql[0]);
+	strbuf_adds(&sql, " FROM evaluations e JOIN imports i ON i.id = "
+	    "e.import_id WHERE e.batch_seq = ?1 ORDER BY e.id");
+	if (db_prepare(db, &st, sql.buf) != 0) {
+		dberr(db, errstr);
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, seq);
+	dg = bag_digest_new();
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (i = 0; i < ncol; i++) {
+			const char *v = (const char *)sqlite3_column_text(st,
+			    (int)i);
+			size_t n = (size_t)sqlite3_column_bytes(st, (int)i);
+
+			if (v == NULL)
+				n = 0;
+			else
+				csv_append_field(&out, v, n, 0);
+			/* areaCode goes out with 12 digits */
+			if (i < nf && order[i] == F_AREA_CODE && n == 6)
+				strbuf_adds(&out, "000000");
+			strbuf_adds(&out, i + 1 < ncol ? "," : "\r\n");
+		}
+		pl->rows++;
+		if (out.len >= FLUSH_AT) {
+			bag_digest_update(dg, out.buf, out.len);
+			if (write_all(pl->fd, out.buf, out.len) != 0) {
+				seterr(errstr, dir,
+				    strerror(errno));
+				goto out;
+			}
+			pl->len += out.len;
+			strbuf_reset(&out);
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		db_sqlerr(db, "cannot read the records");
+		dberr(db, errstr);
+		goto out;
+	}
+	bag_digest_update(dg, out.buf, out.len);
+	if (write_all(pl->fd, out.buf, out.len) != 0) {
+		seterr(errstr, dir, strerror(errno));
+		goto out;
+	}
+	pl->len += out.len;
+	bag_digest_final(dg, pl->sha256, pl->sm3);
+	ret = 0;
+out:
+	bag_digest_free(dg);
+	sqlite3_finalize(st);
+	strbuf_release(&sql);
+	strbuf_release(&out);
+	if (ret != 0) {
+		close(pl->fd);
+		pl->fd = -1;
+	}
+	return ret;
+}
+
+static int
+sync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY), rc;
+
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+/*
+ * Writes the file of batch seq into dir (steps 2-4 of pack.h).  With
+ * must_match, fails unless the result has the recorded SHA-256.
+ */
+static int
+write_batch(struct db *db, const char *dbpath, long long seq,
+    const char *dir, int must_match, pack_written_fn fn, void *arg,
+    char **errstr)
+{
+	sqlite3_stmt *st = NULL;
+	struct payload pl = { -1, 0, 0, { 0 }, { 0 } };
+	struct bag_spec spec;
+	struct strbuf info = STRBUF_INIT;
+	char *name = NULL, *tmp = NULL, *final = NULL, *priv = NULL;
+	char *stored_sha = NULL, *e = NULL;
+	unsigned char *sig = NULL, *stored_sig = NULL, sha[DIGEST_LEN];
+	char hex[2 * DIGEST_LEN + 1];
+	size_t siglen = 0, stored_siglen = 0;
+	long long records = 0;
+	void *map = MAP_FAILED;
+	int out = -1, ret = -1, rc;
+
+	memset(&spec, 0, sizeof(spec));
+	if (db_prepare(db, &st, "SELECT name, mtime, bag_info, records, "
+	    "signature, sha256 FROM batches WHERE seq = ?1") != 0)
+		return dberr(db, errstr);
+	sqlite3_bind_int64(st, 1, seq);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		if (rc == SQLITE_DONE)
+			*errstr = xasprintf("there is no batch %lld", seq);
+		else {
+			db_sqlerr(db, "cannot read batches");
+			dberr(db, errstr);
+		}
+		goto out;
+	}
+	name = xstrdup((const char *)sqlite3_column_text(st, 0));
+	spec.mtime = (time_t)sqlite3_column_int64(st, 1);
+	if (sqlite3_column_type(st, 2) == SQLITE_NULL) {
+		*errstr = xasprintf("batch %s was made by an older hcp and "
+		    "cannot be rebuilt", name);
+		goto out;
+	}
+	strbuf_adds(&info, (const char *)sqlite3_column_text(st, 2));
+	records = sqlite3_column_int64(st, 3);
+	if (sqlite3_column_type(st, 4) == SQLITE_BLOB) {
+		stored_siglen = (size_t)sqlite3_column_bytes(st, 4);
+		stored_sig = xmalloc(stored_siglen + 1);
+		memcpy(stored_sig, sqlite3_column_blob(st, 4), stored_siglen);
+	}
+	if (sqlite3_column_type(st, 5) == SQLITE_TEXT)
+		stored_sha = xstrdup((const char *)sqlite3_column_text(st,
+		    5));
+	sqlite3_finalize(st);
+	st = NULL;
+
+	if (make_payload(db, seq, dir, name, &pl, errstr) != 0)
+		goto out;
+	if (pl.rows != records) {
+		*errstr = xasprintf("batch %s should hold %lld records but "
+		    "the db has %lld marked with it", name, records, pl.rows);
+		goto out;
+	}
+	if (pl.len > 0 && (map = mmap(NULL, pl.len, PROT_READ, MAP_SHARED,
+	    pl.fd, 0)) == MAP_FAILED) {
+		seterr(errstr, dir, strerror(errno));
+		goto out;
+	}
+	strbuf_addf(&info, "Payload-Oxum: %zu.1\n", pl.len);
+	spec.name = name;
+	spec.info = info.buf;
+	spec.payload = map != MAP_FAILED ? map : "";
+	spec.payload_len = pl.len;
+	memcpy(spec.sha256, pl.sha256, DIGEST_LEN);
+	memcpy(spec.sm3, pl.sm3, DIGEST_LEN);
+	spec.sig = stored_sig;
+	spec.siglen = stored_siglen;
+	if (stored_sig == NULL) {
+		if ((priv = keys_private_pem(dbpath, &e)) == NULL) {
+			*errstr = e;
+			goto out;
+		}
+		spec.priv_pem = priv;
+	}
+
+	tmp = xasprintf("%s/.%s.tar.gz.XXXXXX", dir, name);
+	final = xasprintf("%s/%s.tar.gz", dir, name);
+	if ((out = mkstemp(tmp)) < 0) {
+		seterr(errstr, tmp, strerror(errno));
+		free(tmp);
+		tmp = NULL;
+		goto out;
+	}
+	if (bag_write(&spec, out, &sig, &siglen, sha, &e) != 0) {
+		*errstr = xasprintf("%s: %s", final, e);
+		free(e);
+		goto out;
+	}
+	if (fsync(out) != 0 || close(out) != 0) {
+		out = -1;
+		seterr(errstr, tmp, strerror(errno));
+		goto out;
+	}
+	out = -1;
+	crypto_hex(sha, DIGEST_LEN, hex);
+	if (stored_sha != NULL && strcmp(stored_sha, hex) != 0) {
+		*errstr = xasprintf("batch %s comes out different from the "
+		    "file first written (SHA-256 %s, now %s): its records "
+		    "were changed in the db after packing", name, stored_sha,
+		    hex);
+		goto out;
+	}
+	if (must_match && stored_sha == NULL) {
+		*errstr = xasprintf("batch %s was never completed; run "
+		    "hcp-pack without --rebuild to complete it", name);
+		goto out;
+	}
+	if (stored_sha == NULL) {
+		/* Step 3: the signature and digest become part of the db. */
+		if (db_prepare(db, &st, "UPDATE batches SET sha256 = ?1, "
+		    "signature = ?2 WHERE seq = ?3 AND sha256 IS NULL") != 0) {
+			dberr(db, errstr);
+			goto out;
+		}
+		sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
+		sqlite3_bind_blob(st, 2, sig, (int)siglen, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, seq);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			db_sqlerr(db, "cannot record the batch");
+			dberr(db, errstr);
+			goto out;
+		}
+		if (sqlite3_changes(db_sqlite(db)) == 0) {
+			/* Another run completed it first: its file counts. */
+			ret = 0;
+			goto out;
+		}
+	}
+	/* Step 4. */
+	if (rename(tmp, final) != 0) {
+		seterr(errstr, final, strerror(errno));
+		goto out;
+	}
+	free(tmp);
+	tmp = NULL;
+	if (sync_dir(dir) != 0) {
+		seterr(errstr, dir, strerror(errno));
+		goto out;
+	}
+	if (fn != NULL)
+		fn(arg, final);
+	ret = 0;
+out:
+	sqlite3_finalize(st);
+	if (out >= 0)
+		close(out);
+	if (tmp != NULL)
+		unlink(tmp);
+	if (map != MAP_FAILED)
+		munmap(map, pl.len);
+	if (pl.fd >= 0)
+		close(pl.fd);
+	if (priv != NULL) {
+		explicit_bzero(priv, strlen(priv));
+		free(priv);
+	}
+	strbuf_release(&info);
+	free(name);
+	free(tmp);
+	free(final);
+	free(stored_sha);
+	free(stored_sig);
+	free(sig);
+	return ret;
+}
+
+/* Takes the output directory's lock and removes stale temporary files. */
+static int
+lock_dir(const char *dir, char **errstr)
+{
+	char *path = xasprintf("%s/%s", dir, LOCK_NAME);
+	struct dirent *de;
+	DIR *d;
+	int fd;
+
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0 ||
+	    flock(fd, LOCK_EX) != 0) {
+		seterr(errstr, path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		free(path);
+		return -1;
+	}
+	free(path);
+	/* Under the lock no other hcp-pack is writing here. */
+	if ((d = opendir(dir)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (strncmp(de->d_name, ".hcp-", 5) == 0 &&
+			    strstr(de->d_name, ".tar.gz.") != NULL) {
+				char *p = xasprintf("%s/%s", dir,
+				    de->d_name);
+
+				unlink(p);
+				free(p);
+			}
+		}
+		closedir(d);
+	}
+	return fd;
+}
+
+/* Step 1: batch rows and record marks in one transaction. */
+static int
+create_batches(struct db *db, long long max_records, long long *first,
+    long long *last, char **errstr)
+{
+	sqlite3_stmt *cnt = NULL, *bound = NULL, *ins = NULL, *mark = NULL;
+	char *region = NULL, *issuer = NULL, *station = NULL;
+	char created[CLOCK_BUFLEN], group[64];
+	struct strbuf info = STRBUF_INIT;
+	long long unbatched, seq0, parts, left, i;
+	time_t now = clock_now();
+	int ret = -1;
+
+	*first = *last = 0;
+	clock_format(now, created);
+	if ((region = settings_get(db, "region")) == NULL ||
+	    (issuer = settings_get(db, "issuer")) == NULL) {
+		dberr(db, errstr);
+		goto out;
+	}
+	station = settings_get(db, "name");
+	if (db_begin(db) != 0) {
+		dberr(db, errstr);
+		goto out;
+	}
+	if (db_query_int(db, "SELECT count(*) FROM evaluations WHERE "
+	    "batch_seq IS NULL", NULL, &unbatched) != 0 ||
+	    db_query_int(db, "SELECT coalesce(max(seq), 0) + 1 FROM batches",
+	    NULL, &seq0) != 0)
+		goto dbfail;
+	if (unbatched == 0) {
+		db_rollback(db);
+		ret = 0;
+		goto out;
+	}
+	if (max_records <= 0 || max_records > unbatched)
+		max_records = unbatched;
+	parts = (unbatched + max_records - 1) / max_records;
+	if (db_prepare(db, &bound, "SELECT id FROM evaluations WHERE "
+	    "batch_seq IS NULL ORDER BY id LIMIT 1 OFFSET ?1") != 0 ||
+	    db_prepare(db, &ins, "INSERT INTO batches (seq, name, "
+	    "created_at, records, part, parts, mtime, bag_info) VALUES "
+	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)") != 0 ||
+	    db_prepare(db, &mark, "UPDATE evaluations SET batch_seq = ?1 "
+	    "WHERE batch_seq IS NULL AND id <= ?2") != 0)
+		goto dbfail;
+	snprintf(group, sizeof(group), "hcp-%s%s-%06lld", region, issuer,
+	    seq0);
+	left = unbatched;
+	for (i = 0; i < parts; i++) {
+		long long seq = seq0 + i, n = left < max_records ? left :
+		    max_records, id;
+		char name[64];
+
+		snprintf(name, sizeof(name), "hcp-%s%s-%06lld", region,
+		    issuer, seq);
+		sqlite3_reset(bound);
+		sqlite3_bind_int64(bound, 1, n - 1);
+		if (sqlite3_step(bound) != SQLITE_ROW) {
+			db_sqlerr(db, "cannot choose the records");
+			goto dbfail;
+		}
+		id = sqlite3_column_int64(bound, 0);
+		strbuf_reset(&info);
+		if (station != NULL && *station != '\0')
+			strbuf_addf(&info, "Source-Organization: %s\n",
+			    station);
+		strbuf_addf(&info, "External-Identifier: %s\n"
+		    "Bagging-Date: %.10s\nBag-Count: %lld of %lld\n", name,
+		    created, i + 1, parts);
+		if (parts > 1)
+			strbuf_addf(&info, "Bag-Group-Identifier: %s\n",
+			    group);
+		strbuf_addf(&info, "Hcp-Station: %s%s\nHcp-Sequence: %lld\n"
+		    "Hcp-Records: %lld\nHcp-Created: %s\n"
+		    "Satisfaction-Coding: interface (5=very satisfied)\n",
+		    region, issuer, seq, n, created);
+		sqlite3_reset(ins);
+		sqlite3_bind_int64(ins, 1, seq);
+		sqlite3_bind_text(ins, 2, name, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(ins, 3, created, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ins, 4, n);
+		sqlite3_bind_int64(ins, 5, i + 1);
+		sqlite3_bind_int64(ins, 6, parts);
+		sqlite3_bind_int64(ins, 7, (sqlite3_int64)now);
+		sqlite3_bind_text(ins, 8, info.buf, (int)info.len,
+		    SQLITE_TRANSIENT);
+		if (sqlite3_step(ins) != SQLITE_DONE) {
+			db_sqlerr(db, "cannot record a batch");
+			goto dbfail;
+		}
+		sqlite3_reset(mark);
+		sqlite3_bind_int64(mark, 1, seq);
+		sqlite3_bind_int64(mark, 2, id);
+		if (sqlite3_step(mark) != SQLITE_DONE) {
+			db_sqlerr(db, "cannot mark the records");
+			goto dbfail;
+		}
+		if (sqlite3_changes(db_sqlite(db)) != n) {
+			db_seterr(db, "%s: the records changed while packing",
+			    db_path(db));
+			goto dbfail;
+		}
+		left -= n;
+	}
+	sqlite3_finalize(bound);
+	sqlite3_finalize(ins);
+	sqlite3_finalize(mark);
+	bound = ins = mark = NULL;
+	if (db_commit(db) != 0)
+		goto dbfail;
+	*first = seq0;
+	*last = seq0 + parts - 1;
+	ret = 0;
+	goto out;
+dbfail:
+	dberr(db, errstr);
+	db_rollback(db);
+out:
+	sqlite3_finalize(cnt);
+	sqlite3_finalize(bound);
+	sqlite3_finalize(ins);
+	sqlite3_finalize(mark);
+	strbuf_release(&info);
+	free(region);
+	free(issuer);
+	free(station);
+	return ret;
+}
+
+int
+pack_run(struct db *db, const char *dbpath, const char *outdir,
+    long long max_records, pack_written_fn fn, void *arg, char **errstr)
+{
+	struct pack_batch *v = NULL;
+	long long first, last, s;
+	size_t n = 0, i;
+	int lock, ret = -1;
+
+	if ((lock = lock_dir(outdir, errstr)) < 0)
+		return -1;
+	/* Repair: unacknowledged batches whose file is missing here. */
+	if (pack_list(db, &v, &n, errstr) != 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		char *path;
+		int missing;
+
+		if (strcmp(v[i].state, "packed") != 0)
+			continue;
+		path = xasprintf("%s/%s.tar.gz", outdir, v[i].name);
+		missing = access(path, F_OK) != 0;
+		free(path);
+		if ((missing || v[i].sha256 == NULL) && write_batch(db,
+		    dbpath, v[i].seq, outdir, 0, fn, arg, errstr) != 0)
+			goto out;
+	}
+	if (create_batches(db, max_records, &first, &last, errstr) != 0)
+		goto out;
+	for (s = first; s > 0 && s <= last; s++)
+		if (write_batch(db, dbpath, s, outdir, 0, fn, arg, errstr) !=
+		    0)
+			goto out;
+	ret = 0;
+out:
+	pack_batches_free(v, n);
+	close(lock);
+	return ret;
+}
+
+int
+pack_rebuild(struct db *db, const char *dbpath, long long seq,
+    const char *outdir, pack_written_fn fn, void *arg, char **errstr)
+{
+	int lock, ret;
+
+	if ((lock = lock_dir(outdir, errstr)) < 0)
+		return -1;
+	ret = write_batch(db, dbpath, seq, outdir, 1, fn, arg, errstr);
+	close(lock);
+	return ret;
+}
+
+static char *
+col_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *v = sqlite3_column_text(st, i);
+
+	return v != NULL ? xstrdup((const char *)v) : NULL;
+}
+
+int
+pack_list(struct db *db, struct pack_batch **v, size_t *n, char **errstr)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*v = NULL;
+	*n = 0;
+	if (db_prepare(db, &st, "SELECT seq, name, created_at, records, "
+	    "part, parts, sha256, state, acked_at FROM batches ORDER BY seq")
+	    != 0)
+		return dberr(db, errstr);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct pack_batch *b;
+
+		*v = xreallocarray(*v, *n + 1, sizeof(**v));
+		b = &(*v)[(*n)++];
+		b->seq = sqlite3_column_int64(st, 0);
+		b->name = col_dup(st, 1);
+		b->created_at = col_dup(st, 2);
+		b->records = sqlite3_column_int64(st, 3);
+		b->part = sqlite3_column_int(st, 4);
+		b->parts = sqlite3_column_int(st, 5);
+		b->sha256 = col_dup(st, 6);
+		b->state = col_dup(st, 7);
+		b->acked_at = col_dup(st, 8);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		db_sqlerr(db, "cannot read batches");
+		pack_batches_free(*v, *n);
+		*v = NULL;
+		*n = 0;
+		return dberr(db, errstr);
+	}
+	return 0;
+}
+
+void
+pack_batches_free(struct pack_batch *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].name);
+		free(v[i].created_at);
+		free(v[i].sha256);
+		free(v[i].state);
+		free(v[i].acked_at);
+	}
+	free(v);
+}
+
+int
+pack_ack(struct db *db, const char *text, size_t len, const char *pub_pem,
+    long long *seq, char **errstr)
+{
+	struct receipt r;
+	sqlite3_stmt *st = NULL;
+	char *sha = NULL;
+	long long records;
+	int ret = -1;
+
+	*seq = 0;
+	if (receipt_parse(text, len, pub_pem, &r, errstr) != 0)
+		return -1;
+	if (db_prepare(db, &st, "SELECT seq, sha256, records FROM batches "
+	    "WHERE name = ?1") != 0) {
+		dberr(db, errstr);
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, r.batch, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		*errstr = xasprintf("the receipt is for batch %s, which this "
+		    "station db does not have", r.batch);
+		goto out;
+	}
+	*seq = sqlite3_column_int64(st, 0);
+	sha = col_dup(st, 1);
+	records = sqlite3_column_int64(st, 2);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (sha == NULL || strcmp(sha, r.sha256) != 0) {
+		*errstr = xasprintf("the receipt is for another file than "
+		    "batch %s (SHA-256 differs): it was not received intact",
+		    r.batch);
+		goto out;
+	}
+	if (records != r.records) {
+		*errstr = xasprintf("the receipt counts %lld records but "
+		    "batch %s has %lld", r.records, r.batch, records);
+		goto out;
+	}
+	if (db_prepare(db, &st, "UPDATE batches SET state = 'acknowledged', "
+	    "acked_at = ?1, receipt = ?2 WHERE seq = ?3 AND state = 'packed'")
+	    != 0) {
+		dberr(db, errstr);
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, r.received, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, text, (int)len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, *seq);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		db_sqlerr(db, "cannot record the receipt");
+		dberr(db, errstr);
+		goto out;
+	}
+	ret = 0;
+out:
+	sqlite3_finalize(st);
+	free(sha);
+	receipt_release(&r);
+	return ret;
+}

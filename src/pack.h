@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Packing the station's records into batches (DESIGN §9) and keeping the
+ * batch ledger (table batches): new batches, repair and rebuild of batch
+ * files, the list, and receipts.
+ *
+ * The order of work makes a crash harmless (hcp-pack(1) tells the user):
+ *
+ *   1. one transaction inserts the batch rows (seq, name, time, fixed
+ *      bag-info lines) and marks their records with the seq;
+ *   2. the file is written under a temporary name in the output
+ *      directory and synced;
+ *   3. one transaction stores its SHA-256 and signature in the row;
+ *   4. it is renamed to NAME.tar.gz and the directory synced.
+ *
+ * A batch is what the db says it is: a row with its records marked.  Its
+ * file is a function of the db (records, time, stored lines, stored
+ * signature), so any later run writes a missing file again, the same
+ * bytes; a file renamed into place is always complete.
+ *
+ * Functions return 0 or -1 with *errstr set to a malloc'd English
+ * message (the caller frees); struct pack_batch strings are malloc'd.
+ */
+#ifndef HCP_PACK_H
+#define HCP_PACK_H
+
+#include <stddef.h>
+
+struct db;
+
+struct pack_batch {
+	long long seq;
+	char *name;		/* hcp-<region><issuer>-<seq>, no suffix */
+	char *created_at;
+	long long records;
+	int part, parts;
+	char *sha256;		/* hex, NULL until the file was written */
+	char *state;		/* "packed" or "acknowledged" */
+	char *acked_at;		/* NULL unless acknowledged */
+};
+
+/* Called with the path of every batch file written. */
+typedef void (*pack_written_fn)(void *arg, const char *path);
+
+/*
+ * Writes again the file of every unacknowledged batch whose file is not
+ * in outdir or was never completed, then puts every record not yet in a
+ * batch into new batches of at most max_records (0: no limit) and writes
+ * them.  dbpath locates the station key (keys.h).
+ */
+int pack_run(struct db *db, const char *dbpath, const char *outdir,
+    long long max_records, pack_written_fn fn, void *arg, char **errstr);
+
+/*
+ * Writes batch seq again into outdir; fails, leaving nothing, if the
+ * result differs from the SHA-256 recorded when it was first written.
+ */
+int pack_rebuild(struct db *db, const char *dbpath, long long seq,
+    const char *outdir, pack_written_fn fn, void *arg, char **errstr);
+
+/* All batches in seq order; *v is malloc'd. */
+int pack_list(struct db *db, struct pack_batch **v, size_t *n,
+    char **errstr);
+void pack_batches_free(struct pack_batch *v, size_t n);
+
+/*
+ * Records a receipt (receipt.h) for the batch it names, after checking
+ * its signature with the receiver's public key and that its digest and
+ * count are those of the batch.  *seq gets the batch.  Recording the same
+ * receipt again is not an error.
+ */
+int pack_ack(struct db *db, const char *receipt_text, size_t len,
+    const char *receiver_pub_pem, long long *seq, char **errstr);
+
+#endif

@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Signed receipts of batches (see receipt.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "bag.h"
+#include "crypto.h"
+#include "num.h"
+#include "receipt.h"
+#include "strbuf.h"
+#include "xalloc.h"
+#include "banned.h"
+
+#define SIG_LABEL "Signature: "
+
+int
+receipt_make(const struct receipt *r, const char *priv_pem, char **text,
+    char **errstr)
+{
+	struct strbuf sb = STRBUF_INIT;
+	unsigned char *sig;
+	size_t siglen;
+	char *hex;
+
+	strbuf_addf(&sb, "HCP-Receipt: 1\nBatch: %s\nSHA-256: %s\n"
+	    "Records: %lld\nReceived: %s\n", r->batch, r->sha256, r->records,
+	    r->received);
+	if (crypto_sm2_sign(priv_pem, sb.buf, sb.len, &sig, &siglen) != 0) {
+		*errstr = xasprintf("cannot sign the receipt: %s",
+		    crypto_errstr());
+		strbuf_release(&sb);
+		return -1;
+	}
+	hex = xmalloc(2 * siglen + 1);
+	crypto_hex(sig, siglen, hex);
+	strbuf_addf(&sb, "%s%s\n", SIG_LABEL, hex);
+	free(hex);
+	free(sig);
+	*text = strbuf_detach(&sb);
+	return 0;
+}
+
+int
+receipt_parse(const char *text, size_t len, const char *pub_pem,
+    struct receipt *r, char **errstr)
+{
+	struct bag_tags t = { NULL, 0 };
+	const char *p, *v, *e;
+	unsigned char *sig = NULL;
+	size_t signedlen, hexlen;
+	long long n;
+	int rc = -1, good;
+
+	memset(r, 0, sizeof(*r));
+	/* The signature line starts a line of its own. */
+	for (p = text; p != NULL && p < text + len;) {
+		if ((size_t)(text + len - p) >= strlen(SIG_LABEL) &&
+		    memcmp(p, SIG_LABEL, strlen(SIG_LABEL)) == 0)
+			break;
+		p = memchr(p, '\n', (size_t)(text + len - p));
+		if (p != NULL)
+			p++;
+	}
+	if (p == NULL || p >= text + len) {
+		*errstr = xstrdup("not a receipt: no Signature line");
+		return -1;
+	}
+	signedlen = (size_t)(p - text);
+	if (bag_tags_parse(text, len, &t, errstr) != 0)
+		return -1;
+	if ((v = bag_tags_get(&t, "HCP-Receipt")) == NULL ||
+	    strcmp(v, "1") != 0) {
+		*errstr = xstrdup("not a receipt of a version this hcp knows");
+		goto out;
+	}
+	if ((v = bag_tags_get(&t, "Batch")) == NULL || *v == '\0' ||
+	    !bag_path_safe(v) || strchr(v, '/') != NULL) {
+		*errstr = xstrdup("receipt without a valid Batch line");
+		goto out;
+	}
+	r->batch = xstrdup(v);
+	if ((v = bag_tags_get(&t, "SHA-256")) == NULL || strlen(v) != 64 ||
+	    strspn(v, "0123456789abcdef") != 64) {
+		*errstr = xstrdup("receipt without a valid SHA-256 line");
+		goto out;
+	}
+	memcpy(r->sha256, v, 65);
+	if ((v = bag_tags_get(&t, "Records")) == NULL ||
+	    num_parse(v, 0, 1000000000000LL, &n, NULL) != 0) {
+		*errstr = xstrdup("receipt without a valid Records line");
+		goto out;
+	}
+	r->records = n;
+	if ((v = bag_tags_get(&t, "Received")) == NULL) {
+		*errstr = xstrdup("receipt without a Received line");
+		goto out;
+	}
+	r->received = xstrdup(v);
+	v = bag_tags_get(&t, "Signature");
+	hexlen = v != NULL ? strlen(v) : 0;
+	if (hexlen == 0 || hexlen % 2 != 0 || hexlen > 1024) {
+		*errstr = xstrdup("receipt without a valid Signature line");
+		goto out;
+	}
+	sig = xmalloc(hexlen / 2);
+	if (crypto_unhex(v, sig, hexlen / 2) != 0) {
+		*errstr = xstrdup("receipt without a valid Signature line");
+		goto out;
+	}
+	/* Nothing may follow the signature line. */
+	e = memchr(p, '\n', (size_t)(text + len - p));
+	if (e != NULL && e + 1 != text + len) {
+		*errstr = xstrdup("text after the receipt's signature");
+		goto out;
+	}
+	good = crypto_sm2_verify(pub_pem, text, signedlen, sig, hexlen / 2);
+	if (good < 0) {
+		*errstr = xasprintf("cannot check the receipt: %s",
+		    crypto_errstr());
+		goto out;
+	}
+	if (good != 0) {
+		*errstr = xstrdup("the receipt's signature is not good for "
+		    "this key");
+		goto out;
+	}
+	rc = 0;
+out:
+	free(sig);
+	bag_tags_release(&t);
+	if (rc != 0)
+		receipt_release(r);
+	return rc;
+}
+
+void
+receipt_release(struct receipt *r)
+{
+	free(r->batch);
+	free(r->received);
+	r->batch = NULL;
+	r->received = NULL;
+}
