@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * hcp-pack: pack the records not yet sent into signed batches, rebuild
+ * a batch for re-sending, list batches, record receipts.
+ */
+#include <err.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "db.h"
+#include "i18n.h"
+#include "keys.h"
+#include "num.h"
+#include "pack.h"
+#include "strbuf.h"
+#include "xalloc.h"
+#include "banned.h"
+
+#define RECEIVER_SUFFIX ".receiver.pem"
+
+static const char usage_text[] =
+    "usage: hcp-pack [-qV] [-d db] [-m max] [-o dir]\n"
+    "       hcp-pack [-q] [-d db] [-o dir] --rebuild seq\n"
+    "       hcp-pack [-d db] [-p] -l\n"
+    "       hcp-pack [-q] [-d db] [-k pubkey] --ack receipt ...\n";
+
+static void
+usage(void)
+{
+	cli_usage_exit(usage_text, stderr, EXIT_USAGE);
+}
+
+static void
+print_path(void *arg, const char *path)
+{
+	(void)arg;
+	printf("%s\n", path);
+	fflush(stdout);
+}
+
+static char *
+read_text(const char *path, size_t *len)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char buf[8192];
+	size_t n;
+	FILE *fp;
+
+	if ((fp = fopen(path, "rb")) == NULL)
+		err(1, "%s", path);
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) {
+		strbuf_add(&sb, buf, n);
+		if (sb.len > 1024 * 1024)
+			errx(1, _("%s: too large for a receipt"), path);
+	}
+	if (ferror(fp))
+		err(1, "%s", path);
+	fclose(fp);
+	*len = sb.len;
+	return strbuf_detach(&sb);
+}
+
+static int
+list(struct db *db, int pending)
+{
+	struct pack_batch *v;
+	size_t n, i, open = 0;
+	char *e;
+
+	if (pack_list(db, &v, &n, &e) != 0)
+		errx(1, "%s", e);
+	for (i = 0; i < n; i++) {
+		int acked = strcmp(v[i].state, "acknowledged") == 0;
+
+		if (!acked)
+			open++;
+		if (pending) {
+			if (!acked)
+				printf("%s.tar.gz\n", v[i].name);
+			continue;
+		}
+		printf("%6lld  %s  %-12s  %8lld  %d/%d  %s  %s\n", v[i].seq,
+		    v[i].name, v[i].state, v[i].records, v[i].part,
+		    v[i].parts, v[i].created_at,
+		    acked ? v[i].acked_at : "-");
+	}
+	if (!pending && open > 0)
+		printf(_("%zu batches not acknowledged yet: send them again "
+		    "(hcp-pack -p -l lists them)\n"), open);
+	pack_batches_free(v, n);
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "max-records", required_argument, NULL, 'm' },
+		{ "rebuild", required_argument, NULL, 'R' },
+		{ "list", no_argument, NULL, 'l' },
+		{ "pending", no_argument, NULL, 'p' },
+		{ "ack", no_argument, NULL, 'A' },
+		{ "pubkey", required_argument, NULL, 'k' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *dbpath = NULL, *outdir = ".", *pubpath = NULL, *es;
+	long long max = 0, rebuild = 0, seq;
+	int ch, quiet = 0, dolist = 0, pending = 0, ack = 0, o_given = 0;
+	int rc = 0;
+	char *e = NULL;
+	struct db *db;
+
+	cli_init();
+	while ((ch = getopt_long(argc, argv, "d:hk:lm:o:pqV", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			dbpath = optarg;
+			break;
+		case 'h':
+			cli_usage_exit(usage_text, stdout, 0);
+		case 'k':
+			pubpath = optarg;
+			break;
+		case 'l':
+			dolist = 1;
+			break;
+		case 'm':
+			if (num_parse(optarg, 1, 1000000000LL, &max, &es) != 0)
+				errx(EXIT_USAGE, _("--max-records %s: %s"),
+				    optarg, es);
+			break;
+		case 'o':
+			outdir = optarg;
+			o_given = 1;
+			break;
+		case 'p':
+			pending = 1;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'R':
+			if (num_parse(optarg, 1, 999999999LL, &rebuild,
+			    &es) != 0)
+				errx(EXIT_USAGE, _("--rebuild %s: %s"),
+				    optarg, es);
+			break;
+		case 'A':
+			ack = 1;
+			break;
+		case 'V':
+			cli_version();
+			return 0;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (dolist + ack + (rebuild > 0) > 1 || (pending && !dolist) ||
+	    (pubpath != NULL && !ack) || (ack && argc == 0) ||
+	    (!ack && argc > 0) || ((dolist || ack) && (o_given || max)) ||
+	    (rebuild > 0 && max))
+		usage();
+	dbpath = cli_db_path(dbpath);
+
+	db = db_new();
+	{
+		char *schema = xasprintf("%s/schema", cli_datadir());
+
+		if (db_open(db, dbpath, 0, schema) != 0)
+			errx(1, "%s", db_errstr(db));
+		free(schema);
+	}
+	if (dolist) {
+		rc = list(db, pending);
+	} else if (ack) {
+		char *pub, *keypath = NULL, *text;
+		size_t len;
+		int i;
+
+		if (pubpath == NULL)
+			pubpath = keypath = keys_path(dbpath,
+			    RECEIVER_SUFFIX);
+		pub = read_text(pubpath, &len);
+		free(keypath);
+		for (i = 0; i < argc; i++) {
+			text = read_text(argv[i], &len);
+			if (pack_ack(db, text, len, pub, &seq, &e) != 0) {
+				warnx("%s: %s", argv[i], e);
+				free(e);
+				rc = 1;
+			} else if (!quiet)
+				printf(_("%s: batch %lld acknowledged\n"),
+				    argv[i], seq);
+			free(text);
+		}
+		free(pub);
+	} else if (rebuild > 0) {
+		if (pack_rebuild(db, dbpath, rebuild, outdir,
+		    quiet ? NULL : print_path, NULL, &e) != 0)
+			errx(1, "%s", e);
+	} else {
+		if (pack_run(db, dbpath, outdir, max,
+		    quiet ? NULL : print_path, NULL, &e) != 0)
+			errx(1, "%s", e);
+	}
+	db_free(db);
+	return rc;
+}
