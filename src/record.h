@@ -172,6 +172,13 @@ void rec_map_ignore(struct rec_map *m, const char *name);
 int rec_map_header(struct rec_map *m, size_t ncols, const char *const *names,
     unsigned flags, struct rec_problems *pl);
 size_t rec_map_ncols(const struct rec_map *m);
+/*
+ * True if name is one of the annotation columns hcp-import adds to a
+ * rejects file (错误行号 错误列 错误代码 错误说明).
+ */
+int rec_is_rejects_column(const char *name);
+/* Their names, in order; *n gets 4. */
+const char *const *rec_rejects_columns(size_t *n);
 /* The header text of column col as in the file ("" out of range). */
 const char *rec_map_name(const struct rec_map *m, size_t col);
 /* The column index of field f, or -1 if the file has no such column. */
@@ -235,11 +242,12 @@ const char *rec_ctx_codes_version(const struct rec_ctx *ctx);
  *   service_time, assess_time   "YYYY-MM-DD HH:MM:SS" (00:00:00 when
  *                 only a date was keyed)
  * hash is the first 128 bits of the SHA-256, in hex, of the 19
- * normalised values in field order, each followed by a 0x1f byte: two
+ * normalised values in field order, each followed by a NUL byte: two
  * rows with the same hash say the same thing.
  */
 struct rec {
 	long line;
+	const struct rec_map *map;	/* the header it was read under */
 	const char *v[F_NFIELDS];
 	int channel;		/* 1-7, 0 if bad */
 	int satisfaction;	/* 1-5 interface coding, 0 if bad */

@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * hcp-import: validate keyed CSV files and import their valid rows into
+ * the station db; bad rows go to a rejects file, duplicates of rows
+ * already imported are counted, and the three counts add up to the rows
+ * read.
+ */
+#include <err.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "csvin.h"
+#include "db.h"
+#include "i18n.h"
+#include "importer.h"
+#include "record.h"
+#include "xalloc.h"
+#include "banned.h"
+
+static const char usage_text[] =
+    "usage: hcp-import [-nqv] [-d db] [--operator name] [--rejects path]\n"
+    "                  [--coding coding] [--encoding encoding]\n"
+    "                  [--ignore-unknown] file ...\n";
+
+struct out {
+	int verbose, quiet, progress;
+	long shown;
+};
+
+static void
+usage(void)
+{
+	cli_usage_exit(usage_text, stderr, EXIT_USAGE);
+}
+
+static void
+on_problem(void *arg, const char *path, const struct rec_problem *p)
+{
+	struct out *o = arg;
+
+	/* errors are in the rejects file; warnings and duplicates here */
+	if (o->quiet || (p->severity == REC_ERROR && p->line > 1 &&
+	    !o->verbose) || (p->severity == REC_DUPLICATE && !o->verbose))
+		return;
+	if (!o->verbose && p->severity == REC_WARNING && ++o->shown > 20)
+		return;
+	if (o->progress)
+		fputs("\r\033[K", stderr);
+	if (*p->column != '\0')
+		warnx("%s:%ld: %s: %s%s: %s", path, p->line, p->column,
+		    p->severity == REC_WARNING ? _("warning: ") : "",
+		    rec_code_def(p->code)->name, p->msg);
+	else
+		warnx("%s:%ld: %s%s: %s", path, p->line,
+		    p->severity == REC_WARNING ? _("warning: ") : "",
+		    rec_code_def(p->code)->name, p->msg);
+}
+
+static void
+on_progress(void *arg, const char *path, unsigned long long done,
+    unsigned long long total, long rows)
+{
+	(void)arg;
+	if (total > 0)
+		fprintf(stderr, "\r%s: %ld %s, %llu%%\033[K", path, rows,
+		    _("rows"), done * 100 / total);
+	else
+		fprintf(stderr, "\r%s: %ld %s\033[K", path, rows, _("rows"));
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "operator", required_argument, NULL, 'O' },
+		{ "rejects", required_argument, NULL, 'R' },
+		{ "coding", required_argument, NULL, 'C' },
+		{ "encoding", required_argument, NULL, 'E' },
+		{ "ignore-unknown", no_argument, NULL, 'I' },
+		{ "chunk", required_argument, NULL, 'K' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *dbpath = NULL, *oper = NULL, *coding = NULL;
+	struct import_opts io;
+	struct out out = { 0, 0, 0, 0 };
+	struct rec_ctx *ctx;
+	struct db *db;
+	enum rec_coding rc_coding = REC_CODING_INTERFACE;
+	int ch, status = 0, i;
+
+	memset(&io, 0, sizeof(io));
+	cli_init();
+	while ((ch = getopt_long(argc, argv, "d:hnqvV", longopts, NULL)) !=
+	    -1) {
+		switch (ch) {
+		case 'd':
+			dbpath = optarg;
+			break;
+		case 'h':
+			cli_usage_exit(usage_text, stdout, 0);
+		case 'n':
+			io.dry_run = 1;
+			break;
+		case 'q':
+			out.quiet = 1;
+			break;
+		case 'v':
+			out.verbose = 1;
+			break;
+		case 'V':
+			cli_version();
+			return 0;
+		case 'O':
+			oper = optarg;
+			break;
+		case 'R':
+			io.rejects = optarg;
+			break;
+		case 'C':
+			coding = optarg;
+			if (rec_coding_parse(optarg, &rc_coding) != 0)
+				errx(EXIT_USAGE, _("--coding must be "
+				    "interface or gbt39046, not \"%s\""),
+				    optarg);
+			break;
+		case 'E':
+			if (csvin_encoding_parse(optarg, &io.enc) != 0)
+				errx(EXIT_USAGE, _("unknown encoding \"%s\": "
+				    "use utf-8, gb18030 or auto"), optarg);
+			break;
+		case 'I':
+			io.map_flags |= REC_MAP_IGNORE_UNKNOWN;
+			break;
+		case 'K': {
+			char *end;
+
+			io.chunk = strtol(optarg, &end, 10);
+			if (*end != '\0' || io.chunk < 1)
+				errx(EXIT_USAGE, _("--chunk wants a number of "
+				    "rows, not \"%s\""), optarg);
+			break;
+		}
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		usage();
+	if (io.rejects != NULL && argc > 1)
+		errx(EXIT_USAGE, "%s", _("--rejects names one file: import "
+		    "one input at a time with it"));
+	io.operator = cli_operator(oper);
+	if (!io.dry_run && *io.operator == '\0')
+		errx(EXIT_USAGE, "%s", _("say who is importing: --operator "
+		    "NAME (or set HCP_OPERATOR)"));
+	out.progress = !out.quiet && cli_progress_wanted();
+	io.on_problem = on_problem;
+	io.on_progress = out.progress ? on_progress : NULL;
+	io.arg = &out;
+
+	dbpath = cli_db_path(dbpath);
+	db = db_new();
+	{
+		char *schema = xasprintf("%s/schema", cli_datadir());
+
+		if (db_open(db, dbpath, io.dry_run ? DB_READONLY : 0,
+		    io.dry_run ? NULL : schema) != 0)
+			errx(1, "%s", db_errstr(db));
+		free(schema);
+	}
+	ctx = rec_ctx_new();
+	if (rec_ctx_load(ctx, db) != 0)
+		errx(1, "%s", db_errstr(db));
+	if (coding != NULL)
+		rec_ctx_set_coding(ctx, rc_coding);
+	db_exec(db, "PRAGMA cache_size = -16384");
+
+	for (i = 0; i < argc; i++) {
+		struct import_result res;
+		char *e = NULL;
+
+		if (strcmp(argv[i], "-") == 0 && io.rejects == NULL &&
+		    !io.dry_run)
+			errx(EXIT_USAGE, "%s", _("reading standard input: name "
+			    "the rejects file with --rejects"));
+		out.shown = 0;
+		if (import_file(db, ctx, argv[i], &io, &res, &e) != 0) {
+			if (out.progress)
+				fputs("\r\033[K", stderr);
+			warnx("%s", e);
+			free(e);
+			status = 1;
+			continue;
+		}
+		if (out.progress)
+			fputs("\r\033[K", stderr);
+		if (res.header_bad) {
+			warnx(_("%s: the header row is not usable; nothing "
+			    "was imported"), argv[i]);
+			status = 1;
+			import_result_release(&res);
+			continue;
+		}
+		if (!out.verbose && out.shown > 20)
+			warnx(_("%s: %ld more warnings (-v shows all)"),
+			    argv[i], out.shown - 20);
+		if (res.earlier_import != 0 && !out.quiet)
+			printf(_("%s: this file was imported before (import "
+			    "%lld, %s)\n"), argv[i], res.earlier_import,
+			    res.earlier_at);
+		if (!out.quiet || res.rejected > 0)
+			printf(io.dry_run ? _("%s: %ld rows read: %ld would "
+			    "be accepted, %ld rejected, %ld duplicates\n") :
+			    _("%s: %ld rows read: %ld accepted, %ld rejected, "
+			    "%ld duplicates\n"), argv[i], res.rows,
+			    res.accepted, res.rejected, res.duplicates);
+		if (res.rows > 0 && res.accepted == 0 && res.rejected == 0 &&
+		    !out.quiet)
+			printf(_("%s: nothing new: every row was already "
+			    "imported\n"), argv[i]);
+		if (res.rejects_path != NULL)
+			printf(_("%s: rejected rows written to %s\n"),
+			    argv[i], res.rejects_path);
+		if (res.rejected > 0)
+			status = 1;
+		import_result_release(&res);
+	}
+	rec_ctx_free(ctx);
+	db_free(db);
+	return status;
+}
