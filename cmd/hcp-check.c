@@ -1,0 +1,286 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * hcp-check: validate keyed CSV files without importing them, and say
+ * which rows are wrong and why (as text, CSV or JSON).  A predicate: 0
+ * every row valid, 1 some row invalid, 2 could not check.
+ */
+#include <err.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "csvin.h"
+#include "db.h"
+#include "i18n.h"
+#include "importer.h"
+#include "record.h"
+#include "strbuf.h"
+#include "xalloc.h"
+#include "banned.h"
+
+static const char usage_text[] =
+    "usage: hcp-check [-q] [-d db] [-f format] [-o output]\n"
+    "                 [--coding coding] [--encoding encoding]\n"
+    "                 [--ignore-unknown] file ...\n";
+
+enum format { FMT_TEXT, FMT_CSV, FMT_JSON };
+
+struct out {
+	FILE *fp;
+	enum format fmt;
+	int quiet;
+	long nprob;		/* problems printed for the current file */
+};
+
+static const char *const sevname[] = { "error", "warning", "duplicate" };
+
+static void
+usage(void)
+{
+	cli_usage_exit(usage_text, stderr, EXIT_USAGE);
+}
+
+static void
+json_str(FILE *fp, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	fputc('"', fp);
+	for (; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(fp, "\\%c", *p);
+		else if (*p == '\n')
+			fputs("\\n", fp);
+		else if (*p == '\r')
+			fputs("\\r", fp);
+		else if (*p == '\t')
+			fputs("\\t", fp);
+		else if (*p < 0x20)
+			fprintf(fp, "\\u%04x", *p);
+		else
+			fputc(*p, fp);
+	}
+	fputc('"', fp);
+}
+
+static void
+csv_cell(FILE *fp, const char *s, int last)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	csv_append_field(&sb, s, strlen(s), 1);
+	fputs(strbuf_str(&sb), fp);
+	fputs(last ? "\r\n" : ",", fp);
+	strbuf_release(&sb);
+}
+
+static void
+on_problem(void *arg, const char *path, const struct rec_problem *p)
+{
+	struct out *o = arg;
+	const char *code = rec_code_def(p->code)->name;
+	char line[32];
+
+	if (o->quiet)
+		return;
+	switch (o->fmt) {
+	case FMT_TEXT:
+		fprintf(o->fp, "%s:%ld: ", path, p->line);
+		if (*p->column != '\0')
+			fprintf(o->fp, "%s: ", p->column);
+		fprintf(o->fp, "%s%s: %s\n", p->severity == REC_WARNING ?
+		    _("warning: ") : p->severity == REC_DUPLICATE ?
+		    _("duplicate: ") : "", code, p->msg);
+		break;
+	case FMT_CSV:
+		snprintf(line, sizeof(line), "%ld", p->line);
+		csv_cell(o->fp, path, 0);
+		csv_cell(o->fp, line, 0);
+		csv_cell(o->fp, p->column, 0);
+		csv_cell(o->fp, code, 0);
+		csv_cell(o->fp, sevname[p->severity], 0);
+		csv_cell(o->fp, p->msg, 1);
+		break;
+	case FMT_JSON:
+		fputs(o->nprob > 0 ? ",\n    " : "\n    ", o->fp);
+		fprintf(o->fp, "{\"line\": %ld, \"column\": ", p->line);
+		json_str(o->fp, p->column);
+		fputs(", \"code\": ", o->fp);
+		json_str(o->fp, code);
+		fprintf(o->fp, ", \"severity\": \"%s\", \"message\": ",
+		    sevname[p->severity]);
+		json_str(o->fp, p->msg);
+		fputc('}', o->fp);
+		break;
+	}
+	o->nprob++;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "coding", required_argument, NULL, 'C' },
+		{ "encoding", required_argument, NULL, 'E' },
+		{ "ignore-unknown", no_argument, NULL, 'I' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *dbpath = NULL, *outpath = NULL, *coding = NULL;
+	struct import_opts io;
+	struct out out = { NULL, FMT_TEXT, 0, 0 };
+	struct rec_ctx *ctx;
+	struct db *db;
+	enum rec_coding rc_coding = REC_CODING_INTERFACE;
+	int ch, status = 0, i;
+
+	memset(&io, 0, sizeof(io));
+	cli_init();
+	while ((ch = getopt_long(argc, argv, "d:f:ho:qV", longopts, NULL)) !=
+	    -1) {
+		switch (ch) {
+		case 'd':
+			dbpath = optarg;
+			break;
+		case 'f':
+			if (strcmp(optarg, "text") == 0)
+				out.fmt = FMT_TEXT;
+			else if (strcmp(optarg, "csv") == 0)
+				out.fmt = FMT_CSV;
+			else if (strcmp(optarg, "json") == 0)
+				out.fmt = FMT_JSON;
+			else
+				errx(EXIT_USAGE, _("--format must be text, "
+				    "csv or json, not \"%s\""), optarg);
+			break;
+		case 'h':
+			cli_usage_exit(usage_text, stdout, 0);
+		case 'o':
+			outpath = optarg;
+			break;
+		case 'q':
+			out.quiet = 1;
+			break;
+		case 'V':
+			cli_version();
+			return 0;
+		case 'C':
+			coding = optarg;
+			if (rec_coding_parse(optarg, &rc_coding) != 0)
+				errx(EXIT_USAGE, _("--coding must be "
+				    "interface or gbt39046, not \"%s\""),
+				    optarg);
+			break;
+		case 'E':
+			if (csvin_encoding_parse(optarg, &io.enc) != 0)
+				errx(EXIT_USAGE, _("unknown encoding \"%s\": "
+				    "use utf-8, gb18030 or auto"), optarg);
+			break;
+		case 'I':
+			io.map_flags |= REC_MAP_IGNORE_UNKNOWN;
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		usage();
+	io.dry_run = 1;
+	io.on_problem = on_problem;
+	io.arg = &out;
+
+	dbpath = cli_db_path(dbpath);
+	db = db_new();
+	if (db_open(db, dbpath, DB_READONLY, NULL) != 0) {
+		warnx("%s", db_errstr(db));
+		return 2;
+	}
+	ctx = rec_ctx_new();
+	if (rec_ctx_load(ctx, db) != 0) {
+		warnx("%s", db_errstr(db));
+		return 2;
+	}
+	if (coding != NULL)
+		rec_ctx_set_coding(ctx, rc_coding);
+	out.fp = out.quiet ? stdout : cli_open_output(outpath);
+	if (!out.quiet && out.fmt == FMT_CSV)
+		fputs("\xef\xbb\xbf" "file,line,column,code,severity,message\r\n",
+		    out.fp);
+	if (!out.quiet && out.fmt == FMT_JSON)
+		fputs("{\"files\": [", out.fp);
+
+	for (i = 0; i < argc; i++) {
+		struct import_result res;
+		char *e = NULL;
+
+		out.nprob = 0;
+		if (!out.quiet && out.fmt == FMT_JSON) {
+			fputs(i > 0 ? ",\n  {\"file\": " : "\n  {\"file\": ",
+			    out.fp);
+			json_str(out.fp, argv[i]);
+			fputs(", \"problems\": [", out.fp);
+		}
+		if (import_file(db, ctx, argv[i], &io, &res, &e) != 0) {
+			warnx("%s", e);
+			free(e);
+			status = 2;
+			memset(&res, 0, sizeof(res));
+			res.header_bad = -1;
+		}
+		if (res.header_bad > 0 || res.rejected > 0)
+			status = status == 2 ? 2 : 1;
+		if (out.quiet) {
+			import_result_release(&res);
+			continue;
+		}
+		switch (out.fmt) {
+		case FMT_TEXT:
+			if (res.header_bad > 0)
+				fprintf(out.fp, _("%s: the header row is not "
+				    "usable\n"), argv[i]);
+			else if (res.header_bad == 0)
+				fprintf(out.fp, _("%s: %ld rows: %ld valid, "
+				    "%ld invalid, %ld duplicates, %ld "
+				    "warnings\n"), argv[i], res.rows,
+				    res.accepted, res.rejected,
+				    res.duplicates, res.warnings);
+			break;
+		case FMT_CSV:
+			if (res.header_bad == 0)
+				fprintf(stderr, _("%s: %ld rows: %ld valid, "
+				    "%ld invalid, %ld duplicates, %ld "
+				    "warnings\n"), argv[i], res.rows,
+				    res.accepted, res.rejected,
+				    res.duplicates, res.warnings);
+			break;
+		case FMT_JSON:
+			fprintf(out.fp, "%s], \"header_ok\": %s, "
+			    "\"encoding\": ", out.nprob > 0 ? "\n  " : "",
+			    res.header_bad == 0 ? "true" : "false");
+			json_str(out.fp, res.encoding != NULL ? res.encoding :
+			    "");
+			fprintf(out.fp, ", \"rows\": %ld, \"valid\": %ld, "
+			    "\"invalid\": %ld, \"duplicates\": %ld, "
+			    "\"warnings\": %ld}", res.rows, res.accepted,
+			    res.rejected, res.duplicates, res.warnings);
+			break;
+		}
+		import_result_release(&res);
+	}
+	if (!out.quiet && out.fmt == FMT_JSON)
+		fputs("\n]}\n", out.fp);
+	if (!out.quiet)
+		cli_close_output(out.fp, outpath);
+	rec_ctx_free(ctx);
+	db_free(db);
+	return status;
+}

@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * hcp-compare: double entry.  Compares two independent keyings of the
+ * same paper forms, matched on the form serial, and lists every
+ * difference as CSV (serial, column, A, B, line in A, line in B).
+ * Exit 0 identical, 1 different, 2 error.
+ */
+#include <err.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "compare.h"
+#include "csvin.h"
+#include "db.h"
+#include "i18n.h"
+#include "record.h"
+#include "strbuf.h"
+#include "banned.h"
+
+static const char usage_text[] =
+    "usage: hcp-compare [-q] [-d db] [-o output] [--coding coding]\n"
+    "                   [--encoding encoding] [--ignore-unknown] file1 file2\n";
+
+struct out {
+	FILE *fp;
+	int quiet;
+	struct strbuf sb;
+};
+
+static void
+usage(void)
+{
+	cli_usage_exit(usage_text, stderr, EXIT_USAGE);
+}
+
+static void
+cell(struct strbuf *sb, const char *s, int last)
+{
+	csv_append_field(sb, s, strlen(s), 1);
+	strbuf_adds(sb, last ? "\r\n" : ",");
+}
+
+static void
+on_diff(void *arg, const struct cmp_diff *d)
+{
+	struct out *o = arg;
+	char la[24] = "", lb[24] = "";
+
+	if (o->quiet)
+		return;
+	if (d->line_a > 0)
+		snprintf(la, sizeof(la), "%ld", d->line_a);
+	if (d->line_b > 0)
+		snprintf(lb, sizeof(lb), "%ld", d->line_b);
+	strbuf_reset(&o->sb);
+	cell(&o->sb, d->serial, 0);
+	cell(&o->sb, d->column, 0);
+	cell(&o->sb, d->a, 0);
+	cell(&o->sb, d->b, 0);
+	cell(&o->sb, la, 0);
+	cell(&o->sb, lb, 1);
+	fputs(o->sb.buf, o->fp);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "coding", required_argument, NULL, 'C' },
+		{ "encoding", required_argument, NULL, 'E' },
+		{ "ignore-unknown", no_argument, NULL, 'I' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *dbpath = NULL, *outpath = NULL, *coding = NULL;
+	struct cmp_opts co;
+	struct cmp_stats st;
+	struct out out = { NULL, 0, STRBUF_INIT };
+	struct rec_ctx *ctx;
+	struct db *db = NULL;
+	enum rec_coding rc_coding = REC_CODING_INTERFACE;
+	char *e = NULL;
+	int ch, differ;
+
+	memset(&co, 0, sizeof(co));
+	cli_init();
+	while ((ch = getopt_long(argc, argv, "d:ho:qV", longopts, NULL)) !=
+	    -1) {
+		switch (ch) {
+		case 'd':
+			dbpath = optarg;
+			break;
+		case 'h':
+			cli_usage_exit(usage_text, stdout, 0);
+		case 'o':
+			outpath = optarg;
+			break;
+		case 'q':
+			out.quiet = 1;
+			break;
+		case 'V':
+			cli_version();
+			return 0;
+		case 'C':
+			coding = optarg;
+			if (rec_coding_parse(optarg, &rc_coding) != 0)
+				errx(EXIT_USAGE, _("--coding must be "
+				    "interface or gbt39046, not \"%s\""),
+				    optarg);
+			break;
+		case 'E':
+			if (csvin_encoding_parse(optarg, &co.enc) != 0)
+				errx(EXIT_USAGE, _("unknown encoding \"%s\": "
+				    "use utf-8, gb18030 or auto"), optarg);
+			break;
+		case 'I':
+			co.map_flags |= REC_MAP_IGNORE_UNKNOWN;
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc != 2)
+		usage();
+
+	ctx = rec_ctx_new();
+	/* the db is optional: it only supplies the station's coding */
+	if (dbpath != NULL || getenv("HCP_DB") != NULL) {
+		db = db_new();
+		if (db_open(db, cli_db_path(dbpath), DB_READONLY, NULL) != 0 ||
+		    rec_ctx_load(ctx, db) != 0) {
+			warnx("%s", db_errstr(db));
+			return 2;
+		}
+	}
+	if (coding != NULL)
+		rec_ctx_set_coding(ctx, rc_coding);
+	if (!out.quiet) {
+		out.fp = cli_open_output(outpath);
+		fputs("\xef\xbb\xbf" "serial,column,A,B,line_A,line_B\r\n",
+		    out.fp);
+	}
+	co.on_diff = on_diff;
+	co.arg = &out;
+	if (compare_files(ctx, argv[0], argv[1], &co, &st, &e) != 0) {
+		warnx("%s", e);
+		return 2;
+	}
+	differ = st.fields > 0 || st.only_a > 0 || st.only_b > 0 ||
+	    st.dup_a > 0 || st.dup_b > 0 || st.noserial_a > 0 ||
+	    st.noserial_b > 0;
+	if (!out.quiet) {
+		cli_close_output(out.fp, outpath);
+		fprintf(stderr, _("%s: %ld rows, %s: %ld rows: %ld matched, "
+		    "%ld with differences (%ld fields), %ld only in %s, %ld "
+		    "only in %s, %ld duplicate serials, %ld rows without "
+		    "serial\n"), argv[0], st.rows_a, argv[1], st.rows_b,
+		    st.matched, st.differing, st.fields, st.only_a, argv[0],
+		    st.only_b, argv[1], st.dup_a + st.dup_b,
+		    st.noserial_a + st.noserial_b);
+	}
+	strbuf_release(&out.sb);
+	rec_ctx_free(ctx);
+	db_free(db);
+	return differ ? 1 : 0;
+}
