@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * hcp-verify: check batches as the receiving side does (predicate), and
+ * issue signed receipts for the good ones.
+ */
+#include <err.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "clock.h"
+#include "db.h"
+#include "i18n.h"
+#include "keys.h"
+#include "receipt.h"
+#include "record.h"
+#include "strbuf.h"
+#include "verify.h"
+#include "xalloc.h"
+#include "banned.h"
+
+static const char usage_text[] =
+    "usage: hcp-verify [-qV] [-d db] [-k pubkey] batch ...\n"
+    "       hcp-verify [-q] [-d db] [-k pubkey] --receipt key [-o file] "
+    "batch ...\n";
+
+static void
+usage(void)
+{
+	cli_usage_exit(usage_text, stderr, EXIT_USAGE);
+}
+
+/* Reads a small text file (a key); exits 2 on failure. */
+static char *
+read_key(const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char buf[4096];
+	size_t n;
+	FILE *fp;
+
+	if ((fp = fopen(path, "r")) == NULL)
+		err(2, "%s", path);
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) {
+		strbuf_add(&sb, buf, n);
+		if (sb.len > 64 * 1024)
+			errx(2, _("%s: too large for a key"), path);
+	}
+	if (ferror(fp))
+		err(2, "%s", path);
+	fclose(fp);
+	return strbuf_detach(&sb);
+}
+
+static char *
+receipt_path(const char *batch)
+{
+	size_t n = strlen(batch);
+
+	if (n > 7 && strcmp(batch + n - 7, ".tar.gz") == 0)
+		n -= 7;
+	return xasprintf("%.*s.receipt", (int)n, batch);
+}
+
+static void
+write_receipt(const struct verify_result *res, const char *key,
+    const char *out)
+{
+	struct receipt r;
+	char when[CLOCK_BUFLEN], *text, *e, *path;
+	FILE *fp;
+
+	clock_format(clock_now(), when);
+	r.batch = res->name;
+	memcpy(r.sha256, res->sha256, sizeof(r.sha256));
+	r.records = res->records;
+	r.received = when;
+	if (receipt_make(&r, key, &text, &e) != 0)
+		errx(2, "%s", e);
+	path = out != NULL ? xstrdup(out) : receipt_path(res->path);
+	fp = cli_open_output(path);
+	fputs(text, fp);
+	cli_close_output(fp, path);
+	free(path);
+	free(text);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "pubkey", required_argument, NULL, 'k' },
+		{ "receipt", required_argument, NULL, 'R' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *dbopt = NULL, *pubpath = NULL, *keypath = NULL;
+	const char *out = NULL;
+	struct verify_result *res;
+	struct diag_list seqd = DIAG_LIST_INIT;
+	struct verify_opts o;
+	struct db *db = NULL;
+	char *pub, *key = NULL, *e;
+	int ch, quiet = 0, i, bad = 0;
+	size_t k;
+
+	cli_init();
+	while ((ch = getopt_long(argc, argv, "d:hk:o:qV", longopts, NULL)) !=
+	    -1) {
+		switch (ch) {
+		case 'd':
+			dbopt = optarg;
+			break;
+		case 'h':
+			cli_usage_exit(usage_text, stdout, 0);
+		case 'k':
+			pubpath = optarg;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'R':
+			keypath = optarg;
+			break;
+		case 'V':
+			cli_version();
+			return 0;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0 || (out != NULL && (keypath == NULL || argc > 1)))
+		usage();
+
+	if (pubpath != NULL)
+		pub = read_key(pubpath);
+	else if ((pub = keys_public_pem(cli_db_path(dbopt), &e)) == NULL)
+		errx(2, _("%s; give the station's public key with "
+		    "--pubkey"), e);
+	if (keypath != NULL)
+		key = read_key(keypath);
+
+	memset(&o, 0, sizeof(o));
+	o.pub_pem = pub;
+	o.ctx = rec_ctx_new();
+	o.keys = rec_ctx_new();
+	o.seen = rec_seen_new();
+	if (dbopt != NULL) {
+		db = db_new();
+		if (db_open(db, dbopt, DB_READONLY, NULL) != 0 ||
+		    rec_ctx_load(o.ctx, db) != 0)
+			errx(2, "%s", db_errstr(db));
+	}
+
+	res = xcalloc((size_t)argc, sizeof(*res));
+	for (i = 0; i < argc; i++) {
+		if (verify_batch(argv[i], &o, &res[i], &e) != 0)
+			errx(2, "%s", e);
+	}
+	verify_sequence(res, (size_t)argc, &seqd);
+	for (i = 0; i < argc; i++) {
+		for (k = 0; k < res[i].problems.n; k++)
+			warnx("%s: %s%s", argv[i], res[i].problems.v[k].warning
+			    ? _("warning: ") : "", res[i].problems.v[k].msg);
+		if (res[i].hidden > 0)
+			warnx(_("%s: %zu more problems not shown"), argv[i],
+			    res[i].hidden);
+		if (!verify_ok(&res[i])) {
+			bad = 1;
+			warnx(_("%s: BAD: do not accept this batch"),
+			    argv[i]);
+			continue;
+		}
+		if (!quiet)
+			printf(_("%s: OK: batch %s, %lld records\n"), argv[i],
+			    res[i].name, res[i].records);
+		if (key != NULL)
+			write_receipt(&res[i], key, out);
+	}
+	for (k = 0; k < seqd.n; k++)
+		warnx("%s%s", seqd.v[k].warning ? _("warning: ") : "",
+		    seqd.v[k].msg);
+	for (i = 0; i < argc; i++)
+		verify_result_release(&res[i]);
+	free(res);
+	diag_list_release(&seqd);
+	rec_seen_free(o.seen);
+	rec_ctx_free(o.ctx);
+	rec_ctx_free(o.keys);
+	db_free(db);
+	free(pub);
+	if (key != NULL) {
+		explicit_bzero(key, strlen(key));
+		free(key);
+	}
+	return bad;
+}

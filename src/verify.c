@@ -1,0 +1,862 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Batch verification (see verify.h).  The file is read once: its bytes
+ * are hashed (for receipts), the gzip member is checked and inflated here
+ * with zlib (header as hcp-pack writes it, CRC-32, length, nothing after
+ * it), and the tar stream goes to libarchive, which only parses headers:
+ * member data is read into memory (tag files) or into the digests and
+ * the CSV parser (payload).
+ */
+#include <archive.h>
+#include <archive_entry.h>
+#include <csv.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "bag.h"
+#include "crypto.h"
+#include "diag.h"
+#include "num.h"
+#include "record.h"
+#include "strbuf.h"
+#include "verify.h"
+#include "xalloc.h"
+#include "banned.h"
+
+#define INBUF (256 * 1024)
+#define OUTBUF (1024 * 1024)
+
+struct member {
+	char *rel;		/* path inside the top directory */
+	int payload;		/* under data/ */
+	struct strbuf data;	/* tag files only */
+	unsigned long long size;
+	unsigned char sha256[DIGEST_LEN], sm3[DIGEST_LEN];
+};
+
+struct vstate {
+	const struct verify_opts *o;
+	struct verify_result *res;
+	int fd;
+	const char *path;
+	/* raw file and gzip layer */
+	struct digest *filesha;
+	unsigned char *in, *out;
+	z_stream zs;
+	int zinit, zend, zbad, header_done;
+	uLong crc;
+	unsigned long long total;
+	unsigned char tail[8];	/* trailer bytes */
+	size_t ntail;
+	int readerr;
+	/* members */
+	struct member *m;
+	size_t nm;
+	char *top;
+	/* CSV */
+	struct csv_parser csv;
+	struct strbuf cellbuf;
+	size_t *celloff, ncells, cellalloc;
+	const char **cells;
+	long rowno, line, pending_nl;
+	int header_seen, header_ok;
+	struct rec_map *map;
+	struct rec rec;
+	struct rec_problems pl;
+	size_t bad_rows;
+};
+
+static void
+problem(struct vstate *s, int warning, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void
+problem(struct vstate *s, int warning, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	if (s->res->problems.n >= VERIFY_MAX_SHOWN) {
+		if (!warning) {
+			s->res->problems.nerrors++;
+			s->res->hidden++;
+		}
+		return;
+	}
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	diag_add(&s->res->problems, warning, "%s", sb.buf);
+	strbuf_release(&sb);
+}
+
+/* ---- the gzip layer ------------------------------------------------ */
+
+/* The gzip header hcp-pack writes: no name, no time, Unix. */
+static int
+check_header(struct vstate *s, const unsigned char *p)
+{
+	if (p[0] != 0x1f || p[1] != 0x8b || p[2] != 8) {
+		problem(s, 0, "not a gzip file");
+		return -1;
+	}
+	if (p[3] != 0 || p[4] != 0 || p[5] != 0 || p[6] != 0 || p[7] != 0 ||
+	    (p[8] != 0 && p[8] != 2 && p[8] != 4) || p[9] != 3) {
+		problem(s, 0, "gzip header is not the one hcp-pack writes "
+		    "(file name, time or flags set)");
+		return -1;
+	}
+	return 0;
+}
+
+/* Reads raw bytes, hashing them; returns bytes read, 0 at EOF, -1. */
+static ssize_t
+read_raw(struct vstate *s, unsigned char *buf, size_t n)
+{
+	ssize_t k;
+
+	do
+		k = read(s->fd, buf, n);
+	while (k < 0 && errno == EINTR);
+	if (k < 0) {
+		s->readerr = errno;
+		return -1;
+	}
+	digest_update(s->filesha, buf, (size_t)k);
+	return k;
+}
+
+/*
+ * libarchive's read callback: inflates the next piece of the tar stream.
+ * A corrupt stream ends the tar stream early; the problem is recorded.
+ */
+static la_ssize_t
+tar_read(struct archive *a, void *arg, const void **buf)
+{
+	struct vstate *s = arg;
+
+	(void)a;
+	*buf = s->out;
+	if (!s->header_done) {
+		size_t have = 0;
+		ssize_t k;
+
+		while (have < 10) {
+			if ((k = read_raw(s, s->in + have, 10 - have)) <= 0)
+				break;
+			have += (size_t)k;
+		}
+		s->header_done = 1;
+		if (s->readerr != 0)
+			return -1;
+		if (have < 10) {
+			problem(s, 0, "not a gzip file (too short)");
+			s->zbad = 1;
+			return 0;
+		}
+		if (check_header(s, s->in) != 0) {
+			s->zbad = 1;
+			return 0;
+		}
+	}
+	if (s->zbad || s->zend)
+		return 0;
+	s->zs.next_out = s->out;
+	s->zs.avail_out = OUTBUF;
+	while (s->zs.avail_out == OUTBUF) {
+		int rc;
+
+		if (s->zs.avail_in == 0) {
+			ssize_t k = read_raw(s, s->in, INBUF);
+
+			if (k < 0)
+				return -1;
+			if (k == 0) {
+				problem(s, 0, "truncated: the compressed "
+				    "stream ends early");
+				s->zbad = 1;
+				return 0;
+			}
+			s->zs.next_in = s->in;
+			s->zs.avail_in = (uInt)k;
+		}
+		rc = inflate(&s->zs, Z_NO_FLUSH);
+		if (rc == Z_STREAM_END) {
+			s->zend = 1;
+			break;
+		}
+		if (rc != Z_OK && rc != Z_BUF_ERROR) {
+			problem(s, 0, "corrupt compressed data (%s)",
+			    s->zs.msg != NULL ? s->zs.msg : "inflate error");
+			s->zbad = 1;
+			return 0;
+		}
+	}
+	s->crc = crc32(s->crc, s->out, (uInt)(OUTBUF - s->zs.avail_out));
+	s->total += OUTBUF - s->zs.avail_out;
+	return (la_ssize_t)(OUTBUF - s->zs.avail_out);
+}
+
+/*
+ * After the tar stream: inflates what is left (zero padding), then
+ * checks the trailer and that nothing follows the member.
+ */
+static void
+finish_gzip(struct vstate *s)
+{
+	const void *p;
+	unsigned char extra[1];
+	uLong crc = 0;
+	unsigned long long isize = 0;
+	size_t have, need;
+	int i;
+
+	while (!s->zbad && !s->zend && s->readerr == 0)
+		if (tar_read(NULL, s, &p) <= 0)
+			break;
+	if (s->zbad || s->readerr != 0 || !s->zend)
+		return;
+	have = s->zs.avail_in < 8 ? s->zs.avail_in : 8;
+	memcpy(s->tail, s->zs.next_in, have);
+	need = 8 - have;
+	while (need > 0) {
+		ssize_t k = read_raw(s, s->tail + 8 - need, need);
+
+		if (k <= 0) {
+			problem(s, 0, "truncated: the gzip trailer is missing");
+			return;
+		}
+		need -= (size_t)k;
+	}
+	for (i = 3; i >= 0; i--) {
+		crc = (crc << 8) | s->tail[i];
+		isize = (isize << 8) | s->tail[4 + i];
+	}
+	if (crc != s->crc)
+		problem(s, 0, "CRC-32 of the compressed stream does not "
+		    "match: the file was changed or damaged");
+	if (isize != (s->total & 0xffffffffULL))
+		problem(s, 0, "length of the compressed stream does not "
+		    "match: the file was changed or damaged");
+	if (s->zs.avail_in > 8 || read_raw(s, extra, 1) != 0)
+		problem(s, 0, "data after the end of the compressed stream");
+	/* Hash the rest of the file for the receipt anyway. */
+	while (read_raw(s, s->in, INBUF) > 0)
+		;
+}
+
+/* ---- the CSV payload ------------------------------------------------ */
+
+static void
+csv_field(void *p, size_t n, void *arg)
+{
+	struct vstate *s = arg;
+	size_t i;
+
+	if (s->ncells == s->cellalloc) {
+		s->cellalloc = s->cellalloc ? 2 * s->cellalloc : 32;
+		s->celloff = xreallocarray(s->celloff, s->cellalloc,
+		    sizeof(*s->celloff));
+	}
+	s->celloff[s->ncells++] = s->cellbuf.len;
+	strbuf_add(&s->cellbuf, p, n);
+	strbuf_addc(&s->cellbuf, '\0');
+	for (i = 0; i < n; i++)
+		if (((char *)p)[i] == '\n')
+			s->pending_nl++;
+}
+
+static void
+report_rec(struct vstate *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->pl.n; i++) {
+		const struct rec_problem *q = &s->pl.v[i];
+
+		if (q->severity == REC_DUPLICATE) {
+			problem(s, 0, "%s:%ld: record given twice (%s)",
+			    BAG_PAYLOAD, q->line, q->msg);
+			continue;
+		}
+		if (q->column != NULL && *q->column != '\0')
+			problem(s, q->severity == REC_WARNING,
+			    "%s:%ld: %s: %s", BAG_PAYLOAD, q->line,
+			    q->column, q->msg);
+		else
+			problem(s, q->severity == REC_WARNING,
+			    "%s:%ld: %s", BAG_PAYLOAD, q->line, q->msg);
+	}
+	rec_problems_clear(&s->pl);
+}
+
+static void
+csv_row(int c, void *arg)
+{
+	struct vstate *s = arg;
+	long line = s->line;
+	size_t i;
+	int bad;
+
+	(void)c;
+	s->line += 1 + s->pending_nl;
+	s->pending_nl = 0;
+	s->cells = xreallocarray(s->cells, s->ncells + 1, sizeof(*s->cells));
+	for (i = 0; i < s->ncells; i++)
+		s->cells[i] = s->cellbuf.buf + s->celloff[i];
+	if (!s->header_seen) {
+		static const char *const prov[] = { "src_file", "src_hash",
+		    "src_line", "operator", "entry_method", "imported_at" };
+
+		s->header_seen = 1;
+		for (i = 0; i < sizeof(prov) / sizeof(prov[0]); i++)
+			rec_map_ignore(s->map, prov[i]);
+		s->header_ok = rec_map_header(s->map, s->ncells, s->cells, 0,
+		    &s->pl) == 0;
+		report_rec(s);
+		goto out;
+	}
+	s->rowno++;
+	if (!s->header_ok)
+		goto out;
+	bad = rec_check(s->o->ctx, s->map, s->ncells, s->cells, line,
+	    &s->rec, &s->pl);
+	if (bad == 0 && s->o->seen != NULL &&
+	    rec_check_keys(s->o->keys, &s->rec, s->o->seen, &s->pl) != 0)
+		bad = 1;
+	if (bad)
+		s->bad_rows++;
+	if (s->pl.n > 0)
+		report_rec(s);
+out:
+	s->ncells = 0;
+	strbuf_reset(&s->cellbuf);
+}
+
+/* ---- members ------------------------------------------------------- */
+
+static struct member *
+find(struct vstate *s, const char *rel)
+{
+	size_t i;
+
+	for (i = 0; i < s->nm; i++)
+		if (strcmp(s->m[i].rel, rel) == 0)
+			return &s->m[i];
+	return NULL;
+}
+
+static void
+hash_small(struct member *m)
+{
+	struct digest *d;
+
+	if ((d = digest_new(DIGEST_SHA256)) == NULL)
+		abort();
+	digest_update(d, m->data.buf, m->data.len);
+	digest_final(d, m->sha256);
+	digest_free(d);
+	if ((d = digest_new(DIGEST_SM3)) == NULL)
+		abort();
+	digest_update(d, m->data.buf, m->data.len);
+	digest_final(d, m->sm3);
+	digest_free(d);
+}
+
+/*
+ * Checks one header; returns the member to fill, NULL to skip the data,
+ * or sets *stop when reading must end (unsafe archive).
+ */
+static struct member *
+take_member(struct vstate *s, struct archive_entry *e, int *stop)
+{
+	const char *path = archive_entry_pathname(e);
+	mode_t type = archive_entry_filetype(e);
+	la_int64_t size = archive_entry_size(e);
+	const char *slash, *rel;
+	struct member *m;
+
+	*stop = 1;
+	if (path == NULL || !bag_path_safe(path)) {
+		problem(s, 0, "unsafe member name \"%s\": refused",
+		    path != NULL ? path : "");
+		return NULL;
+	}
+	if (archive_entry_hardlink(e) != NULL || archive_entry_symlink(e) !=
+	    NULL || (type != AE_IFREG && type != AE_IFDIR)) {
+		problem(s, 0, "%s: links, devices and other special files "
+		    "are not allowed in a batch: refused", path);
+		return NULL;
+	}
+	if (s->nm >= VERIFY_MAX_MEMBERS) {
+		problem(s, 0, "more than %d members: refused",
+		    VERIFY_MAX_MEMBERS);
+		return NULL;
+	}
+	slash = strchr(path, '/');
+	if (s->top == NULL)
+		s->top = xstrndup(path, slash != NULL ? (size_t)(slash - path) :
+		    strlen(path));
+	if (strncmp(path, s->top, strlen(s->top)) != 0 ||
+	    (path[strlen(s->top)] != '/' && path[strlen(s->top)] != '\0')) {
+		problem(s, 0, "%s: outside the bag's directory %s: refused",
+		    path, s->top);
+		return NULL;
+	}
+	*stop = 0;
+	if (type == AE_IFDIR)
+		return NULL;
+	rel = path + strlen(s->top);
+	if (*rel == '\0') {
+		*stop = 1;
+		problem(s, 0, "%s: a file where the bag's directory should "
+		    "be: refused", path);
+		return NULL;
+	}
+	rel++;
+	if (find(s, rel) != NULL) {
+		*stop = 1;
+		problem(s, 0, "%s: member given twice: refused", path);
+		return NULL;
+	}
+	s->m = xreallocarray(s->m, s->nm + 1, sizeof(*s->m));
+	m = &s->m[s->nm++];
+	memset(m, 0, sizeof(*m));
+	strbuf_init(&m->data);
+	m->rel = xstrdup(rel);
+	m->payload = strncmp(rel, "data/", 5) == 0;
+	if (size < 0 || (m->payload && size > VERIFY_MAX_PAYLOAD) ||
+	    (!m->payload && size > VERIFY_MAX_TAG)) {
+		*stop = 1;
+		problem(s, 0, "%s: member too large (%lld bytes): refused",
+		    path, (long long)size);
+		return NULL;
+	}
+	return m;
+}
+
+/* Reads a member's data into memory or through the digests. */
+static int
+read_member(struct vstate *s, struct archive *a, struct member *m)
+{
+	const void *buf;
+	size_t n;
+	la_int64_t off;
+	struct bag_digest *dg = NULL;
+	int csv = strcmp(m->rel, BAG_PAYLOAD) == 0, rc;
+
+	if (m->payload)
+		dg = bag_digest_new();
+	if (csv) {
+		csv_init(&s->csv, CSV_STRICT | CSV_STRICT_FINI |
+		    CSV_APPEND_NULL);
+		s->line = 1;
+	}
+	while ((rc = archive_read_data_block(a, &buf, &n, &off)) ==
+	    ARCHIVE_OK) {
+		m->size += n;
+		if (dg != NULL)
+			bag_digest_update(dg, buf, n);
+		else
+			strbuf_add(&m->data, buf, n);
+		if (csv && csv_parse(&s->csv, buf, n, csv_field, csv_row, s) !=
+		    n) {
+			problem(s, 0, "%s: not valid CSV: %s", BAG_PAYLOAD,
+			    csv_strerror(csv_error(&s->csv)));
+			csv = 0;
+			csv_free(&s->csv);
+		}
+	}
+	if (csv) {
+		if (csv_fini(&s->csv, csv_field, csv_row, s) != 0)
+			problem(s, 0, "%s: not valid CSV at the end: %s",
+			    BAG_PAYLOAD, csv_strerror(csv_error(&s->csv)));
+		csv_free(&s->csv);
+	}
+	if (dg != NULL) {
+		bag_digest_final(dg, m->sha256, m->sm3);
+		bag_digest_free(dg);
+	} else
+		hash_small(m);
+	return rc == ARCHIVE_EOF ? 0 : -1;
+}
+
+/* ---- the bag ------------------------------------------------------- */
+
+static void
+check_manifest(struct vstate *s, const char *rel, int tag,
+    enum digest_alg alg)
+{
+	struct member *mf = find(s, rel), *m;
+	struct bag_manifest man;
+	char *e;
+	size_t i, j;
+
+	if (mf == NULL) {
+		problem(s, 0, "%s is missing", rel);
+		return;
+	}
+	if (bag_manifest_parse(mf->data.buf != NULL ? mf->data.buf : "",
+	    mf->data.len, &man, &e) != 0) {
+		problem(s, 0, "%s: %s", rel, e);
+		free(e);
+		return;
+	}
+	for (i = 0; i < man.n; i++) {
+		const unsigned char *d;
+
+		if ((m = find(s, man.v[i].path)) == NULL) {
+			problem(s, 0, "%s lists %s, which the batch does not "
+			    "have", rel, man.v[i].path);
+			continue;
+		}
+		if (m->payload == tag) {
+			problem(s, 0, "%s lists %s, which belongs in the %s",
+			    rel, man.v[i].path, tag ? "payload manifest" :
+			    "tag manifest");
+			continue;
+		}
+		d = alg == DIGEST_SHA256 ? m->sha256 : m->sm3;
+		if (memcmp(d, man.v[i].digest, DIGEST_LEN) != 0)
+			problem(s, 0, "%s: %s digest of %s does not match: "
+			    "the file was changed", rel, digest_name(alg),
+			    man.v[i].path);
+	}
+	/* The other direction: every file of its kind is listed. */
+	for (j = 0; j < s->nm; j++) {
+		m = &s->m[j];
+		if (tag ? (m->payload || strncmp(m->rel, "tagmanifest-",
+		    12) == 0 || strcmp(m->rel, "signature.sm2") == 0) :
+		    !m->payload)
+			continue;
+		for (i = 0; i < man.n; i++)
+			if (strcmp(man.v[i].path, m->rel) == 0)
+				break;
+		if (i == man.n)
+			problem(s, 0, "%s does not list %s", rel, m->rel);
+	}
+	bag_manifest_release(&man);
+}
+
+static void
+check_bag(struct vstate *s)
+{
+	static const char *const known[] = { "bag-info.txt", "bagit.txt",
+	    "manifest-sha256.txt", "manifest-sm3.txt", "signature.sm2",
+	    "tagmanifest-sha256.txt", "tagmanifest-sm3.txt" };
+	struct bag_tags bt, bi;
+	struct member *m, *sig;
+	const char *v;
+	unsigned long long bytes = 0, files = 0;
+	long long n, seq;
+	char *e, want[64];
+	size_t i, k;
+	int good;
+
+	if (s->top == NULL) {
+		problem(s, 0, "empty archive: not a batch");
+		return;
+	}
+	s->res->name = xstrdup(s->top);
+	for (i = 0; i < s->nm; i++) {
+		m = &s->m[i];
+		if (m->payload) {
+			bytes += m->size;
+			files++;
+			continue;
+		}
+		for (k = 0; k < sizeof(known) / sizeof(known[0]); k++)
+			if (strcmp(m->rel, known[k]) == 0)
+				break;
+		if (k == sizeof(known) / sizeof(known[0]))
+			problem(s, 0, "%s: not a file of a batch", m->rel);
+	}
+	if (find(s, BAG_PAYLOAD) == NULL)
+		problem(s, 0, "%s is missing", BAG_PAYLOAD);
+
+	/* bagit.txt */
+	if ((m = find(s, "bagit.txt")) == NULL)
+		problem(s, 0, "bagit.txt is missing");
+	else if (bag_tags_parse(m->data.buf != NULL ? m->data.buf : "",
+	    m->data.len, &bt, &e) != 0) {
+		problem(s, 0, "bagit.txt: %s", e);
+		free(e);
+	} else {
+		if ((v = bag_tags_get(&bt, "BagIt-Version")) == NULL ||
+		    (strcmp(v, "1.0") != 0 && strcmp(v, "0.97") != 0))
+			problem(s, 0, "bagit.txt: BagIt-Version missing or "
+			    "unknown");
+		if ((v = bag_tags_get(&bt, "Tag-File-Character-Encoding")) ==
+		    NULL || strcasecmp(v, "UTF-8") != 0)
+			problem(s, 0, "bagit.txt: tag files must be UTF-8");
+		bag_tags_release(&bt);
+	}
+
+	/* bag-info.txt */
+	if ((m = find(s, "bag-info.txt")) == NULL)
+		problem(s, 0, "bag-info.txt is missing");
+	else if (bag_tags_parse(m->data.buf != NULL ? m->data.buf : "",
+	    m->data.len, &bi, &e) != 0) {
+		problem(s, 0, "bag-info.txt: %s", e);
+		free(e);
+	} else {
+		char oxum[64];
+		long long i1, n1;
+
+		snprintf(oxum, sizeof(oxum), "%llu.%llu", bytes, files);
+		if ((v = bag_tags_get(&bi, "Payload-Oxum")) == NULL)
+			problem(s, 0, "bag-info.txt: Payload-Oxum missing");
+		else if (strcmp(v, oxum) != 0)
+			problem(s, 0, "bag-info.txt: Payload-Oxum %s, but the "
+			    "payload is %s", v, oxum);
+		if ((v = bag_tags_get(&bi, "External-Identifier")) == NULL ||
+		    strcmp(v, s->top) != 0)
+			problem(s, 0, "bag-info.txt: External-Identifier is "
+			    "not the bag's name %s", s->top);
+		if ((v = bag_tags_get(&bi, "Bag-Count")) == NULL ||
+		    sscanf(v, "%lld of %lld", &i1, &n1) != 2 || i1 < 1 ||
+		    n1 < i1)
+			problem(s, 0, "bag-info.txt: Bag-Count missing or not "
+			    "\"i of n\"");
+		if ((v = bag_tags_get(&bi, "Hcp-Records")) == NULL ||
+		    num_parse(v, 0, 1000000000000LL, &n, NULL) != 0)
+			problem(s, 0, "bag-info.txt: Hcp-Records missing");
+		else if (n != s->rowno)
+			problem(s, 0, "bag-info.txt: Hcp-Records says %lld, "
+			    "but %s has %ld records", n, BAG_PAYLOAD,
+			    s->rowno);
+		v = bag_tags_get(&bi, "Hcp-Station");
+		if (v == NULL || strlen(v) != 8 || strspn(v, "0123456789") != 8)
+			problem(s, 0, "bag-info.txt: Hcp-Station missing");
+		else
+			s->res->station = xstrdup(v);
+		if (bag_tags_get(&bi, "Hcp-Sequence") == NULL ||
+		    num_parse(bag_tags_get(&bi, "Hcp-Sequence"), 1,
+		    999999999LL, &seq, NULL) != 0)
+			problem(s, 0, "bag-info.txt: Hcp-Sequence missing");
+		else
+			s->res->seq = seq;
+		if (s->res->station != NULL && s->res->seq > 0) {
+			snprintf(want, sizeof(want), "hcp-%s-%06lld",
+			    s->res->station, s->res->seq);
+			if (strcmp(want, s->top) != 0)
+				problem(s, 0, "bag-info.txt: station and "
+				    "sequence say %s, the bag is %s", want,
+				    s->top);
+		}
+		if ((v = bag_tags_get(&bi, "Satisfaction-Coding")) == NULL ||
+		    strncmp(v, "interface", 9) != 0)
+			problem(s, 0, "bag-info.txt: Satisfaction-Coding is "
+			    "not the interface coding");
+		bag_tags_release(&bi);
+	}
+
+	check_manifest(s, "manifest-sha256.txt", 0, DIGEST_SHA256);
+	check_manifest(s, "manifest-sm3.txt", 0, DIGEST_SM3);
+	check_manifest(s, "tagmanifest-sha256.txt", 1, DIGEST_SHA256);
+	check_manifest(s, "tagmanifest-sm3.txt", 1, DIGEST_SM3);
+
+	m = find(s, "tagmanifest-sm3.txt");
+	if ((sig = find(s, "signature.sm2")) == NULL)
+		problem(s, 0, "signature.sm2 is missing: the batch is not "
+		    "signed");
+	else if (m != NULL) {
+		good = crypto_sm2_verify(s->o->pub_pem, m->data.buf != NULL ?
+		    m->data.buf : "", m->data.len,
+		    (const unsigned char *)sig->data.buf, sig->data.len);
+		if (good < 0)
+			problem(s, 0, "cannot check the signature: %s",
+			    crypto_errstr());
+		else if (good != 0)
+			problem(s, 0, "signature.sm2: the signature is not "
+			    "good for this station's key: the batch was "
+			    "changed or signed by another key");
+	}
+	if (s->bad_rows > 0)
+		problem(s, 0, "%s: %zu of %ld records are not valid",
+		    BAG_PAYLOAD, s->bad_rows, s->rowno);
+}
+
+int
+verify_batch(const char *path, const struct verify_opts *o,
+    struct verify_result *res, char **errstr)
+{
+	struct vstate s;
+	struct archive *a = NULL;
+	struct archive_entry *e;
+	unsigned char sha[DIGEST_LEN];
+	size_t i;
+	int rc, stop = 0, ret = -1;
+
+	memset(res, 0, sizeof(*res));
+	res->path = xstrdup(path);
+	memset(&s, 0, sizeof(s));
+	s.o = o;
+	s.res = res;
+	s.path = path;
+	s.crc = crc32(0L, Z_NULL, 0);
+	strbuf_init(&s.cellbuf);
+	rec_init(&s.rec);
+	s.map = rec_map_new();
+	if ((s.fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		*errstr = xasprintf("%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if ((s.filesha = digest_new(DIGEST_SHA256)) == NULL) {
+		*errstr = xasprintf("%s", crypto_errstr());
+		goto out;
+	}
+	s.in = xmalloc(INBUF);
+	s.out = xmalloc(OUTBUF);
+	if (inflateInit2(&s.zs, -15) != Z_OK) {
+		*errstr = xstrdup("cannot start zlib");
+		goto out;
+	}
+	s.zinit = 1;
+
+	a = archive_read_new();
+	archive_read_support_format_tar(a);
+	if (archive_read_open(a, &s, NULL, tar_read, NULL) != ARCHIVE_OK) {
+		if (s.readerr != 0)
+			goto readfail;
+		if (!s.zbad)
+			problem(&s, 0, "not a tar archive: %s",
+			    archive_error_string(a));
+	} else {
+		while (!stop && (rc = archive_read_next_header(a, &e)) ==
+		    ARCHIVE_OK) {
+			struct member *m = take_member(&s, e, &stop);
+
+			if (m != NULL && read_member(&s, a, m) != 0) {
+				if (s.readerr != 0)
+					goto readfail;
+				if (!s.zbad)
+					problem(&s, 0, "%s: %s", m->rel,
+					    archive_error_string(a));
+				stop = 1;
+			}
+		}
+		if (!stop && rc != ARCHIVE_EOF) {
+			if (s.readerr != 0)
+				goto readfail;
+			if (!s.zbad)
+				problem(&s, 0, "damaged tar archive: %s",
+				    archive_error_string(a));
+			stop = 1;
+		}
+	}
+	if (!stop && !s.zbad)
+		finish_gzip(&s);
+	if (s.readerr != 0)
+		goto readfail;
+	if (!stop && !s.zbad)
+		check_bag(&s);
+	else if (s.top != NULL && res->name == NULL)
+		res->name = xstrdup(s.top);
+	/* Hash the rest of the file, for the receipt. */
+	while (read_raw(&s, s.in, INBUF) > 0)
+		;
+	digest_final(s.filesha, sha);
+	crypto_hex(sha, DIGEST_LEN, res->sha256);
+	res->records = s.rowno;
+	ret = 0;
+	goto out;
+readfail:
+	*errstr = xasprintf("%s: %s", path, strerror(s.readerr));
+out:
+	if (a != NULL)
+		archive_read_free(a);
+	if (s.zinit)
+		inflateEnd(&s.zs);
+	if (s.fd >= 0)
+		close(s.fd);
+	digest_free(s.filesha);
+	free(s.in);
+	free(s.out);
+	for (i = 0; i < s.nm; i++) {
+		free(s.m[i].rel);
+		strbuf_release(&s.m[i].data);
+	}
+	free(s.m);
+	free(s.top);
+	strbuf_release(&s.cellbuf);
+	free(s.celloff);
+	free(s.cells);
+	rec_map_free(s.map);
+	rec_release(&s.rec);
+	rec_problems_release(&s.pl);
+	return ret;
+}
+
+int
+verify_ok(const struct verify_result *res)
+{
+	return res->problems.nerrors == 0;
+}
+
+void
+verify_result_release(struct verify_result *res)
+{
+	free(res->path);
+	free(res->name);
+	free(res->station);
+	diag_list_release(&res->problems);
+	memset(res, 0, sizeof(*res));
+}
+
+static int
+cmp_seq(const void *a, const void *b)
+{
+	const struct verify_result *x = *(struct verify_result *const *)a;
+	const struct verify_result *y = *(struct verify_result *const *)b;
+	int c = strcmp(x->station, y->station);
+
+	if (c != 0)
+		return c;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+void
+verify_sequence(struct verify_result *v, size_t n, struct diag_list *out)
+{
+	struct verify_result **p = xcalloc(n + 1, sizeof(*p));
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (v[i].station != NULL && v[i].seq > 0)
+			p[k++] = &v[i];
+	qsort(p, k, sizeof(*p), cmp_seq);
+	for (i = 1; i < k; i++) {
+		struct verify_result *a = p[i - 1], *b = p[i];
+
+		if (strcmp(a->station, b->station) != 0)
+			continue;
+		if (a->seq == b->seq) {
+			if (strcmp(a->sha256, b->sha256) == 0)
+				diag_add(out, 1, "%s and %s are the same "
+				    "batch %s", a->path, b->path, b->name);
+			else
+				diag_add(&b->problems, 0, "overlap: %s and %s "
+				    "are different batches with the same "
+				    "number %s", a->path, b->path, b->name);
+		} else if (b->seq > a->seq + 1) {
+			if (b->seq == a->seq + 2)
+				diag_add(out, 1, "gap: station %s batch "
+				    "%06lld is missing (between %s and %s)",
+				    a->station, a->seq + 1, a->name, b->name);
+			else
+				diag_add(out, 1, "gap: station %s batches "
+				    "%06lld to %06lld are missing (between "
+				    "%s and %s)", a->station, a->seq + 1,
+				    b->seq - 1, a->name, b->name);
+		}
+	}
+	free(p);
+}

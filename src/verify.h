@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Checking a batch (DESIGN §9) as the receiving side does: the archive is
+ * read as a stream, straight from the .tar.gz into memory and the
+ * digests, and nothing is ever extracted, so no member can write
+ * anywhere.  Unsafe archives are refused: members that are not plain
+ * files or directories (links, devices, fifos), absolute paths, "..",
+ * members outside one top directory, a name twice, more than
+ * VERIFY_MAX_MEMBERS members, a tag file over VERIFY_MAX_TAG bytes or a
+ * payload over VERIFY_MAX_PAYLOAD bytes.  Then bagit.txt, bag-info.txt
+ * (names, Payload-Oxum, Bag-Count, record count), every line of both
+ * payload manifests and both tag manifests in both directions, the SM2
+ * signature over tagmanifest-sm3.txt, and every CSV row through the
+ * shared validator (record.h).
+ *
+ * verify_batch() returns 0 when the file could be examined (problems, if
+ * any, are in the result) and -1 when it could not be read at all
+ * (*errstr set, malloc'd).
+ */
+#ifndef HCP_VERIFY_H
+#define HCP_VERIFY_H
+
+#include <stddef.h>
+
+#include "crypto.h"
+#include "diag.h"
+
+#define VERIFY_MAX_MEMBERS 64
+#define VERIFY_MAX_TAG (1024 * 1024)
+#define VERIFY_MAX_PAYLOAD (16LL * 1024 * 1024 * 1024)
+/* Problems listed per batch; more are only counted. */
+#define VERIFY_MAX_SHOWN 50
+
+struct rec_ctx;
+struct rec_seen;
+
+struct verify_opts {
+	const char *pub_pem;	/* the station's public key */
+	struct rec_ctx *ctx;	/* validator: format level, or loaded */
+	struct rec_ctx *keys;	/* unloaded context for rec_check_keys */
+	struct rec_seen *seen;	/* records across batches, or NULL */
+};
+
+struct verify_result {
+	char *path;
+	char *name;		/* top directory / External-Identifier */
+	char *station;		/* Hcp-Station, or NULL */
+	long long seq;		/* Hcp-Sequence, or 0 */
+	long long records;	/* CSV data rows read */
+	char sha256[2 * DIGEST_LEN + 1];	/* of the whole file */
+	struct diag_list problems;	/* "member: what is wrong" */
+	size_t hidden;		/* problems not listed */
+};
+
+int verify_batch(const char *path, const struct verify_opts *o,
+    struct verify_result *res, char **errstr);
+/* True if the batch passed every check. */
+int verify_ok(const struct verify_result *res);
+void verify_result_release(struct verify_result *res);
+
+/*
+ * Looks at several verified batches together: for each station, a
+ * sequence number given twice with different content (overlap) is an
+ * error added to the later batch's problems; missing numbers between the
+ * lowest and the highest (gaps) are warnings in out.
+ */
+void verify_sequence(struct verify_result *v, size_t n,
+    struct diag_list *out);
+
+#endif
