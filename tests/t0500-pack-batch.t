@@ -1,0 +1,198 @@
+#!/bin/sh
+# hcp-pack writes signed BagIt batches that stock tools alone can check
+# (tar, sha256sum, openssl), marks every record once, splits with
+# --max-records, rebuilds byte for byte, repairs a missing file, lists
+# and acknowledges; hcp-verify accepts what it writes.
+. "$(dirname "$0")/lib.sh"
+
+SOURCE_DATE_EPOCH=1795300000
+export SOURCE_DATE_EPOCH
+
+# keyed_csv FIRST COUNT: a keyed CSV of COUNT valid evaluations, project
+# numbers from FIRST, with commas, quotes and a line break in comments.
+keyed_csv() {
+	awk -v first="$1" -v n="$2" 'BEGIN {
+		print "project_no,item_code,dept_code,area_code,window," \
+		    "staff,channel,satisfaction,eval_detail,comment," \
+		    "evaluator,phone,service_time,assess_time"
+		for (i = first; i < first + n; i++) {
+			g = 5 - i % 5
+			c = ""
+			if (i % 3 == 0) c = "\"很好, 办得快 \"\"点赞\"\"\""
+			if (i % 7 == 0) c = "\"第一行\n第二行\""
+			printf "P%07d,11330523002572643X200016010000001," \
+			    "11330523002572643X,330523,A01,AJ0001,4,%d,%d01," \
+			    "%s,张三,138%08d,2026-11-20 09:%02d," \
+			    "2026-11-20 10:%02d\n", i, g, g, c, i, i % 60, \
+			    i % 60
+		}
+	}'
+}
+
+count() {
+	sqlite3 hcp.db "$1"
+}
+
+test_expect_success 'setup: a station with 30 imported records' '
+	setup_station &&
+	keyed_csv 1 30 >in.csv &&
+	hcp-import -q -d hcp.db in.csv &&
+	test "$(count "SELECT count(*) FROM evaluations")" = 30 &&
+	hcp-init -d hcp.db --print-pubkey >pub.pem
+'
+
+test_expect_success 'hcp-pack packs every record into one batch, prints it' '
+	mkdir out &&
+	hcp-pack -d hcp.db -o out >paths &&
+	echo out/hcp-33052301-000001.tar.gz >expect &&
+	test_cmp expect paths &&
+	test "$(count "SELECT count(*) FROM evaluations WHERE batch_seq = 1")" = 30 &&
+	test "$(count "SELECT records || state FROM batches")" = 30packed
+'
+
+test_expect_success 'stock tools alone verify the batch' '
+	mkdir x && (cd x && tar xzf ../out/hcp-33052301-000001.tar.gz) &&
+	cd x/hcp-33052301-000001 &&
+	sha256sum -c manifest-sha256.txt &&
+	sha256sum -c tagmanifest-sha256.txt &&
+	openssl dgst -sm3 -verify ../../pub.pem -signature signature.sm2 \
+		tagmanifest-sm3.txt &&
+	test "$(openssl dgst -sm3 -r data/evaluations.csv | cut -c1-64)" = \
+		"$(cut -c1-64 manifest-sm3.txt)"
+'
+
+test_expect_success 'the members are sorted, 0644, owned 0:0, at the batch time' '
+	tar tvzf out/hcp-33052301-000001.tar.gz >list &&
+	awk "{ print \$6 }" list >names &&
+	sort names >sorted && test_cmp sorted names &&
+	test "$(wc -l <list)" = 8 &&
+	! grep -v "^-rw-r--r-- 0/0 " list &&
+	! grep -v " 2026-11-21 22:26 " list
+'
+
+test_expect_success 'bag-info says station, count, oxum and coding' '
+	b=x/hcp-33052301-000001 &&
+	test_grep $b/bag-info.txt "^External-Identifier: hcp-33052301-000001\$" &&
+	test_grep $b/bag-info.txt "^Bag-Count: 1 of 1\$" &&
+	test_grep $b/bag-info.txt "^Hcp-Records: 30\$" &&
+	test_grep $b/bag-info.txt "^Satisfaction-Coding: interface" &&
+	size=$(stat -c %s $b/data/evaluations.csv) &&
+	test_grep $b/bag-info.txt "^Payload-Oxum: $size\\.1\$" &&
+	test_cmp - $b/bagit.txt <<-EOT
+	BagIt-Version: 1.0
+	Tag-File-Character-Encoding: UTF-8
+	EOT
+'
+
+test_expect_success 'the CSV: interface names, 12-digit areaCode, provenance' '
+	csv=x/hcp-33052301-000001/data/evaluations.csv &&
+	head -n 1 $csv | tr -d "\\r" >header &&
+	echo "projectNo,taskCode,deptCode,areaCode,proManager,pf,satisfaction,evalDetail,writingEvaluation,userProp,userName,userPageType,certKey,assessTime,assessNumber,serial,window,phone,service_time,src_file,src_hash,src_line,operator,entry_method,imported_at" >expect &&
+	test_cmp expect header &&
+	test_grep $csv "^P0000001,[^,]*,[^,]*,330523000000,AJ0001,4,4,401," &&
+	test_grep $csv ",13800000001,2026-11-20 09:01:00,in.csv,$(sha256sum in.csv | cut -c1-64),2,tester,keyed," &&
+	test_grep $csv "\"很好, 办得快 \"\"点赞\"\"\"" &&
+	hcp-check -q -d hcp.db --ignore-unknown $csv 2>err ||
+	{ cat err; false; }
+'
+
+test_expect_success 'hcp-verify accepts it, with and without the catalogue' '
+	hcp-verify -k pub.pem out/hcp-33052301-000001.tar.gz >out.txt &&
+	test_grep out.txt "OK: batch hcp-33052301-000001, 30 records" &&
+	hcp-verify -d hcp.db out/hcp-33052301-000001.tar.gz
+'
+
+test_expect_success 'nothing new: a second run writes nothing' '
+	hcp-pack -d hcp.db -o out >paths &&
+	! test -s paths &&
+	test "$(count "SELECT count(*) FROM batches")" = 1
+'
+
+test_expect_success '--rebuild re-creates the batch byte for byte' '
+	mkdir again &&
+	SOURCE_DATE_EPOCH=1800000000 hcp-pack -d hcp.db -o again --rebuild 1 &&
+	cmp out/hcp-33052301-000001.tar.gz again/hcp-33052301-000001.tar.gz
+'
+
+test_expect_success '--max-records splits: Bag-Count i of n, numbered in a row' '
+	keyed_csv 31 25 >in2.csv &&
+	hcp-import -q -d hcp.db in2.csv &&
+	hcp-pack -d hcp.db -o out -m 10 >paths &&
+	printf "out/hcp-33052301-%06d.tar.gz\n" 2 3 4 >expect &&
+	test_cmp expect paths &&
+	for i in 2 3 4; do
+		tar xzOf out/hcp-33052301-00000$i.tar.gz \
+			hcp-33052301-00000$i/bag-info.txt >info$i || return 1
+	done &&
+	test_grep info2 "^Bag-Count: 1 of 3" && test_grep info3 "^Bag-Count: 2 of 3" &&
+	test_grep info4 "^Bag-Count: 3 of 3" && test_grep info4 "^Hcp-Records: 5" &&
+	test_grep info3 "^Bag-Group-Identifier: hcp-33052301-000002" &&
+	test "$(count "SELECT group_concat(n) FROM (SELECT count(*) AS n FROM evaluations GROUP BY batch_seq ORDER BY batch_seq)")" = 30,10,10,5 &&
+	hcp-verify -q -k pub.pem out/*.tar.gz
+'
+
+test_expect_success 'a missing batch file is written again, identical' '
+	cp out/hcp-33052301-000003.tar.gz keep.tar.gz &&
+	rm out/hcp-33052301-000003.tar.gz &&
+	hcp-pack -d hcp.db -o out >paths &&
+	echo out/hcp-33052301-000003.tar.gz >expect && test_cmp expect paths &&
+	cmp keep.tar.gz out/hcp-33052301-000003.tar.gz
+'
+
+test_expect_success 'a batch whose records changed cannot be rebuilt' '
+	sqlite3 hcp.db "UPDATE evaluations SET comment = \"changed\" WHERE id = 45" &&
+	mkdir changed &&
+	test_expect_code_ 1 hcp-pack -d hcp.db -o changed --rebuild 3 2>err &&
+	test_grep err "changed in the db after packing" &&
+	! ls changed/*.tar.gz &&
+	sqlite3 hcp.db "UPDATE evaluations SET comment = NULL WHERE id = 45"
+'
+
+test_expect_success '--list shows states; -p -l the ones to send again' '
+	hcp-pack -d hcp.db -l >list &&
+	test "$(grep -c " packed " list)" = 4 &&
+	test_grep list "4 batches not acknowledged" &&
+	hcp-pack -d hcp.db -p -l >pending &&
+	printf "hcp-33052301-%06d.tar.gz\n" 1 2 3 4 >expect &&
+	test_cmp expect pending
+'
+
+test_expect_success 'a receipt from hcp-verify is recorded by --ack' '
+	openssl genpkey -algorithm SM2 -out recv.pem 2>/dev/null &&
+	openssl pkey -in recv.pem -pubout -out hcp.db.receiver.pem &&
+	hcp-verify -q -k pub.pem --receipt recv.pem out/hcp-33052301-000002.tar.gz &&
+	test_grep out/hcp-33052301-000002.receipt "^Batch: hcp-33052301-000002\$" &&
+	test_grep out/hcp-33052301-000002.receipt "^SHA-256: $(sha256sum out/hcp-33052301-000002.tar.gz | cut -c1-64)\$" &&
+	hcp-pack -d hcp.db --ack out/hcp-33052301-000002.receipt >ack &&
+	test_grep ack "batch 2 acknowledged" &&
+	test "$(count "SELECT state FROM batches WHERE seq = 2")" = acknowledged &&
+	hcp-pack -d hcp.db --ack out/hcp-33052301-000002.receipt &&
+	hcp-pack -d hcp.db -p -l >pending &&
+	! grep 000002 pending
+'
+
+test_expect_success 'the receipt signature checks with openssl too' '
+	r=out/hcp-33052301-000002.receipt &&
+	head -n 5 $r >signed &&
+	sed -n "s/^Signature: //p" $r | xxd -r -p >sig.der &&
+	openssl pkey -in recv.pem -pubout -out recv.pub &&
+	openssl dgst -sm3 -verify recv.pub -signature sig.der signed
+'
+
+test_expect_success 'forged or foreign receipts are refused' '
+	r=out/hcp-33052301-000003 &&
+	hcp-verify -q -k pub.pem --receipt recv.pem -o r3 $r.tar.gz &&
+	sed "s/^Records: 10/Records: 11/" r3 >forged &&
+	test_expect_code_ 1 hcp-pack -d hcp.db --ack forged 2>err &&
+	test_grep err "signature is not good" &&
+	openssl genpkey -algorithm SM2 -out other.pem 2>/dev/null &&
+	hcp-verify -q -k pub.pem --receipt other.pem -o r3b $r.tar.gz &&
+	test_expect_code_ 1 hcp-pack -d hcp.db --ack r3b &&
+	test "$(count "SELECT state FROM batches WHERE seq = 3")" = packed
+'
+
+test_expect_success 'batch files are private (mode 0600)' '
+	test "$(stat -c %a out/hcp-33052301-000001.tar.gz)" = 600
+'
+
+test_done
