@@ -494,8 +494,8 @@ rec_map_header(struct rec_map *m, size_t ncols, const char *const *names,
 {
 	size_t i, k;
 	int f, bad = 0;
-	static const enum field_id required[] = { F_ITEM_CODE, F_DEPT_CODE,
-	    F_AREA_CODE, F_SATISFACTION, F_ASSESS_TIME };
+	static const enum field_id required[] = { F_ITEM_CODE,
+	    F_SATISFACTION, F_ASSESS_TIME };
 
 	map_clear(m);
 	for (i = 0; i < F_NFIELDS; i++)
@@ -590,6 +590,7 @@ struct rec_ctx {
 	struct db *db;
 	int loaded;
 	char *codes_version;
+	char *region;		/* the station's, "" if unknown */
 	struct strset regions, depts, items, windows, staff, evcodes;
 	long long import_id;
 	struct digest *dg;
@@ -633,6 +634,7 @@ rec_ctx_new(void)
 	ctx->paper_channel = 5;
 	ctx->supplement_days = 7;
 	ctx->codes_version = xstrdup("");
+	ctx->region = xstrdup("");
 	ctx->dg = digest_new(DIGEST_SHA256);
 	rec_ctx_set_now(ctx, clock_now());
 	return ctx;
@@ -656,6 +658,7 @@ rec_ctx_free(struct rec_ctx *ctx)
 	strbuf_release(&ctx->tmp);
 	strbuf_release(&ctx->tmp2);
 	free(ctx->codes_version);
+	free(ctx->region);
 	free(ctx);
 }
 
@@ -746,9 +749,13 @@ rec_ctx_load(struct rec_ctx *ctx, struct db *db)
 		return -1;
 	free(ctx->codes_version);
 	ctx->codes_version = s;
+	if ((s = settings_get(db, "region")) != NULL) {
+		free(ctx->region);
+		ctx->region = s;
+	}
 	if (load_set(db, &ctx->regions, "SELECT code, NULL, 0, retired "
 	    "FROM regions", NULL) != 0 ||
-	    load_set(db, &ctx->depts, "SELECT code, NULL, 0, retired "
+	    load_set(db, &ctx->depts, "SELECT code, area_code, 0, retired "
 	    "FROM departments", NULL) != 0 ||
 	    load_set(db, &ctx->items, "SELECT code, dept_code, 0, retired "
 	    "FROM items", NULL) != 0 ||
@@ -1056,8 +1063,8 @@ problem(struct checkrow *c, enum field_id f, enum rec_code code,
 {
 	int col = c->m->col[f];
 
-	rec_problem_add(c->pl, c->line, col, rec_map_name(c->m, (size_t)col),
-	    code, detail);
+	rec_problem_add(c->pl, c->line, col, col >= 0 ?
+	    rec_map_name(c->m, (size_t)col) : fields[f].zh, code, detail);
 	if (rec_code_def(code)->severity == REC_ERROR)
 		c->nerr++;
 }
@@ -1186,7 +1193,7 @@ rec_check(struct rec_ctx *ctx, const struct rec_map *m, size_t ncols,
 	struct strbuf *v = &ctx->tmp;
 	struct when svc = { 0, 0, 0 }, ass = { 0, 0, 0 };
 	int have_svc = 0, have_ass = 0, f;
-	const struct sentry *item = NULL;
+	const struct sentry *item = NULL, *dept = NULL;
 	size_t i;
 	char stamp[32];
 
@@ -1266,6 +1273,9 @@ rec_check(struct rec_ctx *ctx, const struct rec_map *m, size_t ncols,
 			break;
 		case F_DEPT_CODE:
 			upcase(v);
+			/* the keying template leaves it to the catalogue */
+			if (v->len == 0 && item != NULL && item->aux != NULL)
+				strbuf_adds(v, item->aux);
 			if (v->len == 0)
 				break;
 			switch (ids_uscc_check(v->buf)) {
@@ -1276,11 +1286,15 @@ rec_check(struct rec_ctx *ctx, const struct rec_map *m, size_t ncols,
 				problem(&c, f, W_USCC_CHECK, v->buf);
 				/* FALLTHROUGH */
 			default:
-				cat_ref(&c, f, &ctx->depts, v, E_DEPT_UNKNOWN,
-				    0);
+				dept = cat_ref(&c, f, &ctx->depts, v,
+				    E_DEPT_UNKNOWN, 0);
 			}
 			break;
 		case F_AREA_CODE:
+			if (v->len == 0 && dept != NULL && dept->aux != NULL)
+				strbuf_adds(v, dept->aux);
+			if (v->len == 0)
+				strbuf_adds(v, ctx->region);
 			if (v->len > 0) {
 				char a6[7];
 
@@ -1435,7 +1449,7 @@ rec_check(struct rec_ctx *ctx, const struct rec_map *m, size_t ncols,
 		    F_AREA_CODE, F_SATISFACTION, F_ASSESS_TIME };
 
 		for (i = 0; i < sizeof(req) / sizeof(req[0]); i++)
-			if (*r->v[req[i]] == '\0' && m->col[req[i]] >= 0)
+			if (*r->v[req[i]] == '\0')
 				problem(&c, req[i], E_REQUIRED, NULL);
 	}
 	/* the cert number against its type */

@@ -231,7 +231,9 @@ const char *rec_ctx_codes_version(const struct rec_ctx *ctx);
  * A normalised record.  v[f] is the normalised value of field f ("" when
  * empty), NUL-terminated, owned by the record:
  *   serial        16 bare digits
- *   area_code     6 digits
+ *   dept_code     when empty, the department of the item (catalogue)
+ *   area_code     6 digits; when empty, the department's area
+ *                 (catalogue), else the station's region
  *   dept_code, item_code, cert_no   upper case
  *   window, staff the catalogue's spelling
  *   channel, user_prop, assess_number   one digit ("1" when
