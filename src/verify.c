@@ -370,6 +370,22 @@ hash_small(struct member *m)
 	digest_free(d);
 }
 
+/* A safe name; a directory's may end in one slash. */
+static int
+path_ok(const char *path, int dir)
+{
+	size_t n = strlen(path);
+	char *p;
+	int ok;
+
+	if (!dir || n < 2 || path[n - 1] != '/')
+		return bag_path_safe(path);
+	p = xstrndup(path, n - 1);
+	ok = bag_path_safe(p);
+	free(p);
+	return ok;
+}
+
 /*
  * Checks one header; returns the member to fill, NULL to skip the data,
  * or sets *stop when reading must end (unsafe archive).
@@ -384,7 +400,7 @@ take_member(struct vstate *s, struct archive_entry *e, int *stop)
 	struct member *m;
 
 	*stop = 1;
-	if (path == NULL || !bag_path_safe(path)) {
+	if (path == NULL || !path_ok(path, type == AE_IFDIR)) {
 		problem(s, 0, "unsafe member name \"%s\": refused",
 		    path != NULL ? path : "");
 		return NULL;
