@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 #
-# populate.sh DB N: adds N plausible evaluation records (one import run)
+# populate.sh DB N [FROM]: adds N plausible evaluation records (one import
+# run, project numbers from FROM + 1)
 # to the station db DB, made from its catalogue by one recursive-CTE
 # INSERT, for the pack and verify benchmarks.  Each record is valid:
 # items with their department, windows and staff from the catalogue,
@@ -10,6 +11,7 @@
 set -eu
 db=$1
 n=$2
+from=${3:-0}
 sqlite3 "$db" <<SQL
 PRAGMA foreign_keys = ON;
 PRAGMA journal_mode = WAL;
@@ -31,7 +33,8 @@ CREATE TEMP TABLE ec AS
 			       WHERE key = 'eval_codes_version')
 	      ORDER BY code LIMIT 1000)
 	GROUP BY grade;
-WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $n),
+WITH RECURSIVE n(i) AS (SELECT $from + 1 UNION ALL SELECT i + 1 FROM n
+	WHERE i < $from + $n),
 r AS (SELECT i,
 	(i * 7919) % (SELECT count(*) FROM it) AS ik,
 	(i * 104729) % (SELECT count(*) FROM st) AS sk,
@@ -55,7 +58,7 @@ SELECT printf('330523%010d', r.i), it.code, it.dept_code, '330523',
 	CASE WHEN r.i % 5 = 0 THEN '张三' END,
 	CASE WHEN r.i % 4 = 0 THEN printf('138%08d', r.i % 100000000) END,
 	datetime(r.t, 'unixepoch'), datetime(r.t + 600, 'unixepoch'), 1,
-	(SELECT max(id) FROM imports), r.i + 1, 'keyed',
+	(SELECT max(id) FROM imports), r.i - $from + 1, 'keyed',
 	printf('%064x', r.i)
 FROM r JOIN it ON it.k = r.ik JOIN st ON st.k = r.sk;
 UPDATE imports SET finished_at = '2026-11-20 08:10:00', rows_read = $n,

@@ -1,0 +1,73 @@
+#!/bin/sh
+# hcp-pack killed with SIGKILL at random moments, again and again, with
+# records arriving in between; after a final run every record is in
+# exactly one batch, every batch file is there and verifies, and no
+# temporary file is left.
+. "$(dirname "$0")/lib.sh"
+
+populate() {
+	sh "$HCP_SRC/tests/bench/populate.sh" hcp.db "$1" "$2" >/dev/null
+}
+
+test_expect_success 'setup: a station with 1500 records, packed' '
+	setup_station && populate 1500 0 &&
+	hcp-init -d hcp.db --print-pubkey >pub.pem && mkdir out &&
+	hcp-pack -q -d hcp.db -o out -m 150
+'
+
+# Each round imports 1500 records, then kills an hcp-pack making ten
+# batches of them after 0-80 ms: before, during or after step 1, while
+# writing files, between rename and the next batch.
+test_expect_success 'kill -9 at random moments of hcp-pack, 16 times' '
+	killed=0 &&
+	for round in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do
+		populate 1500 $((round * 1500)) || return 1
+		delay=$(awk -v s=$round "BEGIN { srand(s); printf \"%.3f\", rand() * 0.08 }")
+		hcp-pack -q -d hcp.db -o out -m 150 &
+		pid=$!
+		sleep $delay
+		kill -9 $pid 2>/dev/null
+		wait $pid
+		test $? = 137 && killed=$((killed + 1))
+	done &&
+	say "$killed of 16 runs killed before they finished" &&
+	test $killed -ge 8 &&
+	test "$(sqlite3 hcp.db "SELECT count(*) FROM evaluations WHERE batch_seq IS NULL")" -gt 0 &&
+	test "$(sqlite3 hcp.db "SELECT count(*) FROM batches WHERE sha256 IS NULL")" -gt 0
+'
+
+test_expect_success 'a final run completes what the killed ones left' '
+	hcp-pack -q -d hcp.db -o out -m 1000 &&
+	test "$(sqlite3 hcp.db "SELECT count(*) FROM evaluations WHERE batch_seq IS NULL")" = 0 &&
+	test "$(sqlite3 hcp.db "SELECT count(*) FROM batches WHERE sha256 IS NULL")" = 0 &&
+	! ls -A out | grep "^\\.hcp-.*\\.tar\\.gz\\." &&
+	sqlite3 hcp.db "SELECT name || \".tar.gz\" FROM batches ORDER BY seq" >expect &&
+	ls out | grep "\\.tar\\.gz\$" >files && test_cmp expect files
+'
+
+test_expect_success 'every batch verifies; no gap, no overlap, no record twice' '
+	hcp-verify -q -k pub.pem out/*.tar.gz 2>err &&
+	! test -s err
+'
+
+test_expect_success 'every record is in exactly one batch file' '
+	for f in out/*.tar.gz; do
+		n=${f#out/} && n=${n%.tar.gz} &&
+		tar xzOf $f $n/data/evaluations.csv | tail -n +2 || return 1
+	done | cut -d, -f1 | sort >in-batches &&
+	sqlite3 hcp.db "SELECT project_no FROM evaluations" | sort >in-db &&
+	test_cmp in-db in-batches &&
+	test "$(sort -u in-batches | wc -l)" = "$(wc -l <in-batches)" &&
+	test "$(wc -l <in-db)" = 25500
+'
+
+test_expect_success 'the database agrees with the files' '
+	for f in out/*.tar.gz; do
+		n=${f#out/} && n=${n%.tar.gz} &&
+		echo "$n $(sha256sum $f | cut -c1-64)" || return 1
+	done >sums &&
+	sqlite3 -separator " " hcp.db "SELECT name, sha256 FROM batches ORDER BY seq" >expect &&
+	test_cmp expect sums
+'
+
+test_done
