@@ -202,11 +202,14 @@ main(int argc, char *argv[])
 	db = db_new();
 	if (db_open(db, dbpath, DB_READONLY, NULL) != 0) {
 		warnx("%s", db_errstr(db));
+		db_free(db);
 		return 2;
 	}
 	ctx = rec_ctx_new();
 	if (rec_ctx_load(ctx, db) != 0) {
 		warnx("%s", db_errstr(db));
+		rec_ctx_free(ctx);
+		db_free(db);
 		return 2;
 	}
 	if (coding != NULL)

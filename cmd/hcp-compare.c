@@ -139,6 +139,8 @@ main(int argc, char *argv[])
 		if (db_open(db, cli_db_path(dbpath), DB_READONLY, NULL) != 0 ||
 		    rec_ctx_load(ctx, db) != 0) {
 			warnx("%s", db_errstr(db));
+			rec_ctx_free(ctx);
+			db_free(db);
 			return 2;
 		}
 	}
@@ -153,6 +155,10 @@ main(int argc, char *argv[])
 	co.arg = &out;
 	if (compare_files(ctx, argv[0], argv[1], &co, &st, &e) != 0) {
 		warnx("%s", e);
+		free(e);
+		strbuf_release(&out.sb);
+		rec_ctx_free(ctx);
+		db_free(db);
 		return 2;
 	}
 	differ = st.fields > 0 || st.only_a > 0 || st.only_b > 0 ||
