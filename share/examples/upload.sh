@@ -1,0 +1,130 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+#
+# upload.sh: pack what was imported, send every batch the receiving side
+# has not acknowledged yet with an HTTP PUT (curl), and record the
+# receipts it has issued.  Meant for cron; safe to run again at any time,
+# also after a crash or a broken link: batches are immutable, so sending
+# one twice only replaces a file with the same bytes.
+#
+# usage: upload.sh [-d db] [-o outbox] [-k receiver-pubkey] URL
+#
+#   URL       the receiving directory, ending in "/", where a PUT of
+#             NAME.tar.gz stores the batch (e.g. nginx with dav_methods
+#             PUT, which writes to a temporary file and renames it, so a
+#             broken upload never leaves half a batch under its name).
+#   -d db     the station db (default $HCP_DB, else hcp.db)
+#   -o dir    where batches are kept (default: outbox)
+#   -k file   the receiver's public key for the receipts (default:
+#             db.receiver.pem, see hcp-pack(1))
+#
+# Receipts: after checking a batch (hcp-verify --receipt), the receiving
+# side puts NAME.receipt next to NAME.tar.gz.  Each run fetches the
+# receipts of the batches still waiting, records them (hcp-pack --ack,
+# which checks the signature, digest and count) and keeps them in
+# outbox/receipts/.  A batch with a receipt is not sent again.
+#
+# Environment: HCP_UPLOAD_TRIES (5) attempts per file, waiting
+# HCP_UPLOAD_WAIT (2) seconds after the first failure, twice as long
+# after each next one; HCP_CURL_OPTS, extra curl options (--cacert,
+# --user, ...).
+#
+# Exit status: 0 when every pending batch was sent, 1 when one could not
+# be sent (it is tried again next run), 2 on a usage error.
+set -u
+
+db=${HCP_DB:-hcp.db}
+outbox=outbox
+pubkey=
+while getopts d:o:k: opt; do
+	case $opt in
+	d) db=$OPTARG ;;
+	o) outbox=$OPTARG ;;
+	k) pubkey=$OPTARG ;;
+	*) echo "usage: upload.sh [-d db] [-o outbox] [-k pubkey] URL" >&2
+	   exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+if [ $# -ne 1 ]; then
+	echo "usage: upload.sh [-d db] [-o outbox] [-k pubkey] URL" >&2
+	exit 2
+fi
+url=${1%/}/
+tries=${HCP_UPLOAD_TRIES:-5}
+wait0=${HCP_UPLOAD_WAIT:-2}
+
+mkdir -p "$outbox/receipts" || exit 1
+
+# retry CMD...: runs CMD up to $tries times with exponential backoff.
+retry() {
+	n=1
+	w=$wait0
+	while :; do
+		"$@" && return 0
+		[ "$n" -ge "$tries" ] && return 1
+		echo "upload.sh: attempt $n failed, trying again in ${w}s" >&2
+		sleep "$w"
+		n=$((n + 1))
+		w=$((w * 2))
+	done
+}
+
+# shellcheck disable=SC2086
+put() {
+	curl -sS --fail --connect-timeout 20 $HCP_CURL_OPTS \
+		-T "$1" "$url$2" -o /dev/null
+}
+
+# fetch NAME: gets NAME.receipt if the receiver has issued it; 0 if got.
+# shellcheck disable=SC2086
+fetch() {
+	code=$(curl -sS --connect-timeout 20 $HCP_CURL_OPTS \
+		-o "$outbox/receipts/.$1.receipt.part" -w '%{http_code}' \
+		"$url$1.receipt") || return 2
+	case $code in
+	200) mv -f "$outbox/receipts/.$1.receipt.part" \
+		"$outbox/receipts/$1.receipt" ;;
+	404) rm -f "$outbox/receipts/.$1.receipt.part"; return 1 ;;
+	*) rm -f "$outbox/receipts/.$1.receipt.part"; return 2 ;;
+	esac
+}
+
+# ack NAME: records outbox/receipts/NAME.receipt if it is for NAME.
+ack() {
+	r="$outbox/receipts/$1.receipt"
+	if ! grep -qx "Batch: $1" "$r"; then
+		echo "upload.sh: $r: not a receipt for $1" >&2
+		return 1
+	fi
+	if [ -n "$pubkey" ]; then
+		hcp-pack -q -d "$db" -k "$pubkey" --ack "$r"
+	else
+		hcp-pack -q -d "$db" --ack "$r"
+	fi
+}
+
+HCP_CURL_OPTS=${HCP_CURL_OPTS:-}
+
+# New records into new batches; missing batch files written again.
+hcp-pack -q -d "$db" -o "$outbox" || exit 1
+
+failed=0
+for file in $(hcp-pack -d "$db" -p -l); do
+	name=${file%.tar.gz}
+	# A receipt already there: record it, nothing to send.
+	if fetch "$name" && ack "$name"; then
+		echo "$name: acknowledged"
+		continue
+	fi
+	if ! retry put "$outbox/$file" "$file"; then
+		echo "upload.sh: $file: not sent; will try again" >&2
+		failed=1
+		continue
+	fi
+	echo "$name: sent"
+	if fetch "$name" && ack "$name"; then
+		echo "$name: acknowledged"
+	fi
+done
+exit $failed
