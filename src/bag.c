@@ -23,7 +23,7 @@ const char bag_bagit_txt[] =
     "BagIt-Version: " BAG_VERSION "\n"
     "Tag-File-Character-Encoding: UTF-8\n";
 
-/* Threaded digests: a ring of chunks, filled here, hashed there. */
+/* Pipes: a ring of chunks, filled here, consumed there. */
 #define CHUNK (1024 * 1024)
 #define NCHUNK 8
 
@@ -33,85 +33,82 @@ struct chunk {
 	int full;
 };
 
-struct bag_digest {
+struct bag_pipe {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	pthread_t thread;
 	struct chunk ring[NCHUNK];
-	uint64_t fill, take;	/* chunk being filled, chunk hashed next */
-	int eof, running;
-	struct digest *sha, *sm3;
+	uint64_t fill, take;	/* chunk being filled, chunk consumed next */
+	int eof;
+	bag_pipe_fn fn;
+	void *arg;
 };
 
 static void *
-digest_thread(void *arg)
+pipe_thread(void *arg)
 {
-	struct bag_digest *d = arg;
+	struct bag_pipe *bp = arg;
 
-	pthread_mutex_lock(&d->mu);
+	pthread_mutex_lock(&bp->mu);
 	for (;;) {
-		struct chunk *c = &d->ring[d->take % NCHUNK];
+		struct chunk *c = &bp->ring[bp->take % NCHUNK];
 
 		if (!c->full) {
-			if (d->eof)
+			if (bp->eof)
 				break;
-			pthread_cond_wait(&d->cv, &d->mu);
+			pthread_cond_wait(&bp->cv, &bp->mu);
 			continue;
 		}
-		pthread_mutex_unlock(&d->mu);
-		digest_update(d->sha, c->p, c->len);
-		digest_update(d->sm3, c->p, c->len);
-		pthread_mutex_lock(&d->mu);
+		pthread_mutex_unlock(&bp->mu);
+		bp->fn(bp->arg, c->p, c->len);
+		pthread_mutex_lock(&bp->mu);
 		c->full = 0;
 		c->len = 0;
-		d->take++;
-		pthread_cond_broadcast(&d->cv);
+		bp->take++;
+		pthread_cond_broadcast(&bp->cv);
 	}
-	pthread_mutex_unlock(&d->mu);
+	pthread_mutex_unlock(&bp->mu);
 	return NULL;
 }
 
-struct bag_digest *
-bag_digest_new(void)
+struct bag_pipe *
+bag_pipe_new(bag_pipe_fn fn, void *arg)
 {
-	struct bag_digest *d = xcalloc(1, sizeof(*d));
+	struct bag_pipe *bp = xcalloc(1, sizeof(*bp));
 	int i;
 
-	d->sha = digest_new(DIGEST_SHA256);
-	d->sm3 = digest_new(DIGEST_SM3);
-	if (d->sha == NULL || d->sm3 == NULL)
-		abort();
+	bp->fn = fn;
+	bp->arg = arg;
 	for (i = 0; i < NCHUNK; i++)
-		d->ring[i].p = xmalloc(CHUNK);
-	pthread_mutex_init(&d->mu, NULL);
-	pthread_cond_init(&d->cv, NULL);
-	if (pthread_create(&d->thread, NULL, digest_thread, d) != 0)
+		bp->ring[i].p = xmalloc(CHUNK);
+	pthread_mutex_init(&bp->mu, NULL);
+	pthread_cond_init(&bp->cv, NULL);
+	if (pthread_create(&bp->thread, NULL, pipe_thread, bp) != 0)
 		abort();
-	d->running = 1;
-	return d;
+	return bp;
 }
 
 /* Hands the chunk being filled to the thread. */
 static void
-digest_pass(struct bag_digest *d)
+pipe_pass(struct bag_pipe *bp)
 {
-	pthread_mutex_lock(&d->mu);
-	d->ring[d->fill % NCHUNK].full = 1;
-	d->fill++;
-	pthread_cond_broadcast(&d->cv);
+	pthread_mutex_lock(&bp->mu);
+	bp->ring[bp->fill % NCHUNK].full = 1;
+	bp->fill++;
+	pthread_cond_broadcast(&bp->cv);
 	/* Wait until the next chunk is free. */
-	while (d->ring[d->fill % NCHUNK].full)
-		pthread_cond_wait(&d->cv, &d->mu);
-	pthread_mutex_unlock(&d->mu);
+	while (bp->ring[bp->fill % NCHUNK].full)
+		pthread_cond_wait(&bp->cv, &bp->mu);
+	pthread_mutex_unlock(&bp->mu);
 }
 
 void
-bag_digest_update(struct bag_digest *d, const void *p, size_t n)
+bag_pipe_write(struct bag_pipe *bp, const void *p, size_t n)
 {
 	const unsigned char *s = p;
 
 	while (n > 0) {
-		struct chunk *c = &d->ring[d->fill % NCHUNK];
+		struct chunk *c = &bp->ring[bp->fill % NCHUNK];
 		size_t k = CHUNK - c->len < n ? CHUNK - c->len : n;
 
 		memcpy(c->p + c->len, s, k);
@@ -119,22 +116,71 @@ bag_digest_update(struct bag_digest *d, const void *p, size_t n)
 		s += k;
 		n -= k;
 		if (c->len == CHUNK)
-			digest_pass(d);
+			pipe_pass(bp);
 	}
+}
+
+void
+bag_pipe_close(struct bag_pipe *bp)
+{
+	int i;
+
+	if (bp == NULL)
+		return;
+	if (bp->ring[bp->fill % NCHUNK].len > 0)
+		pipe_pass(bp);
+	pthread_mutex_lock(&bp->mu);
+	bp->eof = 1;
+	pthread_cond_broadcast(&bp->cv);
+	pthread_mutex_unlock(&bp->mu);
+	pthread_join(bp->thread, NULL);
+	for (i = 0; i < NCHUNK; i++)
+		free(bp->ring[i].p);
+	pthread_mutex_destroy(&bp->mu);
+	pthread_cond_destroy(&bp->cv);
+	free(bp);
+}
+
+/* Both payload digests on a pipe's thread. */
+struct bag_digest {
+	struct bag_pipe *pipe;
+	struct digest *sha, *sm3;
+};
+
+static void
+digest_both(void *arg, const void *p, size_t n)
+{
+	struct bag_digest *d = arg;
+
+	digest_update(d->sha, p, n);
+	digest_update(d->sm3, p, n);
+}
+
+struct bag_digest *
+bag_digest_new(void)
+{
+	struct bag_digest *d = xcalloc(1, sizeof(*d));
+
+	d->sha = digest_new(DIGEST_SHA256);
+	d->sm3 = digest_new(DIGEST_SM3);
+	if (d->sha == NULL || d->sm3 == NULL)
+		abort();
+	d->pipe = bag_pipe_new(digest_both, d);
+	return d;
+}
+
+void
+bag_digest_update(struct bag_digest *d, const void *p, size_t n)
+{
+	bag_pipe_write(d->pipe, p, n);
 }
 
 void
 bag_digest_final(struct bag_digest *d, unsigned char sha256[DIGEST_LEN],
     unsigned char sm3[DIGEST_LEN])
 {
-	if (d->ring[d->fill % NCHUNK].len > 0)
-		digest_pass(d);
-	pthread_mutex_lock(&d->mu);
-	d->eof = 1;
-	pthread_cond_broadcast(&d->cv);
-	pthread_mutex_unlock(&d->mu);
-	pthread_join(d->thread, NULL);
-	d->running = 0;
+	bag_pipe_close(d->pipe);
+	d->pipe = NULL;
 	digest_final(d->sha, sha256);
 	digest_final(d->sm3, sm3);
 }
@@ -142,21 +188,11 @@ bag_digest_final(struct bag_digest *d, unsigned char sha256[DIGEST_LEN],
 void
 bag_digest_free(struct bag_digest *d)
 {
-	int i;
-
 	if (d == NULL)
 		return;
-	if (d->running) {
-		unsigned char a[DIGEST_LEN], b[DIGEST_LEN];
-
-		bag_digest_final(d, a, b);
-	}
-	for (i = 0; i < NCHUNK; i++)
-		free(d->ring[i].p);
+	bag_pipe_close(d->pipe);
 	digest_free(d->sha);
 	digest_free(d->sm3);
-	pthread_mutex_destroy(&d->mu);
-	pthread_cond_destroy(&d->cv);
 	free(d);
 }
 

@@ -30,6 +30,20 @@
 #define BAG_VERSION "1.0"
 
 /*
+ * A byte stream handed, in order and in chunks of up to 1 MiB, to fn on a
+ * thread of its own, so producing and consuming run on two processors.
+ * bag_pipe_close() waits until fn has seen every byte, then frees.
+ */
+struct bag_pipe;
+typedef void (*bag_pipe_fn)(void *arg, const void *p, size_t n);
+
+struct bag_pipe *bag_pipe_new(bag_pipe_fn fn, void *arg);
+/* Adds n bytes (copied). */
+void bag_pipe_write(struct bag_pipe *bp, const void *p, size_t n);
+/* NULL is allowed. */
+void bag_pipe_close(struct bag_pipe *bp);
+
+/*
  * SHA-256 and SM3 of one byte stream, computed on a thread of their own
  * while the caller produces the bytes.  Allocation failure dies.
  */

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +72,9 @@ struct vstate {
 	struct rec rec;
 	struct rec_problems pl;
 	size_t bad_rows;
+	int csv_failed;
+	/* problem() is called from the CSV thread too */
+	pthread_mutex_t mu;
 };
 
 static void
@@ -83,17 +87,20 @@ problem(struct vstate *s, int warning, const char *fmt, ...)
 	struct strbuf sb = STRBUF_INIT;
 	va_list ap;
 
+	pthread_mutex_lock(&s->mu);
 	if (s->res->problems.n >= VERIFY_MAX_SHOWN) {
 		if (!warning) {
 			s->res->problems.nerrors++;
 			s->res->hidden++;
 		}
+		pthread_mutex_unlock(&s->mu);
 		return;
 	}
 	va_start(ap, fmt);
 	strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
 	diag_add(&s->res->problems, warning, "%s", sb.buf);
+	pthread_mutex_unlock(&s->mu);
 	strbuf_release(&sb);
 }
 
@@ -258,7 +265,7 @@ static void
 csv_field(void *p, size_t n, void *arg)
 {
 	struct vstate *s = arg;
-	size_t i;
+	const char *q = p, *end = q + n;
 
 	if (s->ncells == s->cellalloc) {
 		s->cellalloc = s->cellalloc ? 2 * s->cellalloc : 32;
@@ -266,11 +273,14 @@ csv_field(void *p, size_t n, void *arg)
 		    sizeof(*s->celloff));
 	}
 	s->celloff[s->ncells++] = s->cellbuf.len;
-	strbuf_add(&s->cellbuf, p, n);
-	strbuf_addc(&s->cellbuf, '\0');
-	for (i = 0; i < n; i++)
-		if (((char *)p)[i] == '\n')
-			s->pending_nl++;
+	strbuf_grow(&s->cellbuf, n + 1);
+	memcpy(s->cellbuf.buf + s->cellbuf.len, p, n);
+	s->cellbuf.len += n + 1;
+	s->cellbuf.buf[s->cellbuf.len - 1] = '\0';
+	while (q < end && (q = memchr(q, '\n', (size_t)(end - q))) != NULL) {
+		s->pending_nl++;
+		q++;
+	}
 }
 
 static void
@@ -458,7 +468,25 @@ take_member(struct vstate *s, struct archive_entry *e, int *stop)
 	return m;
 }
 
-/* Reads a member's data into memory or through the digests. */
+/* The CSV thread: parses and checks the payload as it arrives. */
+static void
+csv_chunk(void *arg, const void *p, size_t n)
+{
+	struct vstate *s = arg;
+
+	if (s->csv_failed)
+		return;
+	if (csv_parse(&s->csv, p, n, csv_field, csv_row, s) != n) {
+		problem(s, 0, "%s: not valid CSV: %s", BAG_PAYLOAD,
+		    csv_strerror(csv_error(&s->csv)));
+		s->csv_failed = 1;
+	}
+}
+
+/*
+ * Reads a member's data into memory, or through the digests and, for
+ * the CSV, the checks; both on threads of their own.
+ */
 static int
 read_member(struct vstate *s, struct archive *a, struct member *m)
 {
@@ -466,14 +494,16 @@ read_member(struct vstate *s, struct archive *a, struct member *m)
 	size_t n;
 	la_int64_t off;
 	struct bag_digest *dg = NULL;
-	int csv = strcmp(m->rel, BAG_PAYLOAD) == 0, rc;
+	struct bag_pipe *csv = NULL;
+	int rc;
 
 	if (m->payload)
 		dg = bag_digest_new();
-	if (csv) {
+	if (strcmp(m->rel, BAG_PAYLOAD) == 0) {
 		csv_init(&s->csv, CSV_STRICT | CSV_STRICT_FINI |
 		    CSV_APPEND_NULL);
 		s->line = 1;
+		csv = bag_pipe_new(csv_chunk, s);
 	}
 	while ((rc = archive_read_data_block(a, &buf, &n, &off)) ==
 	    ARCHIVE_OK) {
@@ -482,16 +512,13 @@ read_member(struct vstate *s, struct archive *a, struct member *m)
 			bag_digest_update(dg, buf, n);
 		else
 			strbuf_add(&m->data, buf, n);
-		if (csv && csv_parse(&s->csv, buf, n, csv_field, csv_row, s) !=
-		    n) {
-			problem(s, 0, "%s: not valid CSV: %s", BAG_PAYLOAD,
-			    csv_strerror(csv_error(&s->csv)));
-			csv = 0;
-			csv_free(&s->csv);
-		}
+		if (csv != NULL)
+			bag_pipe_write(csv, buf, n);
 	}
-	if (csv) {
-		if (csv_fini(&s->csv, csv_field, csv_row, s) != 0)
+	if (csv != NULL) {
+		bag_pipe_close(csv);
+		if (!s->csv_failed && csv_fini(&s->csv, csv_field, csv_row,
+		    s) != 0)
 			problem(s, 0, "%s: not valid CSV at the end: %s",
 			    BAG_PAYLOAD, csv_strerror(csv_error(&s->csv)));
 		csv_free(&s->csv);
@@ -714,6 +741,7 @@ verify_batch(const char *path, const struct verify_opts *o,
 	memset(res, 0, sizeof(*res));
 	res->path = xstrdup(path);
 	memset(&s, 0, sizeof(s));
+	pthread_mutex_init(&s.mu, NULL);
 	s.o = o;
 	s.res = res;
 	s.path = path;
@@ -808,6 +836,7 @@ out:
 	rec_map_free(s.map);
 	rec_release(&s.rec);
 	rec_problems_release(&s.pl);
+	pthread_mutex_destroy(&s.mu);
 	return ret;
 }
 
