@@ -11,6 +11,7 @@
  * is already in the (uncommitted) transaction.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,10 +40,49 @@ struct run {
 	struct import_result *res;
 	const char *path;
 	sqlite3_stmt *ins, *use, *del;
-	struct rec_problems pl;
-	struct rec r;
+	struct rec_problems *pl;	/* of the row being written */
+	const struct rec *r;
 	struct rec_seen *seen;
 	char **errp;
+};
+
+/*
+ * The reader thread parses and checks rows into slots, a batch at a
+ * time; the calling thread writes them to the db in file order.  Both
+ * share nothing but the batches, handed over under the lock.
+ */
+#define BATCH_ROWS	256
+#define NBATCHES	8
+
+struct slot {
+	struct rec r;
+	struct rec_problems pl;
+	int nerr;
+	long line;
+	struct strbuf raw;		/* the cells, each NUL-terminated */
+	size_t *celloff;
+	size_t ncells, acells;
+};
+
+struct batch {
+	struct slot s[BATCH_ROWS];
+	size_t n;
+	unsigned long long bytes;	/* read so far, for progress */
+	int last;			/* end of input (or error) */
+};
+
+struct pipe {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct batch *b[NBATCHES];
+	int full[NBATCHES];		/* 1: ready for the writer */
+	size_t rd, wr;			/* next for the reader, writer */
+	int stop;			/* the writer gave up */
+	/* reader side */
+	struct csvin *in;
+	struct rec_ctx *ctx;
+	const struct rec_map *m;
+	char *err;			/* the reader's error */
 };
 
 static int
@@ -110,7 +150,7 @@ bind_opt(sqlite3_stmt *st, int i, const char *s)
 static int
 insert_row(struct run *x)
 {
-	const struct rec *r = &x->r;
+	const struct rec *r = x->r;
 	sqlite3_stmt *st = x->ins;
 	sqlite3 *sq = db_sqlite(x->db);
 	int rc, k;
@@ -147,7 +187,7 @@ insert_row(struct run *x)
 	sqlite3_reset(st);
 	if ((rc & 0xff) == SQLITE_CONSTRAINT) {
 		/* a unique key: duplicate or conflict; rec_check_keys says */
-		k = rec_check_keys(x->ctx, r, NULL, &x->pl);
+		k = rec_check_keys(x->ctx, r, NULL, x->pl);
 		if (k == REC_ACCEPT)
 			return fail(x->errp, "%s:%ld: %s", x->path, r->line,
 			    sqlite3_errmsg(sq));
@@ -173,7 +213,7 @@ insert_row(struct run *x)
 	if (rc != SQLITE_DONE)
 		return fail(x->errp, "%s: %s", db_path(x->db),
 		    sqlite3_errmsg(sq));
-	k = rec_check_keys(x->ctx, r, NULL, &x->pl);
+	k = rec_check_keys(x->ctx, r, NULL, x->pl);
 	if (k == REC_ACCEPT)
 		return fail(x->errp, "%s:%ld: %s", x->path, r->line,
 		    _("the serial could not be marked used"));
@@ -185,7 +225,7 @@ prepare(struct run *x, const char *now)
 {
 	struct db *db = x->db;
 
-	if (db_prepare(db, &x->ins, "INSERT INTO evaluations (serial, "
+	if (db_prepare(db, &x->ins, "INSERT OR FAIL INTO evaluations (serial, "
 	    "project_no, item_code, dept_code, area_code, window_id, "
 	    "staff_id, channel, satisfaction, eval_detail, "
 	    "eval_codes_version, comment, user_prop, evaluator, cert_type, "
@@ -193,7 +233,7 @@ prepare(struct run *x, const char *now)
 	    "src_line, row_hash, import_id, entry_method) VALUES (?1, ?2, "
 	    "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
 	    "?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)") != 0 ||
-	    db_prepare(db, &x->use, "UPDATE forms SET state = 'used', "
+	    db_prepare(db, &x->use, "UPDATE OR FAIL forms SET state = 'used', "
 	    "state_at = ?1 WHERE serial = ?2 AND state = 'issued'") != 0 ||
 	    db_prepare(db, &x->del, "DELETE FROM evaluations WHERE id = ?1")
 	    != 0)
@@ -284,16 +324,133 @@ find_earlier(struct run *x)
 }
 
 static void
-report(struct run *x)
+report(struct run *x, const struct rec_problems *pl)
 {
 	size_t i;
 
-	for (i = 0; i < x->pl.n; i++) {
-		if (x->pl.v[i].severity == REC_WARNING)
+	for (i = 0; i < pl->n; i++) {
+		if (pl->v[i].severity == REC_WARNING)
 			x->res->warnings++;
 		if (x->o->on_problem != NULL)
-			x->o->on_problem(x->o->arg, x->path, &x->pl.v[i]);
+			x->o->on_problem(x->o->arg, x->path, &pl->v[i]);
 	}
+}
+
+/* ---- the reader thread ------------------------------------------ */
+
+static void
+slot_fill(struct pipe *p, struct slot *sl)
+{
+	const struct csvin *in = p->in;
+	size_t i, n = csvin_nfields(in);
+	const char *cells[64], **cv = cells;
+
+	sl->line = csvin_line(in);
+	strbuf_reset(&sl->raw);
+	if (n > sl->acells) {
+		sl->acells = n + 16;
+		sl->celloff = xreallocarray(sl->celloff, sl->acells,
+		    sizeof(*sl->celloff));
+	}
+	for (i = 0; i < n; i++) {
+		sl->celloff[i] = sl->raw.len;
+		strbuf_add(&sl->raw, csvin_field(in, i),
+		    csvin_field_len(in, i));
+		strbuf_addc(&sl->raw, '\0');
+	}
+	sl->ncells = n;
+	if (n > sizeof(cells) / sizeof(cells[0]))
+		cv = xcalloc(n, sizeof(*cv));
+	for (i = 0; i < n; i++)
+		cv[i] = sl->raw.buf + sl->celloff[i];
+	rec_problems_clear(&sl->pl);
+	sl->nerr = rec_check(p->ctx, p->m, n, cv, sl->line, &sl->r,
+	    &sl->pl);
+	if (cv != cells)
+		free(cv);
+}
+
+static void *
+reader(void *arg)
+{
+	struct pipe *p = arg;
+	struct batch *b;
+	int k = 1;
+
+	while (k == 1) {
+		pthread_mutex_lock(&p->mu);
+		while (p->full[p->rd] && !p->stop)
+			pthread_cond_wait(&p->cv, &p->mu);
+		if (p->stop) {
+			pthread_mutex_unlock(&p->mu);
+			break;
+		}
+		b = p->b[p->rd];
+		pthread_mutex_unlock(&p->mu);
+
+		b->n = 0;
+		b->last = 0;
+		while (b->n < BATCH_ROWS && (k = csvin_next(p->in)) == 1)
+			slot_fill(p, &b->s[b->n++]);
+		if (k < 0)
+			p->err = xstrdup(csvin_errstr(p->in));
+		b->last = k != 1;
+		b->bytes = csvin_bytes(p->in);
+
+		pthread_mutex_lock(&p->mu);
+		p->full[p->rd] = 1;
+		p->rd = (p->rd + 1) % NBATCHES;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+	}
+	return NULL;
+}
+
+/* The next batch in file order, or NULL once the last was taken. */
+static struct batch *
+take(struct pipe *p)
+{
+	struct batch *b;
+
+	pthread_mutex_lock(&p->mu);
+	while (!p->full[p->wr])
+		pthread_cond_wait(&p->cv, &p->mu);
+	b = p->b[p->wr];
+	pthread_mutex_unlock(&p->mu);
+	return b;
+}
+
+static void
+give_back(struct pipe *p)
+{
+	pthread_mutex_lock(&p->mu);
+	p->full[p->wr] = 0;
+	p->wr = (p->wr + 1) % NBATCHES;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void
+pipe_release(struct pipe *p)
+{
+	size_t i, j;
+
+	for (i = 0; i < NBATCHES; i++) {
+		if (p->b[i] == NULL)
+			continue;
+		for (j = 0; j < BATCH_ROWS; j++) {
+			struct slot *sl = &p->b[i]->s[j];
+
+			rec_release(&sl->r);
+			rec_problems_release(&sl->pl);
+			strbuf_release(&sl->raw);
+			free(sl->celloff);
+		}
+		free(p->b[i]);
+	}
+	free(p->err);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->cv);
 }
 
 int
@@ -301,35 +458,42 @@ import_file(struct db *db, struct rec_ctx *ctx, const char *path,
     const struct import_opts *o, struct import_result *res, char **errp)
 {
 	struct run x;
+	struct pipe p;
 	struct csvin *in = NULL;
 	struct rec_map *m = NULL;
 	struct rejects *rj = NULL;
+	struct rec_problems hpl = REC_PROBLEMS_INIT;
 	const char **cells = NULL;
-	size_t acells = 0, n, i;
+	size_t n, i;
 	unsigned long long total = 0;
 	char now[CLOCK_BUFLEN];
 	long chunk = o->chunk > 0 ? o->chunk : DEFAULT_CHUNK, inchunk = 0;
-	int rc = -1, k, in_tx = 0, *drop = NULL;
+	int rc = -1, k, in_tx = 0, *drop = NULL, started = 0, done = 0;
+	pthread_t tid;
 
 	memset(res, 0, sizeof(*res));
 	memset(&x, 0, sizeof(x));
+	memset(&p, 0, sizeof(p));
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.cv, NULL);
 	x.db = db;
 	x.ctx = ctx;
 	x.o = o;
 	x.res = res;
 	x.path = path;
 	x.errp = errp;
-	rec_init(&x.r);
 	clock_format(clock_now(), now);
 
 	if (strcmp(path, "-") != 0) {
 		struct stat sb;
 
-		if (stat(path, &sb) != 0)
-			return fail(errp, "%s: %s", path, strerror(errno));
+		if (stat(path, &sb) != 0) {
+			fail(errp, "%s: %s", path, strerror(errno));
+			goto out;
+		}
 		if (S_ISREG(sb.st_mode)) {
 			if (hash_file(path, res->src_hash, &total, errp) != 0)
-				return -1;
+				goto out;
 			find_earlier(&x);
 		}
 	}
@@ -349,19 +513,18 @@ import_file(struct db *db, struct rec_ctx *ctx, const char *path,
 		goto out;
 	}
 	n = csvin_nfields(in);
-	acells = n + 16;
-	cells = xcalloc(acells, sizeof(*cells));
+	cells = xcalloc(n ? n : 1, sizeof(*cells));
 	for (i = 0; i < n; i++)
 		cells[i] = csvin_field(in, i);
 	m = rec_map_new();
-	if (rec_map_header(m, n, cells, o->map_flags, &x.pl) != 0) {
+	if (rec_map_header(m, n, cells, o->map_flags, &hpl) != 0) {
 		res->header_bad = 1;
-		report(&x);
+		report(&x, &hpl);
 		res->encoding = csvin_encoding_name(in);
 		rc = 0;
 		goto out;
 	}
-	report(&x);
+	report(&x, &hpl);
 	if (!o->dry_run && !o->no_rejects) {
 		char *rp = o->rejects != NULL ? xstrdup(o->rejects) :
 		    xasprintf("%s.rejects.csv", path);
@@ -373,7 +536,13 @@ import_file(struct db *db, struct rec_ctx *ctx, const char *path,
 		free(rp);
 	}
 	if (o->dry_run) {
+		/* one read transaction: one snapshot, no lock per lookup */
 		x.seen = rec_seen_new();
+		if (db_exec(db, "BEGIN") != 0) {
+			fail(errp, "%s", db_errstr(db));
+			goto out;
+		}
+		in_tx = 1;
 	} else {
 		if (start_import(&x, now) != 0 || prepare(&x, now) != 0)
 			goto out;
@@ -384,70 +553,101 @@ import_file(struct db *db, struct rec_ctx *ctx, const char *path,
 		in_tx = 1;
 	}
 
-	while ((k = csvin_next(in)) == 1) {
-		long line = csvin_line(in);
+	for (i = 0; i < NBATCHES; i++) {
+		size_t j;
 
-		n = csvin_nfields(in);
-		if (n > acells) {
-			acells = n + 16;
-			cells = xreallocarray(cells, acells, sizeof(*cells));
-		}
-		for (i = 0; i < n; i++)
-			cells[i] = csvin_field(in, i);
-		res->rows++;
-		rec_problems_clear(&x.pl);
-		if (rec_check(ctx, m, n, cells, line, &x.r, &x.pl) != 0)
-			k = REC_REJECT;
-		else if (o->dry_run)
-			k = rec_check_keys(ctx, &x.r, x.seen, &x.pl);
-		else
-			k = insert_row(&x);
-		if (k < 0) {
-			if (*errp == NULL)
-				fail(errp, "%s", db_errstr(db));
-			goto out;
-		}
-		report(&x);
-		if (k == REC_ACCEPT) {
-			res->accepted++;
-		} else if (k == REC_DUP) {
-			res->duplicates++;
-		} else {
-			res->rejected++;
-			if (rj != NULL && rejects_row(rj, n, cells, line,
-			    x.pl.v, x.pl.n) != 0) {
-				fail(errp, "%s", rejects_errstr(rj));
-				goto out;
-			}
-		}
-		if (in_tx && ++inchunk >= chunk) {
-			if (db_commit(db) != 0 || db_begin(db) != 0) {
-				fail(errp, "%s", db_errstr(db));
-				goto out;
-			}
-			inchunk = 0;
-		}
-		if (o->on_progress != NULL && (res->rows & 4095) == 0)
-			o->on_progress(o->arg, x.path, csvin_bytes(in), total,
-			    res->rows);
+		p.b[i] = xcalloc(1, sizeof(*p.b[i]));
+		for (j = 0; j < BATCH_ROWS; j++)
+			rec_init(&p.b[i]->s[j].r);
 	}
-	if (k < 0) {
-		fail(errp, "%s", csvin_errstr(in));
+	p.in = in;
+	p.ctx = ctx;
+	p.m = m;
+	if (pthread_create(&tid, NULL, reader, &p) != 0) {
+		fail(errp, "%s", _("cannot start the reader thread"));
+		goto out;
+	}
+	started = 1;
+
+	while (!done) {
+		struct batch *b = take(&p);
+
+		for (i = 0; i < b->n; i++) {
+			struct slot *sl = &b->s[i];
+			const char **cv;
+			size_t j;
+
+			res->rows++;
+			x.pl = &sl->pl;
+			x.r = &sl->r;
+			if (sl->nerr != 0)
+				k = REC_REJECT;
+			else if (o->dry_run)
+				k = rec_check_keys(ctx, &sl->r, x.seen,
+				    &sl->pl);
+			else
+				k = insert_row(&x);
+			if (k < 0) {
+				if (*errp == NULL)
+					fail(errp, "%s", db_errstr(db));
+				goto out;
+			}
+			report(&x, &sl->pl);
+			if (k == REC_ACCEPT) {
+				res->accepted++;
+			} else if (k == REC_DUP) {
+				res->duplicates++;
+			} else {
+				res->rejected++;
+				if (rj == NULL)
+					goto next;
+				cv = xcalloc(sl->ncells ? sl->ncells : 1,
+				    sizeof(*cv));
+				for (j = 0; j < sl->ncells; j++)
+					cv[j] = sl->raw.buf + sl->celloff[j];
+				k = rejects_row(rj, sl->ncells, cv, sl->line,
+				    sl->pl.v, sl->pl.n);
+				free(cv);
+				if (k != 0) {
+					fail(errp, "%s", rejects_errstr(rj));
+					goto out;
+				}
+			}
+		next:
+			if (in_tx && !o->dry_run && ++inchunk >= chunk) {
+				if (db_commit(db) != 0 || db_begin(db) != 0) {
+					fail(errp, "%s", db_errstr(db));
+					goto out;
+				}
+				inchunk = 0;
+			}
+		}
+		if (o->on_progress != NULL)
+			o->on_progress(o->arg, x.path, b->bytes, total,
+			    res->rows);
+		done = b->last;
+		give_back(&p);
+	}
+	pthread_join(tid, NULL);
+	started = 0;
+	if (p.err != NULL) {
+		fail(errp, "%s", p.err);
 		goto out;
 	}
 	res->encoding = csvin_encoding_name(in);
 	if (res->src_hash[0] == '\0')
 		snprintf(res->src_hash, sizeof(res->src_hash), "%s",
 		    csvin_sha256(in));
-	if (o->on_progress != NULL)
-		o->on_progress(o->arg, x.path, csvin_bytes(in), total,
-		    res->rows);
 	if (rj != NULL && rejects_count(rj) > 0) {
 		if (rejects_commit(rj) != 0) {
 			fail(errp, "%s", rejects_errstr(rj));
 			goto out;
 		}
 		res->rejects_path = xstrdup(rejects_path(rj));
+	}
+	if (in_tx && o->dry_run) {
+		db_rollback(db);
+		in_tx = 0;
 	}
 	if (in_tx) {
 		if (finish_import(&x) != 0)
@@ -460,15 +660,24 @@ import_file(struct db *db, struct rec_ctx *ctx, const char *path,
 	}
 	rc = 0;
 out:
+	if (started) {
+		pthread_mutex_lock(&p.mu);
+		p.stop = 1;
+		for (i = 0; i < NBATCHES; i++)
+			p.full[i] = 0;
+		pthread_cond_broadcast(&p.cv);
+		pthread_mutex_unlock(&p.mu);
+		pthread_join(tid, NULL);
+	}
 	if (in_tx)
 		db_rollback(db);
 	sqlite3_finalize(x.ins);
 	sqlite3_finalize(x.use);
 	sqlite3_finalize(x.del);
+	pipe_release(&p);
 	rejects_free(rj);
 	rec_seen_free(x.seen);
-	rec_problems_release(&x.pl);
-	rec_release(&x.r);
+	rec_problems_release(&hpl);
 	rec_map_free(m);
 	csvin_free(in);
 	free(cells);
