@@ -270,7 +270,8 @@ add_member(struct archive *a, const struct bag_spec *spec, const char *rel,
 }
 
 static void
-manifest_line(struct strbuf *sb, const char *file, size_t n, enum digest_alg alg)
+manifest_line(struct strbuf *sb, const char *file, size_t n,
+    enum digest_alg alg)
 {
 	struct digest *d = digest_new(alg);
 	unsigned char md[DIGEST_LEN];

@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Unit tests of the BagIt module: tag-file and manifest parsing, path
+ * safety, the writer (members in order, read back with libarchive, the
+ * signature good over tagmanifest-sm3.txt, the same bytes twice with the
+ * same signature), and receipts (round trip, any change refused).
+ */
+#include <archive.h>
+#include <archive_entry.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bag.h"
+#include "crypto.h"
+#include "receipt.h"
+#include "strbuf.h"
+#include "tap.h"
+#include "banned.h"
+
+static void
+test_tags(void)
+{
+	static const char text[] = "BagIt-Version: 1.0\r\n"
+	    "Source-Organization: 安吉县\n  政务服务中心\n\nBag-Count: 1 of 2\n";
+	struct bag_tags t;
+	char *e = NULL;
+
+	ok(bag_tags_parse(text, strlen(text), &t, &e) == 0, "tags parse");
+	is_int(t.n, 3, "three elements");
+	is_str(bag_tags_get(&t, "BagIt-Version"), "1.0", "CRLF stripped");
+	is_str(bag_tags_get(&t, "Source-Organization"), "安吉县 政务服务中心",
+	    "continuation line joined");
+	is_int(bag_tags_count(&t, "Bag-Count"), 1, "count by label");
+	ok(bag_tags_get(&t, "Nope") == NULL, "absent label");
+	bag_tags_release(&t);
+	ok(bag_tags_parse("no colon here\n", 14, &t, &e) == -1 &&
+	    strstr(e, "line 1") != NULL, "a line without a label is refused");
+	free(e);
+	ok(bag_tags_parse("  lonely\n", 9, &t, &e) == -1,
+	    "a continuation without a label is refused");
+	free(e);
+}
+
+static void
+test_manifest(void)
+{
+	char good[256], *e = NULL;
+	struct bag_manifest m;
+	const char *h =
+	    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+	snprintf(good, sizeof(good), "%s  data/a.csv\n%s *data/b.csv\r\n",
+	    h, h);
+	ok(bag_manifest_parse(good, strlen(good), &m, &e) == 0,
+	    "manifest parses (two blanks, binary marker, CRLF)");
+	is_int(m.n, 2, "two entries");
+	is_str(m.v[1].path, "data/b.csv", "binary marker dropped");
+	is_int(m.v[0].digest[1], 0x23, "digest decoded");
+	bag_manifest_release(&m);
+	snprintf(good, sizeof(good), "%s  ../etc/passwd\n", h);
+	ok(bag_manifest_parse(good, strlen(good), &m, &e) == -1,
+	    "unsafe path refused");
+	free(e);
+	snprintf(good, sizeof(good), "%s  a\n%s  a\n", h, h);
+	ok(bag_manifest_parse(good, strlen(good), &m, &e) == -1,
+	    "a path listed twice is refused");
+	free(e);
+	ok(bag_manifest_parse("xyz  a\n", 7, &m, &e) == -1,
+	    "a short digest is refused");
+	free(e);
+}
+
+static void
+test_paths(void)
+{
+	ok(bag_path_safe("hcp-1/data/evaluations.csv"), "plain path safe");
+	ok(!bag_path_safe("/etc/passwd"), "absolute path unsafe");
+	ok(!bag_path_safe("a/../b"), "dot-dot unsafe");
+	ok(!bag_path_safe("a/./b"), "dot unsafe");
+	ok(!bag_path_safe("a//b"), "empty component unsafe");
+	ok(!bag_path_safe("a/"), "trailing slash unsafe");
+	ok(!bag_path_safe(""), "empty unsafe");
+	ok(!bag_path_safe("a\\b"), "backslash unsafe");
+	ok(!bag_path_safe("a\nb"), "control character unsafe");
+}
+
+struct readback {
+	struct strbuf names;
+	struct strbuf tagsm3;
+	struct strbuf sig;
+};
+
+static int
+read_back(const char *path, struct readback *rb)
+{
+	struct archive *a = archive_read_new();
+	struct archive_entry *e;
+	int rc;
+
+	archive_read_support_filter_gzip(a);
+	archive_read_support_format_tar(a);
+	if (archive_read_open_filename(a, path, 10240) != ARCHIVE_OK)
+		return -1;
+	while ((rc = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+		const char *name = archive_entry_pathname(e);
+		struct strbuf *to = NULL;
+		char buf[4096];
+		la_ssize_t n;
+
+		strbuf_addf(&rb->names, "%s %o %lld\n", name,
+		    (unsigned)archive_entry_perm(e),
+		    (long long)archive_entry_mtime(e));
+		if (strstr(name, "/tagmanifest-sm3.txt") != NULL)
+			to = &rb->tagsm3;
+		else if (strstr(name, "/signature.sm2") != NULL)
+			to = &rb->sig;
+		while ((n = archive_read_data(a, buf, sizeof(buf))) > 0)
+			if (to != NULL)
+				strbuf_add(to, buf, (size_t)n);
+	}
+	archive_read_free(a);
+	return rc == ARCHIVE_EOF ? 0 : -1;
+}
+
+static void
+test_write(void)
+{
+	static const char csv[] = "projectNo,satisfaction\r\nP1,5\r\n";
+	struct bag_spec spec;
+	struct readback rb = { STRBUF_INIT, STRBUF_INIT, STRBUF_INIT };
+	struct bag_digest *dg;
+	char tmpl1[] = "/tmp/bagtest.XXXXXX", tmpl2[] = "/tmp/bagtest.XXXXXX";
+	char *priv = NULL, *pub = NULL, *e = NULL;
+	const char *expect;
+	unsigned char *sig = NULL, *sig2 = NULL, sha1[DIGEST_LEN],
+	    sha2[DIGEST_LEN];
+	size_t siglen = 0, siglen2 = 0;
+	int fd1, fd2;
+
+	ok(crypto_sm2_keygen(&priv) == 0 && crypto_sm2_pubkey(priv, &pub) ==
+	    0, "a station key");
+	memset(&spec, 0, sizeof(spec));
+	spec.name = "hcp-33052301-000001";
+	spec.mtime = 1795300000;
+	spec.info = "External-Identifier: hcp-33052301-000001\n";
+	spec.payload = csv;
+	spec.payload_len = strlen(csv);
+	dg = bag_digest_new();
+	bag_digest_update(dg, csv, 7);
+	bag_digest_update(dg, csv + 7, strlen(csv) - 7);
+	bag_digest_final(dg, spec.sha256, spec.sm3);
+	bag_digest_free(dg);
+	spec.priv_pem = priv;
+
+	fd1 = mkstemp(tmpl1);
+	fd2 = mkstemp(tmpl2);
+	ok(bag_write(&spec, fd1, &sig, &siglen, sha1, &e) == 0 &&
+	    sig != NULL, "bag written and signed");
+	ok(read_back(tmpl1, &rb) == 0, "libarchive reads it back");
+	expect = "hcp-33052301-000001/bag-info.txt 644 1795300000\n"
+	    "hcp-33052301-000001/bagit.txt 644 1795300000\n"
+	    "hcp-33052301-000001/data/evaluations.csv 644 1795300000\n"
+	    "hcp-33052301-000001/manifest-sha256.txt 644 1795300000\n"
+	    "hcp-33052301-000001/manifest-sm3.txt 644 1795300000\n"
+	    "hcp-33052301-000001/signature.sm2 644 1795300000\n"
+	    "hcp-33052301-000001/tagmanifest-sha256.txt 644 1795300000\n"
+	    "hcp-33052301-000001/tagmanifest-sm3.txt 644 1795300000\n";
+	is_str(rb.names.buf, expect, "members in order, 0644, batch time");
+	ok(crypto_sm2_verify(pub, rb.tagsm3.buf, rb.tagsm3.len,
+	    (unsigned char *)rb.sig.buf, rb.sig.len) == 0,
+	    "signature good over tagmanifest-sm3.txt");
+	ok(strstr(rb.tagsm3.buf, "  manifest-sm3.txt\n") != NULL &&
+	    strstr(rb.tagsm3.buf, "signature") == NULL,
+	    "tag manifest lists the manifests, not the signature");
+
+	spec.sig = sig;
+	spec.siglen = siglen;
+	ok(bag_write(&spec, fd2, &sig2, &siglen2, sha2, &e) == 0 &&
+	    sig2 == NULL, "written again with the stored signature");
+	ok(memcmp(sha1, sha2, DIGEST_LEN) == 0, "the same bytes");
+
+	close(fd1);
+	close(fd2);
+	unlink(tmpl1);
+	unlink(tmpl2);
+	strbuf_release(&rb.names);
+	strbuf_release(&rb.tagsm3);
+	strbuf_release(&rb.sig);
+	free(sig);
+	free(priv);
+	free(pub);
+}
+
+static void
+test_receipt(void)
+{
+	char batch[] = "hcp-33052301-000001", when[] = "2026-11-22 10:05:00";
+	struct receipt r = { batch, "", 30, when }, back;
+	char *priv = NULL, *other = NULL, *pub = NULL, *text = NULL, *e;
+	size_t i, n, caught = 0;
+
+	memset(r.sha256, 'a', 64);
+	r.sha256[64] = '\0';
+	crypto_sm2_keygen(&priv);
+	crypto_sm2_keygen(&other);
+	crypto_sm2_pubkey(priv, &pub);
+	ok(receipt_make(&r, priv, &text, &e) == 0, "receipt made");
+	ok(receipt_parse(text, strlen(text), pub, &back, &e) == 0,
+	    "receipt parses and its signature is good");
+	is_str(back.batch, r.batch, "batch name back");
+	is_int(back.records, 30, "records back");
+	is_str(back.sha256, r.sha256, "digest back");
+	receipt_release(&back);
+	/* Any change to a signed byte is refused. */
+	n = strstr(text, "Signature: ") - text;
+	for (i = 0; i < n; i++) {
+		text[i] ^= 1;
+		if (receipt_parse(text, strlen(text), pub, &back, &e) != 0) {
+			caught++;
+			free(e);
+		} else
+			receipt_release(&back);
+		text[i] ^= 1;
+	}
+	is_int(caught, n, "every changed byte refused");
+	free(text);
+	receipt_make(&r, other, &text, &e);
+	ok(receipt_parse(text, strlen(text), pub, &back, &e) == -1,
+	    "another key's receipt refused");
+	free(e);
+	free(text);
+	free(priv);
+	free(other);
+	free(pub);
+}
+
+int
+main(void)
+{
+	test_tags();
+	test_manifest();
+	test_paths();
+	test_write();
+	test_receipt();
+	return tap_done();
+}
