@@ -103,40 +103,6 @@ fail(char **errp, const char *fmt, ...)
 	return -1;
 }
 
-/* SHA-256 of a regular file, read once before importing it. */
-static int
-hash_file(const char *path, char out[65], unsigned long long *size,
-    char **errp)
-{
-	struct digest *d;
-	unsigned char md[DIGEST_LEN];
-	char buf[65536];
-	size_t n;
-	FILE *fp;
-
-	if ((fp = fopen(path, "rb")) == NULL)
-		return fail(errp, "%s: %s", path, strerror(errno));
-	if ((d = digest_new(DIGEST_SHA256)) == NULL) {
-		fclose(fp);
-		return fail(errp, "%s", crypto_errstr());
-	}
-	*size = 0;
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) {
-		digest_update(d, buf, n);
-		*size += n;
-	}
-	if (ferror(fp)) {
-		digest_free(d);
-		fclose(fp);
-		return fail(errp, "%s: %s", path, strerror(errno));
-	}
-	fclose(fp);
-	digest_final(d, md);
-	digest_free(d);
-	crypto_hex(md, sizeof(md), out);
-	return 0;
-}
-
 static void
 bind_opt(sqlite3_stmt *st, int i, const char *s)
 {
@@ -259,7 +225,7 @@ start_import(struct run *x, const char *now)
 		return fail(x->errp, "%s", db_errstr(x->db));
 	}
 	sqlite3_bind_text(st, 1, x->path, -1, SQLITE_STATIC);
-	bind_opt(st, 2, x->res->src_hash);
+	sqlite3_bind_null(st, 2);	/* known at the end */
 	sqlite3_bind_text(st, 3, x->o->operator, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
@@ -491,11 +457,8 @@ import_file(struct db *db, struct rec_ctx *ctx, const char *path,
 			fail(errp, "%s: %s", path, strerror(errno));
 			goto out;
 		}
-		if (S_ISREG(sb.st_mode)) {
-			if (hash_file(path, res->src_hash, &total, errp) != 0)
-				goto out;
-			find_earlier(&x);
-		}
+		if (S_ISREG(sb.st_mode))
+			total = (unsigned long long)sb.st_size;
 	}
 	in = csvin_new();
 	if (csvin_open(in, path, o->enc) != 0) {
@@ -634,10 +597,10 @@ import_file(struct db *db, struct rec_ctx *ctx, const char *path,
 		fail(errp, "%s", p.err);
 		goto out;
 	}
+	/* the file's SHA-256, computed while it was read */
 	res->encoding = csvin_encoding_name(in);
-	if (res->src_hash[0] == '\0')
-		snprintf(res->src_hash, sizeof(res->src_hash), "%s",
-		    csvin_sha256(in));
+	snprintf(res->src_hash, sizeof(res->src_hash), "%s", csvin_sha256(in));
+	find_earlier(&x);
 	if (rj != NULL && rejects_count(rj) > 0) {
 		if (rejects_commit(rj) != 0) {
 			fail(errp, "%s", rejects_errstr(rj));
