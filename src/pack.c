@@ -399,11 +399,17 @@ out:
 static int
 lock_dir(const char *dir, char **errstr)
 {
-	char *path = xasprintf("%s/%s", dir, LOCK_NAME);
+	char *path;
 	struct dirent *de;
+	struct stat st;
 	DIR *d;
 	int fd;
 
+	if (stat(dir, &st) != 0)
+		return seterr(errstr, dir, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return seterr(errstr, dir, "not a directory");
+	path = xasprintf("%s/%s", dir, LOCK_NAME);
 	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0 ||
 	    flock(fd, LOCK_EX) != 0) {
 		seterr(errstr, path, strerror(errno));
