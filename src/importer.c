@@ -32,6 +32,7 @@
 #include "banned.h"
 
 #define DEFAULT_CHUNK 20000
+#define GROUP 32		/* rows written by one statement */
 
 struct run {
 	struct db *db;
@@ -40,6 +41,8 @@ struct run {
 	struct import_result *res;
 	const char *path;
 	sqlite3_stmt *ins, *use, *del;
+	/* GROUP rows at once: key checks, insert, ledger */
+	sqlite3_stmt *g_ser, *g_proj, *g_forms, *g_ins, *g_use;
 	struct rec_problems *pl;	/* of the row being written */
 	const struct rec *r;
 	struct rec_seen *seen;
@@ -112,6 +115,43 @@ bind_opt(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
 }
 
+/* Binds the 22 values of r to parameters p0 .. p0 + 21 of st. */
+static void
+bind_row(sqlite3_stmt *st, int p0, const struct rec *r,
+    const struct rec_ctx *ctx)
+{
+	p0--;
+	bind_opt(st, p0 + 1, r->v[F_SERIAL]);
+	bind_opt(st, p0 + 2, r->v[F_PROJECT_NO]);
+	sqlite3_bind_text(st, p0 + 3, r->v[F_ITEM_CODE], -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, p0 + 4, r->v[F_DEPT_CODE], -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, p0 + 5, r->v[F_AREA_CODE], -1, SQLITE_STATIC);
+	bind_opt(st, p0 + 6, r->v[F_WINDOW]);
+	bind_opt(st, p0 + 7, r->v[F_STAFF]);
+	sqlite3_bind_int(st, p0 + 8, r->channel);
+	sqlite3_bind_int(st, p0 + 9, r->satisfaction);
+	bind_opt(st, p0 + 10, r->v[F_EVAL_DETAIL]);
+	if (*r->v[F_EVAL_DETAIL] != '\0')
+		bind_opt(st, p0 + 11, rec_ctx_codes_version(ctx));
+	else
+		sqlite3_bind_null(st, p0 + 11);
+	bind_opt(st, p0 + 12, r->v[F_COMMENT]);
+	if (r->user_prop != 0)
+		sqlite3_bind_int(st, p0 + 13, r->user_prop);
+	else
+		sqlite3_bind_null(st, p0 + 13);
+	bind_opt(st, p0 + 14, r->v[F_EVALUATOR]);
+	bind_opt(st, p0 + 15, r->v[F_CERT_TYPE]);
+	bind_opt(st, p0 + 16, r->v[F_CERT_NO]);
+	bind_opt(st, p0 + 17, r->v[F_PHONE]);
+	bind_opt(st, p0 + 18, r->v[F_SERVICE_TIME]);
+	sqlite3_bind_text(st, p0 + 19, r->v[F_ASSESS_TIME], -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_int(st, p0 + 20, r->assess_number);
+	sqlite3_bind_int64(st, p0 + 21, r->line);
+	sqlite3_bind_text(st, p0 + 22, r->hash, -1, SQLITE_STATIC);
+}
+
 /* Inserts the checked row.  Returns REC_ACCEPT/REJECT/DUP or -1. */
 static int
 insert_row(struct run *x)
@@ -121,34 +161,7 @@ insert_row(struct run *x)
 	sqlite3 *sq = db_sqlite(x->db);
 	int rc, k;
 
-	bind_opt(st, 1, r->v[F_SERIAL]);
-	bind_opt(st, 2, r->v[F_PROJECT_NO]);
-	sqlite3_bind_text(st, 3, r->v[F_ITEM_CODE], -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, r->v[F_DEPT_CODE], -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, r->v[F_AREA_CODE], -1, SQLITE_STATIC);
-	bind_opt(st, 6, r->v[F_WINDOW]);
-	bind_opt(st, 7, r->v[F_STAFF]);
-	sqlite3_bind_int(st, 8, r->channel);
-	sqlite3_bind_int(st, 9, r->satisfaction);
-	bind_opt(st, 10, r->v[F_EVAL_DETAIL]);
-	if (*r->v[F_EVAL_DETAIL] != '\0')
-		bind_opt(st, 11, rec_ctx_codes_version(x->ctx));
-	else
-		sqlite3_bind_null(st, 11);
-	bind_opt(st, 12, r->v[F_COMMENT]);
-	if (r->user_prop != 0)
-		sqlite3_bind_int(st, 13, r->user_prop);
-	else
-		sqlite3_bind_null(st, 13);
-	bind_opt(st, 14, r->v[F_EVALUATOR]);
-	bind_opt(st, 15, r->v[F_CERT_TYPE]);
-	bind_opt(st, 16, r->v[F_CERT_NO]);
-	bind_opt(st, 17, r->v[F_PHONE]);
-	bind_opt(st, 18, r->v[F_SERVICE_TIME]);
-	sqlite3_bind_text(st, 19, r->v[F_ASSESS_TIME], -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 20, r->assess_number);
-	sqlite3_bind_int64(st, 21, r->line);
-	sqlite3_bind_text(st, 22, r->hash, -1, SQLITE_STATIC);
+	bind_row(st, 1, r, x->ctx);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if ((rc & 0xff) == SQLITE_CONSTRAINT) {
@@ -186,6 +199,131 @@ insert_row(struct run *x)
 	return k;
 }
 
+/* "?a, ?a+1, ... ?b" */
+static void
+params(struct strbuf *sb, int a, int b)
+{
+	int i;
+
+	for (i = a; i <= b; i++)
+		strbuf_addf(sb, "%s?%d", i > a ? ", " : "", i);
+}
+
+static int
+prepare_group(struct run *x, const char *now)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct db *db = x->db;
+	int i, rc;
+
+	strbuf_adds(&sb, "SELECT 1 FROM evaluations WHERE serial IN (");
+	params(&sb, 1, GROUP);
+	strbuf_adds(&sb, ") LIMIT 1");
+	rc = db_prepare(db, &x->g_ser, sb.buf);
+	strbuf_reset(&sb);
+	strbuf_adds(&sb, "SELECT 1 FROM evaluations WHERE project_no IN (");
+	params(&sb, 1, GROUP);
+	strbuf_adds(&sb, ") LIMIT 1");
+	rc |= db_prepare(db, &x->g_proj, sb.buf);
+	strbuf_reset(&sb);
+	strbuf_adds(&sb, "SELECT count(*) FROM forms WHERE state = 'issued' "
+	    "AND serial IN (");
+	params(&sb, 1, GROUP);
+	strbuf_adds(&sb, ")");
+	rc |= db_prepare(db, &x->g_forms, sb.buf);
+	strbuf_reset(&sb);
+	strbuf_adds(&sb, "UPDATE OR FAIL forms SET state = 'used', "
+	    "state_at = ?1 WHERE state = 'issued' AND serial IN (");
+	params(&sb, 2, GROUP + 1);
+	strbuf_adds(&sb, ")");
+	rc |= db_prepare(db, &x->g_use, sb.buf);
+	strbuf_reset(&sb);
+	strbuf_adds(&sb, "INSERT OR FAIL INTO evaluations (serial, "
+	    "project_no, item_code, dept_code, area_code, window_id, "
+	    "staff_id, channel, satisfaction, eval_detail, "
+	    "eval_codes_version, comment, user_prop, evaluator, cert_type, "
+	    "cert_no, phone, service_time, assess_time, assess_number, "
+	    "src_line, row_hash, import_id, entry_method) VALUES ");
+	for (i = 0; i < GROUP; i++) {
+		strbuf_adds(&sb, i > 0 ? ", (" : "(");
+		params(&sb, 3 + 22 * i, 3 + 22 * i + 21);
+		strbuf_adds(&sb, ", ?1, ?2)");
+	}
+	rc |= db_prepare(db, &x->g_ins, sb.buf);
+	strbuf_release(&sb);
+	if (rc != 0)
+		return fail(x->errp, "%s", db_errstr(db));
+	sqlite3_bind_int64(x->g_ins, 1, x->res->import_id);
+	sqlite3_bind_text(x->g_ins, 2, x->o->entry_method != NULL ?
+	    x->o->entry_method : "keyed", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(x->g_use, 1, now, -1, SQLITE_TRANSIENT);
+	return 0;
+}
+
+/* Steps a one-row query and returns its integer, or -1 on error. */
+static long long
+query_int(sqlite3_stmt *st)
+{
+	long long v = 0;
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	else if (rc != SQLITE_DONE)
+		v = -1;
+	sqlite3_reset(st);
+	return v;
+}
+
+/*
+ * Writes GROUP checked rows with one statement each for their keys, the
+ * insert and the ledger, when nothing can go wrong: no key already in the
+ * db or twice in the group, every serial issued.  Returns 1 if written,
+ * 0 if the rows must go one at a time (to find out what is wrong), -1 on
+ * a db error.
+ */
+static int
+write_group(struct run *x, struct slot *const *sl)
+{
+	const char *ser[GROUP], *proj[GROUP];
+	size_t i, j, nser = 0;
+	long long v;
+	int rc;
+
+	for (i = 0; i < GROUP; i++) {
+		ser[i] = sl[i]->r.v[F_SERIAL];
+		proj[i] = sl[i]->r.v[F_PROJECT_NO];
+		nser += *ser[i] != '\0';
+		for (j = 0; j < i; j++)
+			if ((*ser[i] != '\0' && strcmp(ser[i], ser[j]) == 0) ||
+			    (*proj[i] != '\0' && strcmp(proj[i], proj[j]) ==
+			    0))
+				return 0;
+	}
+	for (i = 0; i < GROUP; i++) {
+		bind_opt(x->g_ser, (int)i + 1, ser[i]);
+		bind_opt(x->g_forms, (int)i + 1, ser[i]);
+		bind_opt(x->g_use, (int)i + 2, ser[i]);
+		bind_opt(x->g_proj, (int)i + 1, proj[i]);
+		bind_row(x->g_ins, 3 + 22 * (int)i, &sl[i]->r, x->ctx);
+	}
+	if ((v = query_int(x->g_ser)) != 0 ||
+	    (v = query_int(x->g_proj)) != 0)
+		return v < 0 ? -1 : 0;
+	if ((v = query_int(x->g_forms)) != (long long)nser)
+		return v < 0 ? -1 : 0;
+	rc = sqlite3_step(x->g_ins);
+	sqlite3_reset(x->g_ins);
+	if (rc != SQLITE_DONE)
+		return -1;
+	rc = sqlite3_step(x->g_use);
+	sqlite3_reset(x->g_use);
+	if (rc != SQLITE_DONE ||
+	    sqlite3_changes(db_sqlite(x->db)) != (int)nser)
+		return -1;
+	return 1;
+}
+
 static int
 prepare(struct run *x, const char *now)
 {
@@ -204,6 +342,8 @@ prepare(struct run *x, const char *now)
 	    db_prepare(db, &x->del, "DELETE FROM evaluations WHERE id = ?1")
 	    != 0)
 		return fail(x->errp, "%s", db_errstr(db));
+	if (prepare_group(x, now) != 0)
+		return -1;
 	sqlite3_bind_int64(x->ins, 23, x->res->import_id);
 	sqlite3_bind_text(x->ins, 24, x->o->entry_method != NULL ?
 	    x->o->entry_method : "keyed", -1, SQLITE_TRANSIENT);
@@ -540,6 +680,29 @@ import_file(struct db *db, struct rec_ctx *ctx, const char *path,
 			const char **cv;
 			size_t j;
 
+			if (!o->dry_run && i + GROUP <= b->n &&
+			    (i % GROUP) == 0) {
+				struct slot *g[GROUP];
+
+				for (j = 0; j < GROUP && b->s[i + j].nerr ==
+				    0; j++)
+					g[j] = &b->s[i + j];
+				k = j == GROUP ? write_group(&x, g) : 0;
+				if (k < 0) {
+					fail(errp, "%s: %s", db_path(db),
+					    sqlite3_errmsg(db_sqlite(db)));
+					goto out;
+				}
+				if (k == 1) {
+					for (j = 0; j < GROUP; j++)
+						report(&x, &g[j]->pl);
+					res->rows += GROUP;
+					res->accepted += GROUP;
+					inchunk += GROUP;
+					i += GROUP - 1;
+					goto commit;
+				}
+			}
 			res->rows++;
 			x.pl = &sl->pl;
 			x.r = &sl->r;
@@ -577,7 +740,9 @@ import_file(struct db *db, struct rec_ctx *ctx, const char *path,
 				}
 			}
 		next:
-			if (in_tx && !o->dry_run && ++inchunk >= chunk) {
+			inchunk++;
+		commit:
+			if (in_tx && !o->dry_run && inchunk >= chunk) {
 				if (db_commit(db) != 0 || db_begin(db) != 0) {
 					fail(errp, "%s", db_errstr(db));
 					goto out;
@@ -637,6 +802,11 @@ out:
 	sqlite3_finalize(x.ins);
 	sqlite3_finalize(x.use);
 	sqlite3_finalize(x.del);
+	sqlite3_finalize(x.g_ser);
+	sqlite3_finalize(x.g_proj);
+	sqlite3_finalize(x.g_forms);
+	sqlite3_finalize(x.g_ins);
+	sqlite3_finalize(x.g_use);
 	pipe_release(&p);
 	rejects_free(rj);
 	rec_seen_free(x.seen);
