@@ -167,6 +167,24 @@ test_expect_success 'a voided serial and an unknown one are rejected' '
 		WHERE serial = '\''$(s 30)'\''")" = voided
 '
 
+test_expect_success 'a voided serial inside a run of valid rows' '
+	hcp-form -d hcp.db --issue 100 >more &&
+	hcp-form -d hcp.db --void "$(sed -n 40p more)" --reason lost &&
+	sh "$GEN" -s more 100 >run.csv &&
+	used=$(sqlite3 hcp.db "SELECT count(*) FROM forms WHERE state = '\''used'\''") &&
+	hcp-import -d hcp.db --operator x run.csv >out
+	test_grep out "100 rows read: 99 accepted, 1 rejected, 0 duplicates" &&
+	sqlite3 :memory: ".import --csv run.csv.rejects.csv r" \
+		"SELECT 错误行号, 错误代码 FROM r" >got &&
+	echo "41|E_SERIAL_VOIDED" >want && test_cmp want got &&
+	test "$(sqlite3 hcp.db "SELECT count(*) FROM forms
+		WHERE state = '\''used'\''")" = $((used + 99)) &&
+	test "$(sqlite3 hcp.db "SELECT count(*) FROM evaluations
+		WHERE serial = '\''$(sed -n 40p more)'\''")" = 0 &&
+	hcp-import -d hcp.db --operator x run.csv >out
+	test_grep out "100 rows read: 0 accepted, 1 rejected, 99 duplicates"
+'
+
 test_expect_code 2 'an operator is required' '
 	HCP_OPERATOR= LOGNAME= hcp-import -d hcp.db good.csv
 '

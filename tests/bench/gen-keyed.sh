@@ -14,7 +14,9 @@
 # (-t, default $SOURCE_DATE_EPOCH, else 2026-11-22 12:00 UTC).
 #
 # Serials come one a line from -s (as "hcp-form --issue N" prints them);
-# without -s they are 330523-01-<row>, which the caller must issue.
+# without -s they are 330523-01-<row>, which the caller must issue.  The
+# project number is made from the serial, so files made from different
+# serials never share one.
 # Every row is valid against the sample catalogue (share/sample).
 set -eu
 
@@ -118,6 +120,7 @@ BEGIN {
 			ser = sprintf("33052301%07d", r)
 			ser = ser damm(ser)
 		}
+		bare = ser
 		if (r % 5 == 0)
 			ser = substr(ser, 1, 6) "-" substr(ser, 7, 2) "-" substr(ser, 9, 7) "-" substr(ser, 16, 1)
 		k = int(rand() * ni) + 1
@@ -151,7 +154,7 @@ BEGIN {
 		st = rand() < 0.1 ? 1 : rand() < 0.05 ? 2 : 0
 		ass = stamp(t2, st)
 		printf "%s,%s,%s,%s,330523,%s,%s,5,%s,%s,%s,%d,%s,%s,%s,%s,%s,%s,1\r\n", \
-		    ser, sprintf("330523%s%08d", substr(svc, 1, 4) substr(svc, 6, 2) substr(svc, 9, 2), r), \
+		    ser, sprintf("330523%s%s", substr(svc, 1, 4) substr(svc, 6, 2) substr(svc, 9, 2), substr(bare, 7, 9)), \
 		    item[k], idept[k], swin[s], staff[s], sat, q(det), q(com), \
 		    up, ev, ct, cn, ph, svc, ass
 	}
