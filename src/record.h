@@ -210,9 +210,11 @@ void rec_ctx_set_supplement_days(struct rec_ctx *ctx, int days);
 void rec_ctx_set_now(struct rec_ctx *ctx, time_t now);
 /*
  * Reads the settings (paper_channel, supplement_days,
- * satisfaction_coding, eval_codes_version) and the whole catalogue of db
- * into memory, and keeps db for rec_check_keys().  The db must outlive
- * the context.  Returns 0, or -1 (db_errstr()).
+ * satisfaction_coding, eval_codes_version, region) and the whole
+ * catalogue of db into memory, and keeps db for rec_check_keys().  The db
+ * must outlive the context.  Returns 0, or -1 (db_errstr()).  Files whose
+ * coding is fixed (a batch is always in the interface coding) call
+ * rec_ctx_set_coding() after this, since it takes the station's default.
  */
 int rec_ctx_load(struct rec_ctx *ctx, struct db *db);
 /*

@@ -49,6 +49,7 @@ for n in $sizes; do
 		    issued_at, operator) SELECT * FROM f"
 		rm -f forms.csv
 	fi
+	sqlite3 station.db "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 	sh "$here/gen-keyed.sh" -s serials.txt "$n" >keyed.csv
 	sync
 	/usr/bin/time -v -o sqlite.time sqlite3 bare.db \
