@@ -938,7 +938,7 @@ is_leap(int y)
 
 /* Parses the forms of DESIGN §8; writes "YYYY-MM-DD HH:MM:SS" to out. */
 static int
-parse_when(const char *s, struct when *w, char out[32])
+parse_when(const char *s, struct when *w, char out[64])
 {
 	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
 	    30, 31 };
@@ -1012,7 +1012,7 @@ parse_when(const char *s, struct when *w, char out[32])
 		return -1;
 	w->day = days_from_civil(y, (unsigned)mo, (unsigned)d);
 	w->secs = w->day * 86400 + h * 3600 + mi * 60 + se;
-	snprintf(out, 32, "%04d-%02d-%02d %02d:%02d:%02d", y, mo, d, h, mi,
+	snprintf(out, 64, "%04d-%02d-%02d %02d:%02d:%02d", y, mo, d, h, mi,
 	    se);
 	return 0;
 }
@@ -1195,7 +1195,7 @@ rec_check(struct rec_ctx *ctx, const struct rec_map *m, size_t ncols,
 	int have_svc = 0, have_ass = 0, f;
 	const struct sentry *item = NULL, *dept = NULL;
 	size_t i;
-	char stamp[32];
+	char stamp[64];
 
 	strbuf_reset(&r->buf);
 	strbuf_grow(&r->buf, 512);
