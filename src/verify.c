@@ -55,6 +55,8 @@ struct vstate {
 	uLong crc;
 	unsigned long long total;
 	unsigned char tail[8];	/* trailer bytes */
+	unsigned char lastb;	/* last compressed byte inflate took */
+	int padn;		/* a pad check waiting for the next byte */
 	size_t ntail;
 	int readerr;
 	/* members */
@@ -106,7 +108,10 @@ problem(struct vstate *s, int warning, const char *fmt, ...)
 
 /* ---- the gzip layer ------------------------------------------------ */
 
-/* The gzip header hcp-pack writes: no name, no time, Unix. */
+/*
+ * The gzip header hcp-pack (and gzip -n -6) writes: no name, no time,
+ * no extra flags, Unix.
+ */
 static int
 check_header(struct vstate *s, const unsigned char *p)
 {
@@ -115,7 +120,7 @@ check_header(struct vstate *s, const unsigned char *p)
 		return -1;
 	}
 	if (p[3] != 0 || p[4] != 0 || p[5] != 0 || p[6] != 0 || p[7] != 0 ||
-	    (p[8] != 0 && p[8] != 2 && p[8] != 4) || p[9] != 3) {
+	    p[8] != 0 || p[9] != 3) {
 		problem(s, 0, "gzip header is not the one hcp-pack writes "
 		    "(file name, time or flags set)");
 		return -1;
@@ -138,6 +143,37 @@ read_raw(struct vstate *s, unsigned char *buf, size_t n)
 	}
 	digest_update(s->filesha, buf, (size_t)k);
 	return k;
+}
+
+/*
+ * Deflate ignores the bits that pad a stored block's header to a byte
+ * boundary, and those after the last block; hcp-pack (zlib) writes them
+ * as zero.  Checking them makes every change to the compressed bytes
+ * count, not only those that change the content.  At a block boundary b
+ * is the last byte taken, with n unused (high) bits, which start the
+ * next block's 3-bit header; c is the byte after it, or -1 if not read
+ * yet (then the check waits for it).
+ */
+static void
+check_pad(struct vstate *s, unsigned b, int n, int c)
+{
+	unsigned hdr, pad;
+
+	if (n >= 3) {
+		hdr = (b >> (8 - n)) & 7;
+		pad = b >> (8 - n + 3);
+	} else {
+		if (c < 0) {
+			s->padn = n;
+			return;
+		}
+		hdr = ((b >> (8 - n)) | ((unsigned)c << n)) & 7;
+		pad = (unsigned)c >> (3 - n);
+	}
+	if ((hdr >> 1) == 0 && pad != 0) {
+		problem(s, 0, "compressed data changed (padding bits set)");
+		s->zbad = 1;
+	}
 }
 
 /*
@@ -193,8 +229,16 @@ tar_read(struct archive *a, void *arg, const void **buf)
 			}
 			s->zs.next_in = s->in;
 			s->zs.avail_in = (uInt)k;
+			if (s->padn >= 0) {
+				check_pad(s, s->lastb, s->padn, s->in[0]);
+				s->padn = -1;
+				if (s->zbad)
+					return 0;
+			}
 		}
-		rc = inflate(&s->zs, Z_NO_FLUSH);
+		rc = inflate(&s->zs, Z_BLOCK);
+		if (s->zs.next_in > s->in)
+			s->lastb = s->zs.next_in[-1];
 		if (rc == Z_STREAM_END) {
 			s->zend = 1;
 			break;
@@ -204,6 +248,23 @@ tar_read(struct archive *a, void *arg, const void **buf)
 			    s->zs.msg != NULL ? s->zs.msg : "inflate error");
 			s->zbad = 1;
 			return 0;
+		}
+		if (rc == Z_OK && (s->zs.data_type & (128 | 64)) ==
+		    (128 | 64)) {
+			/* End of the last block: the rest of the byte pads. */
+			int n = s->zs.data_type & 7;
+
+			if (n > 0 && (s->lastb >> (8 - n)) != 0) {
+				problem(s, 0, "compressed data changed "
+				    "(padding bits set)");
+				s->zbad = 1;
+				return 0;
+			}
+		} else if (rc == Z_OK && (s->zs.data_type & 128) != 0) {
+			check_pad(s, s->lastb, s->zs.data_type & 7,
+			    s->zs.avail_in > 0 ? s->zs.next_in[0] : -1);
+			if (s->zbad)
+				return 0;
 		}
 	}
 	s->crc = crc32(s->crc, s->out, (uInt)(OUTBUF - s->zs.avail_out));
@@ -746,6 +807,7 @@ verify_batch(const char *path, const struct verify_opts *o,
 	s.res = res;
 	s.path = path;
 	s.crc = crc32(0L, Z_NULL, 0);
+	s.padn = -1;
 	strbuf_init(&s.cellbuf);
 	rec_init(&s.rec);
 	s.map = rec_map_new();

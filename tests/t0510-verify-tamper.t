@@ -51,6 +51,9 @@ test_expect_success 'setup: a station with one small batch' '
 	hcp-verify -q -k pub.pem hcp-33052301-000001.tar.gz
 '
 
+# Each byte in turn is replaced by its complement.  (A few single-bit
+# changes in deflate's code tables re-encode the same content; see
+# hcp-verify(1).)
 test_expect_success 'every single-byte change anywhere in the batch is caught' '
 	f=hcp-33052301-000001.tar.gz &&
 	size=$(stat -c %s $f) && say "$size bytes" &&
