@@ -216,8 +216,8 @@ main(int argc, char *argv[])
 		rec_ctx_set_coding(ctx, rc_coding);
 	out.fp = out.quiet ? stdout : cli_open_output(outpath);
 	if (!out.quiet && out.fmt == FMT_CSV)
-		fputs("\xef\xbb\xbf" "file,line,column,code,severity,message\r\n",
-		    out.fp);
+		fputs("\xef\xbb\xbf"
+		    "file,line,column,code,severity,message\r\n", out.fp);
 	if (!out.quiet && out.fmt == FMT_JSON)
 		fputs("{\"files\": [", out.fp);
 

@@ -60,7 +60,8 @@ static const struct rec_code_def codes[REC_NCODES] = {
 	{ E_NUMBER_MANGLED, "E_NUMBER_MANGLED", E,
 	  N_("the spreadsheet turned this number into scientific notation "
 	  "and lost digits; format the column as text and key it again"),
-	  "电子表格把该数字变成了科学计数法，数字已丢失；请把该列设为文本格式后重新录入" },
+	  "电子表格把该数字变成了科学计数法，数字已丢失；"
+	  "请把该列设为文本格式后重新录入" },
 	{ E_SERIAL_FORMAT, "E_SERIAL_FORMAT", E,
 	  N_("the form serial must have 16 digits"),
 	  "表单编号应为16位数字" },
@@ -1471,7 +1472,8 @@ rec_check(struct rec_ctx *ctx, const struct rec_map *m, size_t ncols,
 				problem(&c, F_CERT_NO, E_CERT_NO, mk);
 			else if (rc == IDS_CHECK)
 				problem(&c, F_CERT_NO, W_USCC_CHECK, mk);
-		} else if (utf8_chars(n, strlen(n)) > fields[F_CERT_NO].maxlen) {
+		} else if (utf8_chars(n, strlen(n)) >
+		    fields[F_CERT_NO].maxlen) {
 			problem(&c, F_CERT_NO, E_TOO_LONG, mk);
 		}
 	}
@@ -1496,7 +1498,8 @@ rec_check(struct rec_ctx *ctx, const struct rec_map *m, size_t ncols,
 	/* dates */
 	if (have_svc && (svc.has_time ? svc.secs > ctx->now_local :
 	    svc.day > ctx->now_local / 86400))
-		problem(&c, F_SERVICE_TIME, E_DATE_FUTURE, r->v[F_SERVICE_TIME]);
+		problem(&c, F_SERVICE_TIME, E_DATE_FUTURE,
+		    r->v[F_SERVICE_TIME]);
 	if (have_ass && (ass.has_time ? ass.secs > ctx->now_local :
 	    ass.day > ctx->now_local / 86400))
 		problem(&c, F_ASSESS_TIME, E_DATE_FUTURE, r->v[F_ASSESS_TIME]);
@@ -1647,22 +1650,29 @@ db_key(struct rec_ctx *ctx, sqlite3_stmt *st, const struct rec *r,
 	return res;
 }
 
+/* A problem with a key of r, in the column of field f. */
+static void
+key_problem(struct rec_problems *pl, const struct rec *r, enum field_id f,
+    enum rec_code code, const char *detail)
+{
+	int col = r->map != NULL ? rec_map_column(r->map, f) : -1;
+
+	rec_problem_add(pl, r->line, col, col >= 0 ?
+	    rec_map_name(r->map, (size_t)col) : fields[f].zh, code, detail);
+}
+
 int
 rec_check_keys(struct rec_ctx *ctx, const struct rec *r,
     struct rec_seen *seen, struct rec_problems *pl)
 {
 	const char *serial = r->v[F_SERIAL], *proj = r->v[F_PROJECT_NO];
-	int scol = -1, pcol = -1, res, rc;
+	int res, rc;
 	char *where = NULL;
 	uint64_t kser = 0, kproj = 0, h64 = fnv(r->hash, strlen(r->hash),
 	    FNV0);
 	struct seen_entry *e;
 	char an[2] = { (char)('0' + r->assess_number), '\0' };
 
-	if (r->map != NULL) {
-		scol = rec_map_column(r->map, F_SERIAL);
-		pcol = rec_map_column(r->map, F_PROJECT_NO);
-	}
 	/* against the rows seen earlier in this input */
 	if (seen != NULL) {
 		if (*serial != '\0') {
@@ -1672,9 +1682,8 @@ rec_check_keys(struct rec_ctx *ctx, const struct rec *r,
 				char *d = xasprintf(_("line %ld of this file"),
 				    e->line);
 
-				rec_problem_add(pl, r->line, scol, rec_map_name(r->map, (size_t)scol),
-				    e->hash == h64 ? D_DUPLICATE :
-				    E_SERIAL_USED, d);
+				key_problem(pl, r, F_SERIAL, e->hash == h64 ?
+				    D_DUPLICATE : E_SERIAL_USED, d);
 				free(d);
 				return e->hash == h64 ? REC_DUP : REC_REJECT;
 			}
@@ -1686,9 +1695,8 @@ rec_check_keys(struct rec_ctx *ctx, const struct rec *r,
 				char *d = xasprintf(_("line %ld of this file"),
 				    e->line);
 
-				rec_problem_add(pl, r->line, pcol, rec_map_name(r->map, (size_t)pcol),
-				    e->hash == h64 ? D_DUPLICATE :
-				    E_DUPLICATE_PROJECT, d);
+				key_problem(pl, r, F_PROJECT_NO, e->hash ==
+				    h64 ? D_DUPLICATE : E_DUPLICATE_PROJECT, d);
 				free(d);
 				return e->hash == h64 ? REC_DUP : REC_REJECT;
 			}
@@ -1703,7 +1711,7 @@ rec_check_keys(struct rec_ctx *ctx, const struct rec *r,
 			    0)
 				return -1;
 			if (rc > 0) {
-				rec_problem_add(pl, r->line, scol, rec_map_name(r->map, (size_t)scol), rc == 1 ?
+				key_problem(pl, r, F_SERIAL, rc == 1 ?
 				    D_DUPLICATE : E_SERIAL_USED, where);
 				free(where);
 				return rc == 1 ? REC_DUP : REC_REJECT;
@@ -1718,7 +1726,7 @@ rec_check_keys(struct rec_ctx *ctx, const struct rec *r,
 			    < 0)
 				return -1;
 			if (rc > 0) {
-				rec_problem_add(pl, r->line, pcol, rec_map_name(r->map, (size_t)pcol), rc == 1 ?
+				key_problem(pl, r, F_PROJECT_NO, rc == 1 ?
 				    D_DUPLICATE : E_DUPLICATE_PROJECT, where);
 				free(where);
 				return rc == 1 ? REC_DUP : REC_REJECT;
@@ -1747,9 +1755,7 @@ rec_check_keys(struct rec_ctx *ctx, const struct rec *r,
 			if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 				return db_sqlerr(ctx->db, "forms");
 			if (code != REC_OK) {
-				rec_problem_add(pl, r->line, scol,
-				    rec_map_name(r->map, (size_t)scol), code,
-				    serial);
+				key_problem(pl, r, F_SERIAL, code, serial);
 				return REC_REJECT;
 			}
 		}

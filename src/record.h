@@ -126,7 +126,9 @@ const char *rec_code_text(enum rec_code c);
 struct rec_problem {
 	long line;		/* 1-based line of the row (1: header) */
 	int col;		/* column index in the file, -1: whole row */
-	const char *column;	/* the column's header as in the file, or "" */
+	const char *column;	/* the column's header as in the file; the
+				   field's Chinese name if the file has no
+				   such column; "" for the whole row */
 	enum rec_code code;
 	enum rec_severity severity;
 	char *msg;		/* rec_code_text() plus any detail */

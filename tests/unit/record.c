@@ -78,7 +78,8 @@ main(void)
 	is_int(rec_map_column(map, F_ASSESS_TIME), 10, "assessTime column");
 	is_int(rec_map_field(map, 11), -1, "src_file ignored");
 	{
-		const char *bad[] = { "满意度", "评价时间", "事项编码", "what" };
+		const char *bad[] = { "满意度", "评价时间", "事项编码",
+			"what" };
 
 		is_int(rec_map_header(map, 4, bad, 0, &pl), -1,
 		    "an unknown column is an error");
