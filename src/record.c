@@ -638,6 +638,7 @@ rec_ctx_new(void)
 	ctx->region = xstrdup("");
 	ctx->dg = digest_new(DIGEST_SHA256);
 	rec_ctx_set_now(ctx, clock_now());
+	(void)chinese_messages();	/* settled before any thread asks */
 	return ctx;
 }
 

@@ -22,6 +22,11 @@
  * and rec_check_keys() consults the serial ledger and the evaluations
  * already in the db.
  *
+ * Threads: one thread at a time may call rec_check() on a context;
+ * rec_check_keys() touches only the db statements of the context, so
+ * one other thread (the one that owns the db connection) may call it at
+ * the same time.
+ *
  * Memory: struct rec owns its normalised values (reused row after row,
  * no allocation per row once warm).  struct rec_problems owns its
  * messages; the column names in problems point into the rec_map and stay
