@@ -4,6 +4,7 @@
 # right line, column and code; importing again adds nothing and says so;
 # the corrected rejects file imports cleanly; -n writes nothing.
 . "$(dirname "$0")/lib.sh"
+. "$HCP_SRC/tests/data/keyed/ledger.sh"
 
 export SOURCE_DATE_EPOCH=1795348800	# 2026-11-22 12:00:00 UTC
 GEN="$HCP_SRC/tests/bench/gen-keyed.sh"
@@ -21,7 +22,7 @@ counts_add_up() {
 
 test_expect_success 'set up: station, 40 issued serials, a keyed file' '
 	setup_station &&
-	hcp-form -d hcp.db --issue 40 >serials &&
+	issue_serials hcp.db 40 >serials &&
 	sh "$GEN" -s serials 20 >good.csv &&
 	test "$(wc -l <good.csv)" -ge 21
 '
@@ -152,7 +153,7 @@ test_expect_success '--rejects names the rejects file' '
 '
 
 test_expect_success 'a voided serial and an unknown one are rejected' '
-	hcp-form -d hcp.db --void "$(s 30)" --reason torn &&
+	void_serial hcp.db "$(s 30)" &&
 	{
 	printf "%s\r\n" "$H"
 	printf "%s,P30,%s,5,,,,2026-11-20 09:00,2026-11-20 10:00\r\n" "$(s 30)" "$ITEM"
@@ -168,8 +169,8 @@ test_expect_success 'a voided serial and an unknown one are rejected' '
 '
 
 test_expect_success 'a voided serial inside a run of valid rows' '
-	hcp-form -d hcp.db --issue 100 >more &&
-	hcp-form -d hcp.db --void "$(sed -n 40p more)" --reason lost &&
+	issue_serials hcp.db 100 >more &&
+	void_serial hcp.db "$(sed -n 40p more)" &&
 	sh "$GEN" -s more 100 >run.csv &&
 	used=$(sqlite3 hcp.db "SELECT count(*) FROM forms WHERE state = '\''used'\''") &&
 	hcp-import -d hcp.db --operator x run.csv >out

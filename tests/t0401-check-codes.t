@@ -5,15 +5,16 @@
 # issued, used and voided serials and whose catalogue has a retired
 # window.
 . "$(dirname "$0")/lib.sh"
+. "$HCP_SRC/tests/data/keyed/ledger.sh"
 
 K="$HCP_SRC/tests/data/keyed"
 export SOURCE_DATE_EPOCH=1795348800	# 2026-11-22 12:00:00 UTC
 
 test_expect_success 'set up a station with issued, used and voided serials' '
 	setup_station &&
-	hcp-form -d hcp.db --issue 10 >serials &&
+	issue_serials hcp.db 10 >serials &&
 	test "$(wc -l <serials)" = 10 &&
-	hcp-form -d hcp.db --void 3305230100000033 --reason test &&
+	void_serial hcp.db 3305230100000033 &&
 	sqlite3 hcp.db "UPDATE windows SET retired = 1 WHERE id = '\''A06'\''" &&
 	hcp-import -q -d hcp.db "$K/base-used.csv" &&
 	test "$(sqlite3 hcp.db "SELECT state FROM forms

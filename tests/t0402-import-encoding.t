@@ -4,6 +4,7 @@
 # CRLF or LF, English headers in another order, full-width characters,
 # other date forms, words for grades, and the GB/T 39046 coding.
 . "$(dirname "$0")/lib.sh"
+. "$HCP_SRC/tests/data/keyed/ledger.sh"
 
 export SOURCE_DATE_EPOCH=1795348800	# 2026-11-22 12:00:00 UTC
 GEN="$HCP_SRC/tests/bench/gen-keyed.sh"
@@ -12,7 +13,7 @@ GEN="$HCP_SRC/tests/bench/gen-keyed.sh"
 station_with() {
 	rm -f "$2" "$2"-wal "$2"-shm &&
 	setup_station "$2" &&
-	hcp-form -d "$2" --issue 50 >/dev/null &&
+	issue_serials "$2" 50 >/dev/null &&
 	hcp-import -q -d "$2" --operator 李娜 "$1"
 }
 
@@ -26,7 +27,7 @@ dump() {
 
 test_expect_success 'set up: a UTF-8 file with Chinese text' '
 	setup_station &&
-	hcp-form -d hcp.db --issue 50 >serials &&
+	issue_serials hcp.db 50 >serials &&
 	sh "$GEN" -s serials 50 >utf8.csv &&
 	grep -q "李娜\|王建平\|刘洋" utf8.csv
 '
@@ -86,7 +87,7 @@ test_expect_success 'GB/T 39046 coding flips the digits, not the words' '
 	echo "$(sed -n 2p serials),P2,$ITEM,4,201,,2026-11-20,2026-11-21"
 	echo "$(sed -n 3p serials),P3,$ITEM,满意,,,2026-11-20 09:00:00,2026-11-20 10:30"
 	} >gbt.csv &&
-	rm -f g.db && setup_station g.db && hcp-form -d g.db --issue 50 >/dev/null &&
+	rm -f g.db && setup_station g.db && issue_serials g.db 50 >/dev/null &&
 	hcp-import -q -d g.db --operator x --coding gbt39046 gbt.csv &&
 	sqlite3 g.db "SELECT satisfaction FROM evaluations ORDER BY id" >got &&
 	printf "5\n2\n4\n" >want && test_cmp want got

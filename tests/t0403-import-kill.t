@@ -3,6 +3,7 @@
 # running the import again completes it: every row is in the db exactly
 # once, every serial used once.
 . "$(dirname "$0")/lib.sh"
+. "$HCP_SRC/tests/data/keyed/ledger.sh"
 
 export SOURCE_DATE_EPOCH=1795348800
 GEN="$HCP_SRC/tests/bench/gen-keyed.sh"
@@ -10,7 +11,7 @@ N=40000
 
 test_expect_success 'set up: a station and a large keyed file' '
 	setup_station &&
-	hcp-form -d hcp.db --issue $N >serials &&
+	issue_serials hcp.db $N >serials &&
 	sh "$GEN" -s serials $N >big.csv
 '
 
