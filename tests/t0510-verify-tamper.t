@@ -69,9 +69,9 @@ test_expect_success 'every single-byte change anywhere in the batch is caught' '
 		}" $f &&
 	ls flip | xargs -P 2 -n 1 sh -c "
 		hcp-verify -q -k pub.pem flip/\$0 2>/dev/null
-		test \$? = 1 || echo \$0" >missed &&
+		rc=\$?; test \$rc = 1 || echo \$0 exit \$rc" >missed &&
 	test "$(ls flip | wc -l)" = "$size" &&
-	! test -s missed
+	{ ! test -s missed || { head missed; false; }; }
 '
 
 test_expect_success 'a stock-tool bag of valid rows verifies' '
