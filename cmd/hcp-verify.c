@@ -80,9 +80,14 @@ write_receipt(const struct verify_result *res, const char *key,
 	if (receipt_make(&r, key, &text, &e) != 0)
 		errx(2, "%s", e);
 	path = out != NULL ? xstrdup(out) : receipt_path(res->path);
-	fp = cli_open_output(path);
-	fputs(text, fp);
-	cli_close_output(fp, path);
+	/* A receipt that cannot be written is an error (2), not a verdict. */
+	if (strcmp(path, "-") == 0)
+		fp = stdout;
+	else if ((fp = fopen(path, "w")) == NULL)
+		err(2, "%s", path);
+	if (fputs(text, fp) == EOF || fflush(fp) != 0 || ferror(fp) ||
+	    (fp != stdout && fclose(fp) != 0))
+		err(2, "%s", path);
 	free(path);
 	free(text);
 }
