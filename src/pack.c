@@ -457,6 +457,14 @@ create_batches(struct db *db, long long max_records, long long *first,
 		goto out;
 	}
 	station = settings_get(db, "name");
+	/*
+	 * The marks reference the batch rows inserted just before in the
+	 * same transaction: checking that a million times over is wasted.
+	 */
+	if (db_exec(db, "PRAGMA foreign_keys = OFF") != 0) {
+		dberr(db, errstr);
+		goto out;
+	}
 	if (db_begin(db) != 0) {
 		dberr(db, errstr);
 		goto out;
@@ -563,6 +571,10 @@ out:
 	free(region);
 	free(issuer);
 	free(station);
+	if (db_exec(db, "PRAGMA foreign_keys = ON") != 0 && ret == 0) {
+		dberr(db, errstr);
+		ret = -1;
+	}
 	return ret;
 }
 
