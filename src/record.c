@@ -461,10 +461,10 @@ skip_blanks(const char *s)
 	for (;;) {
 		if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
 			s++;
-		else if (memcmp(s, "\xe3\x80\x80", 3) == 0 ||
-		    memcmp(s, "\xef\xbb\xbf", 3) == 0)
+		else if (strncmp(s, "\xe3\x80\x80", 3) == 0 ||
+		    strncmp(s, "\xef\xbb\xbf", 3) == 0)
 			s += 3;
-		else if (memcmp(s, "\xc2\xa0", 2) == 0)
+		else if (strncmp(s, "\xc2\xa0", 2) == 0)
 			s += 2;
 		else
 			return s;
