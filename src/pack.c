@@ -587,13 +587,18 @@ pack_run(struct db *db, const char *dbpath, const char *outdir,
 	size_t n = 0, i;
 	int lock, ret = -1;
 
+	*errstr = NULL;
 	if ((lock = lock_dir(outdir, errstr)) < 0)
 		return -1;
-	/* Repair: unacknowledged batches whose file is missing here. */
+	/*
+	 * Repair: unacknowledged batches whose file is missing here.  One
+	 * that cannot be repaired does not stop new records being packed;
+	 * its error is returned at the end.
+	 */
 	if (pack_list(db, &v, &n, errstr) != 0)
 		goto out;
 	for (i = 0; i < n; i++) {
-		char *path;
+		char *path, *e = NULL;
 		int missing;
 
 		if (strcmp(v[i].state, "packed") != 0)
@@ -602,16 +607,35 @@ pack_run(struct db *db, const char *dbpath, const char *outdir,
 		missing = access(path, F_OK) != 0;
 		free(path);
 		if ((missing || v[i].sha256 == NULL) && write_batch(db,
-		    dbpath, v[i].seq, outdir, 0, fn, arg, errstr) != 0)
-			goto out;
+		    dbpath, v[i].seq, outdir, 0, fn, arg, &e) != 0) {
+			if (*errstr == NULL)
+				*errstr = e;
+			else
+				free(e);
+		}
 	}
-	if (create_batches(db, max_records, &first, &last, errstr) != 0)
-		goto out;
-	for (s = first; s > 0 && s <= last; s++)
-		if (write_batch(db, dbpath, s, outdir, 0, fn, arg, errstr) !=
-		    0)
+	if (*errstr != NULL) {
+		char *e = NULL;
+
+		if (create_batches(db, max_records, &first, &last, &e) != 0) {
+			free(e);
 			goto out;
-	ret = 0;
+		}
+	} else if (create_batches(db, max_records, &first, &last,
+	    errstr) != 0)
+		goto out;
+	for (s = first; s > 0 && s <= last; s++) {
+		char *e = NULL;
+
+		if (write_batch(db, dbpath, s, outdir, 0, fn, arg, &e) != 0) {
+			if (*errstr == NULL)
+				*errstr = e;
+			else
+				free(e);
+			goto out;
+		}
+	}
+	ret = *errstr == NULL ? 0 : -1;
 out:
 	pack_batches_free(v, n);
 	close(lock);

@@ -140,12 +140,12 @@ test_expect_success 'a missing batch file is written again, identical' '
 '
 
 test_expect_success 'a batch whose records changed cannot be rebuilt' '
-	sqlite3 hcp.db "UPDATE evaluations SET comment = \"changed\" WHERE id = 45" &&
+	sqlite3 hcp.db "UPDATE evaluations SET comment = comment || \"!\" WHERE id = 45" &&
 	mkdir changed &&
 	test_expect_code_ 1 hcp-pack -d hcp.db -o changed --rebuild 3 2>err &&
 	test_grep err "changed in the db after packing" &&
 	! ls changed/*.tar.gz &&
-	sqlite3 hcp.db "UPDATE evaluations SET comment = NULL WHERE id = 45"
+	sqlite3 hcp.db "UPDATE evaluations SET comment = rtrim(comment, \"!\") WHERE id = 45"
 '
 
 test_expect_success '--list shows states; -p -l the ones to send again' '
@@ -193,6 +193,20 @@ test_expect_success 'forged or foreign receipts are refused' '
 
 test_expect_success 'batch files are private (mode 0600)' '
 	test "$(stat -c %a out/hcp-33052301-000001.tar.gz)" = 600
+'
+
+test_expect_success 'a batch that cannot be repaired does not stop new ones' '
+	sqlite3 hcp.db "UPDATE evaluations SET comment = comment || \"!\" WHERE id = 45" &&
+	mv out/hcp-33052301-000003.tar.gz keep3.tar.gz &&
+	keyed_csv 56 3 >in3.csv && hcp-import -q -d hcp.db in3.csv &&
+	test_expect_code_ 1 hcp-pack -d hcp.db -o out >paths 2>err &&
+	test_grep err "hcp-33052301-000003 comes out different" &&
+	echo out/hcp-33052301-000005.tar.gz >expect && test_cmp expect paths &&
+	! test -e out/hcp-33052301-000003.tar.gz &&
+	sqlite3 hcp.db "UPDATE evaluations SET comment = rtrim(comment, \"!\") WHERE id = 45" &&
+	hcp-pack -d hcp.db -o out >paths &&
+	echo out/hcp-33052301-000003.tar.gz >expect && test_cmp expect paths &&
+	cmp keep3.tar.gz out/hcp-33052301-000003.tar.gz
 '
 
 test_done
