@@ -93,6 +93,20 @@ test_expect_success 'GB/T 39046 coding flips the digits, not the words' '
 	printf "5\n2\n4\n" >want && test_cmp want got
 '
 
+if hcp-form --help 2>/dev/null | grep -q -- --csv-template; then
+test_expect_success 'the keying template of hcp-form imports as it is' '
+	hcp-form --csv-template >tpl.csv &&
+	head -1 tpl.csv | grep -q 表单编号 &&
+	! head -1 tpl.csv | grep -q 部门代码 &&
+	printf "%s,P9,%s,,,满意,,,,,,,,2026-11-20 9:00,2026-11-20 10:00\r\n" \
+		"$(sed -n 9p serials)" "$ITEM" >>tpl.csv &&
+	hcp-import -q -d hcp.db --operator x tpl.csv &&
+	test "$(sqlite3 hcp.db "SELECT dept_code, area_code, channel,
+		satisfaction FROM evaluations WHERE project_no = '\''P9'\''")" = \
+		"11330523002572643X|330523|5|4"
+'
+fi
+
 test_expect_success 'a file that is neither UTF-8 nor GB18030 is refused' '
 	{ echo "$H"; printf "\377\376\201\060\n"; } >binary.csv
 	hcp-check -d hcp.db binary.csv >out 2>err; test $? = 2 &&
