@@ -41,8 +41,8 @@ struct run {
 	struct import_result *res;
 	const char *path;
 	sqlite3_stmt *ins, *use, *del;
-	/* GROUP rows at once: key checks, insert, ledger */
-	sqlite3_stmt *g_ser, *g_proj, *g_forms, *g_ins, *g_use;
+	/* GROUP rows at once: ledger check, insert, ledger update */
+	sqlite3_stmt *g_forms, *g_ins, *g_use;
 	struct rec_problems *pl;	/* of the row being written */
 	const struct rec *r;
 	struct rec_seen *seen;
@@ -216,21 +216,11 @@ prepare_group(struct run *x, const char *now)
 	struct db *db = x->db;
 	int i, rc;
 
-	strbuf_adds(&sb, "SELECT 1 FROM evaluations WHERE serial IN (");
-	params(&sb, 1, GROUP);
-	strbuf_adds(&sb, ") LIMIT 1");
-	rc = db_prepare(db, &x->g_ser, sb.buf);
-	strbuf_reset(&sb);
-	strbuf_adds(&sb, "SELECT 1 FROM evaluations WHERE project_no IN (");
-	params(&sb, 1, GROUP);
-	strbuf_adds(&sb, ") LIMIT 1");
-	rc |= db_prepare(db, &x->g_proj, sb.buf);
-	strbuf_reset(&sb);
 	strbuf_adds(&sb, "SELECT count(*) FROM forms WHERE state = 'issued' "
 	    "AND serial IN (");
 	params(&sb, 1, GROUP);
 	strbuf_adds(&sb, ")");
-	rc |= db_prepare(db, &x->g_forms, sb.buf);
+	rc = db_prepare(db, &x->g_forms, sb.buf);
 	strbuf_reset(&sb);
 	strbuf_adds(&sb, "UPDATE OR FAIL forms SET state = 'used', "
 	    "state_at = ?1 WHERE state = 'issued' AND serial IN (");
@@ -275,12 +265,30 @@ query_int(sqlite3_stmt *st)
 	return v;
 }
 
+/* Marks the serial of an inserted row used; 1 done, 0 not issued, -1. */
+static int
+use_serial(struct run *x, const struct rec *r)
+{
+	int rc;
+
+	if (*r->v[F_SERIAL] == '\0')
+		return 1;
+	sqlite3_bind_text(x->use, 2, r->v[F_SERIAL], -1, SQLITE_STATIC);
+	rc = sqlite3_step(x->use);
+	sqlite3_reset(x->use);
+	if (rc != SQLITE_DONE)
+		return -1;
+	return sqlite3_changes(db_sqlite(x->db)) == 1;
+}
+
 /*
- * Writes GROUP checked rows with one statement each for their keys, the
- * insert and the ledger, when nothing can go wrong: no key already in the
- * db or twice in the group, every serial issued.  Returns 1 if written,
- * 0 if the rows must go one at a time (to find out what is wrong), -1 on
- * a db error.
+ * Writes GROUP checked rows with a few statements instead of two a row:
+ * one query that their serials are all issued, one INSERT OR FAIL of all
+ * of them, one UPDATE of the ledger.  The insert stops at the first row
+ * whose key is taken (a duplicate, a conflict): the rows before it stay
+ * in and get their serials marked one by one.  Returns how many rows,
+ * from the first, were written (0 to GROUP; the caller takes the rest
+ * one at a time, to find out what is wrong), or -1 on a db error.
  */
 static int
 write_group(struct run *x, struct slot *const *sl)
@@ -288,7 +296,7 @@ write_group(struct run *x, struct slot *const *sl)
 	const char *ser[GROUP], *proj[GROUP];
 	size_t i, j, nser = 0;
 	long long v;
-	int rc;
+	int rc, k;
 
 	for (i = 0; i < GROUP; i++) {
 		ser[i] = sl[i]->r.v[F_SERIAL];
@@ -300,28 +308,32 @@ write_group(struct run *x, struct slot *const *sl)
 			    0))
 				return 0;
 	}
-	for (i = 0; i < GROUP; i++) {
-		bind_opt(x->g_ser, (int)i + 1, ser[i]);
+	for (i = 0; i < GROUP; i++)
 		bind_opt(x->g_forms, (int)i + 1, ser[i]);
-		bind_opt(x->g_use, (int)i + 2, ser[i]);
-		bind_opt(x->g_proj, (int)i + 1, proj[i]);
-		bind_row(x->g_ins, 3 + 22 * (int)i, &sl[i]->r, x->ctx);
-	}
-	if ((v = query_int(x->g_ser)) != 0 ||
-	    (v = query_int(x->g_proj)) != 0)
-		return v < 0 ? -1 : 0;
 	if ((v = query_int(x->g_forms)) != (long long)nser)
 		return v < 0 ? -1 : 0;
+	for (i = 0; i < GROUP; i++)
+		bind_row(x->g_ins, 3 + 22 * (int)i, &sl[i]->r, x->ctx);
 	rc = sqlite3_step(x->g_ins);
+	k = sqlite3_changes(db_sqlite(x->db));
 	sqlite3_reset(x->g_ins);
-	if (rc != SQLITE_DONE)
+	if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+		/* rows 0 .. k-1 are in: their serials, one by one */
+		for (i = 0; i < (size_t)k; i++)
+			if (use_serial(x, &sl[i]->r) != 1)
+				return -1;
+		return k;
+	}
+	if (rc != SQLITE_DONE || k != GROUP)
 		return -1;
+	for (i = 0; i < GROUP; i++)
+		bind_opt(x->g_use, (int)i + 2, ser[i]);
 	rc = sqlite3_step(x->g_use);
 	sqlite3_reset(x->g_use);
 	if (rc != SQLITE_DONE ||
 	    sqlite3_changes(db_sqlite(x->db)) != (int)nser)
 		return -1;
-	return 1;
+	return GROUP;
 }
 
 static int
@@ -693,13 +705,13 @@ import_file(struct db *db, struct rec_ctx *ctx, const char *path,
 					    sqlite3_errmsg(db_sqlite(db)));
 					goto out;
 				}
-				if (k == 1) {
-					for (j = 0; j < GROUP; j++)
+				if (k > 0) {
+					for (j = 0; j < (size_t)k; j++)
 						report(&x, &g[j]->pl);
-					res->rows += GROUP;
-					res->accepted += GROUP;
-					inchunk += GROUP;
-					i += GROUP - 1;
+					res->rows += k;
+					res->accepted += k;
+					inchunk += k;
+					i += (size_t)k - 1;
 					goto commit;
 				}
 			}
@@ -802,8 +814,6 @@ out:
 	sqlite3_finalize(x.ins);
 	sqlite3_finalize(x.use);
 	sqlite3_finalize(x.del);
-	sqlite3_finalize(x.g_ser);
-	sqlite3_finalize(x.g_proj);
 	sqlite3_finalize(x.g_forms);
 	sqlite3_finalize(x.g_ins);
 	sqlite3_finalize(x.g_use);
