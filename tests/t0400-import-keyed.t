@@ -186,6 +186,20 @@ test_expect_success 'a voided serial inside a run of valid rows' '
 	test_grep out "100 rows read: 0 accepted, 1 rejected, 99 duplicates"
 '
 
+test_expect_success 'a row already imported in the middle of a run' '
+	issue_serials hcp.db 64 >more64 &&
+	sh "$GEN" -s more64 64 >run64.csv &&
+	sed -n "1p;42p" run64.csv >one.csv &&
+	hcp-import -q -d hcp.db --operator x one.csv &&
+	hcp-import -d hcp.db --operator x run64.csv >out &&
+	test_grep out "64 rows read: 63 accepted, 0 rejected, 1 duplicates" &&
+	for ser in $(cat more64); do echo "'\''$ser'\''"; done | paste -sd, >in &&
+	test "$(sqlite3 hcp.db "SELECT count(*), count(DISTINCT serial)
+		FROM evaluations WHERE serial IN ($(cat in))")" = "64|64" &&
+	test "$(sqlite3 hcp.db "SELECT count(*) FROM forms
+		WHERE state = '\''used'\'' AND serial IN ($(cat in))")" = 64
+'
+
 test_expect_code 2 'an operator is required' '
 	HCP_OPERATOR= LOGNAME= hcp-import -d hcp.db good.csv
 '
