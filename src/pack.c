@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,12 +106,61 @@ struct payload {
 };
 
 /*
- * Writes the CSV of batch seq to an unlinked temporary file in dir and
- * computes its digests.
+ * The first new batch is written while its records are being marked: the
+ * marking transaction (step 1) runs on a thread with a connection of its
+ * own, and publishes its plan once the batch rows are inserted; the CSV
+ * is read from a snapshot taken before that transaction commits (the
+ * records as yet unmarked, up to the batch's last id), which holds the
+ * very rows the marks will name, since the transaction keeps every other
+ * writer out.  Steps 3 and 4 wait for the commit.
+ */
+struct overlap {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int planned;		/* 0 waiting, 1 plan ready, 2 nothing to
+				   pack, -1 failed */
+	int snapshot;		/* the CSV reader has its snapshot */
+	int committed;		/* 0 waiting, 1 committed, -1 failed */
+	char *err;		/* why it failed */
+	/* the plan: the first batch, and the range of new ones */
+	long long seq, records, upto, first, last;
+	char *name, *info;
+	time_t mtime;
+	/* the marker's input */
+	struct db *w;
+	long long max_records;
+};
+
+static void
+ov_set(struct overlap *ov, int *what, int value)
+{
+	pthread_mutex_lock(&ov->mu);
+	*what = value;
+	pthread_cond_broadcast(&ov->cv);
+	pthread_mutex_unlock(&ov->mu);
+}
+
+static int
+ov_wait(struct overlap *ov, const int *what)
+{
+	int v;
+
+	pthread_mutex_lock(&ov->mu);
+	while (*what == 0)
+		pthread_cond_wait(&ov->cv, &ov->mu);
+	v = *what;
+	pthread_mutex_unlock(&ov->mu);
+	return v;
+}
+
+/*
+ * Writes the CSV of batch seq (or, with upto, of the unmarked records up
+ * to that id) to an unlinked temporary file in dir and computes its
+ * digests.
  */
 static int
-make_payload(struct db *db, long long seq, const char *dir, const char *name,
-    struct payload *pl, char **errstr)
+make_payload(struct db *db, long long seq, struct overlap *ov,
+    const char *dir, const char *name, struct payload *pl, char **errstr)
 {
 	enum field_id order[F_NFIELDS];
 	struct strbuf sql = STRBUF_INIT, out = STRBUF_INIT;
@@ -148,14 +198,21 @@ make_payload(struct db *db, long long seq, const char *dir, const char *name,
 	}
 	ncol = nf + sizeof(prov_sql) / sizeof(prov_sql[0]);
 	strbuf_adds(&sql, " FROM evaluations e JOIN imports i ON i.id = "
-	    "e.import_id WHERE e.batch_seq = ?1 ORDER BY e.id");
+	    "e.import_id WHERE ");
+	strbuf_adds(&sql, ov != NULL ? "e.batch_seq IS NULL AND e.id <= ?1" :
+	    "e.batch_seq = ?1");
+	strbuf_adds(&sql, " ORDER BY e.id");
 	if (db_prepare(db, &st, sql.buf) != 0) {
 		dberr(db, errstr);
 		goto out;
 	}
-	sqlite3_bind_int64(st, 1, seq);
+	sqlite3_bind_int64(st, 1, ov != NULL ? ov->upto : seq);
 	dg = bag_digest_new();
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	/* The first step takes the snapshot. */
+	rc = sqlite3_step(st);
+	if (ov != NULL)
+		ov_set(ov, &ov->snapshot, 1);
+	for (; rc == SQLITE_ROW; rc = sqlite3_step(st)) {
 		for (i = 0; i < ncol; i++) {
 			const char *v = (const char *)sqlite3_column_text(st,
 			    (int)i);
@@ -225,8 +282,8 @@ sync_dir(const char *dir)
  */
 static int
 write_batch(struct db *db, const char *dbpath, long long seq,
-    const char *dir, int must_match, pack_written_fn fn, void *arg,
-    char **errstr)
+    struct overlap *ov, const char *dir, int must_match, pack_written_fn fn,
+    void *arg, char **errstr)
 {
 	sqlite3_stmt *st = NULL;
 	struct payload pl = { -1, 0, 0, { 0 }, { 0 } };
@@ -242,6 +299,14 @@ write_batch(struct db *db, const char *dbpath, long long seq,
 	int out = -1, ret = -1, rc;
 
 	memset(&spec, 0, sizeof(spec));
+	if (ov != NULL) {
+		/* Not committed yet: the row is in the plan. */
+		name = xstrdup(ov->name);
+		spec.mtime = ov->mtime;
+		strbuf_adds(&info, ov->info);
+		records = ov->records;
+		goto rowdone;
+	}
 	if (db_prepare(db, &st, "SELECT name, mtime, bag_info, records, "
 	    "signature, sha256 FROM batches WHERE seq = ?1") != 0)
 		return dberr(db, errstr);
@@ -274,8 +339,8 @@ write_batch(struct db *db, const char *dbpath, long long seq,
 		    5));
 	sqlite3_finalize(st);
 	st = NULL;
-
-	if (make_payload(db, seq, dir, name, &pl, errstr) != 0)
+rowdone:
+	if (make_payload(db, seq, ov, dir, name, &pl, errstr) != 0)
 		goto out;
 	if (pl.rows != records) {
 		*errstr = xasprintf("batch %s should hold %lld records but "
@@ -336,6 +401,11 @@ write_batch(struct db *db, const char *dbpath, long long seq,
 		    "hcp-pack without --rebuild to complete it", name);
 		goto out;
 	}
+	if (ov != NULL && ov_wait(ov, &ov->committed) < 0) {
+		*errstr = xstrdup(ov->err != NULL ? ov->err :
+		    "the records could not be marked");
+		goto out;
+	}
 	if (stored_sha == NULL) {
 		/* Step 3: the signature and digest become part of the db. */
 		if (db_prepare(db, &st, "UPDATE batches SET sha256 = ?1, "
@@ -372,6 +442,8 @@ write_batch(struct db *db, const char *dbpath, long long seq,
 		fn(arg, final);
 	ret = 0;
 out:
+	if (ov != NULL && ov->snapshot == 0)
+		ov_set(ov, &ov->snapshot, -1);
 	sqlite3_finalize(st);
 	if (out >= 0)
 		close(out);
@@ -436,18 +508,22 @@ lock_dir(const char *dir, char **errstr)
 	return fd;
 }
 
-/* Step 1: batch rows and record marks in one transaction. */
+/*
+ * Step 1: batch rows and record marks in one transaction.  With ov, the
+ * plan of the first batch is published once the rows are in, and the
+ * commit waits until the CSV reader has taken its snapshot.
+ */
 static int
 create_batches(struct db *db, long long max_records, long long *first,
-    long long *last, char **errstr)
+    long long *last, struct overlap *ov, char **errstr)
 {
-	sqlite3_stmt *cnt = NULL, *bound = NULL, *ins = NULL, *mark = NULL;
+	sqlite3_stmt *bound = NULL, *ins = NULL, *mark = NULL;
 	char *region = NULL, *issuer = NULL, *station = NULL;
 	char created[CLOCK_BUFLEN], group[64];
 	struct strbuf info = STRBUF_INIT;
-	long long unbatched, seq0, parts, left, i;
+	long long unbatched, seq0, parts, i, *ids = NULL, *counts = NULL;
 	time_t now = clock_now();
-	int ret = -1;
+	int ret = -1, began = 0;
 
 	*first = *last = 0;
 	clock_format(now, created);
@@ -469,6 +545,7 @@ create_batches(struct db *db, long long max_records, long long *first,
 		dberr(db, errstr);
 		goto out;
 	}
+	began = 1;
 	if (db_query_int(db, "SELECT count(*) FROM evaluations WHERE "
 	    "batch_seq IS NULL", NULL, &unbatched) != 0 ||
 	    db_query_int(db, "SELECT coalesce(max(seq), 0) + 1 FROM batches",
@@ -476,12 +553,17 @@ create_batches(struct db *db, long long max_records, long long *first,
 		goto dbfail;
 	if (unbatched == 0) {
 		db_rollback(db);
+		began = 0;
+		if (ov != NULL)
+			ov_set(ov, &ov->planned, 2);
 		ret = 0;
 		goto out;
 	}
 	if (max_records <= 0 || max_records > unbatched)
 		max_records = unbatched;
 	parts = (unbatched + max_records - 1) / max_records;
+	ids = xcalloc((size_t)parts, sizeof(*ids));
+	counts = xcalloc((size_t)parts, sizeof(*counts));
 	if (db_prepare(db, &bound, "SELECT id FROM evaluations WHERE "
 	    "batch_seq IS NULL ORDER BY id LIMIT 1 OFFSET ?1") != 0 ||
 	    db_prepare(db, &ins, "INSERT INTO batches (seq, name, "
@@ -492,21 +574,23 @@ create_batches(struct db *db, long long max_records, long long *first,
 		goto dbfail;
 	snprintf(group, sizeof(group), "hcp-%s%s-%06lld", region, issuer,
 	    seq0);
-	left = unbatched;
+	/* The batch rows, each with the last id of its records. */
 	for (i = 0; i < parts; i++) {
-		long long seq = seq0 + i, n = left < max_records ? left :
-		    max_records, id;
+		long long seq = seq0 + i, done = i * max_records, n;
 		char name[64];
 
+		n = unbatched - done < max_records ? unbatched - done :
+		    max_records;
+		counts[i] = n;
 		snprintf(name, sizeof(name), "hcp-%s%s-%06lld", region,
 		    issuer, seq);
 		sqlite3_reset(bound);
-		sqlite3_bind_int64(bound, 1, n - 1);
+		sqlite3_bind_int64(bound, 1, done + n - 1);
 		if (sqlite3_step(bound) != SQLITE_ROW) {
 			db_sqlerr(db, "cannot choose the records");
 			goto dbfail;
 		}
-		id = sqlite3_column_int64(bound, 0);
+		ids[i] = sqlite3_column_int64(bound, 0);
 		strbuf_reset(&info);
 		if (station != NULL && *station != '\0')
 			strbuf_addf(&info, "Source-Organization: %s\n",
@@ -535,39 +619,67 @@ create_batches(struct db *db, long long max_records, long long *first,
 			db_sqlerr(db, "cannot record a batch");
 			goto dbfail;
 		}
+		if (i == 0 && ov != NULL) {
+			ov->seq = seq;
+			ov->records = n;
+			ov->upto = ids[0];
+			ov->name = xstrdup(name);
+			ov->info = xstrdup(info.buf);
+			ov->mtime = now;
+		}
+	}
+	*first = seq0;
+	*last = seq0 + parts - 1;
+	if (ov != NULL) {
+		ov->first = *first;
+		ov->last = *last;
+		ov_set(ov, &ov->planned, 1);
+	}
+	/* The marks, a batch at a time, in id order. */
+	for (i = 0; i < parts; i++) {
 		sqlite3_reset(mark);
-		sqlite3_bind_int64(mark, 1, seq);
-		sqlite3_bind_int64(mark, 2, id);
+		sqlite3_bind_int64(mark, 1, seq0 + i);
+		sqlite3_bind_int64(mark, 2, ids[i]);
 		if (sqlite3_step(mark) != SQLITE_DONE) {
 			db_sqlerr(db, "cannot mark the records");
 			goto dbfail;
 		}
-		if (sqlite3_changes(db_sqlite(db)) != n) {
+		if (sqlite3_changes(db_sqlite(db)) != counts[i]) {
 			db_seterr(db, "%s: the records changed while packing",
 			    db_path(db));
 			goto dbfail;
 		}
-		left -= n;
 	}
 	sqlite3_finalize(bound);
 	sqlite3_finalize(ins);
 	sqlite3_finalize(mark);
 	bound = ins = mark = NULL;
+	if (ov != NULL)
+		ov_wait(ov, &ov->snapshot);
 	if (db_commit(db) != 0)
 		goto dbfail;
-	*first = seq0;
-	*last = seq0 + parts - 1;
+	began = 0;
+	if (ov != NULL)
+		ov_set(ov, &ov->committed, 1);
 	ret = 0;
 	goto out;
 dbfail:
 	dberr(db, errstr);
-	db_rollback(db);
 out:
-	sqlite3_finalize(cnt);
+	if (began)
+		db_rollback(db);
+	if (ret != 0 && ov != NULL) {
+		ov->err = xstrdup(*errstr != NULL ? *errstr : "failed");
+		if (ov->planned == 0)
+			ov_set(ov, &ov->planned, -1);
+		ov_set(ov, &ov->committed, -1);
+	}
 	sqlite3_finalize(bound);
 	sqlite3_finalize(ins);
 	sqlite3_finalize(mark);
 	strbuf_release(&info);
+	free(ids);
+	free(counts);
 	free(region);
 	free(issuer);
 	free(station);
@@ -578,14 +690,85 @@ out:
 	return ret;
 }
 
+/* The marking thread of struct overlap. */
+static void *
+marker(void *arg)
+{
+	struct overlap *ov = arg;
+	long long first, last;
+	char *e = NULL;
+
+	if (create_batches(ov->w, ov->max_records, &first, &last, ov,
+	    &e) != 0 && ov->err == NULL)
+		ov->err = e;
+	else
+		free(e);
+	return NULL;
+}
+
+/*
+ * Packs the unbatched records into new batches and writes them, the first
+ * while its records are being marked (struct overlap).
+ */
+static int
+pack_new(struct db *db, const char *dbpath, const char *outdir,
+    long long max_records, pack_written_fn fn, void *arg, char **errstr)
+{
+	struct overlap ov;
+	pthread_t t;
+	long long s;
+	int ret = -1, planned, joined = 0;
+
+	memset(&ov, 0, sizeof(ov));
+	pthread_mutex_init(&ov.mu, NULL);
+	pthread_cond_init(&ov.cv, NULL);
+	ov.max_records = max_records;
+	ov.w = db_new();
+	if (db_open(ov.w, dbpath, 0, NULL) != 0) {
+		dberr(ov.w, errstr);
+		goto out;
+	}
+	if ((errno = pthread_create(&t, NULL, marker, &ov)) != 0) {
+		seterr(errstr, "cannot start a thread", strerror(errno));
+		goto out;
+	}
+	planned = ov_wait(&ov, &ov.planned);
+	if (planned == 2) {
+		ret = 0;
+	} else if (planned < 0) {
+		*errstr = xstrdup(ov.err != NULL ? ov.err : "failed");
+	} else if (write_batch(db, dbpath, ov.seq, &ov, outdir, 0, fn, arg,
+	    errstr) == 0) {
+		pthread_join(t, NULL);
+		joined = 1;
+		ret = 0;
+		for (s = ov.first + 1; s <= ov.last; s++)
+			if (write_batch(db, dbpath, s, NULL, outdir, 0, fn,
+			    arg, errstr) != 0) {
+				ret = -1;
+				break;
+			}
+	}
+	if (!joined)
+		pthread_join(t, NULL);
+out:
+	db_free(ov.w);
+	free(ov.err);
+	free(ov.name);
+	free(ov.info);
+	pthread_mutex_destroy(&ov.mu);
+	pthread_cond_destroy(&ov.cv);
+	return ret;
+}
+
 int
 pack_run(struct db *db, const char *dbpath, const char *outdir,
     long long max_records, pack_written_fn fn, void *arg, char **errstr)
 {
 	struct pack_batch *v = NULL;
-	long long first, last, s;
 	size_t n = 0, i;
 	int lock, ret = -1;
+	char *e = NULL;
 
 	*errstr = NULL;
 	if ((lock = lock_dir(outdir, errstr)) < 0)
@@ -598,7 +781,7 @@ pack_run(struct db *db, const char *dbpath, const char *outdir,
 	if (pack_list(db, &v, &n, errstr) != 0)
 		goto out;
 	for (i = 0; i < n; i++) {
-		char *path, *e = NULL;
+		char *path;
 		int missing;
 
 		if (strcmp(v[i].state, "packed") != 0)
@@ -607,33 +790,18 @@ pack_run(struct db *db, const char *dbpath, const char *outdir,
 		missing = access(path, F_OK) != 0;
 		free(path);
 		if ((missing || v[i].sha256 == NULL) && write_batch(db,
-		    dbpath, v[i].seq, outdir, 0, fn, arg, &e) != 0) {
+		    dbpath, v[i].seq, NULL, outdir, 0, fn, arg, &e) != 0) {
 			if (*errstr == NULL)
 				*errstr = e;
 			else
 				free(e);
 		}
 	}
-	if (*errstr != NULL) {
-		char *e = NULL;
-
-		if (create_batches(db, max_records, &first, &last, &e) != 0) {
+	if (pack_new(db, dbpath, outdir, max_records, fn, arg, &e) != 0) {
+		if (*errstr == NULL)
+			*errstr = e;
+		else
 			free(e);
-			goto out;
-		}
-	} else if (create_batches(db, max_records, &first, &last,
-	    errstr) != 0)
-		goto out;
-	for (s = first; s > 0 && s <= last; s++) {
-		char *e = NULL;
-
-		if (write_batch(db, dbpath, s, outdir, 0, fn, arg, &e) != 0) {
-			if (*errstr == NULL)
-				*errstr = e;
-			else
-				free(e);
-			goto out;
-		}
 	}
 	ret = *errstr == NULL ? 0 : -1;
 out:
@@ -650,7 +818,7 @@ pack_rebuild(struct db *db, const char *dbpath, long long seq,
 
 	if ((lock = lock_dir(outdir, errstr)) < 0)
 		return -1;
-	ret = write_batch(db, dbpath, seq, outdir, 1, fn, arg, errstr);
+	ret = write_batch(db, dbpath, seq, NULL, outdir, 1, fn, arg, errstr);
 	close(lock);
 	return ret;
 }

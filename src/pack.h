@@ -13,6 +13,9 @@
  *   3. one transaction stores its SHA-256 and signature in the row;
  *   4. it is renamed to NAME.tar.gz and the directory synced.
  *
+ * (The first new batch's file is written while step 1 runs, from a
+ * snapshot of the same records; steps 3 and 4 wait for its commit.)
+ *
  * A batch is what the db says it is: a row with its records marked.  Its
  * file is a function of the db (records, time, stored lines, stored
  * signature), so any later run writes a missing file again, the same
