@@ -12,6 +12,7 @@
 #include <csv.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -75,7 +76,10 @@ struct vstate {
 	struct rec_problems pl;
 	size_t bad_rows;
 	int csv_failed;
-	/* problem() is called from the CSV thread too */
+	struct bag_pipe *vpipe;	/* rows to the validating thread */
+	struct strbuf rowbuf, vbuf;
+	const char **vcells;
+	/* problem() is called from the CSV threads too */
 	pthread_mutex_t mu;
 };
 
@@ -368,20 +372,16 @@ report_rec(struct vstate *s)
 	rec_problems_clear(&s->pl);
 }
 
+/*
+ * The checks of one row (or the header), on the validating thread.  cells
+ * point into that thread's buffer.
+ */
 static void
-csv_row(int c, void *arg)
+check_row(struct vstate *s, long line, size_t ncells, const char **cells)
 {
-	struct vstate *s = arg;
-	long line = s->line;
 	size_t i;
 	int bad;
 
-	(void)c;
-	s->line += 1 + s->pending_nl;
-	s->pending_nl = 0;
-	s->cells = xreallocarray(s->cells, s->ncells + 1, sizeof(*s->cells));
-	for (i = 0; i < s->ncells; i++)
-		s->cells[i] = s->cellbuf.buf + s->celloff[i];
 	if (!s->header_seen) {
 		static const char *const prov[] = { "src_file", "src_hash",
 		    "src_line", "operator", "entry_method", "imported_at" };
@@ -389,16 +389,16 @@ csv_row(int c, void *arg)
 		s->header_seen = 1;
 		for (i = 0; i < sizeof(prov) / sizeof(prov[0]); i++)
 			rec_map_ignore(s->map, prov[i]);
-		s->header_ok = rec_map_header(s->map, s->ncells, s->cells, 0,
+		s->header_ok = rec_map_header(s->map, ncells, cells, 0,
 		    &s->pl) == 0;
 		report_rec(s);
-		goto out;
+		return;
 	}
 	s->rowno++;
 	if (!s->header_ok)
-		goto out;
-	bad = rec_check(s->o->ctx, s->map, s->ncells, s->cells, line,
-	    &s->rec, &s->pl);
+		return;
+	bad = rec_check(s->o->ctx, s->map, ncells, cells, line, &s->rec,
+	    &s->pl);
 	if (bad == 0 && s->o->seen != NULL &&
 	    rec_check_keys(s->o->keys, &s->rec, s->o->seen, &s->pl) != 0)
 		bad = 1;
@@ -406,9 +406,80 @@ csv_row(int c, void *arg)
 		s->bad_rows++;
 	if (s->pl.n > 0)
 		report_rec(s);
-out:
+}
+
+/*
+ * Rows travel from the parsing thread to the validating one as records:
+ * total length (8 bytes), line (8), number of cells (4), then each cell
+ * as its length (4), its bytes and a NUL.
+ */
+static void
+put_u(struct strbuf *sb, uint64_t v, size_t n)
+{
+	strbuf_add(sb, &v, n);	/* host order: both ends are this process */
+}
+
+static void
+csv_row(int c, void *arg)
+{
+	struct vstate *s = arg;
+	long line = s->line;
+	uint64_t total;
+	size_t i;
+
+	(void)c;
+	s->line += 1 + s->pending_nl;
+	s->pending_nl = 0;
+	strbuf_reset(&s->rowbuf);
+	put_u(&s->rowbuf, 0, 8);
+	put_u(&s->rowbuf, (uint64_t)line, 8);
+	put_u(&s->rowbuf, (uint32_t)s->ncells, 4);
+	for (i = 0; i < s->ncells; i++) {
+		size_t end = i + 1 < s->ncells ? s->celloff[i + 1] :
+		    s->cellbuf.len;
+		uint32_t len = (uint32_t)(end - s->celloff[i]);
+
+		put_u(&s->rowbuf, len, 4);
+		strbuf_add(&s->rowbuf, s->cellbuf.buf + s->celloff[i], len);
+	}
+	total = s->rowbuf.len;
+	memcpy(s->rowbuf.buf, &total, 8);
+	bag_pipe_write(s->vpipe, s->rowbuf.buf, s->rowbuf.len);
 	s->ncells = 0;
 	strbuf_reset(&s->cellbuf);
+}
+
+/* The validating thread: reassembles records and checks them. */
+static void
+rows_chunk(void *arg, const void *p, size_t n)
+{
+	struct vstate *s = arg;
+	size_t off = 0;
+
+	strbuf_add(&s->vbuf, p, n);
+	while (s->vbuf.len - off >= 8) {
+		const char *r = s->vbuf.buf + off, *q;
+		uint64_t total, line;
+		uint32_t nc, len, i;
+
+		memcpy(&total, r, 8);
+		if (s->vbuf.len - off < total)
+			break;
+		memcpy(&line, r + 8, 8);
+		memcpy(&nc, r + 16, 4);
+		s->vcells = xreallocarray(s->vcells, (size_t)nc + 1,
+		    sizeof(*s->vcells));
+		q = r + 20;
+		for (i = 0; i < nc; i++) {
+			memcpy(&len, q, 4);
+			s->vcells[i] = q + 4;
+			q += 4 + len;
+		}
+		check_row(s, (long)line, nc, s->vcells);
+		off += total;
+	}
+	memmove(s->vbuf.buf, s->vbuf.buf + off, s->vbuf.len - off);
+	s->vbuf.len -= off;
 }
 
 /* ---- members ------------------------------------------------------- */
@@ -564,6 +635,7 @@ read_member(struct vstate *s, struct archive *a, struct member *m)
 		csv_init(&s->csv, CSV_STRICT | CSV_STRICT_FINI |
 		    CSV_APPEND_NULL);
 		s->line = 1;
+		s->vpipe = bag_pipe_new(rows_chunk, s);
 		csv = bag_pipe_new(csv_chunk, s);
 	}
 	while ((rc = archive_read_data_block(a, &buf, &n, &off)) ==
@@ -583,6 +655,8 @@ read_member(struct vstate *s, struct archive *a, struct member *m)
 			problem(s, 0, "%s: not valid CSV at the end: %s",
 			    BAG_PAYLOAD, csv_strerror(csv_error(&s->csv)));
 		csv_free(&s->csv);
+		bag_pipe_close(s->vpipe);
+		s->vpipe = NULL;
 	}
 	if (dg != NULL) {
 		bag_digest_final(dg, m->sha256, m->sm3);
@@ -809,6 +883,8 @@ verify_batch(const char *path, const struct verify_opts *o,
 	s.crc = crc32(0L, Z_NULL, 0);
 	s.padn = -1;
 	strbuf_init(&s.cellbuf);
+	strbuf_init(&s.rowbuf);
+	strbuf_init(&s.vbuf);
 	rec_init(&s.rec);
 	s.map = rec_map_new();
 	if ((s.fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
@@ -893,8 +969,11 @@ out:
 	free(s.m);
 	free(s.top);
 	strbuf_release(&s.cellbuf);
+	strbuf_release(&s.rowbuf);
+	strbuf_release(&s.vbuf);
 	free(s.celloff);
 	free(s.cells);
+	free(s.vcells);
 	rec_map_free(s.map);
 	rec_release(&s.rec);
 	rec_problems_release(&s.pl);
