@@ -66,9 +66,7 @@ struct vstate {
 	char *top;
 	/* CSV */
 	struct csv_parser csv;
-	struct strbuf cellbuf;
-	size_t *celloff, ncells, cellalloc;
-	const char **cells;
+	size_t ncells;
 	long rowno, line, pending_nl;
 	int header_seen, header_ok;
 	struct rec_map *map;
@@ -326,22 +324,32 @@ finish_gzip(struct vstate *s)
 
 /* ---- the CSV payload ------------------------------------------------ */
 
+/*
+ * Rows travel from the parsing thread to the validating one as records:
+ * total length (8 bytes), line (8), number of cells (4), then each cell
+ * as its length with the NUL (4), its bytes and a NUL.  libcsv's field
+ * callback writes the cells straight into the row's record; the row
+ * callback fills in the head and sends it.
+ */
 static void
 csv_field(void *p, size_t n, void *arg)
 {
 	struct vstate *s = arg;
 	const char *q = p, *end = q + n;
+	uint32_t len = (uint32_t)n + 1;
+	char *w;
 
-	if (s->ncells == s->cellalloc) {
-		s->cellalloc = s->cellalloc ? 2 * s->cellalloc : 32;
-		s->celloff = xreallocarray(s->celloff, s->cellalloc,
-		    sizeof(*s->celloff));
-	}
-	s->celloff[s->ncells++] = s->cellbuf.len;
-	strbuf_grow(&s->cellbuf, n + 1);
-	memcpy(s->cellbuf.buf + s->cellbuf.len, p, n);
-	s->cellbuf.len += n + 1;
-	s->cellbuf.buf[s->cellbuf.len - 1] = '\0';
+	if (s->rowbuf.len == 0)
+		strbuf_add(&s->rowbuf, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"
+		    "\0\0\0\0", 20);
+	strbuf_grow(&s->rowbuf, 4 + n + 1);
+	w = s->rowbuf.buf + s->rowbuf.len;
+	memcpy(w, &len, 4);
+	memcpy(w + 4, p, n);
+	w[4 + n] = '\0';
+	s->rowbuf.len += 4 + n + 1;
+	s->rowbuf.buf[s->rowbuf.len] = '\0';
+	s->ncells++;
 	while (q < end && (q = memchr(q, '\n', (size_t)(end - q))) != NULL) {
 		s->pending_nl++;
 		q++;
@@ -408,45 +416,27 @@ check_row(struct vstate *s, long line, size_t ncells, const char **cells)
 		report_rec(s);
 }
 
-/*
- * Rows travel from the parsing thread to the validating one as records:
- * total length (8 bytes), line (8), number of cells (4), then each cell
- * as its length (4), its bytes and a NUL.
- */
-static void
-put_u(struct strbuf *sb, uint64_t v, size_t n)
-{
-	strbuf_add(sb, &v, n);	/* host order: both ends are this process */
-}
-
 static void
 csv_row(int c, void *arg)
 {
 	struct vstate *s = arg;
-	long line = s->line;
-	uint64_t total;
-	size_t i;
+	uint64_t total, line = (uint64_t)s->line;
+	uint32_t nc = (uint32_t)s->ncells;
 
 	(void)c;
 	s->line += 1 + s->pending_nl;
 	s->pending_nl = 0;
-	strbuf_reset(&s->rowbuf);
-	put_u(&s->rowbuf, 0, 8);
-	put_u(&s->rowbuf, (uint64_t)line, 8);
-	put_u(&s->rowbuf, (uint32_t)s->ncells, 4);
-	for (i = 0; i < s->ncells; i++) {
-		size_t end = i + 1 < s->ncells ? s->celloff[i + 1] :
-		    s->cellbuf.len;
-		uint32_t len = (uint32_t)(end - s->celloff[i]);
-
-		put_u(&s->rowbuf, len, 4);
-		strbuf_add(&s->rowbuf, s->cellbuf.buf + s->celloff[i], len);
-	}
+	if (s->rowbuf.len == 0)
+		strbuf_add(&s->rowbuf, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"
+		    "\0\0\0\0", 20);
 	total = s->rowbuf.len;
+	/* host order: both ends are this process */
 	memcpy(s->rowbuf.buf, &total, 8);
+	memcpy(s->rowbuf.buf + 8, &line, 8);
+	memcpy(s->rowbuf.buf + 16, &nc, 4);
 	bag_pipe_write(s->vpipe, s->rowbuf.buf, s->rowbuf.len);
 	s->ncells = 0;
-	strbuf_reset(&s->cellbuf);
+	strbuf_reset(&s->rowbuf);
 }
 
 /* The validating thread: reassembles records and checks them. */
@@ -882,7 +872,6 @@ verify_batch(const char *path, const struct verify_opts *o,
 	s.path = path;
 	s.crc = crc32(0L, Z_NULL, 0);
 	s.padn = -1;
-	strbuf_init(&s.cellbuf);
 	strbuf_init(&s.rowbuf);
 	strbuf_init(&s.vbuf);
 	rec_init(&s.rec);
@@ -968,11 +957,8 @@ out:
 	}
 	free(s.m);
 	free(s.top);
-	strbuf_release(&s.cellbuf);
 	strbuf_release(&s.rowbuf);
 	strbuf_release(&s.vbuf);
-	free(s.celloff);
-	free(s.cells);
 	free(s.vcells);
 	rec_map_free(s.map);
 	rec_release(&s.rec);
