@@ -40,7 +40,7 @@ r AS (SELECT i,
 	(i * 104729) % (SELECT count(*) FROM st) AS sk,
 	CASE WHEN i % 50 = 0 THEN 1 WHEN i % 23 = 0 THEN 2
 	     WHEN i % 11 = 0 THEN 3 WHEN i % 3 = 0 THEN 4 ELSE 5 END AS g,
-	1792800000 + i * 7 AS t
+	1792800000 + (i % 300000) * 7 AS t
 	FROM n)
 INSERT INTO evaluations (project_no, item_code, dept_code, area_code,
 	window_id, staff_id, channel, satisfaction, eval_detail,
