@@ -146,6 +146,18 @@ test_expect_success 'forged or misplaced receipts on the server are not recorded
 	test "$(sqlite3 hcp.db "SELECT group_concat(state) FROM batches WHERE seq > 2")" = packed,packed
 '
 
+test_expect_success 'a batch damaged in the outbox is written again, not sent' '
+	sh "$HCP_SRC/tests/bench/populate.sh" hcp.db 10 700 >/dev/null &&
+	hcp-pack -q -d hcp.db -o outbox &&
+	f=outbox/hcp-33052301-000005.tar.gz && cp $f good.tar.gz &&
+	printf "\\377" | dd of=$f bs=1 seek=300 conv=notrunc 2>/dev/null &&
+	! cmp -s $f good.tar.gz &&
+	sh "$UPLOAD" -d hcp.db -o outbox "http://127.0.0.1:$PORT/in/" >out 2>err &&
+	test_grep err "hcp-33052301-000005.tar.gz: damaged here" &&
+	cmp good.tar.gz www/in/hcp-33052301-000005.tar.gz &&
+	cmp good.tar.gz $f && test -f outbox/damaged/hcp-33052301-000005.tar.gz
+'
+
 test_expect_success 'nginx stops' '
 	stop_nginx && ! test -e ngx/nginx.pid
 '

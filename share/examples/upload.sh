@@ -18,6 +18,9 @@
 #   -k file   the receiver's public key for the receipts (default:
 #             db.receiver.pem, see hcp-pack(1))
 #
+# Each batch is checked here (hcp-verify) before it is sent; a damaged
+# copy is moved to outbox/damaged/ and written again from the db.
+#
 # Receipts: after checking a batch (hcp-verify --receipt), the receiving
 # side puts NAME.receipt next to NAME.tar.gz.  Each run fetches the
 # receipts of the batches still waiting, records them (hcp-pack --ack,
@@ -116,6 +119,19 @@ for file in $(hcp-pack -d "$db" -p -l); do
 	if fetch "$name" && ack "$name"; then
 		echo "$name: acknowledged"
 		continue
+	fi
+	# A file damaged here (disk, a stray edit) is written again from
+	# the db, the same bytes, rather than sent.
+	if ! hcp-verify -q -d "$db" "$outbox/$file" 2>/dev/null; then
+		echo "upload.sh: $file: damaged here; writing it again" >&2
+		mkdir -p "$outbox/damaged" &&
+		mv -f "$outbox/$file" "$outbox/damaged/" &&
+		hcp-pack -q -d "$db" -o "$outbox" &&
+		hcp-verify -q -d "$db" "$outbox/$file" || {
+			echo "upload.sh: $file: cannot be repaired" >&2
+			failed=1
+			continue
+		}
 	fi
 	if ! retry put "$outbox/$file" "$file"; then
 		echo "upload.sh: $file: not sent; will try again" >&2
