@@ -14,6 +14,7 @@
 
 #include "bag.h"
 #include "crypto.h"
+#include "i18n.h"
 #include "pgzip.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -326,7 +327,7 @@ bag_write(const struct bag_spec *spec, int fd, unsigned char **sig,
 	} else {
 		if (crypto_sm2_sign(spec->priv_pem, tag[1].buf, tag[1].len,
 		    sig, siglen) != 0) {
-			*errstr = xasprintf("cannot sign the batch: %s",
+			*errstr = xasprintf(_("cannot sign the batch: %s"),
 			    crypto_errstr());
 			goto out;
 		}
@@ -337,7 +338,7 @@ bag_write(const struct bag_spec *spec, int fd, unsigned char **sig,
 	s.fd = fd;
 	if ((s.sha = digest_new(DIGEST_SHA256)) == NULL ||
 	    (s.z = pgzip_new(6, 0, sink_write, &s)) == NULL) {
-		*errstr = xasprintf("cannot start compressing: %s",
+		*errstr = xasprintf(_("cannot start compressing: %s"),
 		    strerror(errno));
 		goto out;
 	}
@@ -372,7 +373,7 @@ bag_write(const struct bag_spec *spec, int fd, unsigned char **sig,
 	rc = 0;
 	goto out;
 aerr:
-	*errstr = xasprintf("cannot write the archive: %s",
+	*errstr = xasprintf(_("cannot write the archive: %s"),
 	    archive_error_string(a) != NULL ? archive_error_string(a) :
 	    "unknown error");
 out:
@@ -397,7 +398,7 @@ out:
 static int
 tag_err(char **errstr, size_t line, const char *what)
 {
-	*errstr = xasprintf("line %zu: %s", line, what);
+	*errstr = xasprintf(_("line %zu: %s"), line, what);
 	return -1;
 }
 
@@ -411,7 +412,7 @@ bag_tags_parse(const char *text, size_t len, struct bag_tags *out,
 	out->v = NULL;
 	out->n = 0;
 	if (memchr(text, '\0', len) != NULL)
-		return tag_err(errstr, 1, "NUL byte in a tag file");
+		return tag_err(errstr, 1, _("NUL byte in a tag file"));
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *e = nl != NULL ? nl : end, *colon;
@@ -462,7 +463,7 @@ bag_tags_parse(const char *text, size_t len, struct bag_tags *out,
 	return 0;
 bad:
 	bag_tags_release(out);
-	return tag_err(errstr, line, "continuation line without a label");
+	return tag_err(errstr, line, _("continuation line without a label"));
 }
 
 const char *
@@ -535,7 +536,7 @@ bag_manifest_parse(const char *text, size_t len, struct bag_manifest *out,
 	out->v = NULL;
 	out->n = 0;
 	if (memchr(text, '\0', len) != NULL)
-		return tag_err(errstr, 1, "NUL byte in a manifest");
+		return tag_err(errstr, 1, _("NUL byte in a manifest"));
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *e = nl != NULL ? nl : end, *q;
@@ -568,7 +569,7 @@ bag_manifest_parse(const char *text, size_t len, struct bag_manifest *out,
 		if (!bag_path_safe(ent.path)) {
 			free(ent.path);
 			bag_manifest_release(out);
-			return tag_err(errstr, line, "unsafe path");
+			return tag_err(errstr, line, _("unsafe path"));
 		}
 		for (i = 0; i < out->n; i++)
 			if (strcmp(out->v[i].path, ent.path) == 0) {
@@ -584,7 +585,7 @@ bag_manifest_parse(const char *text, size_t len, struct bag_manifest *out,
 	return 0;
 bad:
 	bag_manifest_release(out);
-	return tag_err(errstr, line, "not a \"digest  path\" line");
+	return tag_err(errstr, line, _("not a \"digest  path\" line"));
 }
 
 void

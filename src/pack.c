@@ -22,6 +22,7 @@
 #include "csvin.h"
 #include "db.h"
 #include "fields.h"
+#include "i18n.h"
 #include "keys.h"
 #include "pack.h"
 #include "receipt.h"
@@ -240,7 +241,7 @@ make_payload(struct db *db, long long seq, struct overlap *ov,
 		}
 	}
 	if (rc != SQLITE_DONE) {
-		db_sqlerr(db, "cannot read the records");
+		db_sqlerr(db, _("cannot read the records"));
 		dberr(db, errstr);
 		goto out;
 	}
@@ -313,9 +314,9 @@ write_batch(struct db *db, const char *dbpath, long long seq,
 	sqlite3_bind_int64(st, 1, seq);
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
 		if (rc == SQLITE_DONE)
-			*errstr = xasprintf("there is no batch %lld", seq);
+			*errstr = xasprintf(_("there is no batch %lld"), seq);
 		else {
-			db_sqlerr(db, "cannot read batches");
+			db_sqlerr(db, _("cannot read batches"));
 			dberr(db, errstr);
 		}
 		goto out;
@@ -323,8 +324,8 @@ write_batch(struct db *db, const char *dbpath, long long seq,
 	name = xstrdup((const char *)sqlite3_column_text(st, 0));
 	spec.mtime = (time_t)sqlite3_column_int64(st, 1);
 	if (sqlite3_column_type(st, 2) == SQLITE_NULL) {
-		*errstr = xasprintf("batch %s was made by an older hcp and "
-		    "cannot be rebuilt", name);
+		*errstr = xasprintf(_("batch %s was made by an older hcp and "
+		    "cannot be rebuilt"), name);
 		goto out;
 	}
 	strbuf_adds(&info, (const char *)sqlite3_column_text(st, 2));
@@ -343,8 +344,8 @@ rowdone:
 	if (make_payload(db, seq, ov, dir, name, &pl, errstr) != 0)
 		goto out;
 	if (pl.rows != records) {
-		*errstr = xasprintf("batch %s should hold %lld records but "
-		    "the db has %lld marked with it", name, records, pl.rows);
+		*errstr = xasprintf(_("batch %s should hold %lld records but "
+		    "the db has %lld marked with it"), name, records, pl.rows);
 		goto out;
 	}
 	if (pl.len > 0 && (map = mmap(NULL, pl.len, PROT_READ, MAP_SHARED,
@@ -390,15 +391,15 @@ rowdone:
 	out = -1;
 	crypto_hex(sha, DIGEST_LEN, hex);
 	if (stored_sha != NULL && strcmp(stored_sha, hex) != 0) {
-		*errstr = xasprintf("batch %s comes out different from the "
+		*errstr = xasprintf(_("batch %s comes out different from the "
 		    "file first written (SHA-256 %s, now %s): its records "
-		    "were changed in the db after packing", name, stored_sha,
+		    "were changed in the db after packing"), name, stored_sha,
 		    hex);
 		goto out;
 	}
 	if (must_match && stored_sha == NULL) {
-		*errstr = xasprintf("batch %s was never completed; run "
-		    "hcp-pack without --rebuild to complete it", name);
+		*errstr = xasprintf(_("batch %s was never completed; run "
+		    "hcp-pack without --rebuild to complete it"), name);
 		goto out;
 	}
 	if (ov != NULL && ov_wait(ov, &ov->committed) < 0) {
@@ -417,7 +418,7 @@ rowdone:
 		sqlite3_bind_blob(st, 2, sig, (int)siglen, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 3, seq);
 		if (sqlite3_step(st) != SQLITE_DONE) {
-			db_sqlerr(db, "cannot record the batch");
+			db_sqlerr(db, _("cannot record the batch"));
 			dberr(db, errstr);
 			goto out;
 		}
@@ -480,7 +481,7 @@ lock_dir(const char *dir, char **errstr)
 	if (stat(dir, &st) != 0)
 		return seterr(errstr, dir, strerror(errno));
 	if (!S_ISDIR(st.st_mode))
-		return seterr(errstr, dir, "not a directory");
+		return seterr(errstr, dir, _("not a directory"));
 	path = xasprintf("%s/%s", dir, LOCK_NAME);
 	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0 ||
 	    flock(fd, LOCK_EX) != 0) {
@@ -587,7 +588,7 @@ create_batches(struct db *db, long long max_records, long long *first,
 		sqlite3_reset(bound);
 		sqlite3_bind_int64(bound, 1, done + n - 1);
 		if (sqlite3_step(bound) != SQLITE_ROW) {
-			db_sqlerr(db, "cannot choose the records");
+			db_sqlerr(db, _("cannot choose the records"));
 			goto dbfail;
 		}
 		ids[i] = sqlite3_column_int64(bound, 0);
@@ -616,7 +617,7 @@ create_batches(struct db *db, long long max_records, long long *first,
 		sqlite3_bind_text(ins, 8, info.buf, (int)info.len,
 		    SQLITE_TRANSIENT);
 		if (sqlite3_step(ins) != SQLITE_DONE) {
-			db_sqlerr(db, "cannot record a batch");
+			db_sqlerr(db, _("cannot record a batch"));
 			goto dbfail;
 		}
 		if (i == 0 && ov != NULL) {
@@ -641,12 +642,12 @@ create_batches(struct db *db, long long max_records, long long *first,
 		sqlite3_bind_int64(mark, 1, seq0 + i);
 		sqlite3_bind_int64(mark, 2, ids[i]);
 		if (sqlite3_step(mark) != SQLITE_DONE) {
-			db_sqlerr(db, "cannot mark the records");
+			db_sqlerr(db, _("cannot mark the records"));
 			goto dbfail;
 		}
 		if (sqlite3_changes(db_sqlite(db)) != counts[i]) {
-			db_seterr(db, "%s: the records changed while packing",
-			    db_path(db));
+			db_seterr(db, _("%s: the records changed while "
+			    "packing"), db_path(db));
 			goto dbfail;
 		}
 	}
@@ -860,7 +861,7 @@ pack_list(struct db *db, struct pack_batch **v, size_t *n, char **errstr)
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
-		db_sqlerr(db, "cannot read batches");
+		db_sqlerr(db, _("cannot read batches"));
 		pack_batches_free(*v, *n);
 		*v = NULL;
 		*n = 0;
@@ -904,8 +905,8 @@ pack_ack(struct db *db, const char *text, size_t len, const char *pub_pem,
 	}
 	sqlite3_bind_text(st, 1, r.batch, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_ROW) {
-		*errstr = xasprintf("the receipt is for batch %s, which this "
-		    "station db does not have", r.batch);
+		*errstr = xasprintf(_("the receipt is for batch %s, which this "
+		    "station db does not have"), r.batch);
 		goto out;
 	}
 	*seq = sqlite3_column_int64(st, 0);
@@ -914,14 +915,14 @@ pack_ack(struct db *db, const char *text, size_t len, const char *pub_pem,
 	sqlite3_finalize(st);
 	st = NULL;
 	if (sha == NULL || strcmp(sha, r.sha256) != 0) {
-		*errstr = xasprintf("the receipt is for another file than "
-		    "batch %s (SHA-256 differs): it was not received intact",
+		*errstr = xasprintf(_("the receipt is for another file than "
+		    "batch %s (SHA-256 differs): it was not received intact"),
 		    r.batch);
 		goto out;
 	}
 	if (records != r.records) {
-		*errstr = xasprintf("the receipt counts %lld records but "
-		    "batch %s has %lld", r.records, r.batch, records);
+		*errstr = xasprintf(_("the receipt counts %lld records but "
+		    "batch %s has %lld"), r.records, r.batch, records);
 		goto out;
 	}
 	if (db_prepare(db, &st, "UPDATE batches SET state = 'acknowledged', "
@@ -934,7 +935,7 @@ pack_ack(struct db *db, const char *text, size_t len, const char *pub_pem,
 	sqlite3_bind_text(st, 2, text, (int)len, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, *seq);
 	if (sqlite3_step(st) != SQLITE_DONE) {
-		db_sqlerr(db, "cannot record the receipt");
+		db_sqlerr(db, _("cannot record the receipt"));
 		dberr(db, errstr);
 		goto out;
 	}

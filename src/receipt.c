@@ -7,6 +7,7 @@
 
 #include "bag.h"
 #include "crypto.h"
+#include "i18n.h"
 #include "num.h"
 #include "receipt.h"
 #include "strbuf.h"
@@ -28,7 +29,7 @@ receipt_make(const struct receipt *r, const char *priv_pem, char **text,
 	    "Records: %lld\nReceived: %s\n", r->batch, r->sha256, r->records,
 	    r->received);
 	if (crypto_sm2_sign(priv_pem, sb.buf, sb.len, &sig, &siglen) != 0) {
-		*errstr = xasprintf("cannot sign the receipt: %s",
+		*errstr = xasprintf(_("cannot sign the receipt: %s"),
 		    crypto_errstr());
 		strbuf_release(&sb);
 		return -1;
@@ -64,7 +65,7 @@ receipt_parse(const char *text, size_t len, const char *pub_pem,
 			p++;
 	}
 	if (p == NULL || p >= text + len) {
-		*errstr = xstrdup("not a receipt: no Signature line");
+		*errstr = xstrdup(_("not a receipt: no Signature line"));
 		return -1;
 	}
 	signedlen = (size_t)(p - text);
@@ -72,58 +73,59 @@ receipt_parse(const char *text, size_t len, const char *pub_pem,
 		return -1;
 	if ((v = bag_tags_get(&t, "HCP-Receipt")) == NULL ||
 	    strcmp(v, "1") != 0) {
-		*errstr = xstrdup("not a receipt of a version this hcp knows");
+		*errstr = xstrdup(_("not a receipt of a version this hcp "
+		    "knows"));
 		goto out;
 	}
 	if ((v = bag_tags_get(&t, "Batch")) == NULL || *v == '\0' ||
 	    !bag_path_safe(v) || strchr(v, '/') != NULL) {
-		*errstr = xstrdup("receipt without a valid Batch line");
+		*errstr = xstrdup(_("receipt without a valid Batch line"));
 		goto out;
 	}
 	r->batch = xstrdup(v);
 	if ((v = bag_tags_get(&t, "SHA-256")) == NULL || strlen(v) != 64 ||
 	    strspn(v, "0123456789abcdef") != 64) {
-		*errstr = xstrdup("receipt without a valid SHA-256 line");
+		*errstr = xstrdup(_("receipt without a valid SHA-256 line"));
 		goto out;
 	}
 	memcpy(r->sha256, v, 65);
 	if ((v = bag_tags_get(&t, "Records")) == NULL ||
 	    num_parse(v, 0, 1000000000000LL, &n, NULL) != 0) {
-		*errstr = xstrdup("receipt without a valid Records line");
+		*errstr = xstrdup(_("receipt without a valid Records line"));
 		goto out;
 	}
 	r->records = n;
 	if ((v = bag_tags_get(&t, "Received")) == NULL) {
-		*errstr = xstrdup("receipt without a Received line");
+		*errstr = xstrdup(_("receipt without a Received line"));
 		goto out;
 	}
 	r->received = xstrdup(v);
 	v = bag_tags_get(&t, "Signature");
 	hexlen = v != NULL ? strlen(v) : 0;
 	if (hexlen == 0 || hexlen % 2 != 0 || hexlen > 1024) {
-		*errstr = xstrdup("receipt without a valid Signature line");
+		*errstr = xstrdup(_("receipt without a valid Signature line"));
 		goto out;
 	}
 	sig = xmalloc(hexlen / 2);
 	if (crypto_unhex(v, sig, hexlen / 2) != 0) {
-		*errstr = xstrdup("receipt without a valid Signature line");
+		*errstr = xstrdup(_("receipt without a valid Signature line"));
 		goto out;
 	}
 	/* Nothing may follow the signature line. */
 	e = memchr(p, '\n', (size_t)(text + len - p));
 	if (e != NULL && e + 1 != text + len) {
-		*errstr = xstrdup("text after the receipt's signature");
+		*errstr = xstrdup(_("text after the receipt's signature"));
 		goto out;
 	}
 	good = crypto_sm2_verify(pub_pem, text, signedlen, sig, hexlen / 2);
 	if (good < 0) {
-		*errstr = xasprintf("cannot check the receipt: %s",
+		*errstr = xasprintf(_("cannot check the receipt: %s"),
 		    crypto_errstr());
 		goto out;
 	}
 	if (good != 0) {
-		*errstr = xstrdup("the receipt's signature is not good for "
-		    "this key");
+		*errstr = xstrdup(_("the receipt's signature is not good for "
+		    "this key"));
 		goto out;
 	}
 	rc = 0;

@@ -25,6 +25,7 @@
 #include "bag.h"
 #include "crypto.h"
 #include "diag.h"
+#include "i18n.h"
 #include "num.h"
 #include "record.h"
 #include "strbuf.h"
@@ -118,13 +119,13 @@ static int
 check_header(struct vstate *s, const unsigned char *p)
 {
 	if (p[0] != 0x1f || p[1] != 0x8b || p[2] != 8) {
-		problem(s, 0, "not a gzip file");
+		problem(s, 0, _("not a gzip file"));
 		return -1;
 	}
 	if (p[3] != 0 || p[4] != 0 || p[5] != 0 || p[6] != 0 || p[7] != 0 ||
 	    p[8] != 0 || p[9] != 3) {
-		problem(s, 0, "gzip header is not the one hcp-pack writes "
-		    "(file name, time or flags set)");
+		problem(s, 0, _("gzip header is not the one hcp-pack writes "
+		    "(file name, time or flags set)"));
 		return -1;
 	}
 	return 0;
@@ -173,7 +174,7 @@ check_pad(struct vstate *s, unsigned b, int n, int c)
 		pad = (unsigned)c >> (3 - n);
 	}
 	if ((hdr >> 1) == 0 && pad != 0) {
-		problem(s, 0, "compressed data changed (padding bits set)");
+		problem(s, 0, _("compressed data changed (padding bits set)"));
 		s->zbad = 1;
 	}
 }
@@ -202,7 +203,7 @@ tar_read(struct archive *a, void *arg, const void **buf)
 		if (s->readerr != 0)
 			return -1;
 		if (have < 10) {
-			problem(s, 0, "not a gzip file (too short)");
+			problem(s, 0, _("not a gzip file (too short)"));
 			s->zbad = 1;
 			return 0;
 		}
@@ -224,8 +225,8 @@ tar_read(struct archive *a, void *arg, const void **buf)
 			if (k < 0)
 				return -1;
 			if (k == 0) {
-				problem(s, 0, "truncated: the compressed "
-				    "stream ends early");
+				problem(s, 0, _("truncated: the compressed "
+				    "stream ends early"));
 				s->zbad = 1;
 				return 0;
 			}
@@ -246,7 +247,7 @@ tar_read(struct archive *a, void *arg, const void **buf)
 			break;
 		}
 		if (rc != Z_OK && rc != Z_BUF_ERROR) {
-			problem(s, 0, "corrupt compressed data (%s)",
+			problem(s, 0, _("corrupt compressed data (%s)"),
 			    s->zs.msg != NULL ? s->zs.msg : "inflate error");
 			s->zbad = 1;
 			return 0;
@@ -257,8 +258,8 @@ tar_read(struct archive *a, void *arg, const void **buf)
 			int n = s->zs.data_type & 7;
 
 			if (n > 0 && (s->lastb >> (8 - n)) != 0) {
-				problem(s, 0, "compressed data changed "
-				    "(padding bits set)");
+				problem(s, 0, _("compressed data changed "
+				    "(padding bits set)"));
 				s->zbad = 1;
 				return 0;
 			}
@@ -300,7 +301,8 @@ finish_gzip(struct vstate *s)
 		ssize_t k = read_raw(s, s->tail + 8 - need, need);
 
 		if (k <= 0) {
-			problem(s, 0, "truncated: the gzip trailer is missing");
+			problem(s, 0,
+			    _("truncated: the gzip trailer is missing"));
 			return;
 		}
 		need -= (size_t)k;
@@ -310,13 +312,13 @@ finish_gzip(struct vstate *s)
 		isize = (isize << 8) | s->tail[4 + i];
 	}
 	if (crc != s->crc)
-		problem(s, 0, "CRC-32 of the compressed stream does not "
-		    "match: the file was changed or damaged");
+		problem(s, 0, _("CRC-32 of the compressed stream does not "
+		    "match: the file was changed or damaged"));
 	if (isize != (s->total & 0xffffffffULL))
-		problem(s, 0, "length of the compressed stream does not "
-		    "match: the file was changed or damaged");
+		problem(s, 0, _("length of the compressed stream does not "
+		    "match: the file was changed or damaged"));
 	if (s->zs.avail_in > 8 || read_raw(s, extra, 1) != 0)
-		problem(s, 0, "data after the end of the compressed stream");
+		problem(s, 0, _("data after the end of the compressed stream"));
 	/* Hash the rest of the file for the receipt anyway. */
 	while (read_raw(s, s->in, INBUF) > 0)
 		;
@@ -365,7 +367,7 @@ report_rec(struct vstate *s)
 		const struct rec_problem *q = &s->pl.v[i];
 
 		if (q->severity == REC_DUPLICATE) {
-			problem(s, 0, "%s:%ld: record given twice (%s)",
+			problem(s, 0, _("%s:%ld: record given twice (%s)"),
 			    BAG_PAYLOAD, q->line, q->msg);
 			continue;
 		}
@@ -533,18 +535,18 @@ take_member(struct vstate *s, struct archive_entry *e, int *stop)
 
 	*stop = 1;
 	if (path == NULL || !path_ok(path, type == AE_IFDIR)) {
-		problem(s, 0, "unsafe member name \"%s\": refused",
+		problem(s, 0, _("unsafe member name \"%s\": refused"),
 		    path != NULL ? path : "");
 		return NULL;
 	}
 	if (archive_entry_hardlink(e) != NULL || archive_entry_symlink(e) !=
 	    NULL || (type != AE_IFREG && type != AE_IFDIR)) {
-		problem(s, 0, "%s: links, devices and other special files "
-		    "are not allowed in a batch: refused", path);
+		problem(s, 0, _("%s: links, devices and other special files "
+		    "are not allowed in a batch: refused"), path);
 		return NULL;
 	}
 	if (s->nm >= VERIFY_MAX_MEMBERS) {
-		problem(s, 0, "more than %d members: refused",
+		problem(s, 0, _("more than %d members: refused"),
 		    VERIFY_MAX_MEMBERS);
 		return NULL;
 	}
@@ -554,7 +556,7 @@ take_member(struct vstate *s, struct archive_entry *e, int *stop)
 		    strlen(path));
 	if (strncmp(path, s->top, strlen(s->top)) != 0 ||
 	    (path[strlen(s->top)] != '/' && path[strlen(s->top)] != '\0')) {
-		problem(s, 0, "%s: outside the bag's directory %s: refused",
+		problem(s, 0, _("%s: outside the bag's directory %s: refused"),
 		    path, s->top);
 		return NULL;
 	}
@@ -564,14 +566,14 @@ take_member(struct vstate *s, struct archive_entry *e, int *stop)
 	rel = path + strlen(s->top);
 	if (*rel == '\0') {
 		*stop = 1;
-		problem(s, 0, "%s: a file where the bag's directory should "
-		    "be: refused", path);
+		problem(s, 0, _("%s: a file where the bag's directory should "
+		    "be: refused"), path);
 		return NULL;
 	}
 	rel++;
 	if (find(s, rel) != NULL) {
 		*stop = 1;
-		problem(s, 0, "%s: member given twice: refused", path);
+		problem(s, 0, _("%s: member given twice: refused"), path);
 		return NULL;
 	}
 	s->m = xreallocarray(s->m, s->nm + 1, sizeof(*s->m));
@@ -583,7 +585,7 @@ take_member(struct vstate *s, struct archive_entry *e, int *stop)
 	if (size < 0 || (m->payload && size > VERIFY_MAX_PAYLOAD) ||
 	    (!m->payload && size > VERIFY_MAX_TAG)) {
 		*stop = 1;
-		problem(s, 0, "%s: member too large (%lld bytes): refused",
+		problem(s, 0, _("%s: member too large (%lld bytes): refused"),
 		    path, (long long)size);
 		return NULL;
 	}
@@ -599,7 +601,7 @@ csv_chunk(void *arg, const void *p, size_t n)
 	if (s->csv_failed)
 		return;
 	if (csv_parse(&s->csv, p, n, csv_field, csv_row, s) != n) {
-		problem(s, 0, "%s: not valid CSV: %s", BAG_PAYLOAD,
+		problem(s, 0, _("%s: not valid CSV: %s"), BAG_PAYLOAD,
 		    csv_strerror(csv_error(&s->csv)));
 		s->csv_failed = 1;
 	}
@@ -642,7 +644,7 @@ read_member(struct vstate *s, struct archive *a, struct member *m)
 		bag_pipe_close(csv);
 		if (!s->csv_failed && csv_fini(&s->csv, csv_field, csv_row,
 		    s) != 0)
-			problem(s, 0, "%s: not valid CSV at the end: %s",
+			problem(s, 0, _("%s: not valid CSV at the end: %s"),
 			    BAG_PAYLOAD, csv_strerror(csv_error(&s->csv)));
 		csv_free(&s->csv);
 		bag_pipe_close(s->vpipe);
@@ -668,7 +670,7 @@ check_manifest(struct vstate *s, const char *rel, int tag,
 	size_t i, j;
 
 	if (mf == NULL) {
-		problem(s, 0, "%s is missing", rel);
+		problem(s, 0, _("%s is missing"), rel);
 		return;
 	}
 	if (bag_manifest_parse(mf->data.buf != NULL ? mf->data.buf : "",
@@ -681,20 +683,20 @@ check_manifest(struct vstate *s, const char *rel, int tag,
 		const unsigned char *d;
 
 		if ((m = find(s, man.v[i].path)) == NULL) {
-			problem(s, 0, "%s lists %s, which the batch does not "
-			    "have", rel, man.v[i].path);
+			problem(s, 0, _("%s lists %s, which the batch does not "
+			    "have"), rel, man.v[i].path);
 			continue;
 		}
 		if (m->payload == tag) {
-			problem(s, 0, "%s lists %s, which belongs in the %s",
-			    rel, man.v[i].path, tag ? "payload manifest" :
-			    "tag manifest");
+			problem(s, 0, _("%s lists %s, which belongs in the %s"),
+			    rel, man.v[i].path, tag ? _("payload manifest") :
+			    _("tag manifest"));
 			continue;
 		}
 		d = alg == DIGEST_SHA256 ? m->sha256 : m->sm3;
 		if (memcmp(d, man.v[i].digest, DIGEST_LEN) != 0)
-			problem(s, 0, "%s: %s digest of %s does not match: "
-			    "the file was changed", rel, digest_name(alg),
+			problem(s, 0, _("%s: %s digest of %s does not match: "
+			    "the file was changed"), rel, digest_name(alg),
 			    man.v[i].path);
 	}
 	/* The other direction: every file of its kind is listed. */
@@ -708,7 +710,7 @@ check_manifest(struct vstate *s, const char *rel, int tag,
 			if (strcmp(man.v[i].path, m->rel) == 0)
 				break;
 		if (i == man.n)
-			problem(s, 0, "%s does not list %s", rel, m->rel);
+			problem(s, 0, _("%s does not list %s"), rel, m->rel);
 	}
 	bag_manifest_release(&man);
 }
@@ -729,7 +731,7 @@ check_bag(struct vstate *s)
 	int good;
 
 	if (s->top == NULL) {
-		problem(s, 0, "empty archive: not a batch");
+		problem(s, 0, _("empty archive: not a batch"));
 		return;
 	}
 	s->res->name = xstrdup(s->top);
@@ -744,35 +746,35 @@ check_bag(struct vstate *s)
 			if (strcmp(m->rel, known[k]) == 0)
 				break;
 		if (k == sizeof(known) / sizeof(known[0]))
-			problem(s, 0, "%s: not a file of a batch", m->rel);
+			problem(s, 0, _("%s: not a file of a batch"), m->rel);
 	}
 	if (find(s, BAG_PAYLOAD) == NULL)
-		problem(s, 0, "%s is missing", BAG_PAYLOAD);
+		problem(s, 0, _("%s is missing"), BAG_PAYLOAD);
 
 	/* bagit.txt */
 	if ((m = find(s, "bagit.txt")) == NULL)
-		problem(s, 0, "bagit.txt is missing");
+		problem(s, 0, _("bagit.txt is missing"));
 	else if (bag_tags_parse(m->data.buf != NULL ? m->data.buf : "",
 	    m->data.len, &bt, &e) != 0) {
-		problem(s, 0, "bagit.txt: %s", e);
+		problem(s, 0, _("bagit.txt: %s"), e);
 		free(e);
 	} else {
 		if ((v = bag_tags_get(&bt, "BagIt-Version")) == NULL ||
 		    (strcmp(v, "1.0") != 0 && strcmp(v, "0.97") != 0))
-			problem(s, 0, "bagit.txt: BagIt-Version missing or "
-			    "unknown");
+			problem(s, 0, _("bagit.txt: BagIt-Version missing or "
+			    "unknown"));
 		if ((v = bag_tags_get(&bt, "Tag-File-Character-Encoding")) ==
 		    NULL || strcasecmp(v, "UTF-8") != 0)
-			problem(s, 0, "bagit.txt: tag files must be UTF-8");
+			problem(s, 0, _("bagit.txt: tag files must be UTF-8"));
 		bag_tags_release(&bt);
 	}
 
 	/* bag-info.txt */
 	if ((m = find(s, "bag-info.txt")) == NULL)
-		problem(s, 0, "bag-info.txt is missing");
+		problem(s, 0, _("bag-info.txt is missing"));
 	else if (bag_tags_parse(m->data.buf != NULL ? m->data.buf : "",
 	    m->data.len, &bi, &e) != 0) {
-		problem(s, 0, "bag-info.txt: %s", e);
+		problem(s, 0, _("bag-info.txt: %s"), e);
 		free(e);
 	} else {
 		char oxum[64];
@@ -780,49 +782,49 @@ check_bag(struct vstate *s)
 
 		snprintf(oxum, sizeof(oxum), "%llu.%llu", bytes, files);
 		if ((v = bag_tags_get(&bi, "Payload-Oxum")) == NULL)
-			problem(s, 0, "bag-info.txt: Payload-Oxum missing");
+			problem(s, 0, _("bag-info.txt: Payload-Oxum missing"));
 		else if (strcmp(v, oxum) != 0)
-			problem(s, 0, "bag-info.txt: Payload-Oxum %s, but the "
-			    "payload is %s", v, oxum);
+			problem(s, 0, _("bag-info.txt: Payload-Oxum %s, but "
+			    "the payload is %s"), v, oxum);
 		if ((v = bag_tags_get(&bi, "External-Identifier")) == NULL ||
 		    strcmp(v, s->top) != 0)
-			problem(s, 0, "bag-info.txt: External-Identifier is "
-			    "not the bag's name %s", s->top);
+			problem(s, 0, _("bag-info.txt: External-Identifier is "
+			    "not the bag's name %s"), s->top);
 		if ((v = bag_tags_get(&bi, "Bag-Count")) == NULL ||
 		    sscanf(v, "%lld of %lld", &i1, &n1) != 2 || i1 < 1 ||
 		    n1 < i1)
-			problem(s, 0, "bag-info.txt: Bag-Count missing or not "
-			    "\"i of n\"");
+			problem(s, 0, _("bag-info.txt: Bag-Count missing or "
+			    "not \"i of n\""));
 		if ((v = bag_tags_get(&bi, "Hcp-Records")) == NULL ||
 		    num_parse(v, 0, 1000000000000LL, &n, NULL) != 0)
-			problem(s, 0, "bag-info.txt: Hcp-Records missing");
+			problem(s, 0, _("bag-info.txt: Hcp-Records missing"));
 		else if (n != s->rowno)
-			problem(s, 0, "bag-info.txt: Hcp-Records says %lld, "
-			    "but %s has %ld records", n, BAG_PAYLOAD,
+			problem(s, 0, _("bag-info.txt: Hcp-Records says %lld, "
+			    "but %s has %ld records"), n, BAG_PAYLOAD,
 			    s->rowno);
 		v = bag_tags_get(&bi, "Hcp-Station");
 		if (v == NULL || strlen(v) != 8 || strspn(v, "0123456789") != 8)
-			problem(s, 0, "bag-info.txt: Hcp-Station missing");
+			problem(s, 0, _("bag-info.txt: Hcp-Station missing"));
 		else
 			s->res->station = xstrdup(v);
 		if (bag_tags_get(&bi, "Hcp-Sequence") == NULL ||
 		    num_parse(bag_tags_get(&bi, "Hcp-Sequence"), 1,
 		    999999999LL, &seq, NULL) != 0)
-			problem(s, 0, "bag-info.txt: Hcp-Sequence missing");
+			problem(s, 0, _("bag-info.txt: Hcp-Sequence missing"));
 		else
 			s->res->seq = seq;
 		if (s->res->station != NULL && s->res->seq > 0) {
 			snprintf(want, sizeof(want), "hcp-%s-%06lld",
 			    s->res->station, s->res->seq);
 			if (strcmp(want, s->top) != 0)
-				problem(s, 0, "bag-info.txt: station and "
-				    "sequence say %s, the bag is %s", want,
+				problem(s, 0, _("bag-info.txt: station and "
+				    "sequence say %s, the bag is %s"), want,
 				    s->top);
 		}
 		if ((v = bag_tags_get(&bi, "Satisfaction-Coding")) == NULL ||
 		    strncmp(v, "interface", 9) != 0)
-			problem(s, 0, "bag-info.txt: Satisfaction-Coding is "
-			    "not the interface coding");
+			problem(s, 0, _("bag-info.txt: Satisfaction-Coding is "
+			    "not the interface coding"));
 		bag_tags_release(&bi);
 	}
 
@@ -833,22 +835,22 @@ check_bag(struct vstate *s)
 
 	m = find(s, "tagmanifest-sm3.txt");
 	if ((sig = find(s, "signature.sm2")) == NULL)
-		problem(s, 0, "signature.sm2 is missing: the batch is not "
-		    "signed");
+		problem(s, 0, _("signature.sm2 is missing: the batch is not "
+		    "signed"));
 	else if (m != NULL) {
 		good = crypto_sm2_verify(s->o->pub_pem, m->data.buf != NULL ?
 		    m->data.buf : "", m->data.len,
 		    (const unsigned char *)sig->data.buf, sig->data.len);
 		if (good < 0)
-			problem(s, 0, "cannot check the signature: %s",
+			problem(s, 0, _("cannot check the signature: %s"),
 			    crypto_errstr());
 		else if (good != 0)
-			problem(s, 0, "signature.sm2: the signature is not "
+			problem(s, 0, _("signature.sm2: the signature is not "
 			    "good for this station's key: the batch was "
-			    "changed or signed by another key");
+			    "changed or signed by another key"));
 	}
 	if (s->bad_rows > 0)
-		problem(s, 0, "%s: %zu of %ld records are not valid",
+		problem(s, 0, _("%s: %zu of %ld records are not valid"),
 		    BAG_PAYLOAD, s->bad_rows, s->rowno);
 }
 
@@ -887,7 +889,7 @@ verify_batch(const char *path, const struct verify_opts *o,
 	s.in = xmalloc(INBUF);
 	s.out = xmalloc(OUTBUF);
 	if (inflateInit2(&s.zs, -15) != Z_OK) {
-		*errstr = xstrdup("cannot start zlib");
+		*errstr = xstrdup(_("cannot start zlib"));
 		goto out;
 	}
 	s.zinit = 1;
@@ -1012,21 +1014,22 @@ verify_sequence(struct verify_result *v, size_t n, struct diag_list *out)
 			continue;
 		if (a->seq == b->seq) {
 			if (strcmp(a->sha256, b->sha256) == 0)
-				diag_add(out, 1, "%s and %s are the same "
-				    "batch %s", a->path, b->path, b->name);
+				diag_add(out, 1, _("%s and %s are the same "
+				    "batch %s"), a->path, b->path, b->name);
 			else
-				diag_add(&b->problems, 0, "overlap: %s and %s "
-				    "are different batches with the same "
-				    "number %s", a->path, b->path, b->name);
+				diag_add(&b->problems, 0,
+				    _("overlap: %s and %s are different "
+				    "batches with the same number %s"),
+				    a->path, b->path, b->name);
 		} else if (b->seq > a->seq + 1) {
 			if (b->seq == a->seq + 2)
-				diag_add(out, 1, "gap: station %s batch "
-				    "%06lld is missing (between %s and %s)",
+				diag_add(out, 1, _("gap: station %s batch "
+				    "%06lld is missing (between %s and %s)"),
 				    a->station, a->seq + 1, a->name, b->name);
 			else
-				diag_add(out, 1, "gap: station %s batches "
+				diag_add(out, 1, _("gap: station %s batches "
 				    "%06lld to %06lld are missing (between "
-				    "%s and %s)", a->station, a->seq + 1,
+				    "%s and %s)"), a->station, a->seq + 1,
 				    b->seq - 1, a->name, b->name);
 		}
 	}
