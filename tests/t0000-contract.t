@@ -10,7 +10,7 @@ tools=$(cd "$HCP_BUILD/bin" && ls)
 
 # One line a synopsis form, words separated by single blanks.
 synopsis_of_man() {
-	MANWIDTH=200 mandoc -Tascii "$HCP_SRC/man/$1.1" | col -b |
+	MANWIDTH=200 mandoc -Tascii "$HCP_SRC/man/$1.1" | col -bx |
 	awk '/^SYNOPSIS/ { on = 1; next } /^[A-Z]/ { on = 0 } on' |
 	tr -s ' \n' '  ' | sed "s/^ *//; s/ *\$//; s/ $1 /\n$1 /g"
 	echo
