@@ -3,6 +3,11 @@
 #
 # The sample station end to end: what "make demo" runs.  Usage:
 #   demo.sh DIR      (DIR is created afresh; the tools must be on PATH)
+#
+# A county hall sets up its station, issues numbered paper forms, keys a
+# day's forms twice (double entry), checks and imports them (bad rows go
+# to a rejects file, a re-import adds nothing), packs a signed batch and
+# verifies it as the receiving side would, with hcp and with stock tools.
 set -eu
 dir=${1:?usage: demo.sh dir}
 share=${HCP_DATADIR:-/usr/local/share/hcp}
@@ -10,13 +15,85 @@ rm -rf "$dir"
 mkdir -p "$dir"
 cd "$dir"
 export HCP_DB="$PWD/station.db" HCP_OPERATOR="${HCP_OPERATOR:-demo}"
+have() { command -v "$1" >/dev/null 2>&1; }
 
 echo "== hcp init: the sample station (安吉县政务服务中心)"
 hcp init --catalog "$share/sample"
 hcp init --show | head -n 4
 echo "== hcp init again: the same files change nothing"
 hcp init --catalog "$share/sample" | tail -n 1
-echo "== the station's public key, for the receiving side"
-hcp init --print-pubkey
+
+if have hcp-qr; then
+	echo "== hcp qr: window QR codes for every window"
+	hcp qr --all -o window-qr.pdf && ls -l window-qr.pdf
+	hcp qr -w A01 -t utf8 | head -n 3
+fi
+
+echo "== hcp form: issue 8 numbered paper forms"
+if hcp-form --help 2>/dev/null | grep -q -- '-n count'; then
+	hcp form -n 8 -o forms.pdf && ls -l forms.pdf
+	hcp form --status $(sqlite3 station.db "SELECT serial FROM forms") |
+		head -n 3
+else
+	hcp form --issue 8 >/dev/null
+fi
+hcp form --csv-template >template.csv
+
+# What the clerk keyed from the eight forms, as Excel saves it (GBK).
+# Line 5 has a mistyped serial, line 7 a bad review with no reason.
+set -- $(sqlite3 station.db "SELECT serial FROM forms ORDER BY seq")
+typo=$(echo "$4" | awk '{ d = substr($0, 16, 1); print substr($0, 1, 15) (d + 1) % 10 }')
+item=11330523002572643X200016010000002
+{
+	head -n 1 template.csv | tr -d '\r'
+	cat <<EOT
+$1,P-001,$item,A01,AJ0001,5,501,,1,,,,,2026-11-20 09:10,2026-11-20 09:20
+$2,P-002,$item,A01,AJ0001,满意,,窗口人员很耐心,1,,,,,2026-11-20 09:30,2026-11-20 09:41
+$3,P-003,$item,A02,AJ0003,4,,,2,,,,,2026/11/20 10:05,2026年11月20日 10:15
+$typo,P-004,$item,A02,AJ0003,3,,,1,,,,,2026-11-20 10:20,2026-11-20 10:30
+$5,P-005,$item,A01,AJ0002,非常满意,,,1,张三,111,11010519491231002X,13800001234,2026-11-20 11:00,2026-11-20 11:05
+$6,P-006,$item,A01,AJ0002,2,,,1,,,,,2026-11-20 14:00,2026-11-20 14:30
+$7,P-007,$item,A02,AJ0004,1,203,等了一个多小时,1,,,,,2026-11-20 15:00,2026-11-20 16:10
+EOT
+} | sed 's/^\xef\xbb\xbf//; s/$/\r/' | iconv -f UTF-8 -t GB18030 >keyed.csv
+# The second clerk's keying of the same forms differs in one cell.
+iconv -f GB18030 -t UTF-8 keyed.csv | sed 's/,P-003,\(.*\),4,/,P-003,\1,5,/' \
+	>keyed-2.csv
+
+echo "== hcp compare: double entry finds the cell the clerks disagree on"
+hcp compare keyed.csv keyed-2.csv || true
+
+echo "== hcp check: a dry run (exit 1: some rows are invalid)"
+hcp check keyed.csv || true
+
+echo "== hcp import: good rows in, bad rows to keyed.rejects.csv"
+hcp import keyed.csv || true
+echo "-- keyed.csv.rejects.csv (opens in Excel/WPS):"
+cat keyed.csv.rejects.csv
+echo "== importing the same file again adds nothing"
+hcp import keyed.csv || true
+
+echo "== the clerk fixes the rejects file and imports it"
+{
+	head -n 1 keyed.csv.rejects.csv
+	tail -n +2 keyed.csv.rejects.csv |
+		sed "s/^$typo,/$4,/; s/,P-006,\(.*\),2,,,/,P-006,\1,2,203,,/"
+} >fixed.csv
+hcp import fixed.csv
+sqlite3 station.db "SELECT count(*) || ' evaluations in the db' FROM evaluations"
+
+echo "== hcp pack: a signed batch for upload"
+mkdir -p outbox
+hcp pack -o outbox
+hcp pack -l
+hcp init --print-pubkey >station-pub.pem
+echo "== hcp verify, as the receiving side"
+hcp verify -k station-pub.pem outbox/*.tar.gz
+echo "== the same with stock tools: tar, sha256sum, openssl"
+mkdir unpacked
+tar -xzf outbox/*.tar.gz -C unpacked
+(cd unpacked/* && sha256sum -c --quiet manifest-sha256.txt &&
+	openssl dgst -sm3 -verify ../../station-pub.pem \
+		-signature signature.sm2 tagmanifest-sm3.txt)
 
 echo "demo finished in $PWD"
