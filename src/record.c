@@ -291,6 +291,33 @@ fnv(const void *p, size_t n, uint64_t h)
 
 #define FNV0 14695981039346656037ULL
 
+/*
+ * A 64-bit hash of n bytes taken eight at a time (FNV-1a a byte at a
+ * time is a long chain of multiplications), finished with the mixer of
+ * MurmurHash3.  Only compared within one run, never stored.
+ */
+static uint64_t
+hash64(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	uint64_t h = FNV0 ^ n, w;
+
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 29;
+	}
+	w = 0;
+	memcpy(&w, s, n);
+	h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
 struct sentry {
 	char *key;
 	char *aux;		/* items: dept code */
@@ -594,7 +621,9 @@ struct rec_ctx {
 	char *region;		/* the station's, "" if unknown */
 	struct strset regions, depts, items, windows, staff, evcodes;
 	long long import_id;
-	struct digest *dg;
+	struct digest *dg;	/* rec_check()'s */
+	struct digest *dgk;	/* rec_check_keys()'s (another thread) */
+	int row_hash;
 	struct strbuf tmp, tmp2;
 	sqlite3_stmt *st_form, *st_by_serial, *st_by_project;
 };
@@ -637,6 +666,8 @@ rec_ctx_new(void)
 	ctx->codes_version = xstrdup("");
 	ctx->region = xstrdup("");
 	ctx->dg = digest_new(DIGEST_SHA256);
+	ctx->dgk = digest_new(DIGEST_SHA256);
+	ctx->row_hash = 1;
 	rec_ctx_set_now(ctx, clock_now());
 	(void)chinese_messages();	/* settled before any thread asks */
 	return ctx;
@@ -657,6 +688,7 @@ rec_ctx_free(struct rec_ctx *ctx)
 	sqlite3_finalize(ctx->st_by_serial);
 	sqlite3_finalize(ctx->st_by_project);
 	digest_free(ctx->dg);
+	digest_free(ctx->dgk);
 	strbuf_release(&ctx->tmp);
 	strbuf_release(&ctx->tmp2);
 	free(ctx->codes_version);
@@ -692,6 +724,12 @@ void
 rec_ctx_set_supplement_days(struct rec_ctx *ctx, int days)
 {
 	ctx->supplement_days = days;
+}
+
+void
+rec_ctx_set_row_hash(struct rec_ctx *ctx, int on)
+{
+	ctx->row_hash = on;
 }
 
 void
@@ -839,7 +877,6 @@ normalise(const char *s, int fold, struct strbuf *out)
 		} else {
 			out->buf[out->len++] = (char)*p++;
 		}
-		strbuf_grow(out, 4);
 	}
 	out->buf[out->len] = '\0';
 }
@@ -938,6 +975,14 @@ is_leap(int y)
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
+/* Two decimal digits of n (0-99) at p. */
+static void
+put2(char *p, int n)
+{
+	p[0] = (char)('0' + n / 10);
+	p[1] = (char)('0' + n % 10);
+}
+
 /* Parses the forms of DESIGN §8; writes "YYYY-MM-DD HH:MM:SS" to out. */
 static int
 parse_when(const char *s, struct when *w, char out[64])
@@ -1014,8 +1059,20 @@ parse_when(const char *s, struct when *w, char out[64])
 		return -1;
 	w->day = days_from_civil(y, (unsigned)mo, (unsigned)d);
 	w->secs = w->day * 86400 + h * 3600 + mi * 60 + se;
-	snprintf(out, 64, "%04d-%02d-%02d %02d:%02d:%02d", y, mo, d, h, mi,
-	    se);
+	/* "%04d-%02d-%02d %02d:%02d:%02d" without printf's cost */
+	put2(out, y / 100);
+	put2(out + 2, y % 100);
+	out[4] = '-';
+	put2(out + 5, mo);
+	out[7] = '-';
+	put2(out + 8, d);
+	out[10] = ' ';
+	put2(out + 11, h);
+	out[13] = ':';
+	put2(out + 14, mi);
+	out[16] = ':';
+	put2(out + 17, se);
+	out[19] = '\0';
 	return 0;
 }
 
@@ -1102,6 +1159,12 @@ cat_ref(struct checkrow *c, enum field_id f, struct strset *set,
 	return e;
 }
 
+static int
+detail_sep(char ch)
+{
+	return ch == ',' || ch == ';' || ch == ' ' || ch == '/' || ch == '|';
+}
+
 /* Splits detail codes, drops repeats, checks them against the grade. */
 static void
 check_detail(struct checkrow *c, struct strbuf *v, int grade)
@@ -1112,13 +1175,12 @@ check_detail(struct checkrow *c, struct strbuf *v, int grade)
 
 	strbuf_reset(out);
 	while (*p != '\0') {
-		while (*p == ',' || *p == ';' || *p == ' ' || *p == '/' ||
-		    *p == '|')
+		while (detail_sep(*p))
 			p++;
 		if (*p == '\0')
 			break;
 		q = p;
-		while (*q != '\0' && strchr(",; /|", *q) == NULL)
+		while (*q != '\0' && !detail_sep(*q))
 			q++;
 		n = (size_t)(q - p);
 		/* repeats */
@@ -1186,6 +1248,18 @@ one_digit(const char *s, int lo, int hi)
 	return 0;
 }
 
+/* The hex SHA-256 row hash of r (see record.h) to out. */
+static void
+row_hash(struct digest *dg, const struct rec *r, char out[REC_HASH_LEN + 1])
+{
+	unsigned char md[DIGEST_LEN];
+
+	digest_reset(dg);
+	digest_update(dg, r->buf.buf, r->buf.len);
+	digest_final(dg, md);
+	crypto_hex(md, REC_HASH_LEN / 2, out);
+}
+
 int
 rec_check(struct rec_ctx *ctx, const struct rec_map *m, size_t ncols,
     const char *const *cells, long line, struct rec *r,
@@ -1206,6 +1280,7 @@ rec_check(struct rec_ctx *ctx, const struct rec_map *m, size_t ncols,
 	r->channel = r->satisfaction = r->user_prop = 0;
 	r->assess_number = 1;
 	r->hash[0] = '\0';
+	r->h64 = 0;
 
 	for (i = m->ncols; i < ncols; i++) {
 		if (*skip_blanks(cells[i]) != '\0') {
@@ -1331,7 +1406,8 @@ rec_check(struct rec_ctx *ctx, const struct rec_map *m, size_t ncols,
 
 			if (v->len == 0)
 				break;
-			for (i = 0; i < sizeof(sat_words) /
+			/* the words are all longer than one byte */
+			for (i = 0; v->len > 1 && i < sizeof(sat_words) /
 			    sizeof(sat_words[0]); i++)
 				if (strcmp(v->buf, sat_words[i].word) == 0)
 					g = sat_words[i].grade;
@@ -1521,17 +1597,13 @@ rec_check(struct rec_ctx *ctx, const struct rec_map *m, size_t ncols,
 		}
 	}
 
-	/* the row hash */
-	if (c.nerr == 0 && ctx->dg != NULL) {
-		unsigned char md[DIGEST_LEN];
-
-		digest_reset(ctx->dg);
-		for (f = 0; f < F_NFIELDS; f++)
-			digest_update(ctx->dg, r->v[f],
-			    strlen(r->v[f]) + 1);
-		digest_final(ctx->dg, md);
-		crypto_hex(md, REC_HASH_LEN / 2, r->hash);
-	}
+	/*
+	 * The row hashes.  r->buf holds the values in field order, each
+	 * followed by its NUL: exactly the bytes the hash covers.
+	 */
+	r->h64 = hash64(r->buf.buf, r->buf.len);
+	if (c.nerr == 0 && ctx->row_hash && ctx->dg != NULL)
+		row_hash(ctx->dg, r, r->hash);
 	return c.nerr;
 }
 
@@ -1636,12 +1708,17 @@ db_key(struct rec_ctx *ctx, sqlite3_stmt *st, const struct rec *r,
     char **where)
 {
 	int rc, res = 0;
+	char mine[REC_HASH_LEN + 1];
 
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		const char *h = (const char *)sqlite3_column_text(st, 0);
 
-		res = h != NULL && strcmp(h, r->hash) == 0 ? 1 : 2;
+		if (r->hash[0] != '\0')
+			memcpy(mine, r->hash, sizeof(mine));
+		else
+			row_hash(ctx->dgk, r, mine);
+		res = h != NULL && strcmp(h, mine) == 0 ? 1 : 2;
 		*where = origin(ctx, st);
 	} else if (rc != SQLITE_DONE) {
 		res = db_sqlerr(ctx->db, "evaluations");
@@ -1669,8 +1746,7 @@ rec_check_keys(struct rec_ctx *ctx, const struct rec *r,
 	const char *serial = r->v[F_SERIAL], *proj = r->v[F_PROJECT_NO];
 	int res, rc;
 	char *where = NULL;
-	uint64_t kser = 0, kproj = 0, h64 = fnv(r->hash, strlen(r->hash),
-	    FNV0);
+	uint64_t kser = 0, kproj = 0, h64 = r->h64;
 	struct seen_entry *e;
 	char an[2] = { (char)('0' + r->assess_number), '\0' };
 

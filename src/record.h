@@ -37,6 +37,7 @@
 #define HCP_RECORD_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "fields.h"
@@ -216,6 +217,12 @@ void rec_ctx_set_paper_channel(struct rec_ctx *ctx, int channel);
 void rec_ctx_set_supplement_days(struct rec_ctx *ctx, int days);
 void rec_ctx_set_now(struct rec_ctx *ctx, time_t now);
 /*
+ * Whether rec_check() fills r->hash (default 1).  A tool that never
+ * stores the hash (hcp-verify) turns it off; rec_check_keys() computes
+ * it by itself when it has to compare with the db.
+ */
+void rec_ctx_set_row_hash(struct rec_ctx *ctx, int on);
+/*
  * Reads the settings (paper_channel, supplement_days,
  * satisfaction_coding, eval_codes_version, region) and the whole
  * catalogue of db into memory, and keeps db for rec_check_keys().  The db
@@ -254,7 +261,10 @@ const char *rec_ctx_codes_version(const struct rec_ctx *ctx);
  *                 only a date was keyed)
  * hash is the first 128 bits of the SHA-256, in hex, of the 19
  * normalised values in field order, each followed by a NUL byte: two
- * rows with the same hash say the same thing.
+ * rows with the same hash say the same thing.  It is computed only when
+ * the context asks for it (rec_ctx_set_row_hash(), on by default) and
+ * left "" otherwise; h64, a 64-bit FNV-1a of the same bytes, is always
+ * computed and is what the in-memory duplicate check compares.
  */
 struct rec {
 	long line;
@@ -265,6 +275,7 @@ struct rec {
 	int user_prop;		/* 1, 2, 0 if empty */
 	int assess_number;	/* 1, 2 */
 	char hash[REC_HASH_LEN + 1];
+	uint64_t h64;
 	struct strbuf buf;	/* storage of v[] */
 	size_t off[F_NFIELDS];
 };
