@@ -625,6 +625,8 @@ struct rec_ctx {
 	struct digest *dgk;	/* rec_check_keys()'s (another thread) */
 	int row_hash;
 	struct strbuf tmp, tmp2;
+	char last_dept[32];	/* the last department code checked */
+	int last_dept_rc;	/* and ids_uscc_check() of it */
 	sqlite3_stmt *st_form, *st_by_serial, *st_by_project;
 };
 
@@ -897,9 +899,15 @@ squeeze(struct strbuf *sb, const char *drop)
 {
 	size_t i, j = 0;
 
-	for (i = 0; i < sb->len; i++)
-		if (strchr(drop, sb->buf[i]) == NULL)
+	for (i = 0; i < sb->len; i++) {
+		const char *d = drop;
+
+		/* drop is a few characters: no call per byte */
+		while (*d != '\0' && *d != sb->buf[i])
+			d++;
+		if (*d == '\0')
 			sb->buf[j++] = sb->buf[i];
+	}
 	sb->len = j;
 	if (sb->buf != NULL)
 		sb->buf[j] = '\0';
@@ -1248,6 +1256,22 @@ one_digit(const char *s, int lo, int hi)
 	return 0;
 }
 
+/*
+ * ids_uscc_check() of a department code; rows of one file name few
+ * departments, so the last answer is kept.
+ */
+static int
+uscc_cached(struct rec_ctx *ctx, const char *s, size_t n)
+{
+	if (n == 0 || n >= sizeof(ctx->last_dept))
+		return ids_uscc_check(s);
+	if (memcmp(ctx->last_dept, s, n + 1) != 0) {
+		ctx->last_dept_rc = ids_uscc_check(s);
+		memcpy(ctx->last_dept, s, n + 1);
+	}
+	return ctx->last_dept_rc;
+}
+
 /* The hex SHA-256 row hash of r (see record.h) to out. */
 static void
 row_hash(struct digest *dg, const struct rec *r, char out[REC_HASH_LEN + 1])
@@ -1355,7 +1379,7 @@ rec_check(struct rec_ctx *ctx, const struct rec_map *m, size_t ncols,
 				strbuf_adds(v, item->aux);
 			if (v->len == 0)
 				break;
-			switch (ids_uscc_check(v->buf)) {
+			switch (uscc_cached(ctx, v->buf, v->len)) {
 			case IDS_MALFORMED:
 				problem(&c, f, E_DEPT_FORMAT, v->buf);
 				break;
