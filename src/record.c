@@ -1633,10 +1633,11 @@ rec_check(struct rec_ctx *ctx, const struct rec_map *m, size_t ncols,
 
 /* ---- keys ---------------------------------------------------------------- */
 
+/* 16 bytes: the table of a million-row input stays in fewer pages. */
 struct seen_entry {
 	uint64_t key;		/* 0: empty */
-	uint64_t hash;
-	long line;
+	uint32_t hash;		/* the high half of the row's h64 */
+	uint32_t line;		/* UINT32_MAX: that line or later */
 };
 
 struct rec_seen {
@@ -1674,7 +1675,7 @@ seen_slot(struct rec_seen *s, uint64_t key)
 }
 
 static void
-seen_put(struct rec_seen *s, uint64_t key, uint64_t hash, long line)
+seen_put(struct rec_seen *s, uint64_t key, uint32_t hash, long line)
 {
 	struct seen_entry *e;
 	size_t i;
@@ -1695,7 +1696,8 @@ seen_put(struct rec_seen *s, uint64_t key, uint64_t hash, long line)
 		s->n++;
 	e->key = key;
 	e->hash = hash;
-	e->line = line;
+	e->line = line < 0 ? 0 : (unsigned long)line >= UINT32_MAX ?
+	    UINT32_MAX : (uint32_t)line;
 }
 
 static uint64_t
@@ -1770,7 +1772,8 @@ rec_check_keys(struct rec_ctx *ctx, const struct rec *r,
 	const char *serial = r->v[F_SERIAL], *proj = r->v[F_PROJECT_NO];
 	int res, rc;
 	char *where = NULL;
-	uint64_t kser = 0, kproj = 0, h64 = r->h64;
+	uint64_t kser = 0, kproj = 0;
+	uint32_t h32 = (uint32_t)(r->h64 >> 32);
 	struct seen_entry *e;
 	char an[2] = { (char)('0' + r->assess_number), '\0' };
 
@@ -1781,12 +1784,12 @@ rec_check_keys(struct rec_ctx *ctx, const struct rec *r,
 			e = seen_slot(seen, kser);
 			if (e->key != 0) {
 				char *d = xasprintf(_("line %ld of this file"),
-				    e->line);
+				    (long)e->line);
 
-				key_problem(pl, r, F_SERIAL, e->hash == h64 ?
+				key_problem(pl, r, F_SERIAL, e->hash == h32 ?
 				    D_DUPLICATE : E_SERIAL_USED, d);
 				free(d);
-				return e->hash == h64 ? REC_DUP : REC_REJECT;
+				return e->hash == h32 ? REC_DUP : REC_REJECT;
 			}
 		}
 		if (*proj != '\0') {
@@ -1794,12 +1797,12 @@ rec_check_keys(struct rec_ctx *ctx, const struct rec *r,
 			e = seen_slot(seen, kproj);
 			if (e->key != 0) {
 				char *d = xasprintf(_("line %ld of this file"),
-				    e->line);
+				    (long)e->line);
 
 				key_problem(pl, r, F_PROJECT_NO, e->hash ==
-				    h64 ? D_DUPLICATE : E_DUPLICATE_PROJECT, d);
+				    h32 ? D_DUPLICATE : E_DUPLICATE_PROJECT, d);
 				free(d);
-				return e->hash == h64 ? REC_DUP : REC_REJECT;
+				return e->hash == h32 ? REC_DUP : REC_REJECT;
 			}
 		}
 	}
@@ -1864,9 +1867,9 @@ rec_check_keys(struct rec_ctx *ctx, const struct rec *r,
 	res = REC_ACCEPT;
 	if (seen != NULL) {
 		if (kser != 0)
-			seen_put(seen, kser, h64, r->line);
+			seen_put(seen, kser, h32, r->line);
 		if (kproj != 0)
-			seen_put(seen, kproj, h64, r->line);
+			seen_put(seen, kproj, h32, r->line);
 	}
 	return res;
 }

@@ -301,7 +301,8 @@ int rec_check(struct rec_ctx *ctx, const struct rec_map *m, size_t ncols,
 /*
  * Duplicate keys seen earlier in one input, for checks that do not write
  * to the db (hcp-check, hcp-import -n, hcp-verify): a row's keys are its
- * serial and its (project_no, assess_number).  About 24 bytes a row.
+ * serial and its (project_no, assess_number): 16 bytes a key, in a table
+ * at most half full.
  */
 struct rec_seen;
 struct rec_seen *rec_seen_new(void);
