@@ -1,0 +1,497 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * hcp-form: issue serials from the station's ledger and print numbered
+ * paper evaluation forms from a form template; reprint, void and look
+ * up serials; print the CSV keying template that matches the form.
+ */
+#include <err.h>
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "cli.h"
+#include "db.h"
+#include "fields.h"
+#include "i18n.h"
+#include "ids.h"
+#include "layout.h"
+#include "ledger.h"
+#include "num.h"
+#include "render.h"
+#include "settings.h"
+#include "xalloc.h"
+#include "banned.h"
+
+static const char usage_text[] =
+    "usage: hcp-form [-qV] [-d db] [-t template] [-w window] -n count "
+    "-o file\n"
+    "       hcp-form [-d db] [-t template] [-w window] --issue count\n"
+    "       hcp-form [-d db] [-t template] -o file --reprint serial ...\n"
+    "       hcp-form [-d db] [--reason text] --void serial ...\n"
+    "       hcp-form [-d db] --status serial ...\n"
+    "       hcp-form [-t template] [--english] --csv-template\n";
+
+enum mode {
+	M_NONE,
+	M_RENDER,
+	M_ISSUE,
+	M_REPRINT,
+	M_VOID,
+	M_STATUS,
+	M_CSV
+};
+
+static void
+usage(void)
+{
+	cli_usage_exit(usage_text, stderr, EXIT_USAGE);
+}
+
+static void
+set_mode(enum mode *m, enum mode want)
+{
+	if (*m != M_NONE && *m != want)
+		usage();
+	*m = want;
+}
+
+/* The template file: a path, or a name in the data directory. */
+static char *
+template_path(const char *t)
+{
+	if (t == NULL)
+		t = "standard";
+	if (strchr(t, '/') != NULL || access(t, F_OK) == 0)
+		return xstrdup(t);
+	return xasprintf("%s/forms/%s.form", cli_datadir(), t);
+}
+
+static struct layout *
+load_layout(struct db *db, const char *tpath)
+{
+	struct layout_reason *rv = NULL;
+	struct layout *l;
+	size_t rn = 0;
+	char *e;
+
+	if (db != NULL && layout_dict_reasons(db, &rv, &rn) != 0)
+		errx(1, "%s", db_errstr(db));
+	if ((l = layout_load(tpath, rv, rn, &e)) == NULL)
+		errx(1, "%s", e);
+	layout_reasons_free(rv, rn);
+	return l;
+}
+
+static long long
+count_arg(const char *s)
+{
+	const char *es;
+	long long n;
+
+	if (num_parse(s, 1, 1000000, &n, &es) != 0)
+		errx(EXIT_USAGE, _("count \"%s\" is %s (1 to 1000000)"), s,
+		    _(es));
+	return n;
+}
+
+/* Parses a serial argument into 16 bare digits, or warns. */
+static int
+serial_arg(const char *arg, char out[17])
+{
+	switch (ids_serial_parse(arg, out)) {
+	case IDS_OK:
+		return 0;
+	case IDS_CHECK:
+		warnx(_("%s: bad check digit in serial"), arg);
+		return -1;
+	default:
+		warnx(_("%s: not a serial (16 digits, e.g. "
+		    "330523-01-0000123-7)"), arg);
+		return -1;
+	}
+}
+
+static char *
+window_name(struct db *db, const char *id)
+{
+	sqlite3_stmt *st;
+	char *name = NULL;
+
+	if (db_prepare(db, &st, "SELECT name FROM windows WHERE id = ?1") !=
+	    0)
+		errx(1, "%s", db_errstr(db));
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		name = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return name;
+}
+
+static void
+csv_template(const struct layout *l, int english)
+{
+	int i, first = 1;
+
+	if (!english)
+		fputs("\xef\xbb\xbf", stdout);
+	for (i = 0; i < F_NFIELDS; i++) {
+		if (!l->keyed[i])
+			continue;
+		printf("%s%s", first ? "" : ",",
+		    english ? fields[i].name : fields[i].zh);
+		first = 0;
+	}
+	fputs("\r\n", stdout);
+}
+
+static int
+status(struct db *db, char **argv, int argc)
+{
+	struct ledger_entry e;
+	char s[17], g[20];
+	int i, rc = 0;
+
+	for (i = 0; i < argc; i++) {
+		if (serial_arg(argv[i], s) != 0) {
+			rc = 1;
+			continue;
+		}
+		ids_serial_format(s, g);
+		switch (ledger_lookup(db, s, &e)) {
+		case 1:
+			printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", g,
+			    ledger_state_name(e.state), e.template,
+			    e.fingerprint, e.window != NULL ? e.window : "-",
+			    e.issued_at, e.operator,
+			    e.state_at != NULL ? e.state_at : "-");
+			ledger_entry_release(&e);
+			break;
+		case 0:
+			printf("%s\t%s\n", g, ledger_state_name(LEDGER_NONE));
+			rc = 1;
+			break;
+		default:
+			errx(1, "%s", db_errstr(db));
+		}
+	}
+	return rc;
+}
+
+static int
+void_serials(struct db *db, char **argv, int argc, const char *op,
+    const char *reason)
+{
+	char s[17];
+	int i, rc = 0;
+
+	for (i = 0; i < argc; i++) {
+		if (serial_arg(argv[i], s) != 0) {
+			rc = 1;
+			continue;
+		}
+		if (ledger_void(db, s, op, reason) != 0) {
+			warnx("%s", db_errstr(db));
+			rc = 1;
+		}
+	}
+	return rc;
+}
+
+struct page {
+	char serial[17];
+	char *window;
+};
+
+/* Renders the pages into -o, removing the file again on failure. */
+static void
+render(struct db *db, const struct layout *l, const struct page *pv,
+    size_t n, const char *out)
+{
+	struct render_vars vars;
+	struct render_forms *rf;
+	char *hall, *name, *wname = NULL, *e = NULL;
+	const char *lastwin = NULL;
+	FILE *fp;
+	size_t i;
+	int progress = cli_progress_wanted() && n >= 200;
+
+	if ((hall = settings_get(db, "hall")) == NULL ||
+	    (name = settings_get(db, "name")) == NULL)
+		errx(1, "%s", db_errstr(db));
+	fp = cli_open_output(out);
+	if ((rf = render_forms_open(l, fp, out, &e)) == NULL)
+		goto fail;
+	memset(&vars, 0, sizeof(vars));
+	vars.hall = hall;
+	vars.name = name;
+	for (i = 0; i < n; i++) {
+		if (lastwin == NULL || pv[i].window == NULL ||
+		    strcmp(lastwin, pv[i].window) != 0) {
+			free(wname);
+			wname = pv[i].window != NULL ?
+			    window_name(db, pv[i].window) : NULL;
+			lastwin = pv[i].window != NULL ? pv[i].window : "";
+		}
+		vars.window = pv[i].window;
+		vars.window_name = wname;
+		if (render_forms_page(rf, pv[i].serial, &vars, &e) != 0) {
+			char *e2 = NULL;
+
+			render_forms_close(rf, &e2);
+			free(e2);
+			goto fail;
+		}
+		if (progress && (i + 1) % 100 == 0)
+			fprintf(stderr, "\r%zu/%zu", i + 1, n);
+	}
+	if (progress)
+		fputc('\n', stderr);
+	if (render_forms_close(rf, &e) != 0)
+		goto fail;
+	cli_close_output(fp, out);
+	free(wname);
+	free(hall);
+	free(name);
+	return;
+fail:
+	if (fp != stdout) {
+		fclose(fp);
+		unlink(out);
+	}
+	errx(1, "%s", e);
+}
+
+int
+main(int argc, char *argv[])
+{
+	enum {
+		O_ISSUE = 256, O_REPRINT, O_VOID, O_STATUS, O_CSV, O_ENGLISH,
+		O_REASON, O_OPERATOR
+	};
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "template", required_argument, NULL, 't' },
+		{ "window", required_argument, NULL, 'w' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "issue", required_argument, NULL, O_ISSUE },
+		{ "reprint", no_argument, NULL, O_REPRINT },
+		{ "void", no_argument, NULL, O_VOID },
+		{ "status", no_argument, NULL, O_STATUS },
+		{ "csv-template", no_argument, NULL, O_CSV },
+		{ "english", no_argument, NULL, O_ENGLISH },
+		{ "reason", required_argument, NULL, O_REASON },
+		{ "operator", required_argument, NULL, O_OPERATOR },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *dbpath = NULL, *out = NULL, *tname = NULL, *win = NULL;
+	const char *reason = NULL, *op = NULL;
+	enum mode mode = M_NONE;
+	long long count = 0;
+	int ch, quiet = 0, english = 0, rc = 0;
+	char (*serials)[LEDGER_SERIAL_LEN];
+	struct layout *l;
+	struct db *db;
+	char *tpath;
+	size_t i;
+
+	cli_init();
+	while ((ch = getopt_long(argc, argv, "d:hn:o:qt:Vw:", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			dbpath = optarg;
+			break;
+		case 'h':
+			cli_usage_exit(usage_text, stdout, 0);
+		case 'n':
+			set_mode(&mode, M_RENDER);
+			count = count_arg(optarg);
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 't':
+			tname = optarg;
+			break;
+		case 'V':
+			cli_version();
+			return 0;
+		case 'w':
+			win = optarg;
+			break;
+		case O_ISSUE:
+			set_mode(&mode, M_ISSUE);
+			count = count_arg(optarg);
+			break;
+		case O_REPRINT:
+			set_mode(&mode, M_REPRINT);
+			break;
+		case O_VOID:
+			set_mode(&mode, M_VOID);
+			break;
+		case O_STATUS:
+			set_mode(&mode, M_STATUS);
+			break;
+		case O_CSV:
+			set_mode(&mode, M_CSV);
+			break;
+		case O_ENGLISH:
+			english = 1;
+			break;
+		case O_REASON:
+			reason = optarg;
+			break;
+		case O_OPERATOR:
+			op = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	switch (mode) {
+	case M_NONE:
+		usage();
+		break;
+	case M_RENDER:
+		if (argc != 0 || out == NULL)
+			usage();
+		break;
+	case M_ISSUE:
+		if (argc != 0 || out != NULL)
+			usage();
+		break;
+	case M_REPRINT:
+		if (argc == 0 || out == NULL || win != NULL)
+			usage();
+		break;
+	case M_VOID:
+	case M_STATUS:
+		if (argc == 0 || out != NULL || win != NULL || tname != NULL)
+			usage();
+		break;
+	case M_CSV:
+		if (argc != 0 || out != NULL || win != NULL)
+			usage();
+		break;
+	}
+	if ((english || reason != NULL) && mode != M_CSV && mode != M_VOID)
+		usage();
+	(void)quiet;
+	op = cli_operator(op);
+	tpath = template_path(tname);
+
+	if (mode == M_CSV) {
+		l = load_layout(NULL, tpath);
+		csv_template(l, english);
+		layout_free(l);
+		free(tpath);
+		return 0;
+	}
+
+	dbpath = cli_db_path(dbpath);
+	db = db_new();
+	if (db_open(db, dbpath, 0, NULL) != 0)
+		errx(1, "%s", db_errstr(db));
+
+	switch (mode) {
+	case M_STATUS:
+		rc = status(db, argv, argc);
+		break;
+	case M_VOID:
+		rc = void_serials(db, argv, argc, op, reason);
+		break;
+	case M_ISSUE:
+	case M_RENDER:
+		l = load_layout(db, tpath);
+		if (ledger_issue(db, (size_t)count, l->tid, l->fingerprint,
+		    win, op, &serials) != 0)
+			errx(1, "%s", db_errstr(db));
+		if (mode == M_ISSUE) {
+			for (i = 0; i < (size_t)count; i++)
+				printf("%s\n", serials[i]);
+		} else {
+			struct page *pv = xcalloc((size_t)count, sizeof(*pv));
+
+			for (i = 0; i < (size_t)count; i++) {
+				memcpy(pv[i].serial, serials[i], 17);
+				pv[i].window = (char *)(uintptr_t)win;
+			}
+			render(db, l, pv, (size_t)count, out);
+			free(pv);
+		}
+		free(serials);
+		layout_free(l);
+		break;
+	case M_REPRINT: {
+		struct page *pv = xcalloc((size_t)argc, sizeof(*pv));
+		struct ledger_entry e;
+		size_t n = 0;
+		int k;
+
+		l = load_layout(db, tpath);
+		for (k = 0; k < argc; k++) {
+			char s[17], g[20];
+
+			if (serial_arg(argv[k], s) != 0) {
+				rc = 1;
+				continue;
+			}
+			ids_serial_format(s, g);
+			switch (ledger_lookup(db, s, &e)) {
+			case -1:
+				errx(1, "%s", db_errstr(db));
+			case 0:
+				warnx(_("%s: serial was never issued by this "
+				    "station; issue new forms with -n"), g);
+				rc = 1;
+				continue;
+			}
+			if (e.state != LEDGER_ISSUED)
+				warnx(_("%s: serial is %s and cannot be "
+				    "reprinted"), g, ledger_state_name(e.state));
+			else if (strcmp(e.template, l->tid) != 0 ||
+			    strcmp(e.fingerprint, l->fingerprint) != 0)
+				warnx(_("%s: serial was issued for template %s "
+				    "layout %s, but %s gives %s layout %s"), g,
+				    e.template, e.fingerprint, tpath, l->tid,
+				    l->fingerprint);
+			else {
+				memcpy(pv[n].serial, s, 17);
+				pv[n++].window = e.window;
+				e.window = NULL;
+				ledger_entry_release(&e);
+				continue;
+			}
+			rc = 1;
+			ledger_entry_release(&e);
+		}
+		if (rc != 0)
+			errx(1, "%s", _("nothing reprinted"));
+		render(db, l, pv, n, out);
+		for (i = 0; i < n; i++)
+			free(pv[i].window);
+		free(pv);
+		layout_free(l);
+		break;
+	}
+	default:
+		break;
+	}
+	db_free(db);
+	free(tpath);
+	return rc;
+}

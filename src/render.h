@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Drawing with cairo and pango (linked only into the tools that draw):
+ * numbered paper forms as PDF, and window QR codes as a PDF sheet of
+ * labels or posters, PNG, SVG or UTF-8 terminal art.  QR symbols come
+ * from libqrencode; Chinese text is real text in an embedded, subset
+ * font (WenQuanYi Micro Hei unless $HCP_FONT names another fontconfig
+ * family).  PDF dates follow SOURCE_DATE_EPOCH when it is set.
+ *
+ * The form renderer draws exactly the items of a struct layout; it has
+ * no coordinates of its own.
+ *
+ * Errors: functions return -1 (or NULL) and set *errstr to a malloc'd
+ * English message naming the output file; the caller frees it.
+ */
+#ifndef HCP_RENDER_H
+#define HCP_RENDER_H
+
+#include <stdio.h>
+
+struct layout;
+
+/* Values of the text placeholders; NULL or "" leaves a text out. */
+struct render_vars {
+	const char *hall;
+	const char *name;
+	const char *window;
+	const char *window_name;
+};
+
+/* A PDF of forms, one page per serial. */
+struct render_forms;
+
+/*
+ * Starts a PDF written to fp (name is for messages); l must outlive the
+ * object.  The caller closes fp after render_forms_close().
+ */
+struct render_forms *render_forms_open(const struct layout *l, FILE *fp,
+    const char *name, char **errstr);
+/*
+ * Adds one page for serial (16 digits) with the placeholder values of
+ * vars (the part of the page that does not change is drawn again only
+ * when vars->window changes).
+ */
+int render_forms_page(struct render_forms *rf, const char *serial,
+    const struct render_vars *vars, char **errstr);
+/* Finishes the PDF and frees rf (also after a failure). */
+int render_forms_close(struct render_forms *rf, char **errstr);
+
+/* Window QR codes. */
+enum render_qr_format {
+	RQR_PDF,	/* A4 sheet of labels */
+	RQR_POSTER,	/* A4, one large code per page */
+	RQR_PNG,
+	RQR_SVG,
+	RQR_UTF8	/* terminal art */
+};
+
+struct render_qr_label {
+	const char *payload;	/* the URL */
+	const char *hall;
+	const char *window;	/* id */
+	const char *window_name;
+	const char *check;	/* human-readable check code */
+};
+
+struct render_qr_opts {
+	enum render_qr_format format;
+	int eclevel;		/* 0 L, 1 M, 2 Q, 3 H */
+	int margin;		/* quiet zone, modules */
+	int size;		/* PNG/SVG: pixels per module */
+	double side_mm;		/* PDF: QR side in mm, 0 for the default */
+};
+
+/* A PDF sheet (labels or posters) of n codes at path. */
+int render_qr_pdf(const struct render_qr_label *v, size_t n,
+    const struct render_qr_opts *o, const char *path, char **errstr);
+/*
+ * One code as PNG or SVG at path ("-" is stdout), or as UTF-8 block art
+ * on fp.
+ */
+int render_qr_file(const struct render_qr_label *lab,
+    const struct render_qr_opts *o, const char *path, char **errstr);
+int render_qr_utf8(const struct render_qr_label *lab,
+    const struct render_qr_opts *o, FILE *fp, char **errstr);
+
+#endif
