@@ -31,7 +31,8 @@ static const char usage_text[] =
     "usage: hcp-form [-qV] [-d db] [-t template] [-w window] -n count "
     "-o file\n"
     "       hcp-form [-d db] [-t template] [-w window] --issue count\n"
-    "       hcp-form [-d db] [-t template] -o file --reprint serial ...\n"
+    "       hcp-form [-q] [-d db] [-t template] -o file --reprint serial "
+    "...\n"
     "       hcp-form [-d db] [--reason text] --void serial ...\n"
     "       hcp-form [-d db] --status serial ...\n"
     "       hcp-form [-t template] [--english] --csv-template\n";
@@ -210,7 +211,7 @@ struct page {
 /* Renders the pages into -o, removing the file again on failure. */
 static void
 render(struct db *db, const struct layout *l, const struct page *pv,
-    size_t n, const char *out)
+    size_t n, const char *out, int quiet)
 {
 	struct render_vars vars;
 	struct render_forms *rf;
@@ -218,7 +219,7 @@ render(struct db *db, const struct layout *l, const struct page *pv,
 	const char *lastwin = NULL;
 	FILE *fp;
 	size_t i;
-	int progress = cli_progress_wanted() && n >= 200;
+	int progress = !quiet && cli_progress_wanted() && n >= 200;
 
 	if ((hall = settings_get(db, "hall")) == NULL ||
 	    (name = settings_get(db, "name")) == NULL)
@@ -390,7 +391,6 @@ main(int argc, char *argv[])
 	}
 	if ((english || reason != NULL) && mode != M_CSV && mode != M_VOID)
 		usage();
-	(void)quiet;
 	op = cli_operator(op);
 	tpath = template_path(tname);
 
@@ -430,7 +430,7 @@ main(int argc, char *argv[])
 				memcpy(pv[i].serial, serials[i], 17);
 				pv[i].window = (char *)(uintptr_t)win;
 			}
-			render(db, l, pv, (size_t)count, out);
+			render(db, l, pv, (size_t)count, out, quiet);
 			free(pv);
 		}
 		free(serials);
@@ -481,7 +481,7 @@ main(int argc, char *argv[])
 		}
 		if (rc != 0)
 			errx(1, "%s", _("nothing reprinted"));
-		render(db, l, pv, n, out);
+		render(db, l, pv, n, out, quiet);
 		for (i = 0; i < n; i++)
 			free(pv[i].window);
 		free(pv);
