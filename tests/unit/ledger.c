@@ -81,7 +81,7 @@ main(void)
 	char tmpl[] = "/tmp/hcp-unit-ledger.XXXXXX", *dir, *path, *schema;
 	char (*v)[LEDGER_SERIAL_LEN] = NULL, (*w)[LEDGER_SERIAL_LEN] = NULL;
 	char (*all)[LEDGER_SERIAL_LEN];
-	char never[LEDGER_SERIAL_LEN], s[LEDGER_SERIAL_LEN];
+	char never[LEDGER_SERIAL_LEN], grouped[20];
 	struct ledger_entry e;
 	struct db *db, *db2;
 	size_t i, nall = 0;
@@ -208,8 +208,8 @@ main(void)
 	    "one audit row: who, what, why");
 	ok(ledger_void(db, v[1], "clerk", NULL) != 0 &&
 	    has(db, "already voided"), "voided twice refused");
-	ids_serial_format(v[1], s);
-	ok(has(db, s), "the message gives the grouped serial");
+	ids_serial_format(v[1], grouped);
+	ok(has(db, grouped), "the message gives the grouped serial");
 	ok(db_exec(db, "UPDATE forms SET state = 'used' WHERE seq = 4") == 0,
 	    "an import uses serial 4");
 	ok(ledger_void(db, v[3], "clerk", NULL) != 0 &&
