@@ -200,7 +200,7 @@ main(int argc, char *argv[])
 
 	dbpath = cli_db_path(dbpath);
 	db = db_new();
-	if (db_open(db, dbpath, DB_READONLY, NULL) != 0) {
+	if (db_open(db, dbpath, DB_READONLY, cli_schemadir()) != 0) {
 		warnx("%s", db_errstr(db));
 		db_free(db);
 		return 2;

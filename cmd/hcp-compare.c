@@ -136,7 +136,8 @@ main(int argc, char *argv[])
 	/* the db is optional: it only supplies the station's coding */
 	if (dbpath != NULL || getenv("HCP_DB") != NULL) {
 		db = db_new();
-		if (db_open(db, cli_db_path(dbpath), DB_READONLY, NULL) != 0 ||
+		if (db_open(db, cli_db_path(dbpath), DB_READONLY,
+		    cli_schemadir()) != 0 ||
 		    rec_ctx_load(ctx, db) != 0) {
 			warnx("%s", db_errstr(db));
 			rec_ctx_free(ctx);

@@ -178,14 +178,9 @@ main(int argc, char *argv[])
 
 	dbpath = cli_db_path(dbpath);
 	db = db_new();
-	{
-		char *schema = xasprintf("%s/schema", cli_datadir());
-
-		if (db_open(db, dbpath, io.dry_run ? DB_READONLY : 0,
-		    io.dry_run ? NULL : schema) != 0)
-			errx(1, "%s", db_errstr(db));
-		free(schema);
-	}
+	if (db_open(db, dbpath, io.dry_run ? DB_READONLY : 0,
+	    cli_schemadir()) != 0)
+		errx(1, "%s", db_errstr(db));
 	ctx = rec_ctx_new();
 	if (rec_ctx_load(ctx, db) != 0)
 		errx(1, "%s", db_errstr(db));

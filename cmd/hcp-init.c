@@ -148,20 +148,13 @@ main(int argc, char *argv[])
 	}
 
 	db = db_new();
-	if (db_open(db, dbpath, showit ? DB_READONLY : DB_CREATE, NULL) !=
-	    0)
+	if (db_open(db, dbpath, showit ? DB_READONLY : DB_CREATE,
+	    cli_schemadir()) != 0)
 		errx(1, "%s", db_errstr(db));
 	if (showit) {
 		show(db);
 		db_free(db);
 		return 0;
-	}
-	{
-		char *schema = xasprintf("%s/schema", cli_datadir());
-
-		if (db_migrate(db, schema) != 0)
-			errx(1, "%s", db_errstr(db));
-		free(schema);
 	}
 	if (catdir != NULL) {
 		conf = xasprintf("%s/station.conf", catdir);

@@ -174,13 +174,8 @@ main(int argc, char *argv[])
 	dbpath = cli_db_path(dbpath);
 
 	db = db_new();
-	{
-		char *schema = xasprintf("%s/schema", cli_datadir());
-
-		if (db_open(db, dbpath, 0, schema) != 0)
-			errx(1, "%s", db_errstr(db));
-		free(schema);
-	}
+	if (db_open(db, dbpath, 0, cli_schemadir()) != 0)
+		errx(1, "%s", db_errstr(db));
 	if (dolist) {
 		rc = list(db, pending);
 	} else if (ack) {

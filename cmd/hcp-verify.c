@@ -163,7 +163,7 @@ main(int argc, char *argv[])
 	o.seen = rec_seen_new();
 	if (dbopt != NULL) {
 		db = db_new();
-		if (db_open(db, dbopt, DB_READONLY, NULL) != 0 ||
+		if (db_open(db, dbopt, DB_READONLY, cli_schemadir()) != 0 ||
 		    rec_ctx_load(o.ctx, db) != 0)
 			errx(2, "%s", db_errstr(db));
 	}

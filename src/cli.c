@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "i18n.h"
+#include "xalloc.h"
 #include "banned.h"
 
 #ifndef HCP_VERSION
@@ -69,6 +70,16 @@ cli_datadir(void)
 	const char *dd = getenv("HCP_DATADIR");
 
 	return dd != NULL && *dd != '\0' ? dd : HCP_DATADIR;
+}
+
+const char *
+cli_schemadir(void)
+{
+	static char *s;
+
+	if (s == NULL)
+		s = xasprintf("%s/schema", cli_datadir());
+	return s;
 }
 
 const char *

@@ -26,6 +26,9 @@ void cli_version(void);
 /* The data directory: $HCP_DATADIR, else the installed share/hcp. */
 const char *cli_datadir(void);
 
+/* The schema migrations: cli_datadir()/schema. */
+const char *cli_schemadir(void);
+
 /* The db path: opt if given, else $HCP_DB, else "hcp.db". */
 const char *cli_db_path(const char *opt);
 

@@ -205,7 +205,7 @@ db_open(struct db *db, const char *path, unsigned flags,
 	if (db_exec(db, "PRAGMA synchronous=NORMAL;"
 	    "PRAGMA foreign_keys=ON;") != 0)
 		return -1;
-	if (schemadir != NULL && !(flags & DB_READONLY))
+	if (schemadir != NULL)
 		return db_migrate(db, schemadir);
 	return 0;
 }
@@ -284,6 +284,13 @@ db_migrate(struct db *db, const char *schemadir)
 	}
 	if (have == last) {
 		rc = 0;
+		goto out;
+	}
+	if (sqlite3_db_readonly(db->sq, "main") == 1) {
+		db_seterr(db, "%s: database schema version %d is older than "
+		    "this hcp's (%d); any tool that writes to it upgrades it, "
+		    "e.g. hcp-init -d %s", db_path(db), have, last,
+		    db_path(db));
 		goto out;
 	}
 	if (db_begin(db) != 0)

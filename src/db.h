@@ -15,14 +15,14 @@
 #include <sqlite3.h>
 
 #define DB_CREATE	0x1	/* create the file (0600) if it is missing */
-#define DB_READONLY	0x2	/* open read-only; no migration */
+#define DB_READONLY	0x2	/* open read-only; an older schema is an error */
 
 struct db;
 
 struct db *db_new(void);
 /*
  * Opens path.  With schemadir non-NULL, applies the migrations the file
- * lacks.  A missing file without DB_CREATE is an error that tells the
+ * lacks (see db_migrate()).  A missing file without DB_CREATE is an error that tells the
  * user to run hcp-init.
  */
 int db_open(struct db *db, const char *path, unsigned flags,
@@ -49,7 +49,10 @@ void db_rollback(struct db *db);
 
 /* PRAGMA user_version, or -1. */
 int db_user_version(struct db *db);
-/* Applies schemadir/NNN-*.sql with NNN > user_version, in order. */
+/*
+ * Applies schemadir/NNN-*.sql with NNN > user_version, in order; on a
+ * read-only db, fails if there is any to apply.
+ */
 int db_migrate(struct db *db, const char *schemadir);
 
 /*

@@ -2,13 +2,14 @@
 /*
  * Keyed CSV into the station db (see importer.h).
  *
- * The fast path writes first and asks later: a row that passed
- * rec_check() is inserted, and its serial marked used with one UPDATE
- * that succeeds only if the serial is issued; only when the INSERT hits a
- * unique key, or the UPDATE finds no issued serial, does rec_check_keys()
- * look up why (duplicate, serial used, voided, unknown...).  Rows of one
- * input that repeat each other meet the same way, because the earlier row
- * is already in the (uncommitted) transaction.
+ * The fast path checks a group of rows at a time: one query that their
+ * serials are all issued, then one INSERT of all of them.  A serial is
+ * "used" when an evaluation holds it (evaluations.serial is unique), so
+ * nothing else is written.  Only when a serial is not issued, or the
+ * INSERT hits a unique key, does rec_check_keys() look up why (duplicate,
+ * serial used, voided, unknown...).  Rows of one input that repeat each
+ * other meet the same way, because the earlier row is already in the
+ * (uncommitted) transaction.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -40,9 +41,9 @@ struct run {
 	const struct import_opts *o;
 	struct import_result *res;
 	const char *path;
-	sqlite3_stmt *ins, *use, *del;
-	/* GROUP rows at once: ledger check, insert, ledger update */
-	sqlite3_stmt *g_forms, *g_ins, *g_use;
+	sqlite3_stmt *ins, *issued;
+	/* GROUP rows at once: ledger check, insert */
+	sqlite3_stmt *g_forms, *g_ins;
 	struct rec_problems *pl;	/* of the row being written */
 	const struct rec *r;
 	struct rec_seen *seen;
@@ -157,13 +158,30 @@ static int
 insert_row(struct run *x)
 {
 	const struct rec *r = x->r;
-	sqlite3_stmt *st = x->ins;
 	sqlite3 *sq = db_sqlite(x->db);
 	int rc, k;
 
-	bind_row(st, 1, r, x->ctx);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
+	if (*r->v[F_SERIAL] != '\0') {
+		/* not issued (used, voided, unknown): rec_check_keys says */
+		sqlite3_bind_text(x->issued, 1, r->v[F_SERIAL], -1,
+		    SQLITE_STATIC);
+		rc = sqlite3_step(x->issued);
+		sqlite3_reset(x->issued);
+		if (rc == SQLITE_DONE) {
+			k = rec_check_keys(x->ctx, r, NULL, x->pl);
+			if (k == REC_ACCEPT)
+				return fail(x->errp, "%s:%ld: %s", x->path,
+				    r->line,
+				    _("the serial could not be marked used"));
+			return k;
+		}
+		if (rc != SQLITE_ROW)
+			return fail(x->errp, "%s: %s", db_path(x->db),
+			    sqlite3_errmsg(sq));
+	}
+	bind_row(x->ins, 1, r, x->ctx);
+	rc = sqlite3_step(x->ins);
+	sqlite3_reset(x->ins);
 	if ((rc & 0xff) == SQLITE_CONSTRAINT) {
 		/* a unique key: duplicate or conflict; rec_check_keys says */
 		k = rec_check_keys(x->ctx, r, NULL, x->pl);
@@ -175,28 +193,7 @@ insert_row(struct run *x)
 	if (rc != SQLITE_DONE)
 		return fail(x->errp, "%s: %s", db_path(x->db),
 		    sqlite3_errmsg(sq));
-	if (*r->v[F_SERIAL] == '\0')
-		return REC_ACCEPT;
-	/* the serial: issued -> used, or find out why not */
-	sqlite3_bind_text(x->use, 2, r->v[F_SERIAL], -1, SQLITE_STATIC);
-	rc = sqlite3_step(x->use);
-	sqlite3_reset(x->use);
-	if (rc != SQLITE_DONE)
-		return fail(x->errp, "%s: %s", db_path(x->db),
-		    sqlite3_errmsg(sq));
-	if (sqlite3_changes(sq) == 1)
-		return REC_ACCEPT;
-	sqlite3_bind_int64(x->del, 1, sqlite3_last_insert_rowid(sq));
-	rc = sqlite3_step(x->del);
-	sqlite3_reset(x->del);
-	if (rc != SQLITE_DONE)
-		return fail(x->errp, "%s: %s", db_path(x->db),
-		    sqlite3_errmsg(sq));
-	k = rec_check_keys(x->ctx, r, NULL, x->pl);
-	if (k == REC_ACCEPT)
-		return fail(x->errp, "%s:%ld: %s", x->path, r->line,
-		    _("the serial could not be marked used"));
-	return k;
+	return REC_ACCEPT;
 }
 
 /* "?a, ?a+1, ... ?b" */
@@ -210,7 +207,7 @@ params(struct strbuf *sb, int a, int b)
 }
 
 static int
-prepare_group(struct run *x, const char *now)
+prepare_group(struct run *x)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct db *db = x->db;
@@ -221,12 +218,6 @@ prepare_group(struct run *x, const char *now)
 	params(&sb, 1, GROUP);
 	strbuf_adds(&sb, ")");
 	rc = db_prepare(db, &x->g_forms, sb.buf);
-	strbuf_reset(&sb);
-	strbuf_adds(&sb, "UPDATE OR FAIL forms SET state = 'used', "
-	    "state_at = ?1 WHERE state = 'issued' AND serial IN (");
-	params(&sb, 2, GROUP + 1);
-	strbuf_adds(&sb, ")");
-	rc |= db_prepare(db, &x->g_use, sb.buf);
 	strbuf_reset(&sb);
 	strbuf_adds(&sb, "INSERT OR FAIL INTO evaluations (serial, "
 	    "project_no, item_code, dept_code, area_code, window_id, "
@@ -246,7 +237,6 @@ prepare_group(struct run *x, const char *now)
 	sqlite3_bind_int64(x->g_ins, 1, x->res->import_id);
 	sqlite3_bind_text(x->g_ins, 2, x->o->entry_method != NULL ?
 	    x->o->entry_method : "keyed", -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(x->g_use, 1, now, -1, SQLITE_TRANSIENT);
 	return 0;
 }
 
@@ -265,28 +255,11 @@ query_int(sqlite3_stmt *st)
 	return v;
 }
 
-/* Marks the serial of an inserted row used; 1 done, 0 not issued, -1. */
-static int
-use_serial(struct run *x, const struct rec *r)
-{
-	int rc;
-
-	if (*r->v[F_SERIAL] == '\0')
-		return 1;
-	sqlite3_bind_text(x->use, 2, r->v[F_SERIAL], -1, SQLITE_STATIC);
-	rc = sqlite3_step(x->use);
-	sqlite3_reset(x->use);
-	if (rc != SQLITE_DONE)
-		return -1;
-	return sqlite3_changes(db_sqlite(x->db)) == 1;
-}
-
 /*
- * Writes GROUP checked rows with a few statements instead of two a row:
+ * Writes GROUP checked rows with two statements instead of two a row:
  * one query that their serials are all issued, one INSERT OR FAIL of all
- * of them, one UPDATE of the ledger.  The insert stops at the first row
- * whose key is taken (a duplicate, a conflict): the rows before it stay
- * in and get their serials marked one by one.  Returns how many rows,
+ * of them.  The insert stops at the first row whose key is taken (a
+ * duplicate, a conflict): the rows before it stay in.  Returns how many rows,
  * from the first, were written (0 to GROUP; the caller takes the rest
  * one at a time, to find out what is wrong), or -1 on a db error.
  */
@@ -317,27 +290,15 @@ write_group(struct run *x, struct slot *const *sl)
 	rc = sqlite3_step(x->g_ins);
 	k = sqlite3_changes(db_sqlite(x->db));
 	sqlite3_reset(x->g_ins);
-	if ((rc & 0xff) == SQLITE_CONSTRAINT) {
-		/* rows 0 .. k-1 are in: their serials, one by one */
-		for (i = 0; i < (size_t)k; i++)
-			if (use_serial(x, &sl[i]->r) != 1)
-				return -1;
-		return k;
-	}
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return k;	/* rows 0 .. k-1 are in */
 	if (rc != SQLITE_DONE || k != GROUP)
-		return -1;
-	for (i = 0; i < GROUP; i++)
-		bind_opt(x->g_use, (int)i + 2, ser[i]);
-	rc = sqlite3_step(x->g_use);
-	sqlite3_reset(x->g_use);
-	if (rc != SQLITE_DONE ||
-	    sqlite3_changes(db_sqlite(x->db)) != (int)nser)
 		return -1;
 	return GROUP;
 }
 
 static int
-prepare(struct run *x, const char *now)
+prepare(struct run *x)
 {
 	struct db *db = x->db;
 
@@ -349,17 +310,14 @@ prepare(struct run *x, const char *now)
 	    "src_line, row_hash, import_id, entry_method) VALUES (?1, ?2, "
 	    "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
 	    "?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)") != 0 ||
-	    db_prepare(db, &x->use, "UPDATE OR FAIL forms SET state = 'used', "
-	    "state_at = ?1 WHERE serial = ?2 AND state = 'issued'") != 0 ||
-	    db_prepare(db, &x->del, "DELETE FROM evaluations WHERE id = ?1")
-	    != 0)
+	    db_prepare(db, &x->issued, "SELECT 1 FROM forms WHERE serial = ?1 "
+	    "AND state = 'issued'") != 0)
 		return fail(x->errp, "%s", db_errstr(db));
-	if (prepare_group(x, now) != 0)
+	if (prepare_group(x) != 0)
 		return -1;
 	sqlite3_bind_int64(x->ins, 23, x->res->import_id);
 	sqlite3_bind_text(x->ins, 24, x->o->entry_method != NULL ?
 	    x->o->entry_method : "keyed", -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(x->use, 1, now, -1, SQLITE_TRANSIENT);
 	return 0;
 }
 
@@ -659,7 +617,13 @@ import_file(struct db *db, struct rec_ctx *ctx, const char *path,
 		}
 		in_tx = 1;
 	} else {
-		if (start_import(&x, now) != 0 || prepare(&x, now) != 0)
+		/*
+		 * The only reference an import makes is to its own imports
+		 * row: checking it on every record is wasted.
+		 */
+		if (start_import(&x, now) != 0 ||
+		    db_exec(db, "PRAGMA foreign_keys = OFF") != 0 ||
+		    prepare(&x) != 0)
 			goto out;
 		if (db_begin(db) != 0) {
 			fail(errp, "%s", db_errstr(db));
@@ -812,11 +776,14 @@ out:
 	if (in_tx)
 		db_rollback(db);
 	sqlite3_finalize(x.ins);
-	sqlite3_finalize(x.use);
-	sqlite3_finalize(x.del);
+	sqlite3_finalize(x.issued);
 	sqlite3_finalize(x.g_forms);
 	sqlite3_finalize(x.g_ins);
-	sqlite3_finalize(x.g_use);
+	if (!o->dry_run && db_exec(db, "PRAGMA foreign_keys = ON") != 0 &&
+	    rc == 0) {
+		fail(errp, "%s", db_errstr(db));
+		rc = -1;
+	}
 	pipe_release(&p);
 	rejects_free(rj);
 	rec_seen_free(x.seen);

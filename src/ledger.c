@@ -171,7 +171,7 @@ ledger_lookup(struct db *db, const char *serial, struct ledger_entry *e)
 		    serial);
 	memcpy(e->serial, serial, LEDGER_SERIAL_LEN);
 	if (db_prepare(db, &st, "SELECT seq, template, fingerprint, "
-	    "window_id, issued_at, operator, state, state_at FROM forms "
+	    "window_id, issued_at, operator, state, state_at FROM ledger "
 	    "WHERE serial = ?1") != 0)
 		return -1;
 	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);

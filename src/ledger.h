@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * The serial ledger of paper forms (DESIGN §7.1), kept in the forms
- * table of the station db.  A serial is issued here, marked used by the
- * import that consumes it (in the import's own transaction), and may be
- * voided here while it is still unused.
+ * table of the station db.  A serial is issued here and may be voided
+ * here while it is still unused; it is used once an imported evaluation
+ * holds it (evaluations.serial is unique, so that is the only record of
+ * it: the forms row stays "issued").
  *
  * Serials are 16 bare digits: region (6) + issuer (2) + sequence (7) +
  * Damm check digit.  Issuing takes the write lock first (BEGIN

@@ -10,7 +10,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,61 +106,12 @@ struct payload {
 };
 
 /*
- * The first new batch is written while its records are being marked: the
- * marking transaction (step 1) runs on a thread with a connection of its
- * own, and publishes its plan once the batch rows are inserted; the CSV
- * is read from a snapshot taken before that transaction commits (the
- * records as yet unmarked, up to the batch's last id), which holds the
- * very rows the marks will name, since the transaction keeps every other
- * writer out.  Steps 3 and 4 wait for the commit.
- */
-struct overlap {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	int planned;		/* 0 waiting, 1 plan ready, 2 nothing to
-				   pack, -1 failed */
-	int snapshot;		/* the CSV reader has its snapshot */
-	int committed;		/* 0 waiting, 1 committed, -1 failed */
-	char *err;		/* why it failed */
-	/* the plan: the first batch, and the range of new ones */
-	long long seq, records, upto, first, last;
-	char *name, *info;
-	time_t mtime;
-	/* the marker's input */
-	struct db *w;
-	long long max_records;
-};
-
-static void
-ov_set(struct overlap *ov, int *what, int value)
-{
-	pthread_mutex_lock(&ov->mu);
-	*what = value;
-	pthread_cond_broadcast(&ov->cv);
-	pthread_mutex_unlock(&ov->mu);
-}
-
-static int
-ov_wait(struct overlap *ov, const int *what)
-{
-	int v;
-
-	pthread_mutex_lock(&ov->mu);
-	while (*what == 0)
-		pthread_cond_wait(&ov->cv, &ov->mu);
-	v = *what;
-	pthread_mutex_unlock(&ov->mu);
-	return v;
-}
-
-/*
- * Writes the CSV of batch seq (or, with upto, of the unmarked records up
- * to that id) to an unlinked temporary file in dir and computes its
- * digests.
+ * Writes the CSV of the records lo..hi (ids) to an unlinked temporary
+ * file in dir and computes its digests.
  */
 static int
-make_payload(struct db *db, long long seq, struct overlap *ov,
-    const char *dir, const char *name, struct payload *pl, char **errstr)
+make_payload(struct db *db, long long lo, long long hi, const char *dir,
+    const char *name, struct payload *pl, char **errstr)
 {
 	enum field_id order[F_NFIELDS];
 	struct strbuf sql = STRBUF_INIT, out = STRBUF_INIT;
@@ -200,19 +150,15 @@ make_payload(struct db *db, long long seq, struct overlap *ov,
 	ncol = nf + sizeof(prov_sql) / sizeof(prov_sql[0]);
 	strbuf_adds(&sql, " FROM evaluations e JOIN imports i ON i.id = "
 	    "e.import_id WHERE ");
-	strbuf_adds(&sql, ov != NULL ? "e.batch_seq IS NULL AND e.id <= ?1" :
-	    "e.batch_seq = ?1");
-	strbuf_adds(&sql, " ORDER BY e.id");
+	strbuf_adds(&sql, "e.id BETWEEN ?1 AND ?2 ORDER BY e.id");
 	if (db_prepare(db, &st, sql.buf) != 0) {
 		dberr(db, errstr);
 		goto out;
 	}
-	sqlite3_bind_int64(st, 1, ov != NULL ? ov->upto : seq);
+	sqlite3_bind_int64(st, 1, lo);
+	sqlite3_bind_int64(st, 2, hi);
 	dg = bag_digest_new();
-	/* The first step takes the snapshot. */
 	rc = sqlite3_step(st);
-	if (ov != NULL)
-		ov_set(ov, &ov->snapshot, 1);
 	for (; rc == SQLITE_ROW; rc = sqlite3_step(st)) {
 		for (i = 0; i < ncol; i++) {
 			const char *v = (const char *)sqlite3_column_text(st,
@@ -283,8 +229,8 @@ sync_dir(const char *dir)
  */
 static int
 write_batch(struct db *db, const char *dbpath, long long seq,
-    struct overlap *ov, const char *dir, int must_match, pack_written_fn fn,
-    void *arg, char **errstr)
+    const char *dir, int must_match, pack_written_fn fn, void *arg,
+    char **errstr)
 {
 	sqlite3_stmt *st = NULL;
 	struct payload pl = { -1, 0, 0, { 0 }, { 0 } };
@@ -295,21 +241,14 @@ write_batch(struct db *db, const char *dbpath, long long seq,
 	unsigned char *sig = NULL, *stored_sig = NULL, sha[DIGEST_LEN];
 	char hex[2 * DIGEST_LEN + 1];
 	size_t siglen = 0, stored_siglen = 0;
-	long long records = 0;
+	long long records = 0, lo, hi;
 	void *map = MAP_FAILED;
 	int out = -1, ret = -1, rc;
 
 	memset(&spec, 0, sizeof(spec));
-	if (ov != NULL) {
-		/* Not committed yet: the row is in the plan. */
-		name = xstrdup(ov->name);
-		spec.mtime = ov->mtime;
-		strbuf_adds(&info, ov->info);
-		records = ov->records;
-		goto rowdone;
-	}
 	if (db_prepare(db, &st, "SELECT name, mtime, bag_info, records, "
-	    "signature, sha256 FROM batches WHERE seq = ?1") != 0)
+	    "signature, sha256, first_id, last_id FROM batches WHERE seq = ?1")
+	    != 0)
 		return dberr(db, errstr);
 	sqlite3_bind_int64(st, 1, seq);
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
@@ -338,10 +277,11 @@ write_batch(struct db *db, const char *dbpath, long long seq,
 	if (sqlite3_column_type(st, 5) == SQLITE_TEXT)
 		stored_sha = xstrdup((const char *)sqlite3_column_text(st,
 		    5));
+	lo = sqlite3_column_int64(st, 6);
+	hi = sqlite3_column_int64(st, 7);
 	sqlite3_finalize(st);
 	st = NULL;
-rowdone:
-	if (make_payload(db, seq, ov, dir, name, &pl, errstr) != 0)
+	if (make_payload(db, lo, hi, dir, name, &pl, errstr) != 0)
 		goto out;
 	if (pl.rows != records) {
 		*errstr = xasprintf(_("batch %s should hold %lld records but "
@@ -402,11 +342,6 @@ rowdone:
 		    "hcp-pack without --rebuild to complete it"), name);
 		goto out;
 	}
-	if (ov != NULL && ov_wait(ov, &ov->committed) < 0) {
-		*errstr = xstrdup(ov->err != NULL ? ov->err :
-		    "the records could not be marked");
-		goto out;
-	}
 	if (stored_sha == NULL) {
 		/* Step 3: the signature and digest become part of the db. */
 		if (db_prepare(db, &st, "UPDATE batches SET sha256 = ?1, "
@@ -443,8 +378,6 @@ rowdone:
 		fn(arg, final);
 	ret = 0;
 out:
-	if (ov != NULL && ov->snapshot == 0)
-		ov_set(ov, &ov->snapshot, -1);
 	sqlite3_finalize(st);
 	if (out >= 0)
 		close(out);
@@ -510,19 +443,19 @@ lock_dir(const char *dir, char **errstr)
 }
 
 /*
- * Step 1: batch rows and record marks in one transaction.  With ov, the
- * plan of the first batch is published once the rows are in, and the
- * commit waits until the CSV reader has taken its snapshot.
+ * Step 1: the batch rows, in one transaction: every record above the last
+ * batch's range, max_records at most to a batch.  Sets *first and *last
+ * to the new seqs (both 0 if there was nothing to pack).
  */
 static int
 create_batches(struct db *db, long long max_records, long long *first,
-    long long *last, struct overlap *ov, char **errstr)
+    long long *last, char **errstr)
 {
-	sqlite3_stmt *bound = NULL, *ins = NULL, *mark = NULL;
+	sqlite3_stmt *bound = NULL, *ins = NULL;
 	char *region = NULL, *issuer = NULL, *station = NULL;
 	char created[CLOCK_BUFLEN], group[64];
 	struct strbuf info = STRBUF_INIT;
-	long long unbatched, seq0, parts, i, *ids = NULL, *counts = NULL;
+	long long lo, unbatched, seq0, parts, i, hi;
 	time_t now = clock_now();
 	int ret = -1, began = 0;
 
@@ -534,64 +467,53 @@ create_batches(struct db *db, long long max_records, long long *first,
 		goto out;
 	}
 	station = settings_get(db, "name");
-	/*
-	 * The marks reference the batch rows inserted just before in the
-	 * same transaction: checking that a million times over is wasted.
-	 */
-	if (db_exec(db, "PRAGMA foreign_keys = OFF") != 0) {
-		dberr(db, errstr);
-		goto out;
-	}
 	if (db_begin(db) != 0) {
 		dberr(db, errstr);
 		goto out;
 	}
 	began = 1;
-	if (db_query_int(db, "SELECT count(*) FROM evaluations WHERE "
-	    "batch_seq IS NULL", NULL, &unbatched) != 0 ||
+	if (db_query_int(db, "SELECT coalesce(max(last_id), 0) FROM batches",
+	    NULL, &lo) != 0 ||
 	    db_query_int(db, "SELECT coalesce(max(seq), 0) + 1 FROM batches",
-	    NULL, &seq0) != 0)
+	    NULL, &seq0) != 0 ||
+	    db_prepare(db, &bound, "SELECT count(*), max(id) FROM (SELECT id "
+	    "FROM evaluations WHERE id > ?1 ORDER BY id LIMIT ?2)") != 0 ||
+	    db_prepare(db, &ins, "INSERT INTO batches (seq, name, "
+	    "created_at, records, part, parts, mtime, bag_info, first_id, "
+	    "last_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)") != 0)
 		goto dbfail;
+	sqlite3_bind_int64(bound, 1, lo);
+	sqlite3_bind_int64(bound, 2, -1);
+	if (sqlite3_step(bound) != SQLITE_ROW) {
+		db_sqlerr(db, _("cannot choose the records"));
+		goto dbfail;
+	}
+	unbatched = sqlite3_column_int64(bound, 0);
 	if (unbatched == 0) {
-		db_rollback(db);
-		began = 0;
-		if (ov != NULL)
-			ov_set(ov, &ov->planned, 2);
 		ret = 0;
 		goto out;
 	}
 	if (max_records <= 0 || max_records > unbatched)
 		max_records = unbatched;
 	parts = (unbatched + max_records - 1) / max_records;
-	ids = xcalloc((size_t)parts, sizeof(*ids));
-	counts = xcalloc((size_t)parts, sizeof(*counts));
-	if (db_prepare(db, &bound, "SELECT id FROM evaluations WHERE "
-	    "batch_seq IS NULL ORDER BY id LIMIT 1 OFFSET ?1") != 0 ||
-	    db_prepare(db, &ins, "INSERT INTO batches (seq, name, "
-	    "created_at, records, part, parts, mtime, bag_info) VALUES "
-	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)") != 0 ||
-	    db_prepare(db, &mark, "UPDATE evaluations SET batch_seq = ?1 "
-	    "WHERE batch_seq IS NULL AND id <= ?2") != 0)
-		goto dbfail;
 	snprintf(group, sizeof(group), "hcp-%s%s-%06lld", region, issuer,
 	    seq0);
-	/* The batch rows, each with the last id of its records. */
 	for (i = 0; i < parts; i++) {
-		long long seq = seq0 + i, done = i * max_records, n;
+		long long seq = seq0 + i, n;
 		char name[64];
 
-		n = unbatched - done < max_records ? unbatched - done :
-		    max_records;
-		counts[i] = n;
-		snprintf(name, sizeof(name), "hcp-%s%s-%06lld", region,
-		    issuer, seq);
+		/* the next n records: their count and last id */
 		sqlite3_reset(bound);
-		sqlite3_bind_int64(bound, 1, done + n - 1);
+		sqlite3_bind_int64(bound, 1, lo);
+		sqlite3_bind_int64(bound, 2, max_records);
 		if (sqlite3_step(bound) != SQLITE_ROW) {
 			db_sqlerr(db, _("cannot choose the records"));
 			goto dbfail;
 		}
-		ids[i] = sqlite3_column_int64(bound, 0);
+		n = sqlite3_column_int64(bound, 0);
+		hi = sqlite3_column_int64(bound, 1);
+		snprintf(name, sizeof(name), "hcp-%s%s-%06lld", region,
+		    issuer, seq);
 		strbuf_reset(&info);
 		if (station != NULL && *station != '\0')
 			strbuf_addf(&info, "Source-Organization: %s\n",
@@ -616,150 +538,52 @@ create_batches(struct db *db, long long max_records, long long *first,
 		sqlite3_bind_int64(ins, 7, (sqlite3_int64)now);
 		sqlite3_bind_text(ins, 8, info.buf, (int)info.len,
 		    SQLITE_TRANSIENT);
+		sqlite3_bind_int64(ins, 9, lo + 1);
+		sqlite3_bind_int64(ins, 10, hi);
 		if (sqlite3_step(ins) != SQLITE_DONE) {
 			db_sqlerr(db, _("cannot record a batch"));
 			goto dbfail;
 		}
-		if (i == 0 && ov != NULL) {
-			ov->seq = seq;
-			ov->records = n;
-			ov->upto = ids[0];
-			ov->name = xstrdup(name);
-			ov->info = xstrdup(info.buf);
-			ov->mtime = now;
-		}
-	}
-	*first = seq0;
-	*last = seq0 + parts - 1;
-	if (ov != NULL) {
-		ov->first = *first;
-		ov->last = *last;
-		ov_set(ov, &ov->planned, 1);
-	}
-	/* The marks, a batch at a time, in id order. */
-	for (i = 0; i < parts; i++) {
-		sqlite3_reset(mark);
-		sqlite3_bind_int64(mark, 1, seq0 + i);
-		sqlite3_bind_int64(mark, 2, ids[i]);
-		if (sqlite3_step(mark) != SQLITE_DONE) {
-			db_sqlerr(db, _("cannot mark the records"));
-			goto dbfail;
-		}
-		if (sqlite3_changes(db_sqlite(db)) != counts[i]) {
-			db_seterr(db, _("%s: the records changed while "
-			    "packing"), db_path(db));
-			goto dbfail;
-		}
+		lo = hi;
 	}
 	sqlite3_finalize(bound);
 	sqlite3_finalize(ins);
-	sqlite3_finalize(mark);
-	bound = ins = mark = NULL;
-	if (ov != NULL)
-		ov_wait(ov, &ov->snapshot);
+	bound = ins = NULL;
 	if (db_commit(db) != 0)
 		goto dbfail;
 	began = 0;
-	if (ov != NULL)
-		ov_set(ov, &ov->committed, 1);
+	*first = seq0;
+	*last = seq0 + parts - 1;
 	ret = 0;
 	goto out;
 dbfail:
 	dberr(db, errstr);
 out:
-	if (began)
-		db_rollback(db);
-	if (ret != 0 && ov != NULL) {
-		ov->err = xstrdup(*errstr != NULL ? *errstr : "failed");
-		if (ov->planned == 0)
-			ov_set(ov, &ov->planned, -1);
-		ov_set(ov, &ov->committed, -1);
-	}
 	sqlite3_finalize(bound);
 	sqlite3_finalize(ins);
-	sqlite3_finalize(mark);
+	if (began)
+		db_rollback(db);
 	strbuf_release(&info);
-	free(ids);
-	free(counts);
 	free(region);
 	free(issuer);
 	free(station);
-	if (db_exec(db, "PRAGMA foreign_keys = ON") != 0 && ret == 0) {
-		dberr(db, errstr);
-		ret = -1;
-	}
 	return ret;
 }
 
-/* The marking thread of struct overlap. */
-static void *
-marker(void *arg)
-{
-	struct overlap *ov = arg;
-	long long first, last;
-	char *e = NULL;
-
-	if (create_batches(ov->w, ov->max_records, &first, &last, ov,
-	    &e) != 0 && ov->err == NULL)
-		ov->err = e;
-	else
-		free(e);
-	return NULL;
-}
-
-/*
- * Packs the unbatched records into new batches and writes them, the first
- * while its records are being marked (struct overlap).
- */
+/* Packs the unbatched records into new batches and writes them. */
 static int
 pack_new(struct db *db, const char *dbpath, const char *outdir,
     long long max_records, pack_written_fn fn, void *arg, char **errstr)
 {
-	struct overlap ov;
-	pthread_t t;
-	long long s;
-	int ret = -1, planned, joined = 0;
+	long long first, last, s;
 
-	memset(&ov, 0, sizeof(ov));
-	pthread_mutex_init(&ov.mu, NULL);
-	pthread_cond_init(&ov.cv, NULL);
-	ov.max_records = max_records;
-	ov.w = db_new();
-	if (db_open(ov.w, dbpath, 0, NULL) != 0) {
-		dberr(ov.w, errstr);
-		goto out;
-	}
-	if ((errno = pthread_create(&t, NULL, marker, &ov)) != 0) {
-		seterr(errstr, "cannot start a thread", strerror(errno));
-		goto out;
-	}
-	planned = ov_wait(&ov, &ov.planned);
-	if (planned == 2) {
-		ret = 0;
-	} else if (planned < 0) {
-		*errstr = xstrdup(ov.err != NULL ? ov.err : "failed");
-	} else if (write_batch(db, dbpath, ov.seq, &ov, outdir, 0, fn, arg,
-	    errstr) == 0) {
-		pthread_join(t, NULL);
-		joined = 1;
-		ret = 0;
-		for (s = ov.first + 1; s <= ov.last; s++)
-			if (write_batch(db, dbpath, s, NULL, outdir, 0, fn,
-			    arg, errstr) != 0) {
-				ret = -1;
-				break;
-			}
-	}
-	if (!joined)
-		pthread_join(t, NULL);
-out:
-	db_free(ov.w);
-	free(ov.err);
-	free(ov.name);
-	free(ov.info);
-	pthread_mutex_destroy(&ov.mu);
-	pthread_cond_destroy(&ov.cv);
-	return ret;
+	if (create_batches(db, max_records, &first, &last, errstr) != 0)
+		return -1;
+	for (s = first; s > 0 && s <= last; s++)
+		if (write_batch(db, dbpath, s, outdir, 0, fn, arg, errstr) !=
+		    0)
+			return -1;
+	return 0;
 }
 
 int
@@ -791,7 +615,7 @@ pack_run(struct db *db, const char *dbpath, const char *outdir,
 		missing = access(path, F_OK) != 0;
 		free(path);
 		if ((missing || v[i].sha256 == NULL) && write_batch(db,
-		    dbpath, v[i].seq, NULL, outdir, 0, fn, arg, &e) != 0) {
+		    dbpath, v[i].seq, outdir, 0, fn, arg, &e) != 0) {
 			if (*errstr == NULL)
 				*errstr = e;
 			else
@@ -819,7 +643,7 @@ pack_rebuild(struct db *db, const char *dbpath, long long seq,
 
 	if ((lock = lock_dir(outdir, errstr)) < 0)
 		return -1;
-	ret = write_batch(db, dbpath, seq, NULL, outdir, 1, fn, arg, errstr);
+	ret = write_batch(db, dbpath, seq, outdir, 1, fn, arg, errstr);
 	close(lock);
 	return ret;
 }

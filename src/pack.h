@@ -7,17 +7,16 @@
  * The order of work makes a crash harmless (hcp-pack(1) tells the user):
  *
  *   1. one transaction inserts the batch rows (seq, name, time, fixed
- *      bag-info lines) and marks their records with the seq;
+ *      bag-info lines, and the range of record ids first_id..last_id:
+ *      every record above the last batch's range, in order);
  *   2. the file is written under a temporary name in the output
  *      directory and synced;
  *   3. one transaction stores its SHA-256 and signature in the row;
  *   4. it is renamed to NAME.tar.gz and the directory synced.
  *
- * (The first new batch's file is written while step 1 runs, from a
- * snapshot of the same records; steps 3 and 4 wait for its commit.)
- *
- * A batch is what the db says it is: a row with its records marked.  Its
- * file is a function of the db (records, time, stored lines, stored
+ * A batch is what the db says it is: a row and its range of records (ids
+ * only grow, and no record is ever deleted, so a range never changes).
+ * Its file is a function of the db (records, time, stored lines, stored
  * signature), so any later run writes a missing file again, the same
  * bytes; a file renamed into place is always complete.
  *

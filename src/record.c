@@ -1849,8 +1849,6 @@ rec_check_keys(struct rec_ctx *ctx, const struct rec *r,
 				    ctx->st_form, 0);
 				if (strcmp(state, "voided") == 0)
 					code = E_SERIAL_VOIDED;
-				else if (strcmp(state, "used") == 0)
-					code = E_SERIAL_USED;
 			} else if (rc == SQLITE_DONE) {
 				code = E_SERIAL_UNKNOWN;
 			}

@@ -80,10 +80,18 @@ test_expect_code 1 'a voided serial cannot be voided again' '
 
 test_expect_code 1 'a used serial cannot be voided' '
 	s=$(sed -n 3p s1) &&
-	sqlite3 hcp.db "UPDATE forms SET state = '\''used'\'' WHERE serial = '\''$s'\''" &&
+	sqlite3 hcp.db "INSERT INTO imports (src_file, operator, started_at)
+		VALUES ('\''k.csv'\'', '\''tester'\'', '\''2025-11-22 09:00:00'\'');
+	    INSERT INTO evaluations (serial, item_code, dept_code, area_code,
+		channel, satisfaction, assess_time, import_id, src_line,
+		entry_method, row_hash) VALUES ('\''$s'\'', '\''i'\'', '\''d'\'',
+		'\''330523'\'', 5, 5, '\''2025-11-22 08:00:00'\'',
+		last_insert_rowid(), 2, '\''keyed'\'', '\''h'\'')" &&
 	hcp-form -d hcp.db --void "$s" 2>err; rc=$?
 	test_grep err "already used" &&
-	test "$(sqlite3 hcp.db "SELECT state FROM forms WHERE serial = '\''$s'\''")" = used &&
+	test "$(sqlite3 hcp.db "SELECT state FROM ledger WHERE serial = '\''$s'\''")" = used &&
+	hcp-form -d hcp.db --status "$s" >st &&
+	test_grep st "	used	" &&
 	exit $rc
 '
 

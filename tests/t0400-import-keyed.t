@@ -35,7 +35,7 @@ test_expect_success 'import: every row accepted' '
 
 test_expect_success 'the records, their provenance and the ledger' '
 	test "$(sqlite3 hcp.db "SELECT count(*) FROM evaluations")" = 20 &&
-	test "$(sqlite3 hcp.db "SELECT count(*) FROM forms
+	test "$(sqlite3 hcp.db "SELECT count(*) FROM ledger
 		WHERE state = '\''used'\'' AND state_at IS NOT NULL")" = 20 &&
 	sqlite3 hcp.db "SELECT src_file, src_hash, operator, rows_read,
 		accepted, rejected, duplicates, finished_at IS NOT NULL
@@ -134,14 +134,14 @@ test_expect_success 'words and digits: 非常满意 is 5' '
 
 test_expect_success '-n checks and counts but writes nothing' '
 	sqlite3 hcp.db "SELECT count(*) FROM evaluations;
-		SELECT count(*) FROM imports; SELECT count(*) FROM forms
+		SELECT count(*) FROM imports; SELECT count(*) FROM ledger
 		WHERE state = '\''used'\''" >before &&
 	rm -f bad.csv.rejects.csv &&
 	hcp-import -n -d hcp.db bad.csv >out
 	test_grep out "7 rows read: 0 would be accepted, 3 rejected, 4 duplicates" &&
 	counts_add_up out && ! test -e bad.csv.rejects.csv &&
 	sqlite3 hcp.db "SELECT count(*) FROM evaluations;
-		SELECT count(*) FROM imports; SELECT count(*) FROM forms
+		SELECT count(*) FROM imports; SELECT count(*) FROM ledger
 		WHERE state = '\''used'\''" >after &&
 	test_cmp before after
 '
@@ -172,13 +172,13 @@ test_expect_success 'a voided serial inside a run of valid rows' '
 	issue_serials hcp.db 100 >more &&
 	void_serial hcp.db "$(sed -n 40p more)" &&
 	sh "$GEN" -s more 100 >run.csv &&
-	used=$(sqlite3 hcp.db "SELECT count(*) FROM forms WHERE state = '\''used'\''") &&
+	used=$(sqlite3 hcp.db "SELECT count(*) FROM ledger WHERE state = '\''used'\''") &&
 	hcp-import -d hcp.db --operator x run.csv >out
 	test_grep out "100 rows read: 99 accepted, 1 rejected, 0 duplicates" &&
 	sqlite3 :memory: ".import --csv run.csv.rejects.csv r" \
 		"SELECT 错误行号, 错误代码 FROM r" >got &&
 	echo "41|E_SERIAL_VOIDED" >want && test_cmp want got &&
-	test "$(sqlite3 hcp.db "SELECT count(*) FROM forms
+	test "$(sqlite3 hcp.db "SELECT count(*) FROM ledger
 		WHERE state = '\''used'\''")" = $((used + 99)) &&
 	test "$(sqlite3 hcp.db "SELECT count(*) FROM evaluations
 		WHERE serial = '\''$(sed -n 40p more)'\''")" = 0 &&
@@ -196,7 +196,7 @@ test_expect_success 'a row already imported in the middle of a run' '
 	for ser in $(cat more64); do echo "'\''$ser'\''"; done | paste -sd, >in &&
 	test "$(sqlite3 hcp.db "SELECT count(*), count(DISTINCT serial)
 		FROM evaluations WHERE serial IN ($(cat in))")" = "64|64" &&
-	test "$(sqlite3 hcp.db "SELECT count(*) FROM forms
+	test "$(sqlite3 hcp.db "SELECT count(*) FROM ledger
 		WHERE state = '\''used'\'' AND serial IN ($(cat in))")" = 64
 '
 

@@ -17,7 +17,7 @@ test_expect_success 'set up a station with issued, used and voided serials' '
 	void_serial hcp.db 3305230100000033 &&
 	sqlite3 hcp.db "UPDATE windows SET retired = 1 WHERE id = '\''A06'\''" &&
 	hcp-import -q -d hcp.db "$K/base-used.csv" &&
-	test "$(sqlite3 hcp.db "SELECT state FROM forms
+	test "$(sqlite3 hcp.db "SELECT state FROM ledger
 		WHERE serial = '\''3305230100000022'\''")" = used
 '
 

@@ -20,7 +20,7 @@ station_with() {
 # everything but what depends on the bytes of the file
 dump() {
 	sqlite3 "$1" "SELECT * FROM evaluations ORDER BY id;
-		SELECT serial, state, state_at FROM forms ORDER BY serial;
+		SELECT serial, state, state_at FROM ledger ORDER BY serial;
 		SELECT id, operator, rows_read, accepted, rejected, duplicates
 		FROM imports"
 }

@@ -36,10 +36,10 @@ test_expect_success 'kill -9 part way through' '
 '
 
 test_expect_success 'the ledger agrees with the records after the kill' '
-	test "$(sqlite3 hcp.db "SELECT count(*) FROM forms
+	test "$(sqlite3 hcp.db "SELECT count(*) FROM ledger
 		WHERE state = '\''used'\''")" = "$(cat n1)" &&
 	test "$(sqlite3 hcp.db "SELECT count(*) FROM evaluations e
-		JOIN forms f ON f.serial = e.serial AND f.state = '\''used'\''")" = "$(cat n1)" &&
+		JOIN forms f ON f.serial = e.serial AND f.state = '\''issued'\''")" = "$(cat n1)" &&
 	test "$(sqlite3 hcp.db "SELECT count(*) FROM imports
 		WHERE finished_at IS NULL")" = 1
 '
@@ -54,7 +54,7 @@ test_expect_success 'every row is in the db exactly once' '
 		count(DISTINCT src_line), min(src_line), max(src_line)
 		FROM evaluations" >got &&
 	echo "$N|$N|$N|2|$((N + 1))" >want && test_cmp want got &&
-	test "$(sqlite3 hcp.db "SELECT count(*) FROM forms
+	test "$(sqlite3 hcp.db "SELECT count(*) FROM ledger
 		WHERE state = '\''used'\''")" = $N &&
 	test "$(sqlite3 hcp.db "PRAGMA integrity_check")" = ok
 '

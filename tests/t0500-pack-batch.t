@@ -46,7 +46,7 @@ test_expect_success 'hcp-pack packs every record into one batch, prints it' '
 	hcp-pack -d hcp.db -o out >paths &&
 	echo out/hcp-33052301-000001.tar.gz >expect &&
 	test_cmp expect paths &&
-	test "$(count "SELECT count(*) FROM evaluations WHERE batch_seq = 1")" = 30 &&
+	test "$(count "SELECT first_id || \"-\" || last_id FROM batches")" = 1-30 &&
 	test "$(count "SELECT records || state FROM batches")" = 30packed
 '
 
@@ -127,7 +127,11 @@ test_expect_success '--max-records splits: Bag-Count i of n, numbered in a row' 
 	test_grep info2 "^Bag-Count: 1 of 3" && test_grep info3 "^Bag-Count: 2 of 3" &&
 	test_grep info4 "^Bag-Count: 3 of 3" && test_grep info4 "^Hcp-Records: 5" &&
 	test_grep info3 "^Bag-Group-Identifier: hcp-33052301-000002" &&
-	test "$(count "SELECT group_concat(n) FROM (SELECT count(*) AS n FROM evaluations GROUP BY batch_seq ORDER BY batch_seq)")" = 30,10,10,5 &&
+	test "$(count "SELECT group_concat(n) FROM (SELECT (SELECT count(*)
+		FROM evaluations WHERE id BETWEEN first_id AND last_id) AS n
+		FROM batches ORDER BY seq)")" = 30,10,10,5 &&
+	test "$(count "SELECT group_concat(first_id || \"-\" || last_id)
+		FROM batches")" = 1-30,31-40,41-50,51-55 &&
 	hcp-verify -q -k pub.pem out/*.tar.gz
 '
 

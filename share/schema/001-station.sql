@@ -57,8 +57,9 @@ CREATE TABLE eval_codes (
 	PRIMARY KEY (version, code)
 ) WITHOUT ROWID;
 
--- Serial ledger of paper forms (DESIGN §7.1).  'used' is set by the
--- import that consumes the serial, in the same transaction.
+-- Serial ledger of paper forms (DESIGN §7.1).  Version 3 (003-*.sql)
+-- stores only 'issued' and 'voided': a serial is used when an evaluation
+-- holds it.
 CREATE TABLE forms (
 	serial	TEXT PRIMARY KEY,		-- 16 digits, no separators
 	seq	INTEGER NOT NULL UNIQUE,	-- sequence part, per station

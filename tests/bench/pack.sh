@@ -32,7 +32,8 @@ SQL="SELECT e.project_no AS projectNo, e.item_code AS taskCode,
  e.window_id AS window, e.phone, e.service_time, i.src_file, i.src_hash,
  e.src_line, i.operator, e.entry_method, i.started_at AS imported_at
  FROM evaluations e JOIN imports i ON i.id = e.import_id
- WHERE e.batch_seq IS NULL ORDER BY e.id"
+ WHERE e.id > (SELECT coalesce(max(last_id), 0) FROM batches)
+ ORDER BY e.id"
 
 # measure NAME CMD...: runs CMD under /usr/bin/time -v, prints a line.
 measure() {

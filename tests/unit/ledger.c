@@ -210,7 +210,14 @@ main(void)
 	    has(db, "already voided"), "voided twice refused");
 	ids_serial_format(v[1], grouped);
 	ok(has(db, grouped), "the message gives the grouped serial");
-	ok(db_exec(db, "UPDATE forms SET state = 'used' WHERE seq = 4") == 0,
+	/* used: an evaluation holds the serial */
+	ok(db_exec(db, "INSERT INTO imports (src_file, operator, "
+	    "started_at) VALUES ('k.csv', 'clerk', '2025-11-22 09:00:00'); "
+	    "INSERT INTO evaluations (serial, item_code, dept_code, "
+	    "area_code, channel, satisfaction, assess_time, import_id, "
+	    "src_line, entry_method, row_hash) SELECT serial, 'i', 'd', "
+	    "'330523', 5, 5, '2025-11-22 08:00:00', last_insert_rowid(), 2, "
+	    "'keyed', 'h' FROM forms WHERE seq = 4") == 0,
 	    "an import uses serial 4");
 	ok(ledger_void(db, v[3], "clerk", NULL) != 0 &&
 	    has(db, "already used"), "a used serial cannot be voided");
@@ -223,7 +230,7 @@ main(void)
 	ok(ledger_void(db, v[4], "clerk", NULL) == 0, "void without reason");
 	is_int(q(db, "SELECT count(*) FROM audit", NULL), 2,
 	    "two audit rows in all");
-	is_int(q(db, "SELECT count(*) FROM forms WHERE state = 'issued'",
+	is_int(q(db, "SELECT count(*) FROM ledger WHERE state = 'issued'",
 	    NULL), 37, "37 still issued");
 
 	/* the 7-digit sequence runs out */
