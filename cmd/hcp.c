@@ -25,6 +25,7 @@ static const struct {
 	const char *doc;
 } tools[] = {
 	{ "init", N_("create a station db, load the catalogue, make keys") },
+	{ "qr", N_("window QR codes as PDF, PNG, SVG or terminal art") },
 	{ "form", N_("numbered paper forms and the serial ledger") },
 	{ "check", N_("validate keyed CSV files without importing") },
 	{ "import", N_("validate and import keyed CSV files") },

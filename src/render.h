@@ -47,9 +47,14 @@ int render_forms_page(struct render_forms *rf, const char *serial,
 /* Finishes the PDF and frees rf (also after a failure). */
 int render_forms_close(struct render_forms *rf, char **errstr);
 
-/* Window QR codes. */
+/*
+ * Window QR codes.  Every format draws the same symbol: the payload
+ * encoded once by libqrencode (8-bit mode, at the error correction
+ * level asked for), dark modules as one path, a quiet zone of margin
+ * modules around it.
+ */
 enum render_qr_format {
-	RQR_PDF,	/* A4 sheet of labels */
+	RQR_PDF,	/* A4 sheet of labels in a grid */
 	RQR_POSTER,	/* A4, one large code per page */
 	RQR_PNG,
 	RQR_SVG,
@@ -58,7 +63,7 @@ enum render_qr_format {
 
 struct render_qr_label {
 	const char *payload;	/* the URL */
-	const char *hall;
+	const char *hall;	/* the service hall, "" to leave it out */
 	const char *window;	/* id */
 	const char *window_name;
 	const char *check;	/* human-readable check code */
@@ -72,16 +77,48 @@ struct render_qr_opts {
 	double side_mm;		/* PDF: QR side in mm, 0 for the default */
 };
 
-/* A PDF sheet (labels or posters) of n codes at path. */
-int render_qr_pdf(const struct render_qr_label *v, size_t n,
-    const struct render_qr_opts *o, const char *path, char **errstr);
+/* The default QR side on a label sheet and on a poster, in mm. */
+#define RENDER_QR_LABEL_MM 34.0
+#define RENDER_QR_POSTER_MM 150.0
+/* The largest QR side that fits the page, in mm. */
+#define RENDER_QR_LABEL_MAX_MM 150.0
+#define RENDER_QR_POSTER_MAX_MM 180.0
+
 /*
- * One code as PNG or SVG at path ("-" is stdout), or as UTF-8 block art
- * on fp.
+ * Writes a PDF (o->format RQR_PDF: labels, RQR_POSTER: posters) of the n
+ * codes of v to fp; name is for messages.  Labels fill an A4 page in a
+ * grid (as many columns and rows as the QR side allows), each with the
+ * hall, the window name, "请扫码评价", the code and the window id with
+ * its check code, inside a light cut line.  A poster has the same, large,
+ * alone on its page.  The caller closes fp.
+ */
+int render_qr_pdf(const struct render_qr_label *v, size_t n,
+    const struct render_qr_opts *o, FILE *fp, const char *name,
+    char **errstr);
+
+/*
+ * Writes the code of lab alone (o->format RQR_PNG or RQR_SVG), o->size
+ * pixels a module, to fp; name is for messages.
  */
 int render_qr_file(const struct render_qr_label *lab,
-    const struct render_qr_opts *o, const char *path, char **errstr);
+    const struct render_qr_opts *o, FILE *fp, const char *name,
+    char **errstr);
+
+/*
+ * Writes the codes of v (o->format RQR_PNG or RQR_SVG) as the files
+ * dir/<window>.png or .svg, replacing files of those names.  A file that
+ * could not be written completely is removed.
+ */
+int render_qr_dir(const struct render_qr_label *v, size_t n,
+    const struct render_qr_opts *o, const char *dir, char **errstr);
+
+/*
+ * Writes the code of lab as UTF-8 half blocks to fp, two module rows a
+ * line: light modules are blocks, dark ones blanks, as a terminal with
+ * light text on a dark background shows them (like qrencode -t UTF8).
+ */
 int render_qr_utf8(const struct render_qr_label *lab,
-    const struct render_qr_opts *o, FILE *fp, char **errstr);
+    const struct render_qr_opts *o, FILE *fp, const char *name,
+    char **errstr);
 
 #endif

@@ -1,17 +1,23 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Shared drawing helpers: text boxes with pango, QR symbols with
- * libqrencode drawn as one cairo path of merged module runs, PDF
- * metadata (renderint.h).
+ * libqrencode drawn as one cairo path of merged module runs or as a
+ * 1-bit stencil, many symbols encoded on several threads, PDF metadata
+ * (renderint.h).
  */
+#include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cairo-pdf.h>
 
 #include "clock.h"
 #include "renderint.h"
+#include "xalloc.h"
 #include "banned.h"
 
 const char *
@@ -109,6 +115,180 @@ render_qr_draw(cairo_t *cr, const QRcode *q, double x, double y,
 	cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING);
 	cairo_fill(cr);
 	cairo_restore(cr);
+}
+
+void
+render_qr_stencil(cairo_t *cr, const QRcode *q, double x, double y,
+    double side, int margin)
+{
+	int n = q->width, stride, r, c;
+	double m = side / (n + 2 * margin);
+	cairo_surface_t *img;
+	cairo_pattern_t *pat;
+	cairo_matrix_t mx;
+	unsigned char *d;
+
+	cairo_save(cr);
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_rectangle(cr, x, y, side, side);
+	cairo_fill(cr);
+	cairo_restore(cr);
+	img = cairo_image_surface_create(CAIRO_FORMAT_A1, n, n);
+	cairo_surface_flush(img);
+	if ((d = cairo_image_surface_get_data(img)) != NULL) {
+		stride = cairo_image_surface_get_stride(img);
+		/* A1: 32-bit words, the first pixel in the low bit (LE). */
+		for (r = 0; r < n; r++) {
+			uint32_t *row = (uint32_t *)(void *)(d +
+			    (size_t)r * (size_t)stride);
+			const unsigned char *src = q->data + (size_t)r * n;
+
+			for (c = 0; c < n; c++)
+				if (src[c] & 1)
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+					row[c >> 5] |= 0x80000000u >> (c & 31);
+#else
+					row[c >> 5] |= 1u << (c & 31);
+#endif
+		}
+		cairo_surface_mark_dirty(img);
+	}
+	pat = cairo_pattern_create_for_surface(img);
+	cairo_pattern_set_filter(pat, CAIRO_FILTER_NEAREST);
+	cairo_matrix_init_scale(&mx, 1 / m, 1 / m);
+	cairo_matrix_translate(&mx, -(x + margin * m), -(y + margin * m));
+	cairo_pattern_set_matrix(pat, &mx);
+	cairo_mask(cr, pat);
+	cairo_pattern_destroy(pat);
+	cairo_surface_destroy(img);
+}
+
+#define BATCH_THREADS_MAX 8
+
+struct render_qr_batch {
+	const char *const *data;
+	size_t n, next;
+	int eclevel, stop, nth;
+	QRcode **q;
+	int *err;		/* errno of a failed code */
+	unsigned char *done;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pthread_t th[BATCH_THREADS_MAX];
+};
+
+static void *
+batch_worker(void *arg)
+{
+	struct render_qr_batch *b = arg;
+	QRcode *q;
+	size_t i;
+	int e;
+
+	for (;;) {
+		pthread_mutex_lock(&b->mu);
+		if (b->stop || b->next == b->n) {
+			pthread_mutex_unlock(&b->mu);
+			return NULL;
+		}
+		i = b->next++;
+		pthread_mutex_unlock(&b->mu);
+		errno = 0;
+		q = render_qr_encode(b->data[i], b->eclevel);
+		e = q == NULL ? (errno != 0 ? errno : EINVAL) : 0;
+		pthread_mutex_lock(&b->mu);
+		b->q[i] = q;
+		b->err[i] = e;
+		b->done[i] = 1;
+		pthread_cond_broadcast(&b->cv);
+		pthread_mutex_unlock(&b->mu);
+	}
+}
+
+struct render_qr_batch *
+render_qr_batch_new(const char *const *data, size_t n, int eclevel)
+{
+	struct render_qr_batch *b = xcalloc(1, sizeof(*b));
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int want, i;
+
+	b->data = data;
+	b->n = n;
+	b->eclevel = eclevel;
+	b->q = xcalloc(n > 0 ? n : 1, sizeof(*b->q));
+	b->err = xcalloc(n > 0 ? n : 1, sizeof(*b->err));
+	b->done = xcalloc(n > 0 ? n : 1, 1);
+	pthread_mutex_init(&b->mu, NULL);
+	pthread_cond_init(&b->cv, NULL);
+	want = ncpu < 1 ? 1 : ncpu > BATCH_THREADS_MAX ? BATCH_THREADS_MAX :
+	    (int)ncpu;
+	/* A few codes are not worth a thread. */
+	if (n < 4)
+		want = 0;
+	for (i = 0; i < want; i++) {
+		if (pthread_create(&b->th[i], NULL, batch_worker, b) != 0)
+			break;
+		b->nth++;
+	}
+	return b;
+}
+
+QRcode *
+render_qr_batch_get(struct render_qr_batch *b, size_t i)
+{
+	QRcode *q;
+	int e;
+
+	if (b->nth == 0)
+		return render_qr_encode(b->data[i], b->eclevel);
+	pthread_mutex_lock(&b->mu);
+	while (!b->done[i])
+		pthread_cond_wait(&b->cv, &b->mu);
+	q = b->q[i];
+	e = b->err[i];
+	b->q[i] = NULL;
+	pthread_mutex_unlock(&b->mu);
+	if (q == NULL)
+		errno = e;
+	return q;
+}
+
+void
+render_qr_batch_free(struct render_qr_batch *b)
+{
+	size_t i;
+	int k;
+
+	if (b == NULL)
+		return;
+	pthread_mutex_lock(&b->mu);
+	b->stop = 1;
+	pthread_mutex_unlock(&b->mu);
+	for (k = 0; k < b->nth; k++)
+		pthread_join(b->th[k], NULL);
+	for (i = 0; i < b->n; i++)
+		if (b->q[i] != NULL)
+			QRcode_free(b->q[i]);
+	pthread_mutex_destroy(&b->mu);
+	pthread_cond_destroy(&b->cv);
+	free(b->q);
+	free(b->err);
+	free(b->done);
+	free(b);
+}
+
+void
+render_fonts_release(void)
+{
+	PangoFontMap *fm = pango_cairo_font_map_get_default();
+	int i;
+
+	for (i = 0; i < 1000 && g_atomic_int_get(&G_OBJECT(fm)->ref_count) > 1; i++)
+		g_usleep(1000);
+	i = g_atomic_int_get(&G_OBJECT(fm)->ref_count) > 1;
+	pango_cairo_font_map_set_default(NULL);
+	if (!i)
+		cairo_debug_reset_static_data();
 }
 
 void

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Internals shared by the renderers (render_*.c): millimetre units,
- * pango text in a box, QR symbols from libqrencode as one cairo path.
+ * pango text in a box, QR symbols from libqrencode as one cairo path or
+ * as a stencil, encoded one at a time or many in parallel.
  */
 #ifndef HCP_RENDERINT_H
 #define HCP_RENDERINT_H
@@ -45,6 +46,42 @@ QRcode *render_qr_encode(const char *data, int eclevel);
  */
 void render_qr_draw(cairo_t *cr, const QRcode *q, double x, double y,
     double side, int margin);
+
+/*
+ * Fills the dark modules of q as a 1-bit stencil (an image mask, one
+ * sample a module, drawn without smoothing), in the square (x, y, side)
+ * with a quiet zone of margin modules, in the current source colour.
+ * In a PDF this is a few hundred bytes a code where a path of module
+ * runs is tens of kilobytes of numbers: a sheet of a thousand codes is
+ * written many times faster, and prints as sharp.
+ */
+void render_qr_stencil(cairo_t *cr, const QRcode *q, double x, double y,
+    double side, int margin);
+
+/*
+ * Encodes many payloads at once, on as many threads as there are
+ * processors, while the caller draws the ones already done.  data must
+ * outlive the batch.  render_qr_batch_get() waits for code i and hands
+ * it over (the caller frees it with QRcode_free), or returns NULL with
+ * errno set as render_qr_encode() does; each code is got at most once.
+ * render_qr_batch_free() waits for the threads and frees the codes not
+ * got.
+ */
+struct render_qr_batch;
+struct render_qr_batch *render_qr_batch_new(const char *const *data,
+    size_t n, int eclevel);
+QRcode *render_qr_batch_get(struct render_qr_batch *b, size_t i);
+void render_qr_batch_free(struct render_qr_batch *b);
+
+/*
+ * Drops the fonts pango and cairo cached (the next drawing starts
+ * afresh), so that a leak checker sees only real leaks.  Pango sorts
+ * fallback fonts on a thread of its own that holds the font map for a
+ * moment after a short run; cairo must not reset its caches while a font
+ * is alive, so this waits (at most a second) for that thread to let go,
+ * and else leaves cairo's caches alone.
+ */
+void render_fonts_release(void);
 
 /* Sets the PDF's metadata (title, creator, dates from the clock). */
 void render_pdf_metadata(cairo_surface_t *s, const char *title);
