@@ -58,8 +58,14 @@ struct sheet {
 	const char *name;
 	struct geom g;
 	struct render_qr_batch *batch;
-	cairo_surface_t *pdf, *rec;
-	char *rec_hall;		/* the hall drawn into rec */
+	struct placed {
+		QRcode *q;
+		double x, y;	/* corner of the quiet zone, mm */
+		int gx, gy;	/* first module on the module grid */
+	} *codes;		/* on this page, drawn at its end */
+	size_t ncodes;
+	cairo_surface_t *pdf, *rec, *rec_page;
+	char *rec_hall;		/* the hall drawn into rec and rec_page */
 	cairo_t *cr;
 	struct style sname, scode;
 	struct strbuf sb;
@@ -238,6 +244,12 @@ style_release(struct style *st)
 	st->pl = NULL;
 }
 
+static const char *
+hall_of(const struct render_qr_label *lab)
+{
+	return lab->hall != NULL ? lab->hall : "";
+}
+
 /*
  * Records what every label with this hall shows: the cut line (labels
  * only), the hall and the prompt.
@@ -253,6 +265,9 @@ record_static(struct sheet *sh, const char *hall)
 
 	if (sh->rec != NULL)
 		cairo_surface_destroy(sh->rec);
+	if (sh->rec_page != NULL)
+		cairo_surface_destroy(sh->rec_page);
+	sh->rec_page = NULL;
 	sh->rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA,
 	    &ext);
 	rcr = cairo_create(sh->rec);
@@ -281,31 +296,122 @@ record_static(struct sheet *sh, const char *hall)
 	sh->rec_hall = xstrdup(hall);
 }
 
-/* Draws label i of v with its corner at (x, y). */
+/*
+ * Draws the codes of the page: those of one size (modules a side) go
+ * into one 1-bit image on a grid of their module size, so that the PDF
+ * has one small image a page, not one a code.  A code moves by less
+ * than half a module to sit on the grid.
+ */
+static void
+draw_codes(struct sheet *sh)
+{
+	int margin = sh->o->margin;
+	size_t i, j;
+
+	for (i = 0; i < sh->ncodes; i++) {
+		QRcode *q = sh->codes[i].q;
+		int n, x0, y0, x1, y1;
+		cairo_surface_t *img;
+		double m;
+
+		if (q == NULL)
+			continue;
+		n = q->width;
+		m = sh->g.side / (n + 2 * margin);
+		/* The grid positions, and the box around them. */
+		x0 = y0 = 1 << 30;
+		x1 = y1 = 0;
+		for (j = i; j < sh->ncodes; j++) {
+			struct placed *p = &sh->codes[j];
+
+			if (p->q == NULL || p->q->width != n)
+				continue;
+			p->gx = (int)(p->x / m + 0.5) + margin;
+			p->gy = (int)(p->y / m + 0.5) + margin;
+			x0 = p->gx < x0 ? p->gx : x0;
+			y0 = p->gy < y0 ? p->gy : y0;
+			x1 = p->gx + n > x1 ? p->gx + n : x1;
+			y1 = p->gy + n > y1 ? p->gy + n : y1;
+		}
+		img = cairo_image_surface_create(CAIRO_FORMAT_A1, x1 - x0,
+		    y1 - y0);
+		for (j = i; j < sh->ncodes; j++) {
+			struct placed *p = &sh->codes[j];
+
+			if (p->q == NULL || p->q->width != n)
+				continue;
+			render_qr_blit(img, p->q, p->gx - x0, p->gy - y0);
+			QRcode_free(p->q);
+			p->q = NULL;
+		}
+		cairo_set_source_rgb(sh->cr, 0, 0, 0);
+		render_qr_stencil(sh->cr, img, x0 * m, y0 * m, m);
+		cairo_surface_destroy(img);
+	}
+	sh->ncodes = 0;
+}
+
+/*
+ * Paints what every label of a full page of labels with this hall
+ * shows, all cells at once (one operation a page, not one a label).
+ */
+static void
+page_static(struct sheet *sh, const char *hall)
+{
+	cairo_rectangle_t ext = { 0, 0, PAGE_W, PAGE_H };
+	const struct geom *g = &sh->g;
+	cairo_t *rcr;
+	int r, c;
+
+	if (sh->rec == NULL || strcmp(sh->rec_hall, hall) != 0)
+		record_static(sh, hall);
+	if (sh->rec_page == NULL) {
+		sh->rec_page = cairo_recording_surface_create(
+		    CAIRO_CONTENT_COLOR_ALPHA, &ext);
+		rcr = cairo_create(sh->rec_page);
+		for (r = 0; r < g->rows; r++)
+			for (c = 0; c < g->cols; c++) {
+				cairo_set_source_surface(rcr, sh->rec,
+				    PAGE_MARGIN + c * g->w,
+				    PAGE_MARGIN + r * g->h);
+				cairo_paint(rcr);
+			}
+		cairo_destroy(rcr);
+	}
+	cairo_set_source_surface(sh->cr, sh->rec_page, 0, 0);
+	cairo_paint(sh->cr);
+}
+
+/*
+ * Draws label i of v with its corner at (x, y); its unchanging part
+ * too unless page_static() drew it.
+ */
 static int
 label(struct sheet *sh, const struct render_qr_label *v, size_t i,
-    double x, double y, char **errstr)
+    double x, double y, int whole, char **errstr)
 {
 	const struct render_qr_label *lab = &v[i];
 	const struct geom *g = &sh->g;
 	cairo_t *cr = sh->cr;
-	const char *hall = lab->hall != NULL ? lab->hall : "";
+	const char *hall = hall_of(lab);
 	QRcode *q;
 
 	if ((q = render_qr_batch_get(sh->batch, i)) == NULL) {
 		encode_err(lab, level(sh->o), sh->name, errstr);
 		return -1;
 	}
-	if (sh->rec == NULL || strcmp(sh->rec_hall, hall) != 0)
-		record_static(sh, hall);
-	cairo_set_source_surface(cr, sh->rec, x, y);
-	cairo_paint(cr);
+	if (whole) {
+		if (sh->rec == NULL || strcmp(sh->rec_hall, hall) != 0)
+			record_static(sh, hall);
+		cairo_set_source_surface(cr, sh->rec, x, y);
+		cairo_paint(cr);
+	}
 	cairo_set_source_rgb(cr, 0, 0, 0);
 	style_show(cr, &sh->sname, lab->window_name, x + g->pad,
 	    y + g->name_y);
-	render_qr_stencil(cr, q, x + g->qr_x, y + g->qr_y, g->side,
-	    sh->o->margin);
-	QRcode_free(q);
+	sh->codes[sh->ncodes].q = q;
+	sh->codes[sh->ncodes].x = x + g->qr_x;
+	sh->codes[sh->ncodes++].y = y + g->qr_y;
 	strbuf_reset(&sh->sb);
 	strbuf_addf(&sh->sb, "%s · %s", lab->window, lab->check);
 	cairo_set_source_rgb(cr, 0, 0, 0);
@@ -324,7 +430,7 @@ render_qr_pdf(const struct render_qr_label *v, size_t n,
 	cairo_status_t st;
 	size_t i, per;
 	double s, tw;
-	int rc = 0;
+	int rc = 0, full = 0;
 
 	memset(&sh, 0, sizeof(sh));
 	sh.o = o;
@@ -360,24 +466,41 @@ render_qr_pdf(const struct render_qr_label *v, size_t n,
 	for (i = 0; i < n; i++)
 		data[i] = v[i].payload;
 	sh.batch = render_qr_batch_new(data, n, level(o));
+	sh.codes = xcalloc(per, sizeof(*sh.codes));
 	for (i = 0; i < n && rc == 0; i++) {
 		size_t k = i % per;
 		double x = 0, y = 0;
 
+		/* A full page of labels of one hall: its static part once. */
+		if (k == 0) {
+			size_t j;
+
+			full = o->format == RQR_PDF && per > 1 && n - i >= per;
+			for (j = i + 1; full && j < i + per; j++)
+				full = strcmp(hall_of(&v[j]), hall_of(&v[i])) ==
+				    0;
+			if (full)
+				page_static(&sh, hall_of(&v[i]));
+		}
 		if (o->format == RQR_PDF) {
 			x = PAGE_MARGIN + (double)(k % (size_t)sh.g.cols) *
 			    sh.g.w;
 			y = PAGE_MARGIN + (double)(k / (size_t)sh.g.cols) *
 			    sh.g.h;
 		}
-		rc = label(&sh, v, i, x, y, errstr);
-		if (rc == 0 && (k + 1 == per || i + 1 == n))
+		rc = label(&sh, v, i, x, y, !full, errstr);
+		if (rc == 0 && (k + 1 == per || i + 1 == n)) {
+			draw_codes(&sh);
 			cairo_show_page(sh.cr);
+		}
 	}
 	if (rc == 0 && (st = cairo_status(sh.cr)) != CAIRO_STATUS_SUCCESS) {
 		*errstr = cairo_err(name, st);
 		rc = -1;
 	}
+	for (i = 0; i < sh.ncodes; i++)
+		QRcode_free(sh.codes[i].q);
+	free(sh.codes);
 	render_qr_batch_free(sh.batch);
 	free(data);
 	style_release(&sh.sname);
@@ -385,6 +508,8 @@ render_qr_pdf(const struct render_qr_label *v, size_t n,
 	cairo_destroy(sh.cr);
 	if (sh.rec != NULL)
 		cairo_surface_destroy(sh.rec);
+	if (sh.rec_page != NULL)
+		cairo_surface_destroy(sh.rec_page);
 	cairo_surface_finish(sh.pdf);
 	if (rc == 0 &&
 	    (st = cairo_surface_status(sh.pdf)) != CAIRO_STATUS_SUCCESS) {
@@ -406,7 +531,7 @@ render_qr_pdf(const struct render_qr_label *v, size_t n,
 static cairo_surface_t *
 png_surface(const QRcode *q, int margin, int size)
 {
-	int n = q->width, px = (n + 2 * margin) * size, stride, x, y;
+	int n = q->width, px = (n + 2 * margin) * size, stride, r, c, k;
 	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_A1, px,
 	    px);
 	unsigned char *d;
@@ -415,24 +540,29 @@ png_surface(const QRcode *q, int margin, int size)
 	if ((d = cairo_image_surface_get_data(s)) == NULL)
 		return s;
 	stride = cairo_image_surface_get_stride(s);
-	for (y = 0; y < px; y++) {
-		uint32_t *row = (uint32_t *)(void *)(d + (size_t)y *
-		    (size_t)stride);
-		int r = y / size - margin;
+	/* All white, then each module row drawn once and copied. */
+	memset(d, 0xff, (size_t)stride * (size_t)px);
+	for (r = 0; r < n; r++) {
+		unsigned char *first = d + (size_t)((margin + r) * size) *
+		    (size_t)stride;
+		uint32_t *row = (uint32_t *)(void *)first;
 
-		memset(row, 0, (size_t)stride);
-		for (x = 0; x < px; x++) {
-			int c = x / size - margin;
+		for (c = 0; c < n; c++) {
+			int x;
 
-			if (r >= 0 && r < n && c >= 0 && c < n &&
-			    (q->data[r * n + c] & 1))
+			if (!(q->data[r * n + c] & 1))
 				continue;
+			for (x = (margin + c) * size;
+			    x < (margin + c + 1) * size; x++)
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-			row[x >> 5] |= 0x80000000u >> (x & 31);
+				row[x >> 5] &= ~(0x80000000u >> (x & 31));
 #else
-			row[x >> 5] |= 1u << (x & 31);
+				row[x >> 5] &= ~(1u << (x & 31));
 #endif
 		}
+		for (k = 1; k < size; k++)
+			memcpy(first + (size_t)k * (size_t)stride, first,
+			    (size_t)stride);
 	}
 	cairo_surface_mark_dirty(s);
 	return s;

@@ -118,49 +118,55 @@ render_qr_draw(cairo_t *cr, const QRcode *q, double x, double y,
 }
 
 void
-render_qr_stencil(cairo_t *cr, const QRcode *q, double x, double y,
-    double side, int margin)
+render_qr_blit(cairo_surface_t *img, const QRcode *q, int x, int y)
 {
-	int n = q->width, stride, r, c;
-	double m = side / (n + 2 * margin);
-	cairo_surface_t *img;
-	cairo_pattern_t *pat;
-	cairo_matrix_t mx;
+	int n = q->width, w, h, stride, r, c;
 	unsigned char *d;
 
-	cairo_save(cr);
-	cairo_set_source_rgb(cr, 1, 1, 1);
-	cairo_rectangle(cr, x, y, side, side);
-	cairo_fill(cr);
-	cairo_restore(cr);
-	img = cairo_image_surface_create(CAIRO_FORMAT_A1, n, n);
 	cairo_surface_flush(img);
-	if ((d = cairo_image_surface_get_data(img)) != NULL) {
-		stride = cairo_image_surface_get_stride(img);
-		/* A1: 32-bit words, the first pixel in the low bit (LE). */
-		for (r = 0; r < n; r++) {
-			uint32_t *row = (uint32_t *)(void *)(d +
-			    (size_t)r * (size_t)stride);
-			const unsigned char *src = q->data + (size_t)r * n;
+	if ((d = cairo_image_surface_get_data(img)) == NULL)
+		return;
+	w = cairo_image_surface_get_width(img);
+	h = cairo_image_surface_get_height(img);
+	stride = cairo_image_surface_get_stride(img);
+	/* A1: 32-bit words, the first pixel in the low bit (LE). */
+	for (r = 0; r < n; r++) {
+		const unsigned char *src = q->data + (size_t)r * n;
+		uint32_t *row;
 
-			for (c = 0; c < n; c++)
-				if (src[c] & 1)
+		if (y + r < 0 || y + r >= h)
+			continue;
+		row = (uint32_t *)(void *)(d + (size_t)(y + r) *
+		    (size_t)stride);
+		for (c = 0; c < n; c++) {
+			int px = x + c;
+
+			if (!(src[c] & 1) || px < 0 || px >= w)
+				continue;
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-					row[c >> 5] |= 0x80000000u >> (c & 31);
+			row[px >> 5] |= 0x80000000u >> (px & 31);
 #else
-					row[c >> 5] |= 1u << (c & 31);
+			row[px >> 5] |= 1u << (px & 31);
 #endif
 		}
-		cairo_surface_mark_dirty(img);
 	}
+	cairo_surface_mark_dirty(img);
+}
+
+void
+render_qr_stencil(cairo_t *cr, cairo_surface_t *img, double x, double y,
+    double m)
+{
+	cairo_pattern_t *pat;
+	cairo_matrix_t mx;
+
 	pat = cairo_pattern_create_for_surface(img);
 	cairo_pattern_set_filter(pat, CAIRO_FILTER_NEAREST);
 	cairo_matrix_init_scale(&mx, 1 / m, 1 / m);
-	cairo_matrix_translate(&mx, -(x + margin * m), -(y + margin * m));
+	cairo_matrix_translate(&mx, -x, -y);
 	cairo_pattern_set_matrix(pat, &mx);
 	cairo_mask(cr, pat);
 	cairo_pattern_destroy(pat);
-	cairo_surface_destroy(img);
 }
 
 #define BATCH_THREADS_MAX 8

@@ -48,15 +48,20 @@ void render_qr_draw(cairo_t *cr, const QRcode *q, double x, double y,
     double side, int margin);
 
 /*
- * Fills the dark modules of q as a 1-bit stencil (an image mask, one
- * sample a module, drawn without smoothing), in the square (x, y, side)
- * with a quiet zone of margin modules, in the current source colour.
- * In a PDF this is a few hundred bytes a code where a path of module
- * runs is tens of kilobytes of numbers: a sheet of a thousand codes is
- * written many times faster, and prints as sharp.
+ * Sets the pixels of the dark modules of q in the A1 image surface img,
+ * the top left module at pixel (x, y); what falls outside is left out.
  */
-void render_qr_stencil(cairo_t *cr, const QRcode *q, double x, double y,
-    double side, int margin);
+void render_qr_blit(cairo_surface_t *img, const QRcode *q, int x, int y);
+
+/*
+ * Fills the set pixels of the A1 image img as a 1-bit stencil (an image
+ * mask, drawn without smoothing) in the current source colour, each
+ * pixel a square of side m, the image's corner at (x, y).  Codes blitted
+ * into one image on a common module grid cost one small image in a PDF,
+ * where a path of module runs is tens of kilobytes of numbers a code.
+ */
+void render_qr_stencil(cairo_t *cr, cairo_surface_t *img, double x,
+    double y, double m);
 
 /*
  * Encodes many payloads at once, on as many threads as there are

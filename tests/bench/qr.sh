@@ -18,6 +18,7 @@ n=1000
 rm -rf "$dir"
 mkdir -p "$dir/catalog"
 cd "$dir"
+dir=$PWD
 cp "$share/sample/"*.csv "$share/sample/station.conf" catalog/
 depts=$(sed 1d catalog/departments.csv | cut -d, -f1 | tr '\n' ' ')
 sed 1d "$share/sample/windows.csv" | wc -l | {
