@@ -25,7 +25,6 @@
 #include "qrpay.h"
 #include "render.h"
 #include "settings.h"
-#include "strbuf.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -377,15 +376,16 @@ write_text(const struct station *st, const struct win *v, size_t n,
 }
 
 /*
- * A window code as printed under the QR, "A01 ABCD-EF12" (a colon for
- * the blank, the hyphen optional, any case): splits it into the id and
+ * A window code as printed under the QR, "A01 · ABCD-EF12" (or with a
+ * blank or colon for the dot, the hyphen optional, the digits in any
+ * case): splits it into the id and
  * the check code, upper case with its hyphen.  Returns -1 if it is not
  * one.
  */
 static int
 human_code(const char *text, char **id, char check[10])
 {
-	const char *sep = NULL, *p;
+	const char *sep = NULL, *p, *end;
 	char hex[9];
 	size_t k = 0;
 
@@ -406,7 +406,17 @@ human_code(const char *text, char **id, char check[10])
 	hex[8] = '\0';
 	for (p = text; p < sep && *p != ' ' && *p != ':'; p++)
 		;
-	*id = xstrndup(text, (size_t)(p - text));
+	end = p;
+	/* Between them only blanks, colons and the printed "·". */
+	while (p <= sep) {
+		if (*p == ' ' || *p == ':')
+			p++;
+		else if (strncmp(p, "·", strlen("·")) == 0)
+			p += strlen("·");
+		else
+			return -1;
+	}
+	*id = xstrndup(text, (size_t)(end - text));
 	qrpay_check_code(hex, check);
 	return 0;
 }

@@ -4,12 +4,14 @@
  * a PNG or SVG of the code alone, UTF-8 terminal art.
  *
  * A sheet of a thousand labels must come out much faster than a
- * thousand runs of qrencode, so each code is encoded once and drawn as
- * one path, the part of a label that is the same on every label (cut
- * line, hall, "请扫码评价") is drawn once into a recording surface that
- * the PDF holds once and paints in every cell, and the two texts that
- * change (window name, window code) each have one pango layout, set up
- * once, that gets only new text per label.
+ * thousand runs of qrencode, so the codes are encoded on every processor
+ * while the pages are drawn; the codes of a page are one 1-bit stencil
+ * image (one per code size), not a path of module runs each; the part of
+ * a label that is the same on every label (cut line, hall, "请扫码评价",
+ * the caption) is drawn once into a recording surface that the PDF holds
+ * once and paints once a full page; and the two texts that change
+ * (window name, window code) each have one pango layout, set up once,
+ * that gets only new text per label.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -67,7 +69,7 @@ struct sheet {
 	cairo_surface_t *pdf, *rec, *rec_page;
 	char *rec_hall;		/* the hall drawn into rec and rec_page */
 	cairo_t *cr;
-	struct style sname, scode;
+	struct style sname, scode, scode2;
 	struct strbuf sb;
 };
 
@@ -219,10 +221,14 @@ style_init(struct style *st, cairo_t *cr, double pt, int bold, double w,
 	pango_layout_set_alignment(st->pl, PANGO_ALIGN_CENTER);
 }
 
-/* Shows text in the style's box at (x, y), centred vertically. */
+/*
+ * Shows text in the style's box at (x, y), centred vertically; if it
+ * had to be shortened and there is a second style, text2 in that one
+ * instead.
+ */
 static void
-style_show(cairo_t *cr, struct style *st, const char *text, double x,
-    double y)
+style_show2(cairo_t *cr, struct style *st, const char *text,
+    struct style *st2, const char *text2, double x, double y)
 {
 	PangoRectangle logical;
 	double th;
@@ -230,10 +236,21 @@ style_show(cairo_t *cr, struct style *st, const char *text, double x,
 	if (text == NULL || *text == '\0')
 		return;
 	pango_layout_set_text(st->pl, text, -1);
+	if (st2 != NULL && pango_layout_is_ellipsized(st->pl)) {
+		st = st2;
+		pango_layout_set_text(st->pl, text2, -1);
+	}
 	pango_layout_get_extents(st->pl, NULL, &logical);
 	th = (double)logical.height / PANGO_SCALE;
 	cairo_move_to(cr, x, th < st->h ? y + (st->h - th) / 2 : y);
 	pango_cairo_show_layout(cr, st->pl);
+}
+
+static void
+style_show(cairo_t *cr, struct style *st, const char *text, double x,
+    double y)
+{
+	style_show2(cr, st, text, NULL, NULL, x, y);
 }
 
 static void
@@ -412,11 +429,14 @@ label(struct sheet *sh, const struct render_qr_label *v, size_t i,
 	sh->codes[sh->ncodes].q = q;
 	sh->codes[sh->ncodes].x = x + g->qr_x;
 	sh->codes[sh->ncodes++].y = y + g->qr_y;
+	/* Never shortened: a long id and its check code take two lines. */
 	strbuf_reset(&sh->sb);
 	strbuf_addf(&sh->sb, "%s · %s", lab->window, lab->check);
+	strbuf_addc(&sh->sb, '\0');
+	strbuf_addf(&sh->sb, "%s ·\n%s", lab->window, lab->check);
 	cairo_set_source_rgb(cr, 0, 0, 0);
-	style_show(cr, &sh->scode, strbuf_str(&sh->sb), x + g->pad,
-	    y + g->code_y);
+	style_show2(cr, &sh->scode, sh->sb.buf, &sh->scode2,
+	    sh->sb.buf + strlen(sh->sb.buf) + 1, x + g->pad, y + g->code_y);
 	return 0;
 }
 
@@ -461,6 +481,9 @@ render_qr_pdf(const struct render_qr_label *v, size_t n,
 	tw = sh.g.w - 2 * sh.g.pad;
 	style_init(&sh.sname, sh.cr, sh.g.name_pt, 1, tw, sh.g.name_h, 2);
 	style_init(&sh.scode, sh.cr, sh.g.code_pt, 1, tw, sh.g.code_h, 1);
+	style_init(&sh.scode2, sh.cr, sh.g.code_pt * 0.8, 1, tw, sh.g.code_h,
+	    2);
+	pango_layout_set_ellipsize(sh.scode2.pl, PANGO_ELLIPSIZE_NONE);
 	per = (size_t)sh.g.cols * (size_t)sh.g.rows;
 	data = xcalloc(n > 0 ? n : 1, sizeof(*data));
 	for (i = 0; i < n; i++)
@@ -505,6 +528,7 @@ render_qr_pdf(const struct render_qr_label *v, size_t n,
 	free(data);
 	style_release(&sh.sname);
 	style_release(&sh.scode);
+	style_release(&sh.scode2);
 	cairo_destroy(sh.cr);
 	if (sh.rec != NULL)
 		cairo_surface_destroy(sh.rec);

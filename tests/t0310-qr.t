@@ -141,10 +141,11 @@ test_expect_code 1 'a text that is no window code' '
 
 test_expect_success 'the printed id and check code verify, forms a clerk types' '
 	check=$(sed -n 3p list | cut -f2) &&
-	hcp-qr verify "A03 $check" "A03:$check" \
+	hcp-qr verify "A03 · $check" "A03 $check" "A03:$check" \
 	    "A03 $(echo $check | tr -d - | tr A-F a-f)" >out &&
-	test $(grep -c "^genuine	A03	" out) = 3 &&
-	test_expect_code_ 1 hcp-qr verify "A04 $check"
+	test $(grep -c "^genuine	A03	" out) = 4 &&
+	test_expect_code_ 1 hcp-qr verify "A04 $check" &&
+	test_expect_code_ 1 hcp-qr verify "A03 x $check"
 '
 
 test_expect_code 2 'verify without the QR secret is an error, not a verdict' '
@@ -337,6 +338,20 @@ test_expect_success 'a retired window: left out of --all, refused by -w' '
 	! grep -q "^B06	" list2 &&
 	test_expect_code_ 1 hcp-qr -w B06 -t list 2>err &&
 	test_grep err "B06.*retired"
+'
+
+test_expect_success 'a long id and name: the check code is never cut short' '
+	id=LONG_WINDOW_ID-12345 &&
+	echo "$id,不动产登记与房屋交易税费综合受理一窗通办窗口（含抵押登记、预告登记）," \
+	    >>cat/windows.csv &&
+	hcp-init -q --catalog cat &&
+	hcp-qr -w $id -t list >long.list &&
+	hcp-qr -w $id -o long.pdf &&
+	pdftotext long.pdf - | tr -d "\n" >long.txt &&
+	grep -q "$id · *$(cut -f2 long.list)" long.txt &&
+	grep -q "不动产登记与房屋交易" long.txt &&
+	scan_labels long.pdf >long.qr &&
+	cut -f3 long.list >long.want && test_cmp long.want long.qr
 '
 
 test_expect_success 'usage errors exit 2' '
