@@ -643,56 +643,68 @@ render_qr_file(const struct render_qr_label *lab,
 	return rc;
 }
 
+struct dir_job {
+	const struct render_qr_label *v;
+	const struct render_qr_opts *o;
+	const char *dir, *ext;
+	char **err;		/* the message of each code that failed */
+};
+
+/* Encodes code i of a directory job and writes its file. */
+static int
+dir_one(void *arg, size_t i)
+{
+	struct dir_job *j = arg;
+	char *path = xasprintf("%s/%s.%s", j->dir, j->v[i].window, j->ext);
+	QRcode *q;
+	FILE *fp;
+	int rc = -1, bad;
+
+	if ((q = render_qr_encode(j->v[i].payload, level(j->o))) == NULL) {
+		encode_err(&j->v[i], level(j->o), path, &j->err[i]);
+		goto out;
+	}
+	if ((fp = fopen(path, "w")) == NULL) {
+		j->err[i] = xasprintf("%s: %s", path, strerror(errno));
+		goto out;
+	}
+	rc = write_code(q, j->o, fp, path, &j->err[i]);
+	bad = ferror(fp);
+	if ((fclose(fp) != 0 || bad) && rc == 0) {
+		j->err[i] = xasprintf("%s: %s", path, _("write error"));
+		rc = -1;
+	}
+	if (rc != 0)
+		unlink(path);
+out:
+	if (q != NULL)
+		QRcode_free(q);
+	free(path);
+	return rc;
+}
+
 int
 render_qr_dir(const struct render_qr_label *v, size_t n,
     const struct render_qr_opts *o, const char *dir, char **errstr)
 {
-	const char *ext = o->format == RQR_SVG ? "svg" : "png";
-	struct render_qr_batch *b;
-	const char **data;
-	char *path = NULL;
-	FILE *fp;
+	struct dir_job j;
 	size_t i;
-	int rc = 0;
+	int rc;
 
-	data = xcalloc(n > 0 ? n : 1, sizeof(*data));
-	for (i = 0; i < n; i++)
-		data[i] = v[i].payload;
-	b = render_qr_batch_new(data, n, level(o));
-	for (i = 0; i < n && rc == 0; i++) {
-		QRcode *q;
-
-		free(path);
-		path = xasprintf("%s/%s.%s", dir, v[i].window, ext);
-		if ((q = render_qr_batch_get(b, i)) == NULL) {
-			encode_err(&v[i], level(o), path, errstr);
-			rc = -1;
-			break;
-		}
-		if ((fp = fopen(path, "w")) == NULL) {
-			*errstr = xasprintf("%s: %s", path, strerror(errno));
-			QRcode_free(q);
-			rc = -1;
-			break;
-		}
-		rc = write_code(q, o, fp, path, errstr);
-		QRcode_free(q);
-		if (rc == 0) {
-			int bad = ferror(fp);
-
-			if (fclose(fp) != 0 || bad) {
-				*errstr = xasprintf("%s: %s", path,
-				    _("write error"));
-				rc = -1;
-			}
-		} else
-			fclose(fp);
-		if (rc != 0)
-			unlink(path);
+	j.v = v;
+	j.o = o;
+	j.dir = dir;
+	j.ext = o->format == RQR_SVG ? "svg" : "png";
+	j.err = xcalloc(n > 0 ? n : 1, sizeof(*j.err));
+	rc = render_parallel(n, dir_one, &j);
+	/* The first failure in window order, whichever thread saw it. */
+	for (i = 0; i < n; i++) {
+		if (j.err[i] != NULL && *errstr == NULL)
+			*errstr = j.err[i];
+		else
+			free(j.err[i]);
 	}
-	render_qr_batch_free(b);
-	free(data);
-	free(path);
+	free(j.err);
 	return rc;
 }
 

@@ -283,6 +283,61 @@ render_qr_batch_free(struct render_qr_batch *b)
 	free(b);
 }
 
+struct par {
+	size_t n, next;
+	int stop;
+	int (*fn)(void *, size_t);
+	void *arg;
+	pthread_mutex_t mu;
+};
+
+static void *
+par_worker(void *arg)
+{
+	struct par *p = arg;
+	size_t i;
+
+	for (;;) {
+		pthread_mutex_lock(&p->mu);
+		if (p->stop || p->next == p->n) {
+			pthread_mutex_unlock(&p->mu);
+			return NULL;
+		}
+		i = p->next++;
+		pthread_mutex_unlock(&p->mu);
+		if (p->fn(p->arg, i) != 0) {
+			pthread_mutex_lock(&p->mu);
+			p->stop = 1;
+			pthread_mutex_unlock(&p->mu);
+		}
+	}
+}
+
+int
+render_parallel(size_t n, int (*fn)(void *, size_t), void *arg)
+{
+	pthread_t th[BATCH_THREADS_MAX];
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	struct par p;
+	int k, nth = 0, want;
+
+	memset(&p, 0, sizeof(p));
+	p.n = n;
+	p.fn = fn;
+	p.arg = arg;
+	pthread_mutex_init(&p.mu, NULL);
+	want = ncpu < 1 ? 1 : ncpu > BATCH_THREADS_MAX ? BATCH_THREADS_MAX :
+	    (int)ncpu;
+	for (k = 1; k < want && (size_t)k < n; k++)
+		if (pthread_create(&th[nth], NULL, par_worker, &p) == 0)
+			nth++;
+	par_worker(&p);
+	for (k = 0; k < nth; k++)
+		pthread_join(th[k], NULL);
+	pthread_mutex_destroy(&p.mu);
+	return p.stop ? -1 : 0;
+}
+
 void
 render_fonts_release(void)
 {

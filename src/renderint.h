@@ -79,6 +79,13 @@ QRcode *render_qr_batch_get(struct render_qr_batch *b, size_t i);
 void render_qr_batch_free(struct render_qr_batch *b);
 
 /*
+ * Calls fn(arg, i) for every i below n, on as many threads as there are
+ * processors (the caller's among them), in no set order.  After a call
+ * returns non-zero no more are started.  Returns -1 if one did, else 0.
+ */
+int render_parallel(size_t n, int (*fn)(void *, size_t), void *arg);
+
+/*
  * Drops the fonts pango and cairo cached (the next drawing starts
  * afresh), so that a leak checker sees only real leaks.  Pango sorts
  * fallback fonts on a thread of its own that holds the font map for a
