@@ -462,8 +462,9 @@ verify_one(struct station *st, const char *text, struct win *w)
 }
 
 /*
- * hcp-qr verify: one line per text, "genuine", "forged" or "malformed",
- * a tab, and for a genuine code the window id and name.
+ * hcp-qr verify: one line per text, "genuine" and the window id and
+ * name, or "forged or altered" or "not a window code" and the text,
+ * tab-separated.  Exits 0 if every text is genuine, else 1.
  */
 static int
 verify(const char *dbpath, char **argv, int argc, int quiet)
