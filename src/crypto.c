@@ -397,7 +397,11 @@ out:
  */
 static const char sm2_distid[] = "";
 
-/* Parameters for EVP_DigestSignInit_ex/EVP_DigestVerifyInit_ex. */
+/*
+ * Parameters set on the signing context after EVP_DigestSignInit_ex or
+ * EVP_DigestVerifyInit_ex: OpenSSL 3.0.19 refuses them when they are passed
+ * to the init call itself.
+ */
 static void
 sm2_params(OSSL_PARAM params[2])
 {
@@ -412,6 +416,7 @@ crypto_sm2_sign(const char *priv_pem, const void *msg, size_t len,
 {
 	EVP_PKEY *pkey;
 	EVP_MD_CTX *mctx = NULL;
+	EVP_PKEY_CTX *pctx = NULL;
 	unsigned char *buf = NULL;
 	OSSL_PARAM params[2];
 	size_t n = 0;
@@ -423,8 +428,9 @@ crypto_sm2_sign(const char *priv_pem, const void *msg, size_t len,
 		return -1;
 	sm2_params(params);
 	if ((mctx = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestSignInit_ex(mctx, NULL, "SM3", NULL, NULL, pkey,
-	    params) <= 0 ||
+	    EVP_DigestSignInit_ex(mctx, &pctx, "SM3", NULL, NULL, pkey,
+	    NULL) <= 0 ||
+	    EVP_PKEY_CTX_set_params(pctx, params) <= 0 ||
 	    EVP_DigestSignUpdate(mctx, msg, len) <= 0 ||
 	    EVP_DigestSignFinal(mctx, NULL, &n) <= 0) {
 		seterr("cannot sign with SM2");
@@ -451,6 +457,7 @@ crypto_sm2_verify(const char *pub_pem, const void *msg, size_t len,
 {
 	EVP_PKEY *pkey;
 	EVP_MD_CTX *mctx = NULL;
+	EVP_PKEY_CTX *pctx = NULL;
 	OSSL_PARAM params[2];
 	int rc = -1;
 
@@ -458,8 +465,9 @@ crypto_sm2_verify(const char *pub_pem, const void *msg, size_t len,
 		return -1;
 	sm2_params(params);
 	if ((mctx = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestVerifyInit_ex(mctx, NULL, "SM3", NULL, NULL, pkey,
-	    params) <= 0 ||
+	    EVP_DigestVerifyInit_ex(mctx, &pctx, "SM3", NULL, NULL, pkey,
+	    NULL) <= 0 ||
+	    EVP_PKEY_CTX_set_params(pctx, params) <= 0 ||
 	    EVP_DigestVerifyUpdate(mctx, msg, len) <= 0) {
 		seterr("cannot verify with SM2");
 		goto out;
