@@ -128,23 +128,24 @@ main(int argc, char *argv[])
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
-		{ "coding", required_argument, NULL, 'C' },
-		{ "encoding", required_argument, NULL, 'E' },
-		{ "ignore-unknown", no_argument, NULL, 'I' },
+		CLI_INPUT_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *dbpath = NULL, *outpath = NULL, *coding = NULL;
+	const char *dbpath = NULL, *outpath = NULL;
 	struct import_opts io;
 	struct out out = { NULL, FMT_TEXT, 0, 0 };
 	struct rec_ctx *ctx;
 	struct db *db;
-	enum rec_coding rc_coding = REC_CODING_INTERFACE;
+	struct cli_input in;
 	int ch, status = 0, i;
 
 	memset(&io, 0, sizeof(io));
+	cli_input_init(&in);
 	cli_init();
 	while ((ch = getopt_long(argc, argv, "d:f:ho:qV", longopts, NULL)) !=
 	    -1) {
+		if (cli_input_option(&in, ch, optarg))
+			continue;
 		switch (ch) {
 		case 'd':
 			dbpath = optarg;
@@ -171,21 +172,6 @@ main(int argc, char *argv[])
 		case 'V':
 			cli_version();
 			return 0;
-		case 'C':
-			coding = optarg;
-			if (rec_coding_parse(optarg, &rc_coding) != 0)
-				errx(EXIT_USAGE, _("--coding must be "
-				    "interface or gbt39046, not \"%s\""),
-				    optarg);
-			break;
-		case 'E':
-			if (csvin_encoding_parse(optarg, &io.enc) != 0)
-				errx(EXIT_USAGE, _("unknown encoding \"%s\": "
-				    "use utf-8, gb18030 or auto"), optarg);
-			break;
-		case 'I':
-			io.map_flags |= REC_MAP_IGNORE_UNKNOWN;
-			break;
 		default:
 			usage();
 		}
@@ -212,8 +198,9 @@ main(int argc, char *argv[])
 		db_free(db);
 		return 2;
 	}
-	if (coding != NULL)
-		rec_ctx_set_coding(ctx, rc_coding);
+	cli_input_apply(&in, ctx);
+	io.enc = in.enc;
+	io.map_flags = in.map_flags;
 	out.fp = out.quiet ? stdout : cli_open_output(outpath);
 	if (!out.quiet && out.fmt == FMT_CSV)
 		fputs("\xef\xbb\xbf"

@@ -74,25 +74,26 @@ main(int argc, char *argv[])
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
-		{ "coding", required_argument, NULL, 'C' },
-		{ "encoding", required_argument, NULL, 'E' },
-		{ "ignore-unknown", no_argument, NULL, 'I' },
+		CLI_INPUT_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *dbpath = NULL, *outpath = NULL, *coding = NULL;
+	const char *dbpath = NULL, *outpath = NULL;
 	struct cmp_opts co;
 	struct cmp_stats st;
 	struct out out = { NULL, 0, STRBUF_INIT };
 	struct rec_ctx *ctx;
 	struct db *db = NULL;
-	enum rec_coding rc_coding = REC_CODING_INTERFACE;
+	struct cli_input in;
 	char *e = NULL;
 	int ch, differ;
 
 	memset(&co, 0, sizeof(co));
+	cli_input_init(&in);
 	cli_init();
 	while ((ch = getopt_long(argc, argv, "d:ho:qV", longopts, NULL)) !=
 	    -1) {
+		if (cli_input_option(&in, ch, optarg))
+			continue;
 		switch (ch) {
 		case 'd':
 			dbpath = optarg;
@@ -108,21 +109,6 @@ main(int argc, char *argv[])
 		case 'V':
 			cli_version();
 			return 0;
-		case 'C':
-			coding = optarg;
-			if (rec_coding_parse(optarg, &rc_coding) != 0)
-				errx(EXIT_USAGE, _("--coding must be "
-				    "interface or gbt39046, not \"%s\""),
-				    optarg);
-			break;
-		case 'E':
-			if (csvin_encoding_parse(optarg, &co.enc) != 0)
-				errx(EXIT_USAGE, _("unknown encoding \"%s\": "
-				    "use utf-8, gb18030 or auto"), optarg);
-			break;
-		case 'I':
-			co.map_flags |= REC_MAP_IGNORE_UNKNOWN;
-			break;
 		default:
 			usage();
 		}
@@ -145,8 +131,9 @@ main(int argc, char *argv[])
 			return 2;
 		}
 	}
-	if (coding != NULL)
-		rec_ctx_set_coding(ctx, rc_coding);
+	cli_input_apply(&in, ctx);
+	co.enc = in.enc;
+	co.map_flags = in.map_flags;
 	if (!out.quiet) {
 		out.fp = cli_open_output(outpath);
 		fputs("\xef\xbb\xbf" "serial,column,A,B,line_A,line_B\r\n",

@@ -85,18 +85,16 @@ main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ "operator", required_argument, NULL, 'O' },
 		{ "rejects", required_argument, NULL, 'R' },
-		{ "coding", required_argument, NULL, 'C' },
-		{ "encoding", required_argument, NULL, 'E' },
-		{ "ignore-unknown", no_argument, NULL, 'I' },
+		CLI_INPUT_LONGOPTS,
 		{ "chunk", required_argument, NULL, 'K' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *dbpath = NULL, *oper = NULL, *coding = NULL;
+	const char *dbpath = NULL, *oper = NULL;
 	struct import_opts io;
 	struct out out = { 0, 0, 0, 0 };
 	struct rec_ctx *ctx;
 	struct db *db;
-	enum rec_coding rc_coding = REC_CODING_INTERFACE;
+	struct cli_input in;
 	int ch, status = 0, i;
 
 	memset(&io, 0, sizeof(io));
@@ -105,9 +103,12 @@ main(int argc, char *argv[])
 	 * not touch the db): no need for SQLite to lock around every call.
 	 */
 	sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+	cli_input_init(&in);
 	cli_init();
 	while ((ch = getopt_long(argc, argv, "d:hnqvV", longopts, NULL)) !=
 	    -1) {
+		if (cli_input_option(&in, ch, optarg))
+			continue;
 		switch (ch) {
 		case 'd':
 			dbpath = optarg;
@@ -131,21 +132,6 @@ main(int argc, char *argv[])
 			break;
 		case 'R':
 			io.rejects = optarg;
-			break;
-		case 'C':
-			coding = optarg;
-			if (rec_coding_parse(optarg, &rc_coding) != 0)
-				errx(EXIT_USAGE, _("--coding must be "
-				    "interface or gbt39046, not \"%s\""),
-				    optarg);
-			break;
-		case 'E':
-			if (csvin_encoding_parse(optarg, &io.enc) != 0)
-				errx(EXIT_USAGE, _("unknown encoding \"%s\": "
-				    "use utf-8, gb18030 or auto"), optarg);
-			break;
-		case 'I':
-			io.map_flags |= REC_MAP_IGNORE_UNKNOWN;
 			break;
 		case 'K': {
 			char *end;
@@ -184,8 +170,9 @@ main(int argc, char *argv[])
 	ctx = rec_ctx_new();
 	if (rec_ctx_load(ctx, db) != 0)
 		errx(1, "%s", db_errstr(db));
-	if (coding != NULL)
-		rec_ctx_set_coding(ctx, rc_coding);
+	cli_input_apply(&in, ctx);
+	io.enc = in.enc;
+	io.map_flags = in.map_flags;
 	/*
 	 * A page cache of 16 MB whatever the file size; the only foreign
 	 * key of the rows written is the import run this tool creates, so

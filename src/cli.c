@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "i18n.h"
+#include "record.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -146,4 +147,43 @@ int
 cli_progress_wanted(void)
 {
 	return isatty(STDERR_FILENO);
+}
+
+void
+cli_input_init(struct cli_input *in)
+{
+	memset(in, 0, sizeof(*in));
+	in->enc = CSVIN_AUTO;
+	in->coding = -1;
+}
+
+int
+cli_input_option(struct cli_input *in, int ch, const char *arg)
+{
+	enum rec_coding c;
+
+	switch (ch) {
+	case 'C':
+		if (rec_coding_parse(arg, &c) != 0)
+			errx(EXIT_USAGE, _("--coding must be interface or "
+			    "gbt39046, not \"%s\""), arg);
+		in->coding = (int)c;
+		return 1;
+	case 'E':
+		if (csvin_encoding_parse(arg, &in->enc) != 0)
+			errx(EXIT_USAGE, _("unknown encoding \"%s\": use "
+			    "utf-8, gb18030 or auto"), arg);
+		return 1;
+	case 'I':
+		in->map_flags |= REC_MAP_IGNORE_UNKNOWN;
+		return 1;
+	}
+	return 0;
+}
+
+void
+cli_input_apply(const struct cli_input *in, struct rec_ctx *ctx)
+{
+	if (in->coding >= 0)
+		rec_ctx_set_coding(ctx, (enum rec_coding)in->coding);
 }

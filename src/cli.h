@@ -10,6 +10,8 @@
 
 #include <stdio.h>
 
+#include "csvin.h"
+
 /* Exit statuses (DESIGN §11).  Predicates use 0 yes, 1 no, 2 error. */
 #define EXIT_USAGE 2
 
@@ -53,5 +55,35 @@ void cli_usage_exit(const char *usage, FILE *fp, int status)
 
 /* True when stderr is a terminal, so progress lines are wanted. */
 int cli_progress_wanted(void);
+
+/*
+ * The options of every tool that reads keyed CSV (hcp-check, hcp-import,
+ * hcp-compare): --coding, --encoding and --ignore-unknown, handled in one
+ * place so they mean the same everywhere.  Put CLI_INPUT_LONGOPTS in the
+ * getopt_long table, offer every option character to cli_input_option()
+ * before the tool's own, and call cli_input_apply() once the station's
+ * settings are loaded into the record context.
+ */
+struct rec_ctx;
+struct cli_input {
+	enum csvin_encoding enc;	/* --encoding, auto by default */
+	unsigned map_flags;		/* REC_MAP_IGNORE_UNKNOWN */
+	int coding;			/* enum rec_coding, or -1: the station's */
+};
+
+#define CLI_INPUT_LONGOPTS \
+	{ "coding", required_argument, NULL, 'C' }, \
+	{ "encoding", required_argument, NULL, 'E' }, \
+	{ "ignore-unknown", no_argument, NULL, 'I' }
+
+void cli_input_init(struct cli_input *in);
+/*
+ * Takes option ch (with its argument) if it is one of CLI_INPUT_LONGOPTS:
+ * returns 1; a bad value exits with a usage error.  Returns 0 for any
+ * other option.
+ */
+int cli_input_option(struct cli_input *in, int ch, const char *arg);
+/* Applies --coding, if given, over the station's default. */
+void cli_input_apply(const struct cli_input *in, struct rec_ctx *ctx);
 
 #endif
