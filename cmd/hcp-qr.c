@@ -59,19 +59,6 @@ struct station {
 	unsigned char key[KEYS_QR_SECRET_LEN];
 };
 
-/*
- * Under LeakSanitizer (make check SANITIZE=1): fontconfig keeps a small
- * part of its configuration (parsed on pango's start-up thread) where a
- * leak checker cannot see it; that is fontconfig's, not ours.
- */
-const char *__lsan_default_suppressions(void);
-
-const char *
-__lsan_default_suppressions(void)
-{
-	return "leak:libfontconfig.so\n";
-}
-
 static void
 usage(void)
 {

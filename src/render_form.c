@@ -280,5 +280,6 @@ render_forms_close(struct render_forms *rf, char **errstr)
 	cairo_surface_destroy(rf->pdf);
 	free(rf->path);
 	free(rf);
+	render_fonts_release();
 	return rc;
 }

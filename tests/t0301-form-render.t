@@ -53,14 +53,6 @@ maxseq() {
 	sqlite3 hcp.db "SELECT coalesce(max(seq), 0) FROM forms"
 }
 
-# Under ASan (make check SANITIZE=1): fontconfig keeps its configuration
-# and caches to the end, and its configuration parser loses a few bytes;
-# none of that is hcp-form's, so it is not reported.
-echo "leak:libfontconfig.so" >"$TEST_DIR/lsan.supp"
-LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}print_suppressions=0"
-LSAN_OPTIONS="$LSAN_OPTIONS:suppressions=$TEST_DIR/lsan.supp"
-export LSAN_OPTIONS
-
 setup_station
 
 test_expect_success 'hcp-form -n 6 writes six pages' '
