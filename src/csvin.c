@@ -534,6 +534,20 @@ csvin_field_len(const struct csvin *c, size_t i)
 	return c->qf[c->out->first + i].len;
 }
 
+const char *
+csvin_record(const struct csvin *c, size_t *len)
+{
+	const struct field *f;
+
+	*len = 0;
+	if (c->out == NULL || c->out->nfields == 0)
+		return "";
+	f = &c->qf[c->out->first];
+	*len = f[c->out->nfields - 1].off + f[c->out->nfields - 1].len + 1 -
+	    f[0].off;
+	return c->qdata.buf + f[0].off;
+}
+
 long
 csvin_line(const struct csvin *c)
 {

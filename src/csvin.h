@@ -41,6 +41,12 @@ size_t csvin_nfields(const struct csvin *c);
 /* Field i as UTF-8, NUL-terminated; "" past the last field. */
 const char *csvin_field(const struct csvin *c, size_t i);
 size_t csvin_field_len(const struct csvin *c, size_t i);
+/*
+ * The cells of the current record as one block: each NUL-terminated, one
+ * after the other, field 0 at the start; *len gets the block's size.  A
+ * cell's offset in it is csvin_field(c, i) minus the start.
+ */
+const char *csvin_record(const struct csvin *c, size_t *len);
 /* The line (1-based) on which the current record starts. */
 long csvin_line(const struct csvin *c);
 

@@ -108,12 +108,19 @@ fail(char **errp, const char *fmt, ...)
 }
 
 static void
-bind_opt(sqlite3_stmt *st, int i, const char *s)
+bind_text(sqlite3_stmt *st, int i, const char *s, size_t n)
 {
-	if (*s == '\0')
+	sqlite3_bind_text(st, i, s, (int)n, SQLITE_STATIC);
+}
+
+/* Binds s (n bytes), or NULL when it is empty. */
+static void
+bind_opt(sqlite3_stmt *st, int i, const char *s, size_t n)
+{
+	if (n == 0)
 		sqlite3_bind_null(st, i);
 	else
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+		bind_text(st, i, s, n);
 }
 
 /* Binds the 22 values of r to parameters p0 .. p0 + 21 of st. */
@@ -122,35 +129,35 @@ bind_row(sqlite3_stmt *st, int p0, const struct rec *r,
     const struct rec_ctx *ctx)
 {
 	p0--;
-	bind_opt(st, p0 + 1, r->v[F_SERIAL]);
-	bind_opt(st, p0 + 2, r->v[F_PROJECT_NO]);
-	sqlite3_bind_text(st, p0 + 3, r->v[F_ITEM_CODE], -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, p0 + 4, r->v[F_DEPT_CODE], -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, p0 + 5, r->v[F_AREA_CODE], -1, SQLITE_STATIC);
-	bind_opt(st, p0 + 6, r->v[F_WINDOW]);
-	bind_opt(st, p0 + 7, r->v[F_STAFF]);
+	bind_opt(st, p0 + 1, r->v[F_SERIAL], r->len[F_SERIAL]);
+	bind_opt(st, p0 + 2, r->v[F_PROJECT_NO], r->len[F_PROJECT_NO]);
+	bind_text(st, p0 + 3, r->v[F_ITEM_CODE], r->len[F_ITEM_CODE]);
+	bind_text(st, p0 + 4, r->v[F_DEPT_CODE], r->len[F_DEPT_CODE]);
+	bind_text(st, p0 + 5, r->v[F_AREA_CODE], r->len[F_AREA_CODE]);
+	bind_opt(st, p0 + 6, r->v[F_WINDOW], r->len[F_WINDOW]);
+	bind_opt(st, p0 + 7, r->v[F_STAFF], r->len[F_STAFF]);
 	sqlite3_bind_int(st, p0 + 8, r->channel);
 	sqlite3_bind_int(st, p0 + 9, r->satisfaction);
-	bind_opt(st, p0 + 10, r->v[F_EVAL_DETAIL]);
+	bind_opt(st, p0 + 10, r->v[F_EVAL_DETAIL], r->len[F_EVAL_DETAIL]);
 	if (*r->v[F_EVAL_DETAIL] != '\0')
-		bind_opt(st, p0 + 11, rec_ctx_codes_version(ctx));
+		sqlite3_bind_text(st, p0 + 11, rec_ctx_codes_version(ctx), -1,
+		    SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, p0 + 11);
-	bind_opt(st, p0 + 12, r->v[F_COMMENT]);
+	bind_opt(st, p0 + 12, r->v[F_COMMENT], r->len[F_COMMENT]);
 	if (r->user_prop != 0)
 		sqlite3_bind_int(st, p0 + 13, r->user_prop);
 	else
 		sqlite3_bind_null(st, p0 + 13);
-	bind_opt(st, p0 + 14, r->v[F_EVALUATOR]);
-	bind_opt(st, p0 + 15, r->v[F_CERT_TYPE]);
-	bind_opt(st, p0 + 16, r->v[F_CERT_NO]);
-	bind_opt(st, p0 + 17, r->v[F_PHONE]);
-	bind_opt(st, p0 + 18, r->v[F_SERVICE_TIME]);
-	sqlite3_bind_text(st, p0 + 19, r->v[F_ASSESS_TIME], -1,
-	    SQLITE_STATIC);
+	bind_opt(st, p0 + 14, r->v[F_EVALUATOR], r->len[F_EVALUATOR]);
+	bind_opt(st, p0 + 15, r->v[F_CERT_TYPE], r->len[F_CERT_TYPE]);
+	bind_opt(st, p0 + 16, r->v[F_CERT_NO], r->len[F_CERT_NO]);
+	bind_opt(st, p0 + 17, r->v[F_PHONE], r->len[F_PHONE]);
+	bind_opt(st, p0 + 18, r->v[F_SERVICE_TIME], r->len[F_SERVICE_TIME]);
+	bind_text(st, p0 + 19, r->v[F_ASSESS_TIME], r->len[F_ASSESS_TIME]);
 	sqlite3_bind_int(st, p0 + 20, r->assess_number);
 	sqlite3_bind_int64(st, p0 + 21, r->line);
-	sqlite3_bind_text(st, p0 + 22, r->hash, -1, SQLITE_STATIC);
+	bind_text(st, p0 + 22, r->hash, strlen(r->hash));
 }
 
 /* Inserts the checked row.  Returns REC_ACCEPT/REJECT/DUP or -1. */
@@ -266,23 +273,20 @@ query_int(sqlite3_stmt *st)
 static int
 write_group(struct run *x, struct slot *const *sl)
 {
-	const char *ser[GROUP], *proj[GROUP];
-	size_t i, j, nser = 0;
+	size_t i, nser = 0;
 	long long v;
 	int rc, k;
 
+	/*
+	 * Two rows of the group with one serial: the IN list counts it
+	 * once, so the count falls short and the rows go one at a time.
+	 * Two with one project number: the INSERT stops at the second.
+	 */
 	for (i = 0; i < GROUP; i++) {
-		ser[i] = sl[i]->r.v[F_SERIAL];
-		proj[i] = sl[i]->r.v[F_PROJECT_NO];
-		nser += *ser[i] != '\0';
-		for (j = 0; j < i; j++)
-			if ((*ser[i] != '\0' && strcmp(ser[i], ser[j]) == 0) ||
-			    (*proj[i] != '\0' && strcmp(proj[i], proj[j]) ==
-			    0))
-				return 0;
+		nser += *sl[i]->r.v[F_SERIAL] != '\0';
+		bind_opt(x->g_forms, (int)i + 1, sl[i]->r.v[F_SERIAL],
+		    sl[i]->r.len[F_SERIAL]);
 	}
-	for (i = 0; i < GROUP; i++)
-		bind_opt(x->g_forms, (int)i + 1, ser[i]);
 	if ((v = query_int(x->g_forms)) != (long long)nser)
 		return v < 0 ? -1 : 0;
 	for (i = 0; i < GROUP; i++)
@@ -369,7 +373,7 @@ finish_import(struct run *x)
 	sqlite3_bind_int64(st, 3, x->res->accepted);
 	sqlite3_bind_int64(st, 4, x->res->rejected);
 	sqlite3_bind_int64(st, 5, x->res->duplicates);
-	bind_opt(st, 6, x->res->src_hash);
+	bind_opt(st, 6, x->res->src_hash, strlen(x->res->src_hash));
 	sqlite3_bind_int64(st, 7, x->res->import_id);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
@@ -421,19 +425,21 @@ slot_fill(struct pipe *p, struct slot *sl)
 	size_t i, n = csvin_nfields(in);
 	const char *cells[64], **cv = cells;
 
+	const char *rec;
+	size_t len;
+
 	sl->line = csvin_line(in);
-	strbuf_reset(&sl->raw);
 	if (n > sl->acells) {
 		sl->acells = n + 16;
 		sl->celloff = xreallocarray(sl->celloff, sl->acells,
 		    sizeof(*sl->celloff));
 	}
-	for (i = 0; i < n; i++) {
-		sl->celloff[i] = sl->raw.len;
-		strbuf_add(&sl->raw, csvin_field(in, i),
-		    csvin_field_len(in, i));
-		strbuf_addc(&sl->raw, '\0');
-	}
+	/* the cells, as keyed, for the rejects file: one copy */
+	rec = csvin_record(in, &len);
+	strbuf_reset(&sl->raw);
+	strbuf_add(&sl->raw, rec, len);
+	for (i = 0; i < n; i++)
+		sl->celloff[i] = (size_t)(csvin_field(in, i) - rec);
 	sl->ncells = n;
 	if (n > sizeof(cells) / sizeof(cells[0]))
 		cv = xcalloc(n, sizeof(*cv));

@@ -1140,6 +1140,7 @@ static void
 set_value(struct checkrow *c, enum field_id f, const char *s, size_t n)
 {
 	c->r->off[f] = c->r->buf.len;
+	c->r->len[f] = n;
 	strbuf_add(&c->r->buf, s, n);
 	strbuf_addc(&c->r->buf, '\0');
 }

@@ -278,6 +278,7 @@ struct rec {
 	uint64_t h64;
 	struct strbuf buf;	/* storage of v[] */
 	size_t off[F_NFIELDS];
+	size_t len[F_NFIELDS];	/* strlen(v[f]) */
 };
 
 void rec_init(struct rec *r);
