@@ -200,6 +200,22 @@ test_expect_success 'a row already imported in the middle of a run' '
 		WHERE state = '\''used'\'' AND serial IN ($(cat in))")" = 64
 '
 
+test_expect_success 'rows that repeat each other inside one run of rows' '
+	issue_serials hcp.db 64 >rep64 &&
+	sh "$GEN" -s rep64 64 >rep.csv &&
+	# line 21 says again what line 11 says; line 41 takes line 36 project
+	awk -F, -v OFS=, "NR == 11 { r = \$0 } NR == 36 { p = \$2 }
+		NR == 21 { \$0 = r } NR == 41 { \$2 = p } { print }" \
+		rep.csv >rep2.csv &&
+	test_expect_code_ 1 hcp-import -d hcp.db --operator x rep2.csv >out &&
+	test_grep out "64 rows read: 62 accepted, 1 rejected, 1 duplicates" &&
+	sqlite3 :memory: ".import --csv rep2.csv.rejects.csv r" \
+		"SELECT 错误行号, 错误代码 FROM r" >got &&
+	echo "41|E_DUPLICATE_PROJECT" >want && test_cmp want got &&
+	test_expect_code_ 1 hcp-import -d hcp.db --operator x rep2.csv >out &&
+	test_grep out "64 rows read: 0 accepted, 1 rejected, 63 duplicates"
+'
+
 test_expect_code 2 'an operator is required' '
 	HCP_OPERATOR= LOGNAME= hcp-import -d hcp.db good.csv
 '
