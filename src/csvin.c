@@ -9,6 +9,7 @@
 #include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -297,9 +298,17 @@ utf8_valid_prefix(const unsigned char *p, size_t n, int *incomplete)
 	*incomplete = 0;
 	while (i < n) {
 		unsigned char b = p[i];
+		uint64_t w;
 
 		if (b < 0x80) {
+			/* ASCII, most of a keyed file: eight bytes a step */
 			i++;
+			while (i + 8 <= n) {
+				memcpy(&w, p + i, 8);
+				if (w & 0x8080808080808080ULL)
+					break;
+				i += 8;
+			}
 			continue;
 		}
 		if (b >= 0xc2 && b <= 0xdf) {

@@ -106,6 +106,36 @@ main(void)
 	CHECK("utf16.csv", "\xff\xfe" "a\0,\0", CSVIN_AUTO, "ERR ",
 	    "UTF-16 refused");
 
+	/* a multi-byte character or a GBK byte at every offset of a word */
+	for (i = 0; i < 17; i++) {
+		char name[40], *want;
+		int okutf = 1, okgbk = 1, k;
+
+		for (k = 0; k < 2; k++) {
+			strbuf_reset(&sb);
+			strbuf_adds(&sb, "h\n");
+			strbuf_addf(&sb, "%.*s", (int)i, "abcdefghijklmnopq");
+			strbuf_adds(&sb, k == 0 ? "满意" : "\xc2\xfa\xd2\xe2");
+			strbuf_adds(&sb, "xyz\n");
+			snprintf(name, sizeof(name), "word%zu-%d.csv", i, k);
+			p = mkfile(name, sb.buf, sb.len);
+			g = slurp(p, CSVIN_AUTO, &rc);
+			want = xasprintf("1:h;2:%.*s满意xyz;", (int)i,
+			    "abcdefghijklmnopq");
+			if (rc != 0 || strcmp(g, want) != 0) {
+				printf("# %s: got %s\n", name, g);
+				*(k == 0 ? &okutf : &okgbk) = 0;
+			}
+			free(want);
+			free(g);
+			free(p);
+		}
+		snprintf(name, sizeof(name), "UTF-8 and GBK after %zu bytes",
+		    i);
+		ok(okutf && okgbk, name);
+	}
+	strbuf_reset(&sb);
+
 	/* the error names file:line */
 	p = mkfile("open2.csv", "a\nb\n\"c\n", 7);
 	g = slurp(p, CSVIN_AUTO, &rc);
