@@ -136,7 +136,7 @@ main(int argc, char *argv[])
 		case 'm':
 			if (num_parse(optarg, 1, 1000000000LL, &max, &es) != 0)
 				errx(EXIT_USAGE, _("--max-records %s: %s"),
-				    optarg, es);
+				    optarg, _(es));
 			break;
 		case 'o':
 			outdir = optarg;
@@ -152,7 +152,7 @@ main(int argc, char *argv[])
 			if (num_parse(optarg, 1, 999999999LL, &rebuild,
 			    &es) != 0)
 				errx(EXIT_USAGE, _("--rebuild %s: %s"),
-				    optarg, es);
+				    optarg, _(es));
 			break;
 		case 'A':
 			ack = 1;

@@ -414,19 +414,23 @@ enum verdict {
 	V_MALFORMED
 };
 
-/* Checks one text; fills the window it names when it is genuine. */
+/*
+ * Checks one text; fills the window it names when it is genuine, and
+ * *retired when that window is retired.
+ */
 static enum verdict
-verify_one(struct station *st, const char *text, struct win *w)
+verify_one(struct station *st, const char *text, struct win *w,
+    int *retired)
 {
 	struct qrpay_window qw;
 	char check[10], *id;
-	int retired;
 
 	memset(w, 0, sizeof(*w));
+	*retired = 0;
 	switch (qrpay_window_verify(text, st->key, sizeof(st->key), NULL)) {
 	case QRPAY_OK:
 		if (qrpay_window_fields(text, st->tmpl, &qw) == 0) {
-			if (win_lookup(st->db, qw.window, w, &retired) == -1)
+			if (win_lookup(st->db, qw.window, w, retired) == -1)
 				errx(EXIT_USAGE, "%s", db_errstr(st->db));
 			qrpay_window_release(&qw);
 		}
@@ -436,7 +440,7 @@ verify_one(struct station *st, const char *text, struct win *w)
 	}
 	if (human_code(text, &id, check) != 0)
 		return V_MALFORMED;
-	switch (win_lookup(st->db, id, w, &retired)) {
+	switch (win_lookup(st->db, id, w, retired)) {
 	case -1:
 		errx(EXIT_USAGE, "%s", db_errstr(st->db));
 	case 0:
@@ -451,7 +455,8 @@ verify_one(struct station *st, const char *text, struct win *w)
 /*
  * hcp-qr verify: one line per text, "genuine" and the window id and
  * name, or "forged or altered" or "not a window code" and the text,
- * tab-separated.  Exits 0 if every text is genuine, else 1.
+ * tab-separated; a retired window's code is genuine, with a warning on
+ * standard error.  Exits 0 if every text is genuine, else 1.
  */
 static int
 verify(const char *dbpath, char **argv, int argc, int quiet)
@@ -463,8 +468,12 @@ verify(const char *dbpath, char **argv, int argc, int quiet)
 	for (i = 0; i < argc; i++) {
 		enum verdict v;
 		struct win w;
+		int retired;
 
-		v = verify_one(&st, argv[i], &w);
+		v = verify_one(&st, argv[i], &w, &retired);
+		if (v == V_GENUINE && retired && !quiet)
+			warnx(_("window %s is retired: the code is genuine, "
+			    "but take it down"), w.id);
 		if (v != V_GENUINE)
 			rc = 1;
 		if (quiet) {

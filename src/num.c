@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <stdlib.h>
 
+#include "i18n.h"
 #include "num.h"
 #include "banned.h"
 
@@ -20,21 +21,21 @@ num_parse(const char *s, long long min, long long max, long long *out,
 	if (errstr == NULL)
 		errstr = &dummy;
 	if (s == NULL || *s == '\0' || *s == ' ' || *s == '\t') {
-		*errstr = "invalid";
+		*errstr = N_("invalid");
 		return -1;
 	}
 	errno = 0;
 	v = strtoll(s, &end, 10);
 	if (*end != '\0') {
-		*errstr = "invalid";
+		*errstr = N_("invalid");
 		return -1;
 	}
 	if ((errno == ERANGE && v == LLONG_MIN) || v < min) {
-		*errstr = "too small";
+		*errstr = N_("too small");
 		return -1;
 	}
 	if ((errno == ERANGE && v == LLONG_MAX) || v > max) {
-		*errstr = "too large";
+		*errstr = N_("too large");
 		return -1;
 	}
 	*errstr = NULL;

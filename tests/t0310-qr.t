@@ -340,6 +340,14 @@ test_expect_success 'a retired window: left out of --all, refused by -w' '
 	test_grep err "B06.*retired"
 '
 
+test_expect_success 'a retired window: its printed code is genuine, with a warning' '
+	u=$(grep "win=B06" sheet.qr) &&
+	hcp-qr verify "$u" >out 2>err &&
+	test_grep out "^genuine	B06	" &&
+	test_grep err "B06 is retired" &&
+	hcp-qr -q verify "$u" 2>err && ! test -s err
+'
+
 test_expect_success 'a long id and name: the check code is never cut short' '
 	id=LONG_WINDOW_ID-12345 &&
 	echo "$id,不动产登记与房屋交易税费综合受理一窗通办窗口（含抵押登记、预告登记）," \
