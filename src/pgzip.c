@@ -2,7 +2,9 @@
 /*
  * Parallel gzip writer (see pgzip.h).  Jobs live in a ring; the caller's
  * thread fills them and writes finished ones out in order, the workers
- * compress them in order of submission.  One mutex guards the ring.
+ * compress them in order of submission.  One mutex guards the ring.  A
+ * splice waits until every job before it was written, then copies the
+ * run out on the caller's thread.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -17,6 +19,7 @@
 #include "banned.h"
 
 #define DICT_LEN 32768
+#define SPLICE_BUF (256 * 1024)
 
 enum job_state {
 	JOB_FREE,	/* may be filled */
@@ -44,6 +47,8 @@ struct pgzip {
 	pthread_cond_t done;	/* a job became done */
 	pthread_t *threads;
 	int nthreads, level, stop, broken;
+	int raw;		/* no header, trailer or final block */
+	int fresh;		/* the next job starts without dictionary */
 	struct job *ring;
 	size_t nring;
 	uint64_t next_fill;	/* seq of the job being filled */
@@ -216,8 +221,9 @@ start_job(struct pgzip *z)
 	struct job *prev = NULL;
 	int rc = 0;
 
-	if (z->next_fill > 0)
+	if (z->next_fill > 0 && !z->fresh)
 		prev = &z->ring[(z->next_fill - 1) % z->nring];
+	z->fresh = 0;
 	pthread_mutex_lock(&z->mu);
 	if (z->next_fill >= z->nring)
 		rc = drain(z, 1, z->next_fill - z->nring);
@@ -256,8 +262,8 @@ submit(struct pgzip *z)
 	pthread_mutex_unlock(&z->mu);
 }
 
-struct pgzip *
-pgzip_new(int level, int nthreads, pgzip_write_fn fn, void *arg)
+static struct pgzip *
+start(int level, int nthreads, int raw, pgzip_write_fn fn, void *arg)
 {
 	struct pgzip *z;
 	size_t i;
@@ -270,6 +276,7 @@ pgzip_new(int level, int nthreads, pgzip_write_fn fn, void *arg)
 	}
 	z = xcalloc(1, sizeof(*z));
 	z->level = level < 1 || level > 9 ? 6 : level;
+	z->raw = raw;
 	z->fn = fn;
 	z->arg = arg;
 	z->crc = crc32(0L, Z_NULL, 0);
@@ -296,6 +303,18 @@ pgzip_new(int level, int nthreads, pgzip_write_fn fn, void *arg)
 	return z;
 }
 
+struct pgzip *
+pgzip_new(int level, int nthreads, pgzip_write_fn fn, void *arg)
+{
+	return start(level, nthreads, 0, fn, arg);
+}
+
+struct pgzip *
+pgzip_new_raw(int level, int nthreads, pgzip_write_fn fn, void *arg)
+{
+	return start(level, nthreads, 1, fn, arg);
+}
+
 int
 pgzip_write(struct pgzip *z, const void *buf, size_t n)
 {
@@ -303,7 +322,7 @@ pgzip_write(struct pgzip *z, const void *buf, size_t n)
 
 	if (z->broken || z->finished)
 		return fail(z, "write after end of stream");
-	if (!z->header_done && write_header(z) != 0)
+	if (!z->raw && !z->header_done && write_header(z) != 0)
 		return -1;
 	while (n > 0) {
 		size_t room, k;
@@ -326,25 +345,89 @@ pgzip_write(struct pgzip *z, const void *buf, size_t n)
 	return 0;
 }
 
+/* Submits the job being filled, if any, and writes out every job. */
+static int
+flush_all(struct pgzip *z)
+{
+	int rc;
+
+	if (z->cur != NULL) {
+		submit(z);
+		if (z->broken)
+			return -1;
+	}
+	pthread_mutex_lock(&z->mu);
+	rc = z->next_fill > 0 ? drain(z, 1, z->next_fill - 1) : 0;
+	pthread_mutex_unlock(&z->mu);
+	return rc;
+}
+
+int
+pgzip_splice(struct pgzip *z, int fd, uint64_t clen, uint32_t crc,
+    uint64_t len)
+{
+	unsigned char *buf;
+	uint64_t off = 0;
+
+	if (z->broken || z->finished)
+		return fail(z, "splice after end of stream");
+	if (!z->raw && !z->header_done && write_header(z) != 0)
+		return -1;
+	/* Every job so far ends with a sync flush: the output is aligned. */
+	if (flush_all(z) != 0)
+		return -1;
+	buf = xmalloc(SPLICE_BUF);
+	while (off < clen) {
+		size_t k = clen - off < SPLICE_BUF ? (size_t)(clen - off) :
+		    SPLICE_BUF;
+		ssize_t r = pread(fd, buf, k, (off_t)off);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			snprintf(z->errstr, sizeof(z->errstr), "cannot read "
+			    "the deflate run to splice in: %s", r < 0 ?
+			    strerror(errno) : "file too short");
+			z->broken = 1;
+			free(buf);
+			return -1;
+		}
+		if (emit(z, buf, (size_t)r) != 0) {
+			free(buf);
+			return -1;
+		}
+		off += (uint64_t)r;
+	}
+	free(buf);
+	z->crc = crc32_combine(z->crc, crc, (z_off_t)len);
+	z->total_in += len;
+	/* No match may reach back across the run. */
+	z->fresh = 1;
+	return 0;
+}
+
 int
 pgzip_finish(struct pgzip *z)
 {
 	unsigned char t[8];
-	int rc, i;
+	int i;
 
 	if (z->broken || z->finished)
 		return fail(z, "finish after end of stream");
+	if (z->raw) {
+		/* Every block ends with a sync flush; none is final. */
+		if (flush_all(z) != 0)
+			return -1;
+		z->finished = 1;
+		return 0;
+	}
 	if (!z->header_done && write_header(z) != 0)
 		return -1;
 	/* The final block, possibly empty, carries the end marker. */
 	if (z->cur == NULL && start_job(z) != 0)
 		return -1;
 	z->cur->last = 1;
-	submit(z);
-	pthread_mutex_lock(&z->mu);
-	rc = drain(z, 1, z->next_fill - 1);
-	pthread_mutex_unlock(&z->mu);
-	if (rc != 0)
+	if (flush_all(z) != 0)
 		return -1;
 	for (i = 0; i < 4; i++) {
 		t[i] = (unsigned char)(z->crc >> (8 * i));
@@ -390,6 +473,12 @@ uint64_t
 pgzip_total_out(const struct pgzip *z)
 {
 	return z->total_out;
+}
+
+uint32_t
+pgzip_crc(const struct pgzip *z)
+{
+	return (uint32_t)z->crc;
 }
 
 const char *
