@@ -1,16 +1,19 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * BagIt bags as .tar.gz (see bag.h): the threaded payload digests, the
- * writer on libarchive and pgzip, and the tag-file parsers.
+ * payload compressed ahead, the writer on libarchive and pgzip, and the
+ * tag-file parsers.
  */
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "bag.h"
 #include "crypto.h"
@@ -197,31 +200,212 @@ bag_digest_free(struct bag_digest *d)
 	free(d);
 }
 
-/* The writer: libarchive -> pgzip -> fd, hashing what reaches fd. */
-struct sink {
-	int fd;
-	struct digest *sha;
-	struct pgzip *z;
-};
-
+/* Writes all of p to fd. */
 static int
-sink_write(void *arg, const void *buf, size_t n)
+write_all(int fd, const void *p, size_t n)
 {
-	struct sink *s = arg;
-	const char *p = buf;
+	const char *s = p;
 
-	digest_update(s->sha, buf, n);
 	while (n > 0) {
-		ssize_t k = write(s->fd, p, n);
+		ssize_t k = write(fd, s, n);
 
 		if (k < 0) {
 			if (errno == EINTR)
 				continue;
 			return -1;
 		}
-		p += k;
+		s += k;
 		n -= (size_t)k;
 	}
+	return 0;
+}
+
+/* The payload compressed ahead. */
+struct bag_payload {
+	int fd;
+	char *dir;
+	struct bag_digest *dg;
+	struct pgzip *z;
+};
+
+static int
+run_write(void *arg, const void *buf, size_t n)
+{
+	struct bag_payload *bp = arg;
+
+	return write_all(bp->fd, buf, n);
+}
+
+struct bag_payload *
+bag_payload_new(const char *dir, const char *name, char **errstr)
+{
+	struct bag_payload *bp = xcalloc(1, sizeof(*bp));
+	char *tmp = xasprintf("%s/.%s.payload.XXXXXX", dir, name);
+
+	bp->dir = xstrdup(dir);
+	if ((bp->fd = mkstemp(tmp)) < 0) {
+		*errstr = xasprintf("%s: %s", tmp, strerror(errno));
+		free(tmp);
+		bag_payload_free(bp);
+		return NULL;
+	}
+	unlink(tmp);
+	free(tmp);
+	if ((bp->z = pgzip_new_raw(6, 0, run_write, bp)) == NULL) {
+		*errstr = xasprintf(_("cannot start compressing: %s"),
+		    strerror(errno));
+		bag_payload_free(bp);
+		return NULL;
+	}
+	bp->dg = bag_digest_new();
+	return bp;
+}
+
+int
+bag_payload_write(struct bag_payload *bp, const void *p, size_t n,
+    char **errstr)
+{
+	bag_digest_update(bp->dg, p, n);
+	if (pgzip_write(bp->z, p, n) != 0) {
+		*errstr = xasprintf("%s: %s", bp->dir, pgzip_errstr(bp->z));
+		return -1;
+	}
+	return 0;
+}
+
+int
+bag_payload_finish(struct bag_payload *bp, struct bag_spec *spec,
+    char **errstr)
+{
+	if (pgzip_finish(bp->z) != 0) {
+		*errstr = xasprintf("%s: %s", bp->dir, pgzip_errstr(bp->z));
+		return -1;
+	}
+	bag_digest_final(bp->dg, spec->sha256, spec->sm3);
+	spec->payload_len = pgzip_total_in(bp->z);
+	spec->zp.fd = bp->fd;
+	spec->zp.clen = pgzip_total_out(bp->z);
+	spec->zp.crc = pgzip_crc(bp->z);
+	return 0;
+}
+
+void
+bag_payload_free(struct bag_payload *bp)
+{
+	if (bp == NULL)
+		return;
+	pgzip_free(bp->z);
+	bag_digest_free(bp->dg);
+	if (bp->fd >= 0)
+		close(bp->fd);
+	free(bp->dir);
+	free(bp);
+}
+
+/*
+ * The writer: libarchive -> pgzip -> fd, hashing what reaches fd.  The
+ * payload's bytes in the tar stream are zeros from zero_feed; at pstart
+ * the run is spliced in and the zeros are dropped.
+ */
+#define TAR_BLOCK 512
+
+static const unsigned char zero_feed[64 * 1024];
+
+struct sink {
+	int fd;
+	struct digest *sha;
+	struct pgzip *z;
+	const struct bag_spec *spec;
+	uint64_t seen;		/* tar bytes handed to archive_cb so far */
+	uint64_t pstart, pend;	/* the payload's bytes in the tar stream */
+	unsigned char hdr[TAR_BLOCK];	/* the tar block before pstart */
+	int reached;		/* the payload's start was seen */
+};
+
+static int
+sink_write(void *arg, const void *buf, size_t n)
+{
+	struct sink *s = arg;
+
+	digest_update(s->sha, buf, n);
+	return write_all(s->fd, buf, n);
+}
+
+/* Bytes of a ustar member holding n bytes of data, header included. */
+static uint64_t
+tar_member_len(uint64_t n)
+{
+	return TAR_BLOCK + (n + TAR_BLOCK - 1) / TAR_BLOCK * TAR_BLOCK;
+}
+
+/* A numeric ustar header field: octal, or base-256 if its top bit is set. */
+static uint64_t
+tar_number(const unsigned char *p, size_t n)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (p[0] & 0x80) {
+		for (i = 1; i < n; i++)
+			v = v << 8 | p[i];
+		return v;
+	}
+	for (i = 0; i < n && p[i] == ' '; i++)
+		;
+	for (; i < n && p[i] >= '0' && p[i] <= '7'; i++)
+		v = v * 8 + (uint64_t)(p[i] - '0');
+	return v;
+}
+
+/* Is s->hdr the ustar header of the payload member? */
+static int
+payload_header_ok(const struct sink *s)
+{
+	const unsigned char *h = s->hdr;
+	char name[101], prefix[156], *want, *got;
+	int rc;
+
+	memcpy(name, h, 100);
+	name[100] = '\0';
+	memcpy(prefix, h + 345, 155);
+	prefix[155] = '\0';
+	if (memcmp(h + 257, "ustar", 5) != 0 || (h[156] != '0' &&
+	    h[156] != '\0') || tar_number(h + 124, 12) !=
+	    s->spec->payload_len)
+		return 0;
+	want = xasprintf("%s/%s", s->spec->name, BAG_PAYLOAD);
+	got = prefix[0] != '\0' ? xasprintf("%s/%s", prefix, name) :
+	    xstrdup(name);
+	rc = strcmp(want, got) == 0;
+	free(want);
+	free(got);
+	return rc;
+}
+
+static int
+all_zero(const unsigned char *p, size_t n)
+{
+	while (n > 0) {
+		size_t k = n < sizeof(zero_feed) ? n : sizeof(zero_feed);
+
+		if (memcmp(p, zero_feed, k) != 0)
+			return 0;
+		p += k;
+		n -= k;
+	}
+	return 1;
+}
+
+/* Compresses tar bytes outside the payload, or all with unspliced. */
+static int
+sink_pass(struct archive *a, struct sink *s, const unsigned char *p,
+    size_t n)
+{
+	if (n > 0 && pgzip_write(s->z, p, n) != 0) {
+		archive_set_error(a, EIO, "%s", pgzip_errstr(s->z));
+		return -1;
+	}
+	s->seen += n;
 	return 0;
 }
 
@@ -229,17 +413,67 @@ static la_ssize_t
 archive_cb(struct archive *a, void *arg, const void *buf, size_t n)
 {
 	struct sink *s = arg;
+	const unsigned char *p = buf;
+	size_t left = n, k;
 
-	if (pgzip_write(s->z, buf, n) != 0) {
-		archive_set_error(a, EIO, "%s", pgzip_errstr(s->z));
-		return -1;
+	/* Up to the payload, keeping the payload's header block. */
+	if (s->seen < s->pstart) {
+		k = s->pstart - s->seen < left ? (size_t)(s->pstart -
+		    s->seen) : left;
+		if (s->seen + k > s->pstart - TAR_BLOCK) {
+			uint64_t from = s->seen > s->pstart - TAR_BLOCK ?
+			    s->seen : s->pstart - TAR_BLOCK;
+
+			memcpy(s->hdr + (from - (s->pstart - TAR_BLOCK)),
+			    p + (from - s->seen), (size_t)(s->seen + k - from));
+		}
+		if (sink_pass(a, s, p, k) != 0)
+			return -1;
+		p += k;
+		left -= k;
 	}
+	if (s->seen == s->pstart && !s->reached && left > 0) {
+		if (!payload_header_ok(s)) {
+			archive_set_error(a, EINVAL, "the payload is not at "
+			    "byte %llu of the tar stream",
+			    (unsigned long long)s->pstart);
+			return -1;
+		}
+		if (!s->spec->unspliced && pgzip_splice(s->z, s->spec->zp.fd,
+		    s->spec->zp.clen, s->spec->zp.crc,
+		    s->spec->payload_len) != 0) {
+			archive_set_error(a, EIO, "%s", pgzip_errstr(s->z));
+			return -1;
+		}
+		s->reached = 1;
+	}
+	/* The payload: zeros to drop, or its bytes with unspliced. */
+	if (left > 0 && s->seen < s->pend) {
+		k = s->pend - s->seen < left ? (size_t)(s->pend - s->seen) :
+		    left;
+		if (s->spec->unspliced) {
+			if (sink_pass(a, s, p, k) != 0)
+				return -1;
+		} else {
+			if (!all_zero(p, k)) {
+				archive_set_error(a, EINVAL, "the payload is "
+				    "not at byte %llu of the tar stream",
+				    (unsigned long long)s->pstart);
+				return -1;
+			}
+			s->seen += k;
+		}
+		p += k;
+		left -= k;
+	}
+	if (sink_pass(a, s, p, left) != 0)
+		return -1;
 	return (la_ssize_t)n;
 }
 
 static int
-add_member(struct archive *a, const struct bag_spec *spec, const char *rel,
-    const void *p, size_t n)
+add_header(struct archive *a, const struct bag_spec *spec, const char *rel,
+    uint64_t n)
 {
 	struct archive_entry *e = archive_entry_new();
 	char *path = xasprintf("%s/%s", spec->name, rel);
@@ -254,19 +488,112 @@ add_member(struct archive *a, const struct bag_spec *spec, const char *rel,
 	archive_entry_set_gid(e, 0);
 	if (archive_write_header(a, e) != ARCHIVE_OK)
 		rc = -1;
+	archive_entry_free(e);
+	free(path);
+	return rc;
+}
+
+static int
+add_data(struct archive *a, const void *p, size_t n)
+{
 	/* archive_write_data() may take less than asked. */
-	while (rc == 0 && n > 0) {
+	while (n > 0) {
 		la_ssize_t k = archive_write_data(a, p, n);
 
-		if (k <= 0) {
-			rc = -1;
-			break;
-		}
+		if (k <= 0)
+			return -1;
 		p = (const char *)p + k;
 		n -= (size_t)k;
 	}
-	archive_entry_free(e);
-	free(path);
+	return 0;
+}
+
+static int
+add_member(struct archive *a, const struct bag_spec *spec, const char *rel,
+    const void *p, size_t n)
+{
+	if (add_header(a, spec, rel, n) != 0)
+		return -1;
+	return add_data(a, p, n);
+}
+
+/*
+ * The payload member: payload_len zeros for archive_cb to drop, or, with
+ * unspliced, the run inflated, checked against its length and CRC.
+ */
+static int
+add_payload(struct archive *a, const struct bag_spec *spec, char **errstr)
+{
+	unsigned char *in = NULL, *out = NULL;
+	uint64_t left = spec->payload_len, off = 0;
+	uLong crc = crc32(0L, Z_NULL, 0);
+	z_stream zs;
+	int rc = -1, zrc = Z_OK;
+
+	if (add_header(a, spec, BAG_PAYLOAD, spec->payload_len) != 0)
+		return -1;
+	if (!spec->unspliced) {
+		while (left > 0) {
+			size_t k = left < sizeof(zero_feed) ? (size_t)left :
+			    sizeof(zero_feed);
+
+			if (add_data(a, zero_feed, k) != 0)
+				return -1;
+			left -= k;
+		}
+		return 0;
+	}
+	memset(&zs, 0, sizeof(zs));
+	if (inflateInit2(&zs, -15) != Z_OK) {
+		*errstr = xstrdup("cannot start inflating the payload");
+		return -1;
+	}
+	in = xmalloc(sizeof(zero_feed));
+	out = xmalloc(sizeof(zero_feed));
+	for (;;) {
+		size_t got;
+
+		if (zs.avail_in == 0 && off < spec->zp.clen) {
+			size_t k = spec->zp.clen - off < sizeof(zero_feed) ?
+			    (size_t)(spec->zp.clen - off) : sizeof(zero_feed);
+			ssize_t r = pread(spec->zp.fd, in, k, (off_t)off);
+
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0) {
+				*errstr = xasprintf("cannot read the "
+				    "compressed payload: %s", r < 0 ?
+				    strerror(errno) : "file too short");
+				goto out;
+			}
+			zs.next_in = in;
+			zs.avail_in = (uInt)r;
+			off += (uint64_t)r;
+		}
+		zs.next_out = out;
+		zs.avail_out = sizeof(zero_feed);
+		zrc = inflate(&zs, Z_SYNC_FLUSH);
+		got = sizeof(zero_feed) - zs.avail_out;
+		if ((zrc != Z_OK && zrc != Z_BUF_ERROR) || got > left)
+			break;
+		crc = crc32(crc, out, (uInt)got);
+		left -= got;
+		if (got > 0 && add_data(a, out, got) != 0)
+			goto out;
+		if (got == 0 && zs.avail_in == 0 && off == spec->zp.clen)
+			break;
+	}
+	if (left != 0 || zs.avail_in != 0 || (zrc != Z_OK &&
+	    zrc != Z_BUF_ERROR) || crc != spec->zp.crc) {
+		*errstr = xstrdup("the compressed payload does not inflate "
+		    "to the payload");
+		goto out;
+	}
+	rc = 0;
+out:
+	inflateEnd(&zs);
+	free(in);
+	free(out);
 	return rc;
 }
 
@@ -303,6 +630,7 @@ bag_write(const struct bag_spec *spec, int fd, unsigned char **sig,
 
 	*sig = NULL;
 	*siglen = 0;
+	*errstr = NULL;
 	memset(&s, 0, sizeof(s));
 	/* Payload manifests, then the tag manifests over the tag files. */
 	crypto_hex(spec->sha256, DIGEST_LEN, hex);
@@ -336,6 +664,11 @@ bag_write(const struct bag_spec *spec, int fd, unsigned char **sig,
 	}
 
 	s.fd = fd;
+	s.spec = spec;
+	/* bag-info.txt, bagit.txt, then the payload's header (bag.h). */
+	s.pstart = tar_member_len(strlen(spec->info)) +
+	    tar_member_len(strlen(bag_bagit_txt)) + TAR_BLOCK;
+	s.pend = s.pstart + spec->payload_len;
 	if ((s.sha = digest_new(DIGEST_SHA256)) == NULL ||
 	    (s.z = pgzip_new(6, 0, sink_write, &s)) == NULL) {
 		*errstr = xasprintf(_("cannot start compressing: %s"),
@@ -352,8 +685,7 @@ bag_write(const struct bag_spec *spec, int fd, unsigned char **sig,
 	    strlen(spec->info)) != 0 ||
 	    add_member(a, spec, "bagit.txt", bag_bagit_txt,
 	    strlen(bag_bagit_txt)) != 0 ||
-	    add_member(a, spec, BAG_PAYLOAD, spec->payload,
-	    spec->payload_len) != 0 ||
+	    add_payload(a, spec, errstr) != 0 ||
 	    add_member(a, spec, "manifest-sha256.txt", man[0].buf,
 	    man[0].len) != 0 ||
 	    add_member(a, spec, "manifest-sm3.txt", man[1].buf,
@@ -365,6 +697,11 @@ bag_write(const struct bag_spec *spec, int fd, unsigned char **sig,
 	    tag[1].len) != 0 ||
 	    archive_write_close(a) != ARCHIVE_OK)
 		goto aerr;
+	if (!s.reached || s.seen < s.pend) {
+		*errstr = xasprintf(_("cannot write the archive: %s"),
+		    "the payload never reached the tar stream");
+		goto out;
+	}
 	if (pgzip_finish(s.z) != 0) {
 		*errstr = xasprintf("%s", pgzip_errstr(s.z));
 		goto out;
@@ -373,9 +710,10 @@ bag_write(const struct bag_spec *spec, int fd, unsigned char **sig,
 	rc = 0;
 	goto out;
 aerr:
-	*errstr = xasprintf(_("cannot write the archive: %s"),
-	    archive_error_string(a) != NULL ? archive_error_string(a) :
-	    "unknown error");
+	if (*errstr == NULL)
+		*errstr = xasprintf(_("cannot write the archive: %s"),
+		    archive_error_string(a) != NULL ?
+		    archive_error_string(a) : "unknown error");
 out:
 	if (a != NULL)
 		archive_write_free(a);

@@ -14,6 +14,14 @@
  * OpenSSL's default ID) over tagmanifest-sm3.txt, as `openssl dgst -sm3
  * -sign` writes it.
  *
+ * The payload is compressed while it is produced (struct bag_payload):
+ * a raw deflate run (pgzip_new_raw) goes to an unlinked temporary file,
+ * and the digests are computed on a thread of their own.  bag_write()
+ * then splices that run into the gzip member where the payload's bytes
+ * fall in the tar stream (pgzip_splice); everything else is compressed
+ * as it comes.  The gzip member is standard, and deterministic: the same
+ * records give the same bytes.
+ *
  * This module writes bags and parses their tag files; reading an archive
  * safely is verify.c's business.  Functions return 0 or -1 with *errstr
  * set to a malloc'd English message that the caller frees.
@@ -22,6 +30,7 @@
 #define HCP_BAG_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "crypto.h"
@@ -57,13 +66,25 @@ void bag_digest_final(struct bag_digest *d, unsigned char sha256[DIGEST_LEN],
     unsigned char sm3[DIGEST_LEN]);
 void bag_digest_free(struct bag_digest *d);
 
+/* A payload compressed ahead: a raw deflate run (pgzip.h) in a file. */
+struct bag_zpayload {
+	int fd;			/* read with pread() from offset 0 */
+	uint64_t clen;		/* bytes of the run */
+	uint32_t crc;		/* CRC-32 of the payload */
+};
+
 /* What goes into one bag. */
 struct bag_spec {
 	const char *name;		/* top directory, hcp-<station>-<seq> */
 	time_t mtime;			/* of every member */
 	const char *info;		/* bag-info.txt, complete */
-	const void *payload;		/* data/evaluations.csv */
-	size_t payload_len;
+	uint64_t payload_len;		/* data/evaluations.csv, bytes */
+	struct bag_zpayload zp;		/* and compressed */
+	/*
+	 * 1: inflate the run and compress the payload along with the rest,
+	 * as hcp did before splicing, to rebuild such a batch byte for byte.
+	 */
+	int unspliced;
 	unsigned char sha256[DIGEST_LEN];	/* of the payload */
 	unsigned char sm3[DIGEST_LEN];
 	const unsigned char *sig;	/* signature to reuse, or NULL */
@@ -72,10 +93,37 @@ struct bag_spec {
 };
 
 /*
- * Writes the bag as .tar.gz to fd.  If spec->sig is NULL the tag manifest
- * is signed with spec->priv_pem and *sig (malloc'd, *siglen bytes) gets
- * the new signature, else spec->sig is used and *sig is set to NULL.
- * out_sha256 gets the SHA-256 of the bytes written.  Does not sync.
+ * A payload as it is produced: bag_payload_write() hands the bytes to the
+ * digest thread and to the compressing threads, whose raw run goes to an
+ * unlinked temporary file .NAME.payload.XXXXXX in dir.
+ */
+struct bag_payload;
+
+/* Returns NULL with *errstr set if the file or a thread cannot be made. */
+struct bag_payload *bag_payload_new(const char *dir, const char *name,
+    char **errstr);
+/* Adds n bytes. */
+int bag_payload_write(struct bag_payload *bp, const void *p, size_t n,
+    char **errstr);
+/*
+ * Ends the payload and sets spec->payload_len, spec->zp, spec->sha256 and
+ * spec->sm3.  spec->zp.fd belongs to bp: it is closed by
+ * bag_payload_free(), so free bp only after bag_write().
+ */
+int bag_payload_finish(struct bag_payload *bp, struct bag_spec *spec,
+    char **errstr);
+/* NULL is allowed. */
+void bag_payload_free(struct bag_payload *bp);
+
+/*
+ * Writes the bag as .tar.gz to fd, with the payload spec->zp spliced in
+ * (or inflated and compressed again, with spec->unspliced).  If
+ * spec->sig is NULL the tag manifest is signed with spec->priv_pem and
+ * *sig (malloc'd, *siglen bytes) gets the new signature, else spec->sig
+ * is used and *sig is set to NULL.  out_sha256 gets the SHA-256 of the
+ * bytes written.  Does not sync.  Fails, rather than write a wrong
+ * archive, if the payload is not where the tar stream has it or the run
+ * does not inflate to the payload.
  */
 int bag_write(const struct bag_spec *spec, int fd, unsigned char **sig,
     size_t *siglen, unsigned char out_sha256[DIGEST_LEN], char **errstr);

@@ -4,7 +4,6 @@
  * the payload CSV, the bag file, its repair and rebuild, receipts.
  */
 #include <sys/file.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <dirent.h>
@@ -78,59 +77,26 @@ db_column(enum field_id f)
 	return fields[f].name;
 }
 
-/* Writes all of p to fd. */
-static int
-write_all(int fd, const void *p, size_t n)
-{
-	const char *s = p;
-
-	while (n > 0) {
-		ssize_t k = write(fd, s, n);
-
-		if (k < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		s += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
-struct payload {
-	int fd;
-	size_t len;
-	long long rows;
-	unsigned char sha256[DIGEST_LEN], sm3[DIGEST_LEN];
-};
-
 /*
- * Writes the CSV of the records lo..hi (ids) to an unlinked temporary
- * file in dir and computes its digests.
+ * Generates the CSV of the records lo..hi (ids) into a payload that is
+ * digested and compressed while it is made (bag.h); sets *rows and the
+ * payload fields of spec.  *bpp holds the compressed run until freed.
  */
 static int
 make_payload(struct db *db, long long lo, long long hi, const char *dir,
-    const char *name, struct payload *pl, char **errstr)
+    const char *name, struct bag_spec *spec, struct bag_payload **bpp,
+    long long *rows, char **errstr)
 {
 	enum field_id order[F_NFIELDS];
 	struct strbuf sql = STRBUF_INIT, out = STRBUF_INIT;
-	struct bag_digest *dg = NULL;
+	struct bag_payload *bp;
 	sqlite3_stmt *st = NULL;
 	size_t nf = batch_fields(order), i, ncol;
-	char *tmp;
 	int rc, ret = -1;
 
-	memset(pl, 0, sizeof(*pl));
-	tmp = xasprintf("%s/.%s.csv.XXXXXX", dir, name);
-	if ((pl->fd = mkstemp(tmp)) < 0) {
-		seterr(errstr, tmp, strerror(errno));
-		free(tmp);
+	*rows = 0;
+	if ((*bpp = bp = bag_payload_new(dir, name, errstr)) == NULL)
 		return -1;
-	}
-	unlink(tmp);
-	free(tmp);
-
 	strbuf_adds(&sql, "SELECT ");
 	for (i = 0; i < nf; i++) {
 		strbuf_addf(&sql, "%se.%s", i > 0 ? ", " : "",
@@ -157,7 +123,6 @@ make_payload(struct db *db, long long lo, long long hi, const char *dir,
 	}
 	sqlite3_bind_int64(st, 1, lo);
 	sqlite3_bind_int64(st, 2, hi);
-	dg = bag_digest_new();
 	rc = sqlite3_step(st);
 	for (; rc == SQLITE_ROW; rc = sqlite3_step(st)) {
 		for (i = 0; i < ncol; i++) {
@@ -174,15 +139,11 @@ make_payload(struct db *db, long long lo, long long hi, const char *dir,
 				strbuf_adds(&out, "000000");
 			strbuf_adds(&out, i + 1 < ncol ? "," : "\r\n");
 		}
-		pl->rows++;
+		(*rows)++;
 		if (out.len >= FLUSH_AT) {
-			bag_digest_update(dg, out.buf, out.len);
-			if (write_all(pl->fd, out.buf, out.len) != 0) {
-				seterr(errstr, dir,
-				    strerror(errno));
+			if (bag_payload_write(bp, out.buf, out.len, errstr) !=
+			    0)
 				goto out;
-			}
-			pl->len += out.len;
 			strbuf_reset(&out);
 		}
 	}
@@ -191,23 +152,14 @@ make_payload(struct db *db, long long lo, long long hi, const char *dir,
 		dberr(db, errstr);
 		goto out;
 	}
-	bag_digest_update(dg, out.buf, out.len);
-	if (write_all(pl->fd, out.buf, out.len) != 0) {
-		seterr(errstr, dir, strerror(errno));
+	if (bag_payload_write(bp, out.buf, out.len, errstr) != 0 ||
+	    bag_payload_finish(bp, spec, errstr) != 0)
 		goto out;
-	}
-	pl->len += out.len;
-	bag_digest_final(dg, pl->sha256, pl->sm3);
 	ret = 0;
 out:
-	bag_digest_free(dg);
 	sqlite3_finalize(st);
 	strbuf_release(&sql);
 	strbuf_release(&out);
-	if (ret != 0) {
-		close(pl->fd);
-		pl->fd = -1;
-	}
 	return ret;
 }
 
@@ -225,7 +177,10 @@ sync_dir(const char *dir)
 
 /*
  * Writes the file of batch seq into dir (steps 2-4 of pack.h).  With
- * must_match, fails unless the result has the recorded SHA-256.
+ * must_match, fails unless the result has the recorded SHA-256.  A batch
+ * whose recorded SHA-256 is not that of the file as written now is
+ * written again the way hcp wrote batches before the payload was spliced
+ * in (bag.h), which gives an older batch its first bytes.
  */
 static int
 write_batch(struct db *db, const char *dbpath, long long seq,
@@ -233,16 +188,15 @@ write_batch(struct db *db, const char *dbpath, long long seq,
     char **errstr)
 {
 	sqlite3_stmt *st = NULL;
-	struct payload pl = { -1, 0, 0, { 0 }, { 0 } };
+	struct bag_payload *bp = NULL;
 	struct bag_spec spec;
 	struct strbuf info = STRBUF_INIT;
 	char *name = NULL, *tmp = NULL, *final = NULL, *priv = NULL;
 	char *stored_sha = NULL, *e = NULL;
 	unsigned char *sig = NULL, *stored_sig = NULL, sha[DIGEST_LEN];
-	char hex[2 * DIGEST_LEN + 1];
+	char hex[2 * DIGEST_LEN + 1], first_hex[2 * DIGEST_LEN + 1];
 	size_t siglen = 0, stored_siglen = 0;
-	long long records = 0, lo, hi;
-	void *map = MAP_FAILED;
+	long long records = 0, rows, lo, hi;
 	int out = -1, ret = -1, rc;
 
 	memset(&spec, 0, sizeof(spec));
@@ -281,25 +235,18 @@ write_batch(struct db *db, const char *dbpath, long long seq,
 	hi = sqlite3_column_int64(st, 7);
 	sqlite3_finalize(st);
 	st = NULL;
-	if (make_payload(db, lo, hi, dir, name, &pl, errstr) != 0)
+	if (make_payload(db, lo, hi, dir, name, &spec, &bp, &rows, errstr) !=
+	    0)
 		goto out;
-	if (pl.rows != records) {
+	if (rows != records) {
 		*errstr = xasprintf(_("batch %s should hold %lld records but "
-		    "the db has %lld marked with it"), name, records, pl.rows);
+		    "the db has %lld marked with it"), name, records, rows);
 		goto out;
 	}
-	if (pl.len > 0 && (map = mmap(NULL, pl.len, PROT_READ, MAP_SHARED,
-	    pl.fd, 0)) == MAP_FAILED) {
-		seterr(errstr, dir, strerror(errno));
-		goto out;
-	}
-	strbuf_addf(&info, "Payload-Oxum: %zu.1\n", pl.len);
+	strbuf_addf(&info, "Payload-Oxum: %llu.1\n",
+	    (unsigned long long)spec.payload_len);
 	spec.name = name;
 	spec.info = info.buf;
-	spec.payload = map != MAP_FAILED ? map : "";
-	spec.payload_len = pl.len;
-	memcpy(spec.sha256, pl.sha256, DIGEST_LEN);
-	memcpy(spec.sm3, pl.sm3, DIGEST_LEN);
 	spec.sig = stored_sig;
 	spec.siglen = stored_siglen;
 	if (stored_sig == NULL) {
@@ -318,10 +265,28 @@ write_batch(struct db *db, const char *dbpath, long long seq,
 		tmp = NULL;
 		goto out;
 	}
-	if (bag_write(&spec, out, &sig, &siglen, sha, &e) != 0) {
-		*errstr = xasprintf("%s: %s", final, e);
-		free(e);
-		goto out;
+	for (;;) {
+		if (bag_write(&spec, out, &sig, &siglen, sha, &e) != 0) {
+			*errstr = xasprintf("%s: %s", final, e);
+			free(e);
+			goto out;
+		}
+		crypto_hex(sha, DIGEST_LEN, hex);
+		if (stored_sha == NULL || strcmp(stored_sha, hex) == 0 ||
+		    spec.unspliced)
+			break;
+		/*
+		 * Batches written before the payload was spliced in have it
+		 * compressed with the rest: try that way (README).
+		 */
+		memcpy(first_hex, hex, sizeof(hex));
+		spec.unspliced = 1;
+		free(sig);
+		sig = NULL;
+		if (ftruncate(out, 0) != 0 || lseek(out, 0, SEEK_SET) != 0) {
+			seterr(errstr, tmp, strerror(errno));
+			goto out;
+		}
 	}
 	if (fsync(out) != 0 || close(out) != 0) {
 		out = -1;
@@ -329,12 +294,11 @@ write_batch(struct db *db, const char *dbpath, long long seq,
 		goto out;
 	}
 	out = -1;
-	crypto_hex(sha, DIGEST_LEN, hex);
 	if (stored_sha != NULL && strcmp(stored_sha, hex) != 0) {
 		*errstr = xasprintf(_("batch %s comes out different from the "
 		    "file first written (SHA-256 %s, now %s): its records "
 		    "were changed in the db after packing"), name, stored_sha,
-		    hex);
+		    first_hex);
 		goto out;
 	}
 	if (must_match && stored_sha == NULL) {
@@ -383,10 +347,7 @@ out:
 		close(out);
 	if (tmp != NULL)
 		unlink(tmp);
-	if (map != MAP_FAILED)
-		munmap(map, pl.len);
-	if (pl.fd >= 0)
-		close(pl.fd);
+	bag_payload_free(bp);
 	if (priv != NULL) {
 		explicit_bzero(priv, strlen(priv));
 		free(priv);

@@ -56,6 +56,8 @@ int pack_run(struct db *db, const char *dbpath, const char *outdir,
 /*
  * Writes batch seq again into outdir; fails, leaving nothing, if the
  * result differs from the SHA-256 recorded when it was first written.
+ * A batch written before payloads were spliced in (bag.h) is written
+ * the older way, so it too comes out byte for byte.
  */
 int pack_rebuild(struct db *db, const char *dbpath, long long seq,
     const char *outdir, pack_written_fn fn, void *arg, char **errstr);

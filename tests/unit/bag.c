@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Unit tests of the BagIt module: tag-file and manifest parsing, path
- * safety, the writer (members in order, read back with libarchive, the
- * signature good over tagmanifest-sm3.txt, the same bytes twice with the
- * same signature), and receipts (round trip, any change refused).
+ * safety, the writer (members in order, read back with libarchive with
+ * the payload spliced in, the signature good over tagmanifest-sm3.txt,
+ * the same bytes twice with the same signature, empty and large
+ * payloads, the old unspliced way), and receipts (round trip, any change
+ * refused).
  */
 #include <archive.h>
 #include <archive_entry.h>
@@ -11,9 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "bag.h"
 #include "crypto.h"
+#include "pgzip.h"
 #include "receipt.h"
 #include "strbuf.h"
 #include "tap.h"
@@ -90,6 +94,7 @@ struct readback {
 	struct strbuf names;
 	struct strbuf tagsm3;
 	struct strbuf sig;
+	struct strbuf payload;
 };
 
 static int
@@ -116,6 +121,8 @@ read_back(const char *path, struct readback *rb)
 			to = &rb->tagsm3;
 		else if (strstr(name, "/signature.sm2") != NULL)
 			to = &rb->sig;
+		else if (strstr(name, "/" BAG_PAYLOAD) != NULL)
+			to = &rb->payload;
 		while ((n = archive_read_data(a, buf, sizeof(buf))) > 0)
 			if (to != NULL)
 				strbuf_add(to, buf, (size_t)n);
@@ -125,12 +132,89 @@ read_back(const char *path, struct readback *rb)
 }
 
 static void
+readback_release(struct readback *rb)
+{
+	strbuf_release(&rb->names);
+	strbuf_release(&rb->tagsm3);
+	strbuf_release(&rb->sig);
+	strbuf_release(&rb->payload);
+}
+
+/* The payload of spec, compressed ahead in pieces of step bytes. */
+static struct bag_payload *
+payload(struct bag_spec *spec, const char *p, size_t n, size_t step)
+{
+	struct bag_payload *bp;
+	char *e = NULL;
+	size_t off;
+
+	if ((bp = bag_payload_new("/tmp", spec->name, &e)) == NULL) {
+		printf("# %s\n", e);
+		free(e);
+		return NULL;
+	}
+	for (off = 0; off < n; off += step)
+		bag_payload_write(bp, p + off, n - off < step ? n - off : step,
+		    &e);
+	if (bag_payload_finish(bp, spec, &e) != 0) {
+		printf("# %s\n", e);
+		free(e);
+	}
+	return bp;
+}
+
+/* The whole file at fd, from its start. */
+static void
+slurp(int fd, struct strbuf *sb)
+{
+	char buf[65536];
+	off_t off = 0;
+	ssize_t n;
+
+	while ((n = pread(fd, buf, sizeof(buf), off)) > 0) {
+		strbuf_add(sb, buf, (size_t)n);
+		off += n;
+	}
+}
+
+static int
+to_strbuf(void *arg, const void *buf, size_t n)
+{
+	strbuf_add(arg, buf, n);
+	return 0;
+}
+
+/* Inflates a gzip member whole. */
+static int
+gunzip(const struct strbuf *gz, struct strbuf *out)
+{
+	z_stream s;
+	unsigned char buf[65536];
+	int rc;
+
+	memset(&s, 0, sizeof(s));
+	if (inflateInit2(&s, 31) != Z_OK)
+		return -1;
+	s.next_in = (unsigned char *)gz->buf;
+	s.avail_in = (uInt)gz->len;
+	do {
+		s.next_out = buf;
+		s.avail_out = sizeof(buf);
+		rc = inflate(&s, Z_NO_FLUSH);
+		strbuf_add(out, buf, sizeof(buf) - s.avail_out);
+	} while (rc == Z_OK);
+	inflateEnd(&s);
+	return rc == Z_STREAM_END && s.avail_in == 0 ? 0 : -1;
+}
+
+static void
 test_write(void)
 {
 	static const char csv[] = "projectNo,satisfaction\r\nP1,5\r\n";
 	struct bag_spec spec;
-	struct readback rb = { STRBUF_INIT, STRBUF_INIT, STRBUF_INIT };
-	struct bag_digest *dg;
+	struct bag_payload *bp;
+	struct readback rb = { STRBUF_INIT, STRBUF_INIT, STRBUF_INIT,
+	    STRBUF_INIT };
 	char tmpl1[] = "/tmp/bagtest.XXXXXX", tmpl2[] = "/tmp/bagtest.XXXXXX";
 	char *priv = NULL, *pub = NULL, *e = NULL;
 	const char *expect;
@@ -145,13 +229,9 @@ test_write(void)
 	spec.name = "hcp-33052301-000001";
 	spec.mtime = 1795300000;
 	spec.info = "External-Identifier: hcp-33052301-000001\n";
-	spec.payload = csv;
-	spec.payload_len = strlen(csv);
-	dg = bag_digest_new();
-	bag_digest_update(dg, csv, 7);
-	bag_digest_update(dg, csv + 7, strlen(csv) - 7);
-	bag_digest_final(dg, spec.sha256, spec.sm3);
-	bag_digest_free(dg);
+	bp = payload(&spec, csv, strlen(csv), 7);
+	ok(bp != NULL && spec.payload_len == strlen(csv),
+	    "payload compressed ahead");
 	spec.priv_pem = priv;
 
 	fd1 = mkstemp(tmpl1);
@@ -168,6 +248,8 @@ test_write(void)
 	    "hcp-33052301-000001/tagmanifest-sha256.txt 644 1795300000\n"
 	    "hcp-33052301-000001/tagmanifest-sm3.txt 644 1795300000\n";
 	is_str(rb.names.buf, expect, "members in order, 0644, batch time");
+	ok(rb.payload.len == strlen(csv) && memcmp(rb.payload.buf, csv,
+	    strlen(csv)) == 0, "the spliced payload reads back");
 	ok(crypto_sm2_verify(pub, rb.tagsm3.buf, rb.tagsm3.len,
 	    (unsigned char *)rb.sig.buf, rb.sig.len) == 0,
 	    "signature good over tagmanifest-sm3.txt");
@@ -185,12 +267,139 @@ test_write(void)
 	close(fd2);
 	unlink(tmpl1);
 	unlink(tmpl2);
-	strbuf_release(&rb.names);
-	strbuf_release(&rb.tagsm3);
-	strbuf_release(&rb.sig);
+	bag_payload_free(bp);
+	readback_release(&rb);
 	free(sig);
 	free(priv);
 	free(pub);
+}
+
+/* CSV-like lines, n bytes. */
+static char *
+sample(size_t n)
+{
+	char *p = malloc(n + 1);
+	unsigned long x = 4321;
+	size_t i = 0;
+
+	while (i < n) {
+		char line[96];
+		int k;
+
+		x = x * 1103515245 + 12345;
+		k = snprintf(line, sizeof(line), "P%07lu,%lu,A0%lu,2026-11-"
+		    "%02lu 10:%02lu:00\r\n", (x >> 8) % 10000000,
+		    (x >> 3) % 5 + 1, (x >> 5) % 6 + 1, (x >> 9) % 28 + 1,
+		    (x >> 11) % 60);
+		memcpy(p + i, line, (size_t)k < n - i ? (size_t)k : n - i);
+		i += (size_t)k < n - i ? (size_t)k : n - i;
+	}
+	return p;
+}
+
+/*
+ * Payloads of 0 bytes and of many blocks: read back whole; gzip -t and
+ * tar accept the file; written the old way (unspliced) the bag is the
+ * same tar stream, compressed as one run (what pgzip makes of it whole),
+ * and a run shorter than said is refused.
+ */
+static void
+test_sizes(void)
+{
+	static const size_t sizes[] = { 0, 1500000 };
+	char *priv = NULL, *data = sample(1500000);
+	size_t i;
+
+	crypto_sm2_keygen(&priv);
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		struct readback rb = { STRBUF_INIT, STRBUF_INIT, STRBUF_INIT,
+		    STRBUF_INIT };
+		struct strbuf gz = STRBUF_INIT, tar = STRBUF_INIT;
+		struct strbuf old = STRBUF_INIT, oldtar = STRBUF_INIT;
+		struct strbuf whole = STRBUF_INIT;
+		struct bag_spec spec;
+		struct bag_payload *bp;
+		struct pgzip *z;
+		char tmpl[] = "/tmp/bagtest.XXXXXX", cmd[200], what[100];
+		unsigned char *sig = NULL, *sig2 = NULL, sha[DIGEST_LEN];
+		size_t siglen = 0;
+		char *e = NULL;
+		int fd;
+
+		memset(&spec, 0, sizeof(spec));
+		spec.name = "hcp-33052301-000002";
+		spec.mtime = 1795300000;
+		spec.info = "External-Identifier: hcp-33052301-000002\n"
+		    "Payload-Oxum: whatever\n";
+		bp = payload(&spec, data, sizes[i], 65536 + 3);
+		spec.priv_pem = priv;
+		fd = mkstemp(tmpl);
+		snprintf(what, sizeof(what), "%zu-byte payload: written",
+		    sizes[i]);
+		ok(bag_write(&spec, fd, &sig, &siglen, sha, &e) == 0, what);
+		snprintf(what, sizeof(what), "%zu-byte payload: reads back",
+		    sizes[i]);
+		ok(read_back(tmpl, &rb) == 0 && rb.payload.len == sizes[i] &&
+		    (sizes[i] == 0 || memcmp(rb.payload.buf, data,
+		    sizes[i]) == 0), what);
+		snprintf(cmd, sizeof(cmd), "gzip -t %s && tar tzf %s "
+		    ">/dev/null", tmpl, tmpl);
+		snprintf(what, sizeof(what), "%zu-byte payload: gzip -t and "
+		    "tar accept it", sizes[i]);
+		ok(system(cmd) == 0, what);
+		slurp(fd, &gz);
+		gunzip(&gz, &tar);
+
+		/* The old way, with the signature just made. */
+		spec.sig = sig;
+		spec.siglen = siglen;
+		spec.unspliced = 1;
+		if (ftruncate(fd, 0) != 0 || lseek(fd, 0, SEEK_SET) != 0)
+			printf("# cannot truncate %s\n", tmpl);
+		snprintf(what, sizeof(what), "%zu-byte payload: written "
+		    "unspliced", sizes[i]);
+		ok(bag_write(&spec, fd, &sig2, &siglen, sha, &e) == 0, what);
+		slurp(fd, &old);
+		gunzip(&old, &oldtar);
+		z = pgzip_new(6, 3, to_strbuf, &whole);
+		pgzip_write(z, tar.buf, tar.len);
+		pgzip_finish(z);
+		pgzip_free(z);
+		snprintf(what, sizeof(what), "%zu-byte payload: unspliced, the "
+		    "same tar compressed whole", sizes[i]);
+		ok(tar.len > 0 && tar.len == oldtar.len && memcmp(tar.buf,
+		    oldtar.buf, tar.len) == 0 && old.len == whole.len &&
+		    memcmp(old.buf, whole.buf, old.len) == 0, what);
+		if (sizes[i] > 0) {
+			ok(gz.len != old.len || memcmp(gz.buf, old.buf,
+			    gz.len) != 0, "spliced is not the old bytes");
+			spec.unspliced = 0;
+			spec.zp.clen++;
+			ok(bag_write(&spec, fd, &sig2, &siglen, sha, &e) ==
+			    -1 && strstr(e, "too short") != NULL,
+			    "a run shorter than said is refused");
+			free(e);
+			spec.zp.clen--;
+			spec.unspliced = 1;
+			spec.zp.crc ^= 1;
+			ok(bag_write(&spec, fd, &sig2, &siglen, sha, &e) ==
+			    -1 && strstr(e, "does not inflate") != NULL,
+			    "unspliced, a wrong CRC is refused");
+			free(e);
+		}
+		close(fd);
+		unlink(tmpl);
+		bag_payload_free(bp);
+		readback_release(&rb);
+		strbuf_release(&gz);
+		strbuf_release(&tar);
+		strbuf_release(&old);
+		strbuf_release(&oldtar);
+		strbuf_release(&whole);
+		free(sig);
+	}
+	free(priv);
+	free(data);
 }
 
 static void
@@ -243,6 +452,7 @@ main(void)
 	test_manifest();
 	test_paths();
 	test_write();
+	test_sizes();
 	test_receipt();
 	return tap_done();
 }
