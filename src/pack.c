@@ -416,9 +416,9 @@ create_batches(struct db *db, long long max_records, long long *first,
 	char *region = NULL, *issuer = NULL, *station = NULL;
 	char created[CLOCK_BUFLEN], group[64];
 	struct strbuf info = STRBUF_INIT;
-	long long lo, unbatched, seq0, parts, i, hi;
+	long long lo, unbatched, seq0, parts, i, hi, maxid;
 	time_t now = clock_now();
-	int ret = -1, began = 0;
+	int ret = -1, began = 0, dense;
 
 	*first = *last = 0;
 	clock_format(now, created);
@@ -437,19 +437,36 @@ create_batches(struct db *db, long long max_records, long long *first,
 	    NULL, &lo) != 0 ||
 	    db_query_int(db, "SELECT coalesce(max(seq), 0) + 1 FROM batches",
 	    NULL, &seq0) != 0 ||
+	    db_query_int(db, "SELECT (SELECT count(*) FROM evaluations) - "
+	    "(SELECT coalesce(sum(records), 0) FROM batches)", NULL,
+	    &unbatched) != 0 ||
+	    db_query_int(db, "SELECT coalesce(max(id), 0) FROM evaluations",
+	    NULL, &maxid) != 0 ||
 	    db_prepare(db, &bound, "SELECT count(*), max(id) FROM (SELECT id "
 	    "FROM evaluations WHERE id > ?1 ORDER BY id LIMIT ?2)") != 0 ||
 	    db_prepare(db, &ins, "INSERT INTO batches (seq, name, "
 	    "created_at, records, part, parts, mtime, bag_info, first_id, "
 	    "last_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)") != 0)
 		goto dbfail;
-	sqlite3_bind_int64(bound, 1, lo);
-	sqlite3_bind_int64(bound, 2, -1);
-	if (sqlite3_step(bound) != SQLITE_ROW) {
-		db_sqlerr(db, _("cannot choose the records"));
-		goto dbfail;
+	/*
+	 * Every record up to lo is in a batch that counts it, and none is
+	 * ever deleted (pack.h), so count(*) - sum(records) records lie
+	 * above lo, found without reading them (a scan of a million took
+	 * 0.3 s).  If they are as many as the ids lo+1..maxid, every such
+	 * id is a record and the ranges follow from the counts; else (a gap
+	 * in the ids) the records are counted.  A range that held fewer
+	 * records than its row says would fail write_batch's row count.
+	 */
+	dense = unbatched >= 0 && unbatched == maxid - lo;
+	if (!dense) {
+		sqlite3_bind_int64(bound, 1, lo);
+		sqlite3_bind_int64(bound, 2, -1);
+		if (sqlite3_step(bound) != SQLITE_ROW) {
+			db_sqlerr(db, _("cannot choose the records"));
+			goto dbfail;
+		}
+		unbatched = sqlite3_column_int64(bound, 0);
 	}
-	unbatched = sqlite3_column_int64(bound, 0);
 	if (unbatched == 0) {
 		ret = 0;
 		goto out;
@@ -464,15 +481,22 @@ create_batches(struct db *db, long long max_records, long long *first,
 		char name[64];
 
 		/* the next n records: their count and last id */
-		sqlite3_reset(bound);
-		sqlite3_bind_int64(bound, 1, lo);
-		sqlite3_bind_int64(bound, 2, max_records);
-		if (sqlite3_step(bound) != SQLITE_ROW) {
-			db_sqlerr(db, _("cannot choose the records"));
-			goto dbfail;
+		if (dense) {
+			n = maxid - lo < max_records ? maxid - lo :
+			    max_records;
+			hi = lo + n;
+		} else {
+			sqlite3_reset(bound);
+			sqlite3_bind_int64(bound, 1, lo);
+			sqlite3_bind_int64(bound, 2, max_records);
+			if (sqlite3_step(bound) != SQLITE_ROW) {
+				db_sqlerr(db,
+				    _("cannot choose the records"));
+				goto dbfail;
+			}
+			n = sqlite3_column_int64(bound, 0);
+			hi = sqlite3_column_int64(bound, 1);
 		}
-		n = sqlite3_column_int64(bound, 0);
-		hi = sqlite3_column_int64(bound, 1);
 		snprintf(name, sizeof(name), "hcp-%s%s-%06lld", region,
 		    issuer, seq);
 		strbuf_reset(&info);
