@@ -35,8 +35,6 @@
 /* The provenance columns after the record's fields, in order. */
 static const char *const prov_names[] = { "src_file", "src_hash",
     "src_line", "operator", "entry_method", "imported_at" };
-static const char *const prov_sql[] = { "i.src_file", "i.src_hash",
-    "e.src_line", "i.operator", "e.entry_method", "i.started_at" };
 
 /* "object: reason" */
 static int
@@ -77,10 +75,72 @@ db_column(enum field_id f)
 	return fields[f].name;
 }
 
+/* Adds a CSV field, quoted only if it must be (csv_append_field). */
+static void
+add_field(struct strbuf *out, const char *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] == ',' || v[i] == '"' || v[i] == '\n' || v[i] == '\r')
+			break;
+	if (i < n)
+		csv_append_field(out, v, n, 0);
+	else
+		strbuf_add(out, v, n);
+}
+
+/*
+ * The provenance columns of one import run, as CSV pieces around the
+ * record's src_line and entry_method: "src_file,src_hash,", then
+ * ",operator,", then ",imported_at\r\n".
+ */
+struct prov {
+	int have;
+	long long id;
+	struct strbuf pre, mid, post;
+};
+
+static int
+prov_load(struct db *db, sqlite3_stmt *st, long long id, struct prov *p)
+{
+	const char *v;
+	int rc;
+
+	p->have = 1;
+	p->id = id;
+	strbuf_reset(&p->pre);
+	strbuf_reset(&p->mid);
+	strbuf_reset(&p->post);
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) == SQLITE_DONE)
+		return db_seterr(db, "%s: %s: import run %lld is missing",
+		    db_path(db), _("cannot read the records"), id);
+	if (rc != SQLITE_ROW)
+		return db_sqlerr(db, _("cannot read the records"));
+	if ((v = (const char *)sqlite3_column_text(st, 0)) != NULL)
+		add_field(&p->pre, v, (size_t)sqlite3_column_bytes(st, 0));
+	strbuf_addc(&p->pre, ',');
+	if ((v = (const char *)sqlite3_column_text(st, 1)) != NULL)
+		add_field(&p->pre, v, (size_t)sqlite3_column_bytes(st, 1));
+	strbuf_addc(&p->pre, ',');
+	strbuf_addc(&p->mid, ',');
+	if ((v = (const char *)sqlite3_column_text(st, 2)) != NULL)
+		add_field(&p->mid, v, (size_t)sqlite3_column_bytes(st, 2));
+	strbuf_addc(&p->mid, ',');
+	strbuf_addc(&p->post, ',');
+	if ((v = (const char *)sqlite3_column_text(st, 3)) != NULL)
+		add_field(&p->post, v, (size_t)sqlite3_column_bytes(st, 3));
+	strbuf_add(&p->post, "\r\n", 2);
+	return 0;
+}
+
 /*
  * Generates the CSV of the records lo..hi (ids) into a payload that is
  * digested and compressed while it is made (bag.h); sets *rows and the
  * payload fields of spec.  *bpp holds the compressed run until freed.
+ * The provenance of the import run is read once per run, not per row.
  */
 static int
 make_payload(struct db *db, long long lo, long long hi, const char *dir,
@@ -89,9 +149,10 @@ make_payload(struct db *db, long long lo, long long hi, const char *dir,
 {
 	enum field_id order[F_NFIELDS];
 	struct strbuf sql = STRBUF_INIT, out = STRBUF_INIT;
+	struct prov prov = { 0, 0, STRBUF_INIT, STRBUF_INIT, STRBUF_INIT };
 	struct bag_payload *bp;
-	sqlite3_stmt *st = NULL;
-	size_t nf = batch_fields(order), i, ncol;
+	sqlite3_stmt *st = NULL, *imp = NULL;
+	size_t nf = batch_fields(order), i;
 	int rc, ret = -1;
 
 	*rows = 0;
@@ -99,25 +160,23 @@ make_payload(struct db *db, long long lo, long long hi, const char *dir,
 		return -1;
 	strbuf_adds(&sql, "SELECT ");
 	for (i = 0; i < nf; i++) {
-		strbuf_addf(&sql, "%se.%s", i > 0 ? ", " : "",
-		    db_column(order[i]));
-		csv_append_field(&out, fields[order[i]].iface != NULL ?
-		    fields[order[i]].iface : fields[order[i]].name,
-		    strlen(fields[order[i]].iface != NULL ?
-		    fields[order[i]].iface : fields[order[i]].name), 0);
+		const char *h = fields[order[i]].iface != NULL ?
+		    fields[order[i]].iface : fields[order[i]].name;
+
+		strbuf_addf(&sql, "e.%s, ", db_column(order[i]));
+		csv_append_field(&out, h, strlen(h), 0);
 		strbuf_addc(&out, ',');
 	}
-	for (i = 0; i < sizeof(prov_sql) / sizeof(prov_sql[0]); i++) {
-		strbuf_addf(&sql, ", %s", prov_sql[i]);
+	for (i = 0; i < sizeof(prov_names) / sizeof(prov_names[0]); i++) {
 		strbuf_adds(&out, prov_names[i]);
-		strbuf_adds(&out, i + 1 < sizeof(prov_sql) /
-		    sizeof(prov_sql[0]) ? "," : "\r\n");
+		strbuf_adds(&out, i + 1 < sizeof(prov_names) /
+		    sizeof(prov_names[0]) ? "," : "\r\n");
 	}
-	ncol = nf + sizeof(prov_sql) / sizeof(prov_sql[0]);
-	strbuf_adds(&sql, " FROM evaluations e JOIN imports i ON i.id = "
-	    "e.import_id WHERE ");
-	strbuf_adds(&sql, "e.id BETWEEN ?1 AND ?2 ORDER BY e.id");
-	if (db_prepare(db, &st, sql.buf) != 0) {
+	strbuf_adds(&sql, "e.src_line, e.entry_method, e.import_id FROM "
+	    "evaluations e WHERE e.id BETWEEN ?1 AND ?2 ORDER BY e.id");
+	if (db_prepare(db, &st, sql.buf) != 0 || db_prepare(db, &imp,
+	    "SELECT src_file, src_hash, operator, started_at FROM imports "
+	    "WHERE id = ?1") != 0) {
 		dberr(db, errstr);
 		goto out;
 	}
@@ -125,20 +184,38 @@ make_payload(struct db *db, long long lo, long long hi, const char *dir,
 	sqlite3_bind_int64(st, 2, hi);
 	rc = sqlite3_step(st);
 	for (; rc == SQLITE_ROW; rc = sqlite3_step(st)) {
-		for (i = 0; i < ncol; i++) {
-			const char *v = (const char *)sqlite3_column_text(st,
-			    (int)i);
-			size_t n = (size_t)sqlite3_column_bytes(st, (int)i);
+		long long import_id = sqlite3_column_int64(st, (int)nf + 2);
+		const char *v;
 
-			if (v == NULL)
-				n = 0;
-			else
-				csv_append_field(&out, v, n, 0);
+		for (i = 0; i < nf; i++) {
+			size_t n = 0;
+
+			v = (const char *)sqlite3_column_text(st, (int)i);
+			if (v != NULL) {
+				n = (size_t)sqlite3_column_bytes(st, (int)i);
+				add_field(&out, v, n);
+			}
 			/* areaCode goes out with 12 digits */
-			if (i < nf && order[i] == F_AREA_CODE && n == 6)
-				strbuf_adds(&out, "000000");
-			strbuf_adds(&out, i + 1 < ncol ? "," : "\r\n");
+			if (order[i] == F_AREA_CODE && n == 6)
+				strbuf_add(&out, "000000", 6);
+			strbuf_addc(&out, ',');
 		}
+		if ((!prov.have || import_id != prov.id) && prov_load(db, imp,
+		    import_id, &prov) != 0) {
+			dberr(db, errstr);
+			goto out;
+		}
+		strbuf_add(&out, prov.pre.buf, prov.pre.len);
+		if ((v = (const char *)sqlite3_column_text(st, (int)nf)) !=
+		    NULL)
+			add_field(&out, v,
+			    (size_t)sqlite3_column_bytes(st, (int)nf));
+		strbuf_add(&out, prov.mid.buf, prov.mid.len);
+		if ((v = (const char *)sqlite3_column_text(st,
+		    (int)nf + 1)) != NULL)
+			add_field(&out, v,
+			    (size_t)sqlite3_column_bytes(st, (int)nf + 1));
+		strbuf_add(&out, prov.post.buf, prov.post.len);
 		(*rows)++;
 		if (out.len >= FLUSH_AT) {
 			if (bag_payload_write(bp, out.buf, out.len, errstr) !=
@@ -158,8 +235,12 @@ make_payload(struct db *db, long long lo, long long hi, const char *dir,
 	ret = 0;
 out:
 	sqlite3_finalize(st);
+	sqlite3_finalize(imp);
 	strbuf_release(&sql);
 	strbuf_release(&out);
+	strbuf_release(&prov.pre);
+	strbuf_release(&prov.mid);
+	strbuf_release(&prov.post);
 	return ret;
 }
 
