@@ -170,8 +170,13 @@ main(int argc, char *argv[])
 
 	res = xcalloc((size_t)argc, sizeof(*res));
 	for (i = 0; i < argc; i++) {
-		if (verify_batch(argv[i], &o, &res[i], &e) != 0)
-			errx(2, "%s", e);
+		if (verify_batch(argv[i], &o, &res[i], &e) != 0) {
+			/* an error, not a verdict: say it, free, exit 2 */
+			warnx("%s", e);
+			free(e);
+			bad = 2;
+			goto done;
+		}
 	}
 	verify_sequence(res, (size_t)argc, &seqd);
 	for (i = 0; i < argc; i++) {
@@ -196,6 +201,7 @@ main(int argc, char *argv[])
 	for (k = 0; k < seqd.n; k++)
 		warnx("%s%s", seqd.v[k].warning ? _("warning: ") : "",
 		    seqd.v[k].msg);
+done:
 	for (i = 0; i < argc; i++)
 		verify_result_release(&res[i]);
 	free(res);
