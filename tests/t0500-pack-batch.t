@@ -213,4 +213,33 @@ test_expect_success 'a batch that cannot be repaired does not stop new ones' '
 	cmp keep3.tar.gz out/hcp-33052301-000003.tar.gz
 '
 
+test_expect_success 'one batch across several imports, split in the middle of one' '
+	keyed_csv 60 4 >in4.csv && hcp-import -q -d hcp.db in4.csv &&
+	keyed_csv 70 5 >in5.csv && hcp-import -q -d hcp.db in5.csv &&
+	hcp-pack -d hcp.db -o out --max-records 6 >paths &&
+	printf "out/hcp-33052301-%06d.tar.gz\n" 6 7 >expect &&
+	test_cmp expect paths &&
+	test "$(count "SELECT group_concat(records || \":\" || (last_id - first_id + 1))
+		FROM batches WHERE seq >= 6")" = "6:6,3:3" &&
+	hcp-verify -k pub.pem out/hcp-33052301-000006.tar.gz \
+		out/hcp-33052301-000007.tar.gz >v &&
+	test $(grep -c ": OK: " v) = 2 &&
+	tar xzOf out/hcp-33052301-000006.tar.gz \
+		hcp-33052301-000006/data/evaluations.csv | grep -c in4.csv >n4 &&
+	echo 4 >expect && test_cmp expect n4
+'
+
+test_expect_success 'a gap in the record ids: every record once, none lost' '
+	keyed_csv 80 6 >in6.csv && hcp-import -q -d hcp.db in6.csv &&
+	gap=$(count "SELECT max(id) - 2 FROM evaluations") &&
+	sqlite3 hcp.db "DELETE FROM evaluations WHERE id = $gap" &&
+	hcp-pack -d hcp.db -o out >paths &&
+	echo out/hcp-33052301-000008.tar.gz >expect && test_cmp expect paths &&
+	test "$(count "SELECT records FROM batches WHERE seq = 8")" = 5 &&
+	test "$(count "SELECT count(*) FROM evaluations")" = \
+		"$(count "SELECT sum(records) FROM batches")" &&
+	hcp-verify -k pub.pem out/hcp-33052301-000008.tar.gz >v &&
+	test_grep v "OK: batch hcp-33052301-000008, 5 records"
+'
+
 test_done
