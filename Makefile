@@ -29,7 +29,7 @@ SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 endif
 
-LIB_PC = sqlite3 zlib libqrencode libcrypto libarchive
+LIB_PC = sqlite3 zlib libqrencode libcrypto libgcrypt libarchive
 DRAW_PC = pangocairo cairo
 DRAW_TOOLS = hcp-qr hcp-form hcp-scan
 
@@ -74,8 +74,8 @@ DRAW_OBJ = $(patsubst src/%.c,$(O)/src/%.o,$(DRAW_SRC))
 # Debian packages the build, the tests and the demo need.
 DEBS = build-essential pkg-config libsqlite3-dev libcsv-dev zlib1g-dev \
 	libqrencode-dev libpango1.0-dev libcairo2-dev fonts-wqy-microhei \
-	libssl-dev libarchive-dev gettext poppler-utils zbar-tools mandoc \
-	sqlite3 locales qrencode clang curl nginx-light \
+	libssl-dev libgcrypt20-dev libarchive-dev gettext poppler-utils \
+	zbar-tools mandoc sqlite3 locales qrencode clang curl nginx-light \
 	libnginx-mod-http-dav-ext
 
 .PHONY: all check test check-build demo deps install uninstall clean lint \

@@ -4,8 +4,16 @@
  * libcrypto (see crypto.h).  SM2 signing goes through EVP_DigestSign with
  * SM3, as `openssl dgst -sm3 -sign` does, so batches verify with the
  * stock command line.
+ *
+ * The SM3 of a byte stream (digest_*) is libgcrypt's: OpenSSL 3.0 has
+ * SM3 in plain C only, libgcrypt 1.10 in AVX/BMI2 assembly, about 1.5
+ * times as fast (250 against 165 MB/s here), and a million-record batch
+ * has 280 MB to hash on packing and again on verifying.  SHA-256 stays
+ * OpenSSL's (SHA-NI: as fast in both).
  */
+#include <gcrypt.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,9 +33,24 @@
 #include "banned.h"
 
 struct digest {
-	EVP_MD_CTX *ctx;
+	EVP_MD_CTX *ctx;	/* SHA-256 */
 	EVP_MD *md;
+	gcry_md_hd_t gh;	/* SM3 */
 };
+
+static pthread_once_t gcry_once = PTHREAD_ONCE_INIT;
+static int gcry_ok;
+
+/* libgcrypt's set-up, once: no secure memory (only digests are used). */
+static void
+gcry_setup(void)
+{
+	if (gcry_check_version(GCRYPT_VERSION) == NULL)
+		return;
+	gcry_control(GCRYCTL_DISABLE_SECMEM, 0);
+	gcry_control(GCRYCTL_INITIALIZATION_FINISHED, 0);
+	gcry_ok = 1;
+}
 
 static _Thread_local char crypto_err[256];
 
@@ -89,6 +112,16 @@ digest_new(enum digest_alg alg)
 	}
 	ERR_clear_error();
 	d = xcalloc(1, sizeof(*d));
+	if (alg == DIGEST_SM3) {
+		pthread_once(&gcry_once, gcry_setup);
+		if (!gcry_ok || gcry_md_open(&d->gh, GCRY_MD_SM3, 0) != 0) {
+			seterr("cannot set up %s (libgcrypt %s)",
+			    digest_name(alg), GCRYPT_VERSION);
+			digest_free(d);
+			return NULL;
+		}
+		return d;
+	}
 	if ((d->md = EVP_MD_fetch(NULL, digest_mdname(alg), NULL)) == NULL ||
 	    (d->ctx = EVP_MD_CTX_new()) == NULL ||
 	    !EVP_DigestInit_ex2(d->ctx, d->md, NULL)) {
@@ -102,8 +135,10 @@ digest_new(enum digest_alg alg)
 void
 digest_update(struct digest *d, const void *p, size_t n)
 {
-	/* Cannot fail for the software SHA-256 and SM3 of the providers. */
-	if (n > 0 && !EVP_DigestUpdate(d->ctx, p, n))
+	/* Cannot fail for software SHA-256 and SM3. */
+	if (d->gh != NULL)
+		gcry_md_write(d->gh, p, n);
+	else if (n > 0 && !EVP_DigestUpdate(d->ctx, p, n))
 		seterr("digest update failed");
 }
 
@@ -112,6 +147,10 @@ digest_final(struct digest *d, unsigned char out[DIGEST_LEN])
 {
 	unsigned int len = 0;
 
+	if (d->gh != NULL) {
+		memcpy(out, gcry_md_read(d->gh, GCRY_MD_SM3), DIGEST_LEN);
+		return;
+	}
 	if (!EVP_DigestFinal_ex(d->ctx, out, &len) || len != DIGEST_LEN) {
 		seterr("digest final failed");
 		memset(out, 0, DIGEST_LEN);
@@ -121,7 +160,9 @@ digest_final(struct digest *d, unsigned char out[DIGEST_LEN])
 void
 digest_reset(struct digest *d)
 {
-	if (!EVP_DigestInit_ex2(d->ctx, d->md, NULL))
+	if (d->gh != NULL)
+		gcry_md_reset(d->gh);
+	else if (!EVP_DigestInit_ex2(d->ctx, d->md, NULL))
 		seterr("digest reset failed");
 }
 
@@ -130,6 +171,8 @@ digest_free(struct digest *d)
 {
 	if (d == NULL)
 		return;
+	if (d->gh != NULL)
+		gcry_md_close(d->gh);
 	EVP_MD_CTX_free(d->ctx);
 	EVP_MD_free(d->md);
 	free(d);
