@@ -585,7 +585,7 @@ void
 csv_append_field(struct strbuf *sb, const char *s, size_t len,
     int neutralise)
 {
-	size_t need;
+	size_t need, i;
 
 	if (neutralise && len > 0 && strchr("=+-@\t\r", s[0]) != NULL) {
 		struct strbuf tmp = STRBUF_INIT;
@@ -596,8 +596,11 @@ csv_append_field(struct strbuf *sb, const char *s, size_t len,
 		strbuf_release(&tmp);
 		return;
 	}
-	if (memchr(s, ',', len) == NULL && memchr(s, '"', len) == NULL &&
-	    memchr(s, '\n', len) == NULL && memchr(s, '\r', len) == NULL) {
+	/* one pass: most fields are short and need no quotes */
+	for (i = 0; i < len; i++)
+		if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
+			break;
+	if (i == len) {
 		strbuf_add(sb, s, len);
 		return;
 	}

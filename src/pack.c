@@ -75,21 +75,6 @@ db_column(enum field_id f)
 	return fields[f].name;
 }
 
-/* Adds a CSV field, quoted only if it must be (csv_append_field). */
-static void
-add_field(struct strbuf *out, const char *v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (v[i] == ',' || v[i] == '"' || v[i] == '\n' || v[i] == '\r')
-			break;
-	if (i < n)
-		csv_append_field(out, v, n, 0);
-	else
-		strbuf_add(out, v, n);
-}
-
 /*
  * The provenance columns of one import run, as CSV pieces around the
  * record's src_line and entry_method: "src_file,src_hash,", then
@@ -101,10 +86,23 @@ struct prov {
 	struct strbuf pre, mid, post;
 };
 
+/* Adds column i of st as a CSV field (nothing for NULL); its length. */
+static size_t
+add_column(struct strbuf *sb, sqlite3_stmt *st, int i)
+{
+	const char *v = (const char *)sqlite3_column_text(st, i);
+	size_t n;
+
+	if (v == NULL)
+		return 0;
+	n = (size_t)sqlite3_column_bytes(st, i);
+	csv_append_field(sb, v, n, 0);
+	return n;
+}
+
 static int
 prov_load(struct db *db, sqlite3_stmt *st, long long id, struct prov *p)
 {
-	const char *v;
 	int rc;
 
 	p->have = 1;
@@ -119,19 +117,15 @@ prov_load(struct db *db, sqlite3_stmt *st, long long id, struct prov *p)
 		    db_path(db), _("cannot read the records"), id);
 	if (rc != SQLITE_ROW)
 		return db_sqlerr(db, _("cannot read the records"));
-	if ((v = (const char *)sqlite3_column_text(st, 0)) != NULL)
-		add_field(&p->pre, v, (size_t)sqlite3_column_bytes(st, 0));
+	add_column(&p->pre, st, 0);
 	strbuf_addc(&p->pre, ',');
-	if ((v = (const char *)sqlite3_column_text(st, 1)) != NULL)
-		add_field(&p->pre, v, (size_t)sqlite3_column_bytes(st, 1));
+	add_column(&p->pre, st, 1);
 	strbuf_addc(&p->pre, ',');
 	strbuf_addc(&p->mid, ',');
-	if ((v = (const char *)sqlite3_column_text(st, 2)) != NULL)
-		add_field(&p->mid, v, (size_t)sqlite3_column_bytes(st, 2));
+	add_column(&p->mid, st, 2);
 	strbuf_addc(&p->mid, ',');
 	strbuf_addc(&p->post, ',');
-	if ((v = (const char *)sqlite3_column_text(st, 3)) != NULL)
-		add_field(&p->post, v, (size_t)sqlite3_column_bytes(st, 3));
+	add_column(&p->post, st, 3);
 	strbuf_add(&p->post, "\r\n", 2);
 	return 0;
 }
@@ -185,16 +179,10 @@ make_payload(struct db *db, long long lo, long long hi, const char *dir,
 	rc = sqlite3_step(st);
 	for (; rc == SQLITE_ROW; rc = sqlite3_step(st)) {
 		long long import_id = sqlite3_column_int64(st, (int)nf + 2);
-		const char *v;
 
 		for (i = 0; i < nf; i++) {
-			size_t n = 0;
+			size_t n = add_column(&out, st, (int)i);
 
-			v = (const char *)sqlite3_column_text(st, (int)i);
-			if (v != NULL) {
-				n = (size_t)sqlite3_column_bytes(st, (int)i);
-				add_field(&out, v, n);
-			}
 			/* areaCode goes out with 12 digits */
 			if (order[i] == F_AREA_CODE && n == 6)
 				strbuf_add(&out, "000000", 6);
@@ -206,15 +194,9 @@ make_payload(struct db *db, long long lo, long long hi, const char *dir,
 			goto out;
 		}
 		strbuf_add(&out, prov.pre.buf, prov.pre.len);
-		if ((v = (const char *)sqlite3_column_text(st, (int)nf)) !=
-		    NULL)
-			add_field(&out, v,
-			    (size_t)sqlite3_column_bytes(st, (int)nf));
+		add_column(&out, st, (int)nf);		/* src_line */
 		strbuf_add(&out, prov.mid.buf, prov.mid.len);
-		if ((v = (const char *)sqlite3_column_text(st,
-		    (int)nf + 1)) != NULL)
-			add_field(&out, v,
-			    (size_t)sqlite3_column_bytes(st, (int)nf + 1));
+		add_column(&out, st, (int)nf + 1);	/* entry_method */
 		strbuf_add(&out, prov.post.buf, prov.post.len);
 		(*rows)++;
 		if (out.len >= FLUSH_AT) {
