@@ -21,6 +21,7 @@
 #include "receipt.h"
 #include "strbuf.h"
 #include "tap.h"
+#include "zhelp.h"
 #include "banned.h"
 
 static void
@@ -175,36 +176,6 @@ slurp(int fd, struct strbuf *sb)
 		strbuf_add(sb, buf, (size_t)n);
 		off += n;
 	}
-}
-
-static int
-to_strbuf(void *arg, const void *buf, size_t n)
-{
-	strbuf_add(arg, buf, n);
-	return 0;
-}
-
-/* Inflates a gzip member whole. */
-static int
-gunzip(const struct strbuf *gz, struct strbuf *out)
-{
-	z_stream s;
-	unsigned char buf[65536];
-	int rc;
-
-	memset(&s, 0, sizeof(s));
-	if (inflateInit2(&s, 31) != Z_OK)
-		return -1;
-	s.next_in = (unsigned char *)gz->buf;
-	s.avail_in = (uInt)gz->len;
-	do {
-		s.next_out = buf;
-		s.avail_out = sizeof(buf);
-		rc = inflate(&s, Z_NO_FLUSH);
-		strbuf_add(out, buf, sizeof(buf) - s.avail_out);
-	} while (rc == Z_OK);
-	inflateEnd(&s);
-	return rc == Z_STREAM_END && s.avail_in == 0 ? 0 : -1;
 }
 
 static void
