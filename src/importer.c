@@ -10,6 +10,11 @@
  * serial used, voided, unknown...).  Rows of one input that repeat each
  * other meet the same way, because the earlier row is already in the
  * (uncommitted) transaction.
+ *
+ * Three threads share the work: the reader parses and checks rows, the
+ * writer inserts them, and the checkpointer copies what the writer
+ * committed from the -wal file into the db, with the fsyncs that takes,
+ * so that the writer never waits for the disk.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -34,6 +39,10 @@
 
 #define DEFAULT_CHUNK 20000
 #define GROUP 32		/* rows written by one statement */
+#define CKPT_FRAMES 1024	/* pages in the -wal file worth a checkpoint */
+#define WAL_FRAMES_MAX 8192	/* the writer waits for a checkpoint here */
+/* a group's serials this close are looked up with one range scan */
+#define RANGE_SPAN (4 * GROUP)
 
 struct run {
 	struct db *db;
@@ -42,8 +51,8 @@ struct run {
 	struct import_result *res;
 	const char *path;
 	sqlite3_stmt *ins, *issued;
-	/* GROUP rows at once: ledger check, insert */
-	sqlite3_stmt *g_forms, *g_ins;
+	/* GROUP rows at once: ledger checks (a list, a range), insert */
+	sqlite3_stmt *g_forms, *g_range, *g_ins;
 	struct rec_problems *pl;	/* of the row being written */
 	const struct rec *r;
 	struct rec_seen *seen;
@@ -225,6 +234,8 @@ prepare_group(struct run *x)
 	params(&sb, 1, GROUP);
 	strbuf_adds(&sb, ")");
 	rc = db_prepare(db, &x->g_forms, sb.buf);
+	rc |= db_prepare(db, &x->g_range, "SELECT serial FROM forms WHERE "
+	    "serial BETWEEN ?1 AND ?2 AND state = 'issued' ORDER BY serial");
 	strbuf_reset(&sb);
 	strbuf_adds(&sb, "INSERT OR FAIL INTO evaluations (serial, "
 	    "project_no, item_code, dept_code, area_code, window_id, "
@@ -263,32 +274,93 @@ query_int(sqlite3_stmt *st)
 }
 
 /*
+ * Whether the n serials s[] (sorted, distinct, all of one length) are all
+ * issued, by one scan of the ledger from the first to the last: 1 yes,
+ * 0 no, -1 on a db error.
+ */
+static int
+range_issued(sqlite3_stmt *st, const char *const *s, size_t n, size_t len)
+{
+	size_t j = 0;
+	int rc = SQLITE_ROW, c;
+
+	bind_text(st, 1, s[0], len);
+	bind_text(st, 2, s[n - 1], len);
+	while (j < n && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((size_t)sqlite3_column_bytes(st, 0) != len)
+			continue;
+		c = memcmp(sqlite3_column_text(st, 0), s[j], len);
+		if (c > 0)
+			break;		/* s[j] is not issued */
+		j += c == 0;
+	}
+	if (j < n && rc != SQLITE_ROW && rc != SQLITE_DONE)
+		j = (size_t)-1;
+	sqlite3_reset(st);
+	return j == (size_t)-1 ? -1 : j == n;
+}
+
+/*
+ * Whether the serials of GROUP rows are all issued: 1 yes, 0 no (or one
+ * is keyed twice: the rows then go one at a time), -1 on a db error.
+ * Forms are issued in numbered pads and come back in bundles, so a
+ * group's serials are often a few apart: then one range scan of the
+ * ledger answers for all of them, else the IN list looks up each.
+ */
+static int
+all_issued(struct run *x, struct slot *const *sl)
+{
+	const char *s[GROUP], *t;
+	size_t i, k, n = 0, len = 0;
+	long long v;
+
+	for (i = 0; i < GROUP; i++) {
+		t = sl[i]->r.v[F_SERIAL];
+		if (*t == '\0')
+			continue;
+		if (n > 0 && sl[i]->r.len[F_SERIAL] != len)
+			len = 0;	/* not the range's */
+		else
+			len = sl[i]->r.len[F_SERIAL];
+		/* insertion sort: a bundle is mostly in order already */
+		for (k = n; k > 0 && strcmp(s[k - 1], t) > 0; k--)
+			s[k] = s[k - 1];
+		s[k] = t;
+		n++;
+	}
+	if (n == 0)
+		return 1;
+	for (i = 1; i < n; i++)
+		if (strcmp(s[i - 1], s[i]) == 0)
+			return 0;
+	if (len > 0 && len <= 19 && strtoull(s[n - 1], NULL, 10) -
+	    strtoull(s[0], NULL, 10) < 10 * RANGE_SPAN)
+		return range_issued(x->g_range, s, n, len);
+	for (i = 0; i < GROUP; i++)
+		bind_opt(x->g_forms, (int)i + 1, sl[i]->r.v[F_SERIAL],
+		    sl[i]->r.len[F_SERIAL]);
+	if ((v = query_int(x->g_forms)) < 0)
+		return -1;
+	return v == (long long)n;
+}
+
+/*
  * Writes GROUP checked rows with two statements instead of two a row:
  * one query that their serials are all issued, one INSERT OR FAIL of all
  * of them.  The insert stops at the first row whose key is taken (a
- * duplicate, a conflict): the rows before it stay in.  Returns how many rows,
- * from the first, were written (0 to GROUP; the caller takes the rest
- * one at a time, to find out what is wrong), or -1 on a db error.
+ * duplicate, a conflict; two rows of the group with one project number):
+ * the rows before it stay in.  Returns how many rows, from the first,
+ * were written (0 to GROUP; the caller takes the rest one at a time, to
+ * find out what is wrong), or -1 on a db error.
  */
 static int
 write_group(struct run *x, struct slot *const *sl)
 {
-	size_t i, nser = 0;
-	long long v;
+	size_t i;
 	int rc, k;
 
-	/*
-	 * Two rows of the group with one serial: the IN list counts it
-	 * once, so the count falls short and the rows go one at a time.
-	 * Two with one project number: the INSERT stops at the second.
-	 */
-	for (i = 0; i < GROUP; i++) {
-		nser += *sl[i]->r.v[F_SERIAL] != '\0';
-		bind_opt(x->g_forms, (int)i + 1, sl[i]->r.v[F_SERIAL],
-		    sl[i]->r.len[F_SERIAL]);
-	}
-	if ((v = query_int(x->g_forms)) != (long long)nser)
-		return v < 0 ? -1 : 0;
+	if ((k = all_issued(x, sl)) != 1)
+		return k;
 	for (i = 0; i < GROUP; i++)
 		bind_row(x->g_ins, 3 + 22 * (int)i, &sl[i]->r, x->ctx);
 	rc = sqlite3_step(x->g_ins);
@@ -414,6 +486,139 @@ report(struct run *x, const struct rec_problems *pl)
 		if (x->o->on_problem != NULL)
 			x->o->on_problem(x->o->arg, x->path, &pl->v[i]);
 	}
+}
+
+/* ---- the checkpointer thread ------------------------------------ */
+
+struct ckpt {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct db *db;			/* its own connection */
+	pthread_t tid;
+	int started, stop;
+	int frames;			/* in the -wal file at the last commit */
+	unsigned long asked, done;	/* checkpoints */
+};
+
+static void *
+checkpointer(void *arg)
+{
+	struct ckpt *c = arg;
+	unsigned long n;
+
+	pthread_mutex_lock(&c->mu);
+	while (!c->stop) {
+		if (c->done == c->asked) {
+			pthread_cond_wait(&c->cv, &c->mu);
+			continue;
+		}
+		n = c->asked;
+		pthread_mutex_unlock(&c->mu);
+		/*
+		 * PASSIVE: it copies what is committed and waits for no
+		 * one.  A checkpoint that fails (a reader holds a page) is
+		 * done again later, at the latest when the db is closed.
+		 */
+		sqlite3_wal_checkpoint_v2(db_sqlite(c->db), NULL,
+		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		pthread_mutex_lock(&c->mu);
+		c->done = n;
+		pthread_cond_broadcast(&c->cv);
+	}
+	pthread_mutex_unlock(&c->mu);
+	return NULL;
+}
+
+/* After every commit of the writer: nframes pages are in the -wal file. */
+static int
+ckpt_hook(void *arg, sqlite3 *sq, const char *name, int nframes)
+{
+	struct ckpt *c = arg;
+
+	(void)sq;
+	(void)name;
+	pthread_mutex_lock(&c->mu);
+	c->frames = nframes;
+	if (nframes >= CKPT_FRAMES) {
+		c->asked++;
+		pthread_cond_broadcast(&c->cv);
+	}
+	pthread_mutex_unlock(&c->mu);
+	return SQLITE_OK;
+}
+
+/*
+ * Takes the checkpoints off the writer's connection, when the db is in
+ * WAL mode.  Without the thread (another journal mode, no second
+ * connection) SQLite checkpoints on the writer's commits as usual.
+ */
+static void
+ckpt_start(struct ckpt *c, struct db *db)
+{
+	long long wal = 0;
+
+	memset(c, 0, sizeof(*c));
+	if (db_query_int(db, "SELECT journal_mode = 'wal' FROM "
+	    "pragma_journal_mode", NULL, &wal) != 0 || !wal)
+		return;
+	c->db = db_new();
+	if (db_open(c->db, db_path(db), 0, NULL) != 0) {
+		db_free(c->db);
+		c->db = NULL;
+		return;
+	}
+	pthread_mutex_init(&c->mu, NULL);
+	pthread_cond_init(&c->cv, NULL);
+	if (pthread_create(&c->tid, NULL, checkpointer, c) != 0) {
+		pthread_mutex_destroy(&c->mu);
+		pthread_cond_destroy(&c->cv);
+		db_free(c->db);
+		c->db = NULL;
+		return;
+	}
+	c->started = 1;
+	sqlite3_wal_hook(db_sqlite(db), ckpt_hook, c);
+}
+
+/*
+ * Keeps the -wal file small: once it holds WAL_FRAMES_MAX pages, waits
+ * (between two transactions) for a checkpoint of all of it, so that the
+ * writer's next transaction starts it again from the beginning.
+ */
+static void
+ckpt_bound(struct ckpt *c)
+{
+	unsigned long n;
+
+	if (!c->started)
+		return;
+	pthread_mutex_lock(&c->mu);
+	if (c->frames >= WAL_FRAMES_MAX) {
+		n = ++c->asked;
+		pthread_cond_broadcast(&c->cv);
+		while (c->done < n)
+			pthread_cond_wait(&c->cv, &c->mu);
+		c->frames = 0;
+	}
+	pthread_mutex_unlock(&c->mu);
+}
+
+/* Stops the thread; the writer's commits checkpoint as SQLite does. */
+static void
+ckpt_stop(struct ckpt *c, struct db *db)
+{
+	if (!c->started)
+		return;
+	sqlite3_wal_autocheckpoint(db_sqlite(db), 1000);
+	pthread_mutex_lock(&c->mu);
+	c->stop = 1;
+	pthread_cond_broadcast(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+	pthread_join(c->tid, NULL);
+	pthread_mutex_destroy(&c->mu);
+	pthread_cond_destroy(&c->cv);
+	db_free(c->db);
+	c->started = 0;
 }
 
 /* ---- the reader thread ------------------------------------------ */
@@ -552,10 +757,12 @@ import_file(struct db *db, struct rec_ctx *ctx, const char *path,
 	long chunk = o->chunk > 0 ? o->chunk : DEFAULT_CHUNK, inchunk = 0;
 	int rc = -1, k, in_tx = 0, *drop = NULL, started = 0, done = 0;
 	pthread_t tid;
+	struct ckpt ck;
 
 	memset(res, 0, sizeof(*res));
 	memset(&x, 0, sizeof(x));
 	memset(&p, 0, sizeof(p));
+	memset(&ck, 0, sizeof(ck));
 	pthread_mutex_init(&p.mu, NULL);
 	pthread_cond_init(&p.cv, NULL);
 	x.db = db;
@@ -636,6 +843,7 @@ import_file(struct db *db, struct rec_ctx *ctx, const char *path,
 			goto out;
 		}
 		in_tx = 1;
+		ckpt_start(&ck, db);
 	}
 
 	for (i = 0; i < NBATCHES; i++) {
@@ -725,7 +933,12 @@ import_file(struct db *db, struct rec_ctx *ctx, const char *path,
 			inchunk++;
 		commit:
 			if (in_tx && !o->dry_run && inchunk >= chunk) {
-				if (db_commit(db) != 0 || db_begin(db) != 0) {
+				if (db_commit(db) != 0) {
+					fail(errp, "%s", db_errstr(db));
+					goto out;
+				}
+				ckpt_bound(&ck);
+				if (db_begin(db) != 0) {
 					fail(errp, "%s", db_errstr(db));
 					goto out;
 				}
@@ -740,6 +953,7 @@ import_file(struct db *db, struct rec_ctx *ctx, const char *path,
 	}
 	pthread_join(tid, NULL);
 	started = 0;
+	ckpt_stop(&ck, db);
 	if (p.err != NULL) {
 		fail(errp, "%s", p.err);
 		goto out;
@@ -779,11 +993,13 @@ out:
 		pthread_mutex_unlock(&p.mu);
 		pthread_join(tid, NULL);
 	}
+	ckpt_stop(&ck, db);
 	if (in_tx)
 		db_rollback(db);
 	sqlite3_finalize(x.ins);
 	sqlite3_finalize(x.issued);
 	sqlite3_finalize(x.g_forms);
+	sqlite3_finalize(x.g_range);
 	sqlite3_finalize(x.g_ins);
 	if (!o->dry_run && db_exec(db, "PRAGMA foreign_keys = ON") != 0 &&
 	    rc == 0) {

@@ -216,6 +216,36 @@ test_expect_success 'rows that repeat each other inside one run of rows' '
 	test_grep out "64 rows read: 0 accepted, 1 rejected, 63 duplicates"
 '
 
+# A group of rows whose serials lie close together is checked against
+# the ledger with one range scan, a group spread wider with one lookup
+# each: both must find the one serial that may not be used.
+test_expect_success 'an unknown serial among close ones' '
+	cp hcp.db later.db &&
+	issue_serials later.db 48 >later &&
+	issue_serials hcp.db 40 >close &&
+	head -40 later >close.want && test_cmp close.want close &&
+	sed -n 46p later >unknown &&
+	{ sed -n 1,19p close; cat unknown; sed -n 21,32p close; } >close32 &&
+	sh "$GEN" -s close32 32 >close.csv &&
+	test_expect_code_ 1 hcp-import -d hcp.db --operator x close.csv >out &&
+	test_grep out "32 rows read: 31 accepted, 1 rejected, 0 duplicates" &&
+	sqlite3 :memory: ".import --csv close.csv.rejects.csv r" \
+		"SELECT 错误行号, 错误代码 FROM r" >got &&
+	echo "21|E_SERIAL_UNKNOWN" >want && test_cmp want got
+'
+
+test_expect_success 'a voided serial among spread ones' '
+	issue_serials hcp.db 400 >wide &&
+	awk "NR % 10 == 1" wide >spread &&
+	void_serial hcp.db "$(sed -n 7p spread)" &&
+	sh "$GEN" -s spread 40 >spread.csv &&
+	test_expect_code_ 1 hcp-import -d hcp.db --operator x spread.csv >out &&
+	test_grep out "40 rows read: 39 accepted, 1 rejected, 0 duplicates" &&
+	sqlite3 :memory: ".import --csv spread.csv.rejects.csv r" \
+		"SELECT 错误行号, 错误代码 FROM r" >got &&
+	echo "8|E_SERIAL_VOIDED" >want && test_cmp want got
+'
+
 test_expect_code 2 'an operator is required' '
 	HCP_OPERATOR= LOGNAME= hcp-import -d hcp.db good.csv
 '
