@@ -185,13 +185,14 @@ on_field(void *s, size_t len, void *data)
 		c->cur_started = 1;
 		c->cur_line = c->line;
 	}
-	/* line breaks inside a quoted field */
-	for (i = 0; i < len; i++) {
-		if (p[i] == '\n' && !(i > 0 && p[i - 1] == '\r'))
-			c->line++;
-		else if (p[i] == '\r')
-			c->line++;
-	}
+	/* line breaks inside a quoted field (CRLF counts once) */
+	if (memchr(p, '\n', len) != NULL || memchr(p, '\r', len) != NULL)
+		for (i = 0; i < len; i++) {
+			if (p[i] == '\n' && !(i > 0 && p[i - 1] == '\r'))
+				c->line++;
+			else if (p[i] == '\r')
+				c->line++;
+		}
 	if (c->ncurf == c->acurf) {
 		c->acurf = c->acurf ? c->acurf * 2 : 32;
 		c->curf = xreallocarray(c->curf, c->acurf, sizeof(*c->curf));

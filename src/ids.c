@@ -71,12 +71,18 @@ all_digits(const char *s, size_t n)
 static int
 uscc_value(char c)
 {
-	const char *p;
+	/* the value plus one of each symbol of uscc_alphabet; 0: not one */
+	static const unsigned char v[256] = {
+		['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
+		['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+		['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15,
+		['F'] = 16, ['G'] = 17, ['H'] = 18, ['J'] = 19, ['K'] = 20,
+		['L'] = 21, ['M'] = 22, ['N'] = 23, ['P'] = 24, ['Q'] = 25,
+		['R'] = 26, ['T'] = 27, ['U'] = 28, ['W'] = 29, ['X'] = 30,
+		['Y'] = 31,
+	};
 
-	if (c == '\0')
-		return -1;
-	p = strchr(uscc_alphabet, c);
-	return p == NULL ? -1 : (int)(p - uscc_alphabet);
+	return v[(unsigned char)c] - 1;
 }
 
 /*

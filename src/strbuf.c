@@ -38,7 +38,7 @@ strbuf_detach(struct strbuf *sb)
 }
 
 void
-strbuf_grow(struct strbuf *sb, size_t extra)
+strbuf_grow_(struct strbuf *sb, size_t extra)
 {
 	size_t want = sb->len + extra + 1;
 
@@ -55,13 +55,6 @@ strbuf_grow(struct strbuf *sb, size_t extra)
 	sb->buf[sb->len] = '\0';
 }
 
-void
-strbuf_reset(struct strbuf *sb)
-{
-	sb->len = 0;
-	if (sb->buf != NULL)
-		sb->buf[0] = '\0';
-}
 
 void
 strbuf_add(struct strbuf *sb, const void *data, size_t len)
@@ -79,13 +72,6 @@ strbuf_adds(struct strbuf *sb, const char *s)
 	strbuf_add(sb, s, strlen(s));
 }
 
-void
-strbuf_addc(struct strbuf *sb, int c)
-{
-	strbuf_grow(sb, 1);
-	sb->buf[sb->len++] = (char)c;
-	sb->buf[sb->len] = '\0';
-}
 
 void
 strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)

@@ -22,16 +22,41 @@ void strbuf_init(struct strbuf *sb);
 void strbuf_release(struct strbuf *sb);
 /* Returns the buffer (caller frees) and leaves sb empty. */
 char *strbuf_detach(struct strbuf *sb);
-void strbuf_grow(struct strbuf *sb, size_t extra);
-void strbuf_reset(struct strbuf *sb);
+void strbuf_grow_(struct strbuf *sb, size_t extra);
 void strbuf_add(struct strbuf *sb, const void *data, size_t len);
 void strbuf_adds(struct strbuf *sb, const char *s);
-void strbuf_addc(struct strbuf *sb, int c);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
 /* The contents, "" for an empty buffer that never allocated. */
 const char *strbuf_str(const struct strbuf *sb);
+
+/*
+ * The calls made for every byte or field of a large input, inline: room
+ * for extra more bytes and the NUL; empty; one byte more.
+ */
+static inline void
+strbuf_grow(struct strbuf *sb, size_t extra)
+{
+	if (extra >= sb->alloc - sb->len)	/* also when alloc is 0 */
+		strbuf_grow_(sb, extra);
+}
+
+static inline void
+strbuf_reset(struct strbuf *sb)
+{
+	sb->len = 0;
+	if (sb->buf != NULL)
+		sb->buf[0] = '\0';
+}
+
+static inline void
+strbuf_addc(struct strbuf *sb, int c)
+{
+	strbuf_grow(sb, 1);
+	sb->buf[sb->len++] = (char)c;
+	sb->buf[sb->len] = '\0';
+}
 
 #endif
