@@ -39,7 +39,7 @@
 
 #define DEFAULT_CHUNK 20000
 #define GROUP 32		/* rows written by one statement */
-#define CKPT_FRAMES 1024	/* pages in the -wal file worth a checkpoint */
+#define CKPT_FRAMES 256	/* pages in the -wal file worth a checkpoint */
 #define WAL_FRAMES_MAX 8192	/* the writer waits for a checkpoint here */
 /* a group's serials this close are looked up with one range scan */
 #define RANGE_SPAN (4 * GROUP)
