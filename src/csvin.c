@@ -52,8 +52,8 @@ struct csvin {
 	size_t ncarry;
 	struct strbuf utf8;		/* decoded block */
 
-	/* the record being parsed */
-	struct strbuf cur;
+	/* the record being parsed: its cells from qdata.buf + cur */
+	size_t cur;
 	struct field *curf;
 	size_t ncurf, acurf;
 	long cur_line;
@@ -100,7 +100,6 @@ csvin_free(struct csvin *c)
 		csv_free(&c->parser);
 	digest_free(c->hash);
 	strbuf_release(&c->utf8);
-	strbuf_release(&c->cur);
 	strbuf_release(&c->qdata);
 	free(c->curf);
 	free(c->qf);
@@ -197,11 +196,11 @@ on_field(void *s, size_t len, void *data)
 		c->acurf = c->acurf ? c->acurf * 2 : 32;
 		c->curf = xreallocarray(c->curf, c->acurf, sizeof(*c->curf));
 	}
-	c->curf[c->ncurf].off = c->cur.len;
+	c->curf[c->ncurf].off = c->qdata.len;
 	c->curf[c->ncurf].len = len;
 	c->ncurf++;
-	strbuf_add(&c->cur, s, len);
-	strbuf_addc(&c->cur, '\0');
+	strbuf_add(&c->qdata, s, len);
+	strbuf_addc(&c->qdata, '\0');
 }
 
 static int
@@ -237,15 +236,17 @@ on_record(int term, void *data)
 				c->qf = xreallocarray(c->qf, c->aqf,
 				    sizeof(*c->qf));
 			}
-			c->qf[c->nqf].off = c->qdata.len + c->curf[i].off;
-			c->qf[c->nqf].len = c->curf[i].len;
+			c->qf[c->nqf] = c->curf[i];
 			c->nqf++;
 		}
-		strbuf_add(&c->qdata, c->cur.buf, c->cur.len);
+	} else {
+		c->qdata.len = c->cur;		/* a blank line: dropped */
+		if (c->qdata.buf != NULL)
+			c->qdata.buf[c->qdata.len] = '\0';
 	}
+	c->cur = c->qdata.len;
 	c->cur_started = 0;
 	c->ncurf = 0;
-	strbuf_reset(&c->cur);
 	/* physical line accounting: CRLF counts once */
 	if (term == '\r') {
 		c->line++;
@@ -365,11 +366,16 @@ decode(struct csvin *c, const char *raw, size_t n, int last)
 	int incomplete, rc = 0;
 
 	strbuf_reset(&c->utf8);
-	strbuf_add(&in, c->carry, c->ncarry);
-	strbuf_add(&in, raw, n);
-	c->ncarry = 0;
-	p = in.buf != NULL ? in.buf : "";
-	len = in.len;
+	if (c->ncarry > 0) {
+		strbuf_add(&in, c->carry, c->ncarry);
+		strbuf_add(&in, raw, n);
+		c->ncarry = 0;
+		p = in.buf;
+		len = in.len;
+	} else {
+		p = raw != NULL ? raw : "";
+		len = n;
+	}
 	if (!c->bom_checked && (len >= 3 || last)) {
 		c->bom_checked = 1;
 		if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
@@ -459,11 +465,22 @@ out:
 	return rc;
 }
 
+/* Empties the queue; the record being parsed moves to the front. */
 static void
 reset_queue(struct csvin *c)
 {
+	size_t i;
+
 	c->nqr = c->qhead = c->nqf = 0;
-	strbuf_reset(&c->qdata);
+	if (c->cur > 0) {
+		memmove(c->qdata.buf, c->qdata.buf + c->cur,
+		    c->qdata.len - c->cur);
+		c->qdata.len -= c->cur;
+		c->qdata.buf[c->qdata.len] = '\0';
+		for (i = 0; i < c->ncurf; i++)
+			c->curf[i].off -= c->cur;
+		c->cur = 0;
+	}
 }
 
 /* Reads and parses one block.  Returns 0, or -1 on error. */
