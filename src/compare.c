@@ -163,7 +163,8 @@ side_next(struct side *s, struct rec_ctx *ctx, struct rec *r, char **errp)
 	for (i = 0; i < n; i++)
 		s->cells[i] = csvin_field(s->in, i);
 	/* problems do not matter here: hcp-check reports them */
-	rec_check(ctx, s->m, n, s->cells, csvin_line(s->in), r, &pl);
+	rec_check(ctx, s->m, n, s->cells, NULL, csvin_line(s->in), r,
+	    &pl);
 	rec_problems_release(&pl);
 	return 1;
 }

@@ -58,6 +58,7 @@ struct csvin {
 	size_t ncurf, acurf;
 	long cur_line;
 	int cur_started;
+	int cur_bytes;		/* a cell of it is not empty */
 
 	/* completed records */
 	struct strbuf qdata;
@@ -178,40 +179,36 @@ on_field(void *s, size_t len, void *data)
 {
 	struct csvin *c = data;
 	const char *p = s;
-	size_t i;
+	size_t i, n = len;
 
 	if (!c->cur_started) {
 		c->cur_started = 1;
 		c->cur_line = c->line;
 	}
-	/* line breaks inside a quoted field (CRLF counts once) */
-	if (memchr(p, '\n', len) != NULL || memchr(p, '\r', len) != NULL)
-		for (i = 0; i < len; i++) {
-			if (p[i] == '\n' && !(i > 0 && p[i - 1] == '\r'))
-				c->line++;
-			else if (p[i] == '\r')
-				c->line++;
-		}
+	/*
+	 * Line breaks inside a quoted field (CRLF counts once); a NUL byte
+	 * ends the cell, as for every C string made of it.
+	 */
+	for (i = 0; i < len; i++) {
+		if ((unsigned char)p[i] > '\r')
+			continue;
+		if (p[i] == '\n' && !(i > 0 && p[i - 1] == '\r'))
+			c->line++;
+		else if (p[i] == '\r')
+			c->line++;
+		else if (p[i] == '\0' && n == len)
+			n = i;
+	}
 	if (c->ncurf == c->acurf) {
 		c->acurf = c->acurf ? c->acurf * 2 : 32;
 		c->curf = xreallocarray(c->curf, c->acurf, sizeof(*c->curf));
 	}
 	c->curf[c->ncurf].off = c->qdata.len;
-	c->curf[c->ncurf].len = len;
+	c->curf[c->ncurf].len = n;
 	c->ncurf++;
+	c->cur_bytes |= len > 0;
 	strbuf_add(&c->qdata, s, len);
 	strbuf_addc(&c->qdata, '\0');
-}
-
-static int
-all_empty(const struct csvin *c)
-{
-	size_t i;
-
-	for (i = 0; i < c->ncurf; i++)
-		if (c->curf[i].len != 0)
-			return 0;
-	return 1;
 }
 
 static void
@@ -221,7 +218,7 @@ on_record(int term, void *data)
 	struct record *r;
 	size_t i;
 
-	if (c->cur_started && !all_empty(c)) {
+	if (c->cur_started && c->cur_bytes) {
 		if (c->nqr == c->aqr) {
 			c->aqr = c->aqr ? c->aqr * 2 : 64;
 			c->qr = xreallocarray(c->qr, c->aqr, sizeof(*c->qr));
@@ -246,6 +243,7 @@ on_record(int term, void *data)
 	}
 	c->cur = c->qdata.len;
 	c->cur_started = 0;
+	c->cur_bytes = 0;
 	c->ncurf = 0;
 	/* physical line accounting: CRLF counts once */
 	if (term == '\r') {

@@ -629,6 +629,7 @@ slot_fill(struct pipe *p, struct slot *sl)
 	const struct csvin *in = p->in;
 	size_t i, n = csvin_nfields(in);
 	const char *cells[64], **cv = cells;
+	size_t lens[64], *lv = lens;
 
 	const char *rec;
 	size_t len;
@@ -646,15 +647,21 @@ slot_fill(struct pipe *p, struct slot *sl)
 	for (i = 0; i < n; i++)
 		sl->celloff[i] = (size_t)(csvin_field(in, i) - rec);
 	sl->ncells = n;
-	if (n > sizeof(cells) / sizeof(cells[0]))
+	if (n > sizeof(cells) / sizeof(cells[0])) {
 		cv = xcalloc(n, sizeof(*cv));
-	for (i = 0; i < n; i++)
+		lv = xcalloc(n, sizeof(*lv));
+	}
+	for (i = 0; i < n; i++) {
 		cv[i] = sl->raw.buf + sl->celloff[i];
+		lv[i] = csvin_field_len(in, i);
+	}
 	rec_problems_clear(&sl->pl);
-	sl->nerr = rec_check(p->ctx, p->m, n, cv, sl->line, &sl->r,
+	sl->nerr = rec_check(p->ctx, p->m, n, cv, lv, sl->line, &sl->r,
 	    &sl->pl);
-	if (cv != cells)
+	if (cv != cells) {
 		free(cv);
+		free(lv);
+	}
 }
 
 static void *

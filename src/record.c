@@ -320,6 +320,7 @@ hash64(const void *p, size_t n)
 
 struct sentry {
 	char *key;
+	size_t klen;
 	char *aux;		/* items: dept code */
 	int ival;		/* eval codes: grade */
 	int retired;
@@ -345,16 +346,17 @@ strset_release(struct strset *s)
 	memset(s, 0, sizeof(*s));
 }
 
+/* The entry of key (n bytes), or NULL. */
 static struct sentry *
-strset_find(const struct strset *s, const char *key)
+strset_find(const struct strset *s, const char *key, size_t n)
 {
 	size_t i;
 
 	if (s->v == NULL)
 		return NULL;
-	i = fnv(key, strlen(key), FNV0) & s->mask;
+	i = fnv(key, n, FNV0) & s->mask;
 	while (s->v[i].key != NULL) {
-		if (strcmp(s->v[i].key, key) == 0)
+		if (s->v[i].klen == n && memcmp(s->v[i].key, key, n) == 0)
 			return &s->v[i];
 		i = (i + 1) & s->mask;
 	}
@@ -385,12 +387,13 @@ strset_add(struct strset *s, const char *key, const char *aux, int ival,
 		}
 		free(o.v);
 	}
-	if ((e = strset_find(s, key)) == NULL) {
+	if ((e = strset_find(s, key, strlen(key))) == NULL) {
 		i = fnv(key, strlen(key), FNV0) & s->mask;
 		while (s->v[i].key != NULL)
 			i = (i + 1) & s->mask;
 		e = &s->v[i];
 		e->key = xstrdup(key);
+		e->klen = strlen(key);
 		s->n++;
 	} else {
 		free(e->aux);
@@ -485,16 +488,19 @@ rec_map_ignore(struct rec_map *m, const char *name)
 static const char *
 skip_blanks(const char *s)
 {
+	const unsigned char *p = (const unsigned char *)s;
+
+	/* the multi-byte ones looked at only after their first byte */
 	for (;;) {
-		if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-			s++;
-		else if (strncmp(s, "\xe3\x80\x80", 3) == 0 ||
-		    strncmp(s, "\xef\xbb\xbf", 3) == 0)
-			s += 3;
-		else if (strncmp(s, "\xc2\xa0", 2) == 0)
-			s += 2;
+		if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+			p++;
+		else if ((p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80) ||
+		    (p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf))
+			p += 3;
+		else if (p[0] == 0xc2 && p[1] == 0xa0)
+			p += 2;
 		else
-			return s;
+			return (const char *)p;
 	}
 }
 
@@ -502,14 +508,17 @@ skip_blanks(const char *s)
 static size_t
 trim_len(const char *s, size_t n)
 {
+	const unsigned char *p = (const unsigned char *)s;
+
 	for (;;) {
-		if (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' ||
-		    s[n - 1] == '\r' || s[n - 1] == '\n'))
+		if (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' ||
+		    p[n - 1] == '\r' || p[n - 1] == '\n'))
 			n--;
-		else if (n >= 3 && (memcmp(s + n - 3, "\xe3\x80\x80", 3) ==
-		    0 || memcmp(s + n - 3, "\xef\xbb\xbf", 3) == 0))
+		else if (n >= 3 && p[n - 1] >= 0x80 &&
+		    (memcmp(p + n - 3, "\xe3\x80\x80", 3) == 0 ||
+		    memcmp(p + n - 3, "\xef\xbb\xbf", 3) == 0))
 			n -= 3;
-		else if (n >= 2 && memcmp(s + n - 2, "\xc2\xa0", 2) == 0)
+		else if (n >= 2 && p[n - 1] == 0xa0 && p[n - 2] == 0xc2)
 			n -= 2;
 		else
 			return n;
@@ -832,13 +841,14 @@ rec_ctx_load(struct rec_ctx *ctx, struct db *db)
  * full stop.  An apostrophe a rejects file put before = + - @ goes.
  */
 static void
-normalise(const char *s, int fold, struct strbuf *out)
+normalise(const char *s, size_t len, int fold, struct strbuf *out)
 {
 	size_t n;
 	const unsigned char *p, *end;
+	const char *t = skip_blanks(s);
 
-	s = skip_blanks(s);
-	n = trim_len(s, strlen(s));
+	n = trim_len(t, len - (size_t)(t - s));
+	s = t;
 	if (n >= 2 && s[0] == '\'' && strchr("=+-@", s[1]) != NULL) {
 		s++;
 		n--;
@@ -1154,10 +1164,10 @@ cat_ref(struct checkrow *c, enum field_id f, struct strset *set,
 
 	if (!c->ctx->loaded || v->len == 0)
 		return NULL;
-	e = strset_find(set, v->buf);
+	e = strset_find(set, v->buf, v->len);
 	if (e == NULL && tryupper) {
 		upcase(v);
-		e = strset_find(set, v->buf);
+		e = strset_find(set, v->buf, v->len);
 	}
 	if (e == NULL) {
 		problem(c, f, unknown, v->buf);
@@ -1228,7 +1238,7 @@ check_detail(struct checkrow *c, struct strbuf *v, int grade)
 			n = sizeof(code) - 1;
 		memcpy(code, p, n);
 		code[n] = '\0';
-		e = strset_find(&c->ctx->evcodes, code);
+		e = strset_find(&c->ctx->evcodes, code, n);
 		if (e == NULL) {
 			char *d = xasprintf(_("%s, dictionary %s"), code,
 			    *c->ctx->codes_version ? c->ctx->codes_version :
@@ -1287,7 +1297,7 @@ row_hash(struct digest *dg, const struct rec *r, char out[REC_HASH_LEN + 1])
 
 int
 rec_check(struct rec_ctx *ctx, const struct rec_map *m, size_t ncols,
-    const char *const *cells, long line, struct rec *r,
+    const char *const *cells, const size_t *lens, long line, struct rec *r,
     struct rec_problems *pl)
 {
 	struct checkrow c = { ctx, m, r, pl, line, 0 };
@@ -1322,12 +1332,14 @@ rec_check(struct rec_ctx *ctx, const struct rec_map *m, size_t ncols,
 
 	for (f = 0; f < F_NFIELDS; f++) {
 		int col = m->col[f];
-		const char *raw = col >= 0 && (size_t)col < ncols ?
-		    cells[col] : "";
+		int here = col >= 0 && (size_t)col < ncols;
+		const char *raw = here ? cells[col] : "";
+		size_t rawlen = !here ? 0 : lens != NULL ? lens[col] :
+		    strlen(raw);
 		int fold = f != F_COMMENT && f != F_EVALUATOR &&
 		    f != F_SATISFACTION;
 
-		normalise(raw, fold, v);
+		normalise(raw, rawlen, fold, v);
 		if ((f == F_PROJECT_NO || f == F_ITEM_CODE || f == F_WINDOW ||
 		    f == F_STAFF || f == F_COMMENT || f == F_EVALUATOR ||
 		    f == F_EVAL_DETAIL) && v->len > fields[f].maxlen &&
@@ -1437,7 +1449,7 @@ rec_check(struct rec_ctx *ctx, const struct rec_map *m, size_t ncols,
 				if (strcmp(v->buf, sat_words[i].word) == 0)
 					g = sat_words[i].grade;
 			if (g == 0) {
-				normalise(raw, 1, v);
+				normalise(raw, rawlen, 1, v);
 				g = one_digit(v->buf, 1, 5);
 				if (g != 0 && ctx->coding ==
 				    REC_CODING_GBT39046)

@@ -13,7 +13,8 @@
  *	rec_map_ignore(map, "src_file");	extra columns the caller knows
  *	rec_map_header(map, ncols, names, 0, &pl);
  *	for each data row:
- *		if (rec_check(ctx, map, ncols, cells, line, &r, &pl) == 0)
+ *		if (rec_check(ctx, map, ncols, cells, NULL, line, &r,
+ *		    &pl) == 0)
  *			rec_check_keys(ctx, &r, seen, &pl);
  *
  * Without rec_ctx_load() only format-level checks run (formats, codes,
@@ -285,8 +286,9 @@ void rec_init(struct rec *r);
 void rec_release(struct rec *r);
 
 /*
- * Normalises and checks one data row: ncols cells (UTF-8, NUL-terminated)
- * read under the header m, starting on line.  Full-width digits, letters
+ * Normalises and checks one data row: ncols cells (UTF-8, NUL-terminated;
+ * lens, when not NULL, their lengths) read under the header m, starting
+ * on line.  Full-width digits, letters
  * and punctuation, surrounding blanks (also U+3000 and U+00A0), and the
  * apostrophe a rejects file put before = + - @ are undone; dates may be
  * 2026-11-22, 2026/11/22, 2026.11.22 or 2026年11月22日, with an optional
@@ -296,7 +298,7 @@ void rec_release(struct rec *r);
  * as the values allowed.
  */
 int rec_check(struct rec_ctx *ctx, const struct rec_map *m, size_t ncols,
-    const char *const *cells, long line, struct rec *r,
+    const char *const *cells, const size_t *lens, long line, struct rec *r,
     struct rec_problems *pl);
 
 /*

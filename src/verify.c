@@ -407,7 +407,7 @@ check_row(struct vstate *s, long line, size_t ncells, const char **cells)
 	s->rowno++;
 	if (!s->header_ok)
 		return;
-	bad = rec_check(s->o->ctx, s->map, ncells, cells, line, &s->rec,
+	bad = rec_check(s->o->ctx, s->map, ncells, cells, NULL, line, &s->rec,
 	    &s->pl);
 	if (bad == 0 && s->o->seen != NULL &&
 	    rec_check_keys(s->o->keys, &s->rec, s->o->seen, &s->pl) != 0)

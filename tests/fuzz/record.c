@@ -24,6 +24,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct rec_problems pl = REC_PROBLEMS_INIT;
 	struct rec_seen *seen;
 	const char *names[F_NFIELDS], *cells[F_NFIELDS + 4];
+	size_t lens[F_NFIELDS + 4];
 	struct rec r;
 	char *buf, *p;
 	size_t n = 0, i;
@@ -52,7 +53,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		n++;
 	rec_init(&r);
 	seen = rec_seen_new();
-	if (rec_check(ctx, map, n, cells, 2, &r, &pl) == 0) {
+	for (i = 0; i < n; i++)
+		lens[i] = strlen(cells[i]);
+	/* the lengths given or not, the same answer */
+	if (rec_check(ctx, map, n, cells, NULL, 2, &r, &pl) !=
+	    rec_check(ctx, map, n, cells, lens, 2, &r, &pl))
+		abort();
+	rec_problems_clear(&pl);
+	if (rec_check(ctx, map, n, cells, lens, 2, &r, &pl) == 0) {
 		for (i = 0; i < F_NFIELDS; i++)
 			if (r.v[i] == NULL)
 				abort();

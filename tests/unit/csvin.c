@@ -105,6 +105,31 @@ main(void)
 	    "1:a;ERR ", "unterminated quote");
 	CHECK("utf16.csv", "\xff\xfe" "a\0,\0", CSVIN_AUTO, "ERR ",
 	    "UTF-16 refused");
+	CHECK("nul.csv", "a,b\n1\0x,2\n\0,\0\n", CSVIN_AUTO,
+	    "1:a|b;2:1|2;3:|;", "a NUL byte ends its cell; the row stays");
+
+	/*
+	 * Rows across many 64 KiB blocks, each with a quoted line break: the
+	 * row being parsed when a block ends is carried into the next.
+	 */
+	strbuf_reset(&sb);
+	for (i = 0; i < 9000; i++)
+		strbuf_addf(&sb, "%zu,\"x%zu\ny\",z\n", i, i);
+	p = mkfile("blocks.csv", sb.buf, sb.len);
+	c = csvin_new();
+	rc = csvin_open(c, p, CSVIN_AUTO);
+	for (i = 0; rc == 0 && csvin_next(c) == 1; i++) {
+		g = xasprintf("x%zu\ny", i);
+		if (csvin_nfields(c) != 3 || csvin_line(c) != 2 * (long)i + 1 ||
+		    strcmp(csvin_field(c, 1), g) != 0 ||
+		    csvin_field_len(c, 1) != strlen(g) ||
+		    strcmp(csvin_field(c, 2), "z") != 0)
+			rc = -1;
+		free(g);
+	}
+	ok(rc == 0 && i == 9000, "9000 rows over many blocks, all whole");
+	csvin_free(c);
+	free(p);
 
 	/* a multi-byte character or a GBK byte at every offset of a word */
 	for (i = 0; i < 17; i++) {
