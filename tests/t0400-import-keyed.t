@@ -20,6 +20,12 @@ counts_add_up() {
 	done <counts
 }
 
+# reject_codes FILE.csv: "line|code" of each row of its rejects file
+reject_codes() {
+	sqlite3 :memory: ".import --csv $1.rejects.csv r" \
+		"SELECT 错误行号, 错误代码 FROM r"
+}
+
 test_expect_success 'set up: station, 40 issued serials, a keyed file' '
 	setup_station &&
 	issue_serials hcp.db 40 >serials &&
@@ -160,8 +166,7 @@ test_expect_success 'a voided serial and an unknown one are rejected' '
 	printf "3305230199999996,P31,%s,5,,,,2026-11-20 09:00,2026-11-20 10:00\r\n" "$ITEM"
 	} >v.csv &&
 	! hcp-import -q -d hcp.db v.csv &&
-	sqlite3 :memory: ".import --csv v.csv.rejects.csv r" \
-		"SELECT 错误行号, 错误代码 FROM r" >got &&
+	reject_codes v.csv >got &&
 	printf "2|E_SERIAL_VOIDED\n3|E_SERIAL_UNKNOWN\n" >want &&
 	test_cmp want got &&
 	test "$(sqlite3 hcp.db "SELECT state FROM forms
@@ -175,8 +180,7 @@ test_expect_success 'a voided serial inside a run of valid rows' '
 	used=$(sqlite3 hcp.db "SELECT count(*) FROM ledger WHERE state = '\''used'\''") &&
 	hcp-import -d hcp.db --operator x run.csv >out
 	test_grep out "100 rows read: 99 accepted, 1 rejected, 0 duplicates" &&
-	sqlite3 :memory: ".import --csv run.csv.rejects.csv r" \
-		"SELECT 错误行号, 错误代码 FROM r" >got &&
+	reject_codes run.csv >got &&
 	echo "41|E_SERIAL_VOIDED" >want && test_cmp want got &&
 	test "$(sqlite3 hcp.db "SELECT count(*) FROM ledger
 		WHERE state = '\''used'\''")" = $((used + 99)) &&
@@ -209,8 +213,7 @@ test_expect_success 'rows that repeat each other inside one run of rows' '
 		rep.csv >rep2.csv &&
 	test_expect_code_ 1 hcp-import -d hcp.db --operator x rep2.csv >out &&
 	test_grep out "64 rows read: 62 accepted, 1 rejected, 1 duplicates" &&
-	sqlite3 :memory: ".import --csv rep2.csv.rejects.csv r" \
-		"SELECT 错误行号, 错误代码 FROM r" >got &&
+	reject_codes rep2.csv >got &&
 	echo "41|E_DUPLICATE_PROJECT" >want && test_cmp want got &&
 	test_expect_code_ 1 hcp-import -d hcp.db --operator x rep2.csv >out &&
 	test_grep out "64 rows read: 0 accepted, 1 rejected, 63 duplicates"
@@ -229,8 +232,7 @@ test_expect_success 'an unknown serial among close ones' '
 	sh "$GEN" -s close32 32 >close.csv &&
 	test_expect_code_ 1 hcp-import -d hcp.db --operator x close.csv >out &&
 	test_grep out "32 rows read: 31 accepted, 1 rejected, 0 duplicates" &&
-	sqlite3 :memory: ".import --csv close.csv.rejects.csv r" \
-		"SELECT 错误行号, 错误代码 FROM r" >got &&
+	reject_codes close.csv >got &&
 	echo "21|E_SERIAL_UNKNOWN" >want && test_cmp want got
 '
 
@@ -241,8 +243,7 @@ test_expect_success 'a voided serial among spread ones' '
 	sh "$GEN" -s spread 40 >spread.csv &&
 	test_expect_code_ 1 hcp-import -d hcp.db --operator x spread.csv >out &&
 	test_grep out "40 rows read: 39 accepted, 1 rejected, 0 duplicates" &&
-	sqlite3 :memory: ".import --csv spread.csv.rejects.csv r" \
-		"SELECT 错误行号, 错误代码 FROM r" >got &&
+	reject_codes spread.csv >got &&
 	echo "8|E_SERIAL_VOIDED" >want && test_cmp want got
 '
 
