@@ -496,6 +496,7 @@ struct ckpt {
 	struct db *db;			/* its own connection */
 	pthread_t tid;
 	int started, stop;
+	long long autockpt;		/* the writer's, given back at the end */
 	int frames;			/* in the -wal file at the last commit */
 	unsigned long asked, done;	/* checkpoints */
 };
@@ -548,8 +549,8 @@ ckpt_hook(void *arg, sqlite3 *sq, const char *name, int nframes)
 }
 
 /*
- * Takes the checkpoints off the writer's connection, when the db is in
- * WAL mode.  Without the thread (another journal mode, no second
+ * Takes the checkpoints off the writer's connection (c zeroed), when the
+ * db is in WAL mode.  Without the thread (another journal mode, no second
  * connection) SQLite checkpoints on the writer's commits as usual.
  */
 static void
@@ -557,9 +558,10 @@ ckpt_start(struct ckpt *c, struct db *db)
 {
 	long long wal = 0;
 
-	memset(c, 0, sizeof(*c));
 	if (db_query_int(db, "SELECT journal_mode = 'wal' FROM "
-	    "pragma_journal_mode", NULL, &wal) != 0 || !wal)
+	    "pragma_journal_mode", NULL, &wal) != 0 || !wal ||
+	    db_query_int(db, "PRAGMA wal_autocheckpoint", NULL,
+	    &c->autockpt) != 0)
 		return;
 	c->db = db_new();
 	if (db_open(c->db, db_path(db), 0, NULL) != 0) {
@@ -609,7 +611,7 @@ ckpt_stop(struct ckpt *c, struct db *db)
 {
 	if (!c->started)
 		return;
-	sqlite3_wal_autocheckpoint(db_sqlite(db), 1000);
+	sqlite3_wal_autocheckpoint(db_sqlite(db), (int)c->autockpt);
 	pthread_mutex_lock(&c->mu);
 	c->stop = 1;
 	pthread_cond_broadcast(&c->cv);
