@@ -5,6 +5,7 @@
  * form serial with its Damm check digit (DESIGN §6.2, §7.1).  Everything
  * here is a pure function over ASCII; nothing is allocated.
  */
+#include <pthread.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -68,21 +69,25 @@ all_digits(const char *s, size_t n)
 }
 
 /* The value 0-30 of a GB 32100 symbol, or -1. */
+/* The value plus one of each symbol of uscc_alphabet; 0: not one. */
+static unsigned char uscc_values[256];
+static pthread_once_t uscc_once = PTHREAD_ONCE_INIT;
+
+static void
+uscc_setup(void)
+{
+	size_t i;
+
+	for (i = 0; uscc_alphabet[i] != '\0'; i++)
+		uscc_values[(unsigned char)uscc_alphabet[i]] =
+		    (unsigned char)(i + 1);
+}
+
 static int
 uscc_value(char c)
 {
-	/* the value plus one of each symbol of uscc_alphabet; 0: not one */
-	static const unsigned char v[256] = {
-		['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
-		['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
-		['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15,
-		['F'] = 16, ['G'] = 17, ['H'] = 18, ['J'] = 19, ['K'] = 20,
-		['L'] = 21, ['M'] = 22, ['N'] = 23, ['P'] = 24, ['Q'] = 25,
-		['R'] = 26, ['T'] = 27, ['U'] = 28, ['W'] = 29, ['X'] = 30,
-		['Y'] = 31,
-	};
-
-	return v[(unsigned char)c] - 1;
+	pthread_once(&uscc_once, uscc_setup);
+	return uscc_values[(unsigned char)c] - 1;
 }
 
 /*
