@@ -368,7 +368,7 @@ strset_add(struct strset *s, const char *key, const char *aux, int ival,
     int retired)
 {
 	struct sentry *e;
-	size_t i;
+	size_t i, n = strlen(key);
 
 	if (s->v == NULL || 2 * (s->n + 1) > s->mask + 1) {
 		struct strset o = *s;
@@ -387,13 +387,13 @@ strset_add(struct strset *s, const char *key, const char *aux, int ival,
 		}
 		free(o.v);
 	}
-	if ((e = strset_find(s, key, strlen(key))) == NULL) {
-		i = fnv(key, strlen(key), FNV0) & s->mask;
+	if ((e = strset_find(s, key, n)) == NULL) {
+		i = fnv(key, n, FNV0) & s->mask;
 		while (s->v[i].key != NULL)
 			i = (i + 1) & s->mask;
 		e = &s->v[i];
 		e->key = xstrdup(key);
-		e->klen = strlen(key);
+		e->klen = n;
 		s->n++;
 	} else {
 		free(e->aux);

@@ -288,11 +288,11 @@ void rec_release(struct rec *r);
 /*
  * Normalises and checks one data row: ncols cells (UTF-8, NUL-terminated;
  * lens, when not NULL, their lengths) read under the header m, starting
- * on line.  Full-width digits, letters
- * and punctuation, surrounding blanks (also U+3000 and U+00A0), and the
- * apostrophe a rejects file put before = + - @ are undone; dates may be
- * 2026-11-22, 2026/11/22, 2026.11.22 or 2026年11月22日, with an optional
- * time H:MM[:SS]; satisfaction may be a digit (ctx's coding) or a word.
+ * on line.  Full-width digits, letters and punctuation, surrounding
+ * blanks (also U+3000 and U+00A0), and the apostrophe a rejects file put
+ * before = + - @ are undone; dates may be 2026-11-22, 2026/11/22,
+ * 2026.11.22 or 2026年11月22日, with an optional time H:MM[:SS];
+ * satisfaction may be a digit (ctx's coding) or a word.
  * Problems are appended to pl.  Returns the number of errors in this row
  * (0: the row is acceptable; warnings do not count).  r is filled as far
  * as the values allowed.

@@ -55,7 +55,6 @@ strbuf_grow_(struct strbuf *sb, size_t extra)
 	sb->buf[sb->len] = '\0';
 }
 
-
 void
 strbuf_add(struct strbuf *sb, const void *data, size_t len)
 {
@@ -71,7 +70,6 @@ strbuf_adds(struct strbuf *sb, const char *s)
 {
 	strbuf_add(sb, s, strlen(s));
 }
-
 
 void
 strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)

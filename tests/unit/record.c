@@ -36,7 +36,6 @@ row(const char *serial, const char *sat, const char *detail,
 	const char *cells[NH] = { serial, "P-1", "ITEM-1",
 		"11330523002572643X", "330523", sat, detail, comment, phone,
 		svc, ass, "x.csv" };
-
 	size_t lens[NH], i;
 	int rc, rc2;
 
