@@ -3,7 +3,8 @@
  * Keyed CSV into the station db (see importer.h).
  *
  * The fast path checks a group of rows at a time: one query that their
- * serials are all issued, then one INSERT of all of them.  A serial is
+ * serials are all issued, then one INSERT of all of them, which reads
+ * them from the checked records through a virtual table.  A serial is
  * "used" when an evaluation holds it (evaluations.serial is unique), so
  * nothing else is written.  Only when a serial is not issued, or the
  * INSERT hits a unique key, does rec_check_keys() look up why (duplicate,
@@ -18,6 +19,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,8 +53,11 @@ struct run {
 	struct import_result *res;
 	const char *path;
 	sqlite3_stmt *ins, *issued;
-	/* GROUP rows at once: ledger checks (a list, a range), insert */
-	sqlite3_stmt *g_forms, *g_range, *g_ins;
+	/* GROUP rows at once: ledger checks (a list, a range) */
+	sqlite3_stmt *g_forms, *g_range;
+	/* the rows ins writes: the virtual table hcp_rows */
+	const struct rec *const *rows;
+	size_t nrows;
 	struct rec_problems *pl;	/* of the row being written */
 	const struct rec *r;
 	struct rec_seen *seen;
@@ -132,41 +137,236 @@ bind_opt(sqlite3_stmt *st, int i, const char *s, size_t n)
 		bind_text(st, i, s, n);
 }
 
-/* Binds the 22 values of r to parameters p0 .. p0 + 21 of st. */
+/*
+ * The rows to write, as a table SQLite reads: "INSERT ... SELECT ... FROM
+ * hcp_rows" takes each value straight from its checked record, where
+ * binding would copy it twice.  An eponymous virtual table of the
+ * writer's connection; its rows are x->rows[0 .. x->nrows - 1].
+ */
+enum vkind {
+	V_TEXT,		/* field f */
+	V_OPT,		/* field f, NULL when empty */
+	V_INT,		/* the int at offset f of struct rec, */
+	V_INT_OPT,	/* ... NULL when 0 */
+	V_LINE,
+	V_HASH,
+	V_CODES		/* the catalogue's code version, with a detail code */
+};
+
+static const struct vcol {
+	const char *name;
+	enum vkind kind;
+	size_t f;
+} vcols[] = {
+	{ "serial", V_OPT, F_SERIAL },
+	{ "project_no", V_OPT, F_PROJECT_NO },
+	{ "item_code", V_TEXT, F_ITEM_CODE },
+	{ "dept_code", V_TEXT, F_DEPT_CODE },
+	{ "area_code", V_TEXT, F_AREA_CODE },
+	{ "window_id", V_OPT, F_WINDOW },
+	{ "staff_id", V_OPT, F_STAFF },
+	{ "channel", V_INT, offsetof(struct rec, channel) },
+	{ "satisfaction", V_INT, offsetof(struct rec, satisfaction) },
+	{ "eval_detail", V_OPT, F_EVAL_DETAIL },
+	{ "eval_codes_version", V_CODES, F_EVAL_DETAIL },
+	{ "comment", V_OPT, F_COMMENT },
+	{ "user_prop", V_INT_OPT, offsetof(struct rec, user_prop) },
+	{ "evaluator", V_OPT, F_EVALUATOR },
+	{ "cert_type", V_OPT, F_CERT_TYPE },
+	{ "cert_no", V_OPT, F_CERT_NO },
+	{ "phone", V_OPT, F_PHONE },
+	{ "service_time", V_OPT, F_SERVICE_TIME },
+	{ "assess_time", V_TEXT, F_ASSESS_TIME },
+	{ "assess_number", V_INT, offsetof(struct rec, assess_number) },
+	{ "src_line", V_LINE, 0 },
+	{ "row_hash", V_HASH, 0 },
+};
+#define NVCOLS (sizeof(vcols) / sizeof(vcols[0]))
+
+struct vt {
+	sqlite3_vtab base;
+	struct run *x;
+};
+
+struct vt_cursor {
+	sqlite3_vtab_cursor base;
+	size_t i;
+};
+
+/* "a, b, c" of the columns' names */
 static void
-bind_row(sqlite3_stmt *st, int p0, const struct rec *r,
-    const struct rec_ctx *ctx)
+vcol_names(struct strbuf *sb)
 {
-	p0--;
-	bind_opt(st, p0 + 1, r->v[F_SERIAL], r->len[F_SERIAL]);
-	bind_opt(st, p0 + 2, r->v[F_PROJECT_NO], r->len[F_PROJECT_NO]);
-	bind_text(st, p0 + 3, r->v[F_ITEM_CODE], r->len[F_ITEM_CODE]);
-	bind_text(st, p0 + 4, r->v[F_DEPT_CODE], r->len[F_DEPT_CODE]);
-	bind_text(st, p0 + 5, r->v[F_AREA_CODE], r->len[F_AREA_CODE]);
-	bind_opt(st, p0 + 6, r->v[F_WINDOW], r->len[F_WINDOW]);
-	bind_opt(st, p0 + 7, r->v[F_STAFF], r->len[F_STAFF]);
-	sqlite3_bind_int(st, p0 + 8, r->channel);
-	sqlite3_bind_int(st, p0 + 9, r->satisfaction);
-	bind_opt(st, p0 + 10, r->v[F_EVAL_DETAIL], r->len[F_EVAL_DETAIL]);
-	if (*r->v[F_EVAL_DETAIL] != '\0')
-		sqlite3_bind_text(st, p0 + 11, rec_ctx_codes_version(ctx), -1,
+	size_t i;
+
+	for (i = 0; i < NVCOLS; i++)
+		strbuf_addf(sb, "%s%s", i > 0 ? ", " : "", vcols[i].name);
+}
+
+static int
+vt_connect(sqlite3 *sq, void *aux, int argc, const char *const *argv,
+    sqlite3_vtab **vtp, char **err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct vt *t;
+	int rc;
+
+	(void)argc;
+	(void)argv;
+	(void)err;
+	strbuf_adds(&sb, "CREATE TABLE x(");
+	vcol_names(&sb);
+	strbuf_adds(&sb, ")");
+	rc = sqlite3_declare_vtab(sq, sb.buf);
+	strbuf_release(&sb);
+	if (rc != SQLITE_OK)
+		return rc;
+	/* not for a trigger or a view of the db to read */
+	sqlite3_vtab_config(sq, SQLITE_VTAB_DIRECTONLY);
+	t = xcalloc(1, sizeof(*t));
+	t->x = aux;
+	*vtp = &t->base;
+	return SQLITE_OK;
+}
+
+static int
+vt_disconnect(sqlite3_vtab *vt)
+{
+	free(vt);
+	return SQLITE_OK;
+}
+
+static int
+vt_best_index(sqlite3_vtab *vt, sqlite3_index_info *info)
+{
+	(void)vt;
+	info->estimatedCost = GROUP;
+	info->estimatedRows = GROUP;
+	return SQLITE_OK;
+}
+
+static int
+vt_open(sqlite3_vtab *vt, sqlite3_vtab_cursor **cp)
+{
+	struct vt_cursor *c = xcalloc(1, sizeof(*c));
+
+	(void)vt;
+	*cp = &c->base;
+	return SQLITE_OK;
+}
+
+static int
+vt_close(sqlite3_vtab_cursor *c)
+{
+	free(c);
+	return SQLITE_OK;
+}
+
+static int
+vt_filter(sqlite3_vtab_cursor *c, int idxnum, const char *idxstr, int argc,
+    sqlite3_value **argv)
+{
+	(void)idxnum;
+	(void)idxstr;
+	(void)argc;
+	(void)argv;
+	((struct vt_cursor *)c)->i = 0;
+	return SQLITE_OK;
+}
+
+static int
+vt_next(sqlite3_vtab_cursor *c)
+{
+	((struct vt_cursor *)c)->i++;
+	return SQLITE_OK;
+}
+
+static int
+vt_eof(sqlite3_vtab_cursor *c)
+{
+	struct vt *t = (struct vt *)c->pVtab;
+
+	return ((struct vt_cursor *)c)->i >= t->x->nrows;
+}
+
+static int
+vt_column(sqlite3_vtab_cursor *c, sqlite3_context *cx, int i)
+{
+	struct run *x = ((struct vt *)c->pVtab)->x;
+	const struct rec *r = x->rows[((struct vt_cursor *)c)->i];
+	const struct vcol *vc = &vcols[i];
+	int v;
+
+	switch (vc->kind) {
+	case V_OPT:
+		if (r->len[vc->f] == 0)
+			break;
+		/* FALLTHROUGH */
+	case V_TEXT:
+		sqlite3_result_text(cx, r->v[vc->f], (int)r->len[vc->f],
 		    SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, p0 + 11);
-	bind_opt(st, p0 + 12, r->v[F_COMMENT], r->len[F_COMMENT]);
-	if (r->user_prop != 0)
-		sqlite3_bind_int(st, p0 + 13, r->user_prop);
-	else
-		sqlite3_bind_null(st, p0 + 13);
-	bind_opt(st, p0 + 14, r->v[F_EVALUATOR], r->len[F_EVALUATOR]);
-	bind_opt(st, p0 + 15, r->v[F_CERT_TYPE], r->len[F_CERT_TYPE]);
-	bind_opt(st, p0 + 16, r->v[F_CERT_NO], r->len[F_CERT_NO]);
-	bind_opt(st, p0 + 17, r->v[F_PHONE], r->len[F_PHONE]);
-	bind_opt(st, p0 + 18, r->v[F_SERVICE_TIME], r->len[F_SERVICE_TIME]);
-	bind_text(st, p0 + 19, r->v[F_ASSESS_TIME], r->len[F_ASSESS_TIME]);
-	sqlite3_bind_int(st, p0 + 20, r->assess_number);
-	sqlite3_bind_int64(st, p0 + 21, r->line);
-	bind_text(st, p0 + 22, r->hash, strlen(r->hash));
+		return SQLITE_OK;
+	case V_INT:
+	case V_INT_OPT:
+		memcpy(&v, (const char *)r + vc->f, sizeof(v));
+		if (v == 0 && vc->kind == V_INT_OPT)
+			break;
+		sqlite3_result_int(cx, v);
+		return SQLITE_OK;
+	case V_LINE:
+		sqlite3_result_int64(cx, r->line);
+		return SQLITE_OK;
+	case V_HASH:
+		sqlite3_result_text(cx, r->hash, -1, SQLITE_STATIC);
+		return SQLITE_OK;
+	case V_CODES:
+		if (r->len[vc->f] == 0)
+			break;
+		sqlite3_result_text(cx, rec_ctx_codes_version(x->ctx), -1,
+		    SQLITE_STATIC);
+		return SQLITE_OK;
+	}
+	sqlite3_result_null(cx);
+	return SQLITE_OK;
+}
+
+static int
+vt_rowid(sqlite3_vtab_cursor *c, sqlite3_int64 *rowid)
+{
+	*rowid = (sqlite3_int64)((struct vt_cursor *)c)->i;
+	return SQLITE_OK;
+}
+
+static const sqlite3_module vt_module = {
+	.xConnect = vt_connect,
+	.xBestIndex = vt_best_index,
+	.xDisconnect = vt_disconnect,
+	.xOpen = vt_open,
+	.xClose = vt_close,
+	.xFilter = vt_filter,
+	.xNext = vt_next,
+	.xEof = vt_eof,
+	.xColumn = vt_column,
+	.xRowid = vt_rowid,
+};
+
+/*
+ * Writes the n rows r[] with one statement, in order: it stops at the
+ * first whose key is taken (a duplicate, a conflict), the rows before
+ * it stay in.  Returns SQLite's result; *k gets how many rows went in.
+ */
+static int
+insert_rows(struct run *x, const struct rec *const *r, size_t n, int *k)
+{
+	int rc;
+
+	x->rows = r;
+	x->nrows = n;
+	rc = sqlite3_step(x->ins);
+	*k = sqlite3_changes(db_sqlite(x->db));
+	sqlite3_reset(x->ins);
+	x->nrows = 0;
+	return rc;
 }
 
 /* Inserts the checked row.  Returns REC_ACCEPT/REJECT/DUP or -1. */
@@ -195,9 +395,7 @@ insert_row(struct run *x)
 			return fail(x->errp, "%s: %s", db_path(x->db),
 			    sqlite3_errmsg(sq));
 	}
-	bind_row(x->ins, 1, r, x->ctx);
-	rc = sqlite3_step(x->ins);
-	sqlite3_reset(x->ins);
+	rc = insert_rows(x, &x->r, 1, &k);
 	if ((rc & 0xff) == SQLITE_CONSTRAINT) {
 		/* a unique key: duplicate or conflict; rec_check_keys says */
 		k = rec_check_keys(x->ctx, r, NULL, x->pl);
@@ -227,7 +425,7 @@ prepare_group(struct run *x)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct db *db = x->db;
-	int i, rc;
+	int rc;
 
 	strbuf_adds(&sb, "SELECT count(*) FROM forms WHERE state = 'issued' "
 	    "AND serial IN (");
@@ -236,25 +434,9 @@ prepare_group(struct run *x)
 	rc = db_prepare(db, &x->g_forms, sb.buf);
 	rc |= db_prepare(db, &x->g_range, "SELECT serial FROM forms WHERE "
 	    "serial BETWEEN ?1 AND ?2 AND state = 'issued' ORDER BY serial");
-	strbuf_reset(&sb);
-	strbuf_adds(&sb, "INSERT OR FAIL INTO evaluations (serial, "
-	    "project_no, item_code, dept_code, area_code, window_id, "
-	    "staff_id, channel, satisfaction, eval_detail, "
-	    "eval_codes_version, comment, user_prop, evaluator, cert_type, "
-	    "cert_no, phone, service_time, assess_time, assess_number, "
-	    "src_line, row_hash, import_id, entry_method) VALUES ");
-	for (i = 0; i < GROUP; i++) {
-		strbuf_adds(&sb, i > 0 ? ", (" : "(");
-		params(&sb, 3 + 22 * i, 3 + 22 * i + 21);
-		strbuf_adds(&sb, ", ?1, ?2)");
-	}
-	rc |= db_prepare(db, &x->g_ins, sb.buf);
 	strbuf_release(&sb);
 	if (rc != 0)
 		return fail(x->errp, "%s", db_errstr(db));
-	sqlite3_bind_int64(x->g_ins, 1, x->res->import_id);
-	sqlite3_bind_text(x->g_ins, 2, x->o->entry_method != NULL ?
-	    x->o->entry_method : "keyed", -1, SQLITE_TRANSIENT);
 	return 0;
 }
 
@@ -356,16 +538,15 @@ all_issued(struct run *x, struct slot *const *sl)
 static int
 write_group(struct run *x, struct slot *const *sl)
 {
+	const struct rec *r[GROUP];
 	size_t i;
 	int rc, k;
 
 	if ((k = all_issued(x, sl)) != 1)
 		return k;
 	for (i = 0; i < GROUP; i++)
-		bind_row(x->g_ins, 3 + 22 * (int)i, &sl[i]->r, x->ctx);
-	rc = sqlite3_step(x->g_ins);
-	k = sqlite3_changes(db_sqlite(x->db));
-	sqlite3_reset(x->g_ins);
+		r[i] = &sl[i]->r;
+	rc = insert_rows(x, r, GROUP, &k);
 	if ((rc & 0xff) == SQLITE_CONSTRAINT)
 		return k;	/* rows 0 .. k-1 are in */
 	if (rc != SQLITE_DONE || k != GROUP)
@@ -377,22 +558,26 @@ static int
 prepare(struct run *x)
 {
 	struct db *db = x->db;
+	struct strbuf sb = STRBUF_INIT;
+	int rc;
 
-	if (db_prepare(db, &x->ins, "INSERT OR FAIL INTO evaluations (serial, "
-	    "project_no, item_code, dept_code, area_code, window_id, "
-	    "staff_id, channel, satisfaction, eval_detail, "
-	    "eval_codes_version, comment, user_prop, evaluator, cert_type, "
-	    "cert_no, phone, service_time, assess_time, assess_number, "
-	    "src_line, row_hash, import_id, entry_method) VALUES (?1, ?2, "
-	    "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
-	    "?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)") != 0 ||
-	    db_prepare(db, &x->issued, "SELECT 1 FROM forms WHERE serial = ?1 "
-	    "AND state = 'issued'") != 0)
+	if (sqlite3_create_module_v2(db_sqlite(db), "hcp_rows", &vt_module, x,
+	    NULL) != SQLITE_OK)
+		return fail(x->errp, "%s", sqlite3_errmsg(db_sqlite(db)));
+	strbuf_adds(&sb, "INSERT OR FAIL INTO evaluations (");
+	vcol_names(&sb);
+	strbuf_adds(&sb, ", import_id, entry_method) SELECT ");
+	vcol_names(&sb);
+	strbuf_adds(&sb, ", ?1, ?2 FROM hcp_rows");
+	rc = db_prepare(db, &x->ins, sb.buf);
+	strbuf_release(&sb);
+	if (rc != 0 || db_prepare(db, &x->issued, "SELECT 1 FROM forms WHERE "
+	    "serial = ?1 AND state = 'issued'") != 0)
 		return fail(x->errp, "%s", db_errstr(db));
 	if (prepare_group(x) != 0)
 		return -1;
-	sqlite3_bind_int64(x->ins, 23, x->res->import_id);
-	sqlite3_bind_text(x->ins, 24, x->o->entry_method != NULL ?
+	sqlite3_bind_int64(x->ins, 1, x->res->import_id);
+	sqlite3_bind_text(x->ins, 2, x->o->entry_method != NULL ?
 	    x->o->entry_method : "keyed", -1, SQLITE_TRANSIENT);
 	return 0;
 }
@@ -1009,7 +1194,7 @@ out:
 	sqlite3_finalize(x.issued);
 	sqlite3_finalize(x.g_forms);
 	sqlite3_finalize(x.g_range);
-	sqlite3_finalize(x.g_ins);
+	sqlite3_create_module(db_sqlite(db), "hcp_rows", NULL, NULL);
 	if (!o->dry_run && db_exec(db, "PRAGMA foreign_keys = ON") != 0 &&
 	    rc == 0) {
 		fail(errp, "%s", db_errstr(db));
