@@ -67,10 +67,12 @@ struct run {
 /*
  * The reader thread parses and checks rows into slots, a batch at a
  * time; the calling thread writes them to the db in file order.  Both
- * share nothing but the batches, handed over under the lock.
+ * share nothing but the batches, handed over under the lock.  4096 rows
+ * in flight let the reader go on while the writer commits, so that the
+ * writer seldom waits for rows (see hcp-import(1)).
  */
 #define BATCH_ROWS	256
-#define NBATCHES	8
+#define NBATCHES	16
 
 struct slot {
 	struct rec r;
