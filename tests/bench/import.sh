@@ -4,11 +4,14 @@
 # import.sh [DIR [N ...]]: hcp-import of a realistic keyed CSV (made by
 # gen-keyed.sh, every row valid, every serial issued) against sqlite3's
 # own ".import" of the same file into a bare table, which checks
-# nothing.  For each size N (default 100000 and 1000000) it prints both
-# times, their ratio (hcp-import / sqlite3; at most 1.0 is the target)
-# and hcp-import's peak memory from /usr/bin/time -v (target: at most
-# 64 MB, the same at every size).  Only the import itself is timed; the
-# serials are issued before.
+# nothing.  For each size N (default 100000 and 1000000) the two run in
+# PAIRS interleaved pairs (default 5; the first of a pair alternates), each
+# hcp-import on a fresh copy of the same station db (the copy is not
+# timed), so that a machine whose speed drifts weighs on both alike.  It
+# prints every pair's times and ratio (hcp-import / sqlite3; at most 1.0
+# is the target), the median ratio, and hcp-import's peak memory from
+# /usr/bin/time -v (target: at most 64 MB, the same at every size).
+# Only the import itself is timed; the serials are issued before.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -28,10 +31,18 @@ peak_mb() {
 	awk '/Maximum resident set size/ { printf "%.1f", $NF / 1024 }' "$1"
 }
 
-printf '%-9s %12s %12s %7s %14s %14s\n' rows "sqlite3 (s)" \
-    "hcp-import (s)" ratio "hcp peak (MB)" "sqlite3 peak"
+pairs=${PAIRS:-5}
+
+# run NAME CMD...: CMD under /usr/bin/time -v into NAME.time
+run() {
+	name=$1
+	shift
+	sync
+	/usr/bin/time -v -o "$name.time" "$@" >/dev/null
+}
+
 for n in $sizes; do
-	rm -f station.db* bare.db* serials.txt keyed.csv
+	rm -f station.db* run.db* bare.db* serials.txt keyed.csv
 	hcp-init -q -d station.db --catalog "${HCP_DATADIR:-$here/../../share}/sample"
 	if hcp-form --help 2>/dev/null | grep -q -- '--issue'; then
 		hcp-form -d station.db --issue "$n" >serials.txt
@@ -51,16 +62,34 @@ for n in $sizes; do
 	fi
 	sqlite3 station.db "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 	sh "$here/gen-keyed.sh" -s serials.txt "$n" >keyed.csv
-	sync
-	/usr/bin/time -v -o sqlite.time sqlite3 bare.db \
-	    ".import --csv keyed.csv evaluations" >/dev/null
-	/usr/bin/time -v -o hcp.time hcp-import -q -d station.db \
-	    --operator bench keyed.csv
-	got=$(sqlite3 station.db "SELECT count(*) FROM evaluations")
-	[ "$got" = "$n" ] || { echo "import.sh: $got rows imported, not $n" >&2; exit 1; }
-	a=$(secs sqlite.time)
-	b=$(secs hcp.time)
-	printf '%-9s %12s %12s %7.2f %14s %14s\n' "$n" "$a" "$b" \
-	    "$(echo "$b $a" | awk '{ print $1 / $2 }')" "$(peak_mb hcp.time)" \
-	    "$(peak_mb sqlite.time)"
+	printf '%-9s %4s %12s %14s %7s %14s\n' rows pair "sqlite3 (s)" \
+	    "hcp-import (s)" ratio "hcp peak (MB)"
+	: >ratios
+	i=1
+	while [ "$i" -le "$pairs" ]; do
+		rm -f run.db* bare.db*
+		cp station.db run.db
+		for who in $([ $((i % 2)) = 1 ] && echo sq hcp || echo hcp sq); do
+			if [ "$who" = sq ]; then
+				run sqlite sqlite3 bare.db \
+				    ".import --csv keyed.csv evaluations"
+			else
+				run hcp hcp-import -q -d run.db --operator bench \
+				    keyed.csv
+			fi
+		done
+		got=$(sqlite3 run.db "SELECT count(*) FROM evaluations")
+		[ "$got" = "$n" ] || { echo "import.sh: $got rows imported, not $n" >&2; exit 1; }
+		a=$(secs sqlite.time)
+		b=$(secs hcp.time)
+		r=$(echo "$b $a" | awk '{ printf "%.2f", $1 / $2 }')
+		echo "$r" >>ratios
+		printf '%-9s %4s %12s %14s %7s %14s\n' "$n" "$i" "$a" "$b" "$r" \
+		    "$(peak_mb hcp.time)"
+		i=$((i + 1))
+	done
+	printf '%-9s %4s %27s %7s\n' "$n" median "" "$(sort -n ratios |
+	    awk '{ v[NR] = $1 } END { m = int((NR + 1) / 2);
+	    printf "%.2f", NR % 2 ? v[m] : (v[m] + v[m + 1]) / 2 }')"
 done
+rm -f run.db* bare.db* ratios
