@@ -68,8 +68,10 @@ all_digits(const char *s, size_t n)
 	return 1;
 }
 
-/* The value 0-30 of a GB 32100 symbol, or -1. */
-/* The value plus one of each symbol of uscc_alphabet; 0: not one. */
+/*
+ * The value plus one of each symbol of uscc_alphabet; 0: not one.  Made
+ * once (uscc_once), by the functions below that take a code.
+ */
 static unsigned char uscc_values[256];
 static pthread_once_t uscc_once = PTHREAD_ONCE_INIT;
 
@@ -83,10 +85,10 @@ uscc_setup(void)
 		    (unsigned char)(i + 1);
 }
 
+/* The value 0-30 of a GB 32100 symbol, or -1. */
 static int
 uscc_value(char c)
 {
-	pthread_once(&uscc_once, uscc_setup);
 	return uscc_values[(unsigned char)c] - 1;
 }
 
@@ -159,6 +161,7 @@ ids_uscc_checkchar(const char *s)
 	unsigned sum;
 	size_t i;
 
+	pthread_once(&uscc_once, uscc_setup);
 	if (s == NULL || !uscc_body_ok(s))
 		return 0;
 	sum = 0;
@@ -172,6 +175,7 @@ ids_uscc_check(const char *s)
 {
 	char c;
 
+	pthread_once(&uscc_once, uscc_setup);
 	if (s == NULL || strlen(s) != USCC_LEN || !uscc_body_ok(s) ||
 	    uscc_value(s[USCC_LEN - 1]) < 0)
 		return IDS_MALFORMED;
