@@ -39,7 +39,8 @@
 #include "xalloc.h"
 #include "banned.h"
 
-#define DEFAULT_CHUNK 20000
+#define DEFAULT_CHUNK 50000
+#define TAIL_ROWS 1024	/* the shortest commit near the end of a file */
 #define GROUP 32		/* rows written by one statement */
 #define CKPT_FRAMES 256	/* pages in the -wal file worth a checkpoint */
 #define WAL_FRAMES_MAX 8192	/* the writer waits for a checkpoint here */
@@ -810,6 +811,18 @@ ckpt_stop(struct ckpt *c, struct db *db)
 	c->started = 0;
 }
 
+/* Commits the rows written so far and begins the next transaction. */
+static int
+next_tx(struct db *db, struct ckpt *ck, char **errp)
+{
+	if (db_commit(db) != 0)
+		return fail(errp, "%s", db_errstr(db));
+	ckpt_bound(ck);
+	if (db_begin(db) != 0)
+		return fail(errp, "%s", db_errstr(db));
+	return 0;
+}
+
 /* ---- the reader thread ------------------------------------------ */
 
 static void
@@ -1060,7 +1073,19 @@ import_file(struct db *db, struct rec_ctx *ctx, const char *path,
 
 	while (!done) {
 		struct batch *b = take(&p);
+		size_t left = 0;
 
+		/*
+		 * The rows still to come after this batch, estimated from
+		 * the bytes read (0 for a stream of unknown size).  Near the
+		 * end of the file a commit comes as soon as it holds as many
+		 * rows as are left: the transactions halve down to TAIL_ROWS
+		 * and the checkpoint of each overlaps the writing of the
+		 * next, so the run ends by waiting for a short one only.
+		 */
+		if (!b->last && b->bytes > 0 && b->bytes < total)
+			left = (size_t)((total - b->bytes) * (res->rows +
+			    b->n) / b->bytes) + 1;
 		for (i = 0; i < b->n; i++) {
 			struct slot *sl = &b->s[i];
 			const char **cv;
@@ -1128,16 +1153,11 @@ import_file(struct db *db, struct rec_ctx *ctx, const char *path,
 		next:
 			inchunk++;
 		commit:
-			if (in_tx && !o->dry_run && inchunk >= chunk) {
-				if (db_commit(db) != 0) {
-					fail(errp, "%s", db_errstr(db));
+			if (in_tx && !o->dry_run && (inchunk >= chunk ||
+			    (left > 0 && inchunk >= TAIL_ROWS &&
+			    (size_t)inchunk >= left + (b->n - i - 1)))) {
+				if (next_tx(db, &ck, errp) != 0)
 					goto out;
-				}
-				ckpt_bound(&ck);
-				if (db_begin(db) != 0) {
-					fail(errp, "%s", db_errstr(db));
-					goto out;
-				}
 				inchunk = 0;
 			}
 		}

@@ -6,10 +6,10 @@
  * line, columns, codes and messages) or counted as a duplicate of a row
  * already imported; the three counts add up to the rows read.
  *
- * Rows are written in transactions of opts->chunk rows, each holding the
- * evaluations and the ledger updates of its rows, so an interrupted
- * import leaves whole chunks behind and a re-run finds them as
- * duplicates.  One import run is one row of the imports table with the
+ * Rows are written in transactions of opts->chunk rows (shorter near
+ * the end of a file), each holding the evaluations of its rows, so an
+ * interrupted import leaves whole chunks behind and a re-run finds them
+ * as duplicates.  One import run is one row of the imports table with the
  * file's SHA-256, the operator and the counts; each evaluation keeps its
  * line and the run's id.
  *
@@ -31,7 +31,7 @@ struct import_opts {
 	unsigned map_flags;		/* REC_MAP_IGNORE_UNKNOWN */
 	int dry_run;			/* check only; write nothing */
 	int no_rejects;			/* do not write a rejects file */
-	long chunk;			/* rows a transaction; 0: 20000 */
+	long chunk;			/* rows a transaction; 0: 50000 */
 	const char *entry_method;	/* "keyed" (NULL) or "scanned" */
 	/* every problem found, as it is found (may be NULL) */
 	void (*on_problem)(void *arg, const char *path,
