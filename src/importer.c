@@ -866,6 +866,21 @@ slot_fill(struct pipe *p, struct slot *sl)
 	}
 }
 
+/*
+ * A batch of empty slots.  The reader makes them as it first needs them,
+ * so that a short file does not wait for all of them.
+ */
+static struct batch *
+batch_new(void)
+{
+	struct batch *b = xcalloc(1, sizeof(*b));
+	size_t i;
+
+	for (i = 0; i < BATCH_ROWS; i++)
+		rec_init(&b->s[i].r);
+	return b;
+}
+
 static void *
 reader(void *arg)
 {
@@ -884,6 +899,8 @@ reader(void *arg)
 		b = p->b[p->rd];
 		pthread_mutex_unlock(&p->mu);
 
+		if (b == NULL)
+			b = batch_new();
 		b->n = 0;
 		b->last = 0;
 		while (b->n < BATCH_ROWS && (k = csvin_next(p->in)) == 1)
@@ -894,6 +911,7 @@ reader(void *arg)
 		b->bytes = csvin_bytes(p->in);
 
 		pthread_mutex_lock(&p->mu);
+		p->b[p->rd] = b;
 		p->full[p->rd] = 1;
 		p->rd = (p->rd + 1) % NBATCHES;
 		pthread_cond_broadcast(&p->cv);
@@ -1055,13 +1073,6 @@ import_file(struct db *db, struct rec_ctx *ctx, const char *path,
 		ckpt_start(&ck, db);
 	}
 
-	for (i = 0; i < NBATCHES; i++) {
-		size_t j;
-
-		p.b[i] = xcalloc(1, sizeof(*p.b[i]));
-		for (j = 0; j < BATCH_ROWS; j++)
-			rec_init(&p.b[i]->s[j].r);
-	}
 	p.in = in;
 	p.ctx = ctx;
 	p.m = m;
