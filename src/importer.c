@@ -811,6 +811,20 @@ ckpt_stop(struct ckpt *c, struct db *db)
 	c->started = 0;
 }
 
+/*
+ * Whether inchunk rows make a transaction, left more being estimated to
+ * come (0: not known): chunk rows; and near the end of a file, as soon
+ * as it holds as many rows as are left.  The last transactions then
+ * halve down to TAIL_ROWS, the checkpoint of each overlapping the
+ * writing of the next, so the run ends by waiting for a short one only.
+ */
+static int
+commit_due(long inchunk, long chunk, size_t left)
+{
+	return inchunk >= chunk || (left > 0 && inchunk >= TAIL_ROWS &&
+	    (size_t)inchunk >= left);
+}
+
 /* Commits the rows written so far and begins the next transaction. */
 static int
 next_tx(struct db *db, struct ckpt *ck, char **errp)
@@ -1084,16 +1098,9 @@ import_file(struct db *db, struct rec_ctx *ctx, const char *path,
 
 	while (!done) {
 		struct batch *b = take(&p);
+		/* rows to come after this batch, from the bytes read */
 		size_t left = 0;
 
-		/*
-		 * The rows still to come after this batch, estimated from
-		 * the bytes read (0 for a stream of unknown size).  Near the
-		 * end of the file a commit comes as soon as it holds as many
-		 * rows as are left: the transactions halve down to TAIL_ROWS
-		 * and the checkpoint of each overlaps the writing of the
-		 * next, so the run ends by waiting for a short one only.
-		 */
 		if (!b->last && b->bytes > 0 && b->bytes < total)
 			left = (size_t)((total - b->bytes) * (res->rows +
 			    b->n) / b->bytes) + 1;
@@ -1164,9 +1171,8 @@ import_file(struct db *db, struct rec_ctx *ctx, const char *path,
 		next:
 			inchunk++;
 		commit:
-			if (in_tx && !o->dry_run && (inchunk >= chunk ||
-			    (left > 0 && inchunk >= TAIL_ROWS &&
-			    (size_t)inchunk >= left + (b->n - i - 1)))) {
+			if (in_tx && !o->dry_run && commit_due(inchunk, chunk,
+			    left > 0 ? left + (b->n - i - 1) : 0)) {
 				if (next_tx(db, &ck, errp) != 0)
 					goto out;
 				inchunk = 0;
