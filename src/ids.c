@@ -3,7 +3,8 @@
  * Identifier checks (see ids.h): 统一社会信用代码 (GB 32100), 公民身份号码
  * (GB 11643), 行政区划代码 (GB/T 2260), mobile numbers, and the 16-digit
  * form serial with its Damm check digit (DESIGN §6.2, §7.1).  Everything
- * here is a pure function over ASCII; nothing is allocated.
+ * here is a pure function over ASCII; nothing is allocated (the table of
+ * credit-code symbols is filled once, thread-safely).
  */
 #include <pthread.h>
 #include <stddef.h>
