@@ -189,7 +189,16 @@ on_field(void *s, size_t len, void *data)
 	 * Line breaks inside a quoted field (CRLF counts once); a NUL byte
 	 * ends the cell, as for every C string made of it.
 	 */
-	for (i = 0; i < len; i++) {
+	/* eight bytes at once past those above '\r' (most of them) */
+	for (i = 0; i + 8 <= len; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, p + i, 8);
+		if (((w - 0x0e0e0e0e0e0e0e0eULL) & ~w &
+		    0x8080808080808080ULL) != 0)
+			break;
+	}
+	for (; i < len; i++) {
 		if ((unsigned char)p[i] > '\r')
 			continue;
 		if (p[i] == '\n' && !(i > 0 && p[i - 1] == '\r'))

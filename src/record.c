@@ -354,7 +354,7 @@ strset_find(const struct strset *s, const char *key, size_t n)
 
 	if (s->v == NULL)
 		return NULL;
-	i = fnv(key, n, FNV0) & s->mask;
+	i = hash64(key, n) & s->mask;
 	while (s->v[i].key != NULL) {
 		if (s->v[i].klen == n && memcmp(s->v[i].key, key, n) == 0)
 			return &s->v[i];
@@ -388,7 +388,7 @@ strset_add(struct strset *s, const char *key, const char *aux, int ival,
 		free(o.v);
 	}
 	if ((e = strset_find(s, key, n)) == NULL) {
-		i = fnv(key, n, FNV0) & s->mask;
+		i = hash64(key, n) & s->mask;
 		while (s->v[i].key != NULL)
 			i = (i + 1) & s->mask;
 		e = &s->v[i];
@@ -862,7 +862,15 @@ normalise(const char *s, size_t len, int fold, struct strbuf *out)
 	p = (const unsigned char *)s;
 	end = p + n;
 	while (p < end) {
-		if (p[0] < 0x80) {
+		uint64_t w;
+
+		/* eight ASCII bytes at once: most values are all ASCII */
+		if (end - p >= 8 && (memcpy(&w, p, 8),
+		    (w & 0x8080808080808080ULL) == 0)) {
+			memcpy(out->buf + out->len, p, 8);
+			out->len += 8;
+			p += 8;
+		} else if (p[0] < 0x80) {
 			out->buf[out->len++] = (char)*p++;
 		} else if (end - p >= 3 && p[0] == 0xef && (p[1] == 0xbc ||
 		    p[1] == 0xbd)) {

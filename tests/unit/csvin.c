@@ -107,6 +107,12 @@ main(void)
 	    "UTF-16 refused");
 	CHECK("nul.csv", "a,b\n1\0x,2\n\0,\0\n", CSVIN_AUTO,
 	    "1:a|b;2:1|2;3:|;", "a NUL byte ends its cell; the row stays");
+	/* line breaks and a NUL past the first eight bytes of a cell */
+	CHECK("long.csv", "a,b\n\"0123456789\r\n0123456789\n01234567\r89\","
+	    "z\n\"0123456789abcdef\0tail\",w\nlast,1\n", CSVIN_AUTO,
+	    "1:a|b;2:0123456789\r\n0123456789\n01234567\r89|z;"
+	    "6:0123456789abcdef|w;7:last|1;",
+	    "line breaks and NUL deep in long cells: lines counted");
 
 	/*
 	 * Rows across many 64 KiB blocks, each with a quoted line break: the

@@ -115,6 +115,10 @@ main(void)
 	is_str(r.v[F_SATISFACTION], "5", "非常满意 is 5");
 	is_str(r.v[F_PHONE], "13812345678", "phone normalised");
 	is_str(r.v[F_ASSESS_TIME], "2026-11-20 00:00:00", "年月日");
+	is_int(row("33052301000000１１", "5", "", "", "+86 138 1234 ５６７８",
+	    "", "2026-11-20　"), 0, "full width after eight ASCII bytes");
+	is_str(r.v[F_SERIAL], "3305230100000011", "serial: tail folded");
+	is_str(r.v[F_PHONE], "13812345678", "phone: tail folded");
 
 	row("3305230100000011", "5", "", "", "", "", "2026/11/20");
 	is_str(r.hash, hash1, "same content, same hash");
