@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Thin wrappers over OpenSSL libcrypto: SHA-256 and SM3 digests (the SM3
- * of a stream through libgcrypt, which is faster), HMAC-SM3 (window QR
- * tags, DESIGN §7.3), random bytes, hex, and SM2 keys and signatures
- * (batch signatures, DESIGN §9).  Nothing here hashes or signs by hand.
+ * Thin wrappers over libgcrypt (SHA-256 and SM3 digests of streams) and
+ * OpenSSL libcrypto (HMAC-SM3 for window QR tags, DESIGN §7.3; random
+ * bytes; SM2 keys and signatures for batches, DESIGN §9), and hex.
+ * Nothing here hashes or signs by hand.
  *
  * Functions return 0 on success and -1 on failure unless stated; after a
  * failure crypto_errstr() says why.  Strings and buffers returned through
