@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Digests, HMAC-SM3, random bytes and SM2 signatures over OpenSSL 3
- * libcrypto (see crypto.h).  SM2 signing goes through EVP_DigestSign with
- * SM3, as `openssl dgst -sm3 -sign` does, so batches verify with the
- * stock command line.
+ * HMAC-SM3, random bytes and SM2 signatures over OpenSSL 3 libcrypto,
+ * digests over libgcrypt (see crypto.h).  SM2 signing goes through
+ * EVP_DigestSign with SM3, as `openssl dgst -sm3 -sign` does, so batches
+ * verify with the stock command line.
  *
  * The digests of byte streams (digest_*) are libgcrypt's.  OpenSSL 3.0
  * has SM3 in plain C only, libgcrypt 1.10 in AVX/BMI2 assembly, about
