@@ -100,6 +100,7 @@ struct digest *
 digest_new(enum digest_alg alg)
 {
 	struct digest *d;
+	gcry_error_t ge = 0;
 
 	if (alg != DIGEST_SHA256 && alg != DIGEST_SM3) {
 		seterr("unknown digest algorithm %d", (int)alg);
@@ -107,10 +108,13 @@ digest_new(enum digest_alg alg)
 	}
 	d = xcalloc(1, sizeof(*d));
 	pthread_once(&gcry_once, gcry_setup);
-	if (!gcry_ok || gcry_md_open(&d->gh, alg == DIGEST_SM3 ?
-	    GCRY_MD_SM3 : GCRY_MD_SHA256, 0) != 0) {
-		seterr("cannot set up %s (libgcrypt %s)", digest_name(alg),
-		    GCRYPT_VERSION);
+	if (!gcry_ok || (ge = gcry_md_open(&d->gh, alg == DIGEST_SM3 ?
+	    GCRY_MD_SM3 : GCRY_MD_SHA256, 0)) != 0) {
+		/* libgcrypt's failure: nothing of OpenSSL's queue belongs */
+		ERR_clear_error();
+		seterr("cannot set up %s (libgcrypt %s%s%s)", digest_name(alg),
+		    GCRYPT_VERSION, ge != 0 ? ": " : "",
+		    ge != 0 ? gcry_strerror(ge) : "");
 		free(d);
 		return NULL;
 	}
