@@ -467,6 +467,58 @@ lock_dir(const char *dir, char **errstr)
 }
 
 /*
+ * The labels that say under which rules the records from..to were
+ * accepted, so that a receiver with only the batch judges them alike
+ * (hcp-csv(5), BATCH RULES): the batch format (dates alone are dates),
+ * the settings that decide validity, the station's offset from UTC at
+ * packing, and the evaluation-detail dictionaries the records were
+ * checked against.
+ */
+static int
+rule_labels(struct db *db, time_t now, long long from, long long to,
+    struct strbuf *info)
+{
+	static const char *const keys[][2] = {
+		{ "supplement_days", "Hcp-Supplement-Days" },
+		{ "paper_channel", "Hcp-Paper-Channel" },
+	};
+	sqlite3_stmt *st;
+	struct tm tm;
+	size_t i;
+	long off;
+	char *v;
+	int rc;
+
+	strbuf_adds(info, "Hcp-Format: 2\n");
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if ((v = settings_get(db, keys[i][0])) == NULL)
+			return -1;
+		strbuf_addf(info, "%s: %s\n", keys[i][1], v);
+		free(v);
+	}
+	if (localtime_r(&now, &tm) == NULL)
+		memset(&tm, 0, sizeof(tm));
+	off = tm.tm_gmtoff / 60;
+	strbuf_addf(info, "Hcp-UTC-Offset: %c%02ld:%02ld\n", off < 0 ? '-' :
+	    '+', labs(off) / 60, labs(off) % 60);
+	if (db_prepare(db, &st, "SELECT group_concat(v, ', ') FROM (SELECT "
+	    "DISTINCT coalesce(eval_codes_version, '') AS v FROM evaluations "
+	    "WHERE id BETWEEN ?1 AND ?2 ORDER BY v)") != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, to);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+	    sqlite3_column_text(st, 0) != NULL &&
+	    *sqlite3_column_text(st, 0) != '\0')
+		strbuf_addf(info, "Hcp-Eval-Codes-Version: %s\n",
+		    (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_sqlerr(db, "evaluations");
+	return 0;
+}
+
+/*
  * Step 1: the batch rows, in one transaction: every record above the last
  * batch's range, max_records at most to a batch.  Sets *first and *last
  * to the new seqs (both 0 if there was nothing to pack).
@@ -576,6 +628,8 @@ create_batches(struct db *db, long long max_records, long long *first,
 		    "Hcp-Records: %lld\nHcp-Created: %s\n"
 		    "Satisfaction-Coding: interface (5=very satisfied)\n",
 		    region, issuer, seq, n, created);
+		if (rule_labels(db, now, lo + 1, hi, &info) != 0)
+			goto dbfail;
 		sqlite3_reset(ins);
 		sqlite3_bind_int64(ins, 1, seq);
 		sqlite3_bind_text(ins, 2, name, -1, SQLITE_TRANSIENT);

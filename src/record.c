@@ -164,6 +164,13 @@ static const struct rec_code_def codes[REC_NCODES] = {
 	  N_("the service item belongs to another department in the "
 	  "catalogue"),
 	  "目录中该事项属于另一部门" },
+	{ E_DATE_BEFORE_ISSUE, "E_DATE_BEFORE_ISSUE", E,
+	  N_("the evaluation is dated before its form was issued: check "
+	  "the date and the serial"),
+	  "评价日期早于该表单的发放时间，请核对日期和表单编号" },
+	{ E_WINDOW_FORM, "E_WINDOW_FORM", E,
+	  N_("the window differs from the one printed on the form"),
+	  "窗口编号与表单上印制的窗口不符" },
 	{ D_DUPLICATE, "D_DUPLICATE", REC_DUPLICATE,
 	  N_("this evaluation is already imported"),
 	  "此评价已导入过" },
@@ -618,6 +625,18 @@ rec_map_field(const struct rec_map *m, size_t col)
 
 /* ---- the context ----------------------------------------------------- */
 
+/*
+ * Forms issued together: serials whose first 15 digits (region, issuer,
+ * sequence) run from first to last, issued at one time for one window
+ * (or none).  One hcp-form run makes one, so a station has few.
+ */
+struct form_run {
+	uint64_t first, last;
+	long long issued;	/* local wall clock as if UTC, seconds */
+	char issued_at[20];	/* as the ledger has it */
+	char *window;		/* printed on the forms, or NULL */
+};
+
 struct rec_ctx {
 	enum rec_coding coding;
 	int paper_channel;
@@ -636,6 +655,9 @@ struct rec_ctx {
 	struct strbuf tmp, tmp2;
 	char last_dept[32];	/* the last department code checked */
 	int last_dept_rc;	/* and ids_uscc_check() of it */
+	int legacy;		/* 00:00:00 is a date alone (0.1.0 batches) */
+	struct form_run *runs;	/* the ledger's issues, by serial */
+	size_t nruns;
 	sqlite3_stmt *st_form, *st_by_serial, *st_by_project;
 };
 
@@ -695,6 +717,9 @@ rec_ctx_free(struct rec_ctx *ctx)
 	strset_release(&ctx->windows);
 	strset_release(&ctx->staff);
 	strset_release(&ctx->evcodes);
+	for (size_t i = 0; i < ctx->nruns; i++)
+		free(ctx->runs[i].window);
+	free(ctx->runs);
 	sqlite3_finalize(ctx->st_form);
 	sqlite3_finalize(ctx->st_by_serial);
 	sqlite3_finalize(ctx->st_by_project);
@@ -735,6 +760,30 @@ void
 rec_ctx_set_supplement_days(struct rec_ctx *ctx, int days)
 {
 	ctx->supplement_days = days;
+}
+
+void
+rec_ctx_set_now_local(struct rec_ctx *ctx, long long local)
+{
+	ctx->now_local = local;
+}
+
+void
+rec_ctx_set_legacy(struct rec_ctx *ctx, int on)
+{
+	ctx->legacy = on;
+}
+
+int
+rec_ctx_paper_channel(const struct rec_ctx *ctx)
+{
+	return ctx->paper_channel;
+}
+
+int
+rec_ctx_supplement_days(const struct rec_ctx *ctx)
+{
+	return ctx->supplement_days;
 }
 
 void
@@ -779,6 +828,22 @@ load_set(struct db *db, struct strset *set, const char *sql,
 	return 0;
 }
 
+static int load_runs(struct rec_ctx *ctx, struct db *db);
+
+int
+rec_ctx_use_codes(struct rec_ctx *ctx, const char *versions)
+{
+	if (!ctx->loaded || strcmp(versions, ctx->codes_version) == 0)
+		return 0;
+	strset_release(&ctx->evcodes);
+	memset(&ctx->evcodes, 0, sizeof(ctx->evcodes));
+	free(ctx->codes_version);
+	ctx->codes_version = xstrdup(versions);
+	return load_set(ctx->db, &ctx->evcodes, "SELECT code, NULL, grade, "
+	    "retired FROM eval_codes WHERE instr(', ' || ?1 || ', ', "
+	    "', ' || version || ', ') > 0", versions);
+}
+
 int
 rec_ctx_load(struct rec_ctx *ctx, struct db *db)
 {
@@ -815,7 +880,8 @@ rec_ctx_load(struct rec_ctx *ctx, struct db *db)
 	    load_set(db, &ctx->staff, "SELECT id, NULL, 0, retired "
 	    "FROM staff", NULL) != 0 ||
 	    load_set(db, &ctx->evcodes, "SELECT code, NULL, grade, retired "
-	    "FROM eval_codes WHERE version = ?1", ctx->codes_version) != 0)
+	    "FROM eval_codes WHERE version = ?1", ctx->codes_version) != 0 ||
+	    load_runs(ctx, db) != 0)
 		return -1;
 	if (db_prepare(db, &ctx->st_form, "SELECT state FROM forms "
 	    "WHERE serial = ?1") != 0 ||
@@ -1009,9 +1075,13 @@ put2(char *p, int n)
 	p[1] = (char)('0' + n % 10);
 }
 
-/* Parses the forms of DESIGN §8; writes "YYYY-MM-DD HH:MM:SS" to out. */
+/*
+ * Parses the forms of DESIGN §8; writes "YYYY-MM-DD HH:MM:SS", or
+ * "YYYY-MM-DD" when only a date was given, to out.  With legacy, a time
+ * of exactly 00:00:00 is a date alone.
+ */
 static int
-parse_when(const char *s, struct when *w, char out[64])
+parse_when(const char *s, int legacy, struct when *w, char out[64])
 {
 	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
 	    30, 31 };
@@ -1083,15 +1153,21 @@ parse_when(const char *s, struct when *w, char out[64])
 	    d > mdays[mo - 1] + (mo == 2 && is_leap(y)) || h > 23 ||
 	    mi > 59 || se > 59)
 		return -1;
+	/* 0.1.0 wrote a date alone as its midnight (see rec_ctx_legacy) */
+	if (legacy && w->has_time && h == 0 && mi == 0 && se == 0)
+		w->has_time = 0;
 	w->day = days_from_civil(y, (unsigned)mo, (unsigned)d);
 	w->secs = w->day * 86400 + h * 3600 + mi * 60 + se;
-	/* "%04d-%02d-%02d %02d:%02d:%02d" without printf's cost */
+	/* "%04d-%02d-%02d[ %02d:%02d:%02d]" without printf's cost */
 	put2(out, y / 100);
 	put2(out + 2, y % 100);
 	out[4] = '-';
 	put2(out + 5, mo);
 	out[7] = '-';
 	put2(out + 8, d);
+	out[10] = '\0';
+	if (!w->has_time)
+		return 0;
 	out[10] = ' ';
 	put2(out + 11, h);
 	out[13] = ':';
@@ -1100,6 +1176,114 @@ parse_when(const char *s, struct when *w, char out[64])
 	put2(out + 17, se);
 	out[19] = '\0';
 	return 0;
+}
+
+int
+rec_parse_time(const char *s, long long *local)
+{
+	struct when w;
+	char stamp[64];
+
+	if (parse_when(s, 0, &w, stamp) != 0)
+		return -1;
+	*local = w.secs;
+	return 0;
+}
+
+long long
+rec_ctx_now_local(const struct rec_ctx *ctx)
+{
+	return ctx->now_local;
+}
+
+/* The first 15 digits of a 16-digit serial, as a number. */
+static uint64_t
+serial_prefix(const char *serial)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 15; i++)
+		v = v * 10 + (uint64_t)(serial[i] - '0');
+	return v;
+}
+
+/*
+ * Reads the ledger as runs of forms issued together (struct form_run):
+ * the serials in key order, a new run where the sequence jumps or the
+ * time or window changes.
+ */
+static int
+load_runs(struct rec_ctx *ctx, struct db *db)
+{
+	sqlite3_stmt *st;
+	struct form_run *r = NULL;
+	size_t alloc = 0;
+	int rc;
+
+	if (db_prepare(db, &st, "SELECT serial, issued_at, window_id "
+	    "FROM forms ORDER BY serial") != 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *ser = (const char *)sqlite3_column_text(st, 0);
+		const char *at = (const char *)sqlite3_column_text(st, 1);
+		const char *win = (const char *)sqlite3_column_text(st, 2);
+		struct when w;
+		char stamp[64];
+		uint64_t k;
+
+		if (ser == NULL || strlen(ser) != 16 ||
+		    strspn(ser, "0123456789") != 16 || at == NULL ||
+		    parse_when(at, 0, &w, stamp) != 0)
+			continue;	/* not a form hcp-form made */
+		k = serial_prefix(ser);
+		if (win != NULL && *win == '\0')
+			win = NULL;
+		r = ctx->nruns > 0 ? &ctx->runs[ctx->nruns - 1] : NULL;
+		if (r != NULL && k == r->last + 1 && w.secs == r->issued &&
+		    (win == NULL ? r->window == NULL : r->window != NULL &&
+		    strcmp(win, r->window) == 0)) {
+			r->last = k;
+			continue;
+		}
+		if (ctx->nruns == alloc) {
+			alloc = alloc ? 2 * alloc : 16;
+			ctx->runs = xreallocarray(ctx->runs, alloc,
+			    sizeof(*ctx->runs));
+		}
+		r = &ctx->runs[ctx->nruns++];
+		r->first = r->last = k;
+		r->issued = w.secs;
+		memcpy(r->issued_at, stamp, sizeof(r->issued_at) - 1);
+		r->issued_at[sizeof(r->issued_at) - 1] = '\0';
+		r->window = win != NULL ? xstrdup(win) : NULL;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_sqlerr(db, "forms");
+	return 0;
+}
+
+/* The run that issued a 16-digit serial, or NULL. */
+static const struct form_run *
+find_run(const struct rec_ctx *ctx, const char *serial)
+{
+	uint64_t k;
+	size_t lo = 0, hi = ctx->nruns;
+
+	if (ctx->nruns == 0 || strlen(serial) != 16)
+		return NULL;
+	k = serial_prefix(serial);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ctx->runs[mid].last < k)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < ctx->nruns && ctx->runs[lo].first <= k ? &ctx->runs[lo] :
+	    NULL;
 }
 
 /* ---- the record -------------------------------------------------------- */
@@ -1140,6 +1324,7 @@ struct checkrow {
 	struct rec_problems *pl;
 	long line;
 	int nerr;
+	const struct form_run *run;	/* the serial's issue, if known */
 };
 
 static void
@@ -1291,16 +1476,129 @@ uscc_cached(struct rec_ctx *ctx, const char *s, size_t n)
 	return ctx->last_dept_rc;
 }
 
-/* The hex SHA-256 row hash of r (see record.h) to out. */
+/*
+ * The hex SHA-256 row hash of r (see record.h) to out.  r->buf holds the
+ * values in field order, each followed by its NUL; the hash covers those
+ * bytes but for two things, so that a row keeps the hash 0.1.0 gave it:
+ * a date alone is hashed as its midnight, and a window taken from the
+ * ledger as the empty cell it was keyed as.
+ */
 static void
 row_hash(struct digest *dg, const struct rec *r, char out[REC_HASH_LEN + 1])
 {
+	static const char midnight[] = " 00:00:00";
 	unsigned char md[DIGEST_LEN];
+	const char *b = r->buf.buf;
+	size_t at = 0, e;
 
 	digest_reset(dg);
-	digest_update(dg, r->buf.buf, r->buf.len);
+	if (r->window_from_form) {
+		digest_update(dg, b, r->off[F_WINDOW]);
+		at = r->off[F_WINDOW] + r->len[F_WINDOW];
+	}
+	if (r->len[F_SERVICE_TIME] == 10) {
+		e = r->off[F_SERVICE_TIME] + 10;
+		digest_update(dg, b + at, e - at);
+		digest_update(dg, midnight, sizeof(midnight) - 1);
+		at = e;
+	}
+	if (r->len[F_ASSESS_TIME] == 10) {
+		e = r->off[F_ASSESS_TIME] + 10;
+		digest_update(dg, b + at, e - at);
+		digest_update(dg, midnight, sizeof(midnight) - 1);
+		at = e;
+	}
+	digest_update(dg, b + at, r->buf.len - at);
 	digest_final(dg, md);
 	crypto_hex(md, REC_HASH_LEN / 2, out);
+}
+
+/*
+ * The window: the catalogue's spelling; the one printed on the form
+ * (the ledger) when the cell is empty; a keyed window other than the
+ * printed one is E_WINDOW_FORM.
+ */
+static void
+check_window(struct checkrow *c, struct strbuf *v)
+{
+	const char *printed = c->run != NULL ? c->run->window : NULL;
+
+	if (v->len == 0 && printed != NULL) {
+		strbuf_adds(v, printed);
+		c->r->window_from_form = 1;
+	}
+	cat_ref(c, F_WINDOW, &c->ctx->windows, v, E_WINDOW_UNKNOWN, 1);
+	if (printed != NULL && !c->r->window_from_form &&
+	    strcmp(v->buf, printed) != 0) {
+		char *d = xasprintf(_("%s keyed, %s printed on the form"),
+		    v->buf, printed);
+
+		problem(c, F_WINDOW, E_WINDOW_FORM, d);
+		free(d);
+	}
+}
+
+/*
+ * Orders two times: to the second when both have a time of day, else by
+ * day (a date alone is the whole day).  hcp-csv(5), DATES.
+ */
+static int
+when_cmp(const struct when *a, const struct when *b)
+{
+	if (a->has_time && b->has_time)
+		return a->secs < b->secs ? -1 : a->secs > b->secs;
+	return a->day < b->day ? -1 : a->day > b->day;
+}
+
+/*
+ * The date rules, the one place that decides them (hcp-csv(5), DATES):
+ * neither time after now (a date alone: not after today); the
+ * evaluation not before the service; the evaluation's day at most
+ * supplement_days calendar days after the service's.
+ */
+static void
+check_dates(struct checkrow *c, const struct when *svc,
+    const struct when *ass)
+{
+	const struct rec_ctx *ctx = c->ctx;
+	struct when now;
+
+	now.secs = ctx->now_local;
+	now.day = ctx->now_local / 86400;
+	now.has_time = 1;
+	if (svc != NULL && when_cmp(svc, &now) > 0)
+		problem(c, F_SERVICE_TIME, E_DATE_FUTURE,
+		    c->r->v[F_SERVICE_TIME]);
+	if (ass != NULL && when_cmp(ass, &now) > 0)
+		problem(c, F_ASSESS_TIME, E_DATE_FUTURE,
+		    c->r->v[F_ASSESS_TIME]);
+	if (svc == NULL || ass == NULL)
+		return;
+	if (when_cmp(ass, svc) < 0) {
+		problem(c, F_ASSESS_TIME, E_DATE_ORDER,
+		    c->r->v[F_SERVICE_TIME]);
+	} else if (ass->day - svc->day > ctx->supplement_days) {
+		char *d = xasprintf(_("%d days"), ctx->supplement_days);
+
+		problem(c, F_ASSESS_TIME, E_DATE_LATE, d);
+		free(d);
+	}
+}
+
+/* A paper form is not filled in before its serial was issued. */
+static void
+check_issue(struct checkrow *c, const struct when *ass)
+{
+	struct when issued;
+
+	if (c->run == NULL || ass == NULL)
+		return;
+	issued.secs = c->run->issued;
+	issued.day = c->run->issued / 86400;
+	issued.has_time = 1;
+	if (when_cmp(ass, &issued) < 0)
+		problem(c, F_ASSESS_TIME, E_DATE_BEFORE_ISSUE,
+		    c->run->issued_at);
 }
 
 int
@@ -1308,7 +1606,7 @@ rec_check(struct rec_ctx *ctx, const struct rec_map *m, size_t ncols,
     const char *const *cells, const size_t *lens, long line, struct rec *r,
     struct rec_problems *pl)
 {
-	struct checkrow c = { ctx, m, r, pl, line, 0 };
+	struct checkrow c = { ctx, m, r, pl, line, 0, NULL };
 	struct strbuf *v = &ctx->tmp;
 	struct when svc = { 0, 0, 0 }, ass = { 0, 0, 0 };
 	int have_svc = 0, have_ass = 0, f;
@@ -1324,6 +1622,7 @@ rec_check(struct rec_ctx *ctx, const struct rec_map *m, size_t ncols,
 	r->assess_number = 1;
 	r->hash[0] = '\0';
 	r->h64 = 0;
+	r->window_from_form = 0;
 
 	for (i = m->ncols; i < ncols; i++) {
 		if (*skip_blanks(cells[i]) != '\0') {
@@ -1381,6 +1680,8 @@ rec_check(struct rec_ctx *ctx, const struct rec_map *m, size_t ncols,
 						    v->buf);
 					strbuf_reset(v);
 					strbuf_add(v, bare, 16);
+					if (rc == IDS_OK)
+						c.run = find_run(ctx, bare);
 				}
 			}
 			if (f == F_CERT_NO) {
@@ -1431,7 +1732,7 @@ rec_check(struct rec_ctx *ctx, const struct rec_map *m, size_t ncols,
 			}
 			break;
 		case F_WINDOW:
-			cat_ref(&c, f, &ctx->windows, v, E_WINDOW_UNKNOWN, 1);
+			check_window(&c, v);
 			break;
 		case F_STAFF:
 			cat_ref(&c, f, &ctx->staff, v, E_STAFF_UNKNOWN, 1);
@@ -1531,8 +1832,8 @@ rec_check(struct rec_ctx *ctx, const struct rec_map *m, size_t ncols,
 		case F_ASSESS_TIME:
 			if (v->len == 0)
 				break;
-			if (parse_when(v->buf, f == F_SERVICE_TIME ? &svc :
-			    &ass, stamp) != 0) {
+			if (parse_when(v->buf, ctx->legacy, f ==
+			    F_SERVICE_TIME ? &svc : &ass, stamp) != 0) {
 				problem(&c, f, E_DATE_FORMAT, v->buf);
 				break;
 			}
@@ -1618,29 +1919,8 @@ rec_check(struct rec_ctx *ctx, const struct rec_map *m, size_t ncols,
 		}
 	}
 	/* dates */
-	if (have_svc && (svc.has_time ? svc.secs > ctx->now_local :
-	    svc.day > ctx->now_local / 86400))
-		problem(&c, F_SERVICE_TIME, E_DATE_FUTURE,
-		    r->v[F_SERVICE_TIME]);
-	if (have_ass && (ass.has_time ? ass.secs > ctx->now_local :
-	    ass.day > ctx->now_local / 86400))
-		problem(&c, F_ASSESS_TIME, E_DATE_FUTURE, r->v[F_ASSESS_TIME]);
-	if (have_svc && have_ass) {
-		int both = svc.has_time && ass.has_time;
-
-		if (both ? ass.secs < svc.secs : ass.day < svc.day)
-			problem(&c, F_ASSESS_TIME, E_DATE_ORDER,
-			    r->v[F_SERVICE_TIME]);
-		else if (both ? ass.secs - svc.secs >
-		    (long long)ctx->supplement_days * 86400 :
-		    ass.day - svc.day > ctx->supplement_days) {
-			char *d = xasprintf(_("%d days"),
-			    ctx->supplement_days);
-
-			problem(&c, F_ASSESS_TIME, E_DATE_LATE, d);
-			free(d);
-		}
-	}
+	check_dates(&c, have_svc ? &svc : NULL, have_ass ? &ass : NULL);
+	check_issue(&c, have_ass ? &ass : NULL);
 
 	/*
 	 * The row hashes.  r->buf holds the values in field order, each

@@ -106,6 +106,9 @@ enum rec_code {
 	W_USCC_CHECK,		/* credit code well formed, check fails */
 	W_RETIRED,		/* a retired catalogue code */
 	W_ITEM_DEPT,		/* item belongs to another department */
+	/* what the paper implies (the ledger) */
+	E_DATE_BEFORE_ISSUE,	/* evaluated before the form was issued */
+	E_WINDOW_FORM,		/* keyed window is not the printed one */
 	/* duplicates */
 	D_DUPLICATE,
 	REC_NCODES
@@ -218,6 +221,33 @@ void rec_ctx_set_paper_channel(struct rec_ctx *ctx, int channel);
 void rec_ctx_set_supplement_days(struct rec_ctx *ctx, int days);
 void rec_ctx_set_now(struct rec_ctx *ctx, time_t now);
 /*
+ * "Now" as the station's wall clock (seconds since 1970-01-01 as if it
+ * were UTC): a batch is judged as of its creation time (Hcp-Created).
+ */
+void rec_ctx_set_now_local(struct rec_ctx *ctx, long long local);
+/*
+ * Reads times as 0.1.0 wrote them, where a date keyed alone was stored
+ * as its midnight: a time of exactly 00:00:00 is then a date alone.  For
+ * batches without Hcp-Format (hcp-verify).
+ */
+void rec_ctx_set_legacy(struct rec_ctx *ctx, int on);
+long long rec_ctx_now_local(const struct rec_ctx *ctx);
+/*
+ * Checks detail codes against the dictionaries named in versions ("V1"
+ * or "V1, V2", as a batch's Hcp-Eval-Codes-Version says) instead of the
+ * one in force.  Only a context loaded from a db has dictionaries; others
+ * ignore this.  Returns 0, or -1 (db_errstr()).
+ */
+int rec_ctx_use_codes(struct rec_ctx *ctx, const char *versions);
+/*
+ * Parses a time as the keyed CSV may write it (DESIGN §8) into seconds
+ * of the wall clock since 1970-01-01 as if it were UTC; a date alone is
+ * its midnight.  Returns 0, or -1 if it is not a valid time.
+ */
+int rec_parse_time(const char *s, long long *local);
+int rec_ctx_paper_channel(const struct rec_ctx *ctx);
+int rec_ctx_supplement_days(const struct rec_ctx *ctx);
+/*
  * Whether rec_check() fills r->hash (default 1).  A tool that never
  * stores the hash (hcp-verify) turns it off; rec_check_keys() computes
  * it by itself when it has to compare with the db.
@@ -258,11 +288,16 @@ const char *rec_ctx_codes_version(const struct rec_ctx *ctx);
  *   satisfaction  one digit, always in the interface coding
  *   eval_detail   codes separated by single commas, as keyed, no repeats
  *   phone         11 digits
- *   service_time, assess_time   "YYYY-MM-DD HH:MM:SS" (00:00:00 when
- *                 only a date was keyed)
+ *   service_time, assess_time   "YYYY-MM-DD HH:MM:SS", or "YYYY-MM-DD"
+ *                 when only a date was keyed (a date alone is that whole
+ *                 day: hcp-csv(5), DATES)
+ *   window        when empty and the form's serial was issued for a
+ *                 window (hcp-form -w), that window (window_from_form)
  * hash is the first 128 bits of the SHA-256, in hex, of the 19
- * normalised values in field order, each followed by a NUL byte: two
- * rows with the same hash say the same thing.  It is computed only when
+ * normalised values in field order, each followed by a NUL byte, but
+ * with a date alone as its midnight and a window taken from the ledger
+ * as empty (the bytes 0.1.0 hashed): two rows with the same hash say the
+ * same thing.  It is computed only when
  * the context asks for it (rec_ctx_set_row_hash(), on by default) and
  * left "" otherwise; h64, a 64-bit FNV-1a of the same bytes, is always
  * computed and is what the in-memory duplicate check compares.
@@ -275,6 +310,7 @@ struct rec {
 	int satisfaction;	/* 1-5 interface coding, 0 if bad */
 	int user_prop;		/* 1, 2, 0 if empty */
 	int assess_number;	/* 1, 2 */
+	int window_from_form;	/* window filled in from the ledger */
 	char hash[REC_HASH_LEN + 1];
 	uint64_t h64;
 	struct strbuf buf;	/* storage of v[] */

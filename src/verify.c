@@ -23,11 +23,13 @@
 #include <zlib.h>
 
 #include "bag.h"
+#include "clock.h"
 #include "crypto.h"
 #include "diag.h"
 #include "i18n.h"
 #include "num.h"
 #include "record.h"
+#include "settings.h"
 #include "strbuf.h"
 #include "verify.h"
 #include "xalloc.h"
@@ -80,6 +82,10 @@ struct vstate {
 	const char **vcells;
 	/* problem() is called from the CSV threads too */
 	pthread_mutex_t mu;
+	/* the validator's rules before this batch's labels (apply_rules) */
+	int base_days, base_channel;
+	long long base_now;
+	char *base_codes;
 };
 
 static void
@@ -607,6 +613,8 @@ csv_chunk(void *arg, const void *p, size_t n)
 	}
 }
 
+static void apply_rules(struct vstate *s);
+
 /*
  * Reads a member's data into memory, or through the digests and, for
  * the CSV, the checks; both on threads of their own.
@@ -624,6 +632,7 @@ read_member(struct vstate *s, struct archive *a, struct member *m)
 	if (m->payload)
 		dg = bag_digest_new();
 	if (strcmp(m->rel, BAG_PAYLOAD) == 0) {
+		apply_rules(s);
 		csv_init(&s->csv, CSV_STRICT | CSV_STRICT_FINI |
 		    CSV_APPEND_NULL);
 		s->line = 1;
@@ -656,6 +665,124 @@ read_member(struct vstate *s, struct archive *a, struct member *m)
 	} else
 		hash_small(m);
 	return rc == ARCHIVE_EOF ? 0 : -1;
+}
+
+/* ---- the rules a batch was packed under ---------------------------- */
+
+/*
+ * A rule label of bag-info: an integer the setting key accepts
+ * (settings.h, the same check as when the station sets it).  Returns 1
+ * and *out, 0 when the label is absent, -1 (a problem) when bad.
+ */
+static int
+rule_int(struct vstate *s, const struct bag_tags *bi, const char *label,
+    const char *key, int *out)
+{
+	const struct setting_def *d = settings_find(key);
+	const char *v = bag_tags_get(bi, label);
+	long long n;
+
+	if (v == NULL)
+		return 0;
+	if ((d != NULL && d->check != NULL && d->check(v) != NULL) ||
+	    num_parse(v, 0, 100000, &n, NULL) != 0) {
+		problem(s, 0, _("bag-info.txt: %s: not a valid value: %s"),
+		    label, v);
+		return -1;
+	}
+	*out = (int)n;
+	return 1;
+}
+
+/* "+08:00" into seconds east of UTC; -1 if malformed. */
+static int
+parse_offset(const char *v, long *secs)
+{
+	int h, m;
+
+	if (strlen(v) != 6 || (v[0] != '+' && v[0] != '-') || v[3] != ':' ||
+	    sscanf(v + 1, "%2d:%2d", &h, &m) != 2 || h > 14 || m > 59)
+		return -1;
+	*secs = (h * 3600L + m * 60L) * (v[0] == '-' ? -1 : 1);
+	return 0;
+}
+
+/*
+ * Sets the validator to the rules the batch was packed under, from
+ * bag-info.txt (hcp-csv(5), BATCH RULES), before its first row is
+ * checked: a batch of Hcp-Format 2 says its supplementary-evaluation
+ * window, paper channel, UTC offset and detail dictionaries; one
+ * without it is 0.1.0's, whose 00:00:00 stands for a date alone.  Its
+ * records are judged as of its Hcp-Created, which must not lie ahead of
+ * this machine's clock by more than VERIFY_CLOCK_SLACK.
+ */
+static void
+apply_rules(struct vstate *s)
+{
+	struct rec_ctx *ctx = s->o->ctx;
+	struct member *m = find(s, "bag-info.txt");
+	struct bag_tags bi;
+	const char *v;
+	char *e = NULL;
+	int n;
+	long long created, here;
+	long off;
+
+	if (m == NULL || bag_tags_parse(m->data.buf != NULL ? m->data.buf :
+	    "", m->data.len, &bi, &e) != 0) {
+		free(e);
+		return;		/* check_bag() says what is wrong */
+	}
+	rec_ctx_set_legacy(ctx, bag_tags_get(&bi, "Hcp-Format") == NULL);
+	if ((v = bag_tags_get(&bi, "Hcp-Format")) != NULL &&
+	    strcmp(v, "2") != 0)
+		problem(s, 0, _("bag-info.txt: Hcp-Format %s is not one this "
+		    "version knows: use a newer hcp-verify"), v);
+	if (rule_int(s, &bi, "Hcp-Supplement-Days", "supplement_days",
+	    &n) > 0)
+		rec_ctx_set_supplement_days(ctx, n);
+	if (rule_int(s, &bi, "Hcp-Paper-Channel", "paper_channel", &n) > 0)
+		rec_ctx_set_paper_channel(ctx, n);
+	if ((v = bag_tags_get(&bi, "Hcp-Eval-Codes-Version")) != NULL &&
+	    rec_ctx_use_codes(ctx, v) != 0)
+		problem(s, 0, _("cannot read the detail dictionaries %s"), v);
+	v = bag_tags_get(&bi, "Hcp-Created");
+	if (v != NULL && rec_parse_time(v, &created) == 0) {
+		time_t now = clock_now();
+
+		if ((v = bag_tags_get(&bi, "Hcp-UTC-Offset")) != NULL) {
+			if (parse_offset(v, &off) != 0) {
+				problem(s, 0, _("bag-info.txt: Hcp-UTC-Offset "
+				    "is not like +08:00: %s"), v);
+				off = 0;
+			}
+			here = (long long)now + off;
+		} else {
+			here = s->base_now;	/* this machine's zone */
+		}
+		if (created > here + VERIFY_CLOCK_SLACK)
+			problem(s, 0, _("bag-info.txt: the batch was made "
+			    "after now (%s): the station's clock is wrong"),
+			    bag_tags_get(&bi, "Hcp-Created"));
+		rec_ctx_set_now_local(ctx, created);
+	}
+	bag_tags_release(&bi);
+}
+
+/* Gives the validator back the rules it had before this batch. */
+static void
+restore_rules(struct vstate *s)
+{
+	struct rec_ctx *ctx = s->o->ctx;
+
+	rec_ctx_set_legacy(ctx, 0);
+	rec_ctx_set_supplement_days(ctx, s->base_days);
+	rec_ctx_set_paper_channel(ctx, s->base_channel);
+	rec_ctx_set_now_local(ctx, s->base_now);
+	if (s->base_codes != NULL)
+		(void)rec_ctx_use_codes(ctx, s->base_codes);
+	free(s->base_codes);
+	s->base_codes = NULL;
 }
 
 /* ---- the bag ------------------------------------------------------- */
@@ -880,6 +1007,10 @@ verify_batch(const char *path, const struct verify_opts *o,
 	s.map = rec_map_new();
 	/* nothing here stores the SHA-256 row hash: h64 is enough */
 	rec_ctx_set_row_hash(o->ctx, 0);
+	s.base_days = rec_ctx_supplement_days(o->ctx);
+	s.base_channel = rec_ctx_paper_channel(o->ctx);
+	s.base_now = rec_ctx_now_local(o->ctx);
+	s.base_codes = xstrdup(rec_ctx_codes_version(o->ctx));
 	if ((s.fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		*errstr = xasprintf("%s: %s", path, strerror(errno));
 		goto out;
@@ -967,6 +1098,7 @@ out:
 	rec_map_free(s.map);
 	rec_release(&s.rec);
 	rec_problems_release(&s.pl);
+	restore_rules(&s);
 	pthread_mutex_destroy(&s.mu);
 	return ret;
 }

@@ -28,6 +28,12 @@
 #define VERIFY_MAX_MEMBERS 64
 #define VERIFY_MAX_TAG (1024 * 1024)
 #define VERIFY_MAX_PAYLOAD (16LL * 1024 * 1024 * 1024)
+/*
+ * How far a batch's Hcp-Created may lie ahead of this machine's clock
+ * (both in the station's zone, by Hcp-UTC-Offset) before the station's
+ * clock is said to be wrong: a day.
+ */
+#define VERIFY_CLOCK_SLACK 86400
 /* Problems listed per batch; more are only counted. */
 #define VERIFY_MAX_SHOWN 50
 

@@ -14,6 +14,8 @@ test_expect_success 'set up a station with issued, used and voided serials' '
 	setup_station &&
 	issue_serials hcp.db 10 >serials &&
 	test "$(wc -l <serials)" = 10 &&
+	SOURCE_DATE_EPOCH=1787558400 hcp-form -d hcp.db -w A01 --issue 1 >printed &&
+	test "$(cat printed)" = 3305230100000112 &&
 	void_serial hcp.db 3305230100000033 &&
 	sqlite3 hcp.db "UPDATE windows SET retired = 1 WHERE id = '\''A06'\''" &&
 	hcp-import -q -d hcp.db "$K/base-used.csv" &&

@@ -5,11 +5,14 @@
 # otherwise write the same ledger rows with sqlite3, so the import tests
 # do not depend on the form tool being present.
 
-# issue_serials DB N: issues N serials and prints them, one a line.
+# issue_serials DB N: issues N serials and prints them, one a line.  They
+# are issued 90 days before "now" (SOURCE_DATE_EPOCH), as forms are printed
+# before they are filled in: an evaluation may not predate its form.
 issue_serials() {
 	if command -v hcp-form >/dev/null 2>&1 &&
 	    hcp-form --help 2>/dev/null | grep -q -- '--issue'; then
-		hcp-form -d "$1" --issue "$2"
+		SOURCE_DATE_EPOCH=$((${SOURCE_DATE_EPOCH:-$(date +%s)} - 7776000)) \
+			hcp-form -d "$1" --issue "$2"
 		return
 	fi
 	sqlite3 "$1" "SELECT (SELECT value FROM settings WHERE key = 'region'),
