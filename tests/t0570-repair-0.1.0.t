@@ -66,4 +66,14 @@ test_expect_success 'the unpacked record is packed the new way and verifies' '
 		grep -qx "Hcp-Supplement-Days: 14"
 '
 
+test_expect_success 'upload.sh holds back the refused batch and names the record to correct' '
+	{ HCP_UPLOAD_TRIES=1 sh "$HCP_SRC/share/examples/upload.sh" -d hcp.db \
+		-o out http://127.0.0.1:9/in/ >up.out 2>up.err; test $? = 3; } &&
+	test_grep up.err "$B2: refused by the rules; not sent" &&
+	test_grep up.err "$B2: correct 3305230100000040 (k2.csv:2): assessTime: the evaluation is later" &&
+	test_grep up.err "hcp-pack --repack 2" &&
+	test_grep up.err "$B1: not sent; will try again" &&
+	! grep "$B1: refused" up.err
+'
+
 test_done

@@ -18,8 +18,21 @@
 #   -k file   the receiver's public key for the receipts (default:
 #             db.receiver.pem, see hcp-pack(1))
 #
-# Each batch is checked here (hcp-verify) before it is sent; a damaged
-# copy is moved to outbox/damaged/ and written again from the db.
+# Each batch is checked here before it is sent, two ways:
+#
+#   damaged   its bytes are not those hcp-pack wrote (the disk, a stray
+#             edit): the copy is moved to outbox/damaged/, written again
+#             from the db (hcp-pack --rebuild, the same bytes) and sent.
+#             A copy damaged in transit is sent again by the next run by
+#             itself: a batch is sent until the receiver's receipt for it
+#             is recorded.
+#   refused   its bytes are right, but the receiver would refuse its
+#             records: hcp-verify with the station's public key alone,
+#             as a receiver checks it, says BAD.  It is not sent; each
+#             record to correct is named (serial, the keyed file and
+#             line) with what is wrong.  Correct them (hcp-amend(1)),
+#             write the batch again (hcp-pack --repack SEQ), and run
+#             upload.sh again.
 #
 # Receipts: after checking a batch (hcp-verify --receipt), the receiving
 # side puts NAME.receipt next to NAME.tar.gz.  Each run fetches the
@@ -32,8 +45,11 @@
 # after each next one; HCP_CURL_OPTS, extra curl options (--cacert,
 # --user, ...).
 #
-# Exit status: 0 when every pending batch was sent, 1 when one could not
-# be sent (it is tried again next run), 2 on a usage error.
+# Exit status: 0 when every pending batch was sent; 1 when one could not
+# be sent (the link; it is tried again next run); 2 on a usage error or
+# when the station db or the tools fail; 3 when a batch is refused by the
+# rules and waits for a person to correct it (see above; this outranks
+# 1).
 set -u
 
 db=${HCP_DB:-hcp.db}
@@ -57,7 +73,9 @@ url=${1%/}/
 tries=${HCP_UPLOAD_TRIES:-5}
 wait0=${HCP_UPLOAD_WAIT:-2}
 
-mkdir -p "$outbox/receipts" || exit 1
+mkdir -p "$outbox/receipts" "$outbox/.check" || exit 2
+station_pub="$outbox/.check/station.pub.pem"
+hcp-init -d "$db" --print-pubkey >"$station_pub" || exit 2
 
 # retry CMD...: runs CMD up to $tries times with exponential backoff.
 retry() {
@@ -107,14 +125,52 @@ ack() {
 	fi
 }
 
+# intact FILE SEQ: 0 if FILE has the bytes hcp-pack wrote for batch SEQ
+# (written again from the db into .check/ and compared), 1 if not, 2 if
+# the batch cannot be written again.
+intact() {
+	rm -f "$outbox/.check/$(basename "$1")"
+	hcp-pack -q -d "$db" -o "$outbox/.check" --rebuild "$2" || return 2
+	cmp -s "$1" "$outbox/.check/$(basename "$1")"
+}
+
+# explain FILE VERIFY-ERRORS: names each record hcp-verify refused by its
+# serial (or project number) and where it was keyed.  The batch CSV is
+# read with sqlite3's CSV reader; hcp-verify gives the physical line a
+# record starts on, which an awk pass maps to the record's number.
+explain() {
+	csv="$outbox/.check/evaluations.csv"
+	tar -xzf "$1" -O --wildcards '*/data/evaluations.csv' >"$csv" ||
+		return 1
+	awk '{ if (!q) n++; print NR, n - 1
+	       k = gsub(/"/, "&"); if (k % 2) q = !q }' "$csv" \
+		>"$outbox/.check/lines"
+	grep -v ': warning: ' "$2" |
+	    sed -n 's/.*data\/evaluations\.csv:\([0-9][0-9]*\): \(.*\)/\1 \2/p' |
+	    while read -r line what; do
+		rec=$(awk -v l="$line" '$1 == l { print $2 }' \
+			"$outbox/.check/lines")
+		[ -n "$rec" ] || continue
+		sqlite3 -batch :memory: ".import --csv $csv t" \
+		    "SELECT coalesce(nullif(serial, ''), projectNo || '/' ||
+		     assessNumber) || ' (' || src_file || ':' || src_line || ')'
+		     FROM t LIMIT 1 OFFSET $((rec - 1))" | while read -r who; do
+			echo "upload.sh: $(basename "$1"): correct $who: $what" >&2
+		done
+	done
+}
+
 HCP_CURL_OPTS=${HCP_CURL_OPTS:-}
 
 # New records into new batches; missing batch files written again.
-hcp-pack -q -d "$db" -o "$outbox" || exit 1
+hcp-pack -q -d "$db" -o "$outbox" || exit 2
 
 failed=0
+refused=0
 for file in $(hcp-pack -d "$db" -p -l); do
 	name=${file%.tar.gz}
+	seq=${name##*-}
+	seq=$(expr "$seq" + 0)
 	# A receipt already there: record it, nothing to send.
 	if fetch "$name" && ack "$name"; then
 		echo "$name: acknowledged"
@@ -122,16 +178,28 @@ for file in $(hcp-pack -d "$db" -p -l); do
 	fi
 	# A file damaged here (disk, a stray edit) is written again from
 	# the db, the same bytes, rather than sent.
-	if ! hcp-verify -q -d "$db" "$outbox/$file" 2>/dev/null; then
-		echo "upload.sh: $file: damaged here; writing it again" >&2
+	intact "$outbox/$file" "$seq"
+	case $? in
+	0) ;;
+	1)	echo "upload.sh: $file: damaged here; writing it again" >&2
 		mkdir -p "$outbox/damaged" &&
 		mv -f "$outbox/$file" "$outbox/damaged/" &&
-		hcp-pack -q -d "$db" -o "$outbox" &&
-		hcp-verify -q -d "$db" "$outbox/$file" || {
-			echo "upload.sh: $file: cannot be repaired" >&2
-			failed=1
-			continue
-		}
+		mv -f "$outbox/.check/$file" "$outbox/$file" || exit 2 ;;
+	*)	echo "upload.sh: $file: cannot be written again from $db" >&2
+		exit 2 ;;
+	esac
+	# Records the receiver would refuse: named, not sent.
+	if ! hcp-verify -q -k "$station_pub" "$outbox/$file" \
+	    2>"$outbox/.check/verify.err"; then
+		echo "upload.sh: $file: refused by the rules; not sent" >&2
+		grep -v 'data/evaluations.csv:[0-9]' "$outbox/.check/verify.err" >&2
+		explain "$outbox/$file" "$outbox/.check/verify.err"
+		echo "upload.sh: $file: correct the records that are wrong" \
+		    "(hcp-amend), then write the batch again with the rules the" \
+		    "station accepted them under (hcp-pack --repack $seq) and" \
+		    "run upload.sh again" >&2
+		refused=1
+		continue
 	fi
 	if ! retry put "$outbox/$file" "$file"; then
 		echo "upload.sh: $file: not sent; will try again" >&2
@@ -143,4 +211,5 @@ for file in $(hcp-pack -d "$db" -p -l); do
 		echo "$name: acknowledged"
 	fi
 done
+[ $refused = 1 ] && exit 3
 exit $failed
