@@ -142,6 +142,11 @@ bench: all
 		sh tests/bench/run.sh $(O)/bench
 
 # Installs the Debian packages that are missing; runs apt-get update once.
+# A service a package brings (nginx, which the upload test runs on its
+# own, on 127.0.0.1, from a configuration in a temporary directory) is
+# neither started (policy-rc.d for the time of the install, when the
+# system has none) nor left enabled when this installed it.
+SERVICES = nginx
 deps:
 	@missing=; for p in $(DEBS); do \
 		dpkg-query -W -f='$${Status}\n' "$$p" 2>/dev/null | \
@@ -150,9 +155,26 @@ deps:
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		policy=; if [ ! -e /usr/sbin/policy-rc.d ]; then \
+			printf '#!/bin/sh\nexit 101\n' | \
+			$$SUDO tee /usr/sbin/policy-rc.d >/dev/null && \
+			$$SUDO chmod 755 /usr/sbin/policy-rc.d && policy=1; \
+		fi; \
 		$$SUDO apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
-			--no-install-recommends $$missing >/dev/null; \
+			--no-install-recommends $$missing >/dev/null; rc=$$?; \
+		[ -z "$$policy" ] || $$SUDO rm -f /usr/sbin/policy-rc.d; \
+		for s in $(SERVICES); do \
+			case "$$missing " in *" $$s"[-\ ]*) \
+			if command -v systemctl >/dev/null && \
+			    [ -d /run/systemd/system ]; then \
+				$$SUDO systemctl disable --now "$$s" \
+					>/dev/null 2>&1; \
+			fi; \
+			$$SUDO update-rc.d "$$s" disable >/dev/null 2>&1; \
+			esac; \
+		done; \
+		[ $$rc = 0 ] || exit $$rc; \
 	fi
 	@if ! locale -a 2>/dev/null | grep -qi '^zh_CN\.utf-\?8$$'; then \
 		SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
