@@ -402,7 +402,7 @@ main(int argc, char *argv[])
 	dbpath = cli_db_path(dbpath);
 	db = db_new();
 	if (db_open(db, dbpath, 0, cli_schemadir()) != 0)
-		errx(1, "%s", db_errstr(db));
+		errx(db_refused(db) ? 2 : 1, "%s", db_errstr(db));
 
 	switch (mode) {
 	case M_STATUS:
