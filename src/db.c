@@ -312,6 +312,7 @@ check_identity(struct db *db, unsigned flags, int *fresh)
 			*fresh = 1;
 			return 0;
 		}
+		db->refused = 1;
 		return db_seterr(db, _("%s: no station database here (the "
 		    "file is empty); create one with hcp-init"), db_path(db));
 	}
