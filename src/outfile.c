@@ -62,6 +62,36 @@ sync_dir(const char *path)
 	return rc;
 }
 
+/*
+ * When no file can be made in the directory (not ours, read-only) but
+ * path is a regular file we may write, it is written in place: opened
+ * without following a link, made 0600 first if private, then truncated.
+ * Returns the descriptor, or -1 with errno that of the directory.
+ */
+static int
+in_place(const char *path, mode_t mode)
+{
+	struct stat st;
+	int fd, saved = errno;
+
+	if ((saved != EACCES && saved != EPERM && saved != EROFS) ||
+	    lstat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+		errno = saved;
+		return -1;
+	}
+	fd = open(path, O_WRONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+	if (fd == -1)
+		return -1;
+	if (((mode & 077) == 0 && fchmod(fd, mode) != 0) ||
+	    ftruncate(fd, 0) != 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
 struct outfile *
 outfile_open(const char *path, mode_t mode, char **errstr)
 {
@@ -91,13 +121,14 @@ outfile_open(const char *path, mode_t mode, char **errstr)
 		free(d);
 		/* mkstemp: O_CREAT|O_EXCL, mode 0600, never a link */
 		if ((fd = mkostemp(of->tmp, O_CLOEXEC)) == -1) {
-			*errstr = xasprintf("%s: %s", path, strerror(errno));
+			int saved = errno;
+
 			free(of->tmp);
-			free(of->path);
-			free(of);
-			return NULL;
-		}
-		if ((mode & 077) != 0 &&
+			of->tmp = NULL;
+			errno = saved;
+			if ((fd = in_place(path, mode)) == -1)
+				goto fail;
+		} else if ((mode & 077) != 0 &&
 		    fchmod(fd, mode & ~umask_value & 0777) != 0) {
 			close(fd);
 			unlink(of->tmp);

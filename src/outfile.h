@@ -6,7 +6,9 @@
  * and is renamed over the final name, which replaces a symlink planted
  * there rather than following it.  A half-written file never appears
  * under the final name.  A final name that exists and is not a regular
- * file (a terminal, a pipe, /dev/null, /dev/stdout) is written directly.
+ * file (a terminal, a pipe, /dev/null, /dev/stdout) is written directly,
+ * and so is an existing regular file (not a link) in a directory where
+ * no file can be created.
  *
  * Modes: OUTFILE_PRIVATE (0600) for anything that can hold personal
  * data; OUTFILE_PUBLIC (0666 less the umask) for forms and QR codes.
