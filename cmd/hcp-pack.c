@@ -180,8 +180,9 @@ main(int argc, char *argv[])
 	 * Nothing is signed from a damaged db.  SQLite's quick_check of
 	 * every table but the records (settings, catalogue, batches, ...)
 	 * takes milliseconds; of the whole file, about 1 s a million
-	 * records, a fifth of packing them (hcp-pack(1)).  The record
-	 * pages a batch holds are checked by SQLite as it reads them.
+	 * records, a quarter to a third of packing them (hcp-pack(1)).
+	 * The record pages a batch holds are checked by SQLite as it reads
+	 * them.
 	 */
 	if (!dolist && !ack && db_quick_check(db, "evaluations") != 0)
 		errx(2, "%s", db_errstr(db));
