@@ -224,7 +224,7 @@ render(struct db *db, const struct layout *l, const struct page *pv,
 	if ((hall = settings_get(db, "hall")) == NULL ||
 	    (name = settings_get(db, "name")) == NULL)
 		errx(1, "%s", db_errstr(db));
-	fp = cli_open_output(out);
+	fp = cli_open_public_output(out);
 	if ((rf = render_forms_open(l, fp, out, &e)) == NULL)
 		goto fail;
 	memset(&vars, 0, sizeof(vars));
@@ -260,10 +260,7 @@ render(struct db *db, const struct layout *l, const struct page *pv,
 	free(name);
 	return;
 fail:
-	if (fp != stdout) {
-		fclose(fp);
-		unlink(out);
-	}
+	cli_discard_output(fp);
 	errx(1, "%s", e);
 }
 
@@ -405,7 +402,7 @@ main(int argc, char *argv[])
 	dbpath = cli_db_path(dbpath);
 	db = db_new();
 	if (db_open(db, dbpath, 0, cli_schemadir()) != 0)
-		errx(1, "%s", db_errstr(db));
+		errx(db_refused(db) ? 2 : 1, "%s", db_errstr(db));
 
 	switch (mode) {
 	case M_STATUS:

@@ -166,10 +166,10 @@ main(int argc, char *argv[])
 	db = db_new();
 	if (db_open(db, dbpath, io.dry_run ? DB_READONLY : 0,
 	    cli_schemadir()) != 0)
-		errx(1, "%s", db_errstr(db));
+		errx(db_refused(db) ? 2 : 1, "%s", db_errstr(db));
 	ctx = rec_ctx_new();
 	if (rec_ctx_load(ctx, db) != 0)
-		errx(1, "%s", db_errstr(db));
+		errx(db_refused(db) ? 2 : 1, "%s", db_errstr(db));
 	cli_input_apply(&in, ctx);
 	io.enc = in.enc;
 	io.map_flags = in.map_flags;
@@ -195,6 +195,9 @@ main(int argc, char *argv[])
 				fputs("\r\033[K", stderr);
 			warnx("%s", e);
 			free(e);
+			if (db_refused(db))
+				errx(2, "%s", _("nothing more is imported "
+				    "into a damaged db"));
 			status = 1;
 			continue;
 		}

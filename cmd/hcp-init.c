@@ -150,7 +150,7 @@ main(int argc, char *argv[])
 	db = db_new();
 	if (db_open(db, dbpath, showit ? DB_READONLY : DB_CREATE,
 	    cli_schemadir()) != 0)
-		errx(1, "%s", db_errstr(db));
+		errx(db_refused(db) ? 2 : 1, "%s", db_errstr(db));
 	if (showit) {
 		show(db);
 		db_free(db);

@@ -261,10 +261,8 @@ binary_out(const char *out)
 static void
 render_fail(FILE *fp, const char *path, char *e)
 {
-	if (fp != stdout) {
-		fclose(fp);
-		unlink(path);
-	}
+	(void)path;
+	cli_discard_output(fp);
 	errx(1, "%s", e);
 }
 
@@ -280,7 +278,7 @@ write_pdf(const struct station *st, const struct win *v, size_t n,
 	for (i = 0; i < n; i++)
 		label_of(st, &v[i], &labs[i]);
 	out = binary_out(out);
-	fp = cli_open_output(out);
+	fp = cli_open_public_output(out);
 	if (render_qr_pdf(labs, n, o, fp, out, &e) != 0)
 		render_fail(fp, out, e);
 	cli_close_output(fp, out);
@@ -296,7 +294,7 @@ write_one(const struct station *st, const struct win *w,
 	FILE *fp;
 
 	label_of(st, w, &lab);
-	fp = cli_open_output(out);
+	fp = cli_open_public_output(out);
 	if (render_qr_file(&lab, o, fp, out, &e) != 0)
 		render_fail(fp, out, e);
 	cli_close_output(fp, out);
@@ -340,7 +338,7 @@ write_text(const struct station *st, const struct win *v, size_t n,
 {
 	struct render_qr_label lab;
 	char *e = NULL;
-	FILE *fp = cli_open_output(out);
+	FILE *fp = cli_open_public_output(out);
 	size_t i;
 
 	if (out == NULL)

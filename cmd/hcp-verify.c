@@ -14,6 +14,7 @@
 #include "db.h"
 #include "i18n.h"
 #include "keys.h"
+#include "outfile.h"
 #include "receipt.h"
 #include "record.h"
 #include "strbuf.h"
@@ -70,7 +71,7 @@ write_receipt(const struct verify_result *res, const char *key,
 {
 	struct receipt r;
 	char when[CLOCK_BUFLEN], *text, *e, *path;
-	FILE *fp;
+	struct outfile *of;
 
 	clock_format(clock_now(), when);
 	r.batch = res->name;
@@ -81,13 +82,20 @@ write_receipt(const struct verify_result *res, const char *key,
 		errx(2, "%s", e);
 	path = out != NULL ? xstrdup(out) : receipt_path(res->path);
 	/* A receipt that cannot be written is an error (2), not a verdict. */
-	if (strcmp(path, "-") == 0)
-		fp = stdout;
-	else if ((fp = fopen(path, "w")) == NULL)
-		err(2, "%s", path);
-	if (fputs(text, fp) == EOF || fflush(fp) != 0 || ferror(fp) ||
-	    (fp != stdout && fclose(fp) != 0))
-		err(2, "%s", path);
+	if (strcmp(path, "-") == 0) {
+		if (fputs(text, stdout) == EOF || fflush(stdout) != 0)
+			err(2, "%s", _("standard output"));
+	} else {
+		/* written safely and 0600, like every file hcp writes */
+		if ((of = outfile_open(path, OUTFILE_PRIVATE, &e)) == NULL)
+			errx(2, "%s", e);
+		if (fputs(text, outfile_fp(of)) == EOF) {
+			outfile_abort(of);
+			err(2, "%s", path);
+		}
+		if (outfile_commit(of, &e) != 0)
+			errx(2, "%s", e);
+	}
 	free(path);
 	free(text);
 }

@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "i18n.h"
+#include "outfile.h"
 #include "record.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -108,32 +109,72 @@ cli_operator(const char *opt)
 	return "";
 }
 
-FILE *
-cli_open_output(const char *path)
+/* The file being written by cli_open_output(). */
+static struct outfile *output;
+
+static FILE *
+open_output(const char *path, mode_t mode)
 {
-	FILE *fp;
+	char *e = NULL;
 
 	if (path == NULL || strcmp(path, "-") == 0)
 		return stdout;
-	if ((fp = fopen(path, "w")) == NULL)
-		err(1, "%s", path);
-	return fp;
+	if (output != NULL)
+		errx(2, "%s: %s", path, "one output file at a time");
+	if ((output = outfile_open(path, mode, &e)) == NULL)
+		errx(1, "%s", e);
+	return outfile_fp(output);
+}
+
+FILE *
+cli_open_output(const char *path)
+{
+	return open_output(path, OUTFILE_PRIVATE);
+}
+
+FILE *
+cli_open_public_output(const char *path)
+{
+	return open_output(path, OUTFILE_PUBLIC);
+}
+
+void
+cli_discard_output(FILE *fp)
+{
+	if (fp == stdout || output == NULL || fp != outfile_fp(output))
+		return;
+	outfile_abort(output);
+	output = NULL;
 }
 
 void
 cli_close_output(FILE *fp, const char *path)
 {
+	struct outfile *of;
+	char *e = NULL;
+
 	if (fp == stdout) {
 		if (fflush(stdout) != 0 || ferror(stdout))
 			err(1, "%s", _("standard output"));
 		return;
 	}
+	if (output == NULL || fp != outfile_fp(output)) {
+		if (ferror(fp)) {
+			fclose(fp);
+			errx(1, "%s: %s", path, _("write error"));
+		}
+		if (fclose(fp) != 0)
+			err(1, "%s", path);
+		return;
+	}
 	if (ferror(fp)) {
-		fclose(fp);
+		cli_discard_output(fp);
 		errx(1, "%s: %s", path, _("write error"));
 	}
-	if (fclose(fp) != 0)
-		err(1, "%s", path);
+	of = output;
+	output = NULL;
+	if (outfile_commit(of, &e) != 0)
+		errx(1, "%s", e);
 }
 
 void

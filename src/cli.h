@@ -38,16 +38,24 @@ const char *cli_db_path(const char *opt);
 const char *cli_operator(const char *opt);
 
 /*
- * Opens the -o argument for writing: "-" or NULL is stdout.  Dies with a
- * message naming the file on failure.
+ * Opens the -o argument for writing: "-" or NULL is stdout.  A file is
+ * written under a temporary name and renamed into place when closed
+ * (outfile.h), mode 0600: reports and lists can hold personal data.
+ * Dies with a message naming the file on failure.  One file at a time.
  */
 FILE *cli_open_output(const char *path);
+/* The same for output without personal data (forms, QR codes): 0666
+ * less the umask. */
+FILE *cli_open_public_output(const char *path);
 
 /*
- * Closes a stream from cli_open_output, checking for write errors; dies
- * naming the file (exit 1) if the data did not all reach it.
+ * Closes a stream from cli_open_output, checking for write errors, and
+ * puts the file in place; dies naming the file (exit 1) if the data did
+ * not all reach it.
  */
 void cli_close_output(FILE *fp, const char *path);
+/* Abandons a stream from cli_open_output: the file named is not touched. */
+void cli_discard_output(FILE *fp);
 
 /* Prints the usage text to fp and exits with status. */
 void cli_usage_exit(const char *usage, FILE *fp, int status)

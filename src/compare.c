@@ -200,6 +200,73 @@ shown(enum field_id f, const char *v, char *out, size_t n)
 		snprintf(out, n, "%s", v);
 }
 
+#define MAXCHARS 128
+
+/*
+ * The byte offset of each UTF-8 character of s, and strlen(s) after the
+ * last; returns the number of characters, or MAXCHARS + 1 if more.
+ */
+static size_t
+char_offsets(const char *s, size_t off[MAXCHARS + 1])
+{
+	size_t i, n = 0;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		if (((unsigned char)s[i] & 0xc0) == 0x80)
+			continue;
+		if (n == MAXCHARS)
+			return MAXCHARS + 1;
+		off[n++] = i;
+	}
+	off[n] = i;
+	return n;
+}
+
+/*
+ * A personal value v that differs from other, shown without revealing
+ * it: masked as rec_mask() does, with every character that differs
+ * from the one at the same place in other (or has none there) shown as
+ * ^, so 李四 against 李五 is 李^ on both sides.
+ */
+static void
+shown_diff(enum field_id f, const char *v, const char *other, char *out,
+    size_t n)
+{
+	size_t ov[MAXCHARS + 1], oo[MAXCHARS + 1], om[MAXCHARS + 1];
+	size_t nv, no, nm, i, o = 0;
+	char mk[4 * MAXCHARS];
+
+	shown(f, v, mk, sizeof(mk));
+	nv = char_offsets(v, ov);
+	no = char_offsets(other, oo);
+	nm = char_offsets(mk, om);
+	if (*v == '\0' || *other == '\0' || nv > MAXCHARS ||
+	    no > MAXCHARS) {
+		o = strlen(mk) < n ? strlen(mk) : n - 1;
+		memcpy(out, mk, o);
+		out[o] = '\0';
+		return;
+	}
+	for (i = 0; i < nv; i++) {
+		size_t len = ov[i + 1] - ov[i];
+		const char *c = "*";
+		size_t clen = 1;
+
+		if (i >= no || oo[i + 1] - oo[i] != len ||
+		    memcmp(v + ov[i], other + oo[i], len) != 0)
+			c = "^";
+		else if (nm == nv) {
+			c = mk + om[i];
+			clen = om[i + 1] - om[i];
+		}
+		if (o + clen + 1 > n)
+			break;
+		memcpy(out + o, c, clen);
+		o += clen;
+	}
+	out[o] = '\0';
+}
+
 int
 compare_files(struct rec_ctx *ctx, const char *a, const char *b,
     const struct cmp_opts *o, struct cmp_stats *st, char **errp)
@@ -291,8 +358,8 @@ compare_files(struct rec_ctx *ctx, const char *a, const char *b,
 			    sb.names[f] != NULL ? sb.names[f] :
 			    fields[f].name;
 			if (fields[f].personal) {
-				shown(f, va, ta, sizeof(ta));
-				shown(f, vb, tb, sizeof(tb));
+				shown_diff(f, va, vb, ta, sizeof(ta));
+				shown_diff(f, vb, va, tb, sizeof(tb));
 				emit(o, ser, col, ta, tb, r.line, br->line);
 			} else {
 				emit(o, ser, col, va, vb, r.line, br->line);

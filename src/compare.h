@@ -25,7 +25,8 @@
 struct cmp_diff {
 	const char *serial;	/* normalised; "" for CMP_NO_SERIAL */
 	const char *column;	/* header of the field, or a CMP_ marker */
-	const char *a, *b;	/* values (personal data masked), or
+	const char *a, *b;	/* values (personal data masked, the
+				   characters that differ shown as ^), or
 				   "present" / "missing" / "repeated" / "" */
 	long line_a, line_b;	/* 0 if none */
 };

@@ -16,6 +16,7 @@
 #include <sqlite3.h>
 
 #include "db.h"
+#include "i18n.h"
 #include "strbuf.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -24,6 +25,7 @@ struct db {
 	sqlite3 *sq;
 	char *path;
 	char *err;
+	int refused;		/* damaged, or not a station db */
 };
 
 struct db *
@@ -76,9 +78,48 @@ db_seterr(struct db *db, const char *fmt, ...)
 	return -1;
 }
 
+/* True if SQLite's last error on db says the file is damaged. */
+static int
+corrupt_code(struct db *db)
+{
+	int rc;
+
+	if (db->sq == NULL)
+		return 0;
+	rc = sqlite3_errcode(db->sq) & 0xff;
+	return rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB;
+}
+
+/* The damaged-db message with the recovery steps (hcp(7)). */
+static int
+damaged(struct db *db, const char *why)
+{
+	char *w = xstrdup(why), *p;
+
+	/* quick_check's report spans lines: one line for the message */
+	for (p = w; *p != '\0'; p++)
+		if (*p == '\n')
+			*p = ' ';
+	db->refused = 1;
+	db_seterr(db, _("%s: the station db is damaged (%s): stop every "
+	    "hcp tool, keep a copy of the file and of its -wal file, then "
+	    "restore the db from a backup or salvage it with sqlite3's "
+	    ".recover or .dump (see hcp(7))"), db_path(db), w);
+	free(w);
+	return -1;
+}
+
+int
+db_refused(const struct db *db)
+{
+	return db->refused;
+}
+
 int
 db_sqlerr(struct db *db, const char *what)
 {
+	if (corrupt_code(db))
+		return damaged(db, sqlite3_errmsg(db->sq));
 	return db_seterr(db, "%s: %s: %s", db_path(db), what,
 	    db->sq != NULL ? sqlite3_errmsg(db->sq) : "not open");
 }
@@ -89,12 +130,85 @@ db_exec(struct db *db, const char *sql)
 	char *msg = NULL;
 
 	if (sqlite3_exec(db->sq, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		db_seterr(db, "%s: %s", db_path(db),
-		    msg != NULL ? msg : sqlite3_errmsg(db->sq));
+		if (corrupt_code(db))
+			damaged(db, sqlite3_errmsg(db->sq));
+		else
+			db_seterr(db, "%s: %s", db_path(db),
+			    msg != NULL ? msg : sqlite3_errmsg(db->sq));
 		sqlite3_free(msg);
 		return -1;
 	}
 	return 0;
+}
+
+/* PRAGMA quick_check(arg): 0 if it says ok, else -1 (damaged). */
+static int
+quick_check(struct db *db, const char *arg)
+{
+	sqlite3_stmt *st;
+	char *sql;
+	int rc;
+
+	sql = xasprintf("PRAGMA quick_check(%s)", arg);
+	rc = db_prepare(db, &st, sql);
+	free(sql);
+	if (rc != 0)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const char *s = (const char *)sqlite3_column_text(st, 0);
+		char *why = xstrdup(s != NULL ? s : "?");
+
+		sqlite3_finalize(st);
+		if (strcmp(why, "ok") == 0) {
+			free(why);
+			return 0;
+		}
+		damaged(db, why);
+		free(why);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	return db_sqlerr(db, "quick_check");
+}
+
+int
+db_quick_check(struct db *db, const char *skip)
+{
+	sqlite3_stmt *st;
+	char **names = NULL;
+	size_t n = 0, i;
+	int rc;
+
+	if (skip == NULL)
+		return quick_check(db, "1");
+	if (db_prepare(db, &st, "SELECT name FROM sqlite_schema WHERE "
+	    "type = 'table' AND name <> ?1 AND name NOT LIKE 'sqlite%' "
+	    "ORDER BY name") != 0)
+		return -1;
+	sqlite3_bind_text(st, 1, skip, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *s = (const char *)sqlite3_column_text(st, 0);
+
+		/* a pragma takes no parameter: plain names only */
+		if (s == NULL || s[strspn(s, "abcdefghijklmnopqrstuvwxyz"
+		    "0123456789_")] != '\0')
+			continue;
+		names = xreallocarray(names, n + 1, sizeof(*names));
+		names[n++] = xstrdup(s);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		rc = db_sqlerr(db, "quick_check");
+	else
+		rc = 0;
+	for (i = 0; i < n; i++) {
+		if (rc == 0 && quick_check(db, names[i]) != 0)
+			rc = -1;
+		free(names[i]);
+	}
+	free(names);
+	return rc;
 }
 
 int
@@ -173,6 +287,59 @@ create_file(struct db *db, const char *path)
 	return 0;
 }
 
+/*
+ * Makes sure the file just opened is a station db before anything is
+ * written to it (not even the WAL mode, which rewrites the header).
+ * An empty file becomes one only with DB_CREATE (*fresh is set); another
+ * program's file, or a file SQLite cannot read, is refused.
+ */
+static int
+check_identity(struct db *db, unsigned flags, int *fresh)
+{
+	long long pages, app, ver, tables;
+
+	if (db_query_int(db, "PRAGMA page_count", NULL, &pages) != 0) {
+		if ((sqlite3_errcode(db->sq) & 0xff) != SQLITE_NOTADB)
+			return -1;
+		db_seterr(db, _("%s: not a station db: not an SQLite "
+		    "database, or one whose first page is damaged; hcp leaves "
+		    "it alone"), db_path(db));
+		db->refused = 1;
+		return -1;
+	}
+	if (pages == 0) {
+		if (flags & DB_CREATE) {
+			*fresh = 1;
+			return 0;
+		}
+		db->refused = 1;
+		return db_seterr(db, _("%s: no station database here (the "
+		    "file is empty); create one with hcp-init"), db_path(db));
+	}
+	if (db_query_int(db, "PRAGMA application_id", NULL, &app) != 0 ||
+	    db_query_int(db, "PRAGMA user_version", NULL, &ver) != 0 ||
+	    db_query_int(db, "SELECT count(*) FROM sqlite_schema WHERE "
+	    "type = 'table' AND name IN ('settings', 'evaluations')", NULL,
+	    &tables) != 0)
+		return -1;
+	if (app == DB_APPLICATION_ID)
+		return 0;
+	if (app != 0) {
+		db->refused = 1;
+		return db_seterr(db, _("%s: this is another program's SQLite "
+		    "database (application_id 0x%08llx), not a station db: "
+		    "hcp leaves it alone"), db_path(db),
+		    (unsigned long long)app & 0xffffffffULL);
+	}
+	/* a station db made before hcp marked its files */
+	if (ver >= 1 && tables == 2)
+		return 0;
+	db->refused = 1;
+	return db_seterr(db, _("%s: this SQLite database is not a station "
+	    "db (no hcp tables): hcp leaves it alone; create a station db "
+	    "with hcp-init under another name"), db_path(db));
+}
+
 int
 db_open(struct db *db, const char *path, unsigned flags,
     const char *schemadir)
@@ -200,6 +367,8 @@ db_open(struct db *db, const char *path, unsigned flags,
 		return db_sqlerr(db, "cannot open database");
 	sqlite3_extended_result_codes(db->sq, 1);
 	sqlite3_busy_timeout(db->sq, 30000);
+	if (!memory && !fresh && check_identity(db, flags, &fresh) != 0)
+		return -1;
 	/*
 	 * A station db is mostly one wide table written in id order and read
 	 * in ranges: 16 KiB pages (SQLite's default is 4) hold four times the
@@ -262,6 +431,49 @@ read_file(struct db *db, const char *path, struct strbuf *sb)
 	return 0;
 }
 
+/* Sets the application_id of a station db that lacks it. */
+static int
+mark(struct db *db)
+{
+	long long app;
+	char *sql;
+	int rc;
+
+	if (db_query_int(db, "PRAGMA application_id", NULL, &app) != 0)
+		return -1;
+	if (app == DB_APPLICATION_ID)
+		return 0;
+	sql = xasprintf("PRAGMA application_id = %ld",
+	    (long)DB_APPLICATION_ID);
+	rc = db_exec(db, sql);
+	free(sql);
+	return rc;
+}
+
+/*
+ * An up-to-date station db made before hcp marked its files gets the
+ * mark from the next tool that writes to it.
+ */
+static int
+mark_once(struct db *db)
+{
+	long long app;
+
+	if (sqlite3_db_readonly(db->sq, "main") != 0)
+		return 0;
+	if (db_query_int(db, "PRAGMA application_id", NULL, &app) != 0)
+		return -1;
+	if (app == DB_APPLICATION_ID)
+		return 0;
+	if (db_begin(db) != 0)
+		return -1;
+	if (mark(db) != 0 || db_commit(db) != 0) {
+		db_rollback(db);
+		return -1;
+	}
+	return 0;
+}
+
 int
 db_migrate(struct db *db, const char *schemadir)
 {
@@ -293,7 +505,7 @@ db_migrate(struct db *db, const char *schemadir)
 		goto out;
 	}
 	if (have == last) {
-		rc = 0;
+		rc = mark_once(db);
 		goto out;
 	}
 	if (sqlite3_db_readonly(db->sq, "main") == 1) {
@@ -325,7 +537,7 @@ db_migrate(struct db *db, const char *schemadir)
 		if (db_exec(db, strbuf_str(&sql)) != 0)
 			goto fail;
 	}
-	if (db_commit(db) != 0)
+	if (mark(db) != 0 || db_commit(db) != 0)
 		goto fail;
 	rc = 0;
 	goto out;

@@ -14,7 +14,16 @@
 
 #include <sqlite3.h>
 
-#define DB_CREATE	0x1	/* create the file (0600) if it is missing */
+/*
+ * PRAGMA application_id of a station db: "HCP1" in ASCII.  Set when the
+ * schema is applied (and on an older station db by the next tool that
+ * writes to it); db_open() refuses a file that is not empty and carries
+ * another id, or none and no hcp tables.
+ */
+#define DB_APPLICATION_ID	0x48435031
+
+#define DB_CREATE	0x1	/* create the file (0600) if it is missing,
+				   or make an empty file a station db */
 #define DB_READONLY	0x2	/* open read-only; an older schema is an error */
 
 struct db;
@@ -39,6 +48,19 @@ int db_seterr(struct db *db, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Records "what: <sqlite message>"; always returns -1. */
 int db_sqlerr(struct db *db, const char *what);
+/*
+ * True once the file was refused: not a station db (db_open()), or
+ * damaged (an error with SQLITE_CORRUPT or SQLITE_NOTADB, or a failed
+ * db_quick_check()), when db_errstr() reads "the station db is damaged"
+ * and gives the recovery steps.  Tools exit 2.
+ */
+int db_refused(const struct db *db);
+/*
+ * SQLite's PRAGMA quick_check of the whole file, or with skip non-NULL of
+ * every table (and its indexes) but that one: 0 if SQLite finds them
+ * sound, else -1 with the damaged-db message.
+ */
+int db_quick_check(struct db *db, const char *skip);
 
 int db_exec(struct db *db, const char *sql);
 int db_prepare(struct db *db, sqlite3_stmt **stmt, const char *sql);

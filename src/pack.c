@@ -22,6 +22,7 @@
 #include "fields.h"
 #include "i18n.h"
 #include "keys.h"
+#include "outfile.h"
 #include "pack.h"
 #include "receipt.h"
 #include "settings.h"
@@ -425,7 +426,10 @@ out:
 	return ret;
 }
 
-/* Takes the output directory's lock and removes stale temporary files. */
+/*
+ * Creates the output directory if it is missing (0700, parents too),
+ * takes its lock and removes stale temporary files.
+ */
 static int
 lock_dir(const char *dir, char **errstr)
 {
@@ -435,12 +439,15 @@ lock_dir(const char *dir, char **errstr)
 	DIR *d;
 	int fd;
 
+	if (outfile_mkdirs(dir, errstr) != 0)
+		return -1;
 	if (stat(dir, &st) != 0)
 		return seterr(errstr, dir, strerror(errno));
 	if (!S_ISDIR(st.st_mode))
 		return seterr(errstr, dir, _("not a directory"));
 	path = xasprintf("%s/%s", dir, LOCK_NAME);
-	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0 ||
+	if ((fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	    0600)) < 0 ||
 	    flock(fd, LOCK_EX) != 0) {
 		seterr(errstr, path, strerror(errno));
 		if (fd >= 0)

@@ -246,6 +246,86 @@ rec_problems_release(struct rec_problems *pl)
 	pl->alloc = 0;
 }
 
+/* Two digits at s as a number. */
+static int
+two_digits(const char *s)
+{
+	return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
+/*
+ * Whether the n characters at s (digits, perhaps a final X) have the
+ * structure of a certificate number (GB 11643: a region, a birth date
+ * YYYYMMDD or, in the 15-digit form, YYMMDD, a sequence, for 18 a check
+ * character; the check itself is not asked, a mistyped number is as
+ * personal) or of an 11-digit mobile number (1, then 3-9).
+ */
+static int
+looks_personal(const char *s, size_t n)
+{
+	size_t i, digits = n;
+	const char *date;
+	int y, m, d;
+
+	if (n == 18 && (s[17] == 'X' || s[17] == 'x'))
+		digits = 17;
+	for (i = 0; i < digits; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	if (n == 11)
+		return digits == 11 && s[0] == '1' && s[1] >= '3';
+	if (n != 15 && n != 18)
+		return 0;
+	if (s[0] == '0')
+		return 0;
+	date = s + 6;
+	if (n == 18) {
+		y = two_digits(date) * 100 + two_digits(date + 2);
+		if (y < 1900 || y > 2099)
+			return 0;
+		date += 4;
+	} else
+		date += 2;
+	m = two_digits(date);
+	d = two_digits(date + 2);
+	return m >= 1 && m <= 12 && d >= 1 && d <= 31;
+}
+
+/*
+ * detail with every run of digits (and X) that looks like a certificate
+ * or mobile number masked as rec_mask() does, whatever column it was
+ * keyed in; malloc'd.
+ */
+static char *
+mask_detail(const char *detail)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *s = detail, *t;
+	char mk[32];
+
+	while (*s != '\0') {
+		if (!((*s >= '0' && *s <= '9') || *s == 'X' || *s == 'x')) {
+			strbuf_addc(&sb, *s++);
+			continue;
+		}
+		for (t = s; (*t >= '0' && *t <= '9') || *t == 'X' ||
+		    *t == 'x'; t++)
+			;
+		if (looks_personal(s, (size_t)(t - s))) {
+			char run[19];
+
+			memcpy(run, s, (size_t)(t - s));
+			run[t - s] = '\0';
+			rec_mask(t - s == 11 ? F_PHONE : F_CERT_NO, run, mk,
+			    sizeof(mk));
+			strbuf_adds(&sb, mk);
+		} else
+			strbuf_add(&sb, s, (size_t)(t - s));
+		s = t;
+	}
+	return strbuf_detach(&sb);
+}
+
 void
 rec_problem_add(struct rec_problems *pl, long line, int col,
     const char *column, enum rec_code code, const char *detail)
@@ -264,9 +344,13 @@ rec_problem_add(struct rec_problems *pl, long line, int col,
 	p->column = column != NULL ? column : "";
 	p->code = code;
 	p->severity = rec_code_def(code)->severity;
-	if (detail != NULL && *detail != '\0')
-		p->msg = xasprintf("%s (%s)", rec_code_text(code), detail);
-	else
+	if (detail != NULL && *detail != '\0') {
+		/* a number keyed in the wrong column is masked there too */
+		char *m = mask_detail(detail);
+
+		p->msg = xasprintf("%s (%s)", rec_code_text(code), m);
+		free(m);
+	} else
 		p->msg = xstrdup(rec_code_text(code));
 	switch (p->severity) {
 	case REC_ERROR:

@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "csvin.h"
+#include "outfile.h"
 #include "record.h"
 #include "rejects.h"
 #include "strbuf.h"
@@ -16,7 +16,8 @@
 #include "banned.h"
 
 struct rejects {
-	char *path, *tmp, *err;
+	char *path, *err;
+	struct outfile *of;
 	FILE *fp;
 	size_t ncols;
 	char **header;
@@ -34,7 +35,6 @@ rejects_new(const char *path, size_t ncols, const char *const *header,
 	size_t i;
 
 	rj->path = xstrdup(path);
-	rj->tmp = xasprintf("%s.tmp", path);
 	rj->ncols = ncols;
 	rj->header = xcalloc(ncols ? ncols : 1, sizeof(*rj->header));
 	rj->drop = xcalloc(ncols ? ncols : 1, sizeof(*rj->drop));
@@ -84,8 +84,16 @@ start(struct rejects *rj)
 	size_t i, n;
 	const char *const *ann = rec_rejects_columns(&n);
 
-	if ((rj->fp = fopen(rj->tmp, "wb")) == NULL)
-		return fail(rj, rj->tmp);
+	char *e = NULL;
+
+	/* a private file: it holds names, certificate numbers, phones */
+	if ((rj->of = outfile_open(rj->path, OUTFILE_PRIVATE, &e)) == NULL) {
+		free(rj->err);
+		rj->err = e;
+		rj->failed = 1;
+		return -1;
+	}
+	rj->fp = outfile_fp(rj->of);
 	strbuf_reset(&rj->line);
 	strbuf_adds(&rj->line, "\xef\xbb\xbf");
 	add_cells(rj, rj->ncols, (const char *const *)rj->header);
@@ -95,7 +103,7 @@ start(struct rejects *rj)
 	}
 	strbuf_adds(&rj->line, "\r\n");
 	if (fwrite(rj->line.buf, 1, rj->line.len, rj->fp) != rj->line.len)
-		return fail(rj, rj->tmp);
+		return fail(rj, rj->path);
 	return 0;
 }
 
@@ -137,7 +145,7 @@ rejects_row(struct rejects *rj, size_t ncols, const char *const *cells,
 	strbuf_release(&codes);
 	strbuf_release(&msgs);
 	if (fwrite(rj->line.buf, 1, rj->line.len, rj->fp) != rj->line.len)
-		return fail(rj, rj->tmp);
+		return fail(rj, rj->path);
 	rj->rows++;
 	return 0;
 }
@@ -151,22 +159,21 @@ rejects_count(const struct rejects *rj)
 int
 rejects_commit(struct rejects *rj)
 {
-	FILE *fp = rj->fp;
+	struct outfile *of = rj->of;
+	char *e = NULL;
 
 	if (rj->failed)
 		return -1;
-	if (fp == NULL)
+	if (of == NULL)
 		return 0;
+	rj->of = NULL;
 	rj->fp = NULL;
-	if (fflush(fp) != 0 || fsync(fileno(fp)) != 0) {
-		fail(rj, rj->tmp);
-		fclose(fp);
+	if (outfile_commit(of, &e) != 0) {
+		free(rj->err);
+		rj->err = e;
+		rj->failed = 1;
 		return -1;
 	}
-	if (fclose(fp) != 0)
-		return fail(rj, rj->tmp);
-	if (rename(rj->tmp, rj->path) != 0)
-		return fail(rj, rj->path);
 	return 0;
 }
 
@@ -177,16 +184,12 @@ rejects_free(struct rejects *rj)
 
 	if (rj == NULL)
 		return;
-	if (rj->fp != NULL) {
-		fclose(rj->fp);
-		unlink(rj->tmp);
-	}
+	outfile_abort(rj->of);
 	for (i = 0; i < rj->ncols; i++)
 		free(rj->header[i]);
 	free(rj->header);
 	free(rj->drop);
 	free(rj->path);
-	free(rj->tmp);
 	free(rj->err);
 	strbuf_release(&rj->line);
 	free(rj);

@@ -5,9 +5,11 @@
  * (columns), 错误代码 (codes) and 错误说明 (messages), several problems of
  * one row joined by "; ".  UTF-8 with a BOM and CRLF line ends so Excel
  * and WPS open it; cells a spreadsheet would take for a formula are
- * neutralised.  The file is written under a temporary name and renamed
- * into place by rejects_commit(), so an interrupted import never leaves
- * half a rejects file under the real name.
+ * neutralised.  The file holds personal data: it is created mode 0600,
+ * under an unpredictable temporary name in the same directory
+ * (outfile.h), and renamed into place by rejects_commit(), so an
+ * interrupted import never leaves half a rejects file under the real
+ * name and a link planted at either name is never followed.
  *
  * Errors: functions return -1 and keep a message naming the file
  * (rejects_errstr()).

@@ -23,6 +23,7 @@
 #include <cairo-svg.h>
 
 #include "i18n.h"
+#include "outfile.h"
 #include "render.h"
 #include "renderint.h"
 #include "strbuf.h"
@@ -656,6 +657,7 @@ dir_one(void *arg, size_t i)
 {
 	struct dir_job *j = arg;
 	char *path = xasprintf("%s/%s.%s", j->dir, j->v[i].window, j->ext);
+	struct outfile *of;
 	QRcode *q;
 	FILE *fp;
 	int rc = -1, bad;
@@ -664,18 +666,20 @@ dir_one(void *arg, size_t i)
 		encode_err(&j->v[i], level(j->o), path, &j->err[i]);
 		goto out;
 	}
-	if ((fp = fopen(path, "w")) == NULL) {
-		j->err[i] = xasprintf("%s: %s", path, strerror(errno));
+	/* no personal data: 0666 less the umask, like the PDF sheet */
+	if ((of = outfile_open(path, OUTFILE_PUBLIC, &j->err[i])) == NULL)
 		goto out;
-	}
+	fp = outfile_fp(of);
 	rc = write_code(q, j->o, fp, path, &j->err[i]);
 	bad = ferror(fp);
-	if ((fclose(fp) != 0 || bad) && rc == 0) {
-		j->err[i] = xasprintf("%s: %s", path, _("write error"));
+	if (rc != 0 || bad) {
+		outfile_abort(of);
+		if (rc == 0)
+			j->err[i] = xasprintf("%s: %s", path,
+			    _("write error"));
 		rc = -1;
-	}
-	if (rc != 0)
-		unlink(path);
+	} else if (outfile_commit(of, &j->err[i]) != 0)
+		rc = -1;
 out:
 	if (q != NULL)
 		QRcode_free(q);

@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Safe output files: mkstemp in the target directory, rename into
+ * place (see outfile.h).
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "outfile.h"
+#include "xalloc.h"
+#include "banned.h"
+
+struct outfile {
+	char *path;		/* the final name */
+	char *tmp;		/* the temporary name, NULL if direct */
+	FILE *fp;
+};
+
+static pthread_once_t umask_once = PTHREAD_ONCE_INIT;
+static mode_t umask_value;
+
+/* umask(2) can only be read by setting it: once, before any thread. */
+static void
+read_umask(void)
+{
+	umask_value = umask(077);
+	umask(umask_value);
+}
+
+static char *
+dir_of(const char *path)
+{
+	char *copy = xstrdup(path), *d;
+
+	d = xstrdup(dirname(copy));
+	free(copy);
+	return d;
+}
+
+static int
+sync_dir(const char *path)
+{
+	char *d = dir_of(path);
+	int fd, rc = 0;
+
+	fd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(d);
+	if (fd == -1)
+		return -1;
+	/* Some file systems cannot sync a directory; that is not an error. */
+	if (fsync(fd) == -1 && errno != EINVAL)
+		rc = -1;
+	close(fd);
+	return rc;
+}
+
+/*
+ * When no file can be made in the directory (not ours, read-only) but
+ * path is a regular file we may write, it is written in place: opened
+ * without following a link, made 0600 first if private, then truncated.
+ * Returns the descriptor, or -1 with errno that of the directory.
+ */
+static int
+in_place(const char *path, mode_t mode)
+{
+	struct stat st;
+	int fd, saved = errno;
+
+	if ((saved != EACCES && saved != EPERM && saved != EROFS) ||
+	    lstat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+		errno = saved;
+		return -1;
+	}
+	fd = open(path, O_WRONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+	if (fd == -1)
+		return -1;
+	if (((mode & 077) == 0 && fchmod(fd, mode) != 0) ||
+	    ftruncate(fd, 0) != 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+struct outfile *
+outfile_open(const char *path, mode_t mode, char **errstr)
+{
+	struct outfile *of;
+	struct stat st;
+	char *d, *base, *copy;
+	int fd;
+
+	pthread_once(&umask_once, read_umask);
+	of = xcalloc(1, sizeof(*of));
+	of->path = xstrdup(path);
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		errno = EISDIR;
+		goto fail;
+	}
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/* a device or a pipe: nothing to rename over */
+		fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+		if (fd == -1)
+			goto fail;
+	} else {
+		d = dir_of(path);
+		copy = xstrdup(path);
+		base = basename(copy);
+		of->tmp = xasprintf("%s/.%s.XXXXXX", d, base);
+		free(copy);
+		free(d);
+		/* mkstemp: O_CREAT|O_EXCL, mode 0600, never a link */
+		if ((fd = mkostemp(of->tmp, O_CLOEXEC)) == -1) {
+			int saved = errno;
+
+			free(of->tmp);
+			of->tmp = NULL;
+			errno = saved;
+			if ((fd = in_place(path, mode)) == -1)
+				goto fail;
+		} else if ((mode & 077) != 0 &&
+		    fchmod(fd, mode & ~umask_value & 0777) != 0) {
+			close(fd);
+			unlink(of->tmp);
+			goto fail;
+		}
+	}
+	if ((of->fp = fdopen(fd, "wb")) == NULL) {
+		close(fd);
+		if (of->tmp != NULL)
+			unlink(of->tmp);
+		goto fail;
+	}
+	return of;
+fail:
+	*errstr = xasprintf("%s: %s", path, strerror(errno));
+	free(of->tmp);
+	free(of->path);
+	free(of);
+	return NULL;
+}
+
+FILE *
+outfile_fp(struct outfile *of)
+{
+	return of->fp;
+}
+
+const char *
+outfile_tmpname(const struct outfile *of)
+{
+	return of->tmp != NULL ? of->tmp : of->path;
+}
+
+static void
+outfile_release(struct outfile *of)
+{
+	free(of->path);
+	free(of->tmp);
+	free(of);
+}
+
+int
+outfile_commit(struct outfile *of, char **errstr)
+{
+	int bad;
+
+	bad = fflush(of->fp) != 0 || ferror(of->fp);
+	if (!bad && of->tmp != NULL && fsync(fileno(of->fp)) != 0)
+		bad = 1;
+	if (bad) {
+		*errstr = xasprintf("%s: %s", of->path, strerror(errno));
+		outfile_abort(of);
+		return -1;
+	}
+	if (fclose(of->fp) != 0) {
+		of->fp = NULL;
+		*errstr = xasprintf("%s: %s", of->path, strerror(errno));
+		outfile_abort(of);
+		return -1;
+	}
+	of->fp = NULL;
+	if (of->tmp != NULL) {
+		if (rename(of->tmp, of->path) != 0) {
+			*errstr = xasprintf("%s: %s", of->path,
+			    strerror(errno));
+			outfile_abort(of);
+			return -1;
+		}
+		if (sync_dir(of->path) != 0) {
+			*errstr = xasprintf("%s: %s", of->path,
+			    strerror(errno));
+			outfile_release(of);
+			return -1;
+		}
+	}
+	outfile_release(of);
+	return 0;
+}
+
+void
+outfile_abort(struct outfile *of)
+{
+	if (of == NULL)
+		return;
+	if (of->fp != NULL)
+		fclose(of->fp);
+	if (of->tmp != NULL)
+		unlink(of->tmp);
+	outfile_release(of);
+}
+
+int
+outfile_mkdirs(const char *dir, char **errstr)
+{
+	struct stat st;
+	char *p, *s;
+
+	if (*dir == '\0') {
+		*errstr = xasprintf("%s: %s", dir, strerror(ENOENT));
+		return -1;
+	}
+	if (stat(dir, &st) == 0) {
+		if (S_ISDIR(st.st_mode))
+			return 0;
+		*errstr = xasprintf("%s: %s", dir, strerror(ENOTDIR));
+		return -1;
+	}
+	p = xstrdup(dir);
+	for (s = p + 1; ; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		if (s[-1] != '/') {
+			char c = *s;
+
+			*s = '\0';
+			if (mkdir(p, 0700) != 0 && errno != EEXIST) {
+				*errstr = xasprintf("%s: %s", p,
+				    strerror(errno));
+				free(p);
+				return -1;
+			}
+			*s = c;
+		}
+		if (*s == '\0')
+			break;
+	}
+	free(p);
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		*errstr = xasprintf("%s: %s", dir, strerror(errno != 0 ?
+		    errno : ENOTDIR));
+		return -1;
+	}
+	return 0;
+}
