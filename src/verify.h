@@ -13,8 +13,10 @@
  * signature over tagmanifest-sm3.txt, and every CSV row through the
  * shared validator (record.h).
  *
- * Memory is bounded whatever the input (about 30 MB at most, mostly the
- * 1 MiB buffers of the three stream threads): a batch holds at most
+ * Memory is bounded whatever the bytes (about 30 MB, mostly the 1 MiB
+ * chunks of the three stream threads), but for the table of record keys
+ * that finds duplicates, which grows with the records (rec_seen, 32 to
+ * 48 MB a million at its peak): a batch holds at most
  * VERIFY_MAX_MEMBERS members of any kind; the only directories allowed
  * are the bag's and its data/; the only files the seven tag files of a
  * batch (each at most VERIFY_MAX_TAG bytes, the only ones held in
