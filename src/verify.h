@@ -13,7 +13,7 @@
  * signature over tagmanifest-sm3.txt, and every CSV row through the
  * shared validator (record.h).
  *
- * Memory is bounded whatever the bytes (about 30 MB, mostly the 1 MiB
+ * Memory is bounded whatever the bytes (under 40 MB, mostly the 1 MiB
  * chunks of the three stream threads), but for the table of record keys
  * that finds duplicates, which grows with the records (rec_seen, 32 to
  * 48 MB a million at its peak): a batch holds at most
