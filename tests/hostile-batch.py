@@ -236,6 +236,12 @@ def main():
             for ln in lines).encode()})
         case(name, gzip_bytes(tar_bytes(members_of(top, resign(bc, key)))),
              "Bag-Count missing or not")
+    rl = changed(**{"bag-info.txt": "".join(
+        "Hcp-Records: 5\n" if ln.startswith("Hcp-Records:") else ln
+        for ln in lines).encode()})
+    case("records-lie", gzip_bytes(tar_bytes(members_of(top, resign(rl,
+                                                                    key)))),
+         "Hcp-Records says 5, but data/evaluations.csv has 1 records")
     ox = changed(**{"bag-info.txt": "".join(
         "Payload-Oxum: 7.1\n" if ln.startswith("Payload-Oxum:") else ln
         for ln in lines).encode()})
