@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "clock.h"
+#include "crypto.h"
 #include "db.h"
 #include "i18n.h"
 #include "keys.h"
@@ -53,6 +54,45 @@ read_key(const char *path)
 		err(2, "%s", path);
 	fclose(fp);
 	return strbuf_detach(&sb);
+}
+
+/*
+ * A key that cannot check anything makes every verdict meaningless: it
+ * is refused up front (exit 2), before any batch is read.  The public
+ * key must load as SM2 (a verification of nothing then fails only as a
+ * signature); the receipt key must give its public half.
+ */
+static void
+check_keys(const char *pubname, const char *pub, const char *keypath,
+    const char *key)
+{
+	char *kp;
+
+	if (crypto_sm2_verify(pub, "", 0, (const unsigned char *)"", 0) < 0)
+		errx(2, _("%s: not a usable SM2 public key: %s"), pubname,
+		    crypto_errstr());
+	if (key == NULL)
+		return;
+	if (crypto_sm2_pubkey(key, &kp) != 0)
+		errx(2, _("%s: not a usable SM2 private key: %s"), keypath,
+		    crypto_errstr());
+	free(kp);
+}
+
+/*
+ * The index of an earlier argument that is the same batch as res[i] (the
+ * same bytes), or -1.  Such a batch is reported once: its records would
+ * otherwise all be "given twice", in the wrong batch.
+ */
+static int
+same_as_earlier(const struct verify_result *res, int i)
+{
+	int j;
+
+	for (j = 0; j < i; j++)
+		if (strcmp(res[j].sha256, res[i].sha256) == 0)
+			return j;
+	return -1;
 }
 
 static char *
@@ -120,7 +160,7 @@ main(int argc, char *argv[])
 	struct verify_opts o;
 	struct db *db = NULL;
 	char *pub, *key = NULL, *e;
-	int ch, quiet = 0, i, bad = 0;
+	int ch, quiet = 0, i, j, bad = 0;
 	size_t k;
 
 	cli_init();
@@ -163,6 +203,8 @@ main(int argc, char *argv[])
 		    "--pubkey"), e);
 	if (keypath != NULL)
 		key = read_key(keypath);
+	check_keys(pubpath != NULL ? pubpath : cli_db_path(dbopt), pub,
+	    keypath, key);
 
 	memset(&o, 0, sizeof(o));
 	o.pub_pem = pub;
@@ -186,8 +228,19 @@ main(int argc, char *argv[])
 			goto done;
 		}
 	}
+	for (i = 0; i < argc; i++)
+		if ((j = same_as_earlier(res, i)) >= 0) {
+			/* not compared with itself in verify_sequence */
+			free(res[i].station);
+			res[i].station = NULL;
+		}
 	verify_sequence(res, (size_t)argc, &seqd);
 	for (i = 0; i < argc; i++) {
+		if ((j = same_as_earlier(res, i)) >= 0) {
+			warnx(_("warning: %s: the same batch as %s, given "
+			    "twice: checked once"), argv[i], argv[j]);
+			continue;
+		}
 		for (k = 0; k < res[i].problems.n; k++)
 			warnx("%s: %s%s", argv[i], res[i].problems.v[k].warning
 			    ? _("warning: ") : "", res[i].problems.v[k].msg);

@@ -44,6 +44,7 @@ struct bag_pipe {
 	struct chunk ring[NCHUNK];
 	uint64_t fill, take;	/* chunk being filled, chunk consumed next */
 	int eof;
+	int nothread;		/* no thread could be made: fn runs inline */
 	bag_pipe_fn fn;
 	void *arg;
 };
@@ -87,8 +88,9 @@ bag_pipe_new(bag_pipe_fn fn, void *arg)
 		bp->ring[i].p = xmalloc(CHUNK);
 	pthread_mutex_init(&bp->mu, NULL);
 	pthread_cond_init(&bp->cv, NULL);
+	/* Short of memory for a thread: the same work, on this one. */
 	if (pthread_create(&bp->thread, NULL, pipe_thread, bp) != 0)
-		abort();
+		bp->nothread = 1;
 	return bp;
 }
 
@@ -96,6 +98,13 @@ bag_pipe_new(bag_pipe_fn fn, void *arg)
 static void
 pipe_pass(struct bag_pipe *bp)
 {
+	if (bp->nothread) {
+		struct chunk *c = &bp->ring[bp->fill % NCHUNK];
+
+		bp->fn(bp->arg, c->p, c->len);
+		c->len = 0;
+		return;
+	}
 	pthread_mutex_lock(&bp->mu);
 	bp->ring[bp->fill % NCHUNK].full = 1;
 	bp->fill++;
@@ -137,7 +146,8 @@ bag_pipe_close(struct bag_pipe *bp)
 	bp->eof = 1;
 	pthread_cond_broadcast(&bp->cv);
 	pthread_mutex_unlock(&bp->mu);
-	pthread_join(bp->thread, NULL);
+	if (!bp->nothread)
+		pthread_join(bp->thread, NULL);
 	for (i = 0; i < NCHUNK; i++)
 		free(bp->ring[i].p);
 	pthread_mutex_destroy(&bp->mu);

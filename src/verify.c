@@ -37,6 +37,10 @@
 
 #define INBUF (256 * 1024)
 #define OUTBUF (1024 * 1024)
+/* The end of the previous tar chunk kept for the check after the tar. */
+#define PREVBUF 8192
+/* The CSV is parsed in pieces this long, the bounds checked after each. */
+#define CSV_PIECE (64 * 1024)
 
 struct member {
 	char *rel;		/* path inside the top directory */
@@ -63,9 +67,16 @@ struct vstate {
 	int padn;		/* a pad check waiting for the next byte */
 	size_t ntail;
 	int readerr;
+	int oom;		/* memory ran out in a library: exit 2 */
+	/* the tar stream after its end-of-archive blocks */
+	size_t lastlen;		/* bytes of the last chunk in out */
+	unsigned char prev[PREVBUF];	/* the end of the one before */
+	size_t prevlen;
 	/* members */
 	struct member *m;
 	size_t nm;
+	size_t nmembers;	/* of any kind */
+	int dir_top, dir_data;	/* directory members seen */
 	char *top;
 	/* CSV */
 	struct csv_parser csv;
@@ -77,6 +88,8 @@ struct vstate {
 	struct rec_problems pl;
 	size_t bad_rows;
 	int csv_failed;
+	int csv_over;		/* field or row over its bound (CSV thread) */
+	int csv_refused;	/* stop reading the batch (under mu) */
 	struct bag_pipe *vpipe;	/* rows to the validating thread */
 	struct strbuf rowbuf, vbuf;
 	const char **vcells;
@@ -220,9 +233,17 @@ tar_read(struct archive *a, void *arg, const void **buf)
 	}
 	if (s->zbad || s->zend)
 		return 0;
+	/*
+	 * libarchive may hold bytes of the previous chunk it has not
+	 * consumed yet; after the tar's end they are checked (finish_gzip).
+	 */
+	s->prevlen = s->lastlen < PREVBUF ? s->lastlen : PREVBUF;
+	memcpy(s->prev, s->out + s->lastlen - s->prevlen, s->prevlen);
+	s->lastlen = 0;
 	s->zs.next_out = s->out;
 	s->zs.avail_out = OUTBUF;
-	while (s->zs.avail_out == OUTBUF) {
+	/* Whole chunks: a tar block spans at most two. */
+	while (s->zs.avail_out > 0) {
 		int rc;
 
 		if (s->zs.avail_in == 0) {
@@ -278,26 +299,84 @@ tar_read(struct archive *a, void *arg, const void **buf)
 	}
 	s->crc = crc32(s->crc, s->out, (uInt)(OUTBUF - s->zs.avail_out));
 	s->total += OUTBUF - s->zs.avail_out;
+	s->lastlen = OUTBUF - s->zs.avail_out;
 	return (la_ssize_t)(OUTBUF - s->zs.avail_out);
 }
 
+static int
+all_zero(const unsigned char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] != 0)
+			return 0;
+	return 1;
+}
+
 /*
- * After the tar stream: inflates what is left (zero padding), then
- * checks the trailer and that nothing follows the member.
+ * The tar stream after its end-of-archive blocks, which end at pos:
+ * first what libarchive was given but did not consume, then the rest
+ * of the stream.  Only zero bytes may follow (the padding to a tar
+ * record), VERIFY_MAX_TAIL at most; anything else is a second archive
+ * or data that tar -i, or another reader, would take for members.
+ */
+static int
+check_after_tar(struct vstate *s, unsigned long long pos)
+{
+	unsigned long long left, tail;
+	const void *p;
+	size_t a, b;
+	la_ssize_t k;
+
+	left = s->total >= pos ? s->total - pos : 0;
+	if (left > s->lastlen + s->prevlen) {
+		problem(s, 0, _("cannot check what follows the end of the tar "
+		    "archive: refused"));
+		return -1;
+	}
+	a = left < s->lastlen ? (size_t)left : s->lastlen;
+	b = (size_t)left - a;
+	tail = left;
+	if (!all_zero(s->out + s->lastlen - a, a) ||
+	    !all_zero(s->prev + s->prevlen - b, b))
+		goto data;
+	while (!s->zbad && !s->zend && s->readerr == 0) {
+		if ((k = tar_read(NULL, s, &p)) <= 0)
+			break;
+		if (!all_zero(s->out, (size_t)k))
+			goto data;
+		tail += (unsigned long long)k;
+		if (tail > VERIFY_MAX_TAIL) {
+			problem(s, 0, _("more than %d bytes of padding after "
+			    "the end of the tar archive: refused"),
+			    VERIFY_MAX_TAIL);
+			return -1;
+		}
+	}
+	return 0;
+data:
+	problem(s, 0, _("data after the end of the tar archive (a second "
+	    "archive or appended members): refused"));
+	return -1;
+}
+
+/*
+ * After the tar stream (whose end-of-archive blocks end at pos): inflates
+ * what is left, which must be zero padding, then checks the trailer and
+ * that nothing follows the member.
  */
 static void
-finish_gzip(struct vstate *s)
+finish_gzip(struct vstate *s, unsigned long long pos)
 {
-	const void *p;
 	unsigned char extra[1];
 	uLong crc = 0;
 	unsigned long long isize = 0;
 	size_t have, need;
 	int i;
 
-	while (!s->zbad && !s->zend && s->readerr == 0)
-		if (tar_read(NULL, s, &p) <= 0)
-			break;
+	if (check_after_tar(s, pos) != 0)
+		return;
 	if (s->zbad || s->readerr != 0 || !s->zend)
 		return;
 	have = s->zs.avail_in < 8 ? s->zs.avail_in : 8;
@@ -347,6 +426,13 @@ csv_field(void *p, size_t n, void *arg)
 	uint32_t len = (uint32_t)n + 1;
 	char *w;
 
+	/* Over a bound, nothing more is kept (csv_chunk refuses). */
+	if (n > VERIFY_MAX_FIELD)
+		s->csv_over = 1;
+	else if (s->rowbuf.len + 4 + n + 1 > VERIFY_MAX_ROW)
+		s->csv_over = 2;
+	if (s->csv_over)
+		return;
 	if (s->rowbuf.len == 0)
 		strbuf_add(&s->rowbuf, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"
 		    "\0\0\0\0", 20);
@@ -432,6 +518,8 @@ csv_row(int c, void *arg)
 	uint32_t nc = (uint32_t)s->ncells;
 
 	(void)c;
+	if (s->csv_over)
+		return;
 	s->line += 1 + s->pending_nl;
 	s->pending_nl = 0;
 	if (s->rowbuf.len == 0)
@@ -493,18 +581,23 @@ find(struct vstate *s, const char *rel)
 	return NULL;
 }
 
+/* Both digests of a tag file; a digest that cannot start is s->oom. */
 static void
-hash_small(struct member *m)
+hash_small(struct vstate *s, struct member *m)
 {
 	struct digest *d;
 
-	if ((d = digest_new(DIGEST_SHA256)) == NULL)
-		abort();
+	if ((d = digest_new(DIGEST_SHA256)) == NULL) {
+		s->oom = 1;
+		return;
+	}
 	digest_update(d, m->data.buf, m->data.len);
 	digest_final(d, m->sha256);
 	digest_free(d);
-	if ((d = digest_new(DIGEST_SM3)) == NULL)
-		abort();
+	if ((d = digest_new(DIGEST_SM3)) == NULL) {
+		s->oom = 1;
+		return;
+	}
 	digest_update(d, m->data.buf, m->data.len);
 	digest_final(d, m->sm3);
 	digest_free(d);
@@ -524,6 +617,86 @@ path_ok(const char *path, int dir)
 	ok = bag_path_safe(p);
 	free(p);
 	return ok;
+}
+
+/* The files a batch may hold (bag.h): seven tag files, one payload. */
+static int
+batch_file(const char *rel)
+{
+	static const char *const files[] = { "bag-info.txt", "bagit.txt",
+	    BAG_PAYLOAD, "manifest-sha256.txt", "manifest-sm3.txt",
+	    "signature.sm2", "tagmanifest-sha256.txt",
+	    "tagmanifest-sm3.txt" };
+	size_t i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		if (strcmp(rel, files[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * A directory member (rel is its path after the top directory's name):
+ * only the bag's own and its data/, once each.  hcp-pack writes none,
+ * tar(1) both.  Always returns NULL (no data to read).
+ */
+static struct member *
+take_dir(struct vstate *s, const char *path, const char *rel, int *stop)
+{
+	size_t n = strlen(rel);
+	int *seen = NULL;
+
+	if (n > 0 && rel[n - 1] == '/')
+		n--;
+	if (n == 0)
+		seen = &s->dir_top;
+	else if (n == 5 && strncmp(rel, "/data", 5) == 0)
+		seen = &s->dir_data;
+	*stop = 1;
+	if (seen == NULL) {
+		problem(s, 0, _("%s: a directory that is not part of a batch: "
+		    "refused"), path);
+		return NULL;
+	}
+	if (*seen) {
+		problem(s, 0, _("%s: member given twice: refused"), path);
+		return NULL;
+	}
+	*seen = 1;
+	*stop = 0;
+	return NULL;
+}
+
+/*
+ * Before the payload is read: if bag-info.txt came first (hcp-pack
+ * writes it first), its Payload-Oxum must be the payload member's size
+ * and one file.  Returns 1 (a problem recorded) to refuse.
+ */
+static int
+oxum_refuses(struct vstate *s, long long size)
+{
+	struct member *bi = find(s, "bag-info.txt");
+	struct bag_tags t;
+	const char *v;
+	char want[64], *e;
+	int refuse = 0;
+
+	if (bi == NULL)
+		return 0;
+	if (bag_tags_parse(bi->data.buf != NULL ? bi->data.buf : "",
+	    bi->data.len, &t, &e) != 0) {
+		free(e);
+		return 0;	/* check_bag() says what is wrong */
+	}
+	snprintf(want, sizeof(want), "%lld.1", size);
+	if ((v = bag_tags_get(&t, "Payload-Oxum")) != NULL &&
+	    strcmp(v, want) != 0) {
+		problem(s, 0, _("bag-info.txt: Payload-Oxum %s, but the "
+		    "payload is %s: refused before reading it"), v, want);
+		refuse = 1;
+	}
+	bag_tags_release(&t);
+	return refuse;
 }
 
 /*
@@ -551,7 +724,7 @@ take_member(struct vstate *s, struct archive_entry *e, int *stop)
 		    "are not allowed in a batch: refused"), path);
 		return NULL;
 	}
-	if (s->nm >= VERIFY_MAX_MEMBERS) {
+	if (++s->nmembers > VERIFY_MAX_MEMBERS) {
 		problem(s, 0, _("more than %d members: refused"),
 		    VERIFY_MAX_MEMBERS);
 		return NULL;
@@ -566,10 +739,10 @@ take_member(struct vstate *s, struct archive_entry *e, int *stop)
 		    path, s->top);
 		return NULL;
 	}
-	*stop = 0;
-	if (type == AE_IFDIR)
-		return NULL;
 	rel = path + strlen(s->top);
+	if (type == AE_IFDIR)
+		return take_dir(s, path, rel, stop);
+	*stop = 0;
 	if (*rel == '\0') {
 		*stop = 1;
 		problem(s, 0, _("%s: a file where the bag's directory should "
@@ -577,6 +750,11 @@ take_member(struct vstate *s, struct archive_entry *e, int *stop)
 		return NULL;
 	}
 	rel++;
+	if (!batch_file(rel)) {
+		*stop = 1;
+		problem(s, 0, _("%s: not a file of a batch: refused"), path);
+		return NULL;
+	}
 	if (find(s, rel) != NULL) {
 		*stop = 1;
 		problem(s, 0, _("%s: member given twice: refused"), path);
@@ -595,21 +773,78 @@ take_member(struct vstate *s, struct archive_entry *e, int *stop)
 		    path, (long long)size);
 		return NULL;
 	}
+	if (m->payload && oxum_refuses(s, size)) {
+		*stop = 1;
+		return NULL;
+	}
 	return m;
 }
 
-/* The CSV thread: parses and checks the payload as it arrives. */
+/* Tells the reading thread to stop: the batch is refused. */
+static void
+csv_refuse(struct vstate *s)
+{
+	s->csv_failed = 1;
+	pthread_mutex_lock(&s->mu);
+	s->csv_refused = 1;
+	pthread_mutex_unlock(&s->mu);
+}
+
+static int
+csv_is_refused(struct vstate *s)
+{
+	int r;
+
+	pthread_mutex_lock(&s->mu);
+	r = s->csv_refused;
+	pthread_mutex_unlock(&s->mu);
+	return r;
+}
+
+/*
+ * The CSV thread: parses and checks the payload as it arrives, in
+ * pieces, so that libcsv never buffers much more of a field, nor this
+ * file of a row, than the bounds allow.
+ */
 static void
 csv_chunk(void *arg, const void *p, size_t n)
 {
 	struct vstate *s = arg;
+	const char *q = p;
 
-	if (s->csv_failed)
-		return;
-	if (csv_parse(&s->csv, p, n, csv_field, csv_row, s) != n) {
-		problem(s, 0, _("%s: not valid CSV: %s"), BAG_PAYLOAD,
-		    csv_strerror(csv_error(&s->csv)));
-		s->csv_failed = 1;
+	while (n > 0 && !s->csv_failed) {
+		size_t k = n < CSV_PIECE ? n : CSV_PIECE;
+
+		if (csv_parse(&s->csv, q, k, csv_field, csv_row, s) != k) {
+			if (csv_error(&s->csv) == CSV_ENOMEM) {
+				s->oom = 1;
+				csv_refuse(s);
+				return;
+			}
+			problem(s, 0, _("%s: not valid CSV: %s"), BAG_PAYLOAD,
+			    csv_strerror(csv_error(&s->csv)));
+			s->csv_failed = 1;
+			return;
+		}
+		if (s->csv_over == 0 && s->csv.entry_pos > VERIFY_MAX_FIELD)
+			s->csv_over = 1;
+		else if (s->csv_over == 0 && s->rowbuf.len +
+		    s->csv.entry_pos > VERIFY_MAX_ROW)
+			s->csv_over = 2;
+		if (s->csv_over) {
+			if (s->csv_over == 1)
+				problem(s, 0, _("%s:%ld: a field longer than "
+				    "%d bytes: refused"), BAG_PAYLOAD, s->line,
+				    VERIFY_MAX_FIELD);
+			else
+				problem(s, 0, _("%s:%ld: a row longer than %d "
+				    "bytes: refused"), BAG_PAYLOAD, s->line,
+				    VERIFY_MAX_ROW);
+			csv_refuse(s);
+			return;
+		}
+		q += k;
+		n -= k;
 	}
 }
 
@@ -617,7 +852,8 @@ static void apply_rules(struct vstate *s);
 
 /*
  * Reads a member's data into memory, or through the digests and, for
- * the CSV, the checks; both on threads of their own.
+ * the CSV, the checks; both on threads of their own.  Returns 0, 1 if
+ * the CSV was refused (stop reading), -1 on a read error.
  */
 static int
 read_member(struct vstate *s, struct archive *a, struct member *m)
@@ -641,6 +877,10 @@ read_member(struct vstate *s, struct archive *a, struct member *m)
 	}
 	while ((rc = archive_read_data_block(a, &buf, &n, &off)) ==
 	    ARCHIVE_OK) {
+		if (csv != NULL && csv_is_refused(s)) {
+			rc = ARCHIVE_WARN;
+			break;
+		}
 		m->size += n;
 		if (dg != NULL)
 			bag_digest_update(dg, buf, n);
@@ -651,10 +891,15 @@ read_member(struct vstate *s, struct archive *a, struct member *m)
 	}
 	if (csv != NULL) {
 		bag_pipe_close(csv);
+		if (s->csv_refused)
+			rc = ARCHIVE_WARN;
 		if (!s->csv_failed && csv_fini(&s->csv, csv_field, csv_row,
 		    s) != 0)
 			problem(s, 0, _("%s: not valid CSV at the end: %s"),
 			    BAG_PAYLOAD, csv_strerror(csv_error(&s->csv)));
+		else if (!s->csv_failed && s->csv_over)
+			problem(s, 0, _("%s:%ld: a row longer than %d bytes: "
+			    "refused"), BAG_PAYLOAD, s->line, VERIFY_MAX_ROW);
 		csv_free(&s->csv);
 		bag_pipe_close(s->vpipe);
 		s->vpipe = NULL;
@@ -663,7 +908,11 @@ read_member(struct vstate *s, struct archive *a, struct member *m)
 		bag_digest_final(dg, m->sha256, m->sm3);
 		bag_digest_free(dg);
 	} else
-		hash_small(m);
+		hash_small(s, m);
+	if (s->oom)
+		return -1;
+	if (s->csv_refused)
+		return 1;
 	return rc == ARCHIVE_EOF ? 0 : -1;
 }
 
@@ -842,6 +1091,73 @@ check_manifest(struct vstate *s, const char *rel, int tag,
 	bag_manifest_release(&man);
 }
 
+/*
+ * Bag-Count: "i of n", digits only, 1 <= i <= n <= VERIFY_MAX_BAGS.
+ * Returns 0 or -1.
+ */
+static int
+bag_count_parse(const char *v, long long *i, long long *n)
+{
+	char buf[16];
+	const char *of = strstr(v, " of ");
+	size_t k;
+
+	if (of == NULL || (k = (size_t)(of - v)) == 0 || k >= sizeof(buf))
+		return -1;
+	memcpy(buf, v, k);
+	buf[k] = '\0';
+	if (strspn(buf, "0123456789") != k || strspn(of + 4, "0123456789") !=
+	    strlen(of + 4) || num_parse(buf, 1, VERIFY_MAX_BAGS, i, NULL) != 0 ||
+	    num_parse(of + 4, 1, VERIFY_MAX_BAGS, n, NULL) != 0 || *n < *i)
+		return -1;
+	return 0;
+}
+
+/*
+ * A label given twice in a tag file: the first would be read here, the
+ * last perhaps by another tool.  Refused, but for the descriptive labels
+ * RFC 8493 (2.2.2) lets a bag repeat and nothing here reads.
+ */
+static void
+check_once(struct vstate *s, const char *rel)
+{
+	static const char *const repeatable[] = { "Contact-Email",
+	    "Contact-Name", "Contact-Phone", "External-Description",
+	    "Internal-Sender-Description", "Internal-Sender-Identifier",
+	    "Organization-Address" };
+	struct member *m = find(s, rel);
+	struct bag_tags t;
+	size_t i, j, k;
+	char *e;
+
+	if (m == NULL || bag_tags_parse(m->data.buf != NULL ? m->data.buf :
+	    "", m->data.len, &t, &e) != 0) {
+		if (m != NULL)
+			free(e);
+		return;		/* said by check_bag() */
+	}
+	for (i = 0; i < t.n; i++) {
+		for (k = 0; k < sizeof(repeatable) / sizeof(repeatable[0]); k++)
+			if (strcasecmp(t.v[i].label, repeatable[k]) == 0)
+				break;
+		if (k < sizeof(repeatable) / sizeof(repeatable[0]))
+			continue;
+		for (j = 0; j < i; j++)
+			if (strcasecmp(t.v[j].label, t.v[i].label) == 0)
+				break;
+		if (j == i)
+			continue;
+		/* once per label: only at its second occurrence */
+		for (k = j + 1; k < i; k++)
+			if (strcasecmp(t.v[k].label, t.v[i].label) == 0)
+				break;
+		if (k == i)
+			problem(s, 0, _("%s: label %s given more than once: "
+			    "refused"), rel, t.v[i].label);
+	}
+	bag_tags_release(&t);
+}
+
 static void
 check_bag(struct vstate *s)
 {
@@ -877,6 +1193,8 @@ check_bag(struct vstate *s)
 	}
 	if (find(s, BAG_PAYLOAD) == NULL)
 		problem(s, 0, _("%s is missing"), BAG_PAYLOAD);
+	check_once(s, "bagit.txt");
+	check_once(s, "bag-info.txt");
 
 	/* bagit.txt */
 	if ((m = find(s, "bagit.txt")) == NULL)
@@ -918,10 +1236,9 @@ check_bag(struct vstate *s)
 			problem(s, 0, _("bag-info.txt: External-Identifier is "
 			    "not the bag's name %s"), s->top);
 		if ((v = bag_tags_get(&bi, "Bag-Count")) == NULL ||
-		    sscanf(v, "%lld of %lld", &i1, &n1) != 2 || i1 < 1 ||
-		    n1 < i1)
+		    bag_count_parse(v, &i1, &n1) != 0)
 			problem(s, 0, _("bag-info.txt: Bag-Count missing or "
-			    "not \"i of n\""));
+			    "not \"i of n\" (n at most %d)"), VERIFY_MAX_BAGS);
 		if ((v = bag_tags_get(&bi, "Hcp-Records")) == NULL ||
 		    num_parse(v, 0, 1000000000000LL, &n, NULL) != 0)
 			problem(s, 0, _("bag-info.txt: Hcp-Records missing"));
@@ -989,8 +1306,9 @@ verify_batch(const char *path, const struct verify_opts *o,
 	struct archive *a = NULL;
 	struct archive_entry *e;
 	unsigned char sha[DIGEST_LEN];
+	unsigned long long endpos = 0;
 	size_t i;
-	int rc, stop = 0, ret = -1;
+	int rc = ARCHIVE_FATAL, stop = 0, ret = -1;
 
 	memset(res, 0, sizeof(*res));
 	res->path = xstrdup(path);
@@ -1039,11 +1357,14 @@ verify_batch(const char *path, const struct verify_opts *o,
 		while (!stop && (rc = archive_read_next_header(a, &e)) ==
 		    ARCHIVE_OK) {
 			struct member *m = take_member(&s, e, &stop);
+			int mrc;
 
-			if (m != NULL && read_member(&s, a, m) != 0) {
+			if (m != NULL && (mrc = read_member(&s, a, m)) != 0) {
 				if (s.readerr != 0)
 					goto readfail;
-				if (!s.zbad)
+				if (s.oom || archive_errno(a) == ENOMEM)
+					goto nomem;
+				if (mrc < 0 && !s.zbad)
 					problem(&s, 0, "%s: %s", m->rel,
 					    archive_error_string(a));
 				stop = 1;
@@ -1052,14 +1373,23 @@ verify_batch(const char *path, const struct verify_opts *o,
 		if (!stop && rc != ARCHIVE_EOF) {
 			if (s.readerr != 0)
 				goto readfail;
+			if (archive_errno(a) == ENOMEM)
+				goto nomem;
 			if (!s.zbad)
 				problem(&s, 0, "damaged tar archive: %s",
 				    archive_error_string(a));
 			stop = 1;
 		}
 	}
-	if (!stop && !s.zbad)
-		finish_gzip(&s);
+	/*
+	 * Where the end-of-archive blocks end: what libarchive consumed
+	 * (when the tar did not even open, whatever it was given).
+	 */
+	if (!stop && !s.zbad) {
+		endpos = rc == ARCHIVE_EOF ?
+		    (unsigned long long)archive_filter_bytes(a, 0) : s.total;
+		finish_gzip(&s, endpos);
+	}
 	if (s.readerr != 0)
 		goto readfail;
 	if (!stop && !s.zbad)
@@ -1076,6 +1406,9 @@ verify_batch(const char *path, const struct verify_opts *o,
 	goto out;
 readfail:
 	*errstr = xasprintf("%s: %s", path, strerror(s.readerr));
+	goto out;
+nomem:
+	*errstr = xasprintf("%s: %s", path, strerror(ENOMEM));
 out:
 	if (a != NULL)
 		archive_read_free(a);

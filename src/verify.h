@@ -13,9 +13,29 @@
  * signature over tagmanifest-sm3.txt, and every CSV row through the
  * shared validator (record.h).
  *
+ * Memory is bounded whatever the bytes (under 40 MB, mostly the 1 MiB
+ * chunks of the three stream threads), but for the table of record keys
+ * that finds duplicates, which grows with the records (rec_seen, 32 to
+ * 48 MB a million at its peak): a batch holds at most
+ * VERIFY_MAX_MEMBERS members of any kind; the only directories allowed
+ * are the bag's and its data/; the only files the seven tag files of a
+ * batch (each at most VERIFY_MAX_TAG bytes, the only ones held in
+ * memory) and data/evaluations.csv, whose fields and rows are checked as
+ * they stream by and refused beyond VERIFY_MAX_FIELD and VERIFY_MAX_ROW
+ * bytes.  The longest field of the fields table (a comment, 2000
+ * characters) takes at most 8000 bytes in UTF-8; a path in src_file at
+ * most PATH_MAX.  Any of these refusals stops reading at once.  If
+ * bag-info.txt comes before the payload in the tar, its Payload-Oxum is
+ * checked against the payload's size before a byte of it is read.
+ * After the tar's end-of-archive blocks only zero bytes may follow, at
+ * most VERIFY_MAX_TAIL of them counting the blocks; after the gzip
+ * member, nothing.  Bag-Count must be "i of n" with 1 <= i <= n <=
+ * VERIFY_MAX_BAGS, and no label of bagit.txt or bag-info.txt may be
+ * given twice but the descriptive ones RFC 8493 lets a bag repeat.
+ *
  * verify_batch() returns 0 when the file could be examined (problems, if
- * any, are in the result) and -1 when it could not be read at all
- * (*errstr set, malloc'd).
+ * any, are in the result) and -1 when it could not be read at all or
+ * memory ran out (*errstr set, malloc'd).
  */
 #ifndef HCP_VERIFY_H
 #define HCP_VERIFY_H
@@ -26,8 +46,12 @@
 #include "diag.h"
 
 #define VERIFY_MAX_MEMBERS 64
-#define VERIFY_MAX_TAG (1024 * 1024)
+#define VERIFY_MAX_TAG (64 * 1024)
 #define VERIFY_MAX_PAYLOAD (16LL * 1024 * 1024 * 1024)
+#define VERIFY_MAX_FIELD 8192
+#define VERIFY_MAX_ROW (64 * 1024)
+#define VERIFY_MAX_TAIL (64 * 1024)
+#define VERIFY_MAX_BAGS 9999
 /*
  * How far a batch's Hcp-Created may lie ahead of this machine's clock
  * (both in the station's zone, by Hcp-UTC-Offset) before the station's

@@ -15,7 +15,7 @@ static void
 die_nomem(void)
 {
 	fputs("hcp: out of memory\n", stderr);
-	exit(1);
+	exit(2);
 }
 
 void *

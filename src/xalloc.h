@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Allocators that never return NULL: on exhaustion they print one line
- * and exit 1.  They are the only library functions allowed to end the
+ * and exit 2 (the job could not be done; 1 would say the data is bad).  They are the only library functions allowed to end the
  * process; everything else returns an error to its caller.
  */
 #ifndef HCP_XALLOC_H
