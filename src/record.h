@@ -106,6 +106,11 @@ enum rec_code {
 	W_USCC_CHECK,		/* credit code well formed, check fails */
 	W_RETIRED,		/* a retired catalogue code */
 	W_ITEM_DEPT,		/* item belongs to another department */
+	/* the row as read (csvin.h) */
+	E_NUL_BYTE,		/* a NUL byte in a cell */
+	E_CELL_NO_HEADER,	/* a value under a column with no header */
+	E_QUOTE_OPEN,		/* a quote left open (or a stray one) */
+	E_ENCODING,		/* the line did not decode */
 	/* duplicates */
 	D_DUPLICATE,
 	REC_NCODES
