@@ -33,6 +33,12 @@
 #define BLOCK 65536
 #define SYM_NUL "\xe2\x90\x80"		/* U+2400, shown for a NUL byte */
 #define REPLACEMENT "\xef\xbf\xbd"	/* U+FFFD */
+/* the pre-scan maps the file: its pages read in at once where we can */
+#ifdef MAP_POPULATE
+#define MAP_PREFAULT MAP_POPULATE
+#else
+#define MAP_PREFAULT 0
+#endif
 /* libcsv's parser states (csv.c) */
 #define PSTATE_ROW_NOT_BEGUN 0
 #define PSTATE_FIELD_BEGUN 2
@@ -310,6 +316,20 @@ struct vote {
 	unsigned odd, good;
 };
 
+/* The offset of the first non-ASCII byte at or after i, or n. */
+static size_t
+ascii_end(const unsigned char *p, size_t i, size_t n)
+{
+	uint64_t w;
+
+	while (i + 8 <= n && (memcpy(&w, p + i, 8),
+	    (w & 0x8080808080808080ULL) == 0))
+		i += 8;
+	while (i < n && p[i] < 0x80)
+		i++;
+	return i;
+}
+
 static int
 u_odd(unsigned cp, int *good)
 {
@@ -353,7 +373,7 @@ vote_utf8(const unsigned char *p, size_t n, struct vote *v)
 		unsigned char b = p[i];
 
 		if (b < 0x80) {
-			i++;
+			i = ascii_end(p, i + 1, n);
 			continue;
 		}
 		if (b >= 0xc2 && b <= 0xdf) {
@@ -394,7 +414,7 @@ vote_gb(const unsigned char *p, size_t n, struct vote *v)
 		unsigned char b = p[i], t;
 
 		if (b < 0x80) {
-			i++;
+			i = ascii_end(p, i + 1, n);
 			continue;
 		}
 		if (b == 0x80 || b == 0xff || i + 1 >= n)
@@ -461,6 +481,26 @@ line_of(const char *p, size_t off)
 	return line;
 }
 
+/* The offset of the first CR or LF at or after i, or n. */
+static size_t
+eol(const unsigned char *p, size_t i, size_t n)
+{
+	uint64_t w;
+
+	for (;;) {
+		/* eight bytes a step while none is below 0x0e */
+		while (i + 8 <= n && (memcpy(&w, p + i, 8),
+		    ((w - 0x0e0e0e0e0e0e0e0eULL) & ~w &
+		    0x8080808080808080ULL) == 0))
+			i += 8;
+		if (i >= n)
+			return n;
+		if (p[i] == '\n' || p[i] == '\r')
+			return i;
+		i++;
+	}
+}
+
 /*
  * Chooses the encoding of a regular file over all of it, before a record
  * is read: each line with non-ASCII bytes votes; the majority of the
@@ -475,7 +515,7 @@ prescan(struct csvin *c)
 	struct stat st;
 	const unsigned char *p;
 	void *map;
-	size_t n, i, ls, le, from = 0;
+	size_t n, i, ls, le;
 	size_t first[4] = { 0, 0, 0, 0 };
 	long cnt[4] = { 0, 0, 0, 0 }, weak[4] = { 0, 0, 0, 0 };
 	enum verdict v, want, other;
@@ -486,9 +526,11 @@ prescan(struct csvin *c)
 	    st.st_size <= 0)
 		return 0;
 	n = (size_t)st.st_size;
-	map = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fileno(c->fp), 0);
+	map = mmap(NULL, n, PROT_READ, MAP_PRIVATE | MAP_PREFAULT,
+	    fileno(c->fp), 0);
 	if (map == MAP_FAILED)
 		return 0;
+	madvise(map, n, MADV_SEQUENTIAL);
 	p = map;
 	i = 0;
 	if (n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
@@ -509,12 +551,12 @@ prescan(struct csvin *c)
 			i++;
 		if (i >= n)
 			break;
-		/* the line around the byte */
-		for (ls = i; ls > from && p[ls - 1] != '\n' &&
-		    p[ls - 1] != '\r'; ls--)
-			continue;
-		for (le = i; le < n && p[le] != '\n' && p[le] != '\r'; le++)
-			continue;
+		/*
+		 * The rest of its line votes (what comes before is ASCII,
+		 * the same in either); ls, inside the line, names it.
+		 */
+		ls = i;
+		le = eol(p, i, n);
 		v = vote_line(p + ls, le - ls, &strong);
 		if (strong) {
 			if (cnt[v]++ == 0)
@@ -522,7 +564,7 @@ prescan(struct csvin *c)
 		} else {
 			weak[v]++;
 		}
-		i = from = le;
+		i = le;
 	}
 	if (cnt[V_UTF8] + cnt[V_GB] + cnt[V_NEITHER] + weak[V_UTF8] +
 	    weak[V_GB] + weak[V_EITHER] == 0) {
@@ -618,18 +660,51 @@ add_issue(struct csvin_issue **v, size_t *n, size_t *a,
 	(*v)[(*n)++] = *is;
 }
 
+/*
+ * The cell at p (len bytes, its first NUL byte at n) into the record: a
+ * NUL would end it for every C string made of it, so each is shown as
+ * U+2400, and the cell is flagged on the line of its first NUL.
+ */
+static void
+nul_field(struct csvin *c, const char *p, size_t n, size_t len)
+	__attribute__((noinline, cold));
+
+static void
+nul_field(struct csvin *c, const char *p, size_t n, size_t len)
+{
+	struct csvin_issue is = { CSVIN_NUL_BYTE, c->line, (long)c->ncurf,
+	    0, 0, 0 };
+	size_t i;
+
+	/* c->line is past the cell's line breaks: back to the NUL's */
+	for (i = n; i < len; i++)
+		if (p[i] == '\r' || (p[i] == '\n' && p[i - 1] != '\r'))
+			is.line--;
+	add_issue(&c->curi, &c->ncuri, &c->acuri, &is);
+	for (i = 0; i < len; i++) {
+		if (p[i] == '\0')
+			strbuf_adds(&c->qdata, SYM_NUL);
+		else
+			strbuf_addc(&c->qdata, p[i]);
+	}
+	c->curf[c->ncurf].len = c->qdata.len - c->curf[c->ncurf].off;
+}
+
 static void
 on_field(void *s, size_t len, void *data)
 {
 	struct csvin *c = data;
 	const char *p = s;
-	size_t i, nul = 0;
+	size_t i, n = len;
 
 	if (!c->cur_started) {
 		c->cur_started = 1;
 		c->cur_line = c->line;
 	}
-	/* line breaks inside a quoted field (CRLF counts once), NUL bytes */
+	/*
+	 * Line breaks inside a quoted field (CRLF counts once); n gets the
+	 * offset of the first NUL byte, if any.
+	 */
 	/* eight bytes at once past those above '\r' (most of them) */
 	for (i = 0; i + 8 <= len; i += 8) {
 		uint64_t w;
@@ -646,12 +721,8 @@ on_field(void *s, size_t len, void *data)
 			c->line++;
 		else if (p[i] == '\r')
 			c->line++;
-		else if (p[i] == '\0' && nul++ == 0) {
-			struct csvin_issue is = { CSVIN_NUL_BYTE, c->line,
-			    (long)c->ncurf, 0, 0, 0 };
-
-			add_issue(&c->curi, &c->ncuri, &c->acuri, &is);
-		}
+		else if (p[i] == '\0' && n == len)
+			n = i;
 	}
 	if (c->ncurf == c->acurf) {
 		c->acurf = c->acurf ? c->acurf * 2 : 32;
@@ -659,18 +730,12 @@ on_field(void *s, size_t len, void *data)
 	}
 	c->curf[c->ncurf].off = c->qdata.len;
 	c->cur_bytes |= len > 0;
-	if (nul == 0) {
+	if (n == len) {
+		c->curf[c->ncurf].len = len;
 		strbuf_add(&c->qdata, s, len);
 	} else {
-		/* a NUL would end the cell for every C string made of it */
-		for (i = 0; i < len; i++) {
-			if (p[i] == '\0')
-				strbuf_adds(&c->qdata, SYM_NUL);
-			else
-				strbuf_addc(&c->qdata, p[i]);
-		}
+		nul_field(c, p, n, len);
 	}
-	c->curf[c->ncurf].len = c->qdata.len - c->curf[c->ncurf].off;
 	c->ncurf++;
 	strbuf_addc(&c->qdata, '\0');
 }
@@ -1159,8 +1224,8 @@ fill(struct csvin *c)
 {
 	char raw[BLOCK];
 	const char *p;
-	size_t n, len, pos = 0, e;
-	int last;
+	size_t n, len, pos = 0, e, valid;
+	int last, inc;
 
 	n = fread(raw, 1, sizeof(raw), c->fp);
 	if (ferror(c->fp))
@@ -1196,12 +1261,22 @@ fill(struct csvin *c)
 		}
 	}
 	c->eol_known = 0;
+	/* UTF-8 checked for the whole block at once: lines before are fed */
+	valid = 0;
+	if (c->decided && c->enc != CSVIN_GB18030)
+		valid = pos + utf8_valid_prefix((const unsigned char *)p + pos,
+		    len - pos, &inc);
 	while (pos < len) {
 		e = line_end(c, p, pos, len, last);
 		if (e == 0)
 			break;
-		if (take_line(c, p + pos, e - pos) != 0)
+		if (e <= valid) {
+			c->rawline++;
+			if (feed(c, p + pos, e - pos) != 0)
+				return -1;
+		} else if (take_line(c, p + pos, e - pos) != 0) {
 			return -1;
+		}
 		pos = e;
 	}
 	/* the line not yet complete waits for the next block */
