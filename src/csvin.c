@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <csv.h>
 
@@ -81,7 +82,7 @@ struct csvin {
 	long rawline;		/* the line being read, 1-based */
 	size_t nlpos, crpos;	/* next LF, CR in the block */
 	int eol_known;		/* nlpos and crpos are of this block */
-	struct strbuf span;	/* the lines of a record open at a line end */
+	struct strbuf span;	/* lines of a record open at a line end */
 	long span_line;
 	int judge;		/* a record of span lines was queued */
 	int resplitting;
@@ -521,11 +522,19 @@ prescan(struct csvin *c)
 	enum verdict v, want, other;
 	int strong, rc = 0;
 	long line;
+	char bom[3];
 
 	if (fstat(fileno(c->fp), &st) != 0 || !S_ISREG(st.st_mode) ||
 	    st.st_size <= 0)
 		return 0;
 	n = (size_t)st.st_size;
+	if (n >= 3 && pread(fileno(c->fp), bom, 3, 0) == 3 &&
+	    memcmp(bom, "\xef\xbb\xbf", 3) == 0) {
+		/* a BOM says UTF-8; lines that are not are flagged */
+		c->enc = CSVIN_UTF8;
+		c->decided = 1;
+		return 0;
+	}
 	map = mmap(NULL, n, PROT_READ, MAP_PRIVATE | MAP_PREFAULT,
 	    fileno(c->fp), 0);
 	if (map == MAP_FAILED)
@@ -533,13 +542,6 @@ prescan(struct csvin *c)
 	madvise(map, n, MADV_SEQUENTIAL);
 	p = map;
 	i = 0;
-	if (n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
-		/* a BOM says UTF-8; lines that are not are flagged */
-		munmap(map, n);
-		c->enc = CSVIN_UTF8;
-		c->decided = 1;
-		return 0;
-	}
 	for (;;) {
 		uint64_t w;
 
