@@ -228,6 +228,11 @@ main(int argc, char *argv[])
 		}
 		if (res.header_bad > 0 || res.rejected > 0)
 			status = status == 2 ? 2 : 1;
+		if (res.stopped != NULL) {
+			warnx(_("%s; the rows before it are counted, the rest "
+			    "of the file was not read"), res.stopped);
+			status = 2;
+		}
 		if (out.quiet) {
 			import_result_release(&res);
 			continue;

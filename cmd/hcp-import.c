@@ -198,7 +198,7 @@ main(int argc, char *argv[])
 			if (db_refused(db))
 				errx(2, "%s", _("nothing more is imported "
 				    "into a damaged db"));
-			status = 1;
+			status = 2;	/* could not do the job */
 			continue;
 		}
 		if (out.progress)
@@ -206,7 +206,8 @@ main(int argc, char *argv[])
 		if (res.header_bad) {
 			warnx(_("%s: the header row is not usable; nothing "
 			    "was imported"), argv[i]);
-			status = 1;
+			if (status == 0)
+				status = 1;
 			import_result_release(&res);
 			continue;
 		}
@@ -230,8 +231,17 @@ main(int argc, char *argv[])
 		if (res.rejects_path != NULL)
 			printf(_("%s: rejected rows written to %s\n"),
 			    argv[i], res.rejects_path);
-		if (res.rejected > 0)
+		if (res.rejects_removed != NULL && !out.quiet)
+			printf(_("%s: no row rejected: the older rejects file "
+			    "%s was removed\n"), argv[i], res.rejects_removed);
+		if (res.rejected > 0 && status == 0)
 			status = 1;
+		if (res.stopped != NULL) {
+			warnx(_("%s; the rows before it are counted above and "
+			    "imported, the rest of the file was not read"),
+			    res.stopped);
+			status = 2;
+		}
 		import_result_release(&res);
 	}
 	rec_ctx_free(ctx);

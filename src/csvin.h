@@ -28,8 +28,43 @@ struct csvin;
 struct csvin *csvin_new(void);
 void csvin_free(struct csvin *c);
 
-/* Opens path ("-" is standard input) with the given encoding. */
+/*
+ * Opens path ("-" is standard input) with the given encoding.  With
+ * CSVIN_AUTO a regular file is read once through to choose; a file whose
+ * lines do not agree is refused (-1, the message names the line).
+ */
 int csvin_open(struct csvin *c, const char *path, enum csvin_encoding enc);
+
+/*
+ * Which columns may hold line breaks in a quoted cell: ok(name, arg) is
+ * asked once for each header cell (the first record).  Without it every
+ * column may.  Call before the first csvin_next().
+ */
+void csvin_set_multiline(struct csvin *c, int (*ok)(const char *name,
+    void *arg), void *arg);
+
+/* What is wrong with the current record beyond its cells. */
+enum csvin_issue_kind {
+	CSVIN_NUL_BYTE = 1,	/* a NUL byte in cell col, on line */
+	CSVIN_QUOTE_OPEN,	/* a quote opened on line took lines from..to
+				   (to 0: to the end of the file) */
+	CSVIN_QUOTE_STRAY,	/* a stray quote on line; from: the line
+				   where the quote opened */
+	CSVIN_BAD_ENCODING	/* line did not decode (or reads as the
+				   other encoding); enc_other set then */
+};
+
+struct csvin_issue {
+	enum csvin_issue_kind kind;
+	long line;
+	long col;		/* cell index, -1: the whole row */
+	long from, to;
+	int other;		/* BAD_ENCODING: 1 it reads as the other
+				   encoding, 0 it reads as neither */
+};
+
+size_t csvin_nissues(const struct csvin *c);
+const struct csvin_issue *csvin_issue(const struct csvin *c, size_t i);
 
 /* Parses an encoding name: utf-8, utf8, gb18030, gbk, gb2312, auto. */
 int csvin_encoding_parse(const char *name, enum csvin_encoding *out);

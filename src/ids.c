@@ -207,6 +207,20 @@ ids_idcard_check(const char *s)
 	return idcard_checks[sum % 11] == last ? IDS_OK : IDS_CHECK;
 }
 
+long
+ids_idcard_birth(const char *s)
+{
+	long v = 0;
+	size_t i;
+
+	if (s == NULL || strlen(s) != IDCARD_LEN ||
+	    !all_digits(s, IDCARD_LEN - 1))
+		return 0;
+	for (i = 6; i < 14; i++)
+		v = v * 10 + (s[i] - '0');
+	return v;
+}
+
 int
 ids_area_check(const char *s, char *out)
 {

@@ -30,6 +30,13 @@ char ids_uscc_checkchar(const char *s);
  * province code.
  */
 int ids_idcard_check(const char *s);
+/*
+ * The birth date of an 18-character 公民身份号码 as YYYYMMDD (digits 7-14),
+ * or 0 if s is not 18 characters whose first 17 are digits.  A date later
+ * than the day the number is keyed makes the number invalid: callers
+ * compare it with their "today".
+ */
+long ids_idcard_birth(const char *s);
 
 /*
  * 行政区划代码 (GB/T 2260): 6 digits, or 9 or 12 whose extra digits are

@@ -31,6 +31,7 @@
 #include "crypto.h"
 #include "csvin.h"
 #include "db.h"
+#include "fields.h"
 #include "i18n.h"
 #include "importer.h"
 #include "record.h"
@@ -839,6 +840,59 @@ next_tx(struct db *db, struct ckpt *ck, char **errp)
 
 /* ---- the reader thread ------------------------------------------ */
 
+/*
+ * What the reader found wrong with a row beyond its cells (csvin.h), as
+ * a problem of the row.  Returns 1 (an error).
+ */
+static int
+read_problem(struct pipe *p, const struct csvin_issue *is,
+    struct rec_problems *pl)
+{
+	char *d = NULL;
+	const char *col = "";
+	enum rec_code code = E_QUOTE_OPEN;
+
+	switch (is->kind) {
+	case CSVIN_NUL_BYTE:
+		code = E_NUL_BYTE;
+		col = rec_map_name(p->m, (size_t)is->col);
+		break;
+	case CSVIN_QUOTE_OPEN:
+		if (is->to > is->from)
+			d = xasprintf(_("it would have taken lines %ld-%ld, "
+			    "which are read as rows of their own"), is->from,
+			    is->to);
+		else if (is->to == is->from)
+			d = xasprintf(_("it would have taken line %ld, which "
+			    "is read as a row of its own"), is->from);
+		else
+			d = xasprintf(_("it is never closed: it would have "
+			    "taken lines %ld to the end of the file, which are "
+			    "read as rows of their own"), is->from);
+		break;
+	case CSVIN_QUOTE_STRAY:
+		d = xasprintf(_("a stray quote here closes the one left open "
+		    "on line %ld"), is->from);
+		break;
+	case CSVIN_BAD_ENCODING: {
+		const char *enc = csvin_encoding_name(p->in);
+
+		code = E_ENCODING;
+		if (is->other)
+			d = xasprintf(_("it reads as %s, not as %s like the "
+			    "file"), strcmp(enc, "GB18030") == 0 ? "UTF-8" :
+			    "GB18030", enc);
+		else
+			d = xasprintf(_("it is not valid %s; what did not "
+			    "decode is shown as U+FFFD"), enc);
+		break;
+	}
+	}
+	rec_problem_add(pl, is->line, (int)is->col, col, code, d);
+	free(d);
+	return 1;
+}
+
 static void
 slot_fill(struct pipe *p, struct slot *sl)
 {
@@ -874,6 +928,8 @@ slot_fill(struct pipe *p, struct slot *sl)
 	rec_problems_clear(&sl->pl);
 	sl->nerr = rec_check(p->ctx, p->m, n, cv, lv, sl->line, &sl->r,
 	    &sl->pl);
+	for (i = 0; i < csvin_nissues(in); i++)
+		sl->nerr += read_problem(p, csvin_issue(in, i), &sl->pl);
 	if (cv != cells) {
 		free(cv);
 		free(lv);
@@ -981,6 +1037,19 @@ pipe_release(struct pipe *p)
 	pthread_cond_destroy(&p->cv);
 }
 
+/*
+ * The columns whose quoted cells may hold line breaks: the free-text
+ * comment, and columns that are no field (their content is not known).
+ */
+static int
+multiline_ok(const char *name, void *arg)
+{
+	int f = field_lookup(name);
+
+	(void)arg;
+	return f == F_COMMENT || f < 0;
+}
+
 int
 import_file(struct db *db, struct rec_ctx *ctx, const char *path,
     const struct import_opts *o, struct import_result *res, char **errp)
@@ -1030,6 +1099,7 @@ import_file(struct db *db, struct rec_ctx *ctx, const char *path,
 		goto out;
 	}
 	x.path = csvin_path(in);
+	csvin_set_multiline(in, multiline_ok, NULL);
 	if ((k = csvin_next(in)) < 0) {
 		fail(errp, "%s", csvin_errstr(in));
 		goto out;
@@ -1037,6 +1107,15 @@ import_file(struct db *db, struct rec_ctx *ctx, const char *path,
 	if (k == 0) {
 		fail(errp, _("%s: the file is empty: a header row is needed"),
 		    x.path);
+		goto out;
+	}
+	for (i = 0; i < csvin_nissues(in); i++) {
+		if (csvin_issue(in, i)->kind != CSVIN_BAD_ENCODING)
+			continue;
+		/* no column could be known: the file cannot be read */
+		fail(errp, _("%s:%ld: the header row is not valid %s: name "
+		    "the file's encoding with --encoding"), x.path,
+		    csvin_issue(in, i)->line, csvin_encoding_name(in));
 		goto out;
 	}
 	n = csvin_nfields(in);
@@ -1187,10 +1266,13 @@ import_file(struct db *db, struct rec_ctx *ctx, const char *path,
 	pthread_join(tid, NULL);
 	started = 0;
 	ckpt_stop(&ck, db);
-	if (p.err != NULL) {
-		fail(errp, "%s", p.err);
-		goto out;
-	}
+	/*
+	 * The input could not be read to its end: the rows before are
+	 * counted, imported and their rejects written as usual, and the
+	 * caller says where it stopped.
+	 */
+	if (p.err != NULL)
+		res->stopped = xstrdup(p.err);
 	/* the file's SHA-256, computed while it was read */
 	res->encoding = csvin_encoding_name(in);
 	snprintf(res->src_hash, sizeof(res->src_hash), "%s", csvin_sha256(in));
@@ -1201,6 +1283,16 @@ import_file(struct db *db, struct rec_ctx *ctx, const char *path,
 			goto out;
 		}
 		res->rejects_path = xstrdup(rejects_path(rj));
+	} else if (rj != NULL && res->stopped == NULL) {
+		/* an older one must not look like this import's */
+		k = rejects_remove_stale(rejects_path(rj));
+		if (k > 0)
+			res->rejects_removed = xstrdup(rejects_path(rj));
+		else if (k < 0) {
+			fail(errp, _("%s: cannot remove the old rejects file: "
+			    "%s"), rejects_path(rj), strerror(errno));
+			goto out;
+		}
 	}
 	if (in_tx && o->dry_run) {
 		db_rollback(db);
@@ -1255,6 +1347,10 @@ import_result_release(struct import_result *res)
 {
 	free(res->rejects_path);
 	free(res->earlier_at);
+	free(res->stopped);
+	free(res->rejects_removed);
 	res->rejects_path = NULL;
 	res->earlier_at = NULL;
+	res->stopped = NULL;
+	res->rejects_removed = NULL;
 }

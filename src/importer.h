@@ -52,6 +52,13 @@ struct import_result {
 	long long earlier_import;	/* a finished earlier import of the
 					   same bytes, or 0 */
 	char *earlier_at;		/* its time, or NULL */
+	char *stopped;			/* the input could not be read to
+					   its end: why (file:line: ...);
+					   the counts are of the rows before,
+					   which are imported */
+	char *rejects_removed;		/* an older rejects file of the
+					   input, removed: no row was
+					   rejected this time */
 };
 
 /*

@@ -171,6 +171,22 @@ static const struct rec_code_def codes[REC_NCODES] = {
 	{ E_WINDOW_FORM, "E_WINDOW_FORM", E,
 	  N_("the window differs from the one printed on the form"),
 	  "窗口编号与表单上印制的窗口不符" },
+
+	{ E_NUL_BYTE, "E_NUL_BYTE", E,
+	  N_("the cell holds a NUL byte (shown as ␀), which would cut "
+	  "it short"),
+	  "单元格含有NUL字节（显示为␀），内容会被截断" },
+	{ E_CELL_NO_HEADER, "E_CELL_NO_HEADER", E,
+	  N_("a value under a column whose header is empty"),
+	  "表头为空的列下填有内容" },
+	{ E_QUOTE_OPEN, "E_QUOTE_OPEN", E,
+	  N_("a quote (\") is left open, or stray: read as it stands, it "
+	  "would run the following lines into one cell"),
+	  "引号（\"）未闭合或多余：照此读取会把后面的行并入一个单元格" },
+	{ E_ENCODING, "E_ENCODING", E,
+	  N_("this line is not in the file's encoding; nothing of it is "
+	  "stored"),
+	  "此行与文件编码不符，未保存" },
 	{ D_DUPLICATE, "D_DUPLICATE", REC_DUPLICATE,
 	  N_("this evaluation is already imported"),
 	  "此评价已导入过" },
@@ -988,7 +1004,9 @@ rec_ctx_load(struct rec_ctx *ctx, struct db *db)
 /*
  * Appends the trimmed value at s to out.  With fold, full-width ASCII
  * (U+FF01-U+FF5E) becomes ASCII, U+3000 a blank, 、 a comma and 。 a
- * full stop.  An apostrophe a rejects file put before = + - @ goes.
+ * full stop, and one leading apostrophe (Excel's mark for "text", as in
+ * '330523...) goes; without fold (the free text) an apostrophe goes only
+ * where a rejects file put it, before = + - @.
  */
 static void
 normalise(const char *s, size_t len, int fold, struct strbuf *out)
@@ -999,7 +1017,8 @@ normalise(const char *s, size_t len, int fold, struct strbuf *out)
 
 	n = trim_len(t, len - (size_t)(t - s));
 	s = t;
-	if (n >= 2 && s[0] == '\'' && strchr("=+-@", s[1]) != NULL) {
+	if ((n >= 1 && fold && s[0] == '\'') ||
+	    (n >= 2 && s[0] == '\'' && strchr("=+-@", s[1]) != NULL)) {
 		s++;
 		n--;
 	}
@@ -1720,6 +1739,17 @@ rec_check(struct rec_ctx *ctx, const struct rec_map *m, size_t ncols,
 			break;
 		}
 	}
+	/* a value under an empty header is not dropped silently */
+	for (i = 0; i < m->ncols && i < ncols; i++) {
+		if (*m->names[i] == '\0' && *skip_blanks(cells[i]) != '\0') {
+			char *d = xasprintf(_("column %zu"), i + 1);
+
+			rec_problem_add(pl, line, (int)i, "", E_CELL_NO_HEADER,
+			    d);
+			free(d);
+			c.nerr++;
+		}
+	}
 
 	for (f = 0; f < F_NFIELDS; f++) {
 		int col = m->col[f];
@@ -1969,8 +1999,20 @@ rec_check(struct rec_ctx *ctx, const struct rec_map *m, size_t ncols,
 		if (strcmp(t, "111") == 0 || (*t == '\0' &&
 		    r->user_prop != 2 && strlen(n) == 18 &&
 		    strspn(n, "0123456789") >= 17)) {
-			if (ids_idcard_check(n) != IDS_OK)
+			long b = ids_idcard_birth(n);
+
+			if (ids_idcard_check(n) != IDS_OK) {
 				problem(&c, F_CERT_NO, E_CERT_NO, mk);
+			} else if (days_from_civil(b / 10000,
+			    (unsigned)(b / 100 % 100), (unsigned)(b % 100)) >
+			    ctx->now_local / 86400) {
+				/* born after the day it is keyed */
+				char *d = xasprintf(_("%s: its birth date is "
+				    "after today"), mk);
+
+				problem(&c, F_CERT_NO, E_CERT_NO, d);
+				free(d);
+			}
 		} else if (strcmp(t, "001") == 0 || (*t == '\0' &&
 		    r->user_prop == 2)) {
 			int rc = ids_uscc_check(n);

@@ -109,6 +109,12 @@ enum rec_code {
 	/* what the paper implies (the ledger) */
 	E_DATE_BEFORE_ISSUE,	/* evaluated before the form was issued */
 	E_WINDOW_FORM,		/* keyed window is not the printed one */
+
+	/* the row as read (csvin.h) */
+	E_NUL_BYTE,		/* a NUL byte in a cell */
+	E_CELL_NO_HEADER,	/* a value under a column with no header */
+	E_QUOTE_OPEN,		/* a quote left open (or a stray one) */
+	E_ENCODING,		/* the line did not decode */
 	/* duplicates */
 	D_DUPLICATE,
 	REC_NCODES

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "csvin.h"
 #include "outfile.h"
@@ -193,6 +194,30 @@ rejects_free(struct rejects *rj)
 	free(rj->err);
 	strbuf_release(&rj->line);
 	free(rj);
+}
+
+int
+rejects_remove_stale(const char *path)
+{
+	const char *const *ann;
+	char head[4096];
+	size_t n, len;
+	FILE *fp;
+
+	if ((fp = fopen(path, "rb")) == NULL)
+		return errno == ENOENT ? 0 : -1;
+	len = fread(head, 1, sizeof(head) - 1, fp);
+	fclose(fp);
+	head[len] = '\0';
+	head[strcspn(head, "\r\n")] = '\0';
+	ann = rec_rejects_columns(&n);
+	len = strlen(head);
+	if (n == 0 || len < strlen(ann[n - 1]) ||
+	    strcmp(head + len - strlen(ann[n - 1]), ann[n - 1]) != 0)
+		return 0;
+	if (unlink(path) != 0)
+		return errno == ENOENT ? 0 : -1;
+	return 1;
 }
 
 const char *

@@ -38,6 +38,13 @@ long rejects_count(const struct rejects *rj);
 int rejects_commit(struct rejects *rj);
 /* Removes the temporary file, if any, and frees rj (NULL allowed). */
 void rejects_free(struct rejects *rj);
+/*
+ * Removes the file at path if it is a rejects file (its header ends with
+ * the annotation columns), so that an older one does not look like the
+ * rejects of an import that had none.  Returns 1 removed, 0 there was
+ * none (or it is no rejects file: left alone), -1 (errno) on error.
+ */
+int rejects_remove_stale(const char *path);
 const char *rejects_errstr(const struct rejects *rj);
 const char *rejects_path(const struct rejects *rj);
 

@@ -16,6 +16,14 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* every other column may hold line breaks */
+static int
+odd_columns(const char *name, void *arg)
+{
+	(void)arg;
+	return strlen(name) % 2;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -35,13 +43,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fclose(fp);
 	for (enc = CSVIN_AUTO; enc <= CSVIN_GB18030; enc++) {
 		c = csvin_new();
+		csvin_set_multiline(c, odd_columns, NULL);
 		if (csvin_open(c, path, enc) == 0)
-			while (csvin_next(c) > 0)
+			while (csvin_next(c) > 0) {
 				for (i = 0; i < csvin_nfields(c); i++) {
 					strbuf_reset(&sb);
 					csv_append_field(&sb, csvin_field(c, i),
 					    csvin_field_len(c, i), 1);
 				}
+				/* an issue names a line of the file */
+				for (i = 0; i < csvin_nissues(c); i++)
+					if (csvin_issue(c, i)->line < 1)
+						abort();
+			}
 		csvin_free(c);
 	}
 	strbuf_release(&sb);
