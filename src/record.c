@@ -164,6 +164,10 @@ static const struct rec_code_def codes[REC_NCODES] = {
 	  N_("the service item belongs to another department in the "
 	  "catalogue"),
 	  "目录中该事项属于另一部门" },
+	{ E_ANSWER, "E_ANSWER", E,
+	  N_("the answer must be 是 or 否 (also Y or N, 1 or 0, a tick or "
+	  "a cross)"),
+	  "回答应为“是”或“否”（也可写Y或N、1或0、√或×）" },
 	{ D_DUPLICATE, "D_DUPLICATE", REC_DUPLICATE,
 	  N_("this evaluation is already imported"),
 	  "此评价已导入过" },
@@ -1291,6 +1295,22 @@ uscc_cached(struct rec_ctx *ctx, const char *s, size_t n)
 	return ctx->last_dept_rc;
 }
 
+/*
+ * How many bytes of r->buf the row hashes cover: all of them, or, when
+ * no answer is given, the values before the answers (the 19 fields of
+ * hcp 0.1.0), so that the rows 0.1.0 imported keep their hash.
+ */
+static size_t
+hashed_len(const struct rec *r)
+{
+	int f;
+
+	for (f = F_ANSWERS; f < F_ANSWERS + F_NANSWERS; f++)
+		if (r->len[f] > 0)
+			return r->buf.len;
+	return r->off[F_ANSWERS];
+}
+
 /* The hex SHA-256 row hash of r (see record.h) to out. */
 static void
 row_hash(struct digest *dg, const struct rec *r, char out[REC_HASH_LEN + 1])
@@ -1298,7 +1318,7 @@ row_hash(struct digest *dg, const struct rec *r, char out[REC_HASH_LEN + 1])
 	unsigned char md[DIGEST_LEN];
 
 	digest_reset(dg);
-	digest_update(dg, r->buf.buf, r->buf.len);
+	digest_update(dg, r->buf.buf, hashed_len(r));
 	digest_final(dg, md);
 	crypto_hex(md, REC_HASH_LEN / 2, out);
 }
@@ -1558,6 +1578,38 @@ rec_check(struct rec_ctx *ctx, const struct rec_map *m, size_t ncols,
 			strbuf_reset(v);
 			strbuf_addc(v, (char)('0' + r->assess_number));
 			break;
+		case F_GUIDE_CLEAR:
+		case F_PROCESS_EASY:
+		case F_MATERIAL_LEAN:
+		case F_UI_FRIENDLY: {
+			/*
+			 * Full-width already folded, letters upper-cased;
+			 * ticks ✓ ✔ √ ☑, crosses ✗ ✘ × ✕.  The letter X
+			 * is neither: it ticks a box in some hands.
+			 */
+			static const char *const yes[] = { "是", "Y", "YES",
+			    "1", "\u2713", "\u2714", "\u221a", "\u2611" };
+			static const char *const no[] = { "否", "N", "NO", "0",
+			    "\u2717", "\u2718", "\u00d7", "\u2715" };
+			int a = -1;
+
+			if (v->len == 0)
+				break;
+			upcase(v);
+			for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+				if (strcmp(v->buf, yes[i]) == 0)
+					a = 1;
+				if (strcmp(v->buf, no[i]) == 0)
+					a = 0;
+			}
+			if (a < 0) {
+				problem(&c, f, E_ANSWER, v->buf);
+				break;
+			}
+			strbuf_reset(v);
+			strbuf_addc(v, (char)('0' + a));
+			break;
+		}
 		default:
 			break;
 		}
@@ -1644,9 +1696,10 @@ rec_check(struct rec_ctx *ctx, const struct rec_map *m, size_t ncols,
 
 	/*
 	 * The row hashes.  r->buf holds the values in field order, each
-	 * followed by its NUL: exactly the bytes the hash covers.
+	 * followed by its NUL: the bytes the hash covers, but for the
+	 * answers when none is given (record.h).
 	 */
-	r->h64 = hash64(r->buf.buf, r->buf.len);
+	r->h64 = hash64(r->buf.buf, hashed_len(r));
 	if (c.nerr == 0 && ctx->row_hash && ctx->dg != NULL)
 		row_hash(ctx->dg, r, r->hash);
 	return c.nerr;

@@ -106,6 +106,7 @@ enum rec_code {
 	W_USCC_CHECK,		/* credit code well formed, check fails */
 	W_RETIRED,		/* a retired catalogue code */
 	W_ITEM_DEPT,		/* item belongs to another department */
+	E_ANSWER,		/* a 是/否 answer that is neither */
 	/* duplicates */
 	D_DUPLICATE,
 	REC_NCODES
@@ -260,9 +261,15 @@ const char *rec_ctx_codes_version(const struct rec_ctx *ctx);
  *   phone         11 digits
  *   service_time, assess_time   "YYYY-MM-DD HH:MM:SS" (00:00:00 when
  *                 only a date was keyed)
- * hash is the first 128 bits of the SHA-256, in hex, of the 19
- * normalised values in field order, each followed by a NUL byte: two
- * rows with the same hash say the same thing.  It is computed only when
+ *   guide_clear, process_easy, material_lean, ui_friendly   "1" (是),
+ *                 "0" (否) or "" (not answered)
+ * hash is the first 128 bits of the SHA-256, in hex, of the normalised
+ * values in field order, each followed by a NUL byte: two rows with the
+ * same hash say the same thing.  The four answers, which hcp 0.1.0 did
+ * not have, are hashed only when at least one is given: a row without
+ * answers hashes its first 19 values, as 0.1.0 did, so a file imported
+ * by 0.1.0 is a duplicate when imported again, not a conflict.  It is
+ * computed only when
  * the context asks for it (rec_ctx_set_row_hash(), on by default) and
  * left "" otherwise; h64, a 64-bit FNV-1a of the same bytes, is always
  * computed and is what the in-memory duplicate check compares.
