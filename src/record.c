@@ -1596,13 +1596,14 @@ rec_check(struct rec_ctx *ctx, const struct rec_map *m, size_t ncols,
 			if (v->len == 0)
 				break;
 			upcase(v);
-			for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+			for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
 				if (strcmp(v->buf, yes[i]) == 0)
 					a = 1;
+			for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
 				if (strcmp(v->buf, no[i]) == 0)
 					a = 0;
-			}
 			if (a < 0) {
+				normalise(raw, rawlen, 1, v);	/* as keyed */
 				problem(&c, f, E_ANSWER, v->buf);
 				break;
 			}

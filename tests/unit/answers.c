@@ -123,6 +123,9 @@ spellings(void)
 		    pl.v[0].col == (int)NB &&
 		    strcmp(pl.v[0].column, "指引清晰") == 0,
 		    "  at the column of the answer");
+		snprintf(what, sizeof(what), "(%s)", bad[i]);
+		ok(pl.n == 1 && strstr(pl.v[0].msg, what) != NULL,
+		    "  naming the value as keyed");
 	}
 }
 
