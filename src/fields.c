@@ -29,6 +29,21 @@ const struct field_def fields[F_NFIELDS] = {
 	{ F_ASSESS_TIME, "assess_time", "assessTime", "评价时间", 19, 0 },
 	{ F_ASSESS_NUMBER, "assess_number", "assessNumber", "评价次数", 1,
 	  0 },
+	{ F_GUIDE_CLEAR, "guide_clear", NULL, "指引清晰", 1, 0 },
+	{ F_PROCESS_EASY, "process_easy", NULL, "程序便利", 1, 0 },
+	{ F_MATERIAL_LEAN, "material_lean", NULL, "材料精简", 1, 0 },
+	{ F_UI_FRIENDLY, "ui_friendly", NULL, "界面友好", 1, 0 },
+};
+
+/* The questions of the answer fields as the policy words them. */
+static const struct {
+	enum field_id id;
+	const char *question;
+} questions[F_NANSWERS] = {
+	{ F_GUIDE_CLEAR, "服务指引是否清晰" },
+	{ F_PROCESS_EASY, "办事程序是否便利" },
+	{ F_MATERIAL_LEAN, "材料手续是否精简" },
+	{ F_UI_FRIENDLY, "操作界面是否友好" },
 };
 
 int
@@ -52,5 +67,22 @@ field_lookup(const char *header)
 		    (strlen(f->zh) == n && memcmp(f->zh, header, n) == 0))
 			return i;
 	}
+	return -1;
+}
+
+int
+field_is_answer(int f)
+{
+	return f >= F_ANSWERS && f < F_ANSWERS + F_NANSWERS;
+}
+
+int
+field_question(const char *question)
+{
+	size_t i;
+
+	for (i = 0; i < F_NANSWERS; i++)
+		if (strcmp(questions[i].question, question) == 0)
+			return questions[i].id;
 	return -1;
 }

@@ -30,8 +30,21 @@ enum field_id {
 	F_SERVICE_TIME,
 	F_ASSESS_TIME,
 	F_ASSESS_NUMBER,
+	/*
+	 * The four 是/否 questions of the paper form (国办发〔2019〕51号
+	 * 三(二)); no national interface field.  They come after the
+	 * fields of hcp 0.1.0, whose row hash covers those 19 only.
+	 */
+	F_GUIDE_CLEAR,
+	F_PROCESS_EASY,
+	F_MATERIAL_LEAN,
+	F_UI_FRIENDLY,
 	F_NFIELDS
 };
+
+/* The first answer field, and how many there are. */
+#define F_ANSWERS	F_GUIDE_CLEAR
+#define F_NANSWERS	4
 
 struct field_def {
 	enum field_id id;
@@ -53,5 +66,15 @@ extern const struct field_def fields[F_NFIELDS];
  * the Latin names).  Returns the id, or -1.
  */
 int field_lookup(const char *header);
+
+/* True if f is one of the four 是/否 answer fields. */
+int field_is_answer(int f);
+
+/*
+ * The answer field whose question a form template asks (the text of an
+ * "ask" line, "服务指引是否清晰"), or -1 if it is none of the four
+ * questions of the policy.
+ */
+int field_question(const char *question);
 
 #endif

@@ -182,6 +182,10 @@ static const struct vcol {
 	{ "service_time", V_OPT, F_SERVICE_TIME },
 	{ "assess_time", V_TEXT, F_ASSESS_TIME },
 	{ "assess_number", V_INT, offsetof(struct rec, assess_number) },
+	{ "guide_clear", V_OPT, F_GUIDE_CLEAR },
+	{ "process_easy", V_OPT, F_PROCESS_EASY },
+	{ "material_lean", V_OPT, F_MATERIAL_LEAN },
+	{ "ui_friendly", V_OPT, F_UI_FRIENDLY },
 	{ "src_line", V_LINE, 0 },
 	{ "row_hash", V_HASH, 0 },
 };

@@ -274,12 +274,30 @@ do_ask(struct ctx *c, const char *arg)
 	struct layout *l = c->l;
 	double s = c->g.s, b = 4.2 * s, rx;
 	struct layout_item *it;
-	int q;
+	int q, f;
 
 	if (*arg == '\0')
 		return fail(c, "%s", _("\"ask\" wants the question"));
+	/* the answer field: named first, or one of the policy's questions */
+	{
+		size_t n = strcspn(arg, " \t");
+		char *w = xstrndup(arg, n);
+
+		f = field_lookup(w);
+		free(w);
+		if (field_is_answer(f) && arg[n] != '\0') {
+			arg += n;
+			arg += strspn(arg, " \t");
+		} else
+			f = field_question(arg);
+		if (f >= 0)
+			l->keyed[f] = 1;
+	}
 	l->questions = xreallocarray(l->questions, l->nquestions + 1,
 	    sizeof(*l->questions));
+	l->question_field = xreallocarray(l->question_field, l->nquestions + 1,
+	    sizeof(*l->question_field));
+	l->question_field[l->nquestions] = f;
 	l->questions[l->nquestions++] = xstrdup(arg);
 	q = (int)l->nquestions;
 	rx = c->x1 - 36 * s;
@@ -674,6 +692,7 @@ layout_free(struct layout *l)
 	for (i = 0; i < l->nquestions; i++)
 		free(l->questions[i]);
 	free(l->questions);
+	free(l->question_field);
 	free(l->v);
 	free(l->id);
 	free(l->page);

@@ -76,6 +76,8 @@ struct layout {
 	size_t n;
 	int keyed[F_NFIELDS];	/* fields staff key from this form */
 	char **questions;	/* texts of the "ask" questions */
+	int *question_field;	/* per question, the answer field its
+				   是/否 ticks record, or -1 */
 	size_t nquestions;
 };
 

@@ -52,16 +52,47 @@ dberr(struct db *db, char **errstr)
 	return -1;
 }
 
-/* The record's fields in batch column order: interface names first. */
+/*
+ * The format of a batch from its stored bag-info lines: the number of its
+ * "Hcp-Format:" line, or 1 (hcp 0.1.0 wrote none).
+ */
+static int
+batch_format(const char *bag_info)
+{
+	static const char label[] = "Hcp-Format:";
+	const char *p = bag_info;
+	int v = 0;
+
+	while (p != NULL && *p != '\0') {
+		if (strncmp(p, label, sizeof(label) - 1) == 0) {
+			p += sizeof(label) - 1;
+			while (*p == ' ')
+				p++;
+			while (*p >= '0' && *p <= '9' && v < 1000)
+				v = v * 10 + (*p++ - '0');
+			return v > 0 ? v : 1;
+		}
+		if ((p = strchr(p, '\n')) != NULL)
+			p++;
+	}
+	return 1;
+}
+
+/*
+ * The record's fields in batch column order: interface names first, then
+ * the others; the 是/否 answers (last of them) only from format 2 on, so
+ * a batch of format 1 has the columns of hcp 0.1.0 exactly.
+ */
 static size_t
-batch_fields(enum field_id out[F_NFIELDS])
+batch_fields(int format, enum field_id out[F_NFIELDS])
 {
 	size_t n = 0;
 	int pass, i;
 
 	for (pass = 0; pass < 2; pass++)
 		for (i = 0; i < F_NFIELDS; i++)
-			if ((fields[i].iface != NULL) == (pass == 0))
+			if ((fields[i].iface != NULL) == (pass == 0) &&
+			    (format >= 2 || !field_is_answer(i)))
 				out[n++] = (enum field_id)i;
 	return n;
 }
@@ -132,22 +163,23 @@ prov_load(struct db *db, sqlite3_stmt *st, long long id, struct prov *p)
 }
 
 /*
- * Generates the CSV of the records lo..hi (ids) into a payload that is
+ * Generates the CSV of the records lo..hi (ids), with the columns of the
+ * batch format (batch_fields()), into a payload that is
  * digested and compressed while it is made (bag.h); sets *rows and the
  * payload fields of spec.  *bpp holds the compressed run until freed.
  * The provenance of the import run is read once per run, not per row.
  */
 static int
-make_payload(struct db *db, long long lo, long long hi, const char *dir,
-    const char *name, struct bag_spec *spec, struct bag_payload **bpp,
-    long long *rows, char **errstr)
+make_payload(struct db *db, long long lo, long long hi, int format,
+    const char *dir, const char *name, struct bag_spec *spec,
+    struct bag_payload **bpp, long long *rows, char **errstr)
 {
 	enum field_id order[F_NFIELDS];
 	struct strbuf sql = STRBUF_INIT, out = STRBUF_INIT;
 	struct prov prov = { 0, 0, STRBUF_INIT, STRBUF_INIT, STRBUF_INIT };
 	struct bag_payload *bp;
 	sqlite3_stmt *st = NULL, *imp = NULL;
-	size_t nf = batch_fields(order), i;
+	size_t nf = batch_fields(format, order), i;
 	int rc, ret = -1;
 
 	*rows = 0;
@@ -299,8 +331,8 @@ write_batch(struct db *db, const char *dbpath, long long seq,
 	hi = sqlite3_column_int64(st, 7);
 	sqlite3_finalize(st);
 	st = NULL;
-	if (make_payload(db, lo, hi, dir, name, &spec, &bp, &rows, errstr) !=
-	    0)
+	if (make_payload(db, lo, hi, batch_format(info.buf), dir, name,
+	    &spec, &bp, &rows, errstr) != 0)
 		goto out;
 	if (rows != records) {
 		*errstr = xasprintf(_("batch %s should hold %lld records but "

@@ -187,6 +187,11 @@ static const struct rec_code_def codes[REC_NCODES] = {
 	  N_("this line is not in the file's encoding; nothing of it is "
 	  "stored"),
 	  "此行与文件编码不符，未保存" },
+
+	{ E_ANSWER, "E_ANSWER", E,
+	  N_("the answer must be 是 or 否 (also Y or N, 1 or 0, a tick or "
+	  "a cross)"),
+	  "回答应为“是”或“否”（也可写Y或N、1或0、√或×）" },
 	{ D_DUPLICATE, "D_DUPLICATE", REC_DUPLICATE,
 	  N_("this evaluation is already imported"),
 	  "此评价已导入过" },
@@ -1580,11 +1585,27 @@ uscc_cached(struct rec_ctx *ctx, const char *s, size_t n)
 }
 
 /*
+ * How many bytes of r->buf the row hashes cover: all of them, or, when
+ * no answer is given, the values before the answers (the 19 fields of
+ * hcp 0.1.0), so that the rows 0.1.0 imported keep their hash.
+ */
+static size_t
+hashed_len(const struct rec *r)
+{
+	int f;
+
+	for (f = F_ANSWERS; f < F_ANSWERS + F_NANSWERS; f++)
+		if (r->len[f] > 0)
+			return r->buf.len;
+	return r->off[F_ANSWERS];
+}
+
+/*
  * The hex SHA-256 row hash of r (see record.h) to out.  r->buf holds the
- * values in field order, each followed by its NUL; the hash covers those
- * bytes but for two things, so that a row keeps the hash 0.1.0 gave it:
- * a date alone is hashed as its midnight, and a window taken from the
- * ledger as the empty cell it was keyed as.
+ * values in field order, each followed by its NUL; the hash covers the
+ * first hashed_len() of those bytes but for two things, so that a row
+ * keeps the hash 0.1.0 gave it: a date alone is hashed as its midnight,
+ * and a window taken from the ledger as the empty cell it was keyed as.
  */
 static void
 row_hash(struct digest *dg, const struct rec *r, char out[REC_HASH_LEN + 1])
@@ -1611,7 +1632,7 @@ row_hash(struct digest *dg, const struct rec *r, char out[REC_HASH_LEN + 1])
 		digest_update(dg, midnight, sizeof(midnight) - 1);
 		at = e;
 	}
-	digest_update(dg, b + at, r->buf.len - at);
+	digest_update(dg, b + at, hashed_len(r) - at);
 	digest_final(dg, md);
 	crypto_hex(md, REC_HASH_LEN / 2, out);
 }
@@ -1973,6 +1994,39 @@ rec_check(struct rec_ctx *ctx, const struct rec_map *m, size_t ncols,
 			strbuf_reset(v);
 			strbuf_addc(v, (char)('0' + r->assess_number));
 			break;
+		case F_GUIDE_CLEAR:
+		case F_PROCESS_EASY:
+		case F_MATERIAL_LEAN:
+		case F_UI_FRIENDLY: {
+			/*
+			 * Full-width already folded, letters upper-cased;
+			 * ticks ✓ ✔ √ ☑, crosses ✗ ✘ × ✕.  The letter X
+			 * is neither: it ticks a box in some hands.
+			 */
+			static const char *const yes[] = { "是", "Y", "YES",
+			    "1", "\u2713", "\u2714", "\u221a", "\u2611" };
+			static const char *const no[] = { "否", "N", "NO", "0",
+			    "\u2717", "\u2718", "\u00d7", "\u2715" };
+			int a = -1;
+
+			if (v->len == 0)
+				break;
+			upcase(v);
+			for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+				if (strcmp(v->buf, yes[i]) == 0)
+					a = 1;
+			for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+				if (strcmp(v->buf, no[i]) == 0)
+					a = 0;
+			if (a < 0) {
+				normalise(raw, rawlen, 1, v);	/* as keyed */
+				problem(&c, f, E_ANSWER, v->buf);
+				break;
+			}
+			strbuf_reset(v);
+			strbuf_addc(v, (char)('0' + a));
+			break;
+		}
 		default:
 			break;
 		}
@@ -2050,9 +2104,10 @@ rec_check(struct rec_ctx *ctx, const struct rec_map *m, size_t ncols,
 
 	/*
 	 * The row hashes.  r->buf holds the values in field order, each
-	 * followed by its NUL: exactly the bytes the hash covers.
+	 * followed by its NUL: the bytes the hash covers, but for the
+	 * answers when none is given (record.h).
 	 */
-	r->h64 = hash64(r->buf.buf, r->buf.len);
+	r->h64 = hash64(r->buf.buf, hashed_len(r));
 	if (c.nerr == 0 && ctx->row_hash && ctx->dg != NULL)
 		row_hash(ctx->dg, r, r->hash);
 	return c.nerr;

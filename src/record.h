@@ -115,6 +115,8 @@ enum rec_code {
 	E_CELL_NO_HEADER,	/* a value under a column with no header */
 	E_QUOTE_OPEN,		/* a quote left open (or a stray one) */
 	E_ENCODING,		/* the line did not decode */
+
+	E_ANSWER,		/* a 是/否 answer that is neither */
 	/* duplicates */
 	D_DUPLICATE,
 	REC_NCODES
@@ -299,11 +301,16 @@ const char *rec_ctx_codes_version(const struct rec_ctx *ctx);
  *                 day: hcp-csv(5), DATES)
  *   window        when empty and the form's serial was issued for a
  *                 window (hcp-form -w), that window (window_from_form)
- * hash is the first 128 bits of the SHA-256, in hex, of the 19
- * normalised values in field order, each followed by a NUL byte, but
- * with a date alone as its midnight and a window taken from the ledger
- * as empty (the bytes 0.1.0 hashed): two rows with the same hash say the
- * same thing.  It is computed only when
+ *   guide_clear, process_easy, material_lean, ui_friendly   "1" (是),
+ *                 "0" (否) or "" (not answered)
+ * hash is the first 128 bits of the SHA-256, in hex, of the normalised
+ * values in field order, each followed by a NUL byte, but with a date
+ * alone as its midnight and a window taken from the ledger as empty (the
+ * bytes 0.1.0 hashed): two rows with the same hash say the same thing.
+ * The four answers, which hcp 0.1.0 did not have, are hashed only when
+ * at least one is given: a row without answers hashes its first 19
+ * values, as 0.1.0 did, so a file imported by 0.1.0 is a duplicate when
+ * imported again, not a conflict.  It is computed only when
  * the context asks for it (rec_ctx_set_row_hash(), on by default) and
  * left "" otherwise; h64, a 64-bit FNV-1a of the same bytes, is always
  * computed and is what the in-memory duplicate check compares.
