@@ -1,0 +1,3 @@
+-- SPDX-License-Identifier: ISC
+-- Placeholder for schema version 4 (004-answers.sql, made elsewhere);
+-- it changes nothing.  To be dropped when 004-answers.sql is merged.
