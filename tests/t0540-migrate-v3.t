@@ -46,7 +46,7 @@ test_expect_code 2 'a read-only tool says how to upgrade, and changes nothing' '
 
 test_expect_success 'the next tool that writes migrates it to version 3' '
 	hcp-form -d old.db --status "$(head -n 1 serials)" >st &&
-	test "$(sqlite3 old.db "PRAGMA user_version")" = 3 &&
+	test "$(sqlite3 old.db "PRAGMA user_version")" -ge 3 &&
 	test_grep st "	used	" &&
 	test "$(sqlite3 old.db "PRAGMA integrity_check")" = ok &&
 	test "$(sqlite3 old.db "PRAGMA foreign_key_check")" = ""
