@@ -36,10 +36,10 @@ struct db;
 #define AMEND_REFUSED 1
 
 enum amend_kind {
-	AMEND_UNCHANGED,	/* every value was already so: nothing done */
-	AMEND_UNPACKED,		/* changed in place, not in a batch yet */
-	AMEND_UNACKED,		/* changed in place, its batch written again */
-	AMEND_ACKED		/* a superseding record for the next batch */
+	AMEND_UNCHANGED,	/* every value was already so */
+	AMEND_UNPACKED,		/* changed in place, in no batch yet */
+	AMEND_UNACKED,		/* changed in place, batch written again */
+	AMEND_ACKED		/* superseding record for the next batch */
 };
 
 struct amend_change {

@@ -47,10 +47,13 @@ struct pack_batch {
 typedef void (*pack_written_fn)(void *arg, const char *path);
 
 /*
- * Writes again the file of every unacknowledged batch whose file is not
- * in outdir or was never completed, then puts every record not yet in a
- * batch into new batches of at most max_records (0: no limit) and writes
- * them.  dbpath locates the station key (keys.h).
+ * Writes again every unacknowledged batch a correction marked (as
+ * pack_repack() does) and the file of every unacknowledged batch whose
+ * file is not in outdir or was never completed, then puts every record
+ * not yet in a batch into new batches of at most max_records (0: no
+ * limit), the superseding records not yet in a batch (hcp-amend(1)) into
+ * the first of them (a batch of their own if there are no new records),
+ * and writes them.  dbpath locates the station key (keys.h).
  */
 int pack_run(struct db *db, const char *dbpath, const char *outdir,
     long long max_records, pack_written_fn fn, void *arg, char **errstr);

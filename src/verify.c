@@ -88,8 +88,7 @@ struct vstate {
 	struct strbuf rowbuf, vbuf;
 	const char **vcells;
 	/* superseding records (hcp-csv(5)), on the validating thread */
-	int sup_col[4];		/* supersedes, amend_reason, amend_operator,
-				   amended_at: columns, or -1 */
+	int sup_col[4];		/* columns of sup_names[], or -1 */
 	struct sup_row *sup;
 	size_t nsup;
 	int ordinary_seen;
