@@ -42,13 +42,7 @@ static const char *const prov_names[] = { "src_file", "src_hash",
 static const char *const amend_names[] = { "supersedes", "amend_reason",
     "amend_operator", "amended_at" };
 
-static char *
-col_dup(sqlite3_stmt *st, int i)
-{
-	const unsigned char *v = sqlite3_column_text(st, i);
-
-	return v != NULL ? xstrdup((const char *)v) : NULL;
-}
+static char *col_dup(sqlite3_stmt *st, int i);
 
 /* "object: reason" */
 static int
@@ -967,6 +961,14 @@ pack_repack(struct db *db, const char *dbpath, long long seq,
 	return ret;
 }
 
+static char *
+col_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *v = sqlite3_column_text(st, i);
+
+	return v != NULL ? xstrdup((const char *)v) : NULL;
+}
+
 int
 pack_list(struct db *db, struct pack_batch **v, size_t *n, char **errstr)
 {
@@ -1063,9 +1065,14 @@ pack_ack(struct db *db, const char *text, size_t len, const char *pub_pem,
 		    "batch %s has %lld"), r.records, r.batch, records);
 		goto out;
 	}
+	/*
+	 * Not a batch a correction marked to be written again: the receipt
+	 * is for the file the next one replaces (Hcp-Replaces), and the
+	 * receipt of that one is what counts.
+	 */
 	if (db_prepare(db, &st, "UPDATE batches SET state = 'acknowledged', "
-	    "acked_at = ?1, receipt = ?2 WHERE seq = ?3 AND state = 'packed'")
-	    != 0) {
+	    "acked_at = ?1, receipt = ?2 WHERE seq = ?3 AND state = 'packed' "
+	    "AND rewrite = 0") != 0) {
 		dberr(db, errstr);
 		goto out;
 	}
@@ -1076,6 +1083,20 @@ pack_ack(struct db *db, const char *text, size_t len, const char *pub_pem,
 		db_sqlerr(db, _("cannot record the receipt"));
 		dberr(db, errstr);
 		goto out;
+	}
+	if (sqlite3_changes(db_sqlite(db)) == 0) {
+		if (db_query_int(db, "SELECT count(*) FROM batches WHERE "
+		    "rewrite = 1 AND name = ?1", r.batch, &records) != 0) {
+			dberr(db, errstr);
+			goto out;
+		}
+		if (records > 0) {
+			*errstr = xasprintf(_("batch %s was corrected after "
+			    "it was written: hcp-pack writes it again, and "
+			    "the receipt for that file is the one to "
+			    "record"), r.batch);
+			goto out;
+		}
 	}
 	ret = 0;
 out:

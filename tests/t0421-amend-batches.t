@@ -73,6 +73,15 @@ test_expect_success 'a correction in a batch without receipt marks it' '
 	test "$(q "SELECT phone FROM evaluations WHERE id = 1")" = 13912345678
 '
 
+test_expect_code 1 'a receipt for the file before the correction is not recorded' '
+	hcp-verify -q -k pub.pem --receipt recv.pem -o old.receipt \
+		out/$B1.tar.gz &&
+	hcp-pack -d hcp.db --ack old.receipt 2>err; rc=$?
+	test_grep err "corrected after it was written" &&
+	test "$(q "SELECT state FROM batches WHERE seq = 1")" = packed &&
+	exit $rc
+'
+
 test_expect_success 'hcp-pack writes it again: new SHA-256, Hcp-Replaces, old kept' '
 	SOURCE_DATE_EPOCH=1795352400 hcp-pack -d hcp.db -o out >paths &&
 	echo out/$B1.tar.gz >expect && test_cmp expect paths &&
