@@ -174,6 +174,16 @@ test_expect_success '--list: the trail, oldest first, personal data masked' '
 	test "$(cut -f5,6,7 list4)" = "serial	$S4	$S5"
 '
 
+test_expect_success 'a station keying GB/T 39046 grades: the stored grade stays' '
+	hcp-init -q -d hcp.db -s satisfaction_coding=gbt39046 &&
+	hcp-amend -q -d hcp.db -r "typo" P0000003/1 comment=很好。 &&
+	test "$(q "SELECT satisfaction FROM evaluations WHERE id = 3")" = 5 &&
+	hcp-amend -d hcp.db -r "form says 不满意" $S3 满意度=4 \
+		评价详情代码=201 >out &&
+	test_grep out "satisfaction: 5 -> 2" &&
+	hcp-init -q -d hcp.db -s satisfaction_coding=interface
+'
+
 test_expect_success 'evaluations_current shows the records as they are' '
 	test "$(q "SELECT count(*) FROM evaluations_current WHERE correction_id IS NULL")" = 4 &&
 	test "$(q "SELECT phone FROM evaluations_current WHERE id = 1")" = 13912345678
