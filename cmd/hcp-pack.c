@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * hcp-pack: pack the records not yet sent into signed batches, rebuild
- * a batch for re-sending, list batches, record receipts.
+ * a batch for re-sending, write one again (repack), list batches, record
+ * receipts.
  */
 #include <err.h>
 #include <getopt.h>
@@ -24,6 +25,7 @@
 static const char usage_text[] =
     "usage: hcp-pack [-qV] [-d db] [-m max] [-o dir]\n"
     "       hcp-pack [-q] [-d db] [-o dir] --rebuild seq\n"
+    "       hcp-pack [-q] [-d db] [-o dir] --repack seq\n"
     "       hcp-pack [-d db] [-p] -l\n"
     "       hcp-pack [-q] [-d db] [-k pubkey] --ack receipt ...\n";
 
@@ -102,6 +104,7 @@ main(int argc, char *argv[])
 		{ "output", required_argument, NULL, 'o' },
 		{ "max-records", required_argument, NULL, 'm' },
 		{ "rebuild", required_argument, NULL, 'R' },
+		{ "repack", required_argument, NULL, 'P' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "pending", no_argument, NULL, 'p' },
 		{ "ack", no_argument, NULL, 'A' },
@@ -112,7 +115,7 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *dbpath = NULL, *outdir = ".", *pubpath = NULL, *es;
-	long long max = 0, rebuild = 0, seq;
+	long long max = 0, rebuild = 0, repack = 0, seq;
 	int ch, quiet = 0, dolist = 0, pending = 0, ack = 0, o_given = 0;
 	int rc = 0;
 	char *e = NULL;
@@ -154,6 +157,12 @@ main(int argc, char *argv[])
 				errx(EXIT_USAGE, _("--rebuild %s: %s"),
 				    optarg, _(es));
 			break;
+		case 'P':
+			if (num_parse(optarg, 1, 999999999LL, &repack,
+			    &es) != 0)
+				errx(EXIT_USAGE, _("--repack %s: %s"),
+				    optarg, _(es));
+			break;
 		case 'A':
 			ack = 1;
 			break;
@@ -166,10 +175,11 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (dolist + ack + (rebuild > 0) > 1 || (pending && !dolist) ||
+	if (dolist + ack + (rebuild > 0) + (repack > 0) > 1 ||
+	    (pending && !dolist) ||
 	    (pubpath != NULL && !ack) || (ack && argc == 0) ||
 	    (!ack && argc > 0) || ((dolist || ack) && (o_given || max)) ||
-	    (rebuild > 0 && max))
+	    ((rebuild > 0 || repack > 0) && max))
 		usage();
 	dbpath = cli_db_path(dbpath);
 
@@ -210,6 +220,10 @@ main(int argc, char *argv[])
 			free(text);
 		}
 		free(pub);
+	} else if (repack > 0) {
+		if (pack_repack(db, dbpath, repack, outdir,
+		    quiet ? NULL : print_path, NULL, &e) != 0)
+			errx(1, "%s", e);
 	} else if (rebuild > 0) {
 		if (pack_rebuild(db, dbpath, rebuild, outdir,
 		    quiet ? NULL : print_path, NULL, &e) != 0)

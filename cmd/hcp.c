@@ -30,6 +30,7 @@ static const struct {
 	{ "check", N_("validate keyed CSV files without importing") },
 	{ "import", N_("validate and import keyed CSV files") },
 	{ "compare", N_("compare two keyings of the same forms") },
+	{ "amend", N_("correct a keying error, with an audit trail") },
 	{ "pack", N_("pack imported records into signed batches") },
 	{ "verify", N_("verify batches as the receiving side does") },
 };

@@ -36,6 +36,14 @@
 /* The provenance columns after the record's fields, in order. */
 static const char *const prov_names[] = { "src_file", "src_hash",
     "src_line", "operator", "entry_method", "imported_at" };
+/*
+ * The columns of a superseding record (hcp-amend(1)) after those, in
+ * Hcp-Format: 2 batches only; empty on ordinary rows.
+ */
+static const char *const amend_names[] = { "supersedes", "amend_reason",
+    "amend_operator", "amended_at" };
+
+static char *col_dup(sqlite3_stmt *st, int i);
 
 /* "object: reason" */
 static int
@@ -110,7 +118,7 @@ db_column(enum field_id f)
 /*
  * The provenance columns of one import run, as CSV pieces around the
  * record's src_line and entry_method: "src_file,src_hash,", then
- * ",operator,", then ",imported_at\r\n".
+ * ",operator,", then ",imported_at" (the row's end is the caller's).
  */
 struct prov {
 	int have;
@@ -158,79 +166,145 @@ prov_load(struct db *db, sqlite3_stmt *st, long long id, struct prov *p)
 	strbuf_addc(&p->mid, ',');
 	strbuf_addc(&p->post, ',');
 	add_column(&p->post, st, 3);
-	strbuf_add(&p->post, "\r\n", 2);
+	return 0;
+}
+
+/* Adds the record's fields of a row of st (columns 0..nf-1) and commas. */
+static void
+add_fields(struct strbuf *out, sqlite3_stmt *st, const enum field_id *order,
+    size_t nf)
+{
+	size_t i;
+
+	for (i = 0; i < nf; i++) {
+		size_t n = add_column(out, st, (int)i);
+
+		/* areaCode goes out with 12 digits */
+		if (order[i] == F_AREA_CODE && n == 6)
+			strbuf_add(out, "000000", 6);
+		strbuf_addc(out, ',');
+	}
+}
+
+/*
+ * Adds the provenance columns of a row of st: src_line, entry_method and
+ * import_id at columns nf..nf+2.
+ */
+static int
+add_prov(struct db *db, struct strbuf *out, sqlite3_stmt *st, size_t nf,
+    sqlite3_stmt *imp, struct prov *prov, char **errstr)
+{
+	long long import_id = sqlite3_column_int64(st, (int)nf + 2);
+
+	if ((!prov->have || import_id != prov->id) && prov_load(db, imp,
+	    import_id, prov) != 0)
+		return dberr(db, errstr);
+	strbuf_add(out, prov->pre.buf, prov->pre.len);
+	add_column(out, st, (int)nf);		/* src_line */
+	strbuf_add(out, prov->mid.buf, prov->mid.len);
+	add_column(out, st, (int)nf + 1);	/* entry_method */
+	strbuf_add(out, prov->post.buf, prov->post.len);
 	return 0;
 }
 
 /*
- * Generates the CSV of the records lo..hi (ids), with the columns of the
- * batch format (batch_fields()), into a payload that is
- * digested and compressed while it is made (bag.h); sets *rows and the
- * payload fields of spec.  *bpp holds the compressed run until freed.
- * The provenance of the import run is read once per run, not per row.
+ * Generates the CSV of the batch, with the columns of its format
+ * (batch_fields()), into a payload that is digested and
+ * compressed while it is made (bag.h): in a format 2 batch the
+ * superseding records clo..chi (ids of corrections) first, then the
+ * records lo..hi (ids); sets *rows and *crows and the payload fields of
+ * spec.  *bpp holds the compressed run until freed.  The provenance of
+ * the import run is read once per run, not per row.
  */
 static int
 make_payload(struct db *db, long long lo, long long hi, int format,
-    const char *dir, const char *name, struct bag_spec *spec,
-    struct bag_payload **bpp, long long *rows, char **errstr)
+    long long clo, long long chi, const char *dir, const char *name,
+    struct bag_spec *spec, struct bag_payload **bpp, long long *rows,
+    long long *crows, char **errstr)
 {
 	enum field_id order[F_NFIELDS];
-	struct strbuf sql = STRBUF_INIT, out = STRBUF_INIT;
+	struct strbuf sql = STRBUF_INIT, csql = STRBUF_INIT, out = STRBUF_INIT;
 	struct prov prov = { 0, 0, STRBUF_INIT, STRBUF_INIT, STRBUF_INIT };
 	struct bag_payload *bp;
-	sqlite3_stmt *st = NULL, *imp = NULL;
+	sqlite3_stmt *st = NULL, *imp = NULL, *cst = NULL;
 	size_t nf = batch_fields(format, order), i;
+	int fmt2 = format >= 2;
 	int rc, ret = -1;
 
-	*rows = 0;
+	*rows = *crows = 0;
 	if ((*bpp = bp = bag_payload_new(dir, name, errstr)) == NULL)
 		return -1;
 	strbuf_adds(&sql, "SELECT ");
+	strbuf_adds(&csql, "SELECT ");
 	for (i = 0; i < nf; i++) {
 		const char *h = fields[order[i]].iface != NULL ?
 		    fields[order[i]].iface : fields[order[i]].name;
 
 		strbuf_addf(&sql, "e.%s, ", db_column(order[i]));
+		strbuf_addf(&csql, "c.%s, ", db_column(order[i]));
 		csv_append_field(&out, h, strlen(h), 0);
 		strbuf_addc(&out, ',');
 	}
 	for (i = 0; i < sizeof(prov_names) / sizeof(prov_names[0]); i++) {
 		strbuf_adds(&out, prov_names[i]);
 		strbuf_adds(&out, i + 1 < sizeof(prov_names) /
-		    sizeof(prov_names[0]) ? "," : "\r\n");
+		    sizeof(prov_names[0]) ? "," : "");
 	}
+	if (fmt2)
+		for (i = 0; i < sizeof(amend_names) / sizeof(amend_names[0]);
+		    i++) {
+			strbuf_addc(&out, ',');
+			strbuf_adds(&out, amend_names[i]);
+		}
+	strbuf_adds(&out, "\r\n");
 	strbuf_adds(&sql, "e.src_line, e.entry_method, e.import_id FROM "
 	    "evaluations e WHERE e.id BETWEEN ?1 AND ?2 ORDER BY e.id");
+	strbuf_adds(&csql, "e.src_line, e.entry_method, e.import_id, b.name, "
+	    "c.reason, c.operator, c.amended_at FROM corrections c "
+	    "JOIN evaluations e ON e.id = c.eval_id "
+	    "JOIN batches b ON b.seq = c.batch_seq "
+	    "WHERE c.id BETWEEN ?1 AND ?2 ORDER BY c.id");
 	if (db_prepare(db, &st, sql.buf) != 0 || db_prepare(db, &imp,
 	    "SELECT src_file, src_hash, operator, started_at FROM imports "
-	    "WHERE id = ?1") != 0) {
+	    "WHERE id = ?1") != 0 ||
+	    (fmt2 && db_prepare(db, &cst, csql.buf) != 0)) {
 		dberr(db, errstr);
 		goto out;
+	}
+	/* superseding records first (hcp-csv(5)) */
+	if (fmt2 && chi >= clo && clo > 0) {
+		sqlite3_bind_int64(cst, 1, clo);
+		sqlite3_bind_int64(cst, 2, chi);
+		while ((rc = sqlite3_step(cst)) == SQLITE_ROW) {
+			add_fields(&out, cst, order, nf);
+			if (add_prov(db, &out, cst, nf, imp, &prov, errstr) !=
+			    0)
+				goto out;
+			for (i = 0; i < sizeof(amend_names) /
+			    sizeof(amend_names[0]); i++) {
+				strbuf_addc(&out, ',');
+				add_column(&out, cst, (int)(nf + 3 + i));
+			}
+			strbuf_adds(&out, "\r\n");
+			(*crows)++;
+		}
+		if (rc != SQLITE_DONE) {
+			db_sqlerr(db, _("cannot read the records"));
+			dberr(db, errstr);
+			goto out;
+		}
 	}
 	sqlite3_bind_int64(st, 1, lo);
 	sqlite3_bind_int64(st, 2, hi);
 	rc = sqlite3_step(st);
 	for (; rc == SQLITE_ROW; rc = sqlite3_step(st)) {
-		long long import_id = sqlite3_column_int64(st, (int)nf + 2);
-
-		for (i = 0; i < nf; i++) {
-			size_t n = add_column(&out, st, (int)i);
-
-			/* areaCode goes out with 12 digits */
-			if (order[i] == F_AREA_CODE && n == 6)
-				strbuf_add(&out, "000000", 6);
-			strbuf_addc(&out, ',');
-		}
-		if ((!prov.have || import_id != prov.id) && prov_load(db, imp,
-		    import_id, &prov) != 0) {
-			dberr(db, errstr);
+		add_fields(&out, st, order, nf);
+		if (add_prov(db, &out, st, nf, imp, &prov, errstr) != 0)
 			goto out;
-		}
-		strbuf_add(&out, prov.pre.buf, prov.pre.len);
-		add_column(&out, st, (int)nf);		/* src_line */
-		strbuf_add(&out, prov.mid.buf, prov.mid.len);
-		add_column(&out, st, (int)nf + 1);	/* entry_method */
-		strbuf_add(&out, prov.post.buf, prov.post.len);
+		if (fmt2)
+			strbuf_add(&out, ",,,,\r\n", 6);
+		else
+			strbuf_add(&out, "\r\n", 2);
 		(*rows)++;
 		if (out.len >= FLUSH_AT) {
 			if (bag_payload_write(bp, out.buf, out.len, errstr) !=
@@ -250,8 +324,10 @@ make_payload(struct db *db, long long lo, long long hi, int format,
 	ret = 0;
 out:
 	sqlite3_finalize(st);
+	sqlite3_finalize(cst);
 	sqlite3_finalize(imp);
 	strbuf_release(&sql);
+	strbuf_release(&csql);
 	strbuf_release(&out);
 	strbuf_release(&prov.pre);
 	strbuf_release(&prov.mid);
@@ -288,16 +364,17 @@ write_batch(struct db *db, const char *dbpath, long long seq,
 	struct bag_spec spec;
 	struct strbuf info = STRBUF_INIT;
 	char *name = NULL, *tmp = NULL, *final = NULL, *priv = NULL;
-	char *stored_sha = NULL, *e = NULL;
+	char *stored_sha = NULL, *e = NULL, *replaced = NULL;
 	unsigned char *sig = NULL, *stored_sig = NULL, sha[DIGEST_LEN];
 	char hex[2 * DIGEST_LEN + 1], first_hex[2 * DIGEST_LEN + 1];
 	size_t siglen = 0, stored_siglen = 0;
-	long long records = 0, rows, lo, hi;
-	int out = -1, ret = -1, rc;
+	long long records = 0, rows, lo, hi, clo, chi, ncorr, crows;
+	int out = -1, ret = -1, rc, replaces;
 
 	memset(&spec, 0, sizeof(spec));
 	if (db_prepare(db, &st, "SELECT name, mtime, bag_info, records, "
-	    "signature, sha256, first_id, last_id FROM batches WHERE seq = ?1")
+	    "signature, sha256, first_id, last_id, first_corr, last_corr, "
+	    "corrections, replaces IS NOT NULL FROM batches WHERE seq = ?1")
 	    != 0)
 		return dberr(db, errstr);
 	sqlite3_bind_int64(st, 1, seq);
@@ -329,14 +406,19 @@ write_batch(struct db *db, const char *dbpath, long long seq,
 		    5));
 	lo = sqlite3_column_int64(st, 6);
 	hi = sqlite3_column_int64(st, 7);
+	clo = sqlite3_column_int64(st, 8);
+	chi = sqlite3_column_int64(st, 9);
+	ncorr = sqlite3_column_int64(st, 10);
+	replaces = sqlite3_column_int(st, 11);
 	sqlite3_finalize(st);
 	st = NULL;
-	if (make_payload(db, lo, hi, batch_format(info.buf), dir, name,
-	    &spec, &bp, &rows, errstr) != 0)
+	if (make_payload(db, lo, hi, batch_format(info.buf), clo, chi, dir,
+	    name, &spec, &bp, &rows, &crows, errstr) != 0)
 		goto out;
-	if (rows != records) {
+	if (rows != records || crows != ncorr) {
 		*errstr = xasprintf(_("batch %s should hold %lld records but "
-		    "the db has %lld marked with it"), name, records, rows);
+		    "the db has %lld marked with it"), name, records + ncorr,
+		    rows + crows);
 		goto out;
 	}
 	strbuf_addf(&info, "Payload-Oxum: %llu.1\n",
@@ -402,6 +484,18 @@ write_batch(struct db *db, const char *dbpath, long long seq,
 		    "hcp-pack without --rebuild to complete it"), name);
 		goto out;
 	}
+	if (stored_sha == NULL && replaces) {
+		/*
+		 * A batch written again (pack_repack()): the file it replaces
+		 * is kept aside before the new one is recorded, so a crash
+		 * leaves the name free and the next run writes it.
+		 */
+		replaced = xasprintf("%s.replaced", final);
+		if (rename(final, replaced) != 0 && errno != ENOENT) {
+			seterr(errstr, final, strerror(errno));
+			goto out;
+		}
+	}
 	if (stored_sha == NULL) {
 		/* Step 3: the signature and digest become part of the db. */
 		if (db_prepare(db, &st, "UPDATE batches SET sha256 = ?1, "
@@ -452,6 +546,7 @@ out:
 	free(name);
 	free(tmp);
 	free(final);
+	free(replaced);
 	free(stored_sha);
 	free(stored_sig);
 	free(sig);
@@ -506,12 +601,44 @@ lock_dir(const char *dir, char **errstr)
 }
 
 /*
+ * The fixed lines of bag-info.txt (all but Payload-Oxum) of batch seq,
+ * part of parts, holding records records and ncorr superseding records,
+ * made at created: the same for a new batch and for one written again
+ * (pack_repack(); replaces, the SHA-256 of the file it replaces, or
+ * NULL).
+ */
+static void
+batch_info(struct strbuf *info, const char *station, const char *region,
+    const char *issuer, const char *name, const char *created, long long seq,
+    long long part, long long parts, long long records, long long ncorr,
+    const char *replaces)
+{
+	strbuf_reset(info);
+	if (station != NULL && *station != '\0')
+		strbuf_addf(info, "Source-Organization: %s\n", station);
+	strbuf_addf(info, "External-Identifier: %s\n"
+	    "Bagging-Date: %.10s\nBag-Count: %lld of %lld\n", name,
+	    created, part, parts);
+	if (parts > 1)
+		strbuf_addf(info, "Bag-Group-Identifier: hcp-%s%s-%06lld\n",
+		    region, issuer, seq - part + 1);
+	strbuf_addf(info, "Hcp-Station: %s%s\nHcp-Sequence: %lld\n"
+	    "Hcp-Records: %lld\nHcp-Created: %s\n"
+	    "Satisfaction-Coding: interface (5=very satisfied)\n",
+	    region, issuer, seq, records + ncorr, created);
+	strbuf_adds(info, "Hcp-Format: 2\n");
+	if (ncorr > 0)
+		strbuf_addf(info, "Hcp-Corrections: %lld\n", ncorr);
+	if (replaces != NULL)
+		strbuf_addf(info, "Hcp-Replaces: %s\n", replaces);
+}
+
+/*
  * The labels that say under which rules the records from..to were
  * accepted, so that a receiver with only the batch judges them alike
- * (hcp-csv(5), BATCH RULES): the batch format (dates alone are dates),
- * the settings that decide validity, the station's offset from UTC at
- * packing, and the evaluation-detail dictionaries the records were
- * checked against.
+ * (hcp-csv(5), Batch rules): the settings that decide validity, the
+ * station's offset from UTC at packing, and the evaluation-detail
+ * dictionaries the records were checked against.
  */
 static int
 rule_labels(struct db *db, time_t now, long long from, long long to,
@@ -528,7 +655,6 @@ rule_labels(struct db *db, time_t now, long long from, long long to,
 	char *v;
 	int rc;
 
-	strbuf_adds(info, "Hcp-Format: 2\n");
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		if ((v = settings_get(db, keys[i][0])) == NULL)
 			return -1;
@@ -568,9 +694,9 @@ create_batches(struct db *db, long long max_records, long long *first,
 {
 	sqlite3_stmt *bound = NULL, *ins = NULL;
 	char *region = NULL, *issuer = NULL, *station = NULL;
-	char created[CLOCK_BUFLEN], group[64];
+	char created[CLOCK_BUFLEN];
 	struct strbuf info = STRBUF_INIT;
-	long long lo, unbatched, seq0, parts, i, hi, maxid;
+	long long lo, unbatched, seq0, parts, i, hi, maxid, ncorr, clo, chi;
 	time_t now = clock_now();
 	int ret = -1, began = 0, dense;
 
@@ -596,12 +722,24 @@ create_batches(struct db *db, long long max_records, long long *first,
 	    &unbatched) != 0 ||
 	    db_query_int(db, "SELECT coalesce(max(id), 0) FROM evaluations",
 	    NULL, &maxid) != 0 ||
+	    db_query_int(db, "SELECT coalesce(max(last_corr), 0) FROM batches",
+	    NULL, &clo) != 0 ||
+	    db_query_int(db, "SELECT coalesce(max(id), 0) FROM corrections",
+	    NULL, &chi) != 0 ||
 	    db_prepare(db, &bound, "SELECT count(*), max(id) FROM (SELECT id "
 	    "FROM evaluations WHERE id > ?1 ORDER BY id LIMIT ?2)") != 0 ||
 	    db_prepare(db, &ins, "INSERT INTO batches (seq, name, "
 	    "created_at, records, part, parts, mtime, bag_info, first_id, "
-	    "last_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)") != 0)
+	    "last_id, first_corr, last_corr, corrections) VALUES (?1, ?2, "
+	    "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)") != 0)
 		goto dbfail;
+	/*
+	 * Superseding records (corrections, never deleted, ids only grow)
+	 * not yet in a batch: clo+1..chi.  They all go into the first new
+	 * batch, even with no new records to pack.
+	 */
+	ncorr = chi - clo;
+	clo++;
 	/*
 	 * Every record up to lo is in a batch that counts it, and none is
 	 * ever deleted (pack.h), so count(*) - sum(records) records lie
@@ -621,15 +759,14 @@ create_batches(struct db *db, long long max_records, long long *first,
 		}
 		unbatched = sqlite3_column_int64(bound, 0);
 	}
-	if (unbatched == 0) {
+	if (unbatched == 0 && ncorr <= 0) {
 		ret = 0;
 		goto out;
 	}
 	if (max_records <= 0 || max_records > unbatched)
 		max_records = unbatched;
-	parts = (unbatched + max_records - 1) / max_records;
-	snprintf(group, sizeof(group), "hcp-%s%s-%06lld", region, issuer,
-	    seq0);
+	parts = unbatched == 0 ? 1 :
+	    (unbatched + max_records - 1) / max_records;
 	for (i = 0; i < parts; i++) {
 		long long seq = seq0 + i, n;
 		char name[64];
@@ -651,22 +788,12 @@ create_batches(struct db *db, long long max_records, long long *first,
 			n = sqlite3_column_int64(bound, 0);
 			hi = sqlite3_column_int64(bound, 1);
 		}
+		if (n == 0)
+			hi = lo;
 		snprintf(name, sizeof(name), "hcp-%s%s-%06lld", region,
 		    issuer, seq);
-		strbuf_reset(&info);
-		if (station != NULL && *station != '\0')
-			strbuf_addf(&info, "Source-Organization: %s\n",
-			    station);
-		strbuf_addf(&info, "External-Identifier: %s\n"
-		    "Bagging-Date: %.10s\nBag-Count: %lld of %lld\n", name,
-		    created, i + 1, parts);
-		if (parts > 1)
-			strbuf_addf(&info, "Bag-Group-Identifier: %s\n",
-			    group);
-		strbuf_addf(&info, "Hcp-Station: %s%s\nHcp-Sequence: %lld\n"
-		    "Hcp-Records: %lld\nHcp-Created: %s\n"
-		    "Satisfaction-Coding: interface (5=very satisfied)\n",
-		    region, issuer, seq, n, created);
+		batch_info(&info, station, region, issuer, name, created, seq,
+		    i + 1, parts, n, i == 0 && ncorr > 0 ? ncorr : 0, NULL);
 		if (rule_labels(db, now, lo + 1, hi, &info) != 0)
 			goto dbfail;
 		sqlite3_reset(ins);
@@ -681,6 +808,15 @@ create_batches(struct db *db, long long max_records, long long *first,
 		    SQLITE_TRANSIENT);
 		sqlite3_bind_int64(ins, 9, lo + 1);
 		sqlite3_bind_int64(ins, 10, hi);
+		if (i == 0 && ncorr > 0) {
+			sqlite3_bind_int64(ins, 11, clo);
+			sqlite3_bind_int64(ins, 12, chi);
+			sqlite3_bind_int64(ins, 13, ncorr);
+		} else {
+			sqlite3_bind_null(ins, 11);
+			sqlite3_bind_null(ins, 12);
+			sqlite3_bind_int64(ins, 13, 0);
+		}
 		if (sqlite3_step(ins) != SQLITE_DONE) {
 			db_sqlerr(db, _("cannot record a batch"));
 			goto dbfail;
@@ -708,6 +844,102 @@ out:
 	free(region);
 	free(issuer);
 	free(station);
+	return ret;
+}
+
+/*
+ * Step 1 of writing batch seq again: one transaction gives it new
+ * bag-info lines (made now, Hcp-Replaces the SHA-256 of its file) and
+ * forgets its digest and signature, so the steps 2-4 of write_batch()
+ * make, sign and record the new file.  An acknowledged batch is never
+ * changed.
+ */
+static int
+renew_batch(struct db *db, long long seq, char **errstr)
+{
+	sqlite3_stmt *st = NULL;
+	char *region = NULL, *issuer = NULL, *station = NULL, *name = NULL;
+	char *prev = NULL, *state = NULL, created[CLOCK_BUFLEN];
+	struct strbuf info = STRBUF_INIT;
+	long long part, parts, records, ncorr, first, last;
+	time_t now = clock_now();
+	int ret = -1, began = 0, rc;
+
+	clock_format(now, created);
+	if ((region = settings_get(db, "region")) == NULL ||
+	    (issuer = settings_get(db, "issuer")) == NULL)
+		goto dbfail;
+	station = settings_get(db, "name");
+	if (db_begin(db) != 0)
+		goto dbfail;
+	began = 1;
+	if (db_prepare(db, &st, "SELECT name, state, part, parts, records, "
+	    "corrections, sha256, first_id, last_id FROM batches "
+	    "WHERE seq = ?1") != 0)
+		goto dbfail;
+	sqlite3_bind_int64(st, 1, seq);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		if (rc != SQLITE_DONE) {
+			db_sqlerr(db, _("cannot read batches"));
+			goto dbfail;
+		}
+		*errstr = xasprintf(_("there is no batch %lld"), seq);
+		goto out;
+	}
+	name = col_dup(st, 0);
+	state = col_dup(st, 1);
+	part = sqlite3_column_int64(st, 2);
+	parts = sqlite3_column_int64(st, 3);
+	records = sqlite3_column_int64(st, 4);
+	ncorr = sqlite3_column_int64(st, 5);
+	prev = col_dup(st, 6);
+	first = sqlite3_column_int64(st, 7);
+	last = sqlite3_column_int64(st, 8);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (strcmp(state, "packed") != 0) {
+		*errstr = xasprintf(_("batch %s was acknowledged by the "
+		    "receiver: it is never changed (a correction goes in the "
+		    "next batch)"), name);
+		goto out;
+	}
+	batch_info(&info, station, region, issuer, name, created, seq, part,
+	    parts, records, ncorr, prev);
+	if (rule_labels(db, now, first, last, &info) != 0)
+		goto dbfail;
+	if (db_prepare(db, &st, "UPDATE batches SET created_at = ?1, "
+	    "mtime = ?2, bag_info = ?3, sha256 = NULL, signature = NULL, "
+	    "rewrite = 0, replaces = coalesce(?4, replaces) WHERE seq = ?5 "
+	    "AND state = 'packed'") != 0)
+		goto dbfail;
+	sqlite3_bind_text(st, 1, created, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+	sqlite3_bind_text(st, 3, info.buf, (int)info.len, SQLITE_STATIC);
+	if (prev != NULL)
+		sqlite3_bind_text(st, 4, prev, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, seq);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		db_sqlerr(db, _("cannot record a batch"));
+		goto dbfail;
+	}
+	if (db_commit(db) != 0)
+		goto dbfail;
+	began = 0;
+	ret = 0;
+	goto out;
+dbfail:
+	dberr(db, errstr);
+out:
+	sqlite3_finalize(st);
+	if (began)
+		db_rollback(db);
+	strbuf_release(&info);
+	free(region);
+	free(issuer);
+	free(station);
+	free(name);
+	free(state);
+	free(prev);
 	return ret;
 }
 
@@ -752,6 +984,18 @@ pack_run(struct db *db, const char *dbpath, const char *outdir,
 
 		if (strcmp(v[i].state, "packed") != 0)
 			continue;
+		if (v[i].rewrite) {
+			/* a record in it was corrected (hcp-amend(1)) */
+			if (renew_batch(db, v[i].seq, &e) != 0 ||
+			    write_batch(db, dbpath, v[i].seq, outdir, 0, fn,
+			    arg, &e) != 0) {
+				if (*errstr == NULL)
+					*errstr = e;
+				else
+					free(e);
+			}
+			continue;
+		}
 		path = xasprintf("%s/%s.tar.gz", outdir, v[i].name);
 		missing = access(path, F_OK) != 0;
 		free(path);
@@ -789,6 +1033,23 @@ pack_rebuild(struct db *db, const char *dbpath, long long seq,
 	return ret;
 }
 
+int
+pack_repack(struct db *db, const char *dbpath, long long seq,
+    const char *outdir, pack_written_fn fn, void *arg, char **errstr)
+{
+	int lock, ret;
+
+	*errstr = NULL;
+	if ((lock = lock_dir(outdir, errstr)) < 0)
+		return -1;
+	ret = renew_batch(db, seq, errstr);
+	if (ret == 0)
+		ret = write_batch(db, dbpath, seq, outdir, 0, fn, arg,
+		    errstr);
+	close(lock);
+	return ret;
+}
+
 static char *
 col_dup(sqlite3_stmt *st, int i)
 {
@@ -806,7 +1067,8 @@ pack_list(struct db *db, struct pack_batch **v, size_t *n, char **errstr)
 	*v = NULL;
 	*n = 0;
 	if (db_prepare(db, &st, "SELECT seq, name, created_at, records, "
-	    "part, parts, sha256, state, acked_at FROM batches ORDER BY seq")
+	    "part, parts, sha256, state, acked_at, rewrite, corrections "
+	    "FROM batches ORDER BY seq")
 	    != 0)
 		return dberr(db, errstr);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -823,6 +1085,8 @@ pack_list(struct db *db, struct pack_batch **v, size_t *n, char **errstr)
 		b->sha256 = col_dup(st, 6);
 		b->state = col_dup(st, 7);
 		b->acked_at = col_dup(st, 8);
+		b->rewrite = sqlite3_column_int(st, 9);
+		b->corrections = sqlite3_column_int64(st, 10);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
@@ -863,8 +1127,8 @@ pack_ack(struct db *db, const char *text, size_t len, const char *pub_pem,
 	*seq = 0;
 	if (receipt_parse(text, len, pub_pem, &r, errstr) != 0)
 		return -1;
-	if (db_prepare(db, &st, "SELECT seq, sha256, records FROM batches "
-	    "WHERE name = ?1") != 0) {
+	if (db_prepare(db, &st, "SELECT seq, sha256, records + corrections "
+	    "FROM batches WHERE name = ?1") != 0) {
 		dberr(db, errstr);
 		goto out;
 	}
@@ -890,9 +1154,14 @@ pack_ack(struct db *db, const char *text, size_t len, const char *pub_pem,
 		    "batch %s has %lld"), r.records, r.batch, records);
 		goto out;
 	}
+	/*
+	 * Not a batch a correction marked to be written again: the receipt
+	 * is for the file the next one replaces (Hcp-Replaces), and the
+	 * receipt of that one is what counts.
+	 */
 	if (db_prepare(db, &st, "UPDATE batches SET state = 'acknowledged', "
-	    "acked_at = ?1, receipt = ?2 WHERE seq = ?3 AND state = 'packed'")
-	    != 0) {
+	    "acked_at = ?1, receipt = ?2 WHERE seq = ?3 AND state = 'packed' "
+	    "AND rewrite = 0") != 0) {
 		dberr(db, errstr);
 		goto out;
 	}
@@ -903,6 +1172,20 @@ pack_ack(struct db *db, const char *text, size_t len, const char *pub_pem,
 		db_sqlerr(db, _("cannot record the receipt"));
 		dberr(db, errstr);
 		goto out;
+	}
+	if (sqlite3_changes(db_sqlite(db)) == 0) {
+		if (db_query_int(db, "SELECT count(*) FROM batches WHERE "
+		    "rewrite = 1 AND name = ?1", r.batch, &records) != 0) {
+			dberr(db, errstr);
+			goto out;
+		}
+		if (records > 0) {
+			*errstr = xasprintf(_("batch %s was corrected after "
+			    "it was written: hcp-pack writes it again, and "
+			    "the receipt for that file is the one to "
+			    "record"), r.batch);
+			goto out;
+		}
 	}
 	ret = 0;
 out:

@@ -39,16 +39,21 @@ struct pack_batch {
 	char *sha256;		/* hex, NULL until the file was written */
 	char *state;		/* "packed" or "acknowledged" */
 	char *acked_at;		/* NULL unless acknowledged */
+	int rewrite;		/* a record in it was corrected */
+	long long corrections;	/* superseding records it carries */
 };
 
 /* Called with the path of every batch file written. */
 typedef void (*pack_written_fn)(void *arg, const char *path);
 
 /*
- * Writes again the file of every unacknowledged batch whose file is not
- * in outdir or was never completed, then puts every record not yet in a
- * batch into new batches of at most max_records (0: no limit) and writes
- * them.  dbpath locates the station key (keys.h).
+ * Writes again every unacknowledged batch a correction marked (as
+ * pack_repack() does) and the file of every unacknowledged batch whose
+ * file is not in outdir or was never completed, then puts every record
+ * not yet in a batch into new batches of at most max_records (0: no
+ * limit), the superseding records not yet in a batch (hcp-amend(1)) into
+ * the first of them (a batch of their own if there are no new records),
+ * and writes them.  dbpath locates the station key (keys.h).
  */
 int pack_run(struct db *db, const char *dbpath, const char *outdir,
     long long max_records, pack_written_fn fn, void *arg, char **errstr);
@@ -60,6 +65,18 @@ int pack_run(struct db *db, const char *dbpath, const char *outdir,
  * the older way, so it too comes out byte for byte.
  */
 int pack_rebuild(struct db *db, const char *dbpath, long long seq,
+    const char *outdir, pack_written_fn fn, void *arg, char **errstr);
+
+/*
+ * Writes batch seq again into outdir, from the records as they are now
+ * (hcp-amend(1) corrected one, or the receiver refused the batch): the
+ * same name, sequence and records, new bag-info lines made now with
+ * Hcp-Replaces (the SHA-256 of the file replaced), a new signature and
+ * SHA-256 recorded.  The file replaced, if in outdir, is renamed to
+ * NAME.tar.gz.replaced.  Fails for an acknowledged batch.  pack_run()
+ * does this for every batch marked by a correction.
+ */
+int pack_repack(struct db *db, const char *dbpath, long long seq,
     const char *outdir, pack_written_fn fn, void *arg, char **errstr);
 
 /* All batches in seq order; *v is malloc'd. */

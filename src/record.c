@@ -764,6 +764,8 @@ struct rec_ctx {
 	struct form_run *runs;	/* the ledger's issues, by serial */
 	size_t nruns;
 	sqlite3_stmt *st_form, *st_by_serial, *st_by_project;
+	long long self_id;	/* a record whose keys are no conflict */
+	sqlite3_stmt *st_amended;	/* a row hash a correction replaced */
 };
 
 static long long
@@ -828,6 +830,7 @@ rec_ctx_free(struct rec_ctx *ctx)
 	sqlite3_finalize(ctx->st_form);
 	sqlite3_finalize(ctx->st_by_serial);
 	sqlite3_finalize(ctx->st_by_project);
+	sqlite3_finalize(ctx->st_amended);
 	digest_free(ctx->dg);
 	digest_free(ctx->dgk);
 	strbuf_release(&ctx->tmp);
@@ -901,6 +904,12 @@ void
 rec_ctx_set_import(struct rec_ctx *ctx, long long import_id)
 {
 	ctx->import_id = import_id;
+}
+
+void
+rec_ctx_set_self(struct rec_ctx *ctx, long long id)
+{
+	ctx->self_id = id;
 }
 
 const char *
@@ -991,13 +1000,16 @@ rec_ctx_load(struct rec_ctx *ctx, struct db *db)
 	if (db_prepare(db, &ctx->st_form, "SELECT state FROM forms "
 	    "WHERE serial = ?1") != 0 ||
 	    db_prepare(db, &ctx->st_by_serial, "SELECT e.row_hash, "
-	    "e.import_id, e.src_line, i.src_file FROM evaluations e "
+	    "e.import_id, e.src_line, i.src_file, e.id FROM evaluations e "
 	    "LEFT JOIN imports i ON i.id = e.import_id WHERE e.serial = ?1")
 	    != 0 ||
 	    db_prepare(db, &ctx->st_by_project, "SELECT e.row_hash, "
-	    "e.import_id, e.src_line, i.src_file FROM evaluations e "
+	    "e.import_id, e.src_line, i.src_file, e.id FROM evaluations e "
 	    "LEFT JOIN imports i ON i.id = e.import_id "
-	    "WHERE e.project_no = ?1 AND e.assess_number = ?2") != 0)
+	    "WHERE e.project_no = ?1 AND e.assess_number = ?2") != 0 ||
+	    db_prepare(db, &ctx->st_amended, "SELECT 1 FROM audit "
+	    "WHERE tbl IN ('evaluations', 'corrections') AND key = ?1 "
+	    "AND field = 'row_hash' AND (old = ?2 OR new = ?2)") != 0)
 		return -1;
 	ctx->db = db;
 	ctx->loaded = 1;
@@ -2208,8 +2220,31 @@ origin(struct rec_ctx *ctx, sqlite3_stmt *st)
 }
 
 /*
- * Looks a key up in the db: 0 not there, 1 same row (duplicate), 2 a
- * different row, -1 error.  *where gets the origin when found.
+ * True if hash is what record id said before or after a correction
+ * (hcp-amend): a row of the file it was first imported from, or the row
+ * as corrected, is that record again.
+ */
+static int
+amended_from(struct rec_ctx *ctx, long long id, const char *hash)
+{
+	char key[24];
+	int rc;
+
+	if (ctx->st_amended == NULL)
+		return 0;
+	snprintf(key, sizeof(key), "%lld", id);
+	sqlite3_bind_text(ctx->st_amended, 1, key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(ctx->st_amended, 2, hash, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(ctx->st_amended);
+	sqlite3_reset(ctx->st_amended);
+	sqlite3_clear_bindings(ctx->st_amended);
+	return rc == SQLITE_ROW;
+}
+
+/*
+ * Looks a key up in the db: 0 not there (or the context's own record),
+ * 1 same row (duplicate), 2 a different row, -1 error.  *where gets the
+ * origin when found.
  */
 static int
 db_key(struct rec_ctx *ctx, sqlite3_stmt *st, const struct rec *r,
@@ -2219,7 +2254,10 @@ db_key(struct rec_ctx *ctx, sqlite3_stmt *st, const struct rec *r,
 	char mine[REC_HASH_LEN + 1];
 
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	if (rc == SQLITE_ROW && ctx->self_id != 0 &&
+	    sqlite3_column_int64(st, 4) == ctx->self_id) {
+		res = 0;
+	} else if (rc == SQLITE_ROW) {
 		const char *h = (const char *)sqlite3_column_text(st, 0);
 
 		if (r->hash[0] != '\0')
@@ -2228,6 +2266,14 @@ db_key(struct rec_ctx *ctx, sqlite3_stmt *st, const struct rec *r,
 			row_hash(ctx->dgk, r, mine);
 		res = h != NULL && strcmp(h, mine) == 0 ? 1 : 2;
 		*where = origin(ctx, st);
+		if (res == 2 && amended_from(ctx, sqlite3_column_int64(st,
+		    4), mine)) {
+			char *w = xasprintf(_("%s, corrected since"), *where);
+
+			free(*where);
+			*where = w;
+			res = 1;
+		}
 	} else if (rc != SQLITE_DONE) {
 		res = db_sqlerr(ctx->db, "evaluations");
 	}

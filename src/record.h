@@ -275,6 +275,12 @@ int rec_ctx_load(struct rec_ctx *ctx, struct db *db);
  * a row of the same run is reported as "line N of this file".
  */
 void rec_ctx_set_import(struct rec_ctx *ctx, long long import_id);
+/*
+ * Tells rec_check_keys() that the row is record id of the db itself (a
+ * correction, hcp-amend): its own serial and project number are no
+ * conflict.  0 (the default) for none.
+ */
+void rec_ctx_set_self(struct rec_ctx *ctx, long long id);
 /* The evaluation-detail dictionary version in force ("" if none). */
 const char *rec_ctx_codes_version(const struct rec_ctx *ctx);
 

@@ -50,6 +50,14 @@ struct member {
 	unsigned char sha256[DIGEST_LEN], sm3[DIGEST_LEN];
 };
 
+/* A superseding record: where, what it supersedes, its keys. */
+struct sup_row {
+	long line;
+	char *supersedes;
+	char *serial, *project;	/* "" when empty */
+	int assess_number;
+};
+
 struct vstate {
 	const struct verify_opts *o;
 	struct verify_result *res;
@@ -93,6 +101,12 @@ struct vstate {
 	struct bag_pipe *vpipe;	/* rows to the validating thread */
 	struct strbuf rowbuf, vbuf;
 	const char **vcells;
+	/* superseding records (hcp-csv(5)), on the validating thread */
+	int sup_col[4];		/* columns of sup_names[], or -1 */
+	struct sup_row *sup;
+	size_t nsup;
+	int ordinary_seen;
+	char now[CLOCK_BUFLEN];
 	/* problem() is called from the CSV threads too */
 	pthread_mutex_t mu;
 	/* the validator's rules before this batch's labels (apply_rules) */
@@ -474,6 +488,168 @@ report_rec(struct vstate *s)
 	rec_problems_clear(&s->pl);
 }
 
+/* ---- superseding records ------------------------------------------ */
+
+static const char *const sup_names[] = { "supersedes", "amend_reason",
+    "amend_operator", "amended_at" };
+
+/*
+ * The header of a batch that may carry superseding records: their four
+ * columns are not fields of the record.
+ */
+static void
+sup_header(struct vstate *s, size_t ncells, const char **cells)
+{
+	size_t i, k;
+
+	for (k = 0; k < 4; k++) {
+		s->sup_col[k] = -1;
+		rec_map_ignore(s->map, sup_names[k]);
+		for (i = 0; i < ncells; i++)
+			if (strcmp(cells[i], sup_names[k]) == 0)
+				s->sup_col[k] = (int)i;
+	}
+	clock_format(clock_now(), s->now);
+}
+
+static const char *
+sup_cell(struct vstate *s, int k, size_t ncells, const char **cells)
+{
+	int c = s->sup_col[k];
+
+	return c >= 0 && (size_t)c < ncells ? cells[c] : "";
+}
+
+/* True if v is "YYYY-MM-DD HH:MM:SS". */
+static int
+is_stamp(const char *v)
+{
+	static const char pat[] = "dddd-dd-dd dd:dd:dd";
+	size_t i;
+
+	for (i = 0; pat[i] != '\0'; i++)
+		if (pat[i] == 'd' ? v[i] < '0' || v[i] > '9' : v[i] != pat[i])
+			return 0;
+	return v[i] == '\0';
+}
+
+/*
+ * The checks of a superseding record that need only its row (hcp-csv(5)):
+ * superseding records come before the new ones; reason and operator are
+ * not empty; amended_at is a time not in the future; a new record's row
+ * has the four columns empty.  Returns 1 if the row supersedes a
+ * record, else 0.
+ */
+static int
+sup_check_row(struct vstate *s, long line, size_t ncells, const char **cells)
+{
+	const char *sup = sup_cell(s, 0, ncells, cells);
+	const char *at = sup_cell(s, 3, ncells, cells);
+	int k;
+
+	if (*sup == '\0') {
+		s->ordinary_seen = 1;
+		for (k = 1; k < 4; k++)
+			if (*sup_cell(s, k, ncells, cells) != '\0') {
+				problem(s, 0, _("%s:%ld: %s: given on a row "
+				    "that supersedes nothing"), BAG_PAYLOAD,
+				    line, sup_names[k]);
+				break;
+			}
+		return 0;
+	}
+	if (s->ordinary_seen)
+		problem(s, 0, _("%s:%ld: supersedes: a superseding record "
+		    "after new records (they come first)"), BAG_PAYLOAD, line);
+	for (k = 1; k < 3; k++)
+		if (*sup_cell(s, k, ncells, cells) == '\0')
+			problem(s, 0, _("%s:%ld: %s: empty in a superseding "
+			    "record"), BAG_PAYLOAD, line, sup_names[k]);
+	if (!is_stamp(at))
+		problem(s, 0, _("%s:%ld: amended_at: not a time "
+		    "(YYYY-MM-DD HH:MM:SS): %s"), BAG_PAYLOAD, line, at);
+	else if (strcmp(at, s->now) > 0)
+		problem(s, 0, _("%s:%ld: amended_at: in the future: %s"),
+		    BAG_PAYLOAD, line, at);
+	s->sup = xreallocarray(s->sup, s->nsup + 1, sizeof(*s->sup));
+	s->sup[s->nsup].line = line;
+	s->sup[s->nsup].supersedes = xstrdup(sup);
+	s->sup[s->nsup].serial = NULL;
+	s->sup[s->nsup].project = NULL;
+	s->nsup++;
+	return 1;
+}
+
+/*
+ * After the validator: a superseding record's keys are kept; a new
+ * record must not have the key of one (a key appears again in a batch
+ * only as another superseding record, the later one winning).
+ */
+static void
+sup_check_keys(struct vstate *s, int superseding, const struct rec *r)
+{
+	struct sup_row *q;
+	size_t i;
+
+	if (superseding) {
+		q = &s->sup[s->nsup - 1];
+		q->serial = xstrdup(r->v[F_SERIAL]);
+		q->project = xstrdup(r->v[F_PROJECT_NO]);
+		q->assess_number = r->assess_number;
+		return;
+	}
+	for (i = 0; i < s->nsup; i++) {
+		q = &s->sup[i];
+		if (q->serial == NULL)
+			continue;
+		if ((*q->serial != '\0' && strcmp(q->serial,
+		    r->v[F_SERIAL]) == 0) || (*q->project != '\0' &&
+		    strcmp(q->project, r->v[F_PROJECT_NO]) == 0 &&
+		    q->assess_number == r->assess_number)) {
+			problem(s, 0, _("%s:%ld: the record superseded on "
+			    "line %ld is given again as a new record"),
+			    BAG_PAYLOAD, r->line, q->line);
+			return;
+		}
+	}
+}
+
+/*
+ * The checks that need bag-info.txt: each superseding record names an
+ * earlier batch of the same station, and Hcp-Corrections counts them.
+ */
+static void
+sup_check_batch(struct vstate *s, const char *ncorr)
+{
+	struct sup_row *q;
+	long long n = 0, seq;
+	size_t i, len;
+	char want[32];
+
+	if (ncorr != NULL && num_parse(ncorr, 0, 1000000000000LL, &n, NULL) !=
+	    0)
+		problem(s, 0, _("bag-info.txt: Hcp-Corrections is not a "
+		    "number"));
+	else if ((size_t)n != s->nsup)
+		problem(s, 0, _("bag-info.txt: Hcp-Corrections says %lld, "
+		    "but %s has %zu superseding records"), n, BAG_PAYLOAD,
+		    s->nsup);
+	if (s->res->station == NULL || s->res->seq <= 0)
+		return;
+	snprintf(want, sizeof(want), "hcp-%s-", s->res->station);
+	len = strlen(want);
+	for (i = 0; i < s->nsup; i++) {
+		q = &s->sup[i];
+		if (strncmp(q->supersedes, want, len) != 0 ||
+		    strlen(q->supersedes + len) != 6 ||
+		    num_parse(q->supersedes + len, 1, 999999, &seq, NULL) !=
+		    0 || seq >= s->res->seq)
+			problem(s, 0, _("%s:%ld: supersedes: %s is not an "
+			    "earlier batch of this station"), BAG_PAYLOAD,
+			    q->line, q->supersedes);
+	}
+}
+
 /*
  * The checks of one row (or the header), on the validating thread.  cells
  * point into that thread's buffer.
@@ -482,7 +658,7 @@ static void
 check_row(struct vstate *s, long line, size_t ncells, const char **cells)
 {
 	size_t i;
-	int bad;
+	int bad, superseding;
 
 	if (!s->header_seen) {
 		static const char *const prov[] = { "src_file", "src_hash",
@@ -491,6 +667,7 @@ check_row(struct vstate *s, long line, size_t ncells, const char **cells)
 		s->header_seen = 1;
 		for (i = 0; i < sizeof(prov) / sizeof(prov[0]); i++)
 			rec_map_ignore(s->map, prov[i]);
+		sup_header(s, ncells, cells);
 		s->header_ok = rec_map_header(s->map, ncells, cells, 0,
 		    &s->pl) == 0;
 		report_rec(s);
@@ -499,9 +676,13 @@ check_row(struct vstate *s, long line, size_t ncells, const char **cells)
 	s->rowno++;
 	if (!s->header_ok)
 		return;
+	superseding = sup_check_row(s, line, ncells, cells);
 	bad = rec_check(s->o->ctx, s->map, ncells, cells, NULL, line, &s->rec,
 	    &s->pl);
-	if (bad == 0 && s->o->seen != NULL &&
+	if (bad == 0)
+		sup_check_keys(s, superseding, &s->rec);
+	/* a superseding record's keys are those of an earlier batch's */
+	if (bad == 0 && !superseding && s->o->seen != NULL &&
 	    rec_check_keys(s->o->keys, &s->rec, s->o->seen, &s->pl) != 0)
 		bad = 1;
 	if (bad)
@@ -1269,6 +1450,7 @@ check_bag(struct vstate *s)
 		    strncmp(v, "interface", 9) != 0)
 			problem(s, 0, _("bag-info.txt: Satisfaction-Coding is "
 			    "not the interface coding"));
+		sup_check_batch(s, bag_tags_get(&bi, "Hcp-Corrections"));
 		bag_tags_release(&bi);
 	}
 
@@ -1428,6 +1610,12 @@ out:
 	strbuf_release(&s.rowbuf);
 	strbuf_release(&s.vbuf);
 	free(s.vcells);
+	for (i = 0; i < s.nsup; i++) {
+		free(s.sup[i].supersedes);
+		free(s.sup[i].serial);
+		free(s.sup[i].project);
+	}
+	free(s.sup);
 	rec_map_free(s.map);
 	rec_release(&s.rec);
 	rec_problems_release(&s.pl);

@@ -11,7 +11,8 @@
  * (names, Payload-Oxum, Bag-Count, record count), every line of both
  * payload manifests and both tag manifests in both directions, the SM2
  * signature over tagmanifest-sm3.txt, and every CSV row through the
- * shared validator (record.h).
+ * shared validator (record.h), with the rules of superseding records
+ * (hcp-csv(5)) for the rows that carry a correction.
  *
  * Memory is bounded whatever the bytes (under 40 MB, mostly the 1 MiB
  * chunks of the three stream threads), but for the table of record keys

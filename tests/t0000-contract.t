@@ -56,6 +56,7 @@ for t in $tools; do
 	hcp-pack) args="-d nowhere/missing.db -o ." ;;
 	hcp-qr) args="-d nowhere/missing.db --all" ;;
 	hcp-form) args="-d nowhere/missing.db --issue 1" ;;
+	hcp-amend) args="-d nowhere/missing.db --list" ;;
 	*) args="-d nowhere/missing.db" ;;
 	esac
 	test_expect_success "$t names a missing file" "

@@ -87,7 +87,7 @@ test_expect_success 'bag-info says station, count, oxum and coding' '
 test_expect_success 'the CSV: interface names, 12-digit areaCode, provenance' '
 	csv=x/hcp-33052301-000001/data/evaluations.csv &&
 	head -n 1 $csv | tr -d "\\r" >header &&
-	echo "projectNo,taskCode,deptCode,areaCode,proManager,pf,satisfaction,evalDetail,writingEvaluation,userProp,userName,userPageType,certKey,assessTime,assessNumber,serial,window,phone,service_time,guide_clear,process_easy,material_lean,ui_friendly,src_file,src_hash,src_line,operator,entry_method,imported_at" >expect &&
+	echo "projectNo,taskCode,deptCode,areaCode,proManager,pf,satisfaction,evalDetail,writingEvaluation,userProp,userName,userPageType,certKey,assessTime,assessNumber,serial,window,phone,service_time,guide_clear,process_easy,material_lean,ui_friendly,src_file,src_hash,src_line,operator,entry_method,imported_at,supersedes,amend_reason,amend_operator,amended_at" >expect &&
 	test_cmp expect header &&
 	test_grep $csv "^P0000001,[^,]*,[^,]*,330523000000,AJ0001,4,4,401," &&
 	test_grep $csv ",13800000001,2026-11-20 09:01:00,,,,,in.csv,$(sha256sum in.csv | cut -c1-64),2,tester,keyed," &&

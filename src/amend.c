@@ -1,0 +1,629 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Corrections with an audit trail (see amend.h): finding the record,
+ * checking it as corrected with the shared validator, changing it in
+ * place or storing a superseding record, and the audit rows.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "amend.h"
+#include "clock.h"
+#include "db.h"
+#include "fields.h"
+#include "i18n.h"
+#include "record.h"
+#include "settings.h"
+#include "strbuf.h"
+#include "xalloc.h"
+#include "banned.h"
+
+/* How a field is stored in evaluations and corrections. */
+enum col_kind {
+	C_TEXT,		/* text, never empty */
+	C_OPT,		/* text, NULL when empty */
+	C_INT,		/* a number */
+	C_INT_OPT	/* a number, NULL when empty */
+};
+
+static const enum col_kind col_kinds[F_NFIELDS] = {
+	[F_SERIAL] = C_OPT, [F_PROJECT_NO] = C_OPT, [F_ITEM_CODE] = C_TEXT,
+	[F_DEPT_CODE] = C_TEXT, [F_AREA_CODE] = C_TEXT, [F_WINDOW] = C_OPT,
+	[F_STAFF] = C_OPT, [F_CHANNEL] = C_INT, [F_SATISFACTION] = C_INT,
+	[F_EVAL_DETAIL] = C_OPT, [F_COMMENT] = C_OPT,
+	[F_USER_PROP] = C_INT_OPT, [F_EVALUATOR] = C_OPT,
+	[F_CERT_TYPE] = C_OPT, [F_CERT_NO] = C_OPT, [F_PHONE] = C_OPT,
+	[F_SERVICE_TIME] = C_OPT, [F_ASSESS_TIME] = C_TEXT,
+	[F_ASSESS_NUMBER] = C_INT,
+	[F_GUIDE_CLEAR] = C_INT_OPT, [F_PROCESS_EASY] = C_INT_OPT,
+	[F_MATERIAL_LEAN] = C_INT_OPT, [F_UI_FRIENDLY] = C_INT_OPT,
+};
+
+/* The db column of field f (fields.h: but for window_id and staff_id). */
+static const char *
+column_of(enum field_id f)
+{
+	if (f == F_WINDOW)
+		return "window_id";
+	if (f == F_STAFF)
+		return "staff_id";
+	return fields[f].name;
+}
+
+static int
+dberr(struct db *db, char **errstr)
+{
+	*errstr = xstrdup(db_errstr(db));
+	return -1;
+}
+
+void
+amend_result_init(struct amend_result *res)
+{
+	struct rec_problems pl = REC_PROBLEMS_INIT;
+
+	memset(res, 0, sizeof(*res));
+	res->pl = pl;
+}
+
+void
+amend_result_release(struct amend_result *res)
+{
+	size_t i;
+
+	for (i = 0; i < res->n; i++) {
+		free(res->v[i].old);
+		free(res->v[i].new);
+	}
+	free(res->v);
+	free(res->batch);
+	rec_problems_release(&res->pl);
+	rec_map_free(res->map);
+	amend_result_init(res);
+}
+
+/*
+ * The record key names: *id, and whether key is a form serial.  A
+ * record is found by its values as last corrected.  Returns 0, or -1
+ * with *errstr.
+ */
+static int
+find_record(struct db *db, const char *key, long long *id, int *by_serial,
+    char **errstr)
+{
+	sqlite3_stmt *st = NULL;
+	const char *slash = strrchr(key, '/');
+	char serial[17];
+	char *proj = NULL;
+	size_t n = 0;
+	const char *p;
+	int rc;
+
+	*id = 0;
+	*by_serial = slash == NULL;
+	if (slash != NULL) {
+		if (slash == key || (strcmp(slash + 1, "1") != 0 &&
+		    strcmp(slash + 1, "2") != 0)) {
+			*errstr = xasprintf(_("%s: not a form serial or "
+			    "PROJECT_NO/ASSESS_NUMBER"), key);
+			return -1;
+		}
+		proj = xstrndup(key, (size_t)(slash - key));
+		rc = db_prepare(db, &st, "SELECT id FROM evaluations_current "
+		    "WHERE id IN (SELECT id FROM evaluations WHERE "
+		    "project_no = ?1 AND assess_number = ?2 UNION SELECT "
+		    "eval_id FROM corrections WHERE project_no = ?1 AND "
+		    "assess_number = ?2) AND project_no = ?1 AND "
+		    "assess_number = ?2");
+		if (rc == 0) {
+			sqlite3_bind_text(st, 1, proj, -1, SQLITE_STATIC);
+			sqlite3_bind_int(st, 2, slash[1] - '0');
+		}
+	} else {
+		for (p = key; *p != '\0'; p++) {
+			if (*p == '-' || *p == ' ')
+				continue;
+			if (*p < '0' || *p > '9' || n == 16)
+				break;
+			serial[n++] = *p;
+		}
+		serial[n] = '\0';
+		if (*p != '\0' || n != 16) {
+			*errstr = xasprintf(_("%s: not a form serial or "
+			    "PROJECT_NO/ASSESS_NUMBER"), key);
+			return -1;
+		}
+		rc = db_prepare(db, &st, "SELECT id FROM evaluations_current "
+		    "WHERE id IN (SELECT id FROM evaluations WHERE "
+		    "serial = ?1 UNION SELECT eval_id FROM corrections WHERE "
+		    "serial = ?1) AND serial = ?1");
+		if (rc == 0)
+			sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
+	}
+	if (rc != 0) {
+		free(proj);
+		return dberr(db, errstr);
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	free(proj);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		*errstr = xasprintf(_("%s: no such record in %s"), key,
+		    db_path(db));
+	else {
+		db_sqlerr(db, _("cannot read the records"));
+		dberr(db, errstr);
+	}
+	return -1;
+}
+
+/* What one record looks like now (its latest correction applied). */
+struct current {
+	char *v[F_NFIELDS];	/* as stored, "" for NULL */
+	char *codes_version;	/* "" for NULL */
+	char *row_hash;
+	long long batch_seq;	/* 0: in no batch */
+	char *batch;
+	int acked;
+};
+
+static void
+current_release(struct current *c)
+{
+	int f;
+
+	for (f = 0; f < F_NFIELDS; f++)
+		free(c->v[f]);
+	free(c->codes_version);
+	free(c->row_hash);
+	free(c->batch);
+}
+
+static char *
+col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *v = sqlite3_column_text(st, i);
+
+	return xstrdup(v != NULL ? (const char *)v : "");
+}
+
+static int
+load_current(struct db *db, long long id, struct current *c, char **errstr)
+{
+	struct strbuf sql = STRBUF_INIT;
+	sqlite3_stmt *st = NULL;
+	int f, rc;
+
+	memset(c, 0, sizeof(*c));
+	strbuf_adds(&sql, "SELECT ");
+	for (f = 0; f < F_NFIELDS; f++)
+		strbuf_addf(&sql, "%s, ", column_of((enum field_id)f));
+	strbuf_adds(&sql, "eval_codes_version, row_hash FROM "
+	    "evaluations_current WHERE id = ?1");
+	rc = db_prepare(db, &st, sql.buf);
+	strbuf_release(&sql);
+	if (rc != 0)
+		return dberr(db, errstr);
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		db_sqlerr(db, _("cannot read the records"));
+		return dberr(db, errstr);
+	}
+	for (f = 0; f < F_NFIELDS; f++)
+		c->v[f] = col_text(st, f);
+	c->codes_version = col_text(st, F_NFIELDS);
+	c->row_hash = col_text(st, F_NFIELDS + 1);
+	sqlite3_finalize(st);
+	if (db_prepare(db, &st, "SELECT seq, name, state FROM batches WHERE "
+	    "?1 BETWEEN first_id AND last_id") != 0)
+		return dberr(db, errstr);
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		c->batch_seq = sqlite3_column_int64(st, 0);
+		c->batch = col_text(st, 1);
+		c->acked = strcmp((const char *)sqlite3_column_text(st, 2),
+		    "acknowledged") == 0;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		db_sqlerr(db, _("cannot read batches"));
+		return dberr(db, errstr);
+	}
+	return 0;
+}
+
+/* Binds field f of the checked record r to parameter i. */
+static void
+bind_field(sqlite3_stmt *st, int i, enum field_id f, const struct rec *r)
+{
+	const char *v = r->v[f];
+
+	switch (col_kinds[f]) {
+	case C_INT:
+	case C_INT_OPT:
+		/* one digit (record.h) */
+		if (*v == '\0')
+			sqlite3_bind_null(st, i);
+		else
+			sqlite3_bind_int(st, i, *v - '0');
+		break;
+	case C_OPT:
+		if (*v == '\0') {
+			sqlite3_bind_null(st, i);
+			break;
+		}
+		/* FALLTHROUGH */
+	case C_TEXT:
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+		break;
+	}
+}
+
+static void
+bind_opt(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v == NULL || *v == '\0')
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
+/* Stores the checked record r: in place, or as a correction. */
+static int
+store(struct db *db, long long id, const struct current *c,
+    const struct rec *r, const char *codes_version, const char *operator,
+    const char *reason, const char *now)
+{
+	struct strbuf sql = STRBUF_INIT;
+	sqlite3_stmt *st = NULL;
+	int f, i, rc;
+
+	if (c->acked) {
+		strbuf_adds(&sql, "INSERT INTO corrections (");
+		for (f = 0; f < F_NFIELDS; f++)
+			strbuf_addf(&sql, "%s, ", column_of((enum field_id)f));
+		strbuf_adds(&sql, "eval_codes_version, row_hash, eval_id, "
+		    "batch_seq, reason, operator, amended_at) VALUES (?1");
+		for (i = 2; i <= F_NFIELDS + 7; i++)
+			strbuf_addf(&sql, ", ?%d", i);
+		strbuf_adds(&sql, ")");
+	} else {
+		strbuf_adds(&sql, "UPDATE evaluations SET ");
+		for (f = 0; f < F_NFIELDS; f++)
+			strbuf_addf(&sql, "%s = ?%d, ",
+			    column_of((enum field_id)f), f + 1);
+		strbuf_addf(&sql, "eval_codes_version = ?%d, row_hash = ?%d "
+		    "WHERE id = ?%d", F_NFIELDS + 1, F_NFIELDS + 2,
+		    F_NFIELDS + 3);
+	}
+	rc = db_prepare(db, &st, sql.buf);
+	strbuf_release(&sql);
+	if (rc != 0)
+		return -1;
+	for (f = 0; f < F_NFIELDS; f++)
+		bind_field(st, f + 1, (enum field_id)f, r);
+	bind_opt(st, F_NFIELDS + 1, codes_version);
+	sqlite3_bind_text(st, F_NFIELDS + 2, r->hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, F_NFIELDS + 3, id);
+	if (c->acked) {
+		sqlite3_bind_int64(st, F_NFIELDS + 4, c->batch_seq);
+		sqlite3_bind_text(st, F_NFIELDS + 5, reason, -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_text(st, F_NFIELDS + 6, operator, -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_text(st, F_NFIELDS + 7, now, -1, SQLITE_STATIC);
+	}
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_sqlerr(db, _("cannot store the correction"));
+	if (c->batch_seq != 0 && !c->acked) {
+		if (db_prepare(db, &st, "UPDATE batches SET rewrite = 1 "
+		    "WHERE seq = ?1 AND state = 'packed'") != 0)
+			return -1;
+		sqlite3_bind_int64(st, 1, c->batch_seq);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return db_sqlerr(db, _("cannot store the correction"));
+	}
+	return 0;
+}
+
+static int
+audit_row(struct db *db, sqlite3_stmt *st, const char *field,
+    const char *old, const char *new)
+{
+	int rc;
+
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 4, field, -1, SQLITE_STATIC);
+	bind_opt(st, 5, old);
+	bind_opt(st, 6, new);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE)
+		return db_sqlerr(db, _("cannot write the audit record"));
+	return 0;
+}
+
+static void
+add_change(struct amend_result *res, enum field_id f, const char *old,
+    const char *new)
+{
+	struct amend_change *ch;
+
+	res->v = xreallocarray(res->v, res->n + 1, sizeof(*res->v));
+	ch = &res->v[res->n++];
+	ch->field = f;
+	ch->old = xstrdup(old);
+	ch->new = xstrdup(new);
+}
+
+int
+amend_apply(struct db *db, const char *key, size_t nassign,
+    const char *const *assign, const char *operator, const char *reason,
+    struct amend_result *res, char **errstr)
+{
+	const char *names[F_NFIELDS], *cells[F_NFIELDS];
+	char *given[F_NFIELDS], sat[2], now[CLOCK_BUFLEN], idtext[24];
+	struct current cur;
+	struct rec_ctx *ctx = NULL;
+	struct rec_map *map;
+	struct rec r;
+	sqlite3_stmt *st = NULL;
+	char *coding = NULL;
+	const char *codes_version;
+	size_t i;
+	int f, by_serial, began = 0, ret = -1, k;
+
+	*errstr = NULL;
+	memset(given, 0, sizeof(given));
+	memset(&cur, 0, sizeof(cur));
+	rec_init(&r);
+	if (operator == NULL || *operator == '\0' || reason == NULL ||
+	    *reason == '\0') {
+		*errstr = xstrdup(_("a correction needs an operator and a "
+		    "reason"));
+		return -1;
+	}
+	for (i = 0; i < nassign; i++) {
+		const char *eq = strchr(assign[i], '=');
+		char *name;
+
+		if (eq == NULL || eq == assign[i]) {
+			*errstr = xasprintf(_("%s: not FIELD=VALUE"),
+			    assign[i]);
+			goto out;
+		}
+		name = xstrndup(assign[i], (size_t)(eq - assign[i]));
+		f = field_lookup(name);
+		if (f < 0 || given[f] != NULL) {
+			*errstr = xasprintf(f < 0 ? _("%s: no such field") :
+			    _("%s: given twice"), name);
+			free(name);
+			goto out;
+		}
+		free(name);
+		given[f] = xstrdup(eq + 1);
+	}
+	if (db_begin(db) != 0) {
+		dberr(db, errstr);
+		goto out;
+	}
+	began = 1;
+	if (find_record(db, key, &res->id, &by_serial, errstr) != 0 ||
+	    load_current(db, res->id, &cur, errstr) != 0)
+		goto out;
+	if (cur.batch != NULL)
+		res->batch = xstrdup(cur.batch);
+	res->kind = cur.batch_seq == 0 ? AMEND_UNPACKED : cur.acked ?
+	    AMEND_ACKED : AMEND_UNACKED;
+
+	/*
+	 * The row as it would be keyed: the stored values, the given ones
+	 * in their place.  A stored satisfaction is in the interface
+	 * coding; the station keys in its own.
+	 */
+	if ((coding = settings_get(db, "satisfaction_coding")) == NULL) {
+		dberr(db, errstr);
+		goto out;
+	}
+	for (f = 0; f < F_NFIELDS; f++) {
+		names[f] = fields[f].name;
+		cells[f] = given[f] != NULL ? given[f] : cur.v[f];
+	}
+	if (given[F_SATISFACTION] == NULL && strcmp(coding, "gbt39046") == 0 &&
+	    strlen(cur.v[F_SATISFACTION]) == 1) {
+		sat[0] = (char)('6' - cur.v[F_SATISFACTION][0] + '0');
+		sat[1] = '\0';
+		cells[F_SATISFACTION] = sat;
+	}
+	ctx = rec_ctx_new();
+	map = res->map = rec_map_new();
+	if (rec_ctx_load(ctx, db) != 0) {
+		dberr(db, errstr);
+		goto out;
+	}
+	rec_ctx_set_self(ctx, res->id);
+	if (rec_map_header(map, F_NFIELDS, names, 0, &res->pl) != 0) {
+		*errstr = xstrdup(_("cannot map the fields"));
+		goto out;
+	}
+	if (rec_check(ctx, map, F_NFIELDS, cells, NULL, 1, &r, &res->pl) >
+	    0) {
+		ret = AMEND_REFUSED;
+		goto out;
+	}
+	if ((k = rec_check_keys(ctx, &r, NULL, &res->pl)) < 0) {
+		dberr(db, errstr);
+		goto out;
+	}
+	if (k != REC_ACCEPT) {
+		ret = AMEND_REFUSED;
+		goto out;
+	}
+
+	/* What changes. */
+	codes_version = *r.v[F_EVAL_DETAIL] != '\0' ?
+	    rec_ctx_codes_version(ctx) : "";
+	for (f = 0; f < F_NFIELDS; f++)
+		if (strcmp(cur.v[f], r.v[f]) != 0)
+			add_change(res, (enum field_id)f, cur.v[f], r.v[f]);
+	if (res->n == 0 && strcmp(cur.codes_version, codes_version) == 0) {
+		res->kind = AMEND_UNCHANGED;
+		ret = 0;
+		goto out;
+	}
+	for (i = 0; i < res->n; i++)
+		if (res->v[i].field == F_SATISFACTION && !by_serial) {
+			*errstr = xasprintf(_("%s: the satisfaction is "
+			    "corrected only as a keying error against the "
+			    "paper form: name the record by the form's "
+			    "serial"), key);
+			goto out;
+		}
+
+	clock_format(clock_now(), now);
+	if (store(db, res->id, &cur, &r, codes_version, operator, reason,
+	    now) != 0 ||
+	    db_prepare(db, &st, "INSERT INTO audit (at, operator, tbl, key, "
+	    "field, old, new, reason) VALUES (?1, ?2, ?3, ?7, ?4, ?5, ?6, "
+	    "?8)") != 0) {
+		dberr(db, errstr);
+		goto out;
+	}
+	snprintf(idtext, sizeof(idtext), "%lld", res->id);
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, operator, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, cur.acked ? "corrections" : "evaluations",
+	    -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, idtext, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, reason, -1, SQLITE_STATIC);
+	for (i = 0; i < res->n; i++)
+		if (audit_row(db, st, fields[res->v[i].field].name,
+		    res->v[i].old, res->v[i].new) != 0) {
+			dberr(db, errstr);
+			goto out;
+		}
+	if ((strcmp(cur.codes_version, codes_version) != 0 &&
+	    audit_row(db, st, "eval_codes_version", cur.codes_version,
+	    codes_version) != 0) ||
+	    (strcmp(cur.row_hash, r.hash) != 0 &&
+	    audit_row(db, st, "row_hash", cur.row_hash, r.hash) != 0)) {
+		dberr(db, errstr);
+		goto out;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (db_commit(db) != 0) {
+		dberr(db, errstr);
+		goto out;
+	}
+	began = 0;
+	ret = 0;
+out:
+	sqlite3_finalize(st);
+	if (began)
+		db_rollback(db);
+	if (ret != 0) {
+		for (i = 0; i < res->n; i++) {
+			free(res->v[i].old);
+			free(res->v[i].new);
+		}
+		res->n = 0;
+	}
+	rec_release(&r);
+	rec_ctx_free(ctx);
+	current_release(&cur);
+	free(coding);
+	for (f = 0; f < F_NFIELDS; f++)
+		free(given[f]);
+	return ret;
+}
+
+static char *
+col_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *v = sqlite3_column_text(st, i);
+
+	return v != NULL ? xstrdup((const char *)v) : NULL;
+}
+
+int
+amend_list(struct db *db, const char *key, struct amend_entry **v,
+    size_t *n, char **errstr)
+{
+	sqlite3_stmt *st;
+	long long id = 0;
+	int by_serial, rc;
+
+	*v = NULL;
+	*n = 0;
+	if (key != NULL && find_record(db, key, &id, &by_serial, errstr) !=
+	    0)
+		return -1;
+	if (db_prepare(db, &st, "SELECT a.at, a.operator, a.tbl, a.key, "
+	    "coalesce(c.serial, c.project_no || '/' || c.assess_number, "
+	    "a.key), a.field, a.old, a.new, a.reason FROM audit a "
+	    "LEFT JOIN evaluations_current c ON c.id = CAST(a.key AS INTEGER) "
+	    "WHERE a.tbl IN ('evaluations', 'corrections') "
+	    "AND a.field <> 'row_hash' AND (?1 IS NULL OR a.key = ?1) "
+	    "ORDER BY a.id") != 0)
+		return dberr(db, errstr);
+	if (key != NULL) {
+		char idtext[24];
+
+		snprintf(idtext, sizeof(idtext), "%lld", id);
+		sqlite3_bind_text(st, 1, idtext, -1, SQLITE_TRANSIENT);
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct amend_entry *e;
+
+		*v = xreallocarray(*v, *n + 1, sizeof(**v));
+		e = &(*v)[(*n)++];
+		e->at = col_dup(st, 0);
+		e->operator = col_dup(st, 1);
+		e->tbl = col_dup(st, 2);
+		e->id = sqlite3_column_int64(st, 3);
+		e->record = col_dup(st, 4);
+		e->field = col_dup(st, 5);
+		e->old = col_dup(st, 6);
+		e->new = col_dup(st, 7);
+		e->reason = col_dup(st, 8);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		db_sqlerr(db, _("cannot read the audit records"));
+		amend_entries_free(*v, *n);
+		*v = NULL;
+		*n = 0;
+		return dberr(db, errstr);
+	}
+	return 0;
+}
+
+void
+amend_entries_free(struct amend_entry *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].at);
+		free(v[i].operator);
+		free(v[i].tbl);
+		free(v[i].record);
+		free(v[i].field);
+		free(v[i].old);
+		free(v[i].new);
+		free(v[i].reason);
+	}
+	free(v);
+}
