@@ -76,4 +76,23 @@ test_expect_success 'upload.sh holds back the refused batch and names the record
 	! grep "$B1: refused" up.err
 '
 
+test_expect_success 'hcp-pack --repack writes the refused batch again with its rules; it verifies' '
+	sha_before=$(sha256sum out/$B2 | cut -c1-64) &&
+	hcp-pack -q -d hcp.db -o out --repack 2 &&
+	test -f out/$B2.replaced &&
+	test "$(sha256sum out/$B2.replaced | cut -c1-64)" = "$sha_before" &&
+	tar xzf out/$B2 -O --wildcards "*/bag-info.txt" >info2 &&
+	grep -qx "Hcp-Supplement-Days: 14" info2 &&
+	grep -qx "Hcp-Replaces: $sha_before" info2 &&
+	hcp-verify -k "$D/station.pub.pem" out/$B2 >v2 &&
+	test_grep v2 "OK: batch hcp-33052301-000002, 2 records"
+'
+
+test_expect_success 'upload.sh then sends it: nothing is refused any more' '
+	{ HCP_UPLOAD_TRIES=1 sh "$HCP_SRC/share/examples/upload.sh" -d hcp.db \
+		-o out http://127.0.0.1:9/in/ >up2.out 2>up2.err; test $? = 1; } &&
+	! grep refused up2.err &&
+	test_grep up2.err "$B2: not sent; will try again"
+'
+
 test_done
