@@ -29,7 +29,7 @@ const char bag_bagit_txt[] =
 
 /* Pipes: a ring of chunks, filled here, consumed there. */
 #define CHUNK (1024 * 1024)
-#define NCHUNK 8
+#define NCHUNK 4
 
 struct chunk {
 	unsigned char *p;

@@ -634,15 +634,14 @@ batch_info(struct strbuf *info, const char *station, const char *region,
 }
 
 /*
- * The labels that say under which rules the records from..to were
+ * The labels that say under which rules the records of a batch were
  * accepted, so that a receiver with only the batch judges them alike
  * (hcp-csv(5), Batch rules): the settings that decide validity, the
  * station's offset from UTC at packing, and the evaluation-detail
  * dictionaries the records were checked against.
  */
 static int
-rule_labels(struct db *db, time_t now, long long from, long long to,
-    struct strbuf *info)
+rule_labels(struct db *db, time_t now, struct strbuf *info)
 {
 	static const char *const keys[][2] = {
 		{ "supplement_days", "Hcp-Supplement-Days" },
@@ -666,12 +665,15 @@ rule_labels(struct db *db, time_t now, long long from, long long to,
 	off = tm.tm_gmtoff / 60;
 	strbuf_addf(info, "Hcp-UTC-Offset: %c%02ld:%02ld\n", off < 0 ? '-' :
 	    '+', labs(off) / 60, labs(off) % 60);
-	if (db_prepare(db, &st, "SELECT group_concat(v, ', ') FROM (SELECT "
-	    "DISTINCT coalesce(eval_codes_version, '') AS v FROM evaluations "
-	    "WHERE id BETWEEN ?1 AND ?2 ORDER BY v)") != 0)
+	/*
+	 * Every dictionary the station has loaded: each record was checked
+	 * against one of them.  Asking the records which (a scan of a
+	 * million took 0.3 s, a tenth of packing them) would name fewer;
+	 * a code is then accepted if any of them has it.
+	 */
+	if (db_prepare(db, &st, "SELECT group_concat(version, ', ') FROM "
+	    "(SELECT DISTINCT version FROM eval_codes ORDER BY version)") != 0)
 		return -1;
-	sqlite3_bind_int64(st, 1, from);
-	sqlite3_bind_int64(st, 2, to);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW &&
 	    sqlite3_column_text(st, 0) != NULL &&
 	    *sqlite3_column_text(st, 0) != '\0')
@@ -794,7 +796,7 @@ create_batches(struct db *db, long long max_records, long long *first,
 		    issuer, seq);
 		batch_info(&info, station, region, issuer, name, created, seq,
 		    i + 1, parts, n, i == 0 && ncorr > 0 ? ncorr : 0, NULL);
-		if (rule_labels(db, now, lo + 1, hi, &info) != 0)
+		if (rule_labels(db, now, &info) != 0)
 			goto dbfail;
 		sqlite3_reset(ins);
 		sqlite3_bind_int64(ins, 1, seq);
@@ -861,7 +863,7 @@ renew_batch(struct db *db, long long seq, char **errstr)
 	char *region = NULL, *issuer = NULL, *station = NULL, *name = NULL;
 	char *prev = NULL, *state = NULL, created[CLOCK_BUFLEN];
 	struct strbuf info = STRBUF_INIT;
-	long long part, parts, records, ncorr, first, last;
+	long long part, parts, records, ncorr;
 	time_t now = clock_now();
 	int ret = -1, began = 0, rc;
 
@@ -874,8 +876,7 @@ renew_batch(struct db *db, long long seq, char **errstr)
 		goto dbfail;
 	began = 1;
 	if (db_prepare(db, &st, "SELECT name, state, part, parts, records, "
-	    "corrections, sha256, first_id, last_id FROM batches "
-	    "WHERE seq = ?1") != 0)
+	    "corrections, sha256 FROM batches WHERE seq = ?1") != 0)
 		goto dbfail;
 	sqlite3_bind_int64(st, 1, seq);
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
@@ -893,8 +894,6 @@ renew_batch(struct db *db, long long seq, char **errstr)
 	records = sqlite3_column_int64(st, 4);
 	ncorr = sqlite3_column_int64(st, 5);
 	prev = col_dup(st, 6);
-	first = sqlite3_column_int64(st, 7);
-	last = sqlite3_column_int64(st, 8);
 	sqlite3_finalize(st);
 	st = NULL;
 	if (strcmp(state, "packed") != 0) {
@@ -905,7 +904,7 @@ renew_batch(struct db *db, long long seq, char **errstr)
 	}
 	batch_info(&info, station, region, issuer, name, created, seq, part,
 	    parts, records, ncorr, prev);
-	if (rule_labels(db, now, first, last, &info) != 0)
+	if (rule_labels(db, now, &info) != 0)
 		goto dbfail;
 	if (db_prepare(db, &st, "UPDATE batches SET created_at = ?1, "
 	    "mtime = ?2, bag_info = ?3, sha256 = NULL, signature = NULL, "

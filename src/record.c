@@ -2194,6 +2194,26 @@ seen_put(struct rec_seen *s, uint64_t key, uint32_t hash, long line)
 	    UINT32_MAX : (uint32_t)line;
 }
 
+void
+rec_seen_reserve(struct rec_seen *s, size_t nkeys)
+{
+	struct seen_entry *o = s->v;
+	size_t om = s->mask, want = s->mask + 1, i;
+
+	if (nkeys > REC_SEEN_MAX_RESERVE)
+		nkeys = REC_SEEN_MAX_RESERVE;
+	while (want < 2 * (s->n + nkeys))
+		want *= 2;
+	if (want == om + 1)
+		return;
+	s->mask = want - 1;
+	s->v = xcalloc(want, sizeof(*s->v));
+	for (i = 0; i <= om; i++)
+		if (o[i].key != 0)
+			*seen_slot(s, o[i].key) = o[i];
+	free(o);
+}
+
 static uint64_t
 key_of(char kind, const char *a, const char *b)
 {

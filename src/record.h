@@ -365,6 +365,14 @@ int rec_check(struct rec_ctx *ctx, const struct rec_map *m, size_t ncols,
 struct rec_seen;
 struct rec_seen *rec_seen_new(void);
 void rec_seen_free(struct rec_seen *s);
+/*
+ * Makes room for nkeys more keys at once (at most REC_SEEN_MAX_RESERVE),
+ * so that a table whose size is known ahead (a batch says how many
+ * records it holds) is never copied while it grows, which would hold the
+ * old and the new table at once.
+ */
+#define REC_SEEN_MAX_RESERVE (4u * 1024 * 1024)
+void rec_seen_reserve(struct rec_seen *s, size_t nkeys);
 
 /* What rec_check_keys() decided. */
 #define REC_ACCEPT	0

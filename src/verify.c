@@ -1155,7 +1155,7 @@ apply_rules(struct vstate *s)
 	const char *v;
 	char *e = NULL;
 	int n;
-	long long created, here;
+	long long created, here, nrec;
 	long off;
 
 	if (m == NULL || bag_tags_parse(m->data.buf != NULL ? m->data.buf :
@@ -1176,6 +1176,11 @@ apply_rules(struct vstate *s)
 	if ((v = bag_tags_get(&bi, "Hcp-Eval-Codes-Version")) != NULL &&
 	    rec_ctx_use_codes(ctx, v) != 0)
 		problem(s, 0, _("cannot read the detail dictionaries %s"), v);
+	/* the duplicate table sized once for the records announced */
+	if ((v = bag_tags_get(&bi, "Hcp-Records")) != NULL &&
+	    s->o->seen != NULL && num_parse(v, 0, 1000000000000LL, &nrec,
+	    NULL) == 0)
+		rec_seen_reserve(s->o->seen, (size_t)nrec);
 	v = bag_tags_get(&bi, "Hcp-Created");
 	if (v != NULL && rec_parse_time(v, &created) == 0) {
 		time_t now = clock_now();

@@ -118,7 +118,7 @@ test_expect_success 'a dictionary refreshed between import and pack: verify -d j
 		WHERE key = \"eval_codes_version\"")" = EXAMPLE-2027.1 &&
 	mkdir -p c/out && hcp-pack -q -d c/hcp.db -o c/out &&
 	tar xzf c/out/*.tar.gz -O --wildcards "*/bag-info.txt" |
-		grep -qx "Hcp-Eval-Codes-Version: EXAMPLE-2026.1" &&
+		grep -qx "Hcp-Eval-Codes-Version: EXAMPLE-2026.1, EXAMPLE-2027.1" &&
 	hcp-verify -d c/hcp.db -k c/pub.pem c/out/*.tar.gz
 '
 
