@@ -30,12 +30,16 @@ if have hcp-qr; then
 fi
 
 echo "== hcp form: issue 8 numbered paper forms"
+# The forms were printed on 19 November, the day before the citizens
+# below filled them in: an evaluation may not predate its form.
+printed=1795075200	# 2026-11-19 08:00 UTC
 if hcp-form --help 2>/dev/null | grep -q -- '-n count'; then
-	hcp form -n 8 -o forms.pdf && ls -l forms.pdf
+	SOURCE_DATE_EPOCH=$printed hcp form -n 8 -o forms.pdf &&
+		ls -l forms.pdf
 	hcp form --status $(sqlite3 station.db "SELECT serial FROM forms") |
 		head -n 3
 else
-	hcp form --issue 8 >/dev/null
+	SOURCE_DATE_EPOCH=$printed hcp form --issue 8 >/dev/null
 fi
 hcp form --csv-template >template.csv
 
