@@ -135,29 +135,32 @@ intact() {
 }
 
 # explain FILE VERIFY-ERRORS: names each record hcp-verify refused by its
-# serial (or project number) and where it was keyed.  The batch CSV is
-# read with sqlite3's CSV reader; hcp-verify gives the physical line a
-# record starts on, which an awk pass maps to the record's number.
+# serial (or project number) and where it was keyed.  hcp-verify gives the
+# physical line a record starts on: one awk pass over the batch CSV maps
+# those lines to record numbers, and sqlite3's CSV reader, run once,
+# answers for all of them.
 explain() {
-	csv="$outbox/.check/evaluations.csv"
-	tar -xzf "$1" -O --wildcards '*/data/evaluations.csv' >"$csv" ||
+	c="$outbox/.check"
+	tar -xzf "$1" -O --wildcards '*/data/evaluations.csv' >"$c/rows.csv" ||
 		return 1
-	awk '{ if (!q) n++; print NR, n - 1
-	       k = gsub(/"/, "&"); if (k % 2) q = !q }' "$csv" \
-		>"$outbox/.check/lines"
 	grep -v ': warning: ' "$2" |
-	    sed -n 's/.*data\/evaluations\.csv:\([0-9][0-9]*\): \(.*\)/\1 \2/p' |
-	    while read -r line what; do
-		rec=$(awk -v l="$line" '$1 == l { print $2 }' \
-			"$outbox/.check/lines")
-		[ -n "$rec" ] || continue
-		sqlite3 -batch :memory: ".import --csv $csv t" \
-		    "SELECT coalesce(nullif(serial, ''), projectNo || '/' ||
-		     assessNumber) || ' (' || src_file || ':' || src_line || ')'
-		     FROM t LIMIT 1 OFFSET $((rec - 1))" | while read -r who; do
-			echo "upload.sh: $(basename "$1"): correct $who: $what" >&2
-		done
-	done
+	    sed -n 's/.*data\/evaluations\.csv:\([0-9][0-9]*\): \(.*\)/\1	\2/p' \
+	    >"$c/errors"
+	# "record number<TAB>what is wrong", in file order
+	awk -F'\t' 'NR == FNR { what[$1] = what[$1] ? what[$1] "; " $2 : $2
+	    next }
+	    { if (!q) { n++; if (FNR in what) print n - 1 "\t" what[FNR] }
+	      k = gsub(/"/, "&"); if (k % 2) q = !q }' "$c/errors" \
+	    "$c/rows.csv" >"$c/bad"
+	[ -s "$c/bad" ] || return 0
+	sqlite3 -batch -separator '	' :memory: ".import --csv $c/rows.csv t" \
+	    "SELECT rowid, coalesce(nullif(serial, ''), projectNo || '/' ||
+	     assessNumber) || ' (' || src_file || ':' || src_line || ')'
+	     FROM t WHERE rowid IN ($(cut -f1 "$c/bad" | paste -sd, -))" \
+	    >"$c/who" || return 1
+	awk -F'\t' -v f="$(basename "$1")" 'NR == FNR { who[$1] = $2; next }
+	    { print "upload.sh: " f ": correct " who[$1] ": " $2 }' \
+	    "$c/who" "$c/bad" >&2
 }
 
 HCP_CURL_OPTS=${HCP_CURL_OPTS:-}
