@@ -367,18 +367,89 @@ add_change(struct amend_result *res, enum field_id f, const char *old,
 	ch->new = xstrdup(new);
 }
 
+/*
+ * The FIELD=VALUE arguments into given[] (malloc'd values, NULL for the
+ * fields not named).  Returns 0, or -1 with *errstr.
+ */
+static int
+parse_assignments(size_t nassign, const char *const *assign,
+    char *given[F_NFIELDS], char **errstr)
+{
+	size_t i;
+	int f;
+
+	for (i = 0; i < nassign; i++) {
+		const char *eq = strchr(assign[i], '=');
+		char *name;
+
+		if (eq == NULL || eq == assign[i]) {
+			*errstr = xasprintf(_("%s: not FIELD=VALUE"),
+			    assign[i]);
+			return -1;
+		}
+		name = xstrndup(assign[i], (size_t)(eq - assign[i]));
+		f = field_lookup(name);
+		if (f < 0 || given[f] != NULL) {
+			*errstr = xasprintf(f < 0 ? _("%s: no such field") :
+			    _("%s: given twice"), name);
+			free(name);
+			return -1;
+		}
+		free(name);
+		given[f] = xstrdup(eq + 1);
+	}
+	return 0;
+}
+
+/*
+ * One audit row for every change of res, and for the dictionary version
+ * and the row hash when they change, all with one time, operator and
+ * reason.  Returns 0, or -1 (db_errstr()).
+ */
+static int
+write_audit(struct db *db, const struct amend_result *res,
+    const struct current *cur, const struct rec *r, const char *codes_version,
+    const char *operator, const char *reason, const char *now)
+{
+	sqlite3_stmt *st;
+	char idtext[24];
+	size_t i;
+	int rc = 0;
+
+	if (db_prepare(db, &st, "INSERT INTO audit (at, operator, tbl, key, "
+	    "field, old, new, reason) VALUES (?1, ?2, ?3, ?7, ?4, ?5, ?6, "
+	    "?8)") != 0)
+		return -1;
+	snprintf(idtext, sizeof(idtext), "%lld", res->id);
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, operator, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, cur->acked ? "corrections" : "evaluations",
+	    -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, idtext, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, reason, -1, SQLITE_STATIC);
+	for (i = 0; rc == 0 && i < res->n; i++)
+		rc = audit_row(db, st, fields[res->v[i].field].name,
+		    res->v[i].old, res->v[i].new);
+	if (rc == 0 && strcmp(cur->codes_version, codes_version) != 0)
+		rc = audit_row(db, st, "eval_codes_version",
+		    cur->codes_version, codes_version);
+	if (rc == 0 && strcmp(cur->row_hash, r->hash) != 0)
+		rc = audit_row(db, st, "row_hash", cur->row_hash, r->hash);
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int
 amend_apply(struct db *db, const char *key, size_t nassign,
     const char *const *assign, const char *operator, const char *reason,
     struct amend_result *res, char **errstr)
 {
 	const char *names[F_NFIELDS], *cells[F_NFIELDS];
-	char *given[F_NFIELDS], sat[2], now[CLOCK_BUFLEN], idtext[24];
+	char *given[F_NFIELDS], sat[2], now[CLOCK_BUFLEN];
 	struct current cur;
 	struct rec_ctx *ctx = NULL;
 	struct rec_map *map;
 	struct rec r;
-	sqlite3_stmt *st = NULL;
 	char *coding = NULL;
 	const char *codes_version;
 	size_t i;
@@ -394,26 +465,8 @@ amend_apply(struct db *db, const char *key, size_t nassign,
 		    "reason"));
 		return -1;
 	}
-	for (i = 0; i < nassign; i++) {
-		const char *eq = strchr(assign[i], '=');
-		char *name;
-
-		if (eq == NULL || eq == assign[i]) {
-			*errstr = xasprintf(_("%s: not FIELD=VALUE"),
-			    assign[i]);
-			goto out;
-		}
-		name = xstrndup(assign[i], (size_t)(eq - assign[i]));
-		f = field_lookup(name);
-		if (f < 0 || given[f] != NULL) {
-			*errstr = xasprintf(f < 0 ? _("%s: no such field") :
-			    _("%s: given twice"), name);
-			free(name);
-			goto out;
-		}
-		free(name);
-		given[f] = xstrdup(eq + 1);
-	}
+	if (parse_assignments(nassign, assign, given, errstr) != 0)
+		goto out;
 	if (db_begin(db) != 0) {
 		dberr(db, errstr);
 		goto out;
@@ -493,44 +546,14 @@ amend_apply(struct db *db, const char *key, size_t nassign,
 
 	clock_format(clock_now(), now);
 	if (store(db, res->id, &cur, &r, codes_version, operator, reason,
-	    now) != 0 ||
-	    db_prepare(db, &st, "INSERT INTO audit (at, operator, tbl, key, "
-	    "field, old, new, reason) VALUES (?1, ?2, ?3, ?7, ?4, ?5, ?6, "
-	    "?8)") != 0) {
-		dberr(db, errstr);
-		goto out;
-	}
-	snprintf(idtext, sizeof(idtext), "%lld", res->id);
-	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, operator, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, cur.acked ? "corrections" : "evaluations",
-	    -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, idtext, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, reason, -1, SQLITE_STATIC);
-	for (i = 0; i < res->n; i++)
-		if (audit_row(db, st, fields[res->v[i].field].name,
-		    res->v[i].old, res->v[i].new) != 0) {
-			dberr(db, errstr);
-			goto out;
-		}
-	if ((strcmp(cur.codes_version, codes_version) != 0 &&
-	    audit_row(db, st, "eval_codes_version", cur.codes_version,
-	    codes_version) != 0) ||
-	    (strcmp(cur.row_hash, r.hash) != 0 &&
-	    audit_row(db, st, "row_hash", cur.row_hash, r.hash) != 0)) {
-		dberr(db, errstr);
-		goto out;
-	}
-	sqlite3_finalize(st);
-	st = NULL;
-	if (db_commit(db) != 0) {
+	    now) != 0 || write_audit(db, res, &cur, &r, codes_version,
+	    operator, reason, now) != 0 || db_commit(db) != 0) {
 		dberr(db, errstr);
 		goto out;
 	}
 	began = 0;
 	ret = 0;
 out:
-	sqlite3_finalize(st);
 	if (began)
 		db_rollback(db);
 	if (ret != 0) {
