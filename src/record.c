@@ -21,6 +21,7 @@
 #include "fields.h"
 #include "i18n.h"
 #include "ids.h"
+#include "keyset.h"
 #include "num.h"
 #include "record.h"
 #include "settings.h"
@@ -2127,25 +2128,16 @@ rec_check(struct rec_ctx *ctx, const struct rec_map *m, size_t ncols,
 
 /* ---- keys ---------------------------------------------------------------- */
 
-/* 16 bytes: the table of a million-row input stays in fewer pages. */
-struct seen_entry {
-	uint64_t key;		/* 0: empty */
-	uint32_t hash;		/* the high half of the row's h64 */
-	uint32_t line;		/* UINT32_MAX: that line or later */
-};
-
 struct rec_seen {
-	struct seen_entry *v;
-	size_t mask, n;
+	struct keyset ks;
 };
 
 struct rec_seen *
 rec_seen_new(void)
 {
-	struct rec_seen *s = xcalloc(1, sizeof(*s));
+	struct rec_seen *s = xmalloc(sizeof(*s));
 
-	s->mask = 1023;
-	s->v = xcalloc(s->mask + 1, sizeof(*s->v));
+	keyset_init(&s->ks);
 	return s;
 }
 
@@ -2154,64 +2146,14 @@ rec_seen_free(struct rec_seen *s)
 {
 	if (s == NULL)
 		return;
-	free(s->v);
+	keyset_clear(&s->ks);
 	free(s);
 }
 
-static struct seen_entry *
-seen_slot(struct rec_seen *s, uint64_t key)
-{
-	size_t i = (size_t)(key ^ (key >> 29)) & s->mask;
-
-	while (s->v[i].key != 0 && s->v[i].key != key)
-		i = (i + 1) & s->mask;
-	return &s->v[i];
-}
-
-static void
-seen_put(struct rec_seen *s, uint64_t key, uint32_t hash, long line)
-{
-	struct seen_entry *e;
-	size_t i;
-
-	if (2 * (s->n + 1) > s->mask + 1) {
-		struct seen_entry *o = s->v;
-		size_t om = s->mask;
-
-		s->mask = 2 * (om + 1) - 1;
-		s->v = xcalloc(s->mask + 1, sizeof(*s->v));
-		for (i = 0; i <= om; i++)
-			if (o[i].key != 0)
-				*seen_slot(s, o[i].key) = o[i];
-		free(o);
-	}
-	e = seen_slot(s, key);
-	if (e->key == 0)
-		s->n++;
-	e->key = key;
-	e->hash = hash;
-	e->line = line < 0 ? 0 : (unsigned long)line >= UINT32_MAX ?
-	    UINT32_MAX : (uint32_t)line;
-}
-
 void
-rec_seen_reserve(struct rec_seen *s, size_t nkeys)
+rec_seen_expect(struct rec_seen *s, size_t nrec)
 {
-	struct seen_entry *o = s->v;
-	size_t om = s->mask, want = s->mask + 1, i;
-
-	if (nkeys > REC_SEEN_MAX_RESERVE)
-		nkeys = REC_SEEN_MAX_RESERVE;
-	while (want < 2 * (s->n + nkeys))
-		want *= 2;
-	if (want == om + 1)
-		return;
-	s->mask = want - 1;
-	s->v = xcalloc(want, sizeof(*s->v));
-	for (i = 0; i <= om; i++)
-		if (o[i].key != 0)
-			*seen_slot(s, o[i].key) = o[i];
-	free(o);
+	keyset_expect(&s->ks, nrec);
 }
 
 static uint64_t
@@ -2322,15 +2264,14 @@ rec_check_keys(struct rec_ctx *ctx, const struct rec *r,
 	char *where = NULL;
 	uint64_t kser = 0, kproj = 0;
 	uint32_t h32 = (uint32_t)(r->h64 >> 32);
-	struct seen_entry *e;
+	const struct keyset_entry *e;
 	char an[2] = { (char)('0' + r->assess_number), '\0' };
 
 	/* against the rows seen earlier in this input */
 	if (seen != NULL) {
 		if (*serial != '\0') {
 			kser = key_of('S', serial, NULL);
-			e = seen_slot(seen, kser);
-			if (e->key != 0) {
+			if ((e = keyset_find(&seen->ks, kser)) != NULL) {
 				char *d = xasprintf(_("line %ld of this file"),
 				    (long)e->line);
 
@@ -2342,8 +2283,7 @@ rec_check_keys(struct rec_ctx *ctx, const struct rec *r,
 		}
 		if (*proj != '\0') {
 			kproj = key_of('P', proj, an);
-			e = seen_slot(seen, kproj);
-			if (e->key != 0) {
+			if ((e = keyset_find(&seen->ks, kproj)) != NULL) {
 				char *d = xasprintf(_("line %ld of this file"),
 				    (long)e->line);
 
@@ -2413,9 +2353,10 @@ rec_check_keys(struct rec_ctx *ctx, const struct rec *r,
 	res = REC_ACCEPT;
 	if (seen != NULL) {
 		if (kser != 0)
-			seen_put(seen, kser, h32, r->line);
+			keyset_put(&seen->ks, kser, h32, r->line);
 		if (kproj != 0)
-			seen_put(seen, kproj, h32, r->line);
+			keyset_put(&seen->ks, kproj, h32, r->line);
+		keyset_record_done(&seen->ks);
 	}
 	return res;
 }

@@ -359,20 +359,17 @@ int rec_check(struct rec_ctx *ctx, const struct rec_map *m, size_t ncols,
 /*
  * Duplicate keys seen earlier in one input, for checks that do not write
  * to the db (hcp-check, hcp-import -n, hcp-verify): a row's keys are its
- * serial and its (project_no, assess_number): 16 bytes a key, in a table
- * at most half full.
+ * serial and its (project_no, assess_number), 16 bytes a key (keyset.h).
  */
 struct rec_seen;
 struct rec_seen *rec_seen_new(void);
 void rec_seen_free(struct rec_seen *s);
 /*
- * Makes room for nkeys more keys at once (at most REC_SEEN_MAX_RESERVE),
- * so that a table whose size is known ahead (a batch says how many
- * records it holds) is never copied while it grows, which would hold the
- * old and the new table at once.
+ * Says that nrec more records follow (a batch says how many it holds),
+ * so that the table is sized for them once, and grows at most once more
+ * if they carry two keys (keyset_expect()).
  */
-#define REC_SEEN_MAX_RESERVE (4u * 1024 * 1024)
-void rec_seen_reserve(struct rec_seen *s, size_t nkeys);
+void rec_seen_expect(struct rec_seen *s, size_t nrec);
 
 /* What rec_check_keys() decided. */
 #define REC_ACCEPT	0

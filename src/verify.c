@@ -1180,7 +1180,7 @@ apply_rules(struct vstate *s)
 	if ((v = bag_tags_get(&bi, "Hcp-Records")) != NULL &&
 	    s->o->seen != NULL && num_parse(v, 0, 1000000000000LL, &nrec,
 	    NULL) == 0)
-		rec_seen_reserve(s->o->seen, (size_t)nrec);
+		rec_seen_expect(s->o->seen, (size_t)nrec);
 	v = bag_tags_get(&bi, "Hcp-Created");
 	if (v != NULL && rec_parse_time(v, &created) == 0) {
 		time_t now = clock_now();

@@ -16,10 +16,10 @@
  *
  * Memory is bounded whatever the bytes (under 30 MB, mostly the 1 MiB
  * chunks of the three stream threads), but for the table of record keys
- * that finds duplicates, which grows with the records (rec_seen: 16
- * bytes a key, at most half full, sized once from Hcp-Records; 32 MB
- * for a million records of one key each, 96 MB while it doubles for a
- * million paper records, which have two): a batch holds at most
+ * that finds duplicates, which grows with the records (keyset.h: 16
+ * bytes a key, sized once from Hcp-Records and grown in place; 18 MB
+ * for a million records of one key each, 37 MB for a million paper
+ * records, which have two): a batch holds at most
  * VERIFY_MAX_MEMBERS members of any kind; the only directories allowed
  * are the bag's and its data/; the only files the seven tag files of a
  * batch (each at most VERIFY_MAX_TAG bytes, the only ones held in

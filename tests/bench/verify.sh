@@ -65,3 +65,21 @@ for c in field-bomb row-bomb padding-bomb; do
 	measure "bomb_$(echo $c | tr - _)" hcp-verify -q -k hostile/st/pub.pem \
 		"hostile/$c.tar.gz"
 done
+
+# A batch of paper records, two keys each (serial and project number),
+# as many as the batch above holds: the forms issued 200 days before,
+# keyed rows from gen-keyed.sh, imported and packed.  Peak memory is the
+# figure (the key table grows once, in place, to what they need).
+echo
+n=$(tar xzf "$batch" -O "$name/bag-info.txt" | sed -n 's/^Hcp-Records: //p')
+rm -rf paper && mkdir -p paper && (cd paper &&
+	e=${SOURCE_DATE_EPOCH:-1795348800} &&
+	hcp-init -q -d hcp.db --catalog "$HCP_DATADIR/sample" &&
+	SOURCE_DATE_EPOCH=$((e - 200 * 86400)) hcp-form -d hcp.db \
+	    --issue "$n" >serials &&
+	SOURCE_DATE_EPOCH=$e sh "$bench/gen-keyed.sh" -s serials "$n" >k.csv &&
+	SOURCE_DATE_EPOCH=$e HCP_OPERATOR=bench hcp-import -q -d hcp.db k.csv &&
+	SOURCE_DATE_EPOCH=$e hcp-pack -q -d hcp.db -o out &&
+	hcp-init -d hcp.db --print-pubkey >pub.pem)
+printf 'paper batch: %s records\n' "$n"
+measure paper_verify hcp-verify -q -k paper/pub.pem paper/out/*.tar.gz
