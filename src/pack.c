@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "bag.h"
 #include "clock.h"
 #include "crypto.h"
