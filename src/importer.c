@@ -39,6 +39,7 @@
 #include "importer.h"
 #include "record.h"
 #include "rejects.h"
+#include "ring.h"
 #include "store.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -77,86 +78,6 @@ struct batch {
 	unsigned long long bytes;	/* read so far, for progress */
 	int last;			/* end of input (or error) */
 };
-
-/*
- * A ring of pointers between two threads: put blocks while it is full,
- * get while it is empty; once closed, put fails and get returns what is
- * left, then NULL.
- */
-struct ring {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	void **v;
-	size_t nslots, head, count;
-	int closed;
-};
-
-static struct ring *
-ring_new(size_t nslots)
-{
-	struct ring *r = xcalloc(1, sizeof(*r));
-
-	pthread_mutex_init(&r->mu, NULL);
-	pthread_cond_init(&r->cv, NULL);
-	r->v = xcalloc(nslots, sizeof(*r->v));
-	r->nslots = nslots;
-	return r;
-}
-
-static void
-ring_free(struct ring *r)
-{
-	if (r == NULL)
-		return;
-	pthread_mutex_destroy(&r->mu);
-	pthread_cond_destroy(&r->cv);
-	free(r->v);
-	free(r);
-}
-
-static int
-ring_put(struct ring *r, void *item)
-{
-	int rc = -1;
-
-	pthread_mutex_lock(&r->mu);
-	while (r->count == r->nslots && !r->closed)
-		pthread_cond_wait(&r->cv, &r->mu);
-	if (!r->closed) {
-		r->v[(r->head + r->count++) % r->nslots] = item;
-		pthread_cond_broadcast(&r->cv);
-		rc = 0;
-	}
-	pthread_mutex_unlock(&r->mu);
-	return rc;
-}
-
-static void *
-ring_get(struct ring *r)
-{
-	void *item = NULL;
-
-	pthread_mutex_lock(&r->mu);
-	while (r->count == 0 && !r->closed)
-		pthread_cond_wait(&r->cv, &r->mu);
-	if (r->count > 0) {
-		item = r->v[r->head];
-		r->head = (r->head + 1) % r->nslots;
-		r->count--;
-		pthread_cond_broadcast(&r->cv);
-	}
-	pthread_mutex_unlock(&r->mu);
-	return item;
-}
-
-static void
-ring_close(struct ring *r)
-{
-	pthread_mutex_lock(&r->mu);
-	r->closed = 1;
-	pthread_cond_broadcast(&r->cv);
-	pthread_mutex_unlock(&r->mu);
-}
 
 struct pipe {
 	struct ring *full;		/* batches for the writer */
