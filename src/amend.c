@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include "amend.h"
+#include "audit.h"
 #include "clock.h"
 #include "db.h"
 #include "fields.h"
@@ -251,22 +252,6 @@ store(struct db *db, long long id, const struct current *c,
 	return 0;
 }
 
-static int
-audit_row(struct db *db, sqlite3_stmt *st, const char *field,
-    const char *old, const char *new)
-{
-	int rc;
-
-	sqlite3_reset(st);
-	sqlite3_bind_text(st, 4, field, -1, SQLITE_STATIC);
-	bind_opt(st, 5, old);
-	bind_opt(st, 6, new);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_DONE)
-		return db_sqlerr(db, _("cannot write the audit record"));
-	return 0;
-}
-
 static void
 add_change(struct amend_result *res, enum field_id f, const char *old,
     const char *new)
@@ -324,31 +309,30 @@ write_audit(struct db *db, const struct amend_result *res,
     const struct current *cur, const struct rec *r, const char *codes_version,
     const char *operator, const char *reason, const char *now)
 {
-	sqlite3_stmt *st;
+	struct audit_entry *v = xcalloc(res->n + 2, sizeof(*v));
 	char idtext[24];
-	size_t i;
-	int rc = 0;
+	size_t i, n = 0;
+	int rc;
 
-	if (db_prepare(db, &st, "INSERT INTO audit (at, operator, tbl, key, "
-	    "field, old, new, reason) VALUES (?1, ?2, ?3, ?7, ?4, ?5, ?6, "
-	    "?8)") != 0)
-		return -1;
 	snprintf(idtext, sizeof(idtext), "%lld", res->id);
-	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, operator, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, cur->acked ? "corrections" : "evaluations",
-	    -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, idtext, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, reason, -1, SQLITE_STATIC);
-	for (i = 0; rc == 0 && i < res->n; i++)
-		rc = audit_row(db, st, fields[res->v[i].field].name,
-		    res->v[i].old, res->v[i].new);
-	if (rc == 0 && strcmp(cur->codes_version, codes_version) != 0)
-		rc = audit_row(db, st, "eval_codes_version",
-		    cur->codes_version, codes_version);
-	if (rc == 0 && strcmp(cur->row_hash, r->hash) != 0)
-		rc = audit_row(db, st, "row_hash", cur->row_hash, r->hash);
-	sqlite3_finalize(st);
+	for (i = 0; i < res->n; i++, n++) {
+		v[n].field = fields[res->v[i].field].name;
+		v[n].old = res->v[i].old;
+		v[n].new = res->v[i].new;
+	}
+	if (strcmp(cur->codes_version, codes_version) != 0) {
+		v[n].field = "eval_codes_version";
+		v[n].old = cur->codes_version;
+		v[n++].new = codes_version;
+	}
+	if (strcmp(cur->row_hash, r->hash) != 0) {
+		v[n].field = "row_hash";
+		v[n].old = cur->row_hash;
+		v[n++].new = r->hash;
+	}
+	rc = audit_write(db, now, operator, cur->acked ? "corrections" :
+	    "evaluations", idtext, reason, v, n);
+	free(v);
 	return rc;
 }
 
