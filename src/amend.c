@@ -385,6 +385,35 @@ check_corrected(struct db *db, struct amend_result *res,
 	return k != REC_ACCEPT ? AMEND_REFUSED : 0;
 }
 
+/*
+ * What changes from cur to r, into res: 0, 1 if nothing does, -1 (with
+ * *errstr) if the satisfaction would change of a record not named by its
+ * serial (key).
+ */
+static int
+find_changes(struct amend_result *res, const struct current *cur,
+    const struct rec *r, const char *codes_version, int by_serial,
+    const char *key, char **errstr)
+{
+	size_t i;
+	int f;
+
+	for (f = 0; f < F_NFIELDS; f++)
+		if (strcmp(cur->v[f], r->v[f]) != 0)
+			add_change(res, (enum field_id)f, cur->v[f], r->v[f]);
+	if (res->n == 0 && strcmp(cur->codes_version, codes_version) == 0)
+		return 1;
+	for (i = 0; i < res->n; i++)
+		if (res->v[i].field == F_SATISFACTION && !by_serial) {
+			*errstr = xasprintf(_("%s: the satisfaction is "
+			    "corrected only as a keying error against the "
+			    "paper form: name the record by the form's "
+			    "serial"), key);
+			return -1;
+		}
+	return 0;
+}
+
 int
 amend_apply(struct db *db, const char *key, size_t nassign,
     const char *const *assign, const char *operator, const char *reason,
@@ -396,7 +425,7 @@ amend_apply(struct db *db, const char *key, size_t nassign,
 	struct rec r;
 	const char *codes_version;
 	size_t i;
-	int f, by_serial, began = 0, ret = -1;
+	int f, by_serial, began = 0, ret = -1, k;
 
 	*errstr = NULL;
 	memset(given, 0, sizeof(given));
@@ -427,26 +456,16 @@ amend_apply(struct db *db, const char *key, size_t nassign,
 		goto out;
 	ret = -1;
 
-	/* What changes. */
 	codes_version = *r.v[F_EVAL_DETAIL] != '\0' ?
 	    rec_ctx_codes_version(ctx) : "";
-	for (f = 0; f < F_NFIELDS; f++)
-		if (strcmp(cur.v[f], r.v[f]) != 0)
-			add_change(res, (enum field_id)f, cur.v[f], r.v[f]);
-	if (res->n == 0 && strcmp(cur.codes_version, codes_version) == 0) {
-		res->kind = AMEND_UNCHANGED;
-		ret = 0;
+	if ((k = find_changes(res, &cur, &r, codes_version, by_serial, key,
+	    errstr)) != 0) {
+		if (k > 0) {
+			res->kind = AMEND_UNCHANGED;
+			ret = 0;
+		}
 		goto out;
 	}
-	for (i = 0; i < res->n; i++)
-		if (res->v[i].field == F_SATISFACTION && !by_serial) {
-			*errstr = xasprintf(_("%s: the satisfaction is "
-			    "corrected only as a keying error against the "
-			    "paper form: name the record by the form's "
-			    "serial"), key);
-			goto out;
-		}
-
 	clock_format(clock_now(), now);
 	if (store(db, res->id, &cur, &r, codes_version, operator, reason,
 	    now) != 0 || write_audit(db, res, &cur, &r, codes_version,
