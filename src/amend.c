@@ -11,47 +11,18 @@
 #include <sqlite3.h>
 
 #include "amend.h"
+#include "audit.h"
 #include "clock.h"
 #include "db.h"
 #include "fields.h"
 #include "i18n.h"
 #include "record.h"
+#include "pack.h"
 #include "settings.h"
+#include "store.h"
 #include "strbuf.h"
 #include "xalloc.h"
 #include "banned.h"
-
-/* How a field is stored in evaluations and corrections. */
-enum col_kind {
-	C_TEXT,		/* text, never empty */
-	C_OPT,		/* text, NULL when empty */
-	C_INT,		/* a number */
-	C_INT_OPT	/* a number, NULL when empty */
-};
-
-static const enum col_kind col_kinds[F_NFIELDS] = {
-	[F_SERIAL] = C_OPT, [F_PROJECT_NO] = C_OPT, [F_ITEM_CODE] = C_TEXT,
-	[F_DEPT_CODE] = C_TEXT, [F_AREA_CODE] = C_TEXT, [F_WINDOW] = C_OPT,
-	[F_STAFF] = C_OPT, [F_CHANNEL] = C_INT, [F_SATISFACTION] = C_INT,
-	[F_EVAL_DETAIL] = C_OPT, [F_COMMENT] = C_OPT,
-	[F_USER_PROP] = C_INT_OPT, [F_EVALUATOR] = C_OPT,
-	[F_CERT_TYPE] = C_OPT, [F_CERT_NO] = C_OPT, [F_PHONE] = C_OPT,
-	[F_SERVICE_TIME] = C_OPT, [F_ASSESS_TIME] = C_TEXT,
-	[F_ASSESS_NUMBER] = C_INT,
-	[F_GUIDE_CLEAR] = C_INT_OPT, [F_PROCESS_EASY] = C_INT_OPT,
-	[F_MATERIAL_LEAN] = C_INT_OPT, [F_UI_FRIENDLY] = C_INT_OPT,
-};
-
-/* The db column of field f (fields.h: but for window_id and staff_id). */
-static const char *
-column_of(enum field_id f)
-{
-	if (f == F_WINDOW)
-		return "window_id";
-	if (f == F_STAFF)
-		return "staff_id";
-	return fields[f].name;
-}
 
 static int
 dberr(struct db *db, char **errstr)
@@ -94,7 +65,6 @@ static int
 find_record(struct db *db, const char *key, long long *id, int *by_serial,
     char **errstr)
 {
-	sqlite3_stmt *st = NULL;
 	const char *slash = strrchr(key, '/');
 	char serial[17];
 	char *proj = NULL;
@@ -112,16 +82,7 @@ find_record(struct db *db, const char *key, long long *id, int *by_serial,
 			return -1;
 		}
 		proj = xstrndup(key, (size_t)(slash - key));
-		rc = db_prepare(db, &st, "SELECT id FROM evaluations_current "
-		    "WHERE id IN (SELECT id FROM evaluations WHERE "
-		    "project_no = ?1 AND assess_number = ?2 UNION SELECT "
-		    "eval_id FROM corrections WHERE project_no = ?1 AND "
-		    "assess_number = ?2) AND project_no = ?1 AND "
-		    "assess_number = ?2");
-		if (rc == 0) {
-			sqlite3_bind_text(st, 1, proj, -1, SQLITE_STATIC);
-			sqlite3_bind_int(st, 2, slash[1] - '0');
-		}
+		rc = store_find_assess(db, proj, slash[1] - '0', id);
 	} else {
 		for (p = key; *p != '\0'; p++) {
 			if (*p == '-' || *p == ' ')
@@ -136,31 +97,16 @@ find_record(struct db *db, const char *key, long long *id, int *by_serial,
 			    "PROJECT_NO/ASSESS_NUMBER"), key);
 			return -1;
 		}
-		rc = db_prepare(db, &st, "SELECT id FROM evaluations_current "
-		    "WHERE id IN (SELECT id FROM evaluations WHERE "
-		    "serial = ?1 UNION SELECT eval_id FROM corrections WHERE "
-		    "serial = ?1) AND serial = ?1");
-		if (rc == 0)
-			sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
+		rc = store_find_serial(db, serial, id);
 	}
-	if (rc != 0) {
-		free(proj);
-		return dberr(db, errstr);
-	}
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
 	free(proj);
-	if (rc == SQLITE_ROW)
+	if (rc == 1)
 		return 0;
-	if (rc == SQLITE_DONE)
+	if (rc == 0)
 		*errstr = xasprintf(_("%s: no such record in %s"), key,
 		    db_path(db));
-	else {
-		db_sqlerr(db, _("cannot read the records"));
+	else
 		dberr(db, errstr);
-	}
 	return -1;
 }
 
@@ -204,7 +150,7 @@ load_current(struct db *db, long long id, struct current *c, char **errstr)
 	memset(c, 0, sizeof(*c));
 	strbuf_adds(&sql, "SELECT ");
 	for (f = 0; f < F_NFIELDS; f++)
-		strbuf_addf(&sql, "%s, ", column_of((enum field_id)f));
+		strbuf_addf(&sql, "%s, ", store_column(f));
 	strbuf_adds(&sql, "eval_codes_version, row_hash FROM "
 	    "evaluations_current WHERE id = ?1");
 	rc = db_prepare(db, &st, sql.buf);
@@ -240,33 +186,6 @@ load_current(struct db *db, long long id, struct current *c, char **errstr)
 	return 0;
 }
 
-/* Binds field f of the checked record r to parameter i. */
-static void
-bind_field(sqlite3_stmt *st, int i, enum field_id f, const struct rec *r)
-{
-	const char *v = r->v[f];
-
-	switch (col_kinds[f]) {
-	case C_INT:
-	case C_INT_OPT:
-		/* one digit (record.h) */
-		if (*v == '\0')
-			sqlite3_bind_null(st, i);
-		else
-			sqlite3_bind_int(st, i, *v - '0');
-		break;
-	case C_OPT:
-		if (*v == '\0') {
-			sqlite3_bind_null(st, i);
-			break;
-		}
-		/* FALLTHROUGH */
-	case C_TEXT:
-		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
-		break;
-	}
-}
-
 static void
 bind_opt(sqlite3_stmt *st, int i, const char *v)
 {
@@ -276,9 +195,9 @@ bind_opt(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
 }
 
-/* Stores the checked record r: in place, or as a correction. */
+/* Stores the checked record r as a correction of record id. */
 static int
-store(struct db *db, long long id, const struct current *c,
+store_correction(struct db *db, long long id, const struct current *c,
     const struct rec *r, const char *codes_version, const char *operator,
     const char *reason, const char *now)
 {
@@ -286,71 +205,50 @@ store(struct db *db, long long id, const struct current *c,
 	sqlite3_stmt *st = NULL;
 	int f, i, rc;
 
-	if (c->acked) {
-		strbuf_adds(&sql, "INSERT INTO corrections (");
-		for (f = 0; f < F_NFIELDS; f++)
-			strbuf_addf(&sql, "%s, ", column_of((enum field_id)f));
-		strbuf_adds(&sql, "eval_codes_version, row_hash, eval_id, "
-		    "batch_seq, reason, operator, amended_at) VALUES (?1");
-		for (i = 2; i <= F_NFIELDS + 7; i++)
-			strbuf_addf(&sql, ", ?%d", i);
-		strbuf_adds(&sql, ")");
-	} else {
-		strbuf_adds(&sql, "UPDATE evaluations SET ");
-		for (f = 0; f < F_NFIELDS; f++)
-			strbuf_addf(&sql, "%s = ?%d, ",
-			    column_of((enum field_id)f), f + 1);
-		strbuf_addf(&sql, "eval_codes_version = ?%d, row_hash = ?%d "
-		    "WHERE id = ?%d", F_NFIELDS + 1, F_NFIELDS + 2,
-		    F_NFIELDS + 3);
-	}
+	strbuf_adds(&sql, "INSERT INTO corrections (");
+	for (f = 0; f < F_NFIELDS; f++)
+		strbuf_addf(&sql, "%s, ", store_column(f));
+	strbuf_adds(&sql, "eval_codes_version, row_hash, eval_id, "
+	    "batch_seq, reason, operator, amended_at) VALUES (?1");
+	for (i = 2; i <= F_NFIELDS + 7; i++)
+		strbuf_addf(&sql, ", ?%d", i);
+	strbuf_adds(&sql, ")");
 	rc = db_prepare(db, &st, sql.buf);
 	strbuf_release(&sql);
 	if (rc != 0)
 		return -1;
 	for (f = 0; f < F_NFIELDS; f++)
-		bind_field(st, f + 1, (enum field_id)f, r);
+		store_bind_field(st, f + 1, f, r);
 	bind_opt(st, F_NFIELDS + 1, codes_version);
 	sqlite3_bind_text(st, F_NFIELDS + 2, r->hash, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, F_NFIELDS + 3, id);
-	if (c->acked) {
-		sqlite3_bind_int64(st, F_NFIELDS + 4, c->batch_seq);
-		sqlite3_bind_text(st, F_NFIELDS + 5, reason, -1,
-		    SQLITE_STATIC);
-		sqlite3_bind_text(st, F_NFIELDS + 6, operator, -1,
-		    SQLITE_STATIC);
-		sqlite3_bind_text(st, F_NFIELDS + 7, now, -1, SQLITE_STATIC);
-	}
+	sqlite3_bind_int64(st, F_NFIELDS + 4, c->batch_seq);
+	sqlite3_bind_text(st, F_NFIELDS + 5, reason, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, F_NFIELDS + 6, operator, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, F_NFIELDS + 7, now, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return db_sqlerr(db, _("cannot store the correction"));
-	if (c->batch_seq != 0 && !c->acked) {
-		if (db_prepare(db, &st, "UPDATE batches SET rewrite = 1 "
-		    "WHERE seq = ?1 AND state = 'packed'") != 0)
-			return -1;
-		sqlite3_bind_int64(st, 1, c->batch_seq);
-		rc = sqlite3_step(st);
-		sqlite3_finalize(st);
-		if (rc != SQLITE_DONE)
-			return db_sqlerr(db, _("cannot store the correction"));
-	}
 	return 0;
 }
 
+/*
+ * Stores the checked record r: in place (store.h), its batch marked to be
+ * written again (pack.h), or as a correction.
+ */
 static int
-audit_row(struct db *db, sqlite3_stmt *st, const char *field,
-    const char *old, const char *new)
+store(struct db *db, long long id, const struct current *c,
+    const struct rec *r, const char *codes_version, const char *operator,
+    const char *reason, const char *now)
 {
-	int rc;
-
-	sqlite3_reset(st);
-	sqlite3_bind_text(st, 4, field, -1, SQLITE_STATIC);
-	bind_opt(st, 5, old);
-	bind_opt(st, 6, new);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_DONE)
-		return db_sqlerr(db, _("cannot write the audit record"));
+	if (c->acked)
+		return store_correction(db, id, c, r, codes_version, operator,
+		    reason, now);
+	if (store_update(db, id, r, codes_version) != 0)
+		return -1;
+	if (c->batch_seq != 0 && pack_mark_rewrite(db, c->batch_seq) != 0)
+		return db_sqlerr(db, _("cannot store the correction"));
 	return 0;
 }
 
@@ -411,32 +309,109 @@ write_audit(struct db *db, const struct amend_result *res,
     const struct current *cur, const struct rec *r, const char *codes_version,
     const char *operator, const char *reason, const char *now)
 {
-	sqlite3_stmt *st;
+	struct audit_entry *v = xcalloc(res->n + 2, sizeof(*v));
 	char idtext[24];
-	size_t i;
-	int rc = 0;
+	size_t i, n = 0;
+	int rc;
 
-	if (db_prepare(db, &st, "INSERT INTO audit (at, operator, tbl, key, "
-	    "field, old, new, reason) VALUES (?1, ?2, ?3, ?7, ?4, ?5, ?6, "
-	    "?8)") != 0)
-		return -1;
 	snprintf(idtext, sizeof(idtext), "%lld", res->id);
-	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, operator, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, cur->acked ? "corrections" : "evaluations",
-	    -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, idtext, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, reason, -1, SQLITE_STATIC);
-	for (i = 0; rc == 0 && i < res->n; i++)
-		rc = audit_row(db, st, fields[res->v[i].field].name,
-		    res->v[i].old, res->v[i].new);
-	if (rc == 0 && strcmp(cur->codes_version, codes_version) != 0)
-		rc = audit_row(db, st, "eval_codes_version",
-		    cur->codes_version, codes_version);
-	if (rc == 0 && strcmp(cur->row_hash, r->hash) != 0)
-		rc = audit_row(db, st, "row_hash", cur->row_hash, r->hash);
-	sqlite3_finalize(st);
+	for (i = 0; i < res->n; i++, n++) {
+		v[n].field = fields[res->v[i].field].name;
+		v[n].old = res->v[i].old;
+		v[n].new = res->v[i].new;
+	}
+	if (strcmp(cur->codes_version, codes_version) != 0) {
+		v[n].field = "eval_codes_version";
+		v[n].old = cur->codes_version;
+		v[n++].new = codes_version;
+	}
+	if (strcmp(cur->row_hash, r->hash) != 0) {
+		v[n].field = "row_hash";
+		v[n].old = cur->row_hash;
+		v[n++].new = r->hash;
+	}
+	rc = audit_write(db, now, operator, cur->acked ? "corrections" :
+	    "evaluations", idtext, reason, v, n);
+	free(v);
 	return rc;
+}
+
+/*
+ * Checks the record as corrected, as an import would: the stored values
+ * of cur, the given ones in their place, into r under *ctxp (the
+ * caller frees it).  Returns 0, AMEND_REFUSED (res->pl says why) or -1.
+ */
+static int
+check_corrected(struct db *db, struct amend_result *res,
+    const struct current *cur, char *const given[F_NFIELDS], struct rec *r,
+    struct rec_ctx **ctxp, char **errstr)
+{
+	const char *names[F_NFIELDS], *cells[F_NFIELDS];
+	char sat[2], *coding;
+	int f, k, refused;
+
+	/*
+	 * The row as it would be keyed.  A stored satisfaction is in the
+	 * interface coding; the station keys in its own.
+	 */
+	if ((coding = settings_get(db, "satisfaction_coding")) == NULL)
+		return dberr(db, errstr);
+	for (f = 0; f < F_NFIELDS; f++) {
+		names[f] = fields[f].name;
+		cells[f] = given[f] != NULL ? given[f] : cur->v[f];
+	}
+	if (given[F_SATISFACTION] == NULL && strcmp(coding, "gbt39046") == 0 &&
+	    strlen(cur->v[F_SATISFACTION]) == 1) {
+		sat[0] = (char)('6' - cur->v[F_SATISFACTION][0] + '0');
+		sat[1] = '\0';
+		cells[F_SATISFACTION] = sat;
+	}
+	free(coding);
+	*ctxp = rec_ctx_new();
+	res->map = rec_map_new();
+	if (rec_ctx_load(*ctxp, db) != 0)
+		return dberr(db, errstr);
+	rec_ctx_set_self(*ctxp, res->id);
+	if (rec_map_header(res->map, F_NFIELDS, names, 0, &res->pl) != 0) {
+		*errstr = xstrdup(_("cannot map the fields"));
+		return -1;
+	}
+	refused = rec_check(*ctxp, res->map, F_NFIELDS, cells, NULL, 1, r,
+	    &res->pl) > 0;
+	if (refused)
+		return AMEND_REFUSED;
+	if ((k = rec_check_keys(*ctxp, r, NULL, &res->pl)) < 0)
+		return dberr(db, errstr);
+	return k != REC_ACCEPT ? AMEND_REFUSED : 0;
+}
+
+/*
+ * What changes from cur to r, into res: 0, 1 if nothing does, -1 (with
+ * *errstr) if the satisfaction would change of a record not named by its
+ * serial (key).
+ */
+static int
+find_changes(struct amend_result *res, const struct current *cur,
+    const struct rec *r, const char *codes_version, int by_serial,
+    const char *key, char **errstr)
+{
+	size_t i;
+	int f;
+
+	for (f = 0; f < F_NFIELDS; f++)
+		if (strcmp(cur->v[f], r->v[f]) != 0)
+			add_change(res, (enum field_id)f, cur->v[f], r->v[f]);
+	if (res->n == 0 && strcmp(cur->codes_version, codes_version) == 0)
+		return 1;
+	for (i = 0; i < res->n; i++)
+		if (res->v[i].field == F_SATISFACTION && !by_serial) {
+			*errstr = xasprintf(_("%s: the satisfaction is "
+			    "corrected only as a keying error against the "
+			    "paper form: name the record by the form's "
+			    "serial"), key);
+			return -1;
+		}
+	return 0;
 }
 
 int
@@ -444,13 +419,10 @@ amend_apply(struct db *db, const char *key, size_t nassign,
     const char *const *assign, const char *operator, const char *reason,
     struct amend_result *res, char **errstr)
 {
-	const char *names[F_NFIELDS], *cells[F_NFIELDS];
-	char *given[F_NFIELDS], sat[2], now[CLOCK_BUFLEN];
+	char *given[F_NFIELDS], now[CLOCK_BUFLEN];
 	struct current cur;
 	struct rec_ctx *ctx = NULL;
-	struct rec_map *map;
 	struct rec r;
-	char *coding = NULL;
 	const char *codes_version;
 	size_t i;
 	int f, by_serial, began = 0, ret = -1, k;
@@ -479,71 +451,21 @@ amend_apply(struct db *db, const char *key, size_t nassign,
 		res->batch = xstrdup(cur.batch);
 	res->kind = cur.batch_seq == 0 ? AMEND_UNPACKED : cur.acked ?
 	    AMEND_ACKED : AMEND_UNACKED;
+	if ((ret = check_corrected(db, res, &cur, given, &r, &ctx,
+	    errstr)) != 0)
+		goto out;
+	ret = -1;
 
-	/*
-	 * The row as it would be keyed: the stored values, the given ones
-	 * in their place.  A stored satisfaction is in the interface
-	 * coding; the station keys in its own.
-	 */
-	if ((coding = settings_get(db, "satisfaction_coding")) == NULL) {
-		dberr(db, errstr);
-		goto out;
-	}
-	for (f = 0; f < F_NFIELDS; f++) {
-		names[f] = fields[f].name;
-		cells[f] = given[f] != NULL ? given[f] : cur.v[f];
-	}
-	if (given[F_SATISFACTION] == NULL && strcmp(coding, "gbt39046") == 0 &&
-	    strlen(cur.v[F_SATISFACTION]) == 1) {
-		sat[0] = (char)('6' - cur.v[F_SATISFACTION][0] + '0');
-		sat[1] = '\0';
-		cells[F_SATISFACTION] = sat;
-	}
-	ctx = rec_ctx_new();
-	map = res->map = rec_map_new();
-	if (rec_ctx_load(ctx, db) != 0) {
-		dberr(db, errstr);
-		goto out;
-	}
-	rec_ctx_set_self(ctx, res->id);
-	if (rec_map_header(map, F_NFIELDS, names, 0, &res->pl) != 0) {
-		*errstr = xstrdup(_("cannot map the fields"));
-		goto out;
-	}
-	if (rec_check(ctx, map, F_NFIELDS, cells, NULL, 1, &r, &res->pl) >
-	    0) {
-		ret = AMEND_REFUSED;
-		goto out;
-	}
-	if ((k = rec_check_keys(ctx, &r, NULL, &res->pl)) < 0) {
-		dberr(db, errstr);
-		goto out;
-	}
-	if (k != REC_ACCEPT) {
-		ret = AMEND_REFUSED;
-		goto out;
-	}
-
-	/* What changes. */
 	codes_version = *r.v[F_EVAL_DETAIL] != '\0' ?
 	    rec_ctx_codes_version(ctx) : "";
-	for (f = 0; f < F_NFIELDS; f++)
-		if (strcmp(cur.v[f], r.v[f]) != 0)
-			add_change(res, (enum field_id)f, cur.v[f], r.v[f]);
-	if (res->n == 0 && strcmp(cur.codes_version, codes_version) == 0) {
-		res->kind = AMEND_UNCHANGED;
-		ret = 0;
+	if ((k = find_changes(res, &cur, &r, codes_version, by_serial, key,
+	    errstr)) != 0) {
+		if (k > 0) {
+			res->kind = AMEND_UNCHANGED;
+			ret = 0;
+		}
 		goto out;
 	}
-	for (i = 0; i < res->n; i++)
-		if (res->v[i].field == F_SATISFACTION && !by_serial) {
-			*errstr = xasprintf(_("%s: the satisfaction is "
-			    "corrected only as a keying error against the "
-			    "paper form: name the record by the form's "
-			    "serial"), key);
-			goto out;
-		}
-
 	clock_format(clock_now(), now);
 	if (store(db, res->id, &cur, &r, codes_version, operator, reason,
 	    now) != 0 || write_audit(db, res, &cur, &r, codes_version,
@@ -566,7 +488,6 @@ out:
 	rec_release(&r);
 	rec_ctx_free(ctx);
 	current_release(&cur);
-	free(coding);
 	for (f = 0; f < F_NFIELDS; f++)
 		free(given[f]);
 	return ret;

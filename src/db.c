@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,11 +22,17 @@
 #include "xalloc.h"
 #include "banned.h"
 
+#define CKPT_FRAMES 256	/* pages in the -wal file worth a checkpoint */
+#define WAL_FRAMES_MAX 8192	/* db_checkpoint_bound() waits from here */
+
+struct ckpt;
+
 struct db {
 	sqlite3 *sq;
 	char *path;
 	char *err;
 	int refused;		/* damaged, or not a station db */
+	struct ckpt *ck;	/* the checkpointer, or NULL */
 };
 
 struct db *
@@ -39,6 +46,7 @@ db_free(struct db *db)
 {
 	if (db == NULL)
 		return;
+	db_checkpointer_stop(db);
 	if (db->sq != NULL)
 		sqlite3_close_v2(db->sq);
 	free(db->path);
@@ -549,4 +557,136 @@ out:
 	free(names);
 	strbuf_release(&sql);
 	return rc;
+}
+
+/* ---- the checkpointer thread ------------------------------------ */
+
+struct ckpt {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct db *db;			/* its own connection */
+	pthread_t tid;
+	int stop;
+	long long autockpt;		/* the writer's, given back at the end */
+	int frames;			/* in the -wal file at the last commit */
+	unsigned long asked, done;	/* checkpoints */
+};
+
+static void *
+checkpointer(void *arg)
+{
+	struct ckpt *c = arg;
+	unsigned long n;
+
+	pthread_mutex_lock(&c->mu);
+	while (!c->stop) {
+		if (c->done == c->asked) {
+			pthread_cond_wait(&c->cv, &c->mu);
+			continue;
+		}
+		n = c->asked;
+		pthread_mutex_unlock(&c->mu);
+		/*
+		 * PASSIVE: it copies what is committed and waits for no
+		 * one.  A checkpoint that fails (a reader holds a page) is
+		 * done again later, at the latest when the db is closed.
+		 */
+		sqlite3_wal_checkpoint_v2(c->db->sq, NULL,
+		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		pthread_mutex_lock(&c->mu);
+		c->done = n;
+		pthread_cond_broadcast(&c->cv);
+	}
+	pthread_mutex_unlock(&c->mu);
+	return NULL;
+}
+
+/* After every commit of the writer: nframes pages are in the -wal file. */
+static int
+ckpt_hook(void *arg, sqlite3 *sq, const char *name, int nframes)
+{
+	struct ckpt *c = arg;
+
+	(void)sq;
+	(void)name;
+	pthread_mutex_lock(&c->mu);
+	c->frames = nframes;
+	if (nframes >= CKPT_FRAMES) {
+		c->asked++;
+		pthread_cond_broadcast(&c->cv);
+	}
+	pthread_mutex_unlock(&c->mu);
+	return SQLITE_OK;
+}
+
+void
+db_checkpointer_start(struct db *db)
+{
+	struct ckpt *c;
+	long long wal = 0, autockpt;
+
+	if (db->ck != NULL || db_query_int(db, "SELECT journal_mode = 'wal' "
+	    "FROM pragma_journal_mode", NULL, &wal) != 0 || !wal ||
+	    db_query_int(db, "PRAGMA wal_autocheckpoint", NULL,
+	    &autockpt) != 0)
+		return;
+	c = xcalloc(1, sizeof(*c));
+	c->autockpt = autockpt;
+	c->db = db_new();
+	if (db_open(c->db, db->path, 0, NULL) != 0) {
+		db_free(c->db);
+		free(c);
+		return;
+	}
+	pthread_mutex_init(&c->mu, NULL);
+	pthread_cond_init(&c->cv, NULL);
+	if (pthread_create(&c->tid, NULL, checkpointer, c) != 0) {
+		pthread_mutex_destroy(&c->mu);
+		pthread_cond_destroy(&c->cv);
+		db_free(c->db);
+		free(c);
+		return;
+	}
+	db->ck = c;
+	sqlite3_wal_hook(db->sq, ckpt_hook, c);
+}
+
+void
+db_checkpoint_bound(struct db *db)
+{
+	struct ckpt *c = db->ck;
+	unsigned long n;
+
+	if (c == NULL)
+		return;
+	pthread_mutex_lock(&c->mu);
+	if (c->frames >= WAL_FRAMES_MAX) {
+		n = ++c->asked;
+		pthread_cond_broadcast(&c->cv);
+		while (c->done < n)
+			pthread_cond_wait(&c->cv, &c->mu);
+		c->frames = 0;
+	}
+	pthread_mutex_unlock(&c->mu);
+}
+
+void
+db_checkpointer_stop(struct db *db)
+{
+	struct ckpt *c = db->ck;
+
+	if (c == NULL)
+		return;
+	/* sets the automatic checkpoints again, and removes the hook */
+	sqlite3_wal_autocheckpoint(db->sq, (int)c->autockpt);
+	pthread_mutex_lock(&c->mu);
+	c->stop = 1;
+	pthread_cond_broadcast(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+	pthread_join(c->tid, NULL);
+	pthread_mutex_destroy(&c->mu);
+	pthread_cond_destroy(&c->cv);
+	db_free(c->db);
+	free(c);
+	db->ck = NULL;
 }

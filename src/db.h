@@ -12,7 +12,9 @@
 #ifndef HCP_DB_H
 #define HCP_DB_H
 
-#include <sqlite3.h>
+/* SQLite's own types; only the files that call SQLite include its header. */
+struct sqlite3;
+struct sqlite3_stmt;
 
 /*
  * PRAGMA application_id of a station db: "HCP1" in ASCII.  Set when the
@@ -41,7 +43,7 @@ void db_free(struct db *db);
 
 const char *db_errstr(const struct db *db);
 const char *db_path(const struct db *db);
-sqlite3 *db_sqlite(struct db *db);
+struct sqlite3 *db_sqlite(struct db *db);
 
 /* Records an error message (printf format); always returns -1. */
 int db_seterr(struct db *db, const char *fmt, ...)
@@ -63,7 +65,7 @@ int db_refused(const struct db *db);
 int db_quick_check(struct db *db, const char *skip);
 
 int db_exec(struct db *db, const char *sql);
-int db_prepare(struct db *db, sqlite3_stmt **stmt, const char *sql);
+int db_prepare(struct db *db, struct sqlite3_stmt **stmt, const char *sql);
 /* BEGIN IMMEDIATE, COMMIT, ROLLBACK (rollback never fails loudly). */
 int db_begin(struct db *db);
 int db_commit(struct db *db);
@@ -84,5 +86,22 @@ int db_migrate(struct db *db, const char *schemadir);
  */
 int db_query_int(struct db *db, const char *sql, const char *param,
     long long *out);
+
+/*
+ * Checkpoints taken off a writer's connection, for a long run of
+ * transactions (hcp-import): when the db is in WAL mode, a thread with a
+ * connection of its own copies what the writer committed from the -wal
+ * file into the db (PASSIVE: it waits for no one), with the fsyncs that
+ * takes, so that the writer never waits for the disk.  Without the
+ * thread (another journal mode, no second connection) SQLite
+ * checkpoints on the writer's commits as usual; start never fails.
+ * db_checkpoint_bound(), between two transactions, waits for a
+ * checkpoint of the whole -wal file once it is large, so that it starts
+ * again from its beginning.  db_checkpointer_stop() (and db_free())
+ * ends the thread and gives the writer its automatic checkpoints back.
+ */
+void db_checkpointer_start(struct db *db);
+void db_checkpoint_bound(struct db *db);
+void db_checkpointer_stop(struct db *db);
 
 #endif

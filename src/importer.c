@@ -13,9 +13,12 @@
  * (uncommitted) transaction.
  *
  * Three threads share the work: the reader parses and checks rows, the
- * writer inserts them, and the checkpointer copies what the writer
- * committed from the -wal file into the db, with the fsyncs that takes,
- * so that the writer never waits for the disk.
+ * writer inserts them (store.h), and the checkpointer (db.h) copies what
+ * the writer committed from the -wal file into the db, with the fsyncs
+ * that takes, so that the writer never waits for the disk.
+ *
+ * import_file() is a sequence of steps: open the input, read its header,
+ * begin writing, hand the rows from the reader to the writer, finish.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -36,6 +39,8 @@
 #include "importer.h"
 #include "record.h"
 #include "rejects.h"
+#include "ring.h"
+#include "store.h"
 #include "strbuf.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -43,35 +48,16 @@
 #define DEFAULT_CHUNK 50000
 #define TAIL_ROWS 1024	/* the shortest commit near the end of a file */
 #define GROUP 32		/* rows written by one statement */
-#define CKPT_FRAMES 256	/* pages in the -wal file worth a checkpoint */
-#define WAL_FRAMES_MAX 8192	/* the writer waits for a checkpoint here */
 /* a group's serials this close are looked up with one range scan */
 #define RANGE_SPAN (4 * GROUP)
-
-struct run {
-	struct db *db;
-	struct rec_ctx *ctx;
-	const struct import_opts *o;
-	struct import_result *res;
-	const char *path;
-	sqlite3_stmt *ins, *issued;
-	/* GROUP rows at once: ledger checks (a list, a range) */
-	sqlite3_stmt *g_forms, *g_range;
-	/* the rows ins writes: the virtual table hcp_rows */
-	const struct rec *const *rows;
-	size_t nrows;
-	struct rec_problems *pl;	/* of the row being written */
-	const struct rec *r;
-	struct rec_seen *seen;
-	char **errp;
-};
 
 /*
  * The reader thread parses and checks rows into slots, a batch at a
  * time; the calling thread writes them to the db in file order.  Both
- * share nothing but the batches, handed over under the lock.  4096 rows
- * in flight let the reader go on while the writer commits, so that the
- * writer seldom waits for rows (see hcp-import(1)).
+ * share nothing but the batches, handed over on two rings: full ones to
+ * the writer, written ones back to the reader.  4096 rows in flight let
+ * the reader go on while the writer commits, so that the writer seldom
+ * waits for rows (see hcp-import(1)).
  */
 #define BATCH_ROWS	256
 #define NBATCHES	16
@@ -94,17 +80,45 @@ struct batch {
 };
 
 struct pipe {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	struct batch *b[NBATCHES];
-	int full[NBATCHES];		/* 1: ready for the writer */
-	size_t rd, wr;			/* next for the reader, writer */
-	int stop;			/* the writer gave up */
+	struct ring *full;		/* batches for the writer */
+	struct ring *empty;		/* batches written, for the reader */
+	struct batch *all[NBATCHES];	/* made by the reader */
+	size_t nall;
+	pthread_t tid;
+	int started;
 	/* reader side */
 	struct csvin *in;
 	struct rec_ctx *ctx;
 	const struct rec_map *m;
 	char *err;			/* the reader's error */
+};
+
+/* One run of import_file(). */
+struct run {
+	struct db *db;
+	struct rec_ctx *ctx;
+	const struct import_opts *o;
+	struct import_result *res;
+	const char *path;		/* as named, then the input's name */
+	char **errp;
+	/* the input */
+	struct csvin *in;
+	unsigned long long total;	/* its size, 0 if not known */
+	struct rec_map *m;
+	struct rec_problems hpl;	/* the header's problems */
+	const char **cells;		/* the header's cells */
+	int *drop;			/* columns left out of the rejects */
+	struct rejects *rj;
+	struct pipe p;
+	/* the writer */
+	struct store_writer *w;
+	sqlite3_stmt *issued;
+	/* GROUP rows at once: ledger checks (a list, a range) */
+	sqlite3_stmt *g_forms, *g_range;
+	struct rec_seen *seen;		/* dry run: rows seen */
+	long chunk, inchunk;		/* rows a transaction; in this one */
+	int in_tx;
+	char now[CLOCK_BUFLEN];
 };
 
 static int
@@ -125,6 +139,12 @@ fail(char **errp, const char *fmt, ...)
 	return -1;
 }
 
+static int
+dbfail(struct run *x)
+{
+	return fail(x->errp, "%s", db_errstr(x->db));
+}
+
 static void
 bind_text(sqlite3_stmt *st, int i, const char *s, size_t n)
 {
@@ -141,248 +161,27 @@ bind_opt(sqlite3_stmt *st, int i, const char *s, size_t n)
 		bind_text(st, i, s, n);
 }
 
-/*
- * The rows to write, as a table SQLite reads: "INSERT ... SELECT ... FROM
- * hcp_rows" takes each value straight from its checked record, where
- * binding would copy it twice.  An eponymous virtual table of the
- * writer's connection; its rows are x->rows[0 .. x->nrows - 1].
- */
-enum vkind {
-	V_TEXT,		/* field f */
-	V_OPT,		/* field f, NULL when empty */
-	V_INT,		/* the int at offset f of struct rec, */
-	V_INT_OPT,	/* ... NULL when 0 */
-	V_LINE,
-	V_HASH,
-	V_CODES		/* the catalogue's code version, with a detail code */
-};
-
-static const struct vcol {
-	const char *name;
-	enum vkind kind;
-	size_t f;
-} vcols[] = {
-	{ "serial", V_OPT, F_SERIAL },
-	{ "project_no", V_OPT, F_PROJECT_NO },
-	{ "item_code", V_TEXT, F_ITEM_CODE },
-	{ "dept_code", V_TEXT, F_DEPT_CODE },
-	{ "area_code", V_TEXT, F_AREA_CODE },
-	{ "window_id", V_OPT, F_WINDOW },
-	{ "staff_id", V_OPT, F_STAFF },
-	{ "channel", V_INT, offsetof(struct rec, channel) },
-	{ "satisfaction", V_INT, offsetof(struct rec, satisfaction) },
-	{ "eval_detail", V_OPT, F_EVAL_DETAIL },
-	{ "eval_codes_version", V_CODES, F_EVAL_DETAIL },
-	{ "comment", V_OPT, F_COMMENT },
-	{ "user_prop", V_INT_OPT, offsetof(struct rec, user_prop) },
-	{ "evaluator", V_OPT, F_EVALUATOR },
-	{ "cert_type", V_OPT, F_CERT_TYPE },
-	{ "cert_no", V_OPT, F_CERT_NO },
-	{ "phone", V_OPT, F_PHONE },
-	{ "service_time", V_OPT, F_SERVICE_TIME },
-	{ "assess_time", V_TEXT, F_ASSESS_TIME },
-	{ "assess_number", V_INT, offsetof(struct rec, assess_number) },
-	{ "guide_clear", V_OPT, F_GUIDE_CLEAR },
-	{ "process_easy", V_OPT, F_PROCESS_EASY },
-	{ "material_lean", V_OPT, F_MATERIAL_LEAN },
-	{ "ui_friendly", V_OPT, F_UI_FRIENDLY },
-	{ "src_line", V_LINE, 0 },
-	{ "row_hash", V_HASH, 0 },
-};
-#define NVCOLS (sizeof(vcols) / sizeof(vcols[0]))
-
-struct vt {
-	sqlite3_vtab base;
-	struct run *x;
-};
-
-struct vt_cursor {
-	sqlite3_vtab_cursor base;
-	size_t i;
-};
-
-/* "a, b, c" of the columns' names */
 static void
-vcol_names(struct strbuf *sb)
+report(struct run *x, const struct rec_problems *pl)
 {
 	size_t i;
 
-	for (i = 0; i < NVCOLS; i++)
-		strbuf_addf(sb, "%s%s", i > 0 ? ", " : "", vcols[i].name);
-}
-
-static int
-vt_connect(sqlite3 *sq, void *aux, int argc, const char *const *argv,
-    sqlite3_vtab **vtp, char **err)
-{
-	struct strbuf sb = STRBUF_INIT;
-	struct vt *t;
-	int rc;
-
-	(void)argc;
-	(void)argv;
-	(void)err;
-	strbuf_adds(&sb, "CREATE TABLE x(");
-	vcol_names(&sb);
-	strbuf_adds(&sb, ")");
-	rc = sqlite3_declare_vtab(sq, sb.buf);
-	strbuf_release(&sb);
-	if (rc != SQLITE_OK)
-		return rc;
-	/* not for a trigger or a view of the db to read */
-	sqlite3_vtab_config(sq, SQLITE_VTAB_DIRECTONLY);
-	t = xcalloc(1, sizeof(*t));
-	t->x = aux;
-	*vtp = &t->base;
-	return SQLITE_OK;
-}
-
-static int
-vt_disconnect(sqlite3_vtab *vt)
-{
-	free(vt);
-	return SQLITE_OK;
-}
-
-static int
-vt_best_index(sqlite3_vtab *vt, sqlite3_index_info *info)
-{
-	(void)vt;
-	info->estimatedCost = GROUP;
-	info->estimatedRows = GROUP;
-	return SQLITE_OK;
-}
-
-static int
-vt_open(sqlite3_vtab *vt, sqlite3_vtab_cursor **cp)
-{
-	struct vt_cursor *c = xcalloc(1, sizeof(*c));
-
-	(void)vt;
-	*cp = &c->base;
-	return SQLITE_OK;
-}
-
-static int
-vt_close(sqlite3_vtab_cursor *c)
-{
-	free(c);
-	return SQLITE_OK;
-}
-
-static int
-vt_filter(sqlite3_vtab_cursor *c, int idxnum, const char *idxstr, int argc,
-    sqlite3_value **argv)
-{
-	(void)idxnum;
-	(void)idxstr;
-	(void)argc;
-	(void)argv;
-	((struct vt_cursor *)c)->i = 0;
-	return SQLITE_OK;
-}
-
-static int
-vt_next(sqlite3_vtab_cursor *c)
-{
-	((struct vt_cursor *)c)->i++;
-	return SQLITE_OK;
-}
-
-static int
-vt_eof(sqlite3_vtab_cursor *c)
-{
-	struct vt *t = (struct vt *)c->pVtab;
-
-	return ((struct vt_cursor *)c)->i >= t->x->nrows;
-}
-
-static int
-vt_column(sqlite3_vtab_cursor *c, sqlite3_context *cx, int i)
-{
-	struct run *x = ((struct vt *)c->pVtab)->x;
-	const struct rec *r = x->rows[((struct vt_cursor *)c)->i];
-	const struct vcol *vc = &vcols[i];
-	int v;
-
-	switch (vc->kind) {
-	case V_OPT:
-		if (r->len[vc->f] == 0)
-			break;
-		/* FALLTHROUGH */
-	case V_TEXT:
-		sqlite3_result_text(cx, r->v[vc->f], (int)r->len[vc->f],
-		    SQLITE_STATIC);
-		return SQLITE_OK;
-	case V_INT:
-	case V_INT_OPT:
-		memcpy(&v, (const char *)r + vc->f, sizeof(v));
-		if (v == 0 && vc->kind == V_INT_OPT)
-			break;
-		sqlite3_result_int(cx, v);
-		return SQLITE_OK;
-	case V_LINE:
-		sqlite3_result_int64(cx, r->line);
-		return SQLITE_OK;
-	case V_HASH:
-		sqlite3_result_text(cx, r->hash, -1, SQLITE_STATIC);
-		return SQLITE_OK;
-	case V_CODES:
-		if (r->len[vc->f] == 0)
-			break;
-		sqlite3_result_text(cx, rec_ctx_codes_version(x->ctx), -1,
-		    SQLITE_STATIC);
-		return SQLITE_OK;
+	for (i = 0; i < pl->n; i++) {
+		if (pl->v[i].severity == REC_WARNING)
+			x->res->warnings++;
+		if (x->o->on_problem != NULL)
+			x->o->on_problem(x->o->arg, x->path, &pl->v[i]);
 	}
-	sqlite3_result_null(cx);
-	return SQLITE_OK;
 }
 
-static int
-vt_rowid(sqlite3_vtab_cursor *c, sqlite3_int64 *rowid)
-{
-	*rowid = (sqlite3_int64)((struct vt_cursor *)c)->i;
-	return SQLITE_OK;
-}
-
-static const sqlite3_module vt_module = {
-	.xConnect = vt_connect,
-	.xBestIndex = vt_best_index,
-	.xDisconnect = vt_disconnect,
-	.xOpen = vt_open,
-	.xClose = vt_close,
-	.xFilter = vt_filter,
-	.xNext = vt_next,
-	.xEof = vt_eof,
-	.xColumn = vt_column,
-	.xRowid = vt_rowid,
-};
-
-/*
- * Writes the n rows r[] with one statement, in order: it stops at the
- * first whose key is taken (a duplicate, a conflict), the rows before
- * it stay in.  Returns SQLite's result; *k gets how many rows went in.
- */
-static int
-insert_rows(struct run *x, const struct rec *const *r, size_t n, int *k)
-{
-	int rc;
-
-	x->rows = r;
-	x->nrows = n;
-	rc = sqlite3_step(x->ins);
-	*k = sqlite3_changes(db_sqlite(x->db));
-	sqlite3_reset(x->ins);
-	x->nrows = 0;
-	return rc;
-}
+/* ---- the writer ------------------------------------------------- */
 
 /* Inserts the checked row.  Returns REC_ACCEPT/REJECT/DUP or -1. */
 static int
-insert_row(struct run *x)
+insert_row(struct run *x, struct slot *sl)
 {
-	const struct rec *r = x->r;
-	sqlite3 *sq = db_sqlite(x->db);
+	const struct rec *r = &sl->r;
+	size_t n;
 	int rc, k;
 
 	if (*r->v[F_SERIAL] != '\0') {
@@ -392,7 +191,7 @@ insert_row(struct run *x)
 		rc = sqlite3_step(x->issued);
 		sqlite3_reset(x->issued);
 		if (rc == SQLITE_DONE) {
-			k = rec_check_keys(x->ctx, r, NULL, x->pl);
+			k = rec_check_keys(x->ctx, r, NULL, &sl->pl);
 			if (k == REC_ACCEPT)
 				return fail(x->errp, "%s:%ld: %s", x->path,
 				    r->line,
@@ -401,20 +200,19 @@ insert_row(struct run *x)
 		}
 		if (rc != SQLITE_ROW)
 			return fail(x->errp, "%s: %s", db_path(x->db),
-			    sqlite3_errmsg(sq));
+			    sqlite3_errmsg(db_sqlite(x->db)));
 	}
-	rc = insert_rows(x, &x->r, 1, &k);
-	if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+	rc = store_insert(x->w, &r, 1, &n);
+	if (rc == STORE_TAKEN) {
 		/* a unique key: duplicate or conflict; rec_check_keys says */
-		k = rec_check_keys(x->ctx, r, NULL, x->pl);
+		k = rec_check_keys(x->ctx, r, NULL, &sl->pl);
 		if (k == REC_ACCEPT)
 			return fail(x->errp, "%s:%ld: %s", x->path, r->line,
-			    sqlite3_errmsg(sq));
+			    db_errstr(x->db));
 		return k;
 	}
-	if (rc != SQLITE_DONE)
-		return fail(x->errp, "%s: %s", db_path(x->db),
-		    sqlite3_errmsg(sq));
+	if (rc != 0)
+		return dbfail(x);
 	return REC_ACCEPT;
 }
 
@@ -547,17 +345,17 @@ static int
 write_group(struct run *x, struct slot *const *sl)
 {
 	const struct rec *r[GROUP];
-	size_t i;
-	int rc, k;
+	size_t i, k;
+	int rc;
 
-	if ((k = all_issued(x, sl)) != 1)
-		return k;
+	if ((rc = all_issued(x, sl)) != 1)
+		return rc;
 	for (i = 0; i < GROUP; i++)
 		r[i] = &sl[i]->r;
-	rc = insert_rows(x, r, GROUP, &k);
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
-		return k;	/* rows 0 .. k-1 are in */
-	if (rc != SQLITE_DONE || k != GROUP)
+	rc = store_insert(x->w, r, GROUP, &k);
+	if (rc == STORE_TAKEN)
+		return (int)k;	/* rows 0 .. k-1 are in */
+	if (rc != 0 || k != GROUP)
 		return -1;
 	return GROUP;
 }
@@ -565,87 +363,28 @@ write_group(struct run *x, struct slot *const *sl)
 static int
 prepare(struct run *x)
 {
-	struct db *db = x->db;
-	struct strbuf sb = STRBUF_INIT;
-	int rc;
-
-	if (sqlite3_create_module_v2(db_sqlite(db), "hcp_rows", &vt_module, x,
-	    NULL) != SQLITE_OK)
-		return fail(x->errp, "%s", sqlite3_errmsg(db_sqlite(db)));
-	strbuf_adds(&sb, "INSERT OR FAIL INTO evaluations (");
-	vcol_names(&sb);
-	strbuf_adds(&sb, ", import_id, entry_method) SELECT ");
-	vcol_names(&sb);
-	strbuf_adds(&sb, ", ?1, ?2 FROM hcp_rows");
-	rc = db_prepare(db, &x->ins, sb.buf);
-	strbuf_release(&sb);
-	if (rc != 0 || db_prepare(db, &x->issued, "SELECT 1 FROM forms WHERE "
-	    "serial = ?1 AND state = 'issued'") != 0)
-		return fail(x->errp, "%s", db_errstr(db));
-	if (prepare_group(x) != 0)
-		return -1;
-	sqlite3_bind_int64(x->ins, 1, x->res->import_id);
-	sqlite3_bind_text(x->ins, 2, x->o->entry_method != NULL ?
-	    x->o->entry_method : "keyed", -1, SQLITE_TRANSIENT);
-	return 0;
-}
-
-static int
-start_import(struct run *x, const char *now)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if (db_begin(x->db) != 0)
-		return fail(x->errp, "%s", db_errstr(x->db));
-	if (db_prepare(x->db, &st, "INSERT INTO imports (src_file, "
-	    "src_hash, operator, started_at) VALUES (?1, ?2, ?3, ?4)") != 0) {
-		db_rollback(x->db);
-		return fail(x->errp, "%s", db_errstr(x->db));
-	}
-	sqlite3_bind_text(st, 1, x->path, -1, SQLITE_STATIC);
-	sqlite3_bind_null(st, 2);	/* known at the end */
-	sqlite3_bind_text(st, 3, x->o->operator, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		db_sqlerr(x->db, "imports");
-		db_rollback(x->db);
-		return fail(x->errp, "%s", db_errstr(x->db));
-	}
-	x->res->import_id = sqlite3_last_insert_rowid(db_sqlite(x->db));
-	if (db_commit(x->db) != 0)
-		return fail(x->errp, "%s", db_errstr(x->db));
-	rec_ctx_set_import(x->ctx, x->res->import_id);
-	return 0;
+	x->w = store_writer_new(x->db, x->res->import_id, x->o->entry_method,
+	    rec_ctx_codes_version(x->ctx));
+	if (x->w == NULL || db_prepare(x->db, &x->issued, "SELECT 1 FROM "
+	    "forms WHERE serial = ?1 AND state = 'issued'") != 0)
+		return dbfail(x);
+	return prepare_group(x);
 }
 
 static int
 finish_import(struct run *x)
 {
-	sqlite3_stmt *st;
+	struct store_counts c;
 	char now[CLOCK_BUFLEN];
-	int rc;
 
 	clock_format(clock_now(), now);
-	if (db_prepare(x->db, &st, "UPDATE imports SET finished_at = ?1, "
-	    "rows_read = ?2, accepted = ?3, rejected = ?4, duplicates = ?5, "
-	    "src_hash = coalesce(src_hash, ?6) WHERE id = ?7") != 0)
-		return fail(x->errp, "%s", db_errstr(x->db));
-	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, x->res->rows);
-	sqlite3_bind_int64(st, 3, x->res->accepted);
-	sqlite3_bind_int64(st, 4, x->res->rejected);
-	sqlite3_bind_int64(st, 5, x->res->duplicates);
-	bind_opt(st, 6, x->res->src_hash, strlen(x->res->src_hash));
-	sqlite3_bind_int64(st, 7, x->res->import_id);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		db_sqlerr(x->db, "imports");
-		return fail(x->errp, "%s", db_errstr(x->db));
-	}
+	c.rows = x->res->rows;
+	c.accepted = x->res->accepted;
+	c.rejected = x->res->rejected;
+	c.duplicates = x->res->duplicates;
+	if (store_import_finish(x->db, x->res->import_id, now, &c,
+	    x->res->src_hash) != 0)
+		return dbfail(x);
 	return 0;
 }
 
@@ -653,167 +392,8 @@ finish_import(struct run *x)
 static void
 find_earlier(struct run *x)
 {
-	sqlite3_stmt *st;
-
-	if (db_prepare(x->db, &st, "SELECT id, finished_at FROM imports "
-	    "WHERE src_hash = ?1 AND finished_at IS NOT NULL "
-	    "ORDER BY id DESC LIMIT 1") != 0)
-		return;
-	sqlite3_bind_text(st, 1, x->res->src_hash, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		x->res->earlier_import = sqlite3_column_int64(st, 0);
-		x->res->earlier_at = xstrdup((const char *)
-		    sqlite3_column_text(st, 1));
-	}
-	sqlite3_finalize(st);
-}
-
-static void
-report(struct run *x, const struct rec_problems *pl)
-{
-	size_t i;
-
-	for (i = 0; i < pl->n; i++) {
-		if (pl->v[i].severity == REC_WARNING)
-			x->res->warnings++;
-		if (x->o->on_problem != NULL)
-			x->o->on_problem(x->o->arg, x->path, &pl->v[i]);
-	}
-}
-
-/* ---- the checkpointer thread ------------------------------------ */
-
-struct ckpt {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	struct db *db;			/* its own connection */
-	pthread_t tid;
-	int started, stop;
-	long long autockpt;		/* the writer's, given back at the end */
-	int frames;			/* in the -wal file at the last commit */
-	unsigned long asked, done;	/* checkpoints */
-};
-
-static void *
-checkpointer(void *arg)
-{
-	struct ckpt *c = arg;
-	unsigned long n;
-
-	pthread_mutex_lock(&c->mu);
-	while (!c->stop) {
-		if (c->done == c->asked) {
-			pthread_cond_wait(&c->cv, &c->mu);
-			continue;
-		}
-		n = c->asked;
-		pthread_mutex_unlock(&c->mu);
-		/*
-		 * PASSIVE: it copies what is committed and waits for no
-		 * one.  A checkpoint that fails (a reader holds a page) is
-		 * done again later, at the latest when the db is closed.
-		 */
-		sqlite3_wal_checkpoint_v2(db_sqlite(c->db), NULL,
-		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-		pthread_mutex_lock(&c->mu);
-		c->done = n;
-		pthread_cond_broadcast(&c->cv);
-	}
-	pthread_mutex_unlock(&c->mu);
-	return NULL;
-}
-
-/* After every commit of the writer: nframes pages are in the -wal file. */
-static int
-ckpt_hook(void *arg, sqlite3 *sq, const char *name, int nframes)
-{
-	struct ckpt *c = arg;
-
-	(void)sq;
-	(void)name;
-	pthread_mutex_lock(&c->mu);
-	c->frames = nframes;
-	if (nframes >= CKPT_FRAMES) {
-		c->asked++;
-		pthread_cond_broadcast(&c->cv);
-	}
-	pthread_mutex_unlock(&c->mu);
-	return SQLITE_OK;
-}
-
-/*
- * Takes the checkpoints off the writer's connection (c zeroed), when the
- * db is in WAL mode.  Without the thread (another journal mode, no second
- * connection) SQLite checkpoints on the writer's commits as usual.
- */
-static void
-ckpt_start(struct ckpt *c, struct db *db)
-{
-	long long wal = 0;
-
-	if (db_query_int(db, "SELECT journal_mode = 'wal' FROM "
-	    "pragma_journal_mode", NULL, &wal) != 0 || !wal ||
-	    db_query_int(db, "PRAGMA wal_autocheckpoint", NULL,
-	    &c->autockpt) != 0)
-		return;
-	c->db = db_new();
-	if (db_open(c->db, db_path(db), 0, NULL) != 0) {
-		db_free(c->db);
-		c->db = NULL;
-		return;
-	}
-	pthread_mutex_init(&c->mu, NULL);
-	pthread_cond_init(&c->cv, NULL);
-	if (pthread_create(&c->tid, NULL, checkpointer, c) != 0) {
-		pthread_mutex_destroy(&c->mu);
-		pthread_cond_destroy(&c->cv);
-		db_free(c->db);
-		c->db = NULL;
-		return;
-	}
-	c->started = 1;
-	sqlite3_wal_hook(db_sqlite(db), ckpt_hook, c);
-}
-
-/*
- * Keeps the -wal file small: once it holds WAL_FRAMES_MAX pages, waits
- * (between two transactions) for a checkpoint of all of it, so that the
- * writer's next transaction starts it again from the beginning.
- */
-static void
-ckpt_bound(struct ckpt *c)
-{
-	unsigned long n;
-
-	if (!c->started)
-		return;
-	pthread_mutex_lock(&c->mu);
-	if (c->frames >= WAL_FRAMES_MAX) {
-		n = ++c->asked;
-		pthread_cond_broadcast(&c->cv);
-		while (c->done < n)
-			pthread_cond_wait(&c->cv, &c->mu);
-		c->frames = 0;
-	}
-	pthread_mutex_unlock(&c->mu);
-}
-
-/* Stops the thread; the writer's commits checkpoint as SQLite does. */
-static void
-ckpt_stop(struct ckpt *c, struct db *db)
-{
-	if (!c->started)
-		return;
-	sqlite3_wal_autocheckpoint(db_sqlite(db), (int)c->autockpt);
-	pthread_mutex_lock(&c->mu);
-	c->stop = 1;
-	pthread_cond_broadcast(&c->cv);
-	pthread_mutex_unlock(&c->mu);
-	pthread_join(c->tid, NULL);
-	pthread_mutex_destroy(&c->mu);
-	pthread_cond_destroy(&c->cv);
-	db_free(c->db);
-	c->started = 0;
+	store_import_earlier(x->db, x->res->src_hash,
+	    &x->res->earlier_import, &x->res->earlier_at);
 }
 
 /*
@@ -832,13 +412,121 @@ commit_due(long inchunk, long chunk, size_t left)
 
 /* Commits the rows written so far and begins the next transaction. */
 static int
-next_tx(struct db *db, struct ckpt *ck, char **errp)
+next_tx(struct run *x)
 {
-	if (db_commit(db) != 0)
-		return fail(errp, "%s", db_errstr(db));
-	ckpt_bound(ck);
-	if (db_begin(db) != 0)
-		return fail(errp, "%s", db_errstr(db));
+	if (db_commit(x->db) != 0)
+		return dbfail(x);
+	db_checkpoint_bound(x->db);
+	if (db_begin(x->db) != 0)
+		return dbfail(x);
+	x->inchunk = 0;
+	return 0;
+}
+
+/* Writes the row to the rejects file, if there is one. */
+static int
+reject_row(struct run *x, const struct slot *sl)
+{
+	const char **cv;
+	size_t j;
+	int k;
+
+	if (x->rj == NULL)
+		return 0;
+	cv = xcalloc(sl->ncells ? sl->ncells : 1, sizeof(*cv));
+	for (j = 0; j < sl->ncells; j++)
+		cv[j] = sl->raw.buf + sl->celloff[j];
+	k = rejects_row(x->rj, sl->ncells, cv, sl->line, sl->pl.v, sl->pl.n);
+	free(cv);
+	if (k != 0)
+		return fail(x->errp, "%s", rejects_errstr(x->rj));
+	return 0;
+}
+
+/* One row on its own: accepted, rejected or a duplicate.  0 or -1. */
+static int
+take_row(struct run *x, struct slot *sl)
+{
+	int k;
+
+	x->res->rows++;
+	if (sl->nerr != 0)
+		k = REC_REJECT;
+	else if (x->o->dry_run)
+		k = rec_check_keys(x->ctx, &sl->r, x->seen, &sl->pl);
+	else
+		k = insert_row(x, sl);
+	if (k < 0) {
+		if (*x->errp == NULL)
+			dbfail(x);
+		return -1;
+	}
+	report(x, &sl->pl);
+	x->inchunk++;
+	if (k == REC_ACCEPT)
+		x->res->accepted++;
+	else if (k == REC_DUP)
+		x->res->duplicates++;
+	else {
+		x->res->rejected++;
+		return reject_row(x, sl);
+	}
+	return 0;
+}
+
+/*
+ * The GROUP rows of b from i on, when they are all valid, with one
+ * statement: how many went in (0: none, take them one at a time), or -1.
+ */
+static int
+take_group(struct run *x, struct batch *b, size_t i)
+{
+	struct slot *g[GROUP];
+	size_t j;
+	int k;
+
+	for (j = 0; j < GROUP && b->s[i + j].nerr == 0; j++)
+		g[j] = &b->s[i + j];
+	if (j < GROUP)
+		return 0;
+	if ((k = write_group(x, g)) < 0)
+		return fail(x->errp, "%s: %s", db_path(x->db),
+		    sqlite3_errmsg(db_sqlite(x->db)));
+	for (j = 0; j < (size_t)k; j++)
+		report(x, &g[j]->pl);
+	x->res->rows += k;
+	x->res->accepted += k;
+	x->inchunk += k;
+	return k;
+}
+
+/* Writes (or checks) the rows of batch b, committing as they go. */
+static int
+take_batch(struct run *x, struct batch *b)
+{
+	/* rows to come after this batch, from the bytes read */
+	size_t left = 0, i = 0;
+	int k;
+
+	if (!b->last && b->bytes > 0 && b->bytes < x->total)
+		left = (size_t)((x->total - b->bytes) * (x->res->rows +
+		    b->n) / b->bytes) + 1;
+	while (i < b->n) {
+		k = 0;
+		if (!x->o->dry_run && i + GROUP <= b->n && i % GROUP == 0 &&
+		    (k = take_group(x, b, i)) < 0)
+			return -1;
+		if (k == 0) {
+			if (take_row(x, &b->s[i]) != 0)
+				return -1;
+			k = 1;
+		}
+		i += (size_t)k;
+		if (x->in_tx && !x->o->dry_run && commit_due(x->inchunk,
+		    x->chunk, left > 0 ? left + (b->n - i) : 0) &&
+		    next_tx(x) != 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -963,18 +651,10 @@ reader(void *arg)
 	int k = 1;
 
 	while (k == 1) {
-		pthread_mutex_lock(&p->mu);
-		while (p->full[p->rd] && !p->stop)
-			pthread_cond_wait(&p->cv, &p->mu);
-		if (p->stop) {
-			pthread_mutex_unlock(&p->mu);
-			break;
-		}
-		b = p->b[p->rd];
-		pthread_mutex_unlock(&p->mu);
-
-		if (b == NULL)
-			b = batch_new();
+		if (p->nall < NBATCHES)
+			b = p->all[p->nall++] = batch_new();
+		else if ((b = ring_get(p->empty)) == NULL)
+			break;		/* the writer gave up */
 		b->n = 0;
 		b->last = 0;
 		while (b->n < BATCH_ROWS && (k = csvin_next(p->in)) == 1)
@@ -983,63 +663,57 @@ reader(void *arg)
 			p->err = xstrdup(csvin_errstr(p->in));
 		b->last = k != 1;
 		b->bytes = csvin_bytes(p->in);
-
-		pthread_mutex_lock(&p->mu);
-		p->b[p->rd] = b;
-		p->full[p->rd] = 1;
-		p->rd = (p->rd + 1) % NBATCHES;
-		pthread_cond_broadcast(&p->cv);
-		pthread_mutex_unlock(&p->mu);
+		if (ring_put(p->full, b) != 0)
+			break;
 	}
 	return NULL;
 }
 
-/* The next batch in file order, or NULL once the last was taken. */
-static struct batch *
-take(struct pipe *p)
+static int
+pipe_start(struct run *x)
 {
-	struct batch *b;
+	struct pipe *p = &x->p;
 
-	pthread_mutex_lock(&p->mu);
-	while (!p->full[p->wr])
-		pthread_cond_wait(&p->cv, &p->mu);
-	b = p->b[p->wr];
-	pthread_mutex_unlock(&p->mu);
-	return b;
+	p->in = x->in;
+	p->ctx = x->ctx;
+	p->m = x->m;
+	p->full = ring_new(NBATCHES);
+	p->empty = ring_new(NBATCHES);
+	if (pthread_create(&p->tid, NULL, reader, p) != 0)
+		return fail(x->errp, "%s", _("cannot start the reader thread"));
+	p->started = 1;
+	return 0;
 }
 
-static void
-give_back(struct pipe *p)
-{
-	pthread_mutex_lock(&p->mu);
-	p->full[p->wr] = 0;
-	p->wr = (p->wr + 1) % NBATCHES;
-	pthread_cond_broadcast(&p->cv);
-	pthread_mutex_unlock(&p->mu);
-}
-
+/* Stops the reader, if it runs, and frees what it made. */
 static void
 pipe_release(struct pipe *p)
 {
 	size_t i, j;
 
-	for (i = 0; i < NBATCHES; i++) {
-		if (p->b[i] == NULL)
-			continue;
+	if (p->started) {
+		ring_close(p->full);
+		ring_close(p->empty);
+		pthread_join(p->tid, NULL);
+	}
+	for (i = 0; i < p->nall; i++) {
 		for (j = 0; j < BATCH_ROWS; j++) {
-			struct slot *sl = &p->b[i]->s[j];
+			struct slot *sl = &p->all[i]->s[j];
 
 			rec_release(&sl->r);
 			rec_problems_release(&sl->pl);
 			strbuf_release(&sl->raw);
 			free(sl->celloff);
 		}
-		free(p->b[i]);
+		free(p->all[i]);
 	}
+	ring_free(p->full);
+	ring_free(p->empty);
 	free(p->err);
-	pthread_mutex_destroy(&p->mu);
-	pthread_cond_destroy(&p->cv);
+	memset(p, 0, sizeof(*p));
 }
+
+/* ---- the steps of an import ------------------------------------- */
 
 /*
  * The columns whose quoted cells may hold line breaks: the free-text
@@ -1054,296 +728,240 @@ multiline_ok(const char *name, void *arg)
 	return f == F_COMMENT || f < 0;
 }
 
+/* Opens the input and reads its header row.  0 or -1. */
+static int
+open_input(struct run *x)
+{
+	struct stat sb;
+	size_t i;
+	int k;
+
+	if (strcmp(x->path, "-") != 0) {
+		if (stat(x->path, &sb) != 0)
+			return fail(x->errp, "%s: %s", x->path,
+			    strerror(errno));
+		if (S_ISREG(sb.st_mode))
+			x->total = (unsigned long long)sb.st_size;
+	}
+	x->in = csvin_new();
+	if (csvin_open(x->in, x->path, x->o->enc) != 0)
+		return fail(x->errp, "%s", csvin_errstr(x->in));
+	x->path = csvin_path(x->in);
+	csvin_set_multiline(x->in, multiline_ok, NULL);
+	if ((k = csvin_next(x->in)) < 0)
+		return fail(x->errp, "%s", csvin_errstr(x->in));
+	if (k == 0)
+		return fail(x->errp, _("%s: the file is empty: a header row "
+		    "is needed"), x->path);
+	for (i = 0; i < csvin_nissues(x->in); i++) {
+		if (csvin_issue(x->in, i)->kind != CSVIN_BAD_ENCODING)
+			continue;
+		/* no column could be known: the file cannot be read */
+		return fail(x->errp, _("%s:%ld: the header row is not valid "
+		    "%s: name the file's encoding with --encoding"), x->path,
+		    csvin_issue(x->in, i)->line, csvin_encoding_name(x->in));
+	}
+	return 0;
+}
+
+/*
+ * Maps the header's columns and opens the rejects file: 0, 1 when the
+ * header is unusable (res says so, nothing more to do), or -1.
+ */
+static int
+read_header(struct run *x, const char *path)
+{
+	size_t n = csvin_nfields(x->in), i;
+	char *rp;
+
+	x->cells = xcalloc(n ? n : 1, sizeof(*x->cells));
+	for (i = 0; i < n; i++)
+		x->cells[i] = csvin_field(x->in, i);
+	x->m = rec_map_new();
+	if (rec_map_header(x->m, n, x->cells, x->o->map_flags,
+	    &x->hpl) != 0) {
+		x->res->header_bad = 1;
+		report(x, &x->hpl);
+		x->res->encoding = csvin_encoding_name(x->in);
+		return 1;
+	}
+	report(x, &x->hpl);
+	if (x->o->dry_run || x->o->no_rejects)
+		return 0;
+	rp = x->o->rejects != NULL ? xstrdup(x->o->rejects) :
+	    xasprintf("%s.rejects.csv", path);
+	x->drop = xcalloc(n ? n : 1, sizeof(*x->drop));
+	for (i = 0; i < n; i++)
+		x->drop[i] = rec_is_rejects_column(rec_map_name(x->m, i));
+	x->rj = rejects_new(rp, n, x->cells, x->drop);
+	free(rp);
+	return 0;
+}
+
+/*
+ * The import row, the statements and the first transaction; a dry run
+ * reads in one transaction: one snapshot, no lock per lookup.
+ */
+static int
+begin_writing(struct run *x)
+{
+	if (x->o->dry_run) {
+		x->seen = rec_seen_new();
+		if (db_exec(x->db, "BEGIN") != 0)
+			return dbfail(x);
+		x->in_tx = 1;
+		return 0;
+	}
+	if (store_import_begin(x->db, x->path, x->o->operator, x->now,
+	    &x->res->import_id) != 0)
+		return dbfail(x);
+	rec_ctx_set_import(x->ctx, x->res->import_id);
+	/*
+	 * The only reference an import makes is to its own imports row:
+	 * checking it on every record is wasted.
+	 */
+	if (db_exec(x->db, "PRAGMA foreign_keys = OFF") != 0)
+		return dbfail(x);
+	if (prepare(x) != 0)
+		return -1;
+	if (db_begin(x->db) != 0)
+		return dbfail(x);
+	x->in_tx = 1;
+	db_checkpointer_start(x->db);
+	return 0;
+}
+
+/* Every row, from the reader to the db, in file order. */
+static int
+write_all(struct run *x)
+{
+	struct batch *b;
+	int last = 0;
+
+	if (pipe_start(x) != 0)
+		return -1;
+	while (!last) {
+		if ((b = ring_get(x->p.full)) == NULL)
+			return fail(x->errp, "%s", _("the reader stopped"));
+		if (take_batch(x, b) != 0)
+			return -1;
+		if (x->o->on_progress != NULL)
+			x->o->on_progress(x->o->arg, x->path, b->bytes,
+			    x->total, x->res->rows);
+		last = b->last;
+		if (ring_put(x->p.empty, b) != 0)
+			return fail(x->errp, "%s", _("the reader stopped"));
+	}
+	pthread_join(x->p.tid, NULL);
+	x->p.started = 0;
+	db_checkpointer_stop(x->db);
+	return 0;
+}
+
+/*
+ * The rejects file (written, or an older one removed), the file's
+ * SHA-256 and counts into its import row, and the last commit.
+ */
+static int
+finish(struct run *x)
+{
+	struct import_result *res = x->res;
+	int k;
+
+	/*
+	 * The input could not be read to its end: the rows before are
+	 * counted, imported and their rejects written as usual, and the
+	 * caller says where it stopped.
+	 */
+	if (x->p.err != NULL)
+		res->stopped = xstrdup(x->p.err);
+	/* the file's SHA-256, computed while it was read */
+	res->encoding = csvin_encoding_name(x->in);
+	snprintf(res->src_hash, sizeof(res->src_hash), "%s",
+	    csvin_sha256(x->in));
+	find_earlier(x);
+	if (x->rj != NULL && rejects_count(x->rj) > 0) {
+		if (rejects_commit(x->rj) != 0)
+			return fail(x->errp, "%s", rejects_errstr(x->rj));
+		res->rejects_path = xstrdup(rejects_path(x->rj));
+	} else if (x->rj != NULL && res->stopped == NULL) {
+		/* an older one must not look like this import's */
+		k = rejects_remove_stale(rejects_path(x->rj));
+		if (k > 0)
+			res->rejects_removed = xstrdup(rejects_path(x->rj));
+		else if (k < 0)
+			return fail(x->errp, _("%s: cannot remove the old "
+			    "rejects file: %s"), rejects_path(x->rj),
+			    strerror(errno));
+	}
+	if (x->o->dry_run) {
+		db_rollback(x->db);
+		x->in_tx = 0;
+		return 0;
+	}
+	if (finish_import(x) != 0)
+		return -1;
+	if (db_commit(x->db) != 0)
+		return dbfail(x);
+	x->in_tx = 0;
+	return 0;
+}
+
+/* Undoes what is left of the run; rc is its result so far. */
+static int
+run_release(struct run *x, int rc)
+{
+	pipe_release(&x->p);
+	db_checkpointer_stop(x->db);
+	if (x->in_tx)
+		db_rollback(x->db);
+	sqlite3_finalize(x->issued);
+	sqlite3_finalize(x->g_forms);
+	sqlite3_finalize(x->g_range);
+	store_writer_free(x->w);
+	if (!x->o->dry_run && db_exec(x->db, "PRAGMA foreign_keys = ON") !=
+	    0 && rc == 0)
+		rc = dbfail(x);
+	rejects_free(x->rj);
+	rec_seen_free(x->seen);
+	rec_problems_release(&x->hpl);
+	rec_map_free(x->m);
+	csvin_free(x->in);
+	free(x->cells);
+	free(x->drop);
+	return rc;
+}
+
 int
 import_file(struct db *db, struct rec_ctx *ctx, const char *path,
     const struct import_opts *o, struct import_result *res, char **errp)
 {
 	struct run x;
-	struct pipe p;
-	struct csvin *in = NULL;
-	struct rec_map *m = NULL;
-	struct rejects *rj = NULL;
 	struct rec_problems hpl = REC_PROBLEMS_INIT;
-	const char **cells = NULL;
-	size_t n, i;
-	unsigned long long total = 0;
-	char now[CLOCK_BUFLEN];
-	long chunk = o->chunk > 0 ? o->chunk : DEFAULT_CHUNK, inchunk = 0;
-	int rc = -1, k, in_tx = 0, *drop = NULL, started = 0, done = 0;
-	pthread_t tid;
-	struct ckpt ck;
+	int rc;
 
 	memset(res, 0, sizeof(*res));
 	memset(&x, 0, sizeof(x));
-	memset(&p, 0, sizeof(p));
-	memset(&ck, 0, sizeof(ck));
-	pthread_mutex_init(&p.mu, NULL);
-	pthread_cond_init(&p.cv, NULL);
 	x.db = db;
 	x.ctx = ctx;
 	x.o = o;
 	x.res = res;
 	x.path = path;
 	x.errp = errp;
-	clock_format(clock_now(), now);
+	x.hpl = hpl;
+	x.chunk = o->chunk > 0 ? o->chunk : DEFAULT_CHUNK;
+	clock_format(clock_now(), x.now);
 
-	if (strcmp(path, "-") != 0) {
-		struct stat sb;
-
-		if (stat(path, &sb) != 0) {
-			fail(errp, "%s: %s", path, strerror(errno));
-			goto out;
-		}
-		if (S_ISREG(sb.st_mode))
-			total = (unsigned long long)sb.st_size;
-	}
-	in = csvin_new();
-	if (csvin_open(in, path, o->enc) != 0) {
-		fail(errp, "%s", csvin_errstr(in));
-		goto out;
-	}
-	x.path = csvin_path(in);
-	csvin_set_multiline(in, multiline_ok, NULL);
-	if ((k = csvin_next(in)) < 0) {
-		fail(errp, "%s", csvin_errstr(in));
-		goto out;
-	}
-	if (k == 0) {
-		fail(errp, _("%s: the file is empty: a header row is needed"),
-		    x.path);
-		goto out;
-	}
-	for (i = 0; i < csvin_nissues(in); i++) {
-		if (csvin_issue(in, i)->kind != CSVIN_BAD_ENCODING)
-			continue;
-		/* no column could be known: the file cannot be read */
-		fail(errp, _("%s:%ld: the header row is not valid %s: name "
-		    "the file's encoding with --encoding"), x.path,
-		    csvin_issue(in, i)->line, csvin_encoding_name(in));
-		goto out;
-	}
-	n = csvin_nfields(in);
-	cells = xcalloc(n ? n : 1, sizeof(*cells));
-	for (i = 0; i < n; i++)
-		cells[i] = csvin_field(in, i);
-	m = rec_map_new();
-	if (rec_map_header(m, n, cells, o->map_flags, &hpl) != 0) {
-		res->header_bad = 1;
-		report(&x, &hpl);
-		res->encoding = csvin_encoding_name(in);
-		rc = 0;
-		goto out;
-	}
-	report(&x, &hpl);
-	if (!o->dry_run && !o->no_rejects) {
-		char *rp = o->rejects != NULL ? xstrdup(o->rejects) :
-		    xasprintf("%s.rejects.csv", path);
-
-		drop = xcalloc(n ? n : 1, sizeof(*drop));
-		for (i = 0; i < n; i++)
-			drop[i] = rec_is_rejects_column(rec_map_name(m, i));
-		rj = rejects_new(rp, n, cells, drop);
-		free(rp);
-	}
-	if (o->dry_run) {
-		/* one read transaction: one snapshot, no lock per lookup */
-		x.seen = rec_seen_new();
-		if (db_exec(db, "BEGIN") != 0) {
-			fail(errp, "%s", db_errstr(db));
-			goto out;
-		}
-		in_tx = 1;
-	} else {
-		/*
-		 * The only reference an import makes is to its own imports
-		 * row: checking it on every record is wasted.
-		 */
-		if (start_import(&x, now) != 0 ||
-		    db_exec(db, "PRAGMA foreign_keys = OFF") != 0 ||
-		    prepare(&x) != 0)
-			goto out;
-		if (db_begin(db) != 0) {
-			fail(errp, "%s", db_errstr(db));
-			goto out;
-		}
-		in_tx = 1;
-		ckpt_start(&ck, db);
-	}
-
-	p.in = in;
-	p.ctx = ctx;
-	p.m = m;
-	if (pthread_create(&tid, NULL, reader, &p) != 0) {
-		fail(errp, "%s", _("cannot start the reader thread"));
-		goto out;
-	}
-	started = 1;
-
-	while (!done) {
-		struct batch *b = take(&p);
-		/* rows to come after this batch, from the bytes read */
-		size_t left = 0;
-
-		if (!b->last && b->bytes > 0 && b->bytes < total)
-			left = (size_t)((total - b->bytes) * (res->rows +
-			    b->n) / b->bytes) + 1;
-		for (i = 0; i < b->n; i++) {
-			struct slot *sl = &b->s[i];
-			const char **cv;
-			size_t j;
-
-			if (!o->dry_run && i + GROUP <= b->n &&
-			    (i % GROUP) == 0) {
-				struct slot *g[GROUP];
-
-				for (j = 0; j < GROUP && b->s[i + j].nerr ==
-				    0; j++)
-					g[j] = &b->s[i + j];
-				k = j == GROUP ? write_group(&x, g) : 0;
-				if (k < 0) {
-					fail(errp, "%s: %s", db_path(db),
-					    sqlite3_errmsg(db_sqlite(db)));
-					goto out;
-				}
-				if (k > 0) {
-					for (j = 0; j < (size_t)k; j++)
-						report(&x, &g[j]->pl);
-					res->rows += k;
-					res->accepted += k;
-					inchunk += k;
-					i += (size_t)k - 1;
-					goto commit;
-				}
-			}
-			res->rows++;
-			x.pl = &sl->pl;
-			x.r = &sl->r;
-			if (sl->nerr != 0)
-				k = REC_REJECT;
-			else if (o->dry_run)
-				k = rec_check_keys(ctx, &sl->r, x.seen,
-				    &sl->pl);
-			else
-				k = insert_row(&x);
-			if (k < 0) {
-				if (*errp == NULL)
-					fail(errp, "%s", db_errstr(db));
-				goto out;
-			}
-			report(&x, &sl->pl);
-			if (k == REC_ACCEPT) {
-				res->accepted++;
-			} else if (k == REC_DUP) {
-				res->duplicates++;
-			} else {
-				res->rejected++;
-				if (rj == NULL)
-					goto next;
-				cv = xcalloc(sl->ncells ? sl->ncells : 1,
-				    sizeof(*cv));
-				for (j = 0; j < sl->ncells; j++)
-					cv[j] = sl->raw.buf + sl->celloff[j];
-				k = rejects_row(rj, sl->ncells, cv, sl->line,
-				    sl->pl.v, sl->pl.n);
-				free(cv);
-				if (k != 0) {
-					fail(errp, "%s", rejects_errstr(rj));
-					goto out;
-				}
-			}
-		next:
-			inchunk++;
-		commit:
-			if (in_tx && !o->dry_run && commit_due(inchunk, chunk,
-			    left > 0 ? left + (b->n - i - 1) : 0)) {
-				if (next_tx(db, &ck, errp) != 0)
-					goto out;
-				inchunk = 0;
-			}
-		}
-		if (o->on_progress != NULL)
-			o->on_progress(o->arg, x.path, b->bytes, total,
-			    res->rows);
-		done = b->last;
-		give_back(&p);
-	}
-	pthread_join(tid, NULL);
-	started = 0;
-	ckpt_stop(&ck, db);
-	/*
-	 * The input could not be read to its end: the rows before are
-	 * counted, imported and their rejects written as usual, and the
-	 * caller says where it stopped.
-	 */
-	if (p.err != NULL)
-		res->stopped = xstrdup(p.err);
-	/* the file's SHA-256, computed while it was read */
-	res->encoding = csvin_encoding_name(in);
-	snprintf(res->src_hash, sizeof(res->src_hash), "%s", csvin_sha256(in));
-	find_earlier(&x);
-	if (rj != NULL && rejects_count(rj) > 0) {
-		if (rejects_commit(rj) != 0) {
-			fail(errp, "%s", rejects_errstr(rj));
-			goto out;
-		}
-		res->rejects_path = xstrdup(rejects_path(rj));
-	} else if (rj != NULL && res->stopped == NULL) {
-		/* an older one must not look like this import's */
-		k = rejects_remove_stale(rejects_path(rj));
-		if (k > 0)
-			res->rejects_removed = xstrdup(rejects_path(rj));
-		else if (k < 0) {
-			fail(errp, _("%s: cannot remove the old rejects file: "
-			    "%s"), rejects_path(rj), strerror(errno));
-			goto out;
-		}
-	}
-	if (in_tx && o->dry_run) {
-		db_rollback(db);
-		in_tx = 0;
-	}
-	if (in_tx) {
-		if (finish_import(&x) != 0)
-			goto out;
-		if (db_commit(db) != 0) {
-			fail(errp, "%s", db_errstr(db));
-			goto out;
-		}
-		in_tx = 0;
-	}
-	rc = 0;
-out:
-	if (started) {
-		pthread_mutex_lock(&p.mu);
-		p.stop = 1;
-		for (i = 0; i < NBATCHES; i++)
-			p.full[i] = 0;
-		pthread_cond_broadcast(&p.cv);
-		pthread_mutex_unlock(&p.mu);
-		pthread_join(tid, NULL);
-	}
-	ckpt_stop(&ck, db);
-	if (in_tx)
-		db_rollback(db);
-	sqlite3_finalize(x.ins);
-	sqlite3_finalize(x.issued);
-	sqlite3_finalize(x.g_forms);
-	sqlite3_finalize(x.g_range);
-	sqlite3_create_module(db_sqlite(db), "hcp_rows", NULL, NULL);
-	if (!o->dry_run && db_exec(db, "PRAGMA foreign_keys = ON") != 0 &&
-	    rc == 0) {
-		fail(errp, "%s", db_errstr(db));
-		rc = -1;
-	}
-	pipe_release(&p);
-	rejects_free(rj);
-	rec_seen_free(x.seen);
-	rec_problems_release(&hpl);
-	rec_map_free(m);
-	csvin_free(in);
-	free(cells);
-	free(drop);
-	return rc;
+	rc = open_input(&x);
+	if (rc == 0)
+		rc = read_header(&x, path);
+	if (rc == 0)
+		rc = begin_writing(&x);
+	if (rc == 0)
+		rc = write_all(&x);
+	if (rc == 0)
+		rc = finish(&x);
+	return run_release(&x, rc < 0 ? -1 : 0);
 }
 
 void

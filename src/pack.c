@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "bag.h"
 #include "clock.h"
 #include "crypto.h"
@@ -26,6 +28,7 @@
 #include "pack.h"
 #include "receipt.h"
 #include "settings.h"
+#include "store.h"
 #include "strbuf.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -126,22 +129,22 @@ struct prov {
 	struct strbuf pre, mid, post;
 };
 
-/* Adds column i of st as a CSV field (nothing for NULL); its length. */
+/* Adds column i of rs as a CSV field (nothing for NULL); its length. */
 static size_t
-add_column(struct strbuf *sb, sqlite3_stmt *st, int i)
+add_column(struct strbuf *sb, struct store_rows *rs, int i)
 {
-	const char *v = (const char *)sqlite3_column_text(st, i);
 	size_t n;
+	const char *v = store_rows_text(rs, i, &n);
 
 	if (v == NULL)
 		return 0;
-	n = (size_t)sqlite3_column_bytes(st, i);
 	csv_append_field(sb, v, n, 0);
 	return n;
 }
 
 static int
-prov_load(struct db *db, sqlite3_stmt *st, long long id, struct prov *p)
+prov_load(struct db *db, struct store_rows *imp, long long id,
+    struct prov *p)
 {
 	int rc;
 
@@ -150,34 +153,32 @@ prov_load(struct db *db, sqlite3_stmt *st, long long id, struct prov *p)
 	strbuf_reset(&p->pre);
 	strbuf_reset(&p->mid);
 	strbuf_reset(&p->post);
-	sqlite3_reset(st);
-	sqlite3_bind_int64(st, 1, id);
-	if ((rc = sqlite3_step(st)) == SQLITE_DONE)
+	if ((rc = store_rows_seek(imp, id)) == 0)
 		return db_seterr(db, "%s: %s: import run %lld is missing",
 		    db_path(db), _("cannot read the records"), id);
-	if (rc != SQLITE_ROW)
-		return db_sqlerr(db, _("cannot read the records"));
-	add_column(&p->pre, st, 0);
+	if (rc < 0)
+		return -1;
+	add_column(&p->pre, imp, 0);
 	strbuf_addc(&p->pre, ',');
-	add_column(&p->pre, st, 1);
+	add_column(&p->pre, imp, 1);
 	strbuf_addc(&p->pre, ',');
 	strbuf_addc(&p->mid, ',');
-	add_column(&p->mid, st, 2);
+	add_column(&p->mid, imp, 2);
 	strbuf_addc(&p->mid, ',');
 	strbuf_addc(&p->post, ',');
-	add_column(&p->post, st, 3);
+	add_column(&p->post, imp, 3);
 	return 0;
 }
 
-/* Adds the record's fields of a row of st (columns 0..nf-1) and commas. */
+/* Adds the record's fields of a row of rs (columns 0..nf-1) and commas. */
 static void
-add_fields(struct strbuf *out, sqlite3_stmt *st, const enum field_id *order,
-    size_t nf)
+add_fields(struct strbuf *out, struct store_rows *rs,
+    const enum field_id *order, size_t nf)
 {
 	size_t i;
 
 	for (i = 0; i < nf; i++) {
-		size_t n = add_column(out, st, (int)i);
+		size_t n = add_column(out, rs, (int)i);
 
 		/* areaCode goes out with 12 digits */
 		if (order[i] == F_AREA_CODE && n == 6)
@@ -187,24 +188,131 @@ add_fields(struct strbuf *out, sqlite3_stmt *st, const enum field_id *order,
 }
 
 /*
- * Adds the provenance columns of a row of st: src_line, entry_method and
+ * Adds the provenance columns of a row of rs: src_line, entry_method and
  * import_id at columns nf..nf+2.
  */
 static int
-add_prov(struct db *db, struct strbuf *out, sqlite3_stmt *st, size_t nf,
-    sqlite3_stmt *imp, struct prov *prov, char **errstr)
+add_prov(struct db *db, struct strbuf *out, struct store_rows *rs,
+    size_t nf, struct store_rows *imp, struct prov *prov, char **errstr)
 {
-	long long import_id = sqlite3_column_int64(st, (int)nf + 2);
+	long long import_id = store_rows_int(rs, (int)nf + 2);
 
 	if ((!prov->have || import_id != prov->id) && prov_load(db, imp,
 	    import_id, prov) != 0)
 		return dberr(db, errstr);
 	strbuf_add(out, prov->pre.buf, prov->pre.len);
-	add_column(out, st, (int)nf);		/* src_line */
+	add_column(out, rs, (int)nf);		/* src_line */
 	strbuf_add(out, prov->mid.buf, prov->mid.len);
-	add_column(out, st, (int)nf + 1);	/* entry_method */
+	add_column(out, rs, (int)nf + 1);	/* entry_method */
 	strbuf_add(out, prov->post.buf, prov->post.len);
 	return 0;
+}
+
+/* What make_payload() works with. */
+struct payload {
+	struct db *db;
+	enum field_id order[F_NFIELDS];
+	const char *cols[F_NFIELDS];	/* their db columns */
+	size_t nf;
+	int fmt2;
+	struct store_rows *imp;		/* the import runs */
+	struct prov prov;
+	struct strbuf out;		/* CSV not yet in the payload */
+	struct bag_payload *bp;
+};
+
+/* The header row of the CSV, into pl->out. */
+static void
+payload_header(struct payload *pl)
+{
+	struct strbuf *out = &pl->out;
+	size_t i, np = sizeof(prov_names) / sizeof(prov_names[0]);
+
+	for (i = 0; i < pl->nf; i++) {
+		const char *h = fields[pl->order[i]].iface != NULL ?
+		    fields[pl->order[i]].iface : fields[pl->order[i]].name;
+
+		pl->cols[i] = db_column(pl->order[i]);
+		csv_append_field(out, h, strlen(h), 0);
+		strbuf_addc(out, ',');
+	}
+	for (i = 0; i < np; i++) {
+		strbuf_adds(out, prov_names[i]);
+		strbuf_adds(out, i + 1 < np ? "," : "");
+	}
+	if (pl->fmt2)
+		for (i = 0; i < sizeof(amend_names) / sizeof(amend_names[0]);
+		    i++) {
+			strbuf_addc(out, ',');
+			strbuf_adds(out, amend_names[i]);
+		}
+	strbuf_adds(out, "\r\n");
+}
+
+/* The superseding records clo..chi (hcp-csv(5)) into pl->out. */
+static int
+payload_corrections(struct payload *pl, long long clo, long long chi,
+    long long *crows, char **errstr)
+{
+	struct store_rows *rs;
+	size_t i, nf = pl->nf;
+	int rc;
+
+	if ((rs = store_rows_range(pl->db, pl->cols, nf, 1, clo, chi)) ==
+	    NULL)
+		return dberr(pl->db, errstr);
+	while ((rc = store_rows_next(rs)) == 1) {
+		add_fields(&pl->out, rs, pl->order, nf);
+		if (add_prov(pl->db, &pl->out, rs, nf, pl->imp, &pl->prov,
+		    errstr) != 0)
+			break;
+		for (i = 0; i < sizeof(amend_names) / sizeof(amend_names[0]);
+		    i++) {
+			strbuf_addc(&pl->out, ',');
+			add_column(&pl->out, rs, (int)(nf + 3 + i));
+		}
+		strbuf_adds(&pl->out, "\r\n");
+		(*crows)++;
+	}
+	store_rows_free(rs);
+	if (rc < 0)
+		return dberr(pl->db, errstr);
+	return rc == 0 ? 0 : -1;
+}
+
+/* The records lo..hi into the payload. */
+static int
+payload_records(struct payload *pl, long long lo, long long hi,
+    long long *rows, char **errstr)
+{
+	struct store_rows *rs;
+	struct strbuf *out = &pl->out;
+	int rc;
+
+	if ((rs = store_rows_range(pl->db, pl->cols, pl->nf, 0, lo, hi)) ==
+	    NULL)
+		return dberr(pl->db, errstr);
+	while ((rc = store_rows_next(rs)) == 1) {
+		add_fields(out, rs, pl->order, pl->nf);
+		if (add_prov(pl->db, out, rs, pl->nf, pl->imp, &pl->prov,
+		    errstr) != 0)
+			break;
+		if (pl->fmt2)
+			strbuf_add(out, ",,,,\r\n", 6);
+		else
+			strbuf_add(out, "\r\n", 2);
+		(*rows)++;
+		if (out->len >= FLUSH_AT) {
+			if (bag_payload_write(pl->bp, out->buf, out->len,
+			    errstr) != 0)
+				break;
+			strbuf_reset(out);
+		}
+	}
+	store_rows_free(rs);
+	if (rc < 0)
+		return dberr(pl->db, errstr);
+	return rc == 0 ? 0 : -1;
 }
 
 /*
@@ -222,116 +330,36 @@ make_payload(struct db *db, long long lo, long long hi, int format,
     struct bag_spec *spec, struct bag_payload **bpp, long long *rows,
     long long *crows, char **errstr)
 {
-	enum field_id order[F_NFIELDS];
-	struct strbuf sql = STRBUF_INIT, csql = STRBUF_INIT, out = STRBUF_INIT;
-	struct prov prov = { 0, 0, STRBUF_INIT, STRBUF_INIT, STRBUF_INIT };
-	struct bag_payload *bp;
-	sqlite3_stmt *st = NULL, *imp = NULL, *cst = NULL;
-	size_t nf = batch_fields(format, order), i;
-	int fmt2 = format >= 2;
-	int rc, ret = -1;
+	struct payload pl;
+	int ret = -1;
 
 	*rows = *crows = 0;
-	if ((*bpp = bp = bag_payload_new(dir, name, errstr)) == NULL)
+	if ((*bpp = bag_payload_new(dir, name, errstr)) == NULL)
 		return -1;
-	strbuf_adds(&sql, "SELECT ");
-	strbuf_adds(&csql, "SELECT ");
-	for (i = 0; i < nf; i++) {
-		const char *h = fields[order[i]].iface != NULL ?
-		    fields[order[i]].iface : fields[order[i]].name;
-
-		strbuf_addf(&sql, "e.%s, ", db_column(order[i]));
-		strbuf_addf(&csql, "c.%s, ", db_column(order[i]));
-		csv_append_field(&out, h, strlen(h), 0);
-		strbuf_addc(&out, ',');
-	}
-	for (i = 0; i < sizeof(prov_names) / sizeof(prov_names[0]); i++) {
-		strbuf_adds(&out, prov_names[i]);
-		strbuf_adds(&out, i + 1 < sizeof(prov_names) /
-		    sizeof(prov_names[0]) ? "," : "");
-	}
-	if (fmt2)
-		for (i = 0; i < sizeof(amend_names) / sizeof(amend_names[0]);
-		    i++) {
-			strbuf_addc(&out, ',');
-			strbuf_adds(&out, amend_names[i]);
-		}
-	strbuf_adds(&out, "\r\n");
-	strbuf_adds(&sql, "e.src_line, e.entry_method, e.import_id FROM "
-	    "evaluations e WHERE e.id BETWEEN ?1 AND ?2 ORDER BY e.id");
-	strbuf_adds(&csql, "e.src_line, e.entry_method, e.import_id, b.name, "
-	    "c.reason, c.operator, c.amended_at FROM corrections c "
-	    "JOIN evaluations e ON e.id = c.eval_id "
-	    "JOIN batches b ON b.seq = c.batch_seq "
-	    "WHERE c.id BETWEEN ?1 AND ?2 ORDER BY c.id");
-	if (db_prepare(db, &st, sql.buf) != 0 || db_prepare(db, &imp,
-	    "SELECT src_file, src_hash, operator, started_at FROM imports "
-	    "WHERE id = ?1") != 0 ||
-	    (fmt2 && db_prepare(db, &cst, csql.buf) != 0)) {
+	memset(&pl, 0, sizeof(pl));
+	pl.db = db;
+	pl.bp = *bpp;
+	pl.nf = batch_fields(format, pl.order);
+	pl.fmt2 = format >= 2;
+	strbuf_init(&pl.out);
+	strbuf_init(&pl.prov.pre);
+	strbuf_init(&pl.prov.mid);
+	strbuf_init(&pl.prov.post);
+	payload_header(&pl);
+	if ((pl.imp = store_rows_imports(db)) == NULL)
 		dberr(db, errstr);
-		goto out;
-	}
 	/* superseding records first (hcp-csv(5)) */
-	if (fmt2 && chi >= clo && clo > 0) {
-		sqlite3_bind_int64(cst, 1, clo);
-		sqlite3_bind_int64(cst, 2, chi);
-		while ((rc = sqlite3_step(cst)) == SQLITE_ROW) {
-			add_fields(&out, cst, order, nf);
-			if (add_prov(db, &out, cst, nf, imp, &prov, errstr) !=
-			    0)
-				goto out;
-			for (i = 0; i < sizeof(amend_names) /
-			    sizeof(amend_names[0]); i++) {
-				strbuf_addc(&out, ',');
-				add_column(&out, cst, (int)(nf + 3 + i));
-			}
-			strbuf_adds(&out, "\r\n");
-			(*crows)++;
-		}
-		if (rc != SQLITE_DONE) {
-			db_sqlerr(db, _("cannot read the records"));
-			dberr(db, errstr);
-			goto out;
-		}
-	}
-	sqlite3_bind_int64(st, 1, lo);
-	sqlite3_bind_int64(st, 2, hi);
-	rc = sqlite3_step(st);
-	for (; rc == SQLITE_ROW; rc = sqlite3_step(st)) {
-		add_fields(&out, st, order, nf);
-		if (add_prov(db, &out, st, nf, imp, &prov, errstr) != 0)
-			goto out;
-		if (fmt2)
-			strbuf_add(&out, ",,,,\r\n", 6);
-		else
-			strbuf_add(&out, "\r\n", 2);
-		(*rows)++;
-		if (out.len >= FLUSH_AT) {
-			if (bag_payload_write(bp, out.buf, out.len, errstr) !=
-			    0)
-				goto out;
-			strbuf_reset(&out);
-		}
-	}
-	if (rc != SQLITE_DONE) {
-		db_sqlerr(db, _("cannot read the records"));
-		dberr(db, errstr);
-		goto out;
-	}
-	if (bag_payload_write(bp, out.buf, out.len, errstr) != 0 ||
-	    bag_payload_finish(bp, spec, errstr) != 0)
-		goto out;
-	ret = 0;
-out:
-	sqlite3_finalize(st);
-	sqlite3_finalize(cst);
-	sqlite3_finalize(imp);
-	strbuf_release(&sql);
-	strbuf_release(&csql);
-	strbuf_release(&out);
-	strbuf_release(&prov.pre);
-	strbuf_release(&prov.mid);
-	strbuf_release(&prov.post);
+	else if ((!pl.fmt2 || chi < clo || clo <= 0 ||
+	    payload_corrections(&pl, clo, chi, crows, errstr) == 0) &&
+	    payload_records(&pl, lo, hi, rows, errstr) == 0 &&
+	    bag_payload_write(pl.bp, pl.out.buf, pl.out.len, errstr) == 0 &&
+	    bag_payload_finish(pl.bp, spec, errstr) == 0)
+		ret = 0;
+	store_rows_free(pl.imp);
+	strbuf_release(&pl.out);
+	strbuf_release(&pl.prov.pre);
+	strbuf_release(&pl.prov.mid);
+	strbuf_release(&pl.prov.post);
 	return ret;
 }
 
@@ -347,31 +375,35 @@ sync_dir(const char *dir)
 	return rc;
 }
 
-/*
- * Writes the file of batch seq into dir (steps 2-4 of pack.h).  With
- * must_match, fails unless the result has the recorded SHA-256.  A batch
- * whose recorded SHA-256 is not that of the file as written now is
- * written again the way hcp wrote batches before the payload was spliced
- * in (bag.h), which gives an older batch its first bytes.
- */
+/* A batch's row, as write_batch() reads it. */
+struct stored {
+	char *name;
+	time_t mtime;
+	struct strbuf info;	/* bag-info lines */
+	long long records;
+	unsigned char *sig;	/* NULL until the file was written */
+	size_t siglen;
+	char *sha;		/* hex, NULL until the file was written */
+	long long lo, hi, clo, chi, ncorr;
+	int replaces;		/* it replaces a file written before */
+};
+
+static void
+stored_release(struct stored *b)
+{
+	free(b->name);
+	strbuf_release(&b->info);
+	free(b->sig);
+	free(b->sha);
+}
+
+/* Reads the row of batch seq into b (zeroed).  Returns 0 or -1. */
 static int
-write_batch(struct db *db, const char *dbpath, long long seq,
-    const char *dir, int must_match, pack_written_fn fn, void *arg,
-    char **errstr)
+load_batch(struct db *db, long long seq, struct stored *b, char **errstr)
 {
 	sqlite3_stmt *st = NULL;
-	struct bag_payload *bp = NULL;
-	struct bag_spec spec;
-	struct strbuf info = STRBUF_INIT;
-	char *name = NULL, *tmp = NULL, *final = NULL, *priv = NULL;
-	char *stored_sha = NULL, *e = NULL, *replaced = NULL;
-	unsigned char *sig = NULL, *stored_sig = NULL, sha[DIGEST_LEN];
-	char hex[2 * DIGEST_LEN + 1], first_hex[2 * DIGEST_LEN + 1];
-	size_t siglen = 0, stored_siglen = 0;
-	long long records = 0, rows, lo, hi, clo, chi, ncorr, crows;
-	int out = -1, ret = -1, rc, replaces;
+	int rc;
 
-	memset(&spec, 0, sizeof(spec));
 	if (db_prepare(db, &st, "SELECT name, mtime, bag_info, records, "
 	    "signature, sha256, first_id, last_id, first_corr, last_corr, "
 	    "corrections, replaces IS NOT NULL FROM batches WHERE seq = ?1")
@@ -385,137 +417,215 @@ write_batch(struct db *db, const char *dbpath, long long seq,
 			db_sqlerr(db, _("cannot read batches"));
 			dberr(db, errstr);
 		}
-		goto out;
+		sqlite3_finalize(st);
+		return -1;
 	}
-	name = xstrdup((const char *)sqlite3_column_text(st, 0));
-	spec.mtime = (time_t)sqlite3_column_int64(st, 1);
+	b->name = xstrdup((const char *)sqlite3_column_text(st, 0));
+	b->mtime = (time_t)sqlite3_column_int64(st, 1);
 	if (sqlite3_column_type(st, 2) == SQLITE_NULL) {
 		*errstr = xasprintf(_("batch %s was made by an older hcp and "
-		    "cannot be rebuilt"), name);
-		goto out;
+		    "cannot be rebuilt"), b->name);
+		sqlite3_finalize(st);
+		return -1;
 	}
-	strbuf_adds(&info, (const char *)sqlite3_column_text(st, 2));
-	records = sqlite3_column_int64(st, 3);
+	strbuf_adds(&b->info, (const char *)sqlite3_column_text(st, 2));
+	b->records = sqlite3_column_int64(st, 3);
 	if (sqlite3_column_type(st, 4) == SQLITE_BLOB) {
-		stored_siglen = (size_t)sqlite3_column_bytes(st, 4);
-		stored_sig = xmalloc(stored_siglen + 1);
-		memcpy(stored_sig, sqlite3_column_blob(st, 4), stored_siglen);
+		b->siglen = (size_t)sqlite3_column_bytes(st, 4);
+		b->sig = xmalloc(b->siglen + 1);
+		memcpy(b->sig, sqlite3_column_blob(st, 4), b->siglen);
 	}
 	if (sqlite3_column_type(st, 5) == SQLITE_TEXT)
-		stored_sha = xstrdup((const char *)sqlite3_column_text(st,
-		    5));
-	lo = sqlite3_column_int64(st, 6);
-	hi = sqlite3_column_int64(st, 7);
-	clo = sqlite3_column_int64(st, 8);
-	chi = sqlite3_column_int64(st, 9);
-	ncorr = sqlite3_column_int64(st, 10);
-	replaces = sqlite3_column_int(st, 11);
+		b->sha = xstrdup((const char *)sqlite3_column_text(st, 5));
+	b->lo = sqlite3_column_int64(st, 6);
+	b->hi = sqlite3_column_int64(st, 7);
+	b->clo = sqlite3_column_int64(st, 8);
+	b->chi = sqlite3_column_int64(st, 9);
+	b->ncorr = sqlite3_column_int64(st, 10);
+	b->replaces = sqlite3_column_int(st, 11);
 	sqlite3_finalize(st);
-	st = NULL;
-	if (make_payload(db, lo, hi, batch_format(info.buf), clo, chi, dir,
-	    name, &spec, &bp, &rows, &crows, errstr) != 0)
-		goto out;
-	if (rows != records || crows != ncorr) {
-		*errstr = xasprintf(_("batch %s should hold %lld records but "
-		    "the db has %lld marked with it"), name, records + ncorr,
-		    rows + crows);
-		goto out;
-	}
-	strbuf_addf(&info, "Payload-Oxum: %llu.1\n",
-	    (unsigned long long)spec.payload_len);
-	spec.name = name;
-	spec.info = info.buf;
-	spec.sig = stored_sig;
-	spec.siglen = stored_siglen;
-	if (stored_sig == NULL) {
-		if ((priv = keys_private_pem(dbpath, &e)) == NULL) {
-			*errstr = e;
-			goto out;
-		}
-		spec.priv_pem = priv;
-	}
+	return 0;
+}
 
-	tmp = xasprintf("%s/.%s.tar.gz.XXXXXX", dir, name);
-	final = xasprintf("%s/%s.tar.gz", dir, name);
+/*
+ * Writes the bag of spec into fd (the file tmp, to be final), the
+ * digest into hex.  A batch whose recorded SHA-256 (sha) is not that of
+ * the file as written now is written again the way hcp wrote batches
+ * before the payload was spliced in (bag.h); first_hex keeps the first
+ * digest.  *sig gets a new signature (none if spec has one).
+ */
+static int
+write_bag(struct bag_spec *spec, int fd, const char *tmp, const char *final,
+    const char *sha, unsigned char **sig, size_t *siglen, char *hex,
+    char *first_hex, char **errstr)
+{
+	unsigned char d[DIGEST_LEN];
+	char *e = NULL;
+
+	for (;;) {
+		if (bag_write(spec, fd, sig, siglen, d, &e) != 0) {
+			*errstr = xasprintf("%s: %s", final, e);
+			free(e);
+			return -1;
+		}
+		crypto_hex(d, DIGEST_LEN, hex);
+		if (sha == NULL || strcmp(sha, hex) == 0 || spec->unspliced)
+			break;
+		/*
+		 * Batches written before the payload was spliced in have it
+		 * compressed with the rest: try that way (README).
+		 */
+		memcpy(first_hex, hex, 2 * DIGEST_LEN + 1);
+		spec->unspliced = 1;
+		free(*sig);
+		*sig = NULL;
+		if (ftruncate(fd, 0) != 0 || lseek(fd, 0, SEEK_SET) != 0)
+			return seterr(errstr, tmp, strerror(errno));
+	}
+	return 0;
+}
+
+/*
+ * Step 3: the signature and digest of batch seq become part of the db.
+ * Returns 0, 1 if another run completed it first (its file counts), -1.
+ */
+static int
+record_batch(struct db *db, long long seq, const char *hex,
+    const unsigned char *sig, size_t siglen, char **errstr)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (db_prepare(db, &st, "UPDATE batches SET sha256 = ?1, "
+	    "signature = ?2 WHERE seq = ?3 AND sha256 IS NULL") != 0)
+		return dberr(db, errstr);
+	sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, sig, (int)siglen, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, seq);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		db_sqlerr(db, _("cannot record the batch"));
+		return dberr(db, errstr);
+	}
+	return sqlite3_changes(db_sqlite(db)) == 0;
+}
+
+/*
+ * The payload of batch b and the spec of its file: its name, lines,
+ * stored signature, or else the station key to sign with (*priv).
+ */
+static int
+batch_spec(struct db *db, const char *dbpath, const char *dir,
+    struct stored *b, struct bag_spec *spec, struct bag_payload **bp,
+    char **priv, char **errstr)
+{
+	long long rows, crows;
+
+	spec->mtime = b->mtime;
+	if (make_payload(db, b->lo, b->hi, batch_format(b->info.buf), b->clo,
+	    b->chi, dir, b->name, spec, bp, &rows, &crows, errstr) != 0)
+		return -1;
+	if (rows != b->records || crows != b->ncorr) {
+		*errstr = xasprintf(_("batch %s should hold %lld records but "
+		    "the db has %lld marked with it"), b->name,
+		    b->records + b->ncorr, rows + crows);
+		return -1;
+	}
+	strbuf_addf(&b->info, "Payload-Oxum: %llu.1\n",
+	    (unsigned long long)spec->payload_len);
+	spec->name = b->name;
+	spec->info = b->info.buf;
+	spec->sig = b->sig;
+	spec->siglen = b->siglen;
+	if (b->sig == NULL) {
+		if ((*priv = keys_private_pem(dbpath, errstr)) == NULL)
+			return -1;
+		spec->priv_pem = *priv;
+	}
+	return 0;
+}
+
+/*
+ * What the file written says of batch b: an error if it differs from the
+ * one first written, or (must_match) none was; a batch written again
+ * (pack_repack()) has the file it replaces kept aside as replaced before
+ * the new one is recorded, so a crash leaves the name free and the next
+ * run writes it.
+ */
+static int
+check_written(const struct stored *b, const char *hex, const char *first_hex,
+    int must_match, const char *final, const char *replaced, char **errstr)
+{
+	if (b->sha != NULL && strcmp(b->sha, hex) != 0) {
+		*errstr = xasprintf(_("batch %s comes out different from the "
+		    "file first written (SHA-256 %s, now %s): its records "
+		    "were changed in the db after packing"), b->name, b->sha,
+		    first_hex);
+		return -1;
+	}
+	if (must_match && b->sha == NULL) {
+		*errstr = xasprintf(_("batch %s was never completed; run "
+		    "hcp-pack without --rebuild to complete it"), b->name);
+		return -1;
+	}
+	if (b->sha == NULL && b->replaces && rename(final, replaced) != 0 &&
+	    errno != ENOENT)
+		return seterr(errstr, final, strerror(errno));
+	return 0;
+}
+
+/*
+ * Writes the file of batch seq into dir (steps 2-4 of pack.h).  With
+ * must_match, fails unless the result has the recorded SHA-256.  A batch
+ * whose recorded SHA-256 is not that of the file as written now is
+ * written again the way hcp wrote batches before the payload was spliced
+ * in (bag.h), which gives an older batch its first bytes.
+ */
+static int
+write_batch(struct db *db, const char *dbpath, long long seq,
+    const char *dir, int must_match, pack_written_fn fn, void *arg,
+    char **errstr)
+{
+	struct stored b;
+	struct bag_payload *bp = NULL;
+	struct bag_spec spec;
+	char *tmp = NULL, *final = NULL, *priv = NULL, *replaced = NULL;
+	unsigned char *sig = NULL;
+	char hex[2 * DIGEST_LEN + 1], first_hex[2 * DIGEST_LEN + 1];
+	size_t siglen = 0;
+	int out = -1, ret = -1, rc = 0;
+
+	memset(&spec, 0, sizeof(spec));
+	memset(&b, 0, sizeof(b));
+	strbuf_init(&b.info);
+	if (load_batch(db, seq, &b, errstr) != 0 || batch_spec(db, dbpath,
+	    dir, &b, &spec, &bp, &priv, errstr) != 0)
+		goto out;
+	tmp = xasprintf("%s/.%s.tar.gz.XXXXXX", dir, b.name);
+	final = xasprintf("%s/%s.tar.gz", dir, b.name);
+	replaced = xasprintf("%s.replaced", final);
 	if ((out = mkstemp(tmp)) < 0) {
 		seterr(errstr, tmp, strerror(errno));
 		free(tmp);
 		tmp = NULL;
 		goto out;
 	}
-	for (;;) {
-		if (bag_write(&spec, out, &sig, &siglen, sha, &e) != 0) {
-			*errstr = xasprintf("%s: %s", final, e);
-			free(e);
-			goto out;
-		}
-		crypto_hex(sha, DIGEST_LEN, hex);
-		if (stored_sha == NULL || strcmp(stored_sha, hex) == 0 ||
-		    spec.unspliced)
-			break;
-		/*
-		 * Batches written before the payload was spliced in have it
-		 * compressed with the rest: try that way (README).
-		 */
-		memcpy(first_hex, hex, sizeof(hex));
-		spec.unspliced = 1;
-		free(sig);
-		sig = NULL;
-		if (ftruncate(out, 0) != 0 || lseek(out, 0, SEEK_SET) != 0) {
-			seterr(errstr, tmp, strerror(errno));
-			goto out;
-		}
-	}
-	if (fsync(out) != 0 || close(out) != 0) {
+	if (write_bag(&spec, out, tmp, final, b.sha, &sig, &siglen, hex,
+	    first_hex, errstr) != 0)
+		goto out;
+	rc = fsync(out) != 0;
+	if (close(out) != 0 || rc) {
 		out = -1;
 		seterr(errstr, tmp, strerror(errno));
 		goto out;
 	}
 	out = -1;
-	if (stored_sha != NULL && strcmp(stored_sha, hex) != 0) {
-		*errstr = xasprintf(_("batch %s comes out different from the "
-		    "file first written (SHA-256 %s, now %s): its records "
-		    "were changed in the db after packing"), name, stored_sha,
-		    first_hex);
+	if (check_written(&b, hex, first_hex, must_match, final, replaced,
+	    errstr) != 0 || (b.sha == NULL && (rc = record_batch(db, seq,
+	    hex, sig, siglen, errstr)) != 0)) {
+		ret = rc == 1 ? 0 : -1;
 		goto out;
-	}
-	if (must_match && stored_sha == NULL) {
-		*errstr = xasprintf(_("batch %s was never completed; run "
-		    "hcp-pack without --rebuild to complete it"), name);
-		goto out;
-	}
-	if (stored_sha == NULL && replaces) {
-		/*
-		 * A batch written again (pack_repack()): the file it replaces
-		 * is kept aside before the new one is recorded, so a crash
-		 * leaves the name free and the next run writes it.
-		 */
-		replaced = xasprintf("%s.replaced", final);
-		if (rename(final, replaced) != 0 && errno != ENOENT) {
-			seterr(errstr, final, strerror(errno));
-			goto out;
-		}
-	}
-	if (stored_sha == NULL) {
-		/* Step 3: the signature and digest become part of the db. */
-		if (db_prepare(db, &st, "UPDATE batches SET sha256 = ?1, "
-		    "signature = ?2 WHERE seq = ?3 AND sha256 IS NULL") != 0) {
-			dberr(db, errstr);
-			goto out;
-		}
-		sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
-		sqlite3_bind_blob(st, 2, sig, (int)siglen, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 3, seq);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			db_sqlerr(db, _("cannot record the batch"));
-			dberr(db, errstr);
-			goto out;
-		}
-		if (sqlite3_changes(db_sqlite(db)) == 0) {
-			/* Another run completed it first: its file counts. */
-			ret = 0;
-			goto out;
-		}
 	}
 	/* Step 4. */
 	if (rename(tmp, final) != 0) {
@@ -532,7 +642,6 @@ write_batch(struct db *db, const char *dbpath, long long seq,
 		fn(arg, final);
 	ret = 0;
 out:
-	sqlite3_finalize(st);
 	if (out >= 0)
 		close(out);
 	if (tmp != NULL)
@@ -542,13 +651,10 @@ out:
 		explicit_bzero(priv, strlen(priv));
 		free(priv);
 	}
-	strbuf_release(&info);
-	free(name);
+	stored_release(&b);
 	free(tmp);
 	free(final);
 	free(replaced);
-	free(stored_sha);
-	free(stored_sig);
 	free(sig);
 	return ret;
 }
@@ -685,63 +791,44 @@ rule_labels(struct db *db, time_t now, struct strbuf *info)
 	return 0;
 }
 
+/* What create_batches() makes, worked out in its transaction. */
+struct plan {
+	long long lo;		/* the last record in a batch */
+	long long seq0;		/* the first new batch */
+	long long unbatched;	/* records above lo */
+	long long maxid;	/* the last record */
+	long long clo, ncorr;	/* superseding records not in a batch */
+	int dense;		/* every id above lo is a record */
+	long long max_records, parts;
+};
+
 /*
- * Step 1: the batch rows, in one transaction: every record above the last
- * batch's range, max_records at most to a batch.  Sets *first and *last
- * to the new seqs (both 0 if there was nothing to pack).
+ * The records and superseding records not yet in a batch, and how many
+ * batches they make.  Returns 0, or -1 (db_errstr()).
  */
 static int
-create_batches(struct db *db, long long max_records, long long *first,
-    long long *last, char **errstr)
+plan_batches(struct db *db, long long max_records, struct plan *p)
 {
-	sqlite3_stmt *bound = NULL, *ins = NULL;
-	char *region = NULL, *issuer = NULL, *station = NULL;
-	char created[CLOCK_BUFLEN];
-	struct strbuf info = STRBUF_INIT;
-	long long lo, unbatched, seq0, parts, i, hi, maxid, ncorr, clo, chi;
-	time_t now = clock_now();
-	int ret = -1, began = 0, dense;
+	long long n, last, chi, records;
 
-	*first = *last = 0;
-	clock_format(now, created);
-	if ((region = settings_get(db, "region")) == NULL ||
-	    (issuer = settings_get(db, "issuer")) == NULL) {
-		dberr(db, errstr);
-		goto out;
-	}
-	station = settings_get(db, "name");
-	if (db_begin(db) != 0) {
-		dberr(db, errstr);
-		goto out;
-	}
-	began = 1;
 	if (db_query_int(db, "SELECT coalesce(max(last_id), 0) FROM batches",
-	    NULL, &lo) != 0 ||
+	    NULL, &p->lo) != 0 ||
 	    db_query_int(db, "SELECT coalesce(max(seq), 0) + 1 FROM batches",
-	    NULL, &seq0) != 0 ||
-	    db_query_int(db, "SELECT (SELECT count(*) FROM evaluations) - "
-	    "(SELECT coalesce(sum(records), 0) FROM batches)", NULL,
-	    &unbatched) != 0 ||
-	    db_query_int(db, "SELECT coalesce(max(id), 0) FROM evaluations",
-	    NULL, &maxid) != 0 ||
+	    NULL, &p->seq0) != 0 ||
+	    db_query_int(db, "SELECT coalesce(sum(records), 0) FROM batches",
+	    NULL, &records) != 0 || store_count(db, &n, &p->maxid) != 0 ||
 	    db_query_int(db, "SELECT coalesce(max(last_corr), 0) FROM batches",
-	    NULL, &clo) != 0 ||
+	    NULL, &p->clo) != 0 ||
 	    db_query_int(db, "SELECT coalesce(max(id), 0) FROM corrections",
-	    NULL, &chi) != 0 ||
-	    db_prepare(db, &bound, "SELECT count(*), max(id) FROM (SELECT id "
-	    "FROM evaluations WHERE id > ?1 ORDER BY id LIMIT ?2)") != 0 ||
-	    db_prepare(db, &ins, "INSERT INTO batches (seq, name, "
-	    "created_at, records, part, parts, mtime, bag_info, first_id, "
-	    "last_id, first_corr, last_corr, corrections) VALUES (?1, ?2, "
-	    "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)") != 0)
-		goto dbfail;
+	    NULL, &chi) != 0)
+		return -1;
 	/*
 	 * Superseding records (corrections, never deleted, ids only grow)
 	 * not yet in a batch: clo+1..chi.  They all go into the first new
 	 * batch, even with no new records to pack.
 	 */
-	ncorr = chi - clo;
-	clo++;
+	p->ncorr = chi - p->clo;
+	p->clo++;
 	/*
 	 * Every record up to lo is in a batch that counts it, and none is
 	 * ever deleted (pack.h), so count(*) - sum(records) records lie
@@ -751,102 +838,145 @@ create_batches(struct db *db, long long max_records, long long *first,
 	 * in the ids) the records are counted.  A range that held fewer
 	 * records than its row says would fail write_batch's row count.
 	 */
-	dense = unbatched >= 0 && unbatched == maxid - lo;
-	if (!dense) {
-		sqlite3_bind_int64(bound, 1, lo);
-		sqlite3_bind_int64(bound, 2, -1);
-		if (sqlite3_step(bound) != SQLITE_ROW) {
-			db_sqlerr(db, _("cannot choose the records"));
-			goto dbfail;
-		}
-		unbatched = sqlite3_column_int64(bound, 0);
-	}
-	if (unbatched == 0 && ncorr <= 0) {
-		ret = 0;
-		goto out;
-	}
-	if (max_records <= 0 || max_records > unbatched)
-		max_records = unbatched;
-	parts = unbatched == 0 ? 1 :
-	    (unbatched + max_records - 1) / max_records;
-	for (i = 0; i < parts; i++) {
-		long long seq = seq0 + i, n;
-		char name[64];
+	p->unbatched = n - records;
+	p->dense = p->unbatched >= 0 && p->unbatched == p->maxid - p->lo;
+	if (!p->dense && store_range_after(db, p->lo, -1, &p->unbatched,
+	    &last) != 0)
+		return -1;
+	if (max_records <= 0 || max_records > p->unbatched)
+		max_records = p->unbatched;
+	p->max_records = max_records;
+	p->parts = p->unbatched == 0 ? 1 :
+	    (p->unbatched + max_records - 1) / max_records;
+	return 0;
+}
 
-		/* the next n records: their count and last id */
-		if (dense) {
-			n = maxid - lo < max_records ? maxid - lo :
-			    max_records;
-			hi = lo + n;
-		} else {
-			sqlite3_reset(bound);
-			sqlite3_bind_int64(bound, 1, lo);
-			sqlite3_bind_int64(bound, 2, max_records);
-			if (sqlite3_step(bound) != SQLITE_ROW) {
-				db_sqlerr(db,
-				    _("cannot choose the records"));
-				goto dbfail;
-			}
-			n = sqlite3_column_int64(bound, 0);
-			hi = sqlite3_column_int64(bound, 1);
-		}
-		if (n == 0)
-			hi = lo;
-		snprintf(name, sizeof(name), "hcp-%s%s-%06lld", region,
-		    issuer, seq);
-		batch_info(&info, station, region, issuer, name, created, seq,
-		    i + 1, parts, n, i == 0 && ncorr > 0 ? ncorr : 0, NULL);
-		if (rule_labels(db, now, &info) != 0)
-			goto dbfail;
-		sqlite3_reset(ins);
-		sqlite3_bind_int64(ins, 1, seq);
-		sqlite3_bind_text(ins, 2, name, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(ins, 3, created, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(ins, 4, n);
-		sqlite3_bind_int64(ins, 5, i + 1);
-		sqlite3_bind_int64(ins, 6, parts);
-		sqlite3_bind_int64(ins, 7, (sqlite3_int64)now);
-		sqlite3_bind_text(ins, 8, info.buf, (int)info.len,
-		    SQLITE_TRANSIENT);
-		sqlite3_bind_int64(ins, 9, lo + 1);
-		sqlite3_bind_int64(ins, 10, hi);
-		if (i == 0 && ncorr > 0) {
-			sqlite3_bind_int64(ins, 11, clo);
-			sqlite3_bind_int64(ins, 12, chi);
-			sqlite3_bind_int64(ins, 13, ncorr);
-		} else {
-			sqlite3_bind_null(ins, 11);
-			sqlite3_bind_null(ins, 12);
-			sqlite3_bind_int64(ins, 13, 0);
-		}
-		if (sqlite3_step(ins) != SQLITE_DONE) {
-			db_sqlerr(db, _("cannot record a batch"));
-			goto dbfail;
-		}
-		lo = hi;
+/* The next batch's records after p->lo: their count and last id. */
+static int
+next_range(struct db *db, const struct plan *p, long long *n,
+    long long *hi)
+{
+	if (p->dense) {
+		*n = p->maxid - p->lo < p->max_records ? p->maxid - p->lo :
+		    p->max_records;
+		*hi = p->lo + *n;
+	} else if (store_range_after(db, p->lo, p->max_records, n, hi) != 0)
+		return -1;
+	if (*n == 0)
+		*hi = p->lo;
+	return 0;
+}
+
+/* Inserts part i of the batches of p: n records up to hi, info. */
+static int
+insert_batch(struct db *db, sqlite3_stmt *ins, const struct plan *p,
+    long long i, const char *name, const char *created, time_t now,
+    long long n, long long hi, const struct strbuf *info)
+{
+	sqlite3_reset(ins);
+	sqlite3_bind_int64(ins, 1, p->seq0 + i);
+	sqlite3_bind_text(ins, 2, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(ins, 3, created, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(ins, 4, n);
+	sqlite3_bind_int64(ins, 5, i + 1);
+	sqlite3_bind_int64(ins, 6, p->parts);
+	sqlite3_bind_int64(ins, 7, (sqlite3_int64)now);
+	sqlite3_bind_text(ins, 8, info->buf, (int)info->len,
+	    SQLITE_TRANSIENT);
+	sqlite3_bind_int64(ins, 9, p->lo + 1);
+	sqlite3_bind_int64(ins, 10, hi);
+	if (i == 0 && p->ncorr > 0) {
+		sqlite3_bind_int64(ins, 11, p->clo);
+		sqlite3_bind_int64(ins, 12, p->clo + p->ncorr - 1);
+		sqlite3_bind_int64(ins, 13, p->ncorr);
+	} else {
+		sqlite3_bind_null(ins, 11);
+		sqlite3_bind_null(ins, 12);
+		sqlite3_bind_int64(ins, 13, 0);
 	}
-	sqlite3_finalize(bound);
-	sqlite3_finalize(ins);
-	bound = ins = NULL;
-	if (db_commit(db) != 0)
-		goto dbfail;
-	began = 0;
-	*first = seq0;
-	*last = seq0 + parts - 1;
+	if (sqlite3_step(ins) != SQLITE_DONE)
+		return db_sqlerr(db, _("cannot record a batch"));
+	return 0;
+}
+
+/*
+ * The rows of the batches p plans, each with its bag-info lines, in the
+ * caller's transaction.  Returns 0, or -1 (db_errstr()).
+ */
+static int
+insert_batches(struct db *db, struct plan *p, time_t now)
+{
+	char *region = NULL, *issuer = NULL, *station = NULL;
+	char created[CLOCK_BUFLEN], name[64];
+	struct strbuf info = STRBUF_INIT;
+	sqlite3_stmt *ins = NULL;
+	long long i, n, hi;
+	int ret = -1;
+
+	clock_format(now, created);
+	if ((region = settings_get(db, "region")) == NULL ||
+	    (issuer = settings_get(db, "issuer")) == NULL)
+		goto out;
+	station = settings_get(db, "name");
+	if (db_prepare(db, &ins, "INSERT INTO batches (seq, name, "
+	    "created_at, records, part, parts, mtime, bag_info, first_id, "
+	    "last_id, first_corr, last_corr, corrections) VALUES (?1, ?2, "
+	    "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)") != 0)
+		goto out;
+	for (i = 0; i < p->parts; i++) {
+		if (next_range(db, p, &n, &hi) != 0)
+			goto out;
+		snprintf(name, sizeof(name), "hcp-%s%s-%06lld", region,
+		    issuer, p->seq0 + i);
+		batch_info(&info, station, region, issuer, name, created,
+		    p->seq0 + i, i + 1, p->parts, n,
+		    i == 0 && p->ncorr > 0 ? p->ncorr : 0, NULL);
+		if (rule_labels(db, now, &info) != 0 || insert_batch(db, ins,
+		    p, i, name, created, now, n, hi, &info) != 0)
+			goto out;
+		p->lo = hi;
+	}
 	ret = 0;
-	goto out;
-dbfail:
-	dberr(db, errstr);
 out:
-	sqlite3_finalize(bound);
 	sqlite3_finalize(ins);
-	if (began)
-		db_rollback(db);
 	strbuf_release(&info);
 	free(region);
 	free(issuer);
 	free(station);
 	return ret;
+}
+
+/*
+ * Step 1: the batch rows, in one transaction: every record above the last
+ * batch's range, max_records at most to a batch.  Sets *first and *last
+ * to the new seqs (both 0 if there was nothing to pack).
+ */
+static int
+create_batches(struct db *db, long long max_records, long long *first,
+    long long *last, char **errstr)
+{
+	struct plan p;
+	time_t now = clock_now();
+
+	*first = *last = 0;
+	memset(&p, 0, sizeof(p));
+	if (db_begin(db) != 0)
+		return dberr(db, errstr);
+	if (plan_batches(db, max_records, &p) != 0)
+		goto fail;
+	if (p.unbatched == 0 && p.ncorr <= 0) {
+		db_rollback(db);
+		return 0;
+	}
+	if (insert_batches(db, &p, now) != 0 || db_commit(db) != 0)
+		goto fail;
+	*first = p.seq0;
+	*last = p.seq0 + p.parts - 1;
+	return 0;
+fail:
+	dberr(db, errstr);
+	db_rollback(db);
+	return -1;
 }
 
 /*
@@ -1047,6 +1177,21 @@ pack_repack(struct db *db, const char *dbpath, long long seq,
 		    errstr);
 	close(lock);
 	return ret;
+}
+
+int
+pack_mark_rewrite(struct db *db, long long seq)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (db_prepare(db, &st, "UPDATE batches SET rewrite = 1 "
+	    "WHERE seq = ?1 AND state = 'packed'") != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, seq);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 static char *

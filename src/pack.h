@@ -79,6 +79,13 @@ int pack_rebuild(struct db *db, const char *dbpath, long long seq,
 int pack_repack(struct db *db, const char *dbpath, long long seq,
     const char *outdir, pack_written_fn fn, void *arg, char **errstr);
 
+/*
+ * Marks batch seq, if it is not acknowledged, to be written again by the
+ * next pack_run() (hcp-amend(1) corrected a record in it).  Returns 0, or
+ * -1 (db_errstr()).
+ */
+int pack_mark_rewrite(struct db *db, long long seq);
+
 /* All batches in seq order; *v is malloc'd. */
 int pack_list(struct db *db, struct pack_batch **v, size_t *n,
     char **errstr);

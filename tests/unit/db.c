@@ -131,6 +131,31 @@ main(void)
 	db_free(db);
 	free(p);
 
+	/* the checkpointer: writes are copied out of the -wal file */
+	p = xasprintf("%s/ckpt.db", dir);
+	db = db_new();
+	ok(db_open(db, p, DB_CREATE, schema) == 0, "a station db in a file");
+	db_checkpointer_start(db);
+	is_int(q(db, "PRAGMA wal_autocheckpoint"), 0,
+	    "the writer leaves checkpoints to the thread");
+	for (n = 0; n < 40; n++) {
+		if (db_begin(db) != 0 || db_exec(db, "INSERT INTO settings "
+		    "(key, value) SELECT 'k' || (SELECT count(*) FROM "
+		    "settings), zeroblob(65536)") != 0 || db_commit(db) != 0)
+			break;
+		db_checkpoint_bound(db);
+	}
+	is_int(n, 40, "forty transactions of 64 KB");
+	db_checkpointer_stop(db);
+	is_int(q(db, "PRAGMA wal_autocheckpoint"), 1000,
+	    "stopped: the writer checkpoints again");
+	db_checkpointer_stop(db);
+	ok(1, "stopping twice is harmless");
+	is_int(q(db, "SELECT count(*) FROM settings WHERE key LIKE 'k%'"),
+	    40, "every row is there");
+	db_free(db);
+	free(p);
+
 	/* the field table */
 	is_int(field_lookup("serial"), F_SERIAL, "English name");
 	is_int(field_lookup("projectNo"), F_PROJECT_NO, "interface name");
