@@ -19,6 +19,7 @@
 #include "crypto.h"
 #include "i18n.h"
 #include "pgzip.h"
+#include "ring.h"
 #include "strbuf.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -27,23 +28,24 @@ const char bag_bagit_txt[] =
     "BagIt-Version: " BAG_VERSION "\n"
     "Tag-File-Character-Encoding: UTF-8\n";
 
-/* Pipes: a ring of chunks, filled here, consumed there. */
+/*
+ * Pipes: NCHUNK chunks go round two rings, the empty ones from the thread
+ * back to the writer (free), the filled ones from the writer to the
+ * thread (full).
+ */
 #define CHUNK (1024 * 1024)
 #define NCHUNK 4
 
 struct chunk {
 	unsigned char *p;
 	size_t len;
-	int full;
 };
 
 struct bag_pipe {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
 	pthread_t thread;
-	struct chunk ring[NCHUNK];
-	uint64_t fill, take;	/* chunk being filled, chunk consumed next */
-	int eof;
+	struct chunk chunks[NCHUNK];
+	struct ring *free, *full;
+	struct chunk *cur;	/* being filled */
 	int nothread;		/* no thread could be made: fn runs inline */
 	bag_pipe_fn fn;
 	void *arg;
@@ -53,26 +55,13 @@ static void *
 pipe_thread(void *arg)
 {
 	struct bag_pipe *bp = arg;
+	struct chunk *c;
 
-	pthread_mutex_lock(&bp->mu);
-	for (;;) {
-		struct chunk *c = &bp->ring[bp->take % NCHUNK];
-
-		if (!c->full) {
-			if (bp->eof)
-				break;
-			pthread_cond_wait(&bp->cv, &bp->mu);
-			continue;
-		}
-		pthread_mutex_unlock(&bp->mu);
+	while ((c = ring_get(bp->full)) != NULL) {
 		bp->fn(bp->arg, c->p, c->len);
-		pthread_mutex_lock(&bp->mu);
-		c->full = 0;
 		c->len = 0;
-		bp->take++;
-		pthread_cond_broadcast(&bp->cv);
+		ring_put(bp->free, c);
 	}
-	pthread_mutex_unlock(&bp->mu);
 	return NULL;
 }
 
@@ -84,35 +73,30 @@ bag_pipe_new(bag_pipe_fn fn, void *arg)
 
 	bp->fn = fn;
 	bp->arg = arg;
-	for (i = 0; i < NCHUNK; i++)
-		bp->ring[i].p = xmalloc(CHUNK);
-	pthread_mutex_init(&bp->mu, NULL);
-	pthread_cond_init(&bp->cv, NULL);
+	bp->free = ring_new(NCHUNK);
+	bp->full = ring_new(NCHUNK);
+	for (i = 0; i < NCHUNK; i++) {
+		bp->chunks[i].p = xmalloc(CHUNK);
+		ring_put(bp->free, &bp->chunks[i]);
+	}
+	bp->cur = ring_get(bp->free);
 	/* Short of memory for a thread: the same work, on this one. */
 	if (pthread_create(&bp->thread, NULL, pipe_thread, bp) != 0)
 		bp->nothread = 1;
 	return bp;
 }
 
-/* Hands the chunk being filled to the thread. */
+/* Hands the chunk being filled to the thread and takes an empty one. */
 static void
 pipe_pass(struct bag_pipe *bp)
 {
 	if (bp->nothread) {
-		struct chunk *c = &bp->ring[bp->fill % NCHUNK];
-
-		bp->fn(bp->arg, c->p, c->len);
-		c->len = 0;
+		bp->fn(bp->arg, bp->cur->p, bp->cur->len);
+		bp->cur->len = 0;
 		return;
 	}
-	pthread_mutex_lock(&bp->mu);
-	bp->ring[bp->fill % NCHUNK].full = 1;
-	bp->fill++;
-	pthread_cond_broadcast(&bp->cv);
-	/* Wait until the next chunk is free. */
-	while (bp->ring[bp->fill % NCHUNK].full)
-		pthread_cond_wait(&bp->cv, &bp->mu);
-	pthread_mutex_unlock(&bp->mu);
+	ring_put(bp->full, bp->cur);
+	bp->cur = ring_get(bp->free);
 }
 
 void
@@ -121,7 +105,7 @@ bag_pipe_write(struct bag_pipe *bp, const void *p, size_t n)
 	const unsigned char *s = p;
 
 	while (n > 0) {
-		struct chunk *c = &bp->ring[bp->fill % NCHUNK];
+		struct chunk *c = bp->cur;
 		size_t k = CHUNK - c->len < n ? CHUNK - c->len : n;
 
 		memcpy(c->p + c->len, s, k);
@@ -140,18 +124,15 @@ bag_pipe_close(struct bag_pipe *bp)
 
 	if (bp == NULL)
 		return;
-	if (bp->ring[bp->fill % NCHUNK].len > 0)
+	if (bp->cur->len > 0)
 		pipe_pass(bp);
-	pthread_mutex_lock(&bp->mu);
-	bp->eof = 1;
-	pthread_cond_broadcast(&bp->cv);
-	pthread_mutex_unlock(&bp->mu);
+	ring_close(bp->full);
 	if (!bp->nothread)
 		pthread_join(bp->thread, NULL);
 	for (i = 0; i < NCHUNK; i++)
-		free(bp->ring[i].p);
-	pthread_mutex_destroy(&bp->mu);
-	pthread_cond_destroy(&bp->cv);
+		free(bp->chunks[i].p);
+	ring_free(bp->full);
+	ring_free(bp->free);
 	free(bp);
 }
 
