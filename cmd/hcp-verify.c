@@ -66,16 +66,16 @@ static void
 check_keys(const char *pubname, const char *pub, const char *keypath,
     const char *key)
 {
-	char *kp;
+	char *kp, *e;
 
-	if (crypto_sm2_verify(pub, "", 0, (const unsigned char *)"", 0) < 0)
-		errx(2, _("%s: not a usable SM2 public key: %s"), pubname,
-		    crypto_errstr());
+	if (crypto_sm2_verify(pub, "", 0, (const unsigned char *)"", 0,
+	    &e) < 0)
+		errx(2, _("%s: not a usable SM2 public key: %s"), pubname, e);
 	if (key == NULL)
 		return;
-	if (crypto_sm2_pubkey(key, &kp) != 0)
+	if (crypto_sm2_pubkey(key, &kp, &e) != 0)
 		errx(2, _("%s: not a usable SM2 private key: %s"), keypath,
-		    crypto_errstr());
+		    e);
 	free(kp);
 }
 

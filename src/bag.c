@@ -158,8 +158,12 @@ bag_digest_new(void)
 
 	d->sha = digest_new(DIGEST_SHA256);
 	d->sm3 = digest_new(DIGEST_SM3);
-	if (d->sha == NULL || d->sm3 == NULL)
-		abort();
+	if (d->sha == NULL || d->sm3 == NULL) {
+		digest_free(d->sha);
+		digest_free(d->sm3);
+		free(d);
+		return NULL;
+	}
 	d->pipe = bag_pipe_new(digest_both, d);
 	return d;
 }
@@ -248,7 +252,12 @@ bag_payload_new(const char *dir, const char *name, char **errstr)
 		bag_payload_free(bp);
 		return NULL;
 	}
-	bp->dg = bag_digest_new();
+	if ((bp->dg = bag_digest_new()) == NULL) {
+		*errstr = xstrdup(_("cannot set up SHA-256 and SM3 with "
+		    "libgcrypt"));
+		bag_payload_free(bp);
+		return NULL;
+	}
 	return bp;
 }
 
@@ -588,21 +597,23 @@ out:
 	return rc;
 }
 
-static void
+/* Adds "digest  name" of the n bytes of file; -1 if alg cannot start. */
+static int
 manifest_line(struct strbuf *sb, const char *file, size_t n,
-    enum digest_alg alg)
+    enum digest_alg alg, const char *name)
 {
 	struct digest *d = digest_new(alg);
 	unsigned char md[DIGEST_LEN];
 	char hex[2 * DIGEST_LEN + 1];
 
 	if (d == NULL)
-		abort();
+		return -1;
 	digest_update(d, file, n);
 	digest_final(d, md);
 	digest_free(d);
 	crypto_hex(md, DIGEST_LEN, hex);
-	strbuf_addf(sb, "%s  ", hex);
+	strbuf_addf(sb, "%s  %s\n", hex, name);
+	return 0;
 }
 
 int
@@ -629,25 +640,29 @@ bag_write(const struct bag_spec *spec, int fd, unsigned char **sig,
 	crypto_hex(spec->sm3, DIGEST_LEN, hex);
 	strbuf_addf(&man[1], "%s  %s\n", hex, BAG_PAYLOAD);
 	for (i = 0; i < 2; i++) {
-		manifest_line(&tag[i], spec->info, strlen(spec->info),
-		    algs[i]);
-		strbuf_adds(&tag[i], "bag-info.txt\n");
-		manifest_line(&tag[i], bag_bagit_txt, strlen(bag_bagit_txt),
-		    algs[i]);
-		strbuf_adds(&tag[i], "bagit.txt\n");
-		manifest_line(&tag[i], man[0].buf, man[0].len, algs[i]);
-		strbuf_adds(&tag[i], "manifest-sha256.txt\n");
-		manifest_line(&tag[i], man[1].buf, man[1].len, algs[i]);
-		strbuf_adds(&tag[i], "manifest-sm3.txt\n");
+		if (manifest_line(&tag[i], spec->info, strlen(spec->info),
+		    algs[i], "bag-info.txt") != 0 ||
+		    manifest_line(&tag[i], bag_bagit_txt,
+		    strlen(bag_bagit_txt), algs[i], "bagit.txt") != 0 ||
+		    manifest_line(&tag[i], man[0].buf, man[0].len, algs[i],
+		    "manifest-sha256.txt") != 0 ||
+		    manifest_line(&tag[i], man[1].buf, man[1].len, algs[i],
+		    "manifest-sm3.txt") != 0) {
+			*errstr = xasprintf(_("cannot set up %s with "
+			    "libgcrypt"), digest_name(algs[i]));
+			goto out;
+		}
 	}
 	if (spec->sig != NULL) {
 		sigp = spec->sig;
 		sign = spec->siglen;
 	} else {
+		char *e;
+
 		if (crypto_sm2_sign(spec->priv_pem, tag[1].buf, tag[1].len,
-		    sig, siglen) != 0) {
-			*errstr = xasprintf(_("cannot sign the batch: %s"),
-			    crypto_errstr());
+		    sig, siglen, &e) != 0) {
+			*errstr = xasprintf(_("cannot sign the batch: %s"), e);
+			free(e);
 			goto out;
 		}
 		sigp = *sig;

@@ -645,7 +645,8 @@ csvin_open(struct csvin *c, const char *path, enum csvin_encoding enc)
 	c->lp_live = 1;
 	c->line = 1;
 	if ((c->hash = digest_new(DIGEST_SHA256)) == NULL)
-		return seterr(c, 0, "%s", crypto_errstr());
+		return seterr(c, 0, _("cannot set up %s with libgcrypt"),
+		    digest_name(DIGEST_SHA256));
 	return 0;
 }
 

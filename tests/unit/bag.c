@@ -194,8 +194,9 @@ test_write(void)
 	size_t siglen = 0, siglen2 = 0;
 	int fd1, fd2;
 
-	ok(crypto_sm2_keygen(&priv, NULL) == 0 && crypto_sm2_pubkey(priv, &pub, NULL) ==
-	    0, "a station key");
+	ok(crypto_sm2_keygen(&priv, NULL) == 0 &&
+		crypto_sm2_pubkey(priv, &pub, NULL) == 0,
+	    "a station key");
 	memset(&spec, 0, sizeof(spec));
 	spec.name = "hcp-33052301-000001";
 	spec.mtime = 1795300000;
@@ -222,7 +223,7 @@ test_write(void)
 	ok(rb.payload.len == strlen(csv) && memcmp(rb.payload.buf, csv,
 	    strlen(csv)) == 0, "the spliced payload reads back");
 	ok(crypto_sm2_verify(pub, rb.tagsm3.buf, rb.tagsm3.len,
-	    (unsigned char *)rb.sig.buf, rb.sig.len, NULL) == 0,
+	       (unsigned char *)rb.sig.buf, rb.sig.len, NULL) == 0,
 	    "signature good over tagmanifest-sm3.txt");
 	ok(strstr(rb.tagsm3.buf, "  manifest-sm3.txt\n") != NULL &&
 	    strstr(rb.tagsm3.buf, "signature") == NULL,

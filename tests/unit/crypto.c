@@ -139,8 +139,9 @@ test_hmac(void)
 	 *   k=${k}101112131415161718191a1b1c1d1e1f
 	 *   printf abc | openssl mac -digest SM3 -macopt hexkey:$k HMAC
 	 */
-	is_int(crypto_hmac_sm3("Jefe", 4, jefe_msg, strlen(jefe_msg), mac, NULL), 0,
-	    "HMAC-SM3 works");
+	is_int(
+	    crypto_hmac_sm3("Jefe", 4, jefe_msg, strlen(jefe_msg), mac, NULL),
+	    0, "HMAC-SM3 works");
 	crypto_hex(mac, sizeof(mac), hex);
 	is_str(hex,
 	    "2e87f1d16862e6d964b50a5200bf2b10b764faa9680a296a2405f24bec39f882",
@@ -178,7 +179,8 @@ test_sm2(void)
 	ok(priv != NULL &&
 	    strncmp(priv, "-----BEGIN PRIVATE KEY-----\n", 28) == 0,
 	    "private key is PKCS#8 PEM");
-	is_int(crypto_sm2_pubkey(priv, &pub, NULL), 0, "SM2 public key derived");
+	is_int(crypto_sm2_pubkey(priv, &pub, NULL), 0,
+	    "SM2 public key derived");
 	ok(pub != NULL &&
 	    strncmp(pub, "-----BEGIN PUBLIC KEY-----\n", 27) == 0,
 	    "public key is SubjectPublicKeyInfo PEM");
@@ -196,21 +198,21 @@ test_sm2(void)
 	bad[3] ^= 0x01;
 	is_int(crypto_sm2_verify(pub, bad, strlen(bad), sig, siglen, NULL), 1,
 	    "a flipped bit in the message fails");
-	is_int(crypto_sm2_verify(pub, msg, strlen(msg) - 1, sig, siglen, NULL), 1,
-	    "a shortened message fails");
+	is_int(crypto_sm2_verify(pub, msg, strlen(msg) - 1, sig, siglen, NULL),
+	    1, "a shortened message fails");
 
 	/* Every byte of the signature matters, the DER framing too. */
 	all = 1;
 	for (i = 0; i < siglen; i++) {
 		sig[i] ^= 0x40;
-		if (crypto_sm2_verify(pub, msg, strlen(msg), sig, siglen, NULL) !=
-		    1)
+		if (crypto_sm2_verify(pub, msg, strlen(msg), sig, siglen,
+			NULL) != 1)
 			all = 0;
 		sig[i] ^= 0x40;
 	}
 	ok(all, "a flipped byte anywhere in the signature fails (1)");
-	is_int(crypto_sm2_verify(pub, msg, strlen(msg), sig, siglen - 1, NULL), 1,
-	    "a truncated signature fails (1)");
+	is_int(crypto_sm2_verify(pub, msg, strlen(msg), sig, siglen - 1, NULL),
+	    1, "a truncated signature fails (1)");
 	is_int(crypto_sm2_verify(pub, msg, strlen(msg), sig, 0, NULL), 1,
 	    "an empty signature fails (1)");
 	is_int(crypto_sm2_verify(pub, msg, strlen(msg), sig, siglen, NULL), 0,
@@ -226,8 +228,9 @@ test_sm2(void)
 	is_int(crypto_sm2_verify(pub2, "", 0, sig2, siglen2, NULL), 0,
 	    "empty message verifies");
 
-	is_int(crypto_sm2_verify("not a key", msg, strlen(msg), sig, siglen,
-	    &e), -1, "a bad public key is an error (-1)");
+	is_int(
+	    crypto_sm2_verify("not a key", msg, strlen(msg), sig, siglen, &e),
+	    -1, "a bad public key is an error (-1)");
 	ok(e != NULL && strstr(e, "public key") != NULL,
 	    "and the error argument says why");
 	free(e);
@@ -240,7 +243,8 @@ test_sm2(void)
 	free(sig2);
 	sig2 = NULL;
 	is_int(crypto_sm2_sign("-----BEGIN PRIVATE KEY-----\nAAAA\n"
-	    "-----END PRIVATE KEY-----\n", msg, strlen(msg), &sig2, &siglen2, NULL),
+			       "-----END PRIVATE KEY-----\n",
+		   msg, strlen(msg), &sig2, &siglen2, NULL),
 	    -1, "a bad private key is an error");
 	ok(sig2 == NULL, "and no signature is returned");
 
