@@ -309,6 +309,16 @@ bag_payload_free(struct bag_payload *bp)
  */
 #define TAR_BLOCK 512
 
+/* Fields of a ustar header (POSIX pax, ustar Interchange Format). */
+#define USTAR_NAME	0	/* name, 100 bytes */
+#define USTAR_NAME_LEN	100
+#define USTAR_SIZE	124	/* size, 12 bytes of octal */
+#define USTAR_SIZE_LEN	12
+#define USTAR_TYPEFLAG	156	/* '0' or NUL: a regular file */
+#define USTAR_MAGIC	257	/* "ustar" and a NUL */
+#define USTAR_PREFIX	345	/* prefix of the name, 155 bytes */
+#define USTAR_PREFIX_LEN 155
+
 static const unsigned char zero_feed[64 * 1024];
 
 struct sink {
@@ -362,15 +372,17 @@ static int
 payload_header_ok(const struct sink *s)
 {
 	const unsigned char *h = s->hdr;
-	char name[101], prefix[156], *want, *got;
+	char name[USTAR_NAME_LEN + 1], prefix[USTAR_PREFIX_LEN + 1];
+	char *want, *got;
 	int rc;
 
-	memcpy(name, h, 100);
-	name[100] = '\0';
-	memcpy(prefix, h + 345, 155);
-	prefix[155] = '\0';
-	if (memcmp(h + 257, "ustar", 5) != 0 || (h[156] != '0' &&
-	    h[156] != '\0') || tar_number(h + 124, 12) !=
+	memcpy(name, h + USTAR_NAME, USTAR_NAME_LEN);
+	name[USTAR_NAME_LEN] = '\0';
+	memcpy(prefix, h + USTAR_PREFIX, USTAR_PREFIX_LEN);
+	prefix[USTAR_PREFIX_LEN] = '\0';
+	if (memcmp(h + USTAR_MAGIC, "ustar", 5) != 0 ||
+	    (h[USTAR_TYPEFLAG] != '0' && h[USTAR_TYPEFLAG] != '\0') ||
+	    tar_number(h + USTAR_SIZE, USTAR_SIZE_LEN) !=
 	    s->spec->payload_len)
 		return 0;
 	want = xasprintf("%s/%s", s->spec->name, BAG_PAYLOAD);

@@ -1392,32 +1392,3 @@ csvin_sha256(struct csvin *c)
 	}
 	return c->hashhex;
 }
-
-void
-csv_append_field(struct strbuf *sb, const char *s, size_t len,
-    int neutralise)
-{
-	size_t need, i;
-
-	if (neutralise && len > 0 && strchr("=+-@\t\r", s[0]) != NULL) {
-		struct strbuf tmp = STRBUF_INIT;
-
-		strbuf_addc(&tmp, '\'');
-		strbuf_add(&tmp, s, len);
-		csv_append_field(sb, tmp.buf, tmp.len, 0);
-		strbuf_release(&tmp);
-		return;
-	}
-	/* one pass: most fields are short and need no quotes */
-	for (i = 0; i < len; i++)
-		if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
-			break;
-	if (i == len) {
-		strbuf_add(sb, s, len);
-		return;
-	}
-	need = 2 * len + 2;
-	strbuf_grow(sb, need);
-	sb->len += csv_write(sb->buf + sb->len, need, s, len);
-	sb->buf[sb->len] = '\0';
-}
