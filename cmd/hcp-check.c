@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "csvin.h"
+#include "csvout.h"
 #include "db.h"
 #include "i18n.h"
 #include "importer.h"
@@ -70,7 +70,7 @@ csv_cell(FILE *fp, const char *s, int last)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	csv_append_field(&sb, s, strlen(s), 1);
+	csvout_field(&sb, s, strlen(s), 1);
 	fputs(strbuf_str(&sb), fp);
 	fputs(last ? "\r\n" : ",", fp);
 	strbuf_release(&sb);

@@ -13,7 +13,7 @@
 
 #include "cli.h"
 #include "compare.h"
-#include "csvin.h"
+#include "csvout.h"
 #include "db.h"
 #include "i18n.h"
 #include "record.h"
@@ -39,7 +39,7 @@ usage(void)
 static void
 cell(struct strbuf *sb, const char *s, int last)
 {
-	csv_append_field(sb, s, strlen(s), 1);
+	csvout_field(sb, s, strlen(s), 1);
 	strbuf_adds(sb, last ? "\r\n" : ",");
 }
 

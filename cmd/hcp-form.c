@@ -12,8 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
+#include "catalog.h"
 #include "cli.h"
 #include "db.h"
 #include "fields.h"
@@ -120,16 +119,18 @@ serial_arg(const char *arg, char out[17])
 static char *
 window_name(struct db *db, const char *id)
 {
-	sqlite3_stmt *st;
-	char *name = NULL;
+	struct catalog_window w;
+	char *name;
 
-	if (db_prepare(db, &st, "SELECT name FROM windows WHERE id = ?1") !=
-	    0)
+	switch (catalog_window_get(db, id, &w)) {
+	case -1:
 		errx(1, "%s", db_errstr(db));
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		name = xstrdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	case 0:
+		return NULL;
+	}
+	name = w.name;
+	w.name = NULL;
+	catalog_window_release(&w);
 	return name;
 }
 

@@ -11,8 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "cli.h"
 #include "csvin.h"
 #include "db.h"
@@ -98,11 +96,6 @@ main(int argc, char *argv[])
 	int ch, status = 0, i;
 
 	memset(&io, 0, sizeof(io));
-	/*
-	 * One connection, used by one thread only (the reader thread does
-	 * not touch the db): no need for SQLite to lock around every call.
-	 */
-	sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
 	cli_input_init(&in);
 	cli_init();
 	while ((ch = getopt_long(argc, argv, "d:hnqvV", longopts, NULL)) !=
@@ -173,13 +166,8 @@ main(int argc, char *argv[])
 	cli_input_apply(&in, ctx);
 	io.enc = in.enc;
 	io.map_flags = in.map_flags;
-	/*
-	 * A page cache of 16 MB whatever the file size; the only foreign
-	 * key of the rows written is the import run this tool creates, so
-	 * SQLite need not look it up for every row.
-	 */
+	/* A page cache of 16 MB whatever the file size. */
 	db_exec(db, "PRAGMA cache_size = -16384");
-	db_exec(db, "PRAGMA foreign_keys = OFF");
 
 	for (i = 0; i < argc; i++) {
 		struct import_result res;

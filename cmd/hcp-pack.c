@@ -5,6 +5,7 @@
  * receipts.
  */
 #include <err.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,11 +13,11 @@
 
 #include "cli.h"
 #include "db.h"
+#include "fileio.h"
 #include "i18n.h"
 #include "keys.h"
 #include "num.h"
 #include "pack.h"
-#include "strbuf.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -46,23 +47,14 @@ print_path(void *arg, const char *path)
 static char *
 read_text(const char *path, size_t *len)
 {
-	struct strbuf sb = STRBUF_INIT;
-	char buf[8192];
-	size_t n;
-	FILE *fp;
+	char *buf;
 
-	if ((fp = fopen(path, "rb")) == NULL)
-		err(1, "%s", path);
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) {
-		strbuf_add(&sb, buf, n);
-		if (sb.len > 1024 * 1024)
+	if (fileio_read(path, 1024 * 1024, &buf, len) != 0) {
+		if (errno == EFBIG)
 			errx(1, _("%s: too large for a receipt"), path);
-	}
-	if (ferror(fp))
 		err(1, "%s", path);
-	fclose(fp);
-	*len = sb.len;
-	return strbuf_detach(&sb);
+	}
+	return buf;
 }
 
 static int

@@ -15,8 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
+#include "catalog.h"
 #include "cli.h"
 #include "db.h"
 #include "i18n.h"
@@ -134,18 +133,15 @@ win_code(const struct station *st, struct win *w)
 	qrpay_check_code(w->url + strlen(w->url) - QRPAY_TAG_HEX, w->check);
 }
 
-#define WIN_SQL "SELECT w.id, w.name, coalesce(w.dept_code, ''), " \
-    "coalesce(d.area_code, ''), w.retired FROM windows w " \
-    "LEFT JOIN departments d ON d.code = w.dept_code "
-
+/* Takes over the strings of c. */
 static void
-win_from_row(sqlite3_stmt *s, struct win *w)
+win_from_catalog(struct win *w, struct catalog_window *c)
 {
 	memset(w, 0, sizeof(*w));
-	w->id = xstrdup((const char *)sqlite3_column_text(s, 0));
-	w->name = xstrdup((const char *)sqlite3_column_text(s, 1));
-	w->dept = xstrdup((const char *)sqlite3_column_text(s, 2));
-	w->area = xstrdup((const char *)sqlite3_column_text(s, 3));
+	w->id = c->id;
+	w->name = c->name;
+	w->dept = c->dept;
+	w->area = c->area;
 }
 
 /*
@@ -155,26 +151,13 @@ win_from_row(sqlite3_stmt *s, struct win *w)
 static int
 win_lookup(struct db *db, const char *id, struct win *w, int *retired)
 {
-	sqlite3_stmt *s;
+	struct catalog_window c;
 	int rc;
 
-	if (db_prepare(db, &s, WIN_SQL "WHERE w.id = ?1") != 0)
-		return -1;
-	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	switch (sqlite3_step(s)) {
-	case SQLITE_ROW:
-		win_from_row(s, w);
-		*retired = sqlite3_column_int(s, 4);
-		rc = 1;
-		break;
-	case SQLITE_DONE:
-		rc = 0;
-		break;
-	default:
-		rc = db_sqlerr(db, "windows");
-		break;
+	if ((rc = catalog_window_get(db, id, &c)) == 1) {
+		win_from_catalog(w, &c);
+		*retired = c.retired;
 	}
-	sqlite3_finalize(s);
 	return rc;
 }
 
@@ -183,22 +166,17 @@ static struct win *
 windows(struct station *st, int all, char **ids, size_t nids, size_t *np)
 {
 	struct win *v = NULL;
+	struct catalog_window *cv;
 	size_t n = 0, i;
-	sqlite3_stmt *s;
-	int rc, retired, bad = 0;
+	int retired = 0, bad = 0;
 
 	if (all) {
-		if (db_prepare(st->db, &s, WIN_SQL
-		    "WHERE w.retired = 0 ORDER BY w.id") != 0)
+		if (catalog_windows_current(st->db, &cv, &n) != 0)
 			errx(1, "%s", db_errstr(st->db));
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-			v = xreallocarray(v, n + 1, sizeof(*v));
-			win_from_row(s, &v[n++]);
-		}
-		sqlite3_finalize(s);
-		if (rc != SQLITE_DONE)
-			errx(1, "%s: %s", db_path(st->db),
-			    sqlite3_errmsg(db_sqlite(st->db)));
+		v = xcalloc(n > 0 ? n : 1, sizeof(*v));
+		for (i = 0; i < n; i++)
+			win_from_catalog(&v[i], &cv[i]);
+		free(cv);
 		if (n == 0)
 			errx(1, _("%s: the catalogue has no windows; load "
 			    "windows.csv with hcp-init --catalog"),

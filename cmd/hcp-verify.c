@@ -4,6 +4,7 @@
  * issue signed receipts for the good ones.
  */
 #include <err.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,12 +14,12 @@
 #include "clock.h"
 #include "crypto.h"
 #include "db.h"
+#include "fileio.h"
 #include "i18n.h"
 #include "keys.h"
 #include "outfile.h"
 #include "receipt.h"
 #include "record.h"
-#include "strbuf.h"
 #include "verify.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -38,22 +39,15 @@ usage(void)
 static char *
 read_key(const char *path)
 {
-	struct strbuf sb = STRBUF_INIT;
-	char buf[4096];
-	size_t n;
-	FILE *fp;
+	char *buf;
+	size_t len;
 
-	if ((fp = fopen(path, "r")) == NULL)
-		err(2, "%s", path);
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) {
-		strbuf_add(&sb, buf, n);
-		if (sb.len > 64 * 1024)
+	if (fileio_read(path, 64 * 1024, &buf, &len) != 0) {
+		if (errno == EFBIG)
 			errx(2, _("%s: too large for a key"), path);
-	}
-	if (ferror(fp))
 		err(2, "%s", path);
-	fclose(fp);
-	return strbuf_detach(&sb);
+	}
+	return buf;
 }
 
 /*
@@ -66,16 +60,16 @@ static void
 check_keys(const char *pubname, const char *pub, const char *keypath,
     const char *key)
 {
-	char *kp;
+	char *kp, *e;
 
-	if (crypto_sm2_verify(pub, "", 0, (const unsigned char *)"", 0) < 0)
-		errx(2, _("%s: not a usable SM2 public key: %s"), pubname,
-		    crypto_errstr());
+	if (crypto_sm2_verify(pub, "", 0, (const unsigned char *)"", 0,
+	    &e) < 0)
+		errx(2, _("%s: not a usable SM2 public key: %s"), pubname, e);
 	if (key == NULL)
 		return;
-	if (crypto_sm2_pubkey(key, &kp) != 0)
+	if (crypto_sm2_pubkey(key, &kp, &e) != 0)
 		errx(2, _("%s: not a usable SM2 private key: %s"), keypath,
-		    crypto_errstr());
+		    e);
 	free(kp);
 }
 

@@ -19,6 +19,7 @@
 #include "crypto.h"
 #include "i18n.h"
 #include "pgzip.h"
+#include "ring.h"
 #include "strbuf.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -27,23 +28,24 @@ const char bag_bagit_txt[] =
     "BagIt-Version: " BAG_VERSION "\n"
     "Tag-File-Character-Encoding: UTF-8\n";
 
-/* Pipes: a ring of chunks, filled here, consumed there. */
+/*
+ * Pipes: NCHUNK chunks go round two rings, the empty ones from the thread
+ * back to the writer (free), the filled ones from the writer to the
+ * thread (full).
+ */
 #define CHUNK (1024 * 1024)
 #define NCHUNK 4
 
 struct chunk {
 	unsigned char *p;
 	size_t len;
-	int full;
 };
 
 struct bag_pipe {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
 	pthread_t thread;
-	struct chunk ring[NCHUNK];
-	uint64_t fill, take;	/* chunk being filled, chunk consumed next */
-	int eof;
+	struct chunk chunks[NCHUNK];
+	struct ring *free, *full;
+	struct chunk *cur;	/* being filled */
 	int nothread;		/* no thread could be made: fn runs inline */
 	bag_pipe_fn fn;
 	void *arg;
@@ -53,26 +55,13 @@ static void *
 pipe_thread(void *arg)
 {
 	struct bag_pipe *bp = arg;
+	struct chunk *c;
 
-	pthread_mutex_lock(&bp->mu);
-	for (;;) {
-		struct chunk *c = &bp->ring[bp->take % NCHUNK];
-
-		if (!c->full) {
-			if (bp->eof)
-				break;
-			pthread_cond_wait(&bp->cv, &bp->mu);
-			continue;
-		}
-		pthread_mutex_unlock(&bp->mu);
+	while ((c = ring_get(bp->full)) != NULL) {
 		bp->fn(bp->arg, c->p, c->len);
-		pthread_mutex_lock(&bp->mu);
-		c->full = 0;
 		c->len = 0;
-		bp->take++;
-		pthread_cond_broadcast(&bp->cv);
+		ring_put(bp->free, c);
 	}
-	pthread_mutex_unlock(&bp->mu);
 	return NULL;
 }
 
@@ -84,35 +73,30 @@ bag_pipe_new(bag_pipe_fn fn, void *arg)
 
 	bp->fn = fn;
 	bp->arg = arg;
-	for (i = 0; i < NCHUNK; i++)
-		bp->ring[i].p = xmalloc(CHUNK);
-	pthread_mutex_init(&bp->mu, NULL);
-	pthread_cond_init(&bp->cv, NULL);
+	bp->free = ring_new(NCHUNK);
+	bp->full = ring_new(NCHUNK);
+	for (i = 0; i < NCHUNK; i++) {
+		bp->chunks[i].p = xmalloc(CHUNK);
+		ring_put(bp->free, &bp->chunks[i]);
+	}
+	bp->cur = ring_get(bp->free);
 	/* Short of memory for a thread: the same work, on this one. */
 	if (pthread_create(&bp->thread, NULL, pipe_thread, bp) != 0)
 		bp->nothread = 1;
 	return bp;
 }
 
-/* Hands the chunk being filled to the thread. */
+/* Hands the chunk being filled to the thread and takes an empty one. */
 static void
 pipe_pass(struct bag_pipe *bp)
 {
 	if (bp->nothread) {
-		struct chunk *c = &bp->ring[bp->fill % NCHUNK];
-
-		bp->fn(bp->arg, c->p, c->len);
-		c->len = 0;
+		bp->fn(bp->arg, bp->cur->p, bp->cur->len);
+		bp->cur->len = 0;
 		return;
 	}
-	pthread_mutex_lock(&bp->mu);
-	bp->ring[bp->fill % NCHUNK].full = 1;
-	bp->fill++;
-	pthread_cond_broadcast(&bp->cv);
-	/* Wait until the next chunk is free. */
-	while (bp->ring[bp->fill % NCHUNK].full)
-		pthread_cond_wait(&bp->cv, &bp->mu);
-	pthread_mutex_unlock(&bp->mu);
+	ring_put(bp->full, bp->cur);
+	bp->cur = ring_get(bp->free);
 }
 
 void
@@ -121,7 +105,7 @@ bag_pipe_write(struct bag_pipe *bp, const void *p, size_t n)
 	const unsigned char *s = p;
 
 	while (n > 0) {
-		struct chunk *c = &bp->ring[bp->fill % NCHUNK];
+		struct chunk *c = bp->cur;
 		size_t k = CHUNK - c->len < n ? CHUNK - c->len : n;
 
 		memcpy(c->p + c->len, s, k);
@@ -140,18 +124,15 @@ bag_pipe_close(struct bag_pipe *bp)
 
 	if (bp == NULL)
 		return;
-	if (bp->ring[bp->fill % NCHUNK].len > 0)
+	if (bp->cur->len > 0)
 		pipe_pass(bp);
-	pthread_mutex_lock(&bp->mu);
-	bp->eof = 1;
-	pthread_cond_broadcast(&bp->cv);
-	pthread_mutex_unlock(&bp->mu);
+	ring_close(bp->full);
 	if (!bp->nothread)
 		pthread_join(bp->thread, NULL);
 	for (i = 0; i < NCHUNK; i++)
-		free(bp->ring[i].p);
-	pthread_mutex_destroy(&bp->mu);
-	pthread_cond_destroy(&bp->cv);
+		free(bp->chunks[i].p);
+	ring_free(bp->full);
+	ring_free(bp->free);
 	free(bp);
 }
 
@@ -177,8 +158,12 @@ bag_digest_new(void)
 
 	d->sha = digest_new(DIGEST_SHA256);
 	d->sm3 = digest_new(DIGEST_SM3);
-	if (d->sha == NULL || d->sm3 == NULL)
-		abort();
+	if (d->sha == NULL || d->sm3 == NULL) {
+		digest_free(d->sha);
+		digest_free(d->sm3);
+		free(d);
+		return NULL;
+	}
 	d->pipe = bag_pipe_new(digest_both, d);
 	return d;
 }
@@ -267,7 +252,12 @@ bag_payload_new(const char *dir, const char *name, char **errstr)
 		bag_payload_free(bp);
 		return NULL;
 	}
-	bp->dg = bag_digest_new();
+	if ((bp->dg = bag_digest_new()) == NULL) {
+		*errstr = xstrdup(_("cannot set up SHA-256 and SM3 with "
+		    "libgcrypt"));
+		bag_payload_free(bp);
+		return NULL;
+	}
 	return bp;
 }
 
@@ -318,6 +308,16 @@ bag_payload_free(struct bag_payload *bp)
  * the run is spliced in and the zeros are dropped.
  */
 #define TAR_BLOCK 512
+
+/* Fields of a ustar header (POSIX pax, ustar Interchange Format). */
+#define USTAR_NAME	0	/* name, 100 bytes */
+#define USTAR_NAME_LEN	100
+#define USTAR_SIZE	124	/* size, 12 bytes of octal */
+#define USTAR_SIZE_LEN	12
+#define USTAR_TYPEFLAG	156	/* '0' or NUL: a regular file */
+#define USTAR_MAGIC	257	/* "ustar" and a NUL */
+#define USTAR_PREFIX	345	/* prefix of the name, 155 bytes */
+#define USTAR_PREFIX_LEN 155
 
 static const unsigned char zero_feed[64 * 1024];
 
@@ -372,15 +372,17 @@ static int
 payload_header_ok(const struct sink *s)
 {
 	const unsigned char *h = s->hdr;
-	char name[101], prefix[156], *want, *got;
+	char name[USTAR_NAME_LEN + 1], prefix[USTAR_PREFIX_LEN + 1];
+	char *want, *got;
 	int rc;
 
-	memcpy(name, h, 100);
-	name[100] = '\0';
-	memcpy(prefix, h + 345, 155);
-	prefix[155] = '\0';
-	if (memcmp(h + 257, "ustar", 5) != 0 || (h[156] != '0' &&
-	    h[156] != '\0') || tar_number(h + 124, 12) !=
+	memcpy(name, h + USTAR_NAME, USTAR_NAME_LEN);
+	name[USTAR_NAME_LEN] = '\0';
+	memcpy(prefix, h + USTAR_PREFIX, USTAR_PREFIX_LEN);
+	prefix[USTAR_PREFIX_LEN] = '\0';
+	if (memcmp(h + USTAR_MAGIC, "ustar", 5) != 0 ||
+	    (h[USTAR_TYPEFLAG] != '0' && h[USTAR_TYPEFLAG] != '\0') ||
+	    tar_number(h + USTAR_SIZE, USTAR_SIZE_LEN) !=
 	    s->spec->payload_len)
 		return 0;
 	want = xasprintf("%s/%s", s->spec->name, BAG_PAYLOAD);
@@ -607,21 +609,23 @@ out:
 	return rc;
 }
 
-static void
+/* Adds "digest  name" of the n bytes of file; -1 if alg cannot start. */
+static int
 manifest_line(struct strbuf *sb, const char *file, size_t n,
-    enum digest_alg alg)
+    enum digest_alg alg, const char *name)
 {
 	struct digest *d = digest_new(alg);
 	unsigned char md[DIGEST_LEN];
 	char hex[2 * DIGEST_LEN + 1];
 
 	if (d == NULL)
-		abort();
+		return -1;
 	digest_update(d, file, n);
 	digest_final(d, md);
 	digest_free(d);
 	crypto_hex(md, DIGEST_LEN, hex);
-	strbuf_addf(sb, "%s  ", hex);
+	strbuf_addf(sb, "%s  %s\n", hex, name);
+	return 0;
 }
 
 int
@@ -648,25 +652,29 @@ bag_write(const struct bag_spec *spec, int fd, unsigned char **sig,
 	crypto_hex(spec->sm3, DIGEST_LEN, hex);
 	strbuf_addf(&man[1], "%s  %s\n", hex, BAG_PAYLOAD);
 	for (i = 0; i < 2; i++) {
-		manifest_line(&tag[i], spec->info, strlen(spec->info),
-		    algs[i]);
-		strbuf_adds(&tag[i], "bag-info.txt\n");
-		manifest_line(&tag[i], bag_bagit_txt, strlen(bag_bagit_txt),
-		    algs[i]);
-		strbuf_adds(&tag[i], "bagit.txt\n");
-		manifest_line(&tag[i], man[0].buf, man[0].len, algs[i]);
-		strbuf_adds(&tag[i], "manifest-sha256.txt\n");
-		manifest_line(&tag[i], man[1].buf, man[1].len, algs[i]);
-		strbuf_adds(&tag[i], "manifest-sm3.txt\n");
+		if (manifest_line(&tag[i], spec->info, strlen(spec->info),
+		    algs[i], "bag-info.txt") != 0 ||
+		    manifest_line(&tag[i], bag_bagit_txt,
+		    strlen(bag_bagit_txt), algs[i], "bagit.txt") != 0 ||
+		    manifest_line(&tag[i], man[0].buf, man[0].len, algs[i],
+		    "manifest-sha256.txt") != 0 ||
+		    manifest_line(&tag[i], man[1].buf, man[1].len, algs[i],
+		    "manifest-sm3.txt") != 0) {
+			*errstr = xasprintf(_("cannot set up %s with "
+			    "libgcrypt"), digest_name(algs[i]));
+			goto out;
+		}
 	}
 	if (spec->sig != NULL) {
 		sigp = spec->sig;
 		sign = spec->siglen;
 	} else {
+		char *e;
+
 		if (crypto_sm2_sign(spec->priv_pem, tag[1].buf, tag[1].len,
-		    sig, siglen) != 0) {
-			*errstr = xasprintf(_("cannot sign the batch: %s"),
-			    crypto_errstr());
+		    sig, siglen, &e) != 0) {
+			*errstr = xasprintf(_("cannot sign the batch: %s"), e);
+			free(e);
 			goto out;
 		}
 		sigp = *sig;

@@ -54,7 +54,8 @@ void bag_pipe_close(struct bag_pipe *bp);
 
 /*
  * SHA-256 and SM3 of one byte stream, computed on a thread of their own
- * while the caller produces the bytes.  Allocation failure dies.
+ * while the caller produces the bytes.  bag_digest_new() returns NULL
+ * when libgcrypt cannot provide either; allocation failure dies.
  */
 struct bag_digest;
 

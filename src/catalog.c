@@ -2,7 +2,8 @@
 /*
  * Catalogue loading (see catalog.h).  One table describes each file: its
  * columns (English name and Chinese alias), its key, and how each value
- * is checked; the loader is the same for all six.
+ * is checked; the loader is the same for all six.  Then the read side:
+ * the lookups the tools and the validator make.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -354,133 +355,171 @@ check_file(struct file *files, struct file *f, struct diag_list *dl)
 			}
 }
 
+/* The statements store() runs on one table. */
+struct store_st {
+	sqlite3_stmt *sel;	/* retired and the other columns, by key */
+	sqlite3_stmt *ins;	/* a new row */
+	sqlite3_stmt *upd;	/* a row changed or back from retirement */
+	sqlite3_stmt *tmp;	/* a key the file lists */
+	sqlite3_stmt *ret;	/* retire the rows the file does not list */
+};
+
+/* Builds the SQL of the statements of struct store_st, in that order. */
+static void
+store_sql(const struct table *t, struct strbuf q[5])
+{
+	struct strbuf *sel = &q[0], *ins = &q[1], *upd = &q[2];
+	int j;
+
+	/* key predicate: k1 = ?1 [AND k2 = ?2] */
+	strbuf_addf(sel, "SELECT retired");
+	for (j = t->nkeys; j < t->ncols; j++)
+		strbuf_addf(sel, ", %s", t->cols[j].name);
+	strbuf_addf(sel, " FROM %s WHERE ", t->name);
+	strbuf_addf(ins, "INSERT INTO %s (", t->name);
+	strbuf_addf(upd, "UPDATE %s SET retired = 0", t->name);
+	for (j = 0; j < t->ncols; j++) {
+		strbuf_addf(ins, "%s%s", j ? ", " : "", t->cols[j].name);
+		if (j >= t->nkeys)
+			strbuf_addf(upd, ", %s = ?%d", t->cols[j].name,
+			    j + 1);
+	}
+	strbuf_adds(ins, ") VALUES (");
+	for (j = 0; j < t->ncols; j++)
+		strbuf_addf(ins, "%s?%d", j ? ", " : "", j + 1);
+	strbuf_adds(ins, ")");
+	strbuf_adds(upd, " WHERE ");
+	for (j = 0; j < t->nkeys; j++) {
+		strbuf_addf(sel, "%s%s = ?%d", j ? " AND " : "",
+		    t->cols[j].name, j + 1);
+		strbuf_addf(upd, "%s%s = ?%d", j ? " AND " : "",
+		    t->cols[j].name, j + 1);
+	}
+	/* Retire what the file no longer lists, via a temp table of keys. */
+	strbuf_addf(&q[3], "INSERT INTO temp.catalog_keys VALUES (?1, ?2)");
+	if (t->nkeys == 1)
+		strbuf_addf(&q[4], "UPDATE %s SET retired = 1 "
+		    "WHERE retired = 0 "
+		    "AND %s NOT IN (SELECT k2 FROM temp.catalog_keys)",
+		    t->name, t->cols[0].name);
+	else
+		strbuf_addf(&q[4], "UPDATE %s SET retired = 1 "
+		    "WHERE retired = 0 "
+		    "AND %s = ?1 AND %s NOT IN (SELECT k2 FROM "
+		    "temp.catalog_keys)", t->name, t->cols[0].name,
+		    t->cols[1].name);
+}
+
+/* Empties the temp table of keys and prepares the statements. */
+static int
+store_prepare(struct db *db, const struct table *t, struct store_st *st)
+{
+	struct strbuf q[5] = { STRBUF_INIT, STRBUF_INIT, STRBUF_INIT,
+	    STRBUF_INIT, STRBUF_INIT };
+	int i, rc = -1;
+
+	memset(st, 0, sizeof(*st));
+	store_sql(t, q);
+	if (db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS catalog_keys "
+	    "(k1 TEXT, k2 TEXT); DELETE FROM temp.catalog_keys") == 0 &&
+	    db_prepare(db, &st->sel, q[0].buf) == 0 &&
+	    db_prepare(db, &st->ins, q[1].buf) == 0 &&
+	    db_prepare(db, &st->upd, q[2].buf) == 0 &&
+	    db_prepare(db, &st->tmp, q[3].buf) == 0 &&
+	    db_prepare(db, &st->ret, q[4].buf) == 0)
+		rc = 0;
+	for (i = 0; i < 5; i++)
+		strbuf_release(&q[i]);
+	return rc;
+}
+
+static void
+store_finalize(struct store_st *st)
+{
+	sqlite3_finalize(st->sel);
+	sqlite3_finalize(st->ins);
+	sqlite3_finalize(st->upd);
+	sqlite3_finalize(st->tmp);
+	sqlite3_finalize(st->ret);
+}
+
+/* Runs a statement that returns no row, and resets it. */
+static int
+store_step(struct db *db, const struct table *t, sqlite3_stmt *s)
+{
+	if (sqlite3_step(s) != SQLITE_DONE)
+		return db_sqlerr(db, t->name);
+	sqlite3_reset(s);
+	return 0;
+}
+
+/* Adds or updates one row, if it is new or differs; notes its key. */
+static int
+store_row(struct db *db, const struct table *t, struct store_st *st,
+    const struct row *r, struct catalog_count *cnt)
+{
+	sqlite3_stmt *s;
+	int j, step, differs = 0;
+
+	for (j = 0; j < t->nkeys; j++)
+		sqlite3_bind_text(st->sel, j + 1, r->v[j], -1, SQLITE_STATIC);
+	step = sqlite3_step(st->sel);
+	if (step == SQLITE_ROW) {
+		differs = sqlite3_column_int(st->sel, 0) != 0;
+		for (j = t->nkeys; j < t->ncols; j++) {
+			const char *old = (const char *)
+			    sqlite3_column_text(st->sel, j - t->nkeys + 1);
+
+			if (strcmp(old != NULL ? old : "", r->v[j]))
+				differs = 1;
+		}
+	} else if (step != SQLITE_DONE)
+		return db_sqlerr(db, t->name);
+	sqlite3_reset(st->sel);
+	s = step == SQLITE_ROW ? st->upd : st->ins;
+	if (step != SQLITE_ROW || differs) {
+		for (j = 0; j < t->ncols; j++)
+			sqlite3_bind_text(s, j + 1, r->v[j], -1,
+			    SQLITE_STATIC);
+		if (store_step(db, t, s) != 0)
+			return -1;
+		if (s == st->ins)
+			cnt->added++;
+		else
+			cnt->updated++;
+	}
+	sqlite3_bind_text(st->tmp, 1, t->nkeys == 2 ? r->v[0] : "", -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(st->tmp, 2, r->v[t->nkeys - 1], -1, SQLITE_STATIC);
+	return store_step(db, t, st->tmp);
+}
+
 /* Writes one file's rows into its table; counts into cnt. */
 static int
 store(struct db *db, const struct file *f, struct catalog_count *cnt)
 {
 	const struct table *t = f->t;
-	struct strbuf sel = STRBUF_INIT, ins = STRBUF_INIT, upd = STRBUF_INIT;
-	struct strbuf ret = STRBUF_INIT, tmp = STRBUF_INIT;
-	sqlite3_stmt *s_sel = NULL, *s_ins = NULL, *s_upd = NULL;
-	sqlite3_stmt *s_ret = NULL, *s_tmp = NULL;
+	struct store_st st;
 	size_t i;
-	int j, rc = -1;
+	int rc = -1;
 
-	/* key predicate: k1 = ?1 [AND k2 = ?2] */
-	strbuf_addf(&sel, "SELECT retired");
-	for (j = t->nkeys; j < t->ncols; j++)
-		strbuf_addf(&sel, ", %s", t->cols[j].name);
-	strbuf_addf(&sel, " FROM %s WHERE ", t->name);
-	strbuf_addf(&ins, "INSERT INTO %s (", t->name);
-	strbuf_addf(&upd, "UPDATE %s SET retired = 0", t->name);
-	for (j = 0; j < t->ncols; j++) {
-		strbuf_addf(&ins, "%s%s", j ? ", " : "", t->cols[j].name);
-		if (j >= t->nkeys)
-			strbuf_addf(&upd, ", %s = ?%d", t->cols[j].name,
-			    j + 1);
-	}
-	strbuf_adds(&ins, ") VALUES (");
-	for (j = 0; j < t->ncols; j++)
-		strbuf_addf(&ins, "%s?%d", j ? ", " : "", j + 1);
-	strbuf_adds(&ins, ")");
-	strbuf_adds(&upd, " WHERE ");
-	for (j = 0; j < t->nkeys; j++) {
-		strbuf_addf(&sel, "%s%s = ?%d", j ? " AND " : "",
-		    t->cols[j].name, j + 1);
-		strbuf_addf(&upd, "%s%s = ?%d", j ? " AND " : "",
-		    t->cols[j].name, j + 1);
-	}
-	/* Retire what the file no longer lists, via a temp table of keys. */
-	strbuf_addf(&tmp, "INSERT INTO temp.catalog_keys VALUES (?1, ?2)");
-	if (t->nkeys == 1)
-		strbuf_addf(&ret, "UPDATE %s SET retired = 1 WHERE retired = 0 "
-		    "AND %s NOT IN (SELECT k2 FROM temp.catalog_keys)",
-		    t->name, t->cols[0].name);
-	else
-		strbuf_addf(&ret, "UPDATE %s SET retired = 1 WHERE retired = 0 "
-		    "AND %s = ?1 AND %s NOT IN (SELECT k2 FROM "
-		    "temp.catalog_keys)", t->name, t->cols[0].name,
-		    t->cols[1].name);
-	if (db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS catalog_keys "
-	    "(k1 TEXT, k2 TEXT); DELETE FROM temp.catalog_keys") != 0 ||
-	    db_prepare(db, &s_sel, sel.buf) != 0 ||
-	    db_prepare(db, &s_ins, ins.buf) != 0 ||
-	    db_prepare(db, &s_upd, upd.buf) != 0 ||
-	    db_prepare(db, &s_tmp, tmp.buf) != 0 ||
-	    db_prepare(db, &s_ret, ret.buf) != 0)
+	if (store_prepare(db, t, &st) != 0)
 		goto out;
-
 	cnt->rows = (long)f->nrows;
-	for (i = 0; i < f->nrows; i++) {
-		const struct row *r = &f->rows[i];
-		sqlite3_stmt *s;
-		int step, differs = 0;
-
-		for (j = 0; j < t->nkeys; j++)
-			sqlite3_bind_text(s_sel, j + 1, r->v[j], -1,
-			    SQLITE_STATIC);
-		step = sqlite3_step(s_sel);
-		if (step == SQLITE_ROW) {
-			differs = sqlite3_column_int(s_sel, 0) != 0;
-			for (j = t->nkeys; j < t->ncols; j++) {
-				const char *old = (const char *)
-				    sqlite3_column_text(s_sel, j - t->nkeys + 1);
-
-				if (strcmp(old != NULL ? old : "", r->v[j]))
-					differs = 1;
-			}
-		} else if (step != SQLITE_DONE) {
-			db_sqlerr(db, t->name);
+	for (i = 0; i < f->nrows; i++)
+		if (store_row(db, t, &st, &f->rows[i], cnt) != 0)
 			goto out;
-		}
-		sqlite3_reset(s_sel);
-		s = step == SQLITE_ROW ? s_upd : s_ins;
-		if (step != SQLITE_ROW || differs) {
-			for (j = 0; j < t->ncols; j++)
-				sqlite3_bind_text(s, j + 1, r->v[j], -1,
-				    SQLITE_STATIC);
-			if (sqlite3_step(s) != SQLITE_DONE) {
-				db_sqlerr(db, t->name);
-				goto out;
-			}
-			sqlite3_reset(s);
-			if (s == s_ins)
-				cnt->added++;
-			else
-				cnt->updated++;
-		}
-		sqlite3_bind_text(s_tmp, 1, t->nkeys == 2 ? r->v[0] : "", -1,
-		    SQLITE_STATIC);
-		sqlite3_bind_text(s_tmp, 2, r->v[t->nkeys - 1], -1,
-		    SQLITE_STATIC);
-		if (sqlite3_step(s_tmp) != SQLITE_DONE) {
-			db_sqlerr(db, t->name);
-			goto out;
-		}
-		sqlite3_reset(s_tmp);
-	}
 	if (t->nkeys == 2 && f->nrows > 0)
-		sqlite3_bind_text(s_ret, 1, f->rows[0].v[0], -1,
+		sqlite3_bind_text(st.ret, 1, f->rows[0].v[0], -1,
 		    SQLITE_STATIC);
 	if (t->nkeys == 1 || f->nrows > 0) {
-		if (sqlite3_step(s_ret) != SQLITE_DONE) {
-			db_sqlerr(db, t->name);
+		if (store_step(db, t, st.ret) != 0)
 			goto out;
-		}
-		cnt->retired = sqlite3_changes(db_sqlite(db));
+		cnt->retired = sqlite3_changes(sqlite3_db_handle(st.ret));
 	}
 	rc = 0;
 out:
-	sqlite3_finalize(s_sel);
-	sqlite3_finalize(s_ins);
-	sqlite3_finalize(s_upd);
-	sqlite3_finalize(s_tmp);
-	sqlite3_finalize(s_ret);
-	strbuf_release(&sel);
-	strbuf_release(&ins);
-	strbuf_release(&upd);
-	strbuf_release(&ret);
-	strbuf_release(&tmp);
+	store_finalize(&st);
 	return rc;
 }
 
@@ -534,4 +573,154 @@ catalog_stats_release(struct catalog_stats *stats)
 {
 	free(stats->eval_codes_version);
 	stats->eval_codes_version = NULL;
+}
+
+#define WINDOW_SQL "SELECT w.id, w.name, coalesce(w.dept_code, ''), " \
+    "coalesce(d.area_code, ''), w.retired FROM windows w " \
+    "LEFT JOIN departments d ON d.code = w.dept_code "
+
+static char *
+col_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return xstrdup(t != NULL ? (const char *)t : "");
+}
+
+static void
+window_from_row(sqlite3_stmt *st, struct catalog_window *w)
+{
+	w->id = col_dup(st, 0);
+	w->name = col_dup(st, 1);
+	w->dept = col_dup(st, 2);
+	w->area = col_dup(st, 3);
+	w->retired = sqlite3_column_int(st, 4);
+}
+
+int
+catalog_window_get(struct db *db, const char *id, struct catalog_window *w)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(w, 0, sizeof(*w));
+	if (db_prepare(db, &st, WINDOW_SQL "WHERE w.id = ?1") != 0)
+		return -1;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		window_from_row(st, w);
+		rc = 1;
+		break;
+	case SQLITE_DONE:
+		rc = 0;
+		break;
+	default:
+		rc = db_sqlerr(db, "windows");
+		break;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+catalog_windows_current(struct db *db, struct catalog_window **v, size_t *n)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*v = NULL;
+	*n = 0;
+	if (db_prepare(db, &st, WINDOW_SQL
+	    "WHERE w.retired = 0 ORDER BY w.id") != 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*v = xreallocarray(*v, *n + 1, sizeof(**v));
+		window_from_row(st, &(*v)[(*n)++]);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		while (*n > 0)
+			catalog_window_release(&(*v)[--*n]);
+		free(*v);
+		*v = NULL;
+		return db_sqlerr(db, "windows");
+	}
+	return 0;
+}
+
+void
+catalog_window_release(struct catalog_window *w)
+{
+	free(w->id);
+	free(w->name);
+	free(w->dept);
+	free(w->area);
+	memset(w, 0, sizeof(*w));
+}
+
+static const char *const set_sql[] = {
+	[CATALOG_REGIONS] = "SELECT code, NULL, 0, retired FROM regions",
+	[CATALOG_DEPARTMENTS] = "SELECT code, area_code, 0, retired "
+	    "FROM departments",
+	[CATALOG_ITEMS] = "SELECT code, dept_code, 0, retired FROM items",
+	[CATALOG_WINDOWS] = "SELECT id, NULL, 0, retired FROM windows",
+	[CATALOG_STAFF] = "SELECT id, NULL, 0, retired FROM staff",
+	[CATALOG_EVAL_CODES] = "SELECT code, NULL, grade, retired "
+	    "FROM eval_codes WHERE instr(', ' || ?1 || ', ', "
+	    "', ' || version || ', ') > 0"
+};
+
+int
+catalog_each(struct db *db, enum catalog_set set, const char *versions,
+    void (*fn)(void *arg, const struct catalog_code *c), void *arg)
+{
+	struct catalog_code c;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (db_prepare(db, &st, set_sql[set]) != 0)
+		return -1;
+	if (set == CATALOG_EVAL_CODES)
+		sqlite3_bind_text(st, 1, versions != NULL ? versions : "", -1,
+		    SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		c.code = (const char *)sqlite3_column_text(st, 0);
+		c.parent = (const char *)sqlite3_column_text(st, 1);
+		c.grade = sqlite3_column_int(st, 2);
+		c.retired = sqlite3_column_int(st, 3);
+		fn(arg, &c);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_sqlerr(db, "catalogue");
+	return 0;
+}
+
+int
+catalog_bad_reasons(struct db *db,
+    void (*fn)(void *arg, const char *code, const char *label), void *arg)
+{
+	sqlite3_stmt *st;
+	char *ver;
+	int rc;
+
+	if ((ver = settings_get(db, "eval_codes_version")) == NULL)
+		return -1;
+	if (db_prepare(db, &st, "SELECT code, label FROM eval_codes "
+	    "WHERE version = ?1 AND grade <= 2 AND retired = 0 "
+	    "ORDER BY grade DESC, code") != 0) {
+		free(ver);
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, ver, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		fn(arg, (const char *)sqlite3_column_text(st, 0),
+		    (const char *)sqlite3_column_text(st, 1));
+	sqlite3_finalize(st);
+	free(ver);
+	if (rc != SQLITE_DONE)
+		return db_sqlerr(db, _("cannot read the evaluation-detail "
+		    "dictionary"));
+	return 0;
 }

@@ -53,20 +53,20 @@ gcry_setup(void)
 	gcry_ok = 1;
 }
 
-static _Thread_local char crypto_err[256];
-
 /*
- * Records what failed, followed by OpenSSL's reason for the earliest
- * error on its queue (the root cause: callers empty the queue before
- * they start), and empties the queue.
+ * Says what failed in *errstr (malloc'd; not when errstr is NULL),
+ * followed by OpenSSL's reason for the earliest error on its queue (the
+ * root cause: callers empty the queue before they start), and empties
+ * the queue.
  */
 static void
-seterr(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
+seterr(char **errstr, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 static void
-seterr(const char *fmt, ...)
+seterr(char **errstr, const char *fmt, ...)
 {
+	char crypto_err[256];
 	va_list ap;
 	unsigned long e;
 	const char *reason = NULL, *data = NULL;
@@ -88,12 +88,8 @@ seterr(const char *fmt, ...)
 		    *data != '\0' ? ")" : "");
 	}
 	ERR_clear_error();
-}
-
-const char *
-crypto_errstr(void)
-{
-	return crypto_err;
+	if (errstr != NULL)
+		*errstr = xstrdup(crypto_err);
 }
 
 struct digest *
@@ -102,19 +98,12 @@ digest_new(enum digest_alg alg)
 	struct digest *d;
 	gcry_error_t ge = 0;
 
-	if (alg != DIGEST_SHA256 && alg != DIGEST_SM3) {
-		seterr("unknown digest algorithm %d", (int)alg);
+	if (alg != DIGEST_SHA256 && alg != DIGEST_SM3)
 		return NULL;
-	}
 	d = xcalloc(1, sizeof(*d));
 	pthread_once(&gcry_once, gcry_setup);
 	if (!gcry_ok || (ge = gcry_md_open(&d->gh, alg == DIGEST_SM3 ?
 	    GCRY_MD_SM3 : GCRY_MD_SHA256, 0)) != 0) {
-		/* libgcrypt's failure: nothing of OpenSSL's queue belongs */
-		ERR_clear_error();
-		seterr("cannot set up %s (libgcrypt %s%s%s)", digest_name(alg),
-		    GCRYPT_VERSION, ge != 0 ? ": " : "",
-		    ge != 0 ? gcry_strerror(ge) : "");
 		free(d);
 		return NULL;
 	}
@@ -202,7 +191,7 @@ crypto_unhex(const char *hex, unsigned char *out, size_t n)
 
 int
 crypto_hmac_sm3(const void *key, size_t keylen, const void *msg,
-    size_t len, unsigned char out[DIGEST_LEN])
+    size_t len, unsigned char out[DIGEST_LEN], char **errstr)
 {
 	static const unsigned char empty[1];
 	size_t outlen = 0;
@@ -216,14 +205,14 @@ crypto_hmac_sm3(const void *key, size_t keylen, const void *msg,
 		msg = empty;
 	if (EVP_Q_mac(NULL, "HMAC", NULL, "SM3", NULL, key, keylen, msg,
 	    len, out, DIGEST_LEN, &outlen) == NULL || outlen != DIGEST_LEN) {
-		seterr("HMAC-SM3 failed");
+		seterr(errstr, "HMAC-SM3 failed");
 		return -1;
 	}
 	return 0;
 }
 
 int
-crypto_random(void *buf, size_t n)
+crypto_random(void *buf, size_t n, char **errstr)
 {
 	unsigned char *p = buf;
 	int chunk;
@@ -232,7 +221,7 @@ crypto_random(void *buf, size_t n)
 	while (n > 0) {
 		chunk = n > INT_MAX ? INT_MAX : (int)n;
 		if (RAND_bytes(p, chunk) != 1) {
-			seterr("no random bytes");
+			seterr(errstr, "no random bytes");
 			return -1;
 		}
 		p += chunk;
@@ -263,14 +252,14 @@ bio_string(BIO *bio)
 
 /* Checks that pkey is an SM2 key; what names it in the message. */
 static int
-check_sm2(EVP_PKEY *pkey, const char *what)
+check_sm2(EVP_PKEY *pkey, const char *what, char **errstr)
 {
 	const char *type;
 
 	if (EVP_PKEY_is_a(pkey, "SM2"))
 		return 0;
 	type = EVP_PKEY_get0_type_name(pkey);
-	seterr("%s is not an SM2 key (%s)", what,
+	seterr(errstr, "%s is not an SM2 key (%s)", what,
 	    type != NULL ? type : "unknown type");
 	return -1;
 }
@@ -291,7 +280,7 @@ no_password(char *buf, int size, int rwflag, void *arg)
 }
 
 static EVP_PKEY *
-load_private(const char *pem)
+load_private(const char *pem, char **errstr)
 {
 	BIO *bio;
 	EVP_PKEY *pkey;
@@ -299,22 +288,22 @@ load_private(const char *pem)
 
 	ERR_clear_error();
 	if ((bio = BIO_new_mem_buf(pem, -1)) == NULL) {
-		seterr("cannot read the private key");
+		seterr(errstr, "cannot read the private key");
 		return NULL;
 	}
 	pkey = PEM_read_bio_PrivateKey(bio, NULL, no_password, &encrypted);
 	BIO_free(bio);
 	if (pkey == NULL && encrypted) {
 		ERR_clear_error();
-		seterr("the private key is encrypted, which is not "
+		seterr(errstr, "the private key is encrypted, which is not "
 		    "supported");
 		return NULL;
 	}
 	if (pkey == NULL) {
-		seterr("cannot read the private key");
+		seterr(errstr, "cannot read the private key");
 		return NULL;
 	}
-	if (check_sm2(pkey, "the private key") == -1) {
+	if (check_sm2(pkey, "the private key", errstr) == -1) {
 		EVP_PKEY_free(pkey);
 		return NULL;
 	}
@@ -322,23 +311,23 @@ load_private(const char *pem)
 }
 
 static EVP_PKEY *
-load_public(const char *pem)
+load_public(const char *pem, char **errstr)
 {
 	BIO *bio;
 	EVP_PKEY *pkey;
 
 	ERR_clear_error();
 	if ((bio = BIO_new_mem_buf(pem, -1)) == NULL) {
-		seterr("cannot read the public key");
+		seterr(errstr, "cannot read the public key");
 		return NULL;
 	}
 	pkey = PEM_read_bio_PUBKEY(bio, NULL, no_password, NULL);
 	BIO_free(bio);
 	if (pkey == NULL) {
-		seterr("cannot read the public key");
+		seterr(errstr, "cannot read the public key");
 		return NULL;
 	}
-	if (check_sm2(pkey, "the public key") == -1) {
+	if (check_sm2(pkey, "the public key", errstr) == -1) {
 		EVP_PKEY_free(pkey);
 		return NULL;
 	}
@@ -346,7 +335,7 @@ load_public(const char *pem)
 }
 
 int
-crypto_sm2_keygen(char **priv_pem)
+crypto_sm2_keygen(char **priv_pem, char **errstr)
 {
 	EVP_PKEY_CTX *kctx;
 	EVP_PKEY *pkey = NULL;
@@ -358,7 +347,7 @@ crypto_sm2_keygen(char **priv_pem)
 	if ((kctx = EVP_PKEY_CTX_new_from_name(NULL, "SM2", NULL)) == NULL ||
 	    EVP_PKEY_keygen_init(kctx) <= 0 ||
 	    EVP_PKEY_generate(kctx, &pkey) <= 0) {
-		seterr("cannot generate an SM2 key");
+		seterr(errstr, "cannot generate an SM2 key");
 		goto out;
 	}
 	/* PEM_write_bio_PrivateKey writes PKCS#8, unencrypted. */
@@ -366,7 +355,7 @@ crypto_sm2_keygen(char **priv_pem)
 	    !PEM_write_bio_PrivateKey(bio, pkey, NULL, NULL, 0, NULL,
 	    NULL) ||
 	    (*priv_pem = bio_string(bio)) == NULL) {
-		seterr("cannot write the SM2 private key");
+		seterr(errstr, "cannot write the SM2 private key");
 		goto out;
 	}
 	rc = 0;
@@ -378,19 +367,19 @@ out:
 }
 
 int
-crypto_sm2_pubkey(const char *priv_pem, char **pub_pem)
+crypto_sm2_pubkey(const char *priv_pem, char **pub_pem, char **errstr)
 {
 	EVP_PKEY *pkey;
 	BIO *bio = NULL;
 	int rc = -1;
 
 	*pub_pem = NULL;
-	if ((pkey = load_private(priv_pem)) == NULL)
+	if ((pkey = load_private(priv_pem, errstr)) == NULL)
 		return -1;
 	if ((bio = BIO_new(BIO_s_mem())) == NULL ||
 	    !PEM_write_bio_PUBKEY(bio, pkey) ||
 	    (*pub_pem = bio_string(bio)) == NULL) {
-		seterr("cannot write the SM2 public key");
+		seterr(errstr, "cannot write the SM2 public key");
 		goto out;
 	}
 	rc = 0;
@@ -426,7 +415,7 @@ sm2_params(OSSL_PARAM params[2])
 
 int
 crypto_sm2_sign(const char *priv_pem, const void *msg, size_t len,
-    unsigned char **sig, size_t *siglen)
+    unsigned char **sig, size_t *siglen, char **errstr)
 {
 	EVP_PKEY *pkey;
 	EVP_MD_CTX *mctx = NULL;
@@ -438,7 +427,7 @@ crypto_sm2_sign(const char *priv_pem, const void *msg, size_t len,
 
 	*sig = NULL;
 	*siglen = 0;
-	if ((pkey = load_private(priv_pem)) == NULL)
+	if ((pkey = load_private(priv_pem, errstr)) == NULL)
 		return -1;
 	sm2_params(params);
 	if ((mctx = EVP_MD_CTX_new()) == NULL ||
@@ -447,12 +436,12 @@ crypto_sm2_sign(const char *priv_pem, const void *msg, size_t len,
 	    EVP_PKEY_CTX_set_params(pctx, params) <= 0 ||
 	    EVP_DigestSignUpdate(mctx, msg, len) <= 0 ||
 	    EVP_DigestSignFinal(mctx, NULL, &n) <= 0) {
-		seterr("cannot sign with SM2");
+		seterr(errstr, "cannot sign with SM2");
 		goto out;
 	}
 	buf = xmalloc(n);
 	if (EVP_DigestSignFinal(mctx, buf, &n) <= 0) {
-		seterr("cannot sign with SM2");
+		seterr(errstr, "cannot sign with SM2");
 		free(buf);
 		goto out;
 	}
@@ -467,7 +456,7 @@ out:
 
 int
 crypto_sm2_verify(const char *pub_pem, const void *msg, size_t len,
-    const unsigned char *sig, size_t siglen)
+    const unsigned char *sig, size_t siglen, char **errstr)
 {
 	EVP_PKEY *pkey;
 	EVP_MD_CTX *mctx = NULL;
@@ -475,7 +464,7 @@ crypto_sm2_verify(const char *pub_pem, const void *msg, size_t len,
 	OSSL_PARAM params[2];
 	int rc = -1;
 
-	if ((pkey = load_public(pub_pem)) == NULL)
+	if ((pkey = load_public(pub_pem, errstr)) == NULL)
 		return -1;
 	sm2_params(params);
 	if ((mctx = EVP_MD_CTX_new()) == NULL ||
@@ -483,7 +472,7 @@ crypto_sm2_verify(const char *pub_pem, const void *msg, size_t len,
 	    NULL) <= 0 ||
 	    EVP_PKEY_CTX_set_params(pctx, params) <= 0 ||
 	    EVP_DigestVerifyUpdate(mctx, msg, len) <= 0) {
-		seterr("cannot verify with SM2");
+		seterr(errstr, "cannot verify with SM2");
 		goto out;
 	}
 	/*
@@ -493,7 +482,8 @@ crypto_sm2_verify(const char *pub_pem, const void *msg, size_t len,
 	if (EVP_DigestVerifyFinal(mctx, sig, siglen) == 1) {
 		rc = 0;
 	} else {
-		seterr("bad SM2 signature");
+		/* Not an error: the answer.  OpenSSL's queue is emptied. */
+		ERR_clear_error();
 		rc = 1;
 	}
 out:

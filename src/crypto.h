@@ -6,9 +6,12 @@
  * Nothing here hashes or signs by hand.
  *
  * Functions return 0 on success and -1 on failure unless stated; after a
- * failure crypto_errstr() says why.  Strings and buffers returned through
- * pointers are malloc'd and owned by the caller; the PEM text of a private
- * key should be wiped (explicit_bzero) before it is freed.
+ * failure *errstr (their last argument) is a malloc'd English message
+ * saying why, with OpenSSL's reason when it gave one, which the caller
+ * frees; errstr may be NULL when the caller does not want it.  Strings
+ * and buffers returned through pointers are malloc'd and owned by the
+ * caller; the PEM text of a private key should be wiped (explicit_bzero)
+ * before it is freed.
  */
 #ifndef HCP_CRYPTO_H
 #define HCP_CRYPTO_H
@@ -26,7 +29,10 @@ enum digest_alg {
 /* A streaming hash. */
 struct digest;
 
-/* Returns a hash ready for input, or NULL on failure. */
+/*
+ * Returns a hash ready for input, or NULL when libgcrypt cannot provide
+ * the algorithm (too old, or not initialised); digest_name() names it.
+ */
 struct digest *digest_new(enum digest_alg alg);
 /* Adds n bytes at p. */
 void digest_update(struct digest *d, const void *p, size_t n);
@@ -52,9 +58,9 @@ int crypto_unhex(const char *hex, unsigned char *out, size_t n);
 
 /* HMAC with SM3 of msg under key. */
 int crypto_hmac_sm3(const void *key, size_t keylen, const void *msg,
-    size_t len, unsigned char out[DIGEST_LEN]);
+    size_t len, unsigned char out[DIGEST_LEN], char **errstr);
 /* Fills buf with n bytes from the OpenSSL CSPRNG. */
-int crypto_random(void *buf, size_t n);
+int crypto_random(void *buf, size_t n, char **errstr);
 
 /*
  * SM2 keys travel as PEM text: private keys as PKCS#8 ("BEGIN PRIVATE
@@ -64,9 +70,10 @@ int crypto_random(void *buf, size_t n);
  */
 
 /* Generates an SM2 key pair; *priv_pem gets the private key. */
-int crypto_sm2_keygen(char **priv_pem);
+int crypto_sm2_keygen(char **priv_pem, char **errstr);
 /* Derives the public key PEM from a private key PEM. */
-int crypto_sm2_pubkey(const char *priv_pem, char **pub_pem);
+int crypto_sm2_pubkey(const char *priv_pem, char **pub_pem,
+    char **errstr);
 
 /*
  * Signs msg with SM2 over SM3 and the empty distinguishing ID (OpenSSL's
@@ -75,20 +82,14 @@ int crypto_sm2_pubkey(const char *priv_pem, char **pub_pem);
  * which `openssl dgst -sm3 -verify pub.pem -signature` accepts.
  */
 int crypto_sm2_sign(const char *priv_pem, const void *msg, size_t len,
-    unsigned char **sig, size_t *siglen);
+    unsigned char **sig, size_t *siglen, char **errstr);
 /*
  * Checks an SM2/SM3 signature as `openssl dgst -sm3 -verify` does.
  * Returns 0 if it is good, 1 if it is not (including a malformed
- * signature), -1 on error (unreadable or non-SM2 key).
+ * signature), -1 on error (unreadable or non-SM2 key; *errstr is set
+ * only then).
  */
 int crypto_sm2_verify(const char *pub_pem, const void *msg, size_t len,
-    const unsigned char *sig, size_t siglen);
-
-/*
- * English text of the last failure in this thread, with OpenSSL's reason
- * when it gave one; "" if none.  The storage is thread-local and is
- * overwritten by the next failure.
- */
-const char *crypto_errstr(void);
+    const unsigned char *sig, size_t siglen, char **errstr);
 
 #endif

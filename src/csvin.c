@@ -645,7 +645,8 @@ csvin_open(struct csvin *c, const char *path, enum csvin_encoding enc)
 	c->lp_live = 1;
 	c->line = 1;
 	if ((c->hash = digest_new(DIGEST_SHA256)) == NULL)
-		return seterr(c, 0, "%s", crypto_errstr());
+		return seterr(c, 0, _("cannot set up %s with libgcrypt"),
+		    digest_name(DIGEST_SHA256));
 	return 0;
 }
 
@@ -1390,33 +1391,4 @@ csvin_sha256(struct csvin *c)
 		crypto_hex(md, sizeof(md), c->hashhex);
 	}
 	return c->hashhex;
-}
-
-void
-csv_append_field(struct strbuf *sb, const char *s, size_t len,
-    int neutralise)
-{
-	size_t need, i;
-
-	if (neutralise && len > 0 && strchr("=+-@\t\r", s[0]) != NULL) {
-		struct strbuf tmp = STRBUF_INIT;
-
-		strbuf_addc(&tmp, '\'');
-		strbuf_add(&tmp, s, len);
-		csv_append_field(sb, tmp.buf, tmp.len, 0);
-		strbuf_release(&tmp);
-		return;
-	}
-	/* one pass: most fields are short and need no quotes */
-	for (i = 0; i < len; i++)
-		if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
-			break;
-	if (i == len) {
-		strbuf_add(sb, s, len);
-		return;
-	}
-	need = 2 * len + 2;
-	strbuf_grow(sb, need);
-	sb->len += csv_write(sb->buf + sb->len, need, s, len);
-	sb->buf[sb->len] = '\0';
 }

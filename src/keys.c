@@ -139,14 +139,15 @@ exists(const char *path, char **errstr)
 static int
 create_sm2(const char *path, int *made, char **errstr)
 {
-	char *pem;
+	char *pem, *e;
 	int rc;
 
 	*made = 0;
 	if ((rc = exists(path, errstr)) != 0)
 		return rc == 1 ? 0 : -1;
-	if (crypto_sm2_keygen(&pem) == -1) {
-		*errstr = xasprintf("%s: %s", path, crypto_errstr());
+	if (crypto_sm2_keygen(&pem, &e) == -1) {
+		*errstr = xasprintf("%s: %s", path, e);
+		free(e);
 		return -1;
 	}
 	rc = write_new(path, pem, strlen(pem), made, errstr);
@@ -158,14 +159,15 @@ static int
 create_qr(const char *path, int *made, char **errstr)
 {
 	unsigned char secret[KEYS_QR_SECRET_LEN];
-	char hex[2 * KEYS_QR_SECRET_LEN + 2];
+	char hex[2 * KEYS_QR_SECRET_LEN + 2], *e;
 	int rc;
 
 	*made = 0;
 	if ((rc = exists(path, errstr)) != 0)
 		return rc == 1 ? 0 : -1;
-	if (crypto_random(secret, sizeof(secret)) == -1) {
-		*errstr = xasprintf("%s: %s", path, crypto_errstr());
+	if (crypto_random(secret, sizeof(secret), &e) == -1) {
+		*errstr = xasprintf("%s: %s", path, e);
+		free(e);
 		return -1;
 	}
 	crypto_hex(secret, sizeof(secret), hex);
@@ -271,13 +273,14 @@ keys_private_pem(const char *dbpath, char **errstr)
 char *
 keys_public_pem(const char *dbpath, char **errstr)
 {
-	char *priv, *pub, *path;
+	char *priv, *pub, *path, *e;
 
 	if ((priv = keys_private_pem(dbpath, errstr)) == NULL)
 		return NULL;
-	if (crypto_sm2_pubkey(priv, &pub) == -1) {
+	if (crypto_sm2_pubkey(priv, &pub, &e) == -1) {
 		path = keys_path(dbpath, KEYS_SM2_SUFFIX);
-		*errstr = xasprintf("%s: %s", path, crypto_errstr());
+		*errstr = xasprintf("%s: %s", path, e);
+		free(e);
 		free(path);
 		pub = NULL;
 	}

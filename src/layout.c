@@ -15,14 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
+#include "catalog.h"
 #include "crypto.h"
-#include "db.h"
 #include "i18n.h"
 #include "layout.h"
 #include "num.h"
-#include "settings.h"
 #include "strbuf.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -699,41 +696,36 @@ layout_free(struct layout *l)
 	free(l);
 }
 
+/* The reasons read so far, for catalog_bad_reasons(). */
+struct reasons {
+	struct layout_reason *v;
+	size_t n;
+};
+
+static void
+add_reason(void *arg, const char *code, const char *label)
+{
+	struct reasons *r = arg;
+
+	r->v = xreallocarray(r->v, r->n + 1, sizeof(*r->v));
+	r->v[r->n].code = xstrdup(code);
+	r->v[r->n].label = xstrdup(label);
+	r->n++;
+}
+
 int
 layout_dict_reasons(struct db *db, struct layout_reason **v, size_t *n)
 {
-	sqlite3_stmt *st;
-	char *ver;
-	int rc;
+	struct reasons r = { NULL, 0 };
 
 	*v = NULL;
 	*n = 0;
-	if ((ver = settings_get(db, "eval_codes_version")) == NULL)
-		return -1;
-	if (db_prepare(db, &st, "SELECT code, label FROM eval_codes "
-	    "WHERE version = ?1 AND grade <= 2 AND retired = 0 "
-	    "ORDER BY grade DESC, code") != 0) {
-		free(ver);
+	if (catalog_bad_reasons(db, add_reason, &r) != 0) {
+		layout_reasons_free(r.v, r.n);
 		return -1;
 	}
-	sqlite3_bind_text(st, 1, ver, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*v = xreallocarray(*v, *n + 1, sizeof(**v));
-		(*v)[*n].code = xstrdup((const char *)
-		    sqlite3_column_text(st, 0));
-		(*v)[*n].label = xstrdup((const char *)
-		    sqlite3_column_text(st, 1));
-		(*n)++;
-	}
-	sqlite3_finalize(st);
-	free(ver);
-	if (rc != SQLITE_DONE) {
-		layout_reasons_free(*v, *n);
-		*v = NULL;
-		*n = 0;
-		return db_sqlerr(db, _("cannot read the evaluation-detail "
-		    "dictionary"));
-	}
+	*v = r.v;
+	*n = r.n;
 	return 0;
 }
 

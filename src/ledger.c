@@ -7,6 +7,7 @@
 
 #include <sqlite3.h>
 
+#include "catalog.h"
 #include "clock.h"
 #include "db.h"
 #include "i18n.h"
@@ -49,12 +50,14 @@ station_id(struct db *db, char region[7], unsigned *issuer)
 static int
 window_known(struct db *db, const char *window)
 {
-	long long n;
+	struct catalog_window w;
+	int rc, retired;
 
-	if (db_query_int(db, "SELECT count(*) FROM windows WHERE id = ?1 "
-	    "AND retired = 0", window, &n) != 0)
+	if ((rc = catalog_window_get(db, window, &w)) < 0)
 		return -1;
-	if (n == 0)
+	retired = w.retired;
+	catalog_window_release(&w);
+	if (rc == 0 || retired)
 		return db_seterr(db, _("window %s is not in the catalogue "
 		    "(or is retired)"), window);
 	return 0;

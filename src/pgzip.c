@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Parallel gzip writer (see pgzip.h).  Jobs live in a ring; the caller's
- * thread fills them and writes finished ones out in order, the workers
- * compress them in order of submission.  One mutex guards the ring.  A
- * splice waits until every job before it was written, then copies the
- * run out on the caller's thread.
+ * Parallel gzip writer (see pgzip.h).  Jobs live in an array used round
+ * robin; the caller's thread fills them and puts them on the work ring,
+ * the workers take them from it in order of submission, compress them
+ * and put them on the done ring, and the caller takes them from there
+ * and writes them out in order.  A job belongs to one thread at a time
+ * (the rings hand it over), so only the rings lock.  A splice waits
+ * until every job before it was written, then copies the run out on the
+ * caller's thread.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -15,23 +18,23 @@
 #include <zlib.h>
 
 #include "pgzip.h"
+#include "ring.h"
 #include "xalloc.h"
 #include "banned.h"
 
 #define DICT_LEN 32768
 #define SPLICE_BUF (256 * 1024)
 
+/* As the caller sees a job; workers do not touch it. */
 enum job_state {
 	JOB_FREE,	/* may be filled */
 	JOB_FILLING,	/* the caller is adding input */
-	JOB_READY,	/* waiting for a worker */
-	JOB_BUSY,	/* a worker compresses it */
-	JOB_DONE	/* compressed, waiting to be written */
+	JOB_QUEUED,	/* on the work ring, with a worker or on the done ring */
+	JOB_DONE	/* taken back from the done ring, waiting to be written */
 };
 
 struct job {
 	enum job_state state;
-	uint64_t seq;
 	int last;		/* ends the stream (Z_FINISH) */
 	int failed;
 	unsigned char *in;	/* DICT_LEN of dictionary, then the block */
@@ -42,17 +45,15 @@ struct job {
 };
 
 struct pgzip {
-	pthread_mutex_t mu;
-	pthread_cond_t work;	/* a job became ready, or stop */
-	pthread_cond_t done;	/* a job became done */
+	struct ring *work;	/* jobs to compress, in order */
+	struct ring *done;	/* jobs compressed, in any order */
 	pthread_t *threads;
-	int nthreads, level, stop, broken;
+	int nthreads, level, broken;
 	int raw;		/* no header, trailer or final block */
 	int fresh;		/* the next job starts without dictionary */
 	struct job *ring;
 	size_t nring;
 	uint64_t next_fill;	/* seq of the job being filled */
-	uint64_t next_take;	/* seq the workers take next */
 	uint64_t next_out;	/* seq to write next */
 	struct job *cur;	/* being filled, or NULL */
 	pgzip_write_fn fn;
@@ -117,34 +118,21 @@ static void *
 worker(void *arg)
 {
 	struct pgzip *z = arg;
+	struct job *j;
 	z_stream s;
 	int ok;
 
 	memset(&s, 0, sizeof(s));
 	ok = deflateInit2(&s, z->level, Z_DEFLATED, -15, 8,
 	    Z_DEFAULT_STRATEGY) == Z_OK;
-	pthread_mutex_lock(&z->mu);
-	for (;;) {
-		struct job *j = &z->ring[z->next_take % z->nring];
-
-		if (z->stop)
-			break;
-		if (j->state != JOB_READY || j->seq != z->next_take) {
-			pthread_cond_wait(&z->work, &z->mu);
-			continue;
-		}
-		j->state = JOB_BUSY;
-		z->next_take++;
-		pthread_mutex_unlock(&z->mu);
+	/* The done ring has a slot for every job: the put never waits. */
+	while ((j = ring_get(z->work)) != NULL) {
 		if (ok)
 			compress_job(&s, j);
 		else
 			j->failed = 1;
-		pthread_mutex_lock(&z->mu);
-		j->state = JOB_DONE;
-		pthread_cond_broadcast(&z->done);
+		ring_put(z->done, j);
 	}
-	pthread_mutex_unlock(&z->mu);
 	if (ok)
 		deflateEnd(&s);
 	return NULL;
@@ -179,38 +167,34 @@ write_header(struct pgzip *z)
 
 /*
  * Writes out finished jobs in order.  With wait set, blocks until the job
- * of sequence number upto has been written.  Called locked; unlocks while
- * writing.
+ * of sequence number upto has been written; else writes only what is
+ * finished already.
  */
 static int
 drain(struct pgzip *z, int wait, uint64_t upto)
 {
-	for (;;) {
-		struct job *j;
+	while (z->next_out < z->next_fill) {
+		struct job *j = &z->ring[z->next_out % z->nring], *d;
 
-		if (z->next_out >= z->next_fill)
-			return 0;
-		j = &z->ring[z->next_out % z->nring];
 		if (j->state != JOB_DONE) {
-			if (!wait || z->next_out > upto)
+			if (wait && z->next_out <= upto)
+				d = ring_get(z->done);
+			else
+				d = ring_try_get(z->done);
+			if (d == NULL)
 				return 0;
-			pthread_cond_wait(&z->done, &z->mu);
+			d->state = JOB_DONE;
 			continue;
 		}
 		if (j->failed)
 			return fail(z, "deflate failed");
-		pthread_mutex_unlock(&z->mu);
-		if (emit(z, j->out, j->outlen) != 0) {
-			pthread_mutex_lock(&z->mu);
+		if (emit(z, j->out, j->outlen) != 0)
 			return -1;
-		}
 		z->crc = crc32_combine(z->crc, j->crc, (z_off_t)j->inlen);
-		pthread_mutex_lock(&z->mu);
 		j->state = JOB_FREE;
 		z->next_out++;
-		if (!wait && z->next_out > upto)
-			return 0;
 	}
+	return 0;
 }
 
 /* Takes the next ring slot for filling, seeding its dictionary. */
@@ -219,16 +203,12 @@ start_job(struct pgzip *z)
 {
 	struct job *j = &z->ring[z->next_fill % z->nring];
 	struct job *prev = NULL;
-	int rc = 0;
 
 	if (z->next_fill > 0 && !z->fresh)
 		prev = &z->ring[(z->next_fill - 1) % z->nring];
 	z->fresh = 0;
-	pthread_mutex_lock(&z->mu);
-	if (z->next_fill >= z->nring)
-		rc = drain(z, 1, z->next_fill - z->nring);
-	pthread_mutex_unlock(&z->mu);
-	if (rc != 0)
+	if (z->next_fill >= z->nring &&
+	    drain(z, 1, z->next_fill - z->nring) != 0)
 		return -1;
 	/* The previous job's input stays intact until its slot refills. */
 	j->dictlen = 0;
@@ -241,7 +221,6 @@ start_job(struct pgzip *z)
 		j->dictlen = n;
 	}
 	j->state = JOB_FILLING;
-	j->seq = z->next_fill;
 	j->inlen = 0;
 	j->last = 0;
 	j->failed = 0;
@@ -252,14 +231,13 @@ start_job(struct pgzip *z)
 static void
 submit(struct pgzip *z)
 {
-	pthread_mutex_lock(&z->mu);
-	z->cur->state = JOB_READY;
+	z->cur->state = JOB_QUEUED;
 	z->next_fill++;
+	/* The work ring has a slot for every job: the put never waits. */
+	ring_put(z->work, z->cur);
 	z->cur = NULL;
-	pthread_cond_broadcast(&z->work);
 	/* Write whatever is already finished, without waiting. */
 	(void)drain(z, 0, UINT64_MAX);
-	pthread_mutex_unlock(&z->mu);
 }
 
 static struct pgzip *
@@ -294,9 +272,8 @@ start(int level, int nthreads, int raw, pgzip_write_fn fn, void *arg)
 		z->ring[i].outcap = PGZIP_BLOCK + PGZIP_BLOCK / 16 + 1024;
 		z->ring[i].out = xmalloc(z->ring[i].outcap);
 	}
-	pthread_mutex_init(&z->mu, NULL);
-	pthread_cond_init(&z->work, NULL);
-	pthread_cond_init(&z->done, NULL);
+	z->work = ring_new(z->nring);
+	z->done = ring_new(z->nring);
 	z->threads = xcalloc((size_t)nthreads, sizeof(*z->threads));
 	for (t = 0; t < nthreads; t++) {
 		if ((errno = pthread_create(&z->threads[t], NULL, worker,
@@ -356,17 +333,12 @@ pgzip_write(struct pgzip *z, const void *buf, size_t n)
 static int
 flush_all(struct pgzip *z)
 {
-	int rc;
-
 	if (z->cur != NULL) {
 		submit(z);
 		if (z->broken)
 			return -1;
 	}
-	pthread_mutex_lock(&z->mu);
-	rc = z->next_fill > 0 ? drain(z, 1, z->next_fill - 1) : 0;
-	pthread_mutex_unlock(&z->mu);
-	return rc;
+	return z->next_fill > 0 ? drain(z, 1, z->next_fill - 1) : 0;
 }
 
 int
@@ -452,10 +424,8 @@ pgzip_free(struct pgzip *z)
 
 	if (z == NULL)
 		return;
-	pthread_mutex_lock(&z->mu);
-	z->stop = 1;
-	pthread_cond_broadcast(&z->work);
-	pthread_mutex_unlock(&z->mu);
+	/* The workers compress what is queued still, then end. */
+	ring_close(z->work);
 	for (t = 0; t < z->nthreads; t++)
 		pthread_join(z->threads[t], NULL);
 	for (i = 0; i < z->nring; i++) {
@@ -464,9 +434,8 @@ pgzip_free(struct pgzip *z)
 	}
 	free(z->ring);
 	free(z->threads);
-	pthread_mutex_destroy(&z->mu);
-	pthread_cond_destroy(&z->work);
-	pthread_cond_destroy(&z->done);
+	ring_free(z->work);
+	ring_free(z->done);
 	free(z);
 }
 

@@ -146,7 +146,7 @@ tag_of(const char *url, size_t len, const unsigned char *key,
 
 	strbuf_adds(&sb, TAG_LABEL);
 	strbuf_add(&sb, url, len);
-	if (crypto_hmac_sm3(key, keylen, sb.buf, sb.len, md) != 0)
+	if (crypto_hmac_sm3(key, keylen, sb.buf, sb.len, md, NULL) != 0)
 		memset(md, 0, sizeof(md));
 	crypto_hex(md, QRPAY_TAG_HEX / 2, out);
 	explicit_bzero(md, sizeof(md));

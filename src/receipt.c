@@ -23,14 +23,15 @@ receipt_make(const struct receipt *r, const char *priv_pem, char **text,
 	struct strbuf sb = STRBUF_INIT;
 	unsigned char *sig;
 	size_t siglen;
-	char *hex;
+	char *hex, *e;
 
 	strbuf_addf(&sb, "HCP-Receipt: 1\nBatch: %s\nSHA-256: %s\n"
 	    "Records: %lld\nReceived: %s\n", r->batch, r->sha256, r->records,
 	    r->received);
-	if (crypto_sm2_sign(priv_pem, sb.buf, sb.len, &sig, &siglen) != 0) {
-		*errstr = xasprintf(_("cannot sign the receipt: %s"),
-		    crypto_errstr());
+	if (crypto_sm2_sign(priv_pem, sb.buf, sb.len, &sig, &siglen, &e) !=
+	    0) {
+		*errstr = xasprintf(_("cannot sign the receipt: %s"), e);
+		free(e);
 		strbuf_release(&sb);
 		return -1;
 	}
@@ -49,6 +50,7 @@ receipt_parse(const char *text, size_t len, const char *pub_pem,
 {
 	struct bag_tags t = { NULL, 0 };
 	const char *p, *v, *e;
+	char *ce;
 	unsigned char *sig = NULL;
 	size_t signedlen, hexlen;
 	long long n;
@@ -117,10 +119,11 @@ receipt_parse(const char *text, size_t len, const char *pub_pem,
 		*errstr = xstrdup(_("text after the receipt's signature"));
 		goto out;
 	}
-	good = crypto_sm2_verify(pub_pem, text, signedlen, sig, hexlen / 2);
+	good = crypto_sm2_verify(pub_pem, text, signedlen, sig, hexlen / 2,
+	    &ce);
 	if (good < 0) {
-		*errstr = xasprintf(_("cannot check the receipt: %s"),
-		    crypto_errstr());
+		*errstr = xasprintf(_("cannot check the receipt: %s"), ce);
+		free(ce);
 		goto out;
 	}
 	if (good != 0) {

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 
 #include "clock.h"
 #include "renderint.h"
+#include "ring.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -171,15 +173,42 @@ render_qr_stencil(cairo_t *cr, cairo_surface_t *img, double x, double y,
 
 #define BATCH_THREADS_MAX 8
 
+/* The threads a pool starts: one a processor, at most the maximum. */
+static int
+pool_threads(void)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return ncpu < 1 ? 1 : ncpu > BATCH_THREADS_MAX ? BATCH_THREADS_MAX :
+	    (int)ncpu;
+}
+
+/* Empties a ring of work not started: the pool stops. */
+static void
+pool_stop(struct ring *todo)
+{
+	while (ring_try_get(todo) != NULL)
+		continue;
+}
+
+/*
+ * One code of a batch.  A worker takes it from the todo ring, sets q and
+ * err and puts it on the done ring; the caller alone reads it from there
+ * on and sets done.
+ */
+struct qr_job {
+	size_t i;
+	QRcode *q;
+	int err;		/* errno of a failed code */
+	int done;
+};
+
 struct render_qr_batch {
 	const char *const *data;
-	size_t n, next;
-	int eclevel, stop, nth;
-	QRcode **q;
-	int *err;		/* errno of a failed code */
-	unsigned char *done;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
+	size_t n;
+	int eclevel, nth;
+	struct qr_job *job;
+	struct ring *todo, *done;
 	pthread_t th[BATCH_THREADS_MAX];
 };
 
@@ -187,50 +216,40 @@ static void *
 batch_worker(void *arg)
 {
 	struct render_qr_batch *b = arg;
-	QRcode *q;
-	size_t i;
-	int e;
+	struct qr_job *j;
 
-	for (;;) {
-		pthread_mutex_lock(&b->mu);
-		if (b->stop || b->next == b->n) {
-			pthread_mutex_unlock(&b->mu);
-			return NULL;
-		}
-		i = b->next++;
-		pthread_mutex_unlock(&b->mu);
+	while ((j = ring_get(b->todo)) != NULL) {
 		errno = 0;
-		q = render_qr_encode(b->data[i], b->eclevel);
-		e = q == NULL ? (errno != 0 ? errno : EINVAL) : 0;
-		pthread_mutex_lock(&b->mu);
-		b->q[i] = q;
-		b->err[i] = e;
-		b->done[i] = 1;
-		pthread_cond_broadcast(&b->cv);
-		pthread_mutex_unlock(&b->mu);
+		j->q = render_qr_encode(b->data[j->i], b->eclevel);
+		j->err = j->q == NULL ? (errno != 0 ? errno : EINVAL) : 0;
+		/* The done ring has a slot for every code: never waits. */
+		ring_put(b->done, j);
 	}
+	return NULL;
 }
 
 struct render_qr_batch *
 render_qr_batch_new(const char *const *data, size_t n, int eclevel)
 {
 	struct render_qr_batch *b = xcalloc(1, sizeof(*b));
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int want, i;
+	size_t k;
 
 	b->data = data;
 	b->n = n;
 	b->eclevel = eclevel;
-	b->q = xcalloc(n > 0 ? n : 1, sizeof(*b->q));
-	b->err = xcalloc(n > 0 ? n : 1, sizeof(*b->err));
-	b->done = xcalloc(n > 0 ? n : 1, 1);
-	pthread_mutex_init(&b->mu, NULL);
-	pthread_cond_init(&b->cv, NULL);
-	want = ncpu < 1 ? 1 : ncpu > BATCH_THREADS_MAX ? BATCH_THREADS_MAX :
-	    (int)ncpu;
 	/* A few codes are not worth a thread. */
-	if (n < 4)
-		want = 0;
+	want = n < 4 ? 0 : pool_threads();
+	if (want == 0)
+		return b;
+	b->job = xcalloc(n, sizeof(*b->job));
+	b->todo = ring_new(n);
+	b->done = ring_new(n);
+	for (k = 0; k < n; k++) {
+		b->job[k].i = k;
+		ring_put(b->todo, &b->job[k]);
+	}
+	ring_close(b->todo);
 	for (i = 0; i < want; i++) {
 		if (pthread_create(&b->th[i], NULL, batch_worker, b) != 0)
 			break;
@@ -242,20 +261,21 @@ render_qr_batch_new(const char *const *data, size_t n, int eclevel)
 QRcode *
 render_qr_batch_get(struct render_qr_batch *b, size_t i)
 {
+	struct qr_job *j;
 	QRcode *q;
-	int e;
 
 	if (b->nth == 0)
 		return render_qr_encode(b->data[i], b->eclevel);
-	pthread_mutex_lock(&b->mu);
-	while (!b->done[i])
-		pthread_cond_wait(&b->cv, &b->mu);
-	q = b->q[i];
-	e = b->err[i];
-	b->q[i] = NULL;
-	pthread_mutex_unlock(&b->mu);
+	j = &b->job[i];
+	while (!j->done) {
+		struct qr_job *d = ring_get(b->done);
+
+		d->done = 1;
+	}
+	q = j->q;
+	j->q = NULL;
 	if (q == NULL)
-		errno = e;
+		errno = j->err;
 	return q;
 }
 
@@ -267,75 +287,65 @@ render_qr_batch_free(struct render_qr_batch *b)
 
 	if (b == NULL)
 		return;
-	pthread_mutex_lock(&b->mu);
-	b->stop = 1;
-	pthread_mutex_unlock(&b->mu);
+	if (b->todo != NULL)
+		pool_stop(b->todo);
 	for (k = 0; k < b->nth; k++)
 		pthread_join(b->th[k], NULL);
-	for (i = 0; i < b->n; i++)
-		if (b->q[i] != NULL)
-			QRcode_free(b->q[i]);
-	pthread_mutex_destroy(&b->mu);
-	pthread_cond_destroy(&b->cv);
-	free(b->q);
-	free(b->err);
-	free(b->done);
+	for (i = 0; b->job != NULL && i < b->n; i++)
+		if (b->job[i].q != NULL)
+			QRcode_free(b->job[i].q);
+	ring_free(b->todo);
+	ring_free(b->done);
+	free(b->job);
 	free(b);
 }
 
+/* render_parallel(): the indices on a ring, as i + 1 (never NULL). */
 struct par {
-	size_t n, next;
-	int stop;
+	struct ring *todo;
+	atomic_int failed;
 	int (*fn)(void *, size_t);
 	void *arg;
-	pthread_mutex_t mu;
 };
 
 static void *
 par_worker(void *arg)
 {
 	struct par *p = arg;
-	size_t i;
+	void *x;
 
-	for (;;) {
-		pthread_mutex_lock(&p->mu);
-		if (p->stop || p->next == p->n) {
-			pthread_mutex_unlock(&p->mu);
-			return NULL;
-		}
-		i = p->next++;
-		pthread_mutex_unlock(&p->mu);
-		if (p->fn(p->arg, i) != 0) {
-			pthread_mutex_lock(&p->mu);
-			p->stop = 1;
-			pthread_mutex_unlock(&p->mu);
+	while ((x = ring_get(p->todo)) != NULL) {
+		if (p->fn(p->arg, (size_t)(uintptr_t)x - 1) != 0) {
+			atomic_store(&p->failed, 1);
+			pool_stop(p->todo);
 		}
 	}
+	return NULL;
 }
 
 int
 render_parallel(size_t n, int (*fn)(void *, size_t), void *arg)
 {
 	pthread_t th[BATCH_THREADS_MAX];
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	struct par p;
-	int k, nth = 0, want;
+	int k, nth = 0, want = pool_threads();
+	size_t i;
 
-	memset(&p, 0, sizeof(p));
-	p.n = n;
+	p.todo = ring_new(n);
+	for (i = 0; i < n; i++)
+		ring_put(p.todo, (void *)(uintptr_t)(i + 1));
+	ring_close(p.todo);
+	atomic_init(&p.failed, 0);
 	p.fn = fn;
 	p.arg = arg;
-	pthread_mutex_init(&p.mu, NULL);
-	want = ncpu < 1 ? 1 : ncpu > BATCH_THREADS_MAX ? BATCH_THREADS_MAX :
-	    (int)ncpu;
 	for (k = 1; k < want && (size_t)k < n; k++)
 		if (pthread_create(&th[nth], NULL, par_worker, &p) == 0)
 			nth++;
 	par_worker(&p);
 	for (k = 0; k < nth; k++)
 		pthread_join(th[k], NULL);
-	pthread_mutex_destroy(&p.mu);
-	return p.stop ? -1 : 0;
+	ring_free(p.todo);
+	return atomic_load(&p.failed) ? -1 : 0;
 }
 
 /*

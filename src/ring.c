@@ -68,20 +68,41 @@ ring_put(struct ring *r, void *item)
 	return 0;
 }
 
+/* Takes the oldest item, if any.  Called locked. */
+static void *
+take(struct ring *r)
+{
+	void *item;
+
+	if (r->count == 0)
+		return NULL;
+	item = r->slot[r->head];
+	r->head = (r->head + 1) % r->nslots;
+	r->count--;
+	pthread_cond_signal(&r->notfull);
+	return item;
+}
+
 void *
 ring_get(struct ring *r)
 {
-	void *item = NULL;
+	void *item;
 
 	pthread_mutex_lock(&r->mu);
 	while (r->count == 0 && !r->closed)
 		pthread_cond_wait(&r->notempty, &r->mu);
-	if (r->count > 0) {
-		item = r->slot[r->head];
-		r->head = (r->head + 1) % r->nslots;
-		r->count--;
-		pthread_cond_signal(&r->notfull);
-	}
+	item = take(r);
+	pthread_mutex_unlock(&r->mu);
+	return item;
+}
+
+void *
+ring_try_get(struct ring *r)
+{
+	void *item;
+
+	pthread_mutex_lock(&r->mu);
+	item = take(r);
 	pthread_mutex_unlock(&r->mu);
 	return item;
 }

@@ -27,6 +27,8 @@ int ring_put(struct ring *r, void *item);
 /* The oldest item, waiting while the ring is empty and open; NULL once
  * the ring is closed and empty. */
 void *ring_get(struct ring *r);
+/* The oldest item without waiting; NULL if the ring is empty. */
+void *ring_try_get(struct ring *r);
 /* No more puts; wakes every waiting thread.  Idempotent. */
 void ring_close(struct ring *r);
 

@@ -1046,8 +1046,10 @@ read_member(struct vstate *s, struct archive *a, struct member *m)
 	struct bag_pipe *csv = NULL;
 	int rc;
 
-	if (m->payload)
-		dg = bag_digest_new();
+	if (m->payload && (dg = bag_digest_new()) == NULL) {
+		s->oom = 1;	/* as hash_small() says it */
+		return -1;
+	}
 	if (strcmp(m->rel, BAG_PAYLOAD) == 0) {
 		apply_rules(s);
 		csv_init(&s->csv, CSV_STRICT | CSV_STRICT_FINI |
@@ -1344,31 +1346,26 @@ check_once(struct vstate *s, const char *rel)
 	bag_tags_release(&t);
 }
 
+/*
+ * Every member is a file of a batch; the payload is there.  Sets *bytes
+ * and *files to the payload's size and count, for Payload-Oxum.
+ */
 static void
-check_bag(struct vstate *s)
+check_members(struct vstate *s, unsigned long long *bytes,
+    unsigned long long *files)
 {
 	static const char *const known[] = { "bag-info.txt", "bagit.txt",
 	    "manifest-sha256.txt", "manifest-sm3.txt", "signature.sm2",
 	    "tagmanifest-sha256.txt", "tagmanifest-sm3.txt" };
-	struct bag_tags bt, bi;
-	struct member *m, *sig;
-	const char *v;
-	unsigned long long bytes = 0, files = 0;
-	long long n, seq;
-	char *e, want[64];
 	size_t i, k;
-	int good;
 
-	if (s->top == NULL) {
-		problem(s, 0, _("empty archive: not a batch"));
-		return;
-	}
-	s->res->name = xstrdup(s->top);
+	*bytes = *files = 0;
 	for (i = 0; i < s->nm; i++) {
-		m = &s->m[i];
+		struct member *m = &s->m[i];
+
 		if (m->payload) {
-			bytes += m->size;
-			files++;
+			*bytes += m->size;
+			(*files)++;
 			continue;
 		}
 		for (k = 0; k < sizeof(known) / sizeof(known[0]); k++)
@@ -1379,90 +1376,130 @@ check_bag(struct vstate *s)
 	}
 	if (find(s, BAG_PAYLOAD) == NULL)
 		problem(s, 0, _("%s is missing"), BAG_PAYLOAD);
-	check_once(s, "bagit.txt");
-	check_once(s, "bag-info.txt");
+}
 
-	/* bagit.txt */
-	if ((m = find(s, "bagit.txt")) == NULL)
+/*
+ * The tag file m parsed into t: 0, or -1 with the parser's message in
+ * *e (the caller says it, and frees it).
+ */
+static int
+tag_parse(const struct member *m, struct bag_tags *t, char **e)
+{
+	return bag_tags_parse(m->data.buf != NULL ? m->data.buf : "",
+	    m->data.len, t, e);
+}
+
+static void
+check_bagit_txt(struct vstate *s)
+{
+	struct bag_tags bt;
+	struct member *m;
+	const char *v;
+	char *e;
+
+	if ((m = find(s, "bagit.txt")) == NULL) {
 		problem(s, 0, _("bagit.txt is missing"));
-	else if (bag_tags_parse(m->data.buf != NULL ? m->data.buf : "",
-	    m->data.len, &bt, &e) != 0) {
+		return;
+	}
+	if (tag_parse(m, &bt, &e) != 0) {
 		problem(s, 0, _("bagit.txt: %s"), e);
 		free(e);
-	} else {
-		if ((v = bag_tags_get(&bt, "BagIt-Version")) == NULL ||
-		    (strcmp(v, "1.0") != 0 && strcmp(v, "0.97") != 0))
-			problem(s, 0, _("bagit.txt: BagIt-Version missing or "
-			    "unknown"));
-		if ((v = bag_tags_get(&bt, "Tag-File-Character-Encoding")) ==
-		    NULL || strcasecmp(v, "UTF-8") != 0)
-			problem(s, 0, _("bagit.txt: tag files must be UTF-8"));
-		bag_tags_release(&bt);
+		return;
 	}
+	if ((v = bag_tags_get(&bt, "BagIt-Version")) == NULL ||
+	    (strcmp(v, "1.0") != 0 && strcmp(v, "0.97") != 0))
+		problem(s, 0, _("bagit.txt: BagIt-Version missing or "
+		    "unknown"));
+	if ((v = bag_tags_get(&bt, "Tag-File-Character-Encoding")) ==
+	    NULL || strcasecmp(v, "UTF-8") != 0)
+		problem(s, 0, _("bagit.txt: tag files must be UTF-8"));
+	bag_tags_release(&bt);
+}
 
-	/* bag-info.txt */
-	if ((m = find(s, "bag-info.txt")) == NULL)
+/* Hcp-Station and Hcp-Sequence, and the bag's name made of them. */
+static void
+check_info_station(struct vstate *s, const struct bag_tags *bi)
+{
+	const char *v;
+	long long seq;
+	char want[64];
+
+	v = bag_tags_get(bi, "Hcp-Station");
+	if (v == NULL || strlen(v) != 8 || strspn(v, "0123456789") != 8)
+		problem(s, 0, _("bag-info.txt: Hcp-Station missing"));
+	else
+		s->res->station = xstrdup(v);
+	if (bag_tags_get(bi, "Hcp-Sequence") == NULL ||
+	    num_parse(bag_tags_get(bi, "Hcp-Sequence"), 1,
+	    999999999LL, &seq, NULL) != 0)
+		problem(s, 0, _("bag-info.txt: Hcp-Sequence missing"));
+	else
+		s->res->seq = seq;
+	if (s->res->station != NULL && s->res->seq > 0) {
+		snprintf(want, sizeof(want), "hcp-%s-%06lld",
+		    s->res->station, s->res->seq);
+		if (strcmp(want, s->top) != 0)
+			problem(s, 0, _("bag-info.txt: station and "
+			    "sequence say %s, the bag is %s"), want,
+			    s->top);
+	}
+}
+
+static void
+check_bag_info(struct vstate *s, unsigned long long bytes,
+    unsigned long long files)
+{
+	struct bag_tags bi;
+	struct member *m;
+	const char *v;
+	char oxum[64], *e;
+	long long n, i1, n1;
+
+	if ((m = find(s, "bag-info.txt")) == NULL) {
 		problem(s, 0, _("bag-info.txt is missing"));
-	else if (bag_tags_parse(m->data.buf != NULL ? m->data.buf : "",
-	    m->data.len, &bi, &e) != 0) {
+		return;
+	}
+	if (tag_parse(m, &bi, &e) != 0) {
 		problem(s, 0, _("bag-info.txt: %s"), e);
 		free(e);
-	} else {
-		char oxum[64];
-		long long i1, n1;
-
-		snprintf(oxum, sizeof(oxum), "%llu.%llu", bytes, files);
-		if ((v = bag_tags_get(&bi, "Payload-Oxum")) == NULL)
-			problem(s, 0, _("bag-info.txt: Payload-Oxum missing"));
-		else if (strcmp(v, oxum) != 0)
-			problem(s, 0, _("bag-info.txt: Payload-Oxum %s, but "
-			    "the payload is %s"), v, oxum);
-		if ((v = bag_tags_get(&bi, "External-Identifier")) == NULL ||
-		    strcmp(v, s->top) != 0)
-			problem(s, 0, _("bag-info.txt: External-Identifier is "
-			    "not the bag's name %s"), s->top);
-		if ((v = bag_tags_get(&bi, "Bag-Count")) == NULL ||
-		    bag_count_parse(v, &i1, &n1) != 0)
-			problem(s, 0, _("bag-info.txt: Bag-Count missing or "
-			    "not \"i of n\" (n at most %d)"), VERIFY_MAX_BAGS);
-		if ((v = bag_tags_get(&bi, "Hcp-Records")) == NULL ||
-		    num_parse(v, 0, 1000000000000LL, &n, NULL) != 0)
-			problem(s, 0, _("bag-info.txt: Hcp-Records missing"));
-		else if (n != s->rowno)
-			problem(s, 0, _("bag-info.txt: Hcp-Records says %lld, "
-			    "but %s has %ld records"), n, BAG_PAYLOAD,
-			    s->rowno);
-		v = bag_tags_get(&bi, "Hcp-Station");
-		if (v == NULL || strlen(v) != 8 || strspn(v, "0123456789") != 8)
-			problem(s, 0, _("bag-info.txt: Hcp-Station missing"));
-		else
-			s->res->station = xstrdup(v);
-		if (bag_tags_get(&bi, "Hcp-Sequence") == NULL ||
-		    num_parse(bag_tags_get(&bi, "Hcp-Sequence"), 1,
-		    999999999LL, &seq, NULL) != 0)
-			problem(s, 0, _("bag-info.txt: Hcp-Sequence missing"));
-		else
-			s->res->seq = seq;
-		if (s->res->station != NULL && s->res->seq > 0) {
-			snprintf(want, sizeof(want), "hcp-%s-%06lld",
-			    s->res->station, s->res->seq);
-			if (strcmp(want, s->top) != 0)
-				problem(s, 0, _("bag-info.txt: station and "
-				    "sequence say %s, the bag is %s"), want,
-				    s->top);
-		}
-		if ((v = bag_tags_get(&bi, "Satisfaction-Coding")) == NULL ||
-		    strncmp(v, "interface", 9) != 0)
-			problem(s, 0, _("bag-info.txt: Satisfaction-Coding is "
-			    "not the interface coding"));
-		sup_check_batch(s, bag_tags_get(&bi, "Hcp-Corrections"));
-		bag_tags_release(&bi);
+		return;
 	}
+	snprintf(oxum, sizeof(oxum), "%llu.%llu", bytes, files);
+	if ((v = bag_tags_get(&bi, "Payload-Oxum")) == NULL)
+		problem(s, 0, _("bag-info.txt: Payload-Oxum missing"));
+	else if (strcmp(v, oxum) != 0)
+		problem(s, 0, _("bag-info.txt: Payload-Oxum %s, but "
+		    "the payload is %s"), v, oxum);
+	if ((v = bag_tags_get(&bi, "External-Identifier")) == NULL ||
+	    strcmp(v, s->top) != 0)
+		problem(s, 0, _("bag-info.txt: External-Identifier is "
+		    "not the bag's name %s"), s->top);
+	if ((v = bag_tags_get(&bi, "Bag-Count")) == NULL ||
+	    bag_count_parse(v, &i1, &n1) != 0)
+		problem(s, 0, _("bag-info.txt: Bag-Count missing or "
+		    "not \"i of n\" (n at most %d)"), VERIFY_MAX_BAGS);
+	if ((v = bag_tags_get(&bi, "Hcp-Records")) == NULL ||
+	    num_parse(v, 0, 1000000000000LL, &n, NULL) != 0)
+		problem(s, 0, _("bag-info.txt: Hcp-Records missing"));
+	else if (n != s->rowno)
+		problem(s, 0, _("bag-info.txt: Hcp-Records says %lld, "
+		    "but %s has %ld records"), n, BAG_PAYLOAD,
+		    s->rowno);
+	check_info_station(s, &bi);
+	if ((v = bag_tags_get(&bi, "Satisfaction-Coding")) == NULL ||
+	    strncmp(v, "interface", 9) != 0)
+		problem(s, 0, _("bag-info.txt: Satisfaction-Coding is "
+		    "not the interface coding"));
+	sup_check_batch(s, bag_tags_get(&bi, "Hcp-Corrections"));
+	bag_tags_release(&bi);
+}
 
-	check_manifest(s, "manifest-sha256.txt", 0, DIGEST_SHA256);
-	check_manifest(s, "manifest-sm3.txt", 0, DIGEST_SM3);
-	check_manifest(s, "tagmanifest-sha256.txt", 1, DIGEST_SHA256);
-	check_manifest(s, "tagmanifest-sm3.txt", 1, DIGEST_SM3);
+static void
+check_signature(struct vstate *s)
+{
+	struct member *m, *sig;
+	char *e = NULL;
+	int good;
 
 	m = find(s, "tagmanifest-sm3.txt");
 	if ((sig = find(s, "signature.sm2")) == NULL)
@@ -1471,18 +1508,198 @@ check_bag(struct vstate *s)
 	else if (m != NULL) {
 		good = crypto_sm2_verify(s->o->pub_pem, m->data.buf != NULL ?
 		    m->data.buf : "", m->data.len,
-		    (const unsigned char *)sig->data.buf, sig->data.len);
+		    (const unsigned char *)sig->data.buf, sig->data.len, &e);
 		if (good < 0)
-			problem(s, 0, _("cannot check the signature: %s"),
-			    crypto_errstr());
+			problem(s, 0, _("cannot check the signature: %s"), e);
 		else if (good != 0)
 			problem(s, 0, _("signature.sm2: the signature is not "
 			    "good for this station's key: the batch was "
 			    "changed or signed by another key"));
+		free(e);
 	}
+}
+
+static void
+check_bag(struct vstate *s)
+{
+	unsigned long long bytes, files;
+
+	if (s->top == NULL) {
+		problem(s, 0, _("empty archive: not a batch"));
+		return;
+	}
+	s->res->name = xstrdup(s->top);
+	check_members(s, &bytes, &files);
+	check_once(s, "bagit.txt");
+	check_once(s, "bag-info.txt");
+	check_bagit_txt(s);
+	check_bag_info(s, bytes, files);
+	check_manifest(s, "manifest-sha256.txt", 0, DIGEST_SHA256);
+	check_manifest(s, "manifest-sm3.txt", 0, DIGEST_SM3);
+	check_manifest(s, "tagmanifest-sha256.txt", 1, DIGEST_SHA256);
+	check_manifest(s, "tagmanifest-sm3.txt", 1, DIGEST_SM3);
+	check_signature(s);
 	if (s->bad_rows > 0)
 		problem(s, 0, _("%s: %zu of %ld records are not valid"),
 		    BAG_PAYLOAD, s->bad_rows, s->rowno);
+}
+
+/* Sets s up to verify path into res; vstate_release() frees. */
+static void
+vstate_init(struct vstate *s, const char *path, const struct verify_opts *o,
+    struct verify_result *res)
+{
+	memset(s, 0, sizeof(*s));
+	pthread_mutex_init(&s->mu, NULL);
+	s->fd = -1;
+	s->o = o;
+	s->res = res;
+	s->path = path;
+	s->crc = crc32(0L, Z_NULL, 0);
+	s->padn = -1;
+	strbuf_init(&s->rowbuf);
+	strbuf_init(&s->vbuf);
+	rec_init(&s->rec);
+	s->map = rec_map_new();
+	/* nothing here stores the SHA-256 row hash: h64 is enough */
+	rec_ctx_set_row_hash(o->ctx, 0);
+	s->base_days = rec_ctx_supplement_days(o->ctx);
+	s->base_channel = rec_ctx_paper_channel(o->ctx);
+	s->base_now = rec_ctx_now_local(o->ctx);
+	s->base_codes = xstrdup(rec_ctx_codes_version(o->ctx));
+}
+
+/* Opens the file, its digest and the inflater; -1 with *errstr set. */
+static int
+vstate_open(struct vstate *s, char **errstr)
+{
+	if ((s->fd = open(s->path, O_RDONLY | O_CLOEXEC)) < 0) {
+		*errstr = xasprintf("%s: %s", s->path, strerror(errno));
+		return -1;
+	}
+	if ((s->filesha = digest_new(DIGEST_SHA256)) == NULL) {
+		*errstr = xasprintf(_("cannot set up %s with libgcrypt"),
+		    digest_name(DIGEST_SHA256));
+		return -1;
+	}
+	s->in = xmalloc(INBUF);
+	s->out = xmalloc(OUTBUF);
+	if (inflateInit2(&s->zs, -15) != Z_OK) {
+		*errstr = xstrdup(_("cannot start zlib"));
+		return -1;
+	}
+	s->zinit = 1;
+	return 0;
+}
+
+static void
+vstate_release(struct vstate *s)
+{
+	size_t i;
+
+	if (s->zinit)
+		inflateEnd(&s->zs);
+	if (s->fd >= 0)
+		close(s->fd);
+	digest_free(s->filesha);
+	free(s->in);
+	free(s->out);
+	for (i = 0; i < s->nm; i++) {
+		free(s->m[i].rel);
+		strbuf_release(&s->m[i].data);
+	}
+	free(s->m);
+	free(s->top);
+	strbuf_release(&s->rowbuf);
+	strbuf_release(&s->vbuf);
+	free(s->vcells);
+	for (i = 0; i < s->nsup; i++) {
+		free(s->sup[i].supersedes);
+		free(s->sup[i].serial);
+		free(s->sup[i].project);
+	}
+	free(s->sup);
+	rec_map_free(s->map);
+	rec_release(&s->rec);
+	rec_problems_release(&s->pl);
+	restore_rules(s);
+	pthread_mutex_destroy(&s->mu);
+}
+
+/* How reading the archive ended, beyond the problems it found. */
+enum { READ_DONE, READ_FAILED, READ_NOMEM };
+
+/*
+ * Reads the members one by one.  Sets *stop when reading stopped early
+ * (the archive is damaged) and *rc to libarchive's last answer.
+ */
+static int
+read_members(struct vstate *s, struct archive *a, int *stop, int *rc)
+{
+	struct archive_entry *e;
+
+	while (!*stop && (*rc = archive_read_next_header(a, &e)) ==
+	    ARCHIVE_OK) {
+		struct member *m = take_member(s, e, stop);
+		int mrc;
+
+		if (m != NULL && (mrc = read_member(s, a, m)) != 0) {
+			if (s->readerr != 0)
+				return READ_FAILED;
+			if (s->oom || archive_errno(a) == ENOMEM)
+				return READ_NOMEM;
+			if (mrc < 0 && !s->zbad)
+				problem(s, 0, "%s: %s", m->rel,
+				    archive_error_string(a));
+			*stop = 1;
+		}
+	}
+	if (!*stop && *rc != ARCHIVE_EOF) {
+		if (s->readerr != 0)
+			return READ_FAILED;
+		if (archive_errno(a) == ENOMEM)
+			return READ_NOMEM;
+		if (!s->zbad)
+			problem(s, 0, "damaged tar archive: %s",
+			    archive_error_string(a));
+		*stop = 1;
+	}
+	return READ_DONE;
+}
+
+/*
+ * Reads the tar stream through libarchive, then checks what follows
+ * it.  Sets *stop as read_members() does.
+ */
+static int
+read_archive(struct vstate *s, int *stop)
+{
+	struct archive *a = archive_read_new();
+	unsigned long long endpos;
+	int rc = ARCHIVE_FATAL, how = READ_DONE;
+
+	archive_read_support_format_tar(a);
+	if (archive_read_open(a, s, NULL, tar_read, NULL) != ARCHIVE_OK) {
+		if (s->readerr != 0)
+			how = READ_FAILED;
+		else if (!s->zbad)
+			problem(s, 0, "not a tar archive: %s",
+			    archive_error_string(a));
+	} else
+		how = read_members(s, a, stop, &rc);
+	/*
+	 * Where the end-of-archive blocks end: what libarchive consumed
+	 * (when the tar did not even open, whatever it was given).
+	 */
+	if (how == READ_DONE && !*stop && !s->zbad) {
+		endpos = rc == ARCHIVE_EOF ?
+		    (unsigned long long)archive_filter_bytes(a, 0) : s->total;
+		finish_gzip(s, endpos);
+	}
+	archive_read_free(a);
+	if (how == READ_DONE && s->readerr != 0)
+		how = READ_FAILED;
+	return how;
 }
 
 int
@@ -1490,95 +1707,22 @@ verify_batch(const char *path, const struct verify_opts *o,
     struct verify_result *res, char **errstr)
 {
 	struct vstate s;
-	struct archive *a = NULL;
-	struct archive_entry *e;
 	unsigned char sha[DIGEST_LEN];
-	unsigned long long endpos = 0;
-	size_t i;
-	int rc = ARCHIVE_FATAL, stop = 0, ret = -1;
+	int stop = 0, ret = -1;
 
 	memset(res, 0, sizeof(*res));
 	res->path = xstrdup(path);
-	memset(&s, 0, sizeof(s));
-	pthread_mutex_init(&s.mu, NULL);
-	s.o = o;
-	s.res = res;
-	s.path = path;
-	s.crc = crc32(0L, Z_NULL, 0);
-	s.padn = -1;
-	strbuf_init(&s.rowbuf);
-	strbuf_init(&s.vbuf);
-	rec_init(&s.rec);
-	s.map = rec_map_new();
-	/* nothing here stores the SHA-256 row hash: h64 is enough */
-	rec_ctx_set_row_hash(o->ctx, 0);
-	s.base_days = rec_ctx_supplement_days(o->ctx);
-	s.base_channel = rec_ctx_paper_channel(o->ctx);
-	s.base_now = rec_ctx_now_local(o->ctx);
-	s.base_codes = xstrdup(rec_ctx_codes_version(o->ctx));
-	if ((s.fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		*errstr = xasprintf("%s: %s", path, strerror(errno));
+	vstate_init(&s, path, o, res);
+	if (vstate_open(&s, errstr) != 0)
+		goto out;
+	switch (read_archive(&s, &stop)) {
+	case READ_FAILED:
+		*errstr = xasprintf("%s: %s", path, strerror(s.readerr));
+		goto out;
+	case READ_NOMEM:
+		*errstr = xasprintf("%s: %s", path, strerror(ENOMEM));
 		goto out;
 	}
-	if ((s.filesha = digest_new(DIGEST_SHA256)) == NULL) {
-		*errstr = xasprintf("%s", crypto_errstr());
-		goto out;
-	}
-	s.in = xmalloc(INBUF);
-	s.out = xmalloc(OUTBUF);
-	if (inflateInit2(&s.zs, -15) != Z_OK) {
-		*errstr = xstrdup(_("cannot start zlib"));
-		goto out;
-	}
-	s.zinit = 1;
-
-	a = archive_read_new();
-	archive_read_support_format_tar(a);
-	if (archive_read_open(a, &s, NULL, tar_read, NULL) != ARCHIVE_OK) {
-		if (s.readerr != 0)
-			goto readfail;
-		if (!s.zbad)
-			problem(&s, 0, "not a tar archive: %s",
-			    archive_error_string(a));
-	} else {
-		while (!stop && (rc = archive_read_next_header(a, &e)) ==
-		    ARCHIVE_OK) {
-			struct member *m = take_member(&s, e, &stop);
-			int mrc;
-
-			if (m != NULL && (mrc = read_member(&s, a, m)) != 0) {
-				if (s.readerr != 0)
-					goto readfail;
-				if (s.oom || archive_errno(a) == ENOMEM)
-					goto nomem;
-				if (mrc < 0 && !s.zbad)
-					problem(&s, 0, "%s: %s", m->rel,
-					    archive_error_string(a));
-				stop = 1;
-			}
-		}
-		if (!stop && rc != ARCHIVE_EOF) {
-			if (s.readerr != 0)
-				goto readfail;
-			if (archive_errno(a) == ENOMEM)
-				goto nomem;
-			if (!s.zbad)
-				problem(&s, 0, "damaged tar archive: %s",
-				    archive_error_string(a));
-			stop = 1;
-		}
-	}
-	/*
-	 * Where the end-of-archive blocks end: what libarchive consumed
-	 * (when the tar did not even open, whatever it was given).
-	 */
-	if (!stop && !s.zbad) {
-		endpos = rc == ARCHIVE_EOF ?
-		    (unsigned long long)archive_filter_bytes(a, 0) : s.total;
-		finish_gzip(&s, endpos);
-	}
-	if (s.readerr != 0)
-		goto readfail;
 	if (!stop && !s.zbad)
 		check_bag(&s);
 	else if (s.top != NULL && res->name == NULL)
@@ -1590,42 +1734,8 @@ verify_batch(const char *path, const struct verify_opts *o,
 	crypto_hex(sha, DIGEST_LEN, res->sha256);
 	res->records = s.rowno;
 	ret = 0;
-	goto out;
-readfail:
-	*errstr = xasprintf("%s: %s", path, strerror(s.readerr));
-	goto out;
-nomem:
-	*errstr = xasprintf("%s: %s", path, strerror(ENOMEM));
 out:
-	if (a != NULL)
-		archive_read_free(a);
-	if (s.zinit)
-		inflateEnd(&s.zs);
-	if (s.fd >= 0)
-		close(s.fd);
-	digest_free(s.filesha);
-	free(s.in);
-	free(s.out);
-	for (i = 0; i < s.nm; i++) {
-		free(s.m[i].rel);
-		strbuf_release(&s.m[i].data);
-	}
-	free(s.m);
-	free(s.top);
-	strbuf_release(&s.rowbuf);
-	strbuf_release(&s.vbuf);
-	free(s.vcells);
-	for (i = 0; i < s.nsup; i++) {
-		free(s.sup[i].supersedes);
-		free(s.sup[i].serial);
-		free(s.sup[i].project);
-	}
-	free(s.sup);
-	rec_map_free(s.map);
-	rec_release(&s.rec);
-	rec_problems_release(&s.pl);
-	restore_rules(&s);
-	pthread_mutex_destroy(&s.mu);
+	vstate_release(&s);
 	return ret;
 }
 

@@ -194,8 +194,9 @@ test_write(void)
 	size_t siglen = 0, siglen2 = 0;
 	int fd1, fd2;
 
-	ok(crypto_sm2_keygen(&priv) == 0 && crypto_sm2_pubkey(priv, &pub) ==
-	    0, "a station key");
+	ok(crypto_sm2_keygen(&priv, NULL) == 0 &&
+		crypto_sm2_pubkey(priv, &pub, NULL) == 0,
+	    "a station key");
 	memset(&spec, 0, sizeof(spec));
 	spec.name = "hcp-33052301-000001";
 	spec.mtime = 1795300000;
@@ -222,7 +223,7 @@ test_write(void)
 	ok(rb.payload.len == strlen(csv) && memcmp(rb.payload.buf, csv,
 	    strlen(csv)) == 0, "the spliced payload reads back");
 	ok(crypto_sm2_verify(pub, rb.tagsm3.buf, rb.tagsm3.len,
-	    (unsigned char *)rb.sig.buf, rb.sig.len) == 0,
+	       (unsigned char *)rb.sig.buf, rb.sig.len, NULL) == 0,
 	    "signature good over tagmanifest-sm3.txt");
 	ok(strstr(rb.tagsm3.buf, "  manifest-sm3.txt\n") != NULL &&
 	    strstr(rb.tagsm3.buf, "signature") == NULL,
@@ -281,7 +282,7 @@ test_sizes(void)
 	char *priv = NULL, *data = sample(1500000);
 	size_t i;
 
-	crypto_sm2_keygen(&priv);
+	crypto_sm2_keygen(&priv, NULL);
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		struct readback rb = { STRBUF_INIT, STRBUF_INIT, STRBUF_INIT,
 		    STRBUF_INIT };
@@ -383,9 +384,9 @@ test_receipt(void)
 
 	memset(r.sha256, 'a', 64);
 	r.sha256[64] = '\0';
-	crypto_sm2_keygen(&priv);
-	crypto_sm2_keygen(&other);
-	crypto_sm2_pubkey(priv, &pub);
+	crypto_sm2_keygen(&priv, NULL);
+	crypto_sm2_keygen(&other, NULL);
+	crypto_sm2_pubkey(priv, &pub, NULL);
 	ok(receipt_make(&r, priv, &text, &e) == 0, "receipt made");
 	ok(receipt_parse(text, strlen(text), pub, &back, &e) == 0,
 	    "receipt parses and its signature is good");

@@ -139,13 +139,14 @@ test_hmac(void)
 	 *   k=${k}101112131415161718191a1b1c1d1e1f
 	 *   printf abc | openssl mac -digest SM3 -macopt hexkey:$k HMAC
 	 */
-	is_int(crypto_hmac_sm3("Jefe", 4, jefe_msg, strlen(jefe_msg), mac), 0,
-	    "HMAC-SM3 works");
+	is_int(
+	    crypto_hmac_sm3("Jefe", 4, jefe_msg, strlen(jefe_msg), mac, NULL),
+	    0, "HMAC-SM3 works");
 	crypto_hex(mac, sizeof(mac), hex);
 	is_str(hex,
 	    "2e87f1d16862e6d964b50a5200bf2b10b764faa9680a296a2405f24bec39f882",
 	    "HMAC-SM3 key \"Jefe\" (RFC 2104 test 2 input)");
-	is_int(crypto_hmac_sm3(key32, sizeof(key32), "abc", 3, mac), 0,
+	is_int(crypto_hmac_sm3(key32, sizeof(key32), "abc", 3, mac, NULL), 0,
 	    "HMAC-SM3 with a 32-byte key works");
 	crypto_hex(mac, sizeof(mac), hex);
 	is_str(hex,
@@ -158,83 +159,92 @@ test_random(void)
 {
 	unsigned char a[32], b[32];
 
-	is_int(crypto_random(a, sizeof(a)), 0, "random bytes");
-	is_int(crypto_random(b, sizeof(b)), 0, "more random bytes");
+	is_int(crypto_random(a, sizeof(a), NULL), 0, "random bytes");
+	is_int(crypto_random(b, sizeof(b), NULL), 0, "more random bytes");
 	ok(memcmp(a, b, sizeof(a)) != 0, "two draws differ");
-	is_int(crypto_random(a, 0), 0, "zero random bytes");
+	is_int(crypto_random(a, 0, NULL), 0, "zero random bytes");
 }
 
 static void
 test_sm2(void)
 {
 	static const char msg[] = "manifest line\n";
-	char *priv = NULL, *pub = NULL, *priv2 = NULL, *pub2 = NULL;
+	char *priv = NULL, *pub = NULL, *priv2 = NULL, *pub2 = NULL, *e = NULL;
 	char bad[sizeof(msg)];
 	unsigned char *sig = NULL, *sig2 = NULL;
 	size_t siglen = 0, siglen2 = 0, i;
 	int all;
 
-	is_int(crypto_sm2_keygen(&priv), 0, "SM2 key generated");
+	is_int(crypto_sm2_keygen(&priv, NULL), 0, "SM2 key generated");
 	ok(priv != NULL &&
 	    strncmp(priv, "-----BEGIN PRIVATE KEY-----\n", 28) == 0,
 	    "private key is PKCS#8 PEM");
-	is_int(crypto_sm2_pubkey(priv, &pub), 0, "SM2 public key derived");
+	is_int(crypto_sm2_pubkey(priv, &pub, NULL), 0,
+	    "SM2 public key derived");
 	ok(pub != NULL &&
 	    strncmp(pub, "-----BEGIN PUBLIC KEY-----\n", 27) == 0,
 	    "public key is SubjectPublicKeyInfo PEM");
 	if (priv == NULL || pub == NULL)
 		return;
 
-	is_int(crypto_sm2_sign(priv, msg, strlen(msg), &sig, &siglen), 0,
+	is_int(crypto_sm2_sign(priv, msg, strlen(msg), &sig, &siglen, NULL), 0,
 	    "sign");
 	ok(sig != NULL && siglen >= 8 && siglen <= 72 && sig[0] == 0x30,
 	    "signature is a DER SEQUENCE");
-	is_int(crypto_sm2_verify(pub, msg, strlen(msg), sig, siglen), 0,
+	is_int(crypto_sm2_verify(pub, msg, strlen(msg), sig, siglen, NULL), 0,
 	    "signature verifies");
 
 	memcpy(bad, msg, sizeof(msg));
 	bad[3] ^= 0x01;
-	is_int(crypto_sm2_verify(pub, bad, strlen(bad), sig, siglen), 1,
+	is_int(crypto_sm2_verify(pub, bad, strlen(bad), sig, siglen, NULL), 1,
 	    "a flipped bit in the message fails");
-	is_int(crypto_sm2_verify(pub, msg, strlen(msg) - 1, sig, siglen), 1,
-	    "a shortened message fails");
+	is_int(crypto_sm2_verify(pub, msg, strlen(msg) - 1, sig, siglen, NULL),
+	    1, "a shortened message fails");
 
 	/* Every byte of the signature matters, the DER framing too. */
 	all = 1;
 	for (i = 0; i < siglen; i++) {
 		sig[i] ^= 0x40;
-		if (crypto_sm2_verify(pub, msg, strlen(msg), sig, siglen) !=
-		    1)
+		if (crypto_sm2_verify(pub, msg, strlen(msg), sig, siglen,
+			NULL) != 1)
 			all = 0;
 		sig[i] ^= 0x40;
 	}
 	ok(all, "a flipped byte anywhere in the signature fails (1)");
-	is_int(crypto_sm2_verify(pub, msg, strlen(msg), sig, siglen - 1), 1,
-	    "a truncated signature fails (1)");
-	is_int(crypto_sm2_verify(pub, msg, strlen(msg), sig, 0), 1,
+	is_int(crypto_sm2_verify(pub, msg, strlen(msg), sig, siglen - 1, NULL),
+	    1, "a truncated signature fails (1)");
+	is_int(crypto_sm2_verify(pub, msg, strlen(msg), sig, 0, NULL), 1,
 	    "an empty signature fails (1)");
-	is_int(crypto_sm2_verify(pub, msg, strlen(msg), sig, siglen), 0,
+	is_int(crypto_sm2_verify(pub, msg, strlen(msg), sig, siglen, NULL), 0,
 	    "the restored signature verifies again");
 
-	is_int(crypto_sm2_keygen(&priv2), 0, "second key");
-	is_int(crypto_sm2_pubkey(priv2, &pub2), 0, "second public key");
+	is_int(crypto_sm2_keygen(&priv2, NULL), 0, "second key");
+	is_int(crypto_sm2_pubkey(priv2, &pub2, NULL), 0, "second public key");
 	ok(pub2 != NULL && strcmp(pub, pub2) != 0, "keys differ");
-	is_int(crypto_sm2_verify(pub2, msg, strlen(msg), sig, siglen), 1,
+	is_int(crypto_sm2_verify(pub2, msg, strlen(msg), sig, siglen, NULL), 1,
 	    "another key's public key rejects the signature");
-	is_int(crypto_sm2_sign(priv2, "", 0, &sig2, &siglen2), 0,
+	is_int(crypto_sm2_sign(priv2, "", 0, &sig2, &siglen2, NULL), 0,
 	    "sign an empty message");
-	is_int(crypto_sm2_verify(pub2, "", 0, sig2, siglen2), 0,
+	is_int(crypto_sm2_verify(pub2, "", 0, sig2, siglen2, NULL), 0,
 	    "empty message verifies");
 
-	is_int(crypto_sm2_verify("not a key", msg, strlen(msg), sig, siglen),
+	is_int(
+	    crypto_sm2_verify("not a key", msg, strlen(msg), sig, siglen, &e),
 	    -1, "a bad public key is an error (-1)");
-	ok(strlen(crypto_errstr()) > 0, "and crypto_errstr says why");
-	is_int(crypto_sm2_verify(priv, msg, strlen(msg), sig, siglen), -1,
+	ok(e != NULL && strstr(e, "public key") != NULL,
+	    "and the error argument says why");
+	free(e);
+	e = NULL;
+	is_int(crypto_sm2_verify(pub, msg, strlen(msg), sig, siglen, &e), 0,
+	    "a good signature");
+	ok(e == NULL, "sets no error");
+	is_int(crypto_sm2_verify(priv, msg, strlen(msg), sig, siglen, NULL), -1,
 	    "a private key is not a public key");
 	free(sig2);
 	sig2 = NULL;
 	is_int(crypto_sm2_sign("-----BEGIN PRIVATE KEY-----\nAAAA\n"
-	    "-----END PRIVATE KEY-----\n", msg, strlen(msg), &sig2, &siglen2),
+			       "-----END PRIVATE KEY-----\n",
+		   msg, strlen(msg), &sig2, &siglen2, NULL),
 	    -1, "a bad private key is an error");
 	ok(sig2 == NULL, "and no signature is returned");
 
@@ -342,9 +352,9 @@ test_keys(void)
 	    "keys_public_pem");
 	if (priv != NULL && pub != NULL) {
 		sig = NULL;
-		is_int(crypto_sm2_sign(priv, "x", 1, &sig, &siglen), 0,
+		is_int(crypto_sm2_sign(priv, "x", 1, &sig, &siglen, NULL), 0,
 		    "sign with the station key");
-		is_int(crypto_sm2_verify(pub, "x", 1, sig, siglen), 0,
+		is_int(crypto_sm2_verify(pub, "x", 1, sig, siglen, NULL), 0,
 		    "verify with the station public key");
 		free(sig);
 	}

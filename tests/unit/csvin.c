@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "csvin.h"
+#include "csvout.h"
 #include "strbuf.h"
 #include "tap.h"
 #include "xalloc.h"
@@ -259,13 +260,13 @@ main(void)
 	free(p);
 
 	/* writing */
-	csv_append_field(&sb, "plain", 5, 0);
+	csvout_field(&sb, "plain", 5, 0);
 	strbuf_addc(&sb, ',');
-	csv_append_field(&sb, "a,\"b\"", 5, 0);
+	csvout_field(&sb, "a,\"b\"", 5, 0);
 	strbuf_addc(&sb, ',');
-	csv_append_field(&sb, "=1+1", 4, 1);
+	csvout_field(&sb, "=1+1", 4, 1);
 	strbuf_addc(&sb, ',');
-	csv_append_field(&sb, "-5", 2, 0);
+	csvout_field(&sb, "-5", 2, 0);
 	is_str(sb.buf, "plain,\"a,\"\"b\"\"\",'=1+1,-5",
 	    "quoting only when needed; formulas neutralised");
 	strbuf_release(&sb);

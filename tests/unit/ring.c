@@ -6,7 +6,7 @@
  * a consumer blocked on an empty ring and a producer blocked on a full
  * one; with several producers and consumers on a small ring every item
  * comes out exactly once and each producer's items in the order it put
- * them.
+ * them.  ring_try_get() does not wait: NULL on an empty ring.
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -101,6 +101,10 @@ test_single(void)
 			order = 0;
 	}
 	ok(order, "single thread: order kept across the wrap");
+
+	ok(ring_try_get(r) == NULL, "try_get on an empty ring is NULL");
+	ring_put(r, ITEM(0, 5));
+	ok(ring_try_get(r) == ITEM(0, 5), "try_get takes what is there");
 
 	ring_put(r, ITEM(0, 1));
 	ring_put(r, ITEM(0, 2));
