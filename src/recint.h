@@ -23,8 +23,6 @@
 #include <stdint.h>
 #include <time.h>
 
-#include <sqlite3.h>
-
 #include "crypto.h"
 #include "fields.h"
 #include "record.h"
@@ -90,11 +88,13 @@ struct rec_scratch {
 	int last_dept_rc;	/* and ids_uscc_check() of it */
 };
 
+struct sqlite3_stmt;
+
 struct rec_keyside {
 	struct db *db;		/* NULL unless loaded */
 	struct digest *dg;	/* a row hash rec_check() did not make */
-	sqlite3_stmt *st_form, *st_by_serial, *st_by_project;
-	sqlite3_stmt *st_amended;	/* a row hash a correction replaced */
+	struct sqlite3_stmt *st_form, *st_by_serial, *st_by_project;
+	struct sqlite3_stmt *st_amended; /* a row hash a correction replaced */
 	long long import_id;
 	long long self_id;	/* a record whose keys are no conflict */
 };
