@@ -267,6 +267,40 @@ shown_diff(enum field_id f, const char *v, const char *other, char *out,
 	out[o] = '\0';
 }
 
+/*
+ * Emits the fields in which r (first keying) and br (second) differ,
+ * personal ones masked; returns 1 if any does.
+ */
+static int
+diff_fields(const struct cmp_opts *o, const struct side *sa,
+    const struct side *sb, const struct rec *r, const struct brow *br,
+    struct cmp_stats *st)
+{
+	const char *ser = r->v[F_SERIAL];
+	int f, differ = 0;
+
+	for (f = 0; f < F_NFIELDS; f++) {
+		const char *va = r->v[f], *vb = br->block + br->off[f];
+		char ta[128], tb[128];
+		const char *col;
+
+		if (f == F_SERIAL || strcmp(va, vb) == 0)
+			continue;
+		col = sa->names[f] != NULL ? sa->names[f] :
+		    sb->names[f] != NULL ? sb->names[f] : fields[f].name;
+		if (fields[f].personal) {
+			shown_diff(f, va, vb, ta, sizeof(ta));
+			shown_diff(f, vb, va, tb, sizeof(tb));
+			emit(o, ser, col, ta, tb, r->line, br->line);
+		} else {
+			emit(o, ser, col, va, vb, r->line, br->line);
+		}
+		st->fields++;
+		differ = 1;
+	}
+	return differ;
+}
+
 int
 compare_files(struct rec_ctx *ctx, const char *a, const char *b,
     const struct cmp_opts *o, struct cmp_stats *st, char **errp)
@@ -324,7 +358,6 @@ compare_files(struct rec_ctx *ctx, const char *a, const char *b,
 	while ((k = side_next(&sa, ctx, &r, errp)) == 1) {
 		const char *ser = r.v[F_SERIAL];
 		struct brow *br;
-		int differ = 0;
 
 		st->rows_a++;
 		if (*ser == '\0') {
@@ -347,27 +380,7 @@ compare_files(struct rec_ctx *ctx, const char *a, const char *b,
 		br = &rows[*slot];
 		br->matched = 1;
 		st->matched++;
-		for (f = 0; f < F_NFIELDS; f++) {
-			const char *va = r.v[f], *vb = br->block + br->off[f];
-			char ta[128], tb[128];
-			const char *col;
-
-			if (f == F_SERIAL || strcmp(va, vb) == 0)
-				continue;
-			col = sa.names[f] != NULL ? sa.names[f] :
-			    sb.names[f] != NULL ? sb.names[f] :
-			    fields[f].name;
-			if (fields[f].personal) {
-				shown_diff(f, va, vb, ta, sizeof(ta));
-				shown_diff(f, vb, va, tb, sizeof(tb));
-				emit(o, ser, col, ta, tb, r.line, br->line);
-			} else {
-				emit(o, ser, col, va, vb, r.line, br->line);
-			}
-			st->fields++;
-			differ = 1;
-		}
-		st->differing += differ;
+		st->differing += diff_fields(o, &sa, &sb, &r, br, st);
 	}
 	if (k < 0)
 		goto out;

@@ -46,15 +46,83 @@ enum field_id {
 #define F_ANSWERS	F_GUIDE_CLEAR
 #define F_NANSWERS	4
 
+/* Whether a field must be given (rec_map_header(), rec_check()). */
+#define FIELD_REQ_COLUMN	0x1	/* the header must have its column */
+#define FIELD_REQ_VALUE		0x2	/* the value, once normalised (and
+					   filled in from the catalogue), must
+					   not be empty: E_REQUIRED */
+
+/*
+ * How a cell is normalised before it is checked (record.c normalise()):
+ * blanks trimmed either way; FIELD_FOLD also folds full-width ASCII,
+ * U+3000, 、 and 。 and drops Excel's leading apostrophe; FIELD_RAW (free
+ * text, and the satisfaction words) keeps the text as keyed.
+ */
+enum field_norm {
+	FIELD_FOLD,
+	FIELD_RAW
+};
+
+/*
+ * The check rec_check() runs on the normalised value (record.c keeps one
+ * function a kind).  The cross-field rules (the bad-review reason, the
+ * certificate against its type, the dates, the serial a paper form must
+ * have, the item's department) run after all fields, in record.c.
+ */
+enum field_check {
+	FIELD_TEXT,		/* free text: only its length */
+	FIELD_NUMBER,		/* a long number: not mangled by a spreadsheet */
+	FIELD_SERIAL,		/* the form serial: format, Damm digit, ledger */
+	FIELD_ITEM,		/* catalogue item */
+	FIELD_DEPT,		/* credit code, catalogue; item's when empty */
+	FIELD_AREA,		/* division code, catalogue; dept's when empty */
+	FIELD_WINDOW,		/* catalogue; printed on the form when empty */
+	FIELD_STAFF,		/* catalogue */
+	FIELD_CHANNEL,		/* 1-7; the paper channel when empty */
+	FIELD_SATISFACTION,	/* 1-5 (the file's coding) or a word */
+	FIELD_DETAIL,		/* dictionary codes of the grade */
+	FIELD_USER_PROP,	/* 1, 2 or a word */
+	FIELD_CERT_TYPE,	/* 3 digits or a word */
+	FIELD_CERT_NO,		/* a number (checked against its type later) */
+	FIELD_PHONE,		/* 11 digits */
+	FIELD_TIME,		/* a date, perhaps with a time */
+	FIELD_ASSESS_NUMBER,	/* 1, 2 or a word; 1 when empty */
+	FIELD_ANSWER,		/* 是 or 否 */
+	FIELD_NCHECKS
+};
+
+/* How a value is shown where personal data must not be (rec_mask()). */
+enum field_mask {
+	FIELD_MASK_NONE,
+	FIELD_MASK_NAME,	/* first character, then stars */
+	FIELD_MASK_NUMBER	/* first 3 and last 4 characters */
+};
+
+/* How the value is stored in the evaluations table (hcp-import). */
+enum field_store {
+	FIELD_STORE_TEXT,	/* the normalised text, never NULL */
+	FIELD_STORE_OPT,	/* the normalised text, NULL when empty */
+	FIELD_STORE_INT,	/* the number struct rec holds */
+	FIELD_STORE_INT_OPT	/* ... NULL when 0 */
+};
+
 struct field_def {
 	enum field_id id;
-	const char *name;	/* English name; the db column, but for
-				   window_id and staff_id */
+	const char *name;	/* English name */
 	const char *iface;	/* national interface name, or NULL */
 	const char *zh;		/* Chinese header of the keying template */
 	size_t maxlen;		/* in characters (not bytes), after
 				   normalisation */
 	int personal;		/* personal data: masked when shown */
+	const char *column;	/* its column in evaluations */
+	unsigned required;	/* FIELD_REQ_* */
+	enum field_norm norm;
+	enum field_check check;
+	int limit;		/* maxlen is checked as such (E_TOO_LONG);
+				   else the format check bounds it */
+	enum field_mask mask;
+	enum field_store store;
+	const char *doc;	/* the value, as hcp-csv(5) FIELDS says it */
 };
 
 /* The table, indexed by enum field_id. */
@@ -76,5 +144,8 @@ int field_is_answer(int f);
  * questions of the policy.
  */
 int field_question(const char *question);
+
+/* The column of evaluations that holds field f. */
+const char *field_column(enum field_id f);
 
 #endif

@@ -51,21 +51,31 @@ int ids_phone_check(const char *s);
 char ids_damm_digit(const char *digits, size_t len);
 
 /*
+ * Buffers for a form serial, NUL included: the 16 bare digits
+ * (ids_serial_parse(), ids_serial_make()) and the grouped form
+ * 110105-01-0000123-7 (ids_serial_format()).
+ */
+#define IDS_SERIAL_SIZE		17
+#define IDS_SERIAL_FMT_SIZE	20
+
+/*
  * Form serial: region (6) + issuer (2) + sequence (7) + Damm digit (1).
  * ids_serial_parse() accepts it with or without '-' or ' ' separators,
- * writes the 16 bare digits to out (17 bytes) when they are well formed
- * (even if the check digit is wrong), and returns the result.
+ * writes the 16 bare digits to out (IDS_SERIAL_SIZE bytes) when they are
+ * well formed (even if the check digit is wrong), and returns the result.
  */
 int ids_serial_parse(const char *in, char *out);
 /*
  * Builds the 16-digit serial for region (6 digits), issuer (0-99) and seq
- * (0-9999999) into out (17 bytes); IDS_MALFORMED if any is out of range.
+ * (0-9999999) into out (IDS_SERIAL_SIZE bytes); IDS_MALFORMED if any is
+ * out of range.
  */
 int ids_serial_make(const char *region, unsigned issuer, unsigned long seq,
     char *out);
 /*
- * Groups a 16-digit serial as 110105-01-0000123-7 into out (20 bytes);
- * out is the empty string if serial is not 16 digits.
+ * Groups a 16-digit serial as 110105-01-0000123-7 into out
+ * (IDS_SERIAL_FMT_SIZE bytes); out is the empty string if serial is not
+ * 16 digits.
  */
 void ids_serial_format(const char *serial, char *out);
 

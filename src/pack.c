@@ -111,11 +111,7 @@ batch_fields(int format, enum field_id out[F_NFIELDS])
 static const char *
 db_column(enum field_id f)
 {
-	if (f == F_WINDOW)
-		return "window_id";
-	if (f == F_STAFF)
-		return "staff_id";
-	return fields[f].name;
+	return fields[f].column;
 }
 
 /*

@@ -3,7 +3,10 @@
  * One evaluation record (DESIGN §6.1, §8): the header mapping, the
  * normaliser, the validator and the table of stable problem codes that
  * every tool shares (hcp-check, hcp-import, hcp-scan output, hcp-verify).
- * The code table is documented in hcp-csv(5).
+ * The code table is documented in hcp-csv(5); what each field accepts is
+ * the field table of fields.h.  The implementation is spread over
+ * record.c, recctx.c, recmap.c, reckeys.c, dates.c, problems.c and
+ * mask.c (recint.h says which holds what).
  *
  * Use:
  *
@@ -23,10 +26,12 @@
  * and rec_check_keys() consults the serial ledger and the evaluations
  * already in the db.
  *
- * Threads: one thread at a time may call rec_check() on a context;
- * rec_check_keys() touches only the db statements of the context, so
- * one other thread (the one that owns the db connection) may call it at
- * the same time.
+ * Threads: a context holds three parts (recint.h): the rules (settings,
+ * catalogue, ledger), set up by rec_ctx_new(), rec_ctx_set_*(),
+ * rec_ctx_load() and rec_ctx_use_codes() before rows are checked and only
+ * read afterwards; the scratch of rec_check(), which one thread at a time
+ * may call; and the db statements of rec_check_keys(), which one other
+ * thread (the one that owns the db connection) may call at the same time.
  *
  * Memory: struct rec owns its normalised values (reused row after row,
  * no allocation per row once warm).  struct rec_problems owns its
@@ -339,6 +344,11 @@ struct rec {
 
 void rec_init(struct rec *r);
 void rec_release(struct rec *r);
+/*
+ * The number of a field stored as one (fields.h FIELD_STORE_INT*):
+ * channel, satisfaction, user_prop, assess_number; 0 for any other.
+ */
+int rec_int(const struct rec *r, enum field_id f);
 
 /*
  * Normalises and checks one data row: ncols cells (UTF-8, NUL-terminated;

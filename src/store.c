@@ -105,46 +105,49 @@ store_import_earlier(struct db *db, const char *src_hash, long long *id,
 enum vkind {
 	V_TEXT,		/* field f */
 	V_OPT,		/* field f, NULL when empty */
-	V_INT,		/* the int at offset f of struct rec, */
+	V_INT,		/* rec_int() of field f */
 	V_INT_OPT,	/* ... NULL when 0 */
 	V_LINE,
 	V_HASH,
 	V_CODES		/* the catalogue's code version, with a detail code */
 };
 
-static const struct vcol {
+struct vcol {
 	const char *name;
 	enum vkind kind;
 	size_t f;
-} vcols[] = {
-	{ "serial", V_OPT, F_SERIAL },
-	{ "project_no", V_OPT, F_PROJECT_NO },
-	{ "item_code", V_TEXT, F_ITEM_CODE },
-	{ "dept_code", V_TEXT, F_DEPT_CODE },
-	{ "area_code", V_TEXT, F_AREA_CODE },
-	{ "window_id", V_OPT, F_WINDOW },
-	{ "staff_id", V_OPT, F_STAFF },
-	{ "channel", V_INT, offsetof(struct rec, channel) },
-	{ "satisfaction", V_INT, offsetof(struct rec, satisfaction) },
-	{ "eval_detail", V_OPT, F_EVAL_DETAIL },
-	{ "eval_codes_version", V_CODES, F_EVAL_DETAIL },
-	{ "comment", V_OPT, F_COMMENT },
-	{ "user_prop", V_INT_OPT, offsetof(struct rec, user_prop) },
-	{ "evaluator", V_OPT, F_EVALUATOR },
-	{ "cert_type", V_OPT, F_CERT_TYPE },
-	{ "cert_no", V_OPT, F_CERT_NO },
-	{ "phone", V_OPT, F_PHONE },
-	{ "service_time", V_OPT, F_SERVICE_TIME },
-	{ "assess_time", V_TEXT, F_ASSESS_TIME },
-	{ "assess_number", V_INT, offsetof(struct rec, assess_number) },
-	{ "guide_clear", V_OPT, F_GUIDE_CLEAR },
-	{ "process_easy", V_OPT, F_PROCESS_EASY },
-	{ "material_lean", V_OPT, F_MATERIAL_LEAN },
-	{ "ui_friendly", V_OPT, F_UI_FRIENDLY },
-	{ "src_line", V_LINE, 0 },
-	{ "row_hash", V_HASH, 0 },
 };
-#define NVCOLS (sizeof(vcols) / sizeof(vcols[0]))
+
+/*
+ * Column i: the record's fields as the field table has them (fields.h:
+ * column, store), the dictionary version after eval_detail, then
+ * src_line and row_hash.
+ */
+#define NVCOLS ((size_t)F_NFIELDS + 3)
+
+static struct vcol
+vcol_at(size_t i)
+{
+	static const enum vkind kinds[] = {
+		[FIELD_STORE_TEXT] = V_TEXT, [FIELD_STORE_OPT] = V_OPT,
+		[FIELD_STORE_INT] = V_INT, [FIELD_STORE_INT_OPT] = V_INT_OPT
+	};
+	struct vcol vc = { "eval_codes_version", V_CODES, F_EVAL_DETAIL };
+
+	if (i == F_EVAL_DETAIL + 1)
+		return vc;
+	if (i > F_EVAL_DETAIL + 1)
+		i--;
+	if (i < F_NFIELDS) {
+		vc.name = fields[i].column;
+		vc.kind = kinds[fields[i].store];
+		vc.f = i;
+	} else {
+		vc.name = i == F_NFIELDS ? "src_line" : "row_hash";
+		vc.kind = i == F_NFIELDS ? V_LINE : V_HASH;
+	}
+	return vc;
+}
 #define ROWS_ESTIMATE 32	/* rows of one INSERT, for the planner */
 
 struct store_writer {
@@ -173,7 +176,7 @@ vcol_names(struct strbuf *sb)
 	size_t i;
 
 	for (i = 0; i < NVCOLS; i++)
-		strbuf_addf(sb, "%s%s", i > 0 ? ", " : "", vcols[i].name);
+		strbuf_addf(sb, "%s%s", i > 0 ? ", " : "", vcol_at(i).name);
 }
 
 static int
@@ -267,7 +270,8 @@ vt_column(sqlite3_vtab_cursor *c, sqlite3_context *cx, int i)
 {
 	struct store_writer *w = ((struct vt *)c->pVtab)->w;
 	const struct rec *r = w->rows[((struct vt_cursor *)c)->i];
-	const struct vcol *vc = &vcols[i];
+	struct vcol vcv = vcol_at((size_t)i);
+	const struct vcol *vc = &vcv;
 	int v;
 
 	switch (vc->kind) {
@@ -281,7 +285,7 @@ vt_column(sqlite3_vtab_cursor *c, sqlite3_context *cx, int i)
 		return SQLITE_OK;
 	case V_INT:
 	case V_INT_OPT:
-		memcpy(&v, (const char *)r + vc->f, sizeof(v));
+		v = rec_int(r, (enum field_id)vc->f);
 		if (v == 0 && vc->kind == V_INT_OPT)
 			break;
 		sqlite3_result_int(cx, v);
