@@ -69,7 +69,7 @@ record_of(const struct review_case *c, char *buf, size_t len)
 {
 	if (c->serial != NULL)
 		return c->serial;
-	snprintf(buf, len, "%s/1", s_(c->project_no));
+	snprintf(buf, len, "%s/%d", s_(c->project_no), c->assess_number);
 	return buf;
 }
 

@@ -772,7 +772,7 @@ static const char list_sql[] =
     "d.name, c.window, c.staff, s.name, e.serial, e.project_no, "
     "e.item_code, i.name, e.assess_time, e.eval_detail, e.comment, "
     "e.evaluator, e.phone, e.satisfaction, c.reeval_id, r.satisfaction, "
-    "n.due FROM cases c "
+    "n.due, e.assess_number FROM cases c "
     "JOIN (SELECT id, CASE WHEN state IN ('appealed', 'excluded', "
     "'closed') THEN NULL "
     "WHEN visited IS NULL AND visit_due IS NOT NULL AND "
@@ -857,6 +857,7 @@ review_list(struct review *rv, const struct review_filter *f,
 		c->reeval_id = sqlite3_column_int64(st, 24);
 		c->reeval_satisfaction = sqlite3_column_int(st, 25);
 		c->next_due = col_dup(st, 26);
+		c->assess_number = sqlite3_column_int(st, 27);
 		c->overdue = c->next_due != NULL &&
 		    strcmp(c->next_due, rv->today) < 0;
 	}

@@ -93,7 +93,7 @@ struct review_case {
 	char *serial, *project_no, *item_code, *item_name;
 	char *assess_time, *eval_detail, *comment;
 	char *evaluator, *phone;	/* unmasked */
-	int satisfaction;
+	int satisfaction, assess_number;
 	long long reeval_id;	/* 0: none */
 	int reeval_satisfaction;
 };
