@@ -1086,8 +1086,16 @@ struct apply_rejects {
 	const char *path;
 	struct outfile *of;
 	struct strbuf hdr;
+	char *drop;		/* columns of an earlier rejects file */
+	size_t ncols;
 	long n;
 };
+
+static int
+annotation(const char *h)
+{
+	return strcmp(h, "错误行号") == 0 || strcmp(h, "错误说明") == 0;
+}
 
 static int
 rejects_add(struct apply_rejects *rj, struct csvin *in, const char *why,
@@ -1105,6 +1113,8 @@ rejects_add(struct apply_rejects *rj, struct csvin *in, const char *why,
 		fwrite(rj->hdr.buf, 1, rj->hdr.len, outfile_fp(rj->of));
 	}
 	for (i = 0; i < csvin_nfields(in); i++) {
+		if (i < rj->ncols && rj->drop[i])
+			continue;
 		csv_append_field(&sb, csvin_field(in, i),
 		    csvin_field_len(in, i), 1);
 		strbuf_adds(&sb, ",");
@@ -1129,10 +1139,16 @@ header_map(struct csvin *in, int map[A_NCOLS], struct apply_rejects *rj,
 
 	for (k = 0; k < A_NCOLS; k++)
 		map[k] = -1;
+	rj->ncols = csvin_nfields(in);
+	rj->drop = xcalloc(rj->ncols + 1, 1);
 	for (i = 0; i < csvin_nfields(in); i++) {
 		h = csvin_field(in, i);
 		if (i == 0 && strncmp(h, "\xef\xbb\xbf", 3) == 0)
 			h += 3;
+		if (annotation(h)) {
+			rj->drop[i] = 1;
+			continue;
+		}
 		for (k = 0; k < A_NCOLS; k++)
 			if (strcmp(h, apply_cols[k][0]) == 0 ||
 			    strcmp(h, apply_cols[k][1]) == 0)
@@ -1266,6 +1282,7 @@ review_apply(struct review *rv, const char *path, const char *rejects_path,
 out:
 	outfile_abort(rj.of);
 	strbuf_release(&rj.hdr);
+	free(rj.drop);
 	csvin_free(in);
 	return ret;
 }
