@@ -4,16 +4,21 @@
  * the state machine, deadlines and the CSV import of actions.  All the
  * SQL on those tables is here.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <csv.h>
 #include <sqlite3.h>
 
+#include "bag.h"
 #include "clock.h"
 #include "csvin.h"
 #include "db.h"
+#include "num.h"
 #include "outfile.h"
+#include "record.h"
 #include "review.h"
 #include "settings.h"
 #include "strbuf.h"
@@ -1285,4 +1290,574 @@ out:
 	free(rj.drop);
 	csvin_free(in);
 	return ret;
+}
+
+/* ---- hcp-pack: the events a batch carries ---------------------------- */
+
+static const char events_pending_sql[] =
+    "SELECT count(*), min(id), max(id) FROM case_events WHERE id > "
+    "(SELECT coalesce(max(last_event), 0) FROM batches)";
+
+static int
+pending(struct db *db, long long *n, long long *lo, long long *hi)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (db_prepare(db, &st, events_pending_sql) != 0)
+		return -1;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*n = sqlite3_column_int64(st, 0);
+		*lo = sqlite3_column_int64(st, 1);
+		*hi = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return db_sqlerr(db, "case_events");
+	return 0;
+}
+
+int
+review_events_pending(struct db *db, long long *n)
+{
+	long long lo, hi;
+
+	return pending(db, n, &lo, &hi);
+}
+
+int
+review_batch_label(struct db *db, struct strbuf *info)
+{
+	long long n, lo, hi;
+
+	if (pending(db, &n, &lo, &hi) != 0)
+		return -1;
+	if (n > 0)
+		strbuf_addf(info, "Hcp-Case-Events: %lld\n", n);
+	return 0;
+}
+
+int
+review_batch_claim(struct db *db, long long seq)
+{
+	long long n, lo, hi;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (pending(db, &n, &lo, &hi) != 0)
+		return -1;
+	if (n == 0)
+		return 0;
+	if (db_prepare(db, &st, "UPDATE batches SET first_event = ?2, "
+	    "last_event = ?3 WHERE seq = ?1") != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, seq);
+	sqlite3_bind_int64(st, 2, lo);
+	sqlite3_bind_int64(st, 3, hi);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_sqlerr(db, "batches");
+	return 0;
+}
+
+/* The columns of data/case-events.csv (hcp-csv(5), CASE EVENTS). */
+static const char *const ev_cols[] = { "eventId", "caseId", "serial",
+	"projectNo", "assessNumber", "recordBatch", "assessTime",
+	"satisfaction", "action", "outcome", "actionDate", "recordedAt",
+	"operator", "stateFrom", "stateTo", "reformStatus", "sfhfang",
+	"hfdc", "sfeypj", "dueDate", "text" };
+#define EV_NCOLS (sizeof(ev_cols) / sizeof(ev_cols[0]))
+enum { EV_ID, EV_CASE, EV_SERIAL, EV_PROJECT, EV_ASSESSNO, EV_RBATCH,
+	EV_ASSESSTIME, EV_GRADE, EV_ACTION, EV_OUTCOME, EV_DATE, EV_AT,
+	EV_OPERATOR, EV_FROM, EV_TO, EV_REFORM, EV_SFHFANG, EV_HFDC,
+	EV_SFEYPJ, EV_DUE, EV_TEXT };
+
+/* 整改状态 of an action (domain-notes §4, EvaluationReformStatusEnum). */
+static const char *
+reform_status(const char *action, const char *outcome)
+{
+	static const struct {
+		const char *action, *outcome, *code;
+	} t[] = {
+		{ "visit", NULL, "999" }, { "rectify", "term", "20" },
+		{ "rectify", "now", "21" }, { "done", NULL, "21" },
+		{ "appeal", NULL, "10" }, { "rule", "accept", "11" },
+		{ "rule", "reject", "12" }
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (strcmp(t[i].action, action) == 0 && (t[i].outcome ==
+		    NULL || (outcome != NULL &&
+		    strcmp(t[i].outcome, outcome) == 0)))
+			return t[i].code;
+	return "";
+}
+
+int
+review_batch_events(struct db *db, long long seq, char **csv, size_t *len,
+    char **errstr)
+{
+	struct strbuf sb = STRBUF_INIT;
+	sqlite3_stmt *st;
+	const char *v[EV_NCOLS], *action, *outcome, *appeal;
+	size_t k;
+	int rc, nrows = 0;
+
+	*csv = NULL;
+	*len = 0;
+	if (db_prepare(db, &st, "SELECT ev.id, ev.case_id, e.serial, "
+	    "e.project_no, e.assess_number, (SELECT b.seq FROM batches b "
+	    "WHERE e.id BETWEEN b.first_id AND b.last_id ORDER BY b.seq "
+	    "LIMIT 1), e.assess_time, e.satisfaction, ev.action, "
+	    "ev.outcome, ev.day, ev.at, ev.operator, ev.state_from, "
+	    "ev.state_to, ev.satisfaction, ev.due, ev.text, "
+	    "(SELECT a.outcome FROM case_events a WHERE a.case_id = "
+	    "ev.case_id AND a.action = 'appeal' AND a.id < ev.id ORDER BY "
+	    "a.id DESC LIMIT 1) "
+	    "FROM batches bt JOIN case_events ev ON ev.id BETWEEN "
+	    "bt.first_event AND bt.last_event "
+	    "JOIN cases c ON c.id = ev.case_id "
+	    "JOIN evaluations e ON e.id = c.eval_id "
+	    "WHERE bt.seq = ?1 ORDER BY ev.id") != 0)
+		return sqlfail(db, errstr);
+	sqlite3_bind_int64(st, 1, seq);
+	for (k = 0; k < EV_NCOLS; k++)
+		strbuf_addf(&sb, "%s%s", k > 0 ? "," : "", ev_cols[k]);
+	strbuf_adds(&sb, "\r\n");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		static const int map[] = { EV_ID, EV_CASE, EV_SERIAL,
+		    EV_PROJECT, EV_ASSESSNO, EV_RBATCH, EV_ASSESSTIME,
+		    EV_GRADE, EV_ACTION, EV_OUTCOME, EV_DATE, EV_AT,
+		    EV_OPERATOR, EV_FROM, EV_TO, EV_HFDC, EV_DUE, EV_TEXT };
+
+		for (k = 0; k < EV_NCOLS; k++)
+			v[k] = "";
+		for (k = 0; k < sizeof(map) / sizeof(map[0]); k++)
+			if (sqlite3_column_type(st, (int)k) != SQLITE_NULL)
+				v[map[k]] = (const char *)
+				    sqlite3_column_text(st, (int)k);
+		action = v[EV_ACTION];
+		outcome = sqlite3_column_type(st, 9) == SQLITE_NULL ? NULL :
+		    v[EV_OUTCOME];
+		appeal = (const char *)sqlite3_column_text(st, 18);
+		v[EV_REFORM] = reform_status(action, outcome);
+		if (strcmp(action, "visit") == 0)
+			v[EV_SFHFANG] = strcmp(outcome, "unreached") == 0 ?
+			    "0" : "1";
+		if (strcmp(action, "rule") == 0 &&
+		    strcmp(outcome, "accept") == 0)
+			v[EV_SFEYPJ] = appeal != NULL &&
+			    strcmp(appeal, "malicious") == 0 ? "1" : "0";
+		for (k = 0; k < EV_NCOLS; k++) {
+			if (k > 0)
+				strbuf_adds(&sb, ",");
+			csv_append_field(&sb, v[k], strlen(v[k]), 0);
+		}
+		strbuf_adds(&sb, "\r\n");
+		nrows++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		strbuf_release(&sb);
+		db_sqlerr(db, "case_events");
+		return sqlfail(db, errstr);
+	}
+	if (nrows == 0) {
+		strbuf_release(&sb);
+		return 0;
+	}
+	*len = sb.len;
+	*csv = strbuf_detach(&sb);
+	return 0;
+}
+
+/* ---- hcp-verify: the events of a batch, checked with only the batch --- */
+
+struct vev {
+	long long id, case_id, rbatch;
+	long line;
+	char key[96];		/* "S" serial or "P" project "/" assess */
+	char date[WORKCAL_DATELEN];	/* the record's evaluation date */
+	int grade;
+	char from[16], to[16];
+	int match;		/* 0 not seen, 1 seen alike, 2 seen unlike */
+};
+
+struct review_vevents {
+	struct vev *v;
+	size_t n;
+	size_t *bykey;		/* indexes of v sorted by key */
+	char **msgs;
+	size_t nmsgs;
+	/* parsing */
+	struct strbuf cell[EV_NCOLS + 1];
+	size_t ncells;
+	long line;
+	int header_ok;
+	long long last_id;
+};
+
+#define VEV_MAX_MSGS 50
+
+static void
+vev_problem(struct review_vevents *ve, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+vev_problem(struct review_vevents *ve, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	if (ve->nmsgs >= VEV_MAX_MSGS)
+		return;
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	ve->msgs = xreallocarray(ve->msgs, ve->nmsgs + 1, sizeof(char *));
+	ve->msgs[ve->nmsgs++] = strbuf_detach(&sb);
+}
+
+/* The date that starts s ("YYYY-MM-DD[ HH:MM:SS]") as a day number. */
+static int
+date_prefix(const char *s, long *z)
+{
+	char d[WORKCAL_DATELEN];
+
+	if (strlen(s) < 10 || (s[10] != '\0' && s[10] != ' '))
+		return -1;
+	snprintf(d, sizeof(d), "%.10s", s);
+	return workcal_parse(d, z);
+}
+
+static const struct action_def *
+action_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NACTIONS; i++)
+		if (strcmp(actions[i].name, name) == 0)
+			return &actions[i];
+	return NULL;
+}
+
+/* 1 if action (outcome) may take a case from state from to state to. */
+static int
+transition_ok(const char *action, const char *outcome, const char *from,
+    const char *to)
+{
+	const struct action_def *d;
+	const char *want = NULL;
+
+	if (strcmp(action, "reeval") == 0)
+		return strcmp(from, to) == 0;
+	if ((d = action_find(action)) == NULL ||
+	    (state_bit(from) & d->from) == 0)
+		return 0;
+	if (strcmp(action, "visit") == 0)
+		want = strcmp(outcome, "unreached") != 0 &&
+		    strcmp(from, "open") == 0 ? "visited" : from;
+	else if (strcmp(action, "rectify") == 0)
+		want = strcmp(outcome, "now") == 0 ? "rectified" :
+		    "rectifying";
+	else if (strcmp(action, "done") == 0)
+		want = "rectified";
+	else if (strcmp(action, "explain") == 0)
+		want = "explained";
+	else if (strcmp(action, "appeal") == 0)
+		want = "appealed";
+	else if (strcmp(action, "rule") == 0) {
+		if (strcmp(outcome, "reject") == 0)
+			return strcmp(to, "open") == 0 ||
+			    strcmp(to, "visited") == 0;
+		want = "excluded";
+	} else if (strcmp(action, "close") == 0)
+		want = "closed";
+	return want != NULL && strcmp(want, to) == 0;
+}
+
+static void
+vev_row(struct review_vevents *ve)
+{
+	const char *c[EV_NCOLS];
+	const struct action_def *d = NULL;
+	struct vev *e;
+	long long id, cs, rb, an, g;
+	long z, za;
+	size_t k;
+
+	ve->line++;
+	if (ve->ncells != EV_NCOLS) {
+		vev_problem(ve, _("%s:%ld: %zu cells, not %zu"), BAG_EVENTS,
+		    ve->line, ve->ncells, (size_t)EV_NCOLS);
+		return;
+	}
+	for (k = 0; k < EV_NCOLS; k++)
+		c[k] = ve->cell[k].buf != NULL ? ve->cell[k].buf : "";
+	if (ve->line == 1) {
+		for (k = 0; k < EV_NCOLS; k++)
+			if (strcmp(c[k], ev_cols[k]) != 0)
+				break;
+		ve->header_ok = k == EV_NCOLS;
+		if (!ve->header_ok)
+			vev_problem(ve, _("%s:1: the header is not that of "
+			    "case events (hcp-csv(5))"), BAG_EVENTS);
+		return;
+	}
+	if (!ve->header_ok)
+		return;
+#define BAD(...) do { vev_problem(ve, __VA_ARGS__); return; } while (0)
+	if (num_parse(c[EV_ID], 1, 999999999999LL, &id, NULL) != 0 ||
+	    id <= ve->last_id)
+		BAD(_("%s:%ld: eventId %s: not a number above the one "
+		    "before"), BAG_EVENTS, ve->line, c[EV_ID]);
+	ve->last_id = id;
+	if (num_parse(c[EV_CASE], 1, 999999999999LL, &cs, NULL) != 0)
+		BAD(_("%s:%ld: caseId %s: not a number"), BAG_EVENTS,
+		    ve->line, c[EV_CASE]);
+	if (*c[EV_SERIAL] == '\0' && (*c[EV_PROJECT] == '\0' ||
+	    num_parse(c[EV_ASSESSNO], 1, 2, &an, NULL) != 0))
+		BAD(_("%s:%ld: event %lld names no record (serial, or "
+		    "projectNo and assessNumber)"), BAG_EVENTS, ve->line,
+		    id);
+	if (num_parse(c[EV_RBATCH], 1, 999999999LL, &rb, NULL) != 0)
+		BAD(_("%s:%ld: event %lld: unknown record: recordBatch \"%s\" "
+		    "names no batch"), BAG_EVENTS, ve->line, id,
+		    c[EV_RBATCH]);
+	if (date_prefix(c[EV_ASSESSTIME], &za) != 0)
+		BAD(_("%s:%ld: event %lld: assessTime %s: not a date"),
+		    BAG_EVENTS, ve->line, id, c[EV_ASSESSTIME]);
+	if (num_parse(c[EV_GRADE], 1, 2, &g, NULL) != 0)
+		BAD(_("%s:%ld: event %lld: satisfaction %s: not a bad review "
+		    "(1 or 2)"), BAG_EVENTS, ve->line, id, c[EV_GRADE]);
+	if (strcmp(c[EV_ACTION], "reeval") != 0 &&
+	    (d = action_find(c[EV_ACTION])) == NULL)
+		BAD(_("%s:%ld: event %lld: %s: no such action"),
+		    BAG_EVENTS, ve->line, id, c[EV_ACTION]);
+	if (d != NULL && (d->need_outcome ? !outcome_ok(d->outcomes,
+	    c[EV_OUTCOME]) : *c[EV_OUTCOME] != '\0' && (d->outcomes == NULL ||
+	    !outcome_ok(d->outcomes, c[EV_OUTCOME]))))
+		BAD(_("%s:%ld: event %lld: %s: not an outcome of %s"),
+		    BAG_EVENTS, ve->line, id, c[EV_OUTCOME], c[EV_ACTION]);
+	if (workcal_parse(c[EV_DATE], &z) != 0)
+		BAD(_("%s:%ld: event %lld: actionDate %s: not a date"),
+		    BAG_EVENTS, ve->line, id, c[EV_DATE]);
+	if (z < za)
+		BAD(_("%s:%ld: event %lld: %s is before the record's "
+		    "evaluation (%.10s)"), BAG_EVENTS, ve->line, id,
+		    c[EV_DATE], c[EV_ASSESSTIME]);
+	if (*c[EV_DUE] != '\0' && workcal_parse(c[EV_DUE], &z) != 0)
+		BAD(_("%s:%ld: event %lld: dueDate %s: not a date"),
+		    BAG_EVENTS, ve->line, id, c[EV_DUE]);
+	if (state_bit(c[EV_FROM]) == 0 || state_bit(c[EV_TO]) == 0 ||
+	    !transition_ok(c[EV_ACTION], c[EV_OUTCOME], c[EV_FROM], c[EV_TO]))
+		BAD(_("%s:%ld: event %lld: %s (%s) from %s to %s: an illegal "
+		    "transition"), BAG_EVENTS, ve->line, id, c[EV_ACTION],
+		    c[EV_OUTCOME], c[EV_FROM], c[EV_TO]);
+	if (blank(c[EV_TEXT]) || blank(c[EV_OPERATOR]))
+		BAD(_("%s:%ld: event %lld: the operator and the text are "
+		    "required"), BAG_EVENTS, ve->line, id);
+#undef BAD
+	ve->v = xreallocarray(ve->v, ve->n + 1, sizeof(*ve->v));
+	e = &ve->v[ve->n++];
+	memset(e, 0, sizeof(*e));
+	e->id = id;
+	e->case_id = cs;
+	e->rbatch = rb;
+	e->line = ve->line;
+	e->grade = (int)g;
+	snprintf(e->date, sizeof(e->date), "%.10s", c[EV_ASSESSTIME]);
+	if (*c[EV_SERIAL] != '\0')
+		snprintf(e->key, sizeof(e->key), "S%s", c[EV_SERIAL]);
+	else
+		snprintf(e->key, sizeof(e->key), "P%s/%s", c[EV_PROJECT],
+		    c[EV_ASSESSNO]);
+	snprintf(e->from, sizeof(e->from), "%s", c[EV_FROM]);
+	snprintf(e->to, sizeof(e->to), "%s", c[EV_TO]);
+}
+
+static void
+vev_field(void *p, size_t n, void *arg)
+{
+	struct review_vevents *ve = arg;
+	size_t k = ve->ncells < EV_NCOLS ? ve->ncells : EV_NCOLS;
+
+	strbuf_reset(&ve->cell[k]);
+	strbuf_add(&ve->cell[k], p != NULL ? p : "", n);
+	ve->ncells++;
+}
+
+static void
+vev_endrow(int c, void *arg)
+{
+	struct review_vevents *ve = arg;
+
+	(void)c;
+	vev_row(ve);
+	ve->ncells = 0;
+}
+
+static struct review_vevents *vev_sorting;
+
+static int
+bykey_cmp(const void *a, const void *b)
+{
+	const struct vev *x = &vev_sorting->v[*(const size_t *)a];
+	const struct vev *y = &vev_sorting->v[*(const size_t *)b];
+
+	return strcmp(x->key, y->key);
+}
+
+struct review_vevents *
+review_vevents_new(const char *csv, size_t len)
+{
+	struct review_vevents *ve = xcalloc(1, sizeof(*ve));
+	struct csv_parser p;
+	size_t k;
+
+	for (k = 0; k <= EV_NCOLS; k++)
+		strbuf_init(&ve->cell[k]);
+	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) !=
+	    0)
+		abort();
+	if (csv_parse(&p, csv, len, vev_field, vev_endrow, ve) != len ||
+	    csv_fini(&p, vev_field, vev_endrow, ve) != 0)
+		vev_problem(ve, _("%s: not valid CSV: %s"), BAG_EVENTS,
+		    csv_strerror(csv_error(&p)));
+	csv_free(&p);
+	if (ve->line == 0)
+		vev_problem(ve, _("%s: empty"), BAG_EVENTS);
+	for (k = 0; k <= EV_NCOLS; k++)
+		strbuf_release(&ve->cell[k]);
+	ve->bykey = xreallocarray(NULL, ve->n + 1, sizeof(size_t));
+	for (k = 0; k < ve->n; k++)
+		ve->bykey[k] = k;
+	vev_sorting = ve;
+	qsort(ve->bykey, ve->n, sizeof(size_t), bykey_cmp);
+	vev_sorting = NULL;
+	return ve;
+}
+
+void
+review_vevents_record(struct review_vevents *ve, const struct rec *r)
+{
+	char key[96], date[WORKCAL_DATELEN];
+	const char *serial = r->v[F_SERIAL], *t = r->v[F_ASSESS_TIME];
+	size_t lo = 0, hi = ve->n, mid;
+	int c;
+
+	if (serial != NULL && *serial != '\0')
+		snprintf(key, sizeof(key), "S%s", serial);
+	else
+		snprintf(key, sizeof(key), "P%s/%d", r->v[F_PROJECT_NO] !=
+		    NULL ? r->v[F_PROJECT_NO] : "", r->assess_number);
+	snprintf(date, sizeof(date), "%.10s", t != NULL ? t : "");
+	while (lo < hi) {		/* the first event with this key */
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(ve->v[ve->bykey[mid]].key, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < ve->n; lo++) {
+		struct vev *e = &ve->v[ve->bykey[lo]];
+
+		if ((c = strcmp(e->key, key)) != 0)
+			break;
+		e->match = strcmp(e->date, date) == 0 &&
+		    e->grade == r->satisfaction ? 1 : 2;
+	}
+}
+
+static int
+bycase_cmp(const void *a, const void *b)
+{
+	const struct vev *x = a, *y = b;
+
+	if (x->case_id != y->case_id)
+		return x->case_id < y->case_id ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+void
+review_vevents_check(struct review_vevents *ve, long long seq,
+    const char *label, void (*problem)(void *, const char *), void *arg)
+{
+	struct vev *e;
+	char buf[512];
+	long long n;
+	size_t i;
+
+	if (ve == NULL) {
+		if (label != NULL) {
+			snprintf(buf, sizeof(buf), _("bag-info.txt: "
+			    "Hcp-Case-Events %s, but the batch has no %s"),
+			    label, BAG_EVENTS);
+			problem(arg, buf);
+		}
+		return;
+	}
+	for (i = 0; i < ve->nmsgs; i++)
+		problem(arg, ve->msgs[i]);
+	for (i = 0; i < ve->n; i++) {
+		e = &ve->v[i];
+		if (e->rbatch > seq)
+			snprintf(buf, sizeof(buf), _("%s:%ld: event %lld: "
+			    "unknown record %s: recordBatch %lld is not this "
+			    "batch (%lld) or an earlier one"), BAG_EVENTS,
+			    e->line, e->id, e->key + 1, e->rbatch, seq);
+		else if (e->rbatch == seq && e->match == 0)
+			snprintf(buf, sizeof(buf), _("%s:%ld: event %lld: "
+			    "unknown record %s: it is not in this batch"),
+			    BAG_EVENTS, e->line, e->id, e->key + 1);
+		else if (e->rbatch == seq && e->match == 2)
+			snprintf(buf, sizeof(buf), _("%s:%ld: event %lld: "
+			    "record %s: its date or grade is not the "
+			    "batch's"), BAG_EVENTS, e->line, e->id,
+			    e->key + 1);
+		else
+			continue;
+		problem(arg, buf);
+	}
+	/* each event of a case starts where the one before left it */
+	qsort(ve->v, ve->n, sizeof(*ve->v), bycase_cmp);
+	for (i = 1; i < ve->n; i++) {
+		e = &ve->v[i];
+		if (e->case_id != e[-1].case_id ||
+		    strcmp(e->from, e[-1].to) == 0)
+			continue;
+		snprintf(buf, sizeof(buf), _("%s:%ld: event %lld: case %lld "
+		    "was %s after event %lld, not %s: an illegal transition"),
+		    BAG_EVENTS, e->line, e->id, e->case_id, e[-1].to,
+		    e[-1].id, e->from);
+		problem(arg, buf);
+	}
+	if (label == NULL || num_parse(label, 0, 999999999999LL, &n, NULL) !=
+	    0)
+		snprintf(buf, sizeof(buf), _("bag-info.txt: Hcp-Case-Events "
+		    "missing or not a number"));
+	else if (n != ve->line - 1)
+		snprintf(buf, sizeof(buf), _("bag-info.txt: Hcp-Case-Events "
+		    "says %lld, but %s has %ld events"), n, BAG_EVENTS,
+		    ve->line > 0 ? ve->line - 1 : 0);
+	else
+		return;
+	problem(arg, buf);
+}
+
+void
+review_vevents_free(struct review_vevents *ve)
+{
+	size_t i;
+
+	if (ve == NULL)
+		return;
+	for (i = 0; i < ve->nmsgs; i++)
+		free(ve->msgs[i]);
+	free(ve->msgs);
+	free(ve->v);
+	free(ve->bykey);
+	free(ve);
 }

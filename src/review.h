@@ -155,4 +155,49 @@ struct review_apply_counts {
 int review_apply(struct review *rv, const char *path, const char *rejects_path,
     const char *operator, struct review_apply_counts *c, char **errstr);
 
+/*
+ * hcp-pack's part (hcp-csv(5), CASE EVENTS): the case events not yet in
+ * a batch travel in the last batch of the next hcp-pack run, as
+ * data/case-events.csv; the batch row keeps their ids (first_event,
+ * last_event) so that the batch is rebuilt byte for byte.  A run with
+ * events and no records makes a batch of events alone.
+ *
+ * review_events_pending() counts them; review_batch_label() appends the
+ * line "Hcp-Case-Events: N" to bag-info (nothing if none);
+ * review_batch_claim() marks them as carried by batch seq, all three in
+ * the transaction that creates the batch rows.  These three return -1
+ * with the error on the db (db_errstr()).  review_batch_events() gives
+ * the CSV of the events batch seq carries (*csv malloc'd, NULL when it
+ * carries none).
+ */
+struct strbuf;
+int review_events_pending(struct db *db, long long *n);
+int review_batch_label(struct db *db, struct strbuf *info);
+int review_batch_claim(struct db *db, long long seq);
+int review_batch_events(struct db *db, long long seq, char **csv,
+    size_t *len, char **errstr);
+
+/*
+ * hcp-verify's part: the events of data/case-events.csv checked with only
+ * the batch.  review_vevents_new() parses the file (len bytes); every
+ * record of the batch's evaluations.csv is then shown to
+ * review_vevents_record() (on any one thread); review_vevents_check()
+ * calls problem(arg, message) for each problem: a bad header or row, an
+ * action or outcome that does not exist, an illegal transition or one
+ * that does not follow the case's previous event, a date before the
+ * record's evaluation, a record that is unknown (the batch that carried
+ * it, recordBatch, is not this one or an earlier one, or is this one
+ * and the record is not in it, or differs), a count other than
+ * Hcp-Case-Events (label, NULL if absent).  Memory: the file and one
+ * small entry an event.
+ */
+struct review_vevents;
+struct rec;
+struct review_vevents *review_vevents_new(const char *csv, size_t len);
+void review_vevents_record(struct review_vevents *ve, const struct rec *r);
+/* ve may be NULL (no events file), then only the label is checked. */
+void review_vevents_check(struct review_vevents *ve, long long seq,
+    const char *label, void (*problem)(void *, const char *), void *arg);
+void review_vevents_free(struct review_vevents *ve);
+
 #endif
