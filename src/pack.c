@@ -25,6 +25,7 @@
 #include "outfile.h"
 #include "pack.h"
 #include "receipt.h"
+#include "review.h"
 #include "settings.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -365,6 +366,7 @@ write_batch(struct db *db, const char *dbpath, long long seq,
 	struct strbuf info = STRBUF_INIT;
 	char *name = NULL, *tmp = NULL, *final = NULL, *priv = NULL;
 	char *stored_sha = NULL, *e = NULL, *replaced = NULL;
+	char *events = NULL;	/* hcp-review's case events */
 	unsigned char *sig = NULL, *stored_sig = NULL, sha[DIGEST_LEN];
 	char hex[2 * DIGEST_LEN + 1], first_hex[2 * DIGEST_LEN + 1];
 	size_t siglen = 0, stored_siglen = 0;
@@ -421,8 +423,13 @@ write_batch(struct db *db, const char *dbpath, long long seq,
 		    rows + crows);
 		goto out;
 	}
-	strbuf_addf(&info, "Payload-Oxum: %llu.1\n",
-	    (unsigned long long)spec.payload_len);
+	if (review_batch_events(db, seq, &events, &spec.events_len,
+	    errstr) != 0)
+		goto out;
+	spec.events = events;
+	strbuf_addf(&info, "Payload-Oxum: %llu.%d\n",
+	    (unsigned long long)(spec.payload_len + spec.events_len),
+	    events != NULL ? 2 : 1);
 	spec.name = name;
 	spec.info = info.buf;
 	spec.sig = stored_sig;
@@ -550,6 +557,7 @@ out:
 	free(stored_sha);
 	free(stored_sig);
 	free(sig);
+	free(events);
 	return ret;
 }
 
@@ -701,6 +709,7 @@ create_batches(struct db *db, long long max_records, long long *first,
 	long long lo, unbatched, seq0, parts, i, hi, maxid, ncorr, clo, chi;
 	time_t now = clock_now();
 	int ret = -1, began = 0, dense;
+	long long nevents;	/* hcp-review's case events to send */
 
 	*first = *last = 0;
 	clock_format(now, created);
@@ -761,7 +770,9 @@ create_batches(struct db *db, long long max_records, long long *first,
 		}
 		unbatched = sqlite3_column_int64(bound, 0);
 	}
-	if (unbatched == 0 && ncorr <= 0) {
+	if (review_events_pending(db, &nevents) != 0)
+		goto dbfail;
+	if (unbatched == 0 && ncorr <= 0 && nevents == 0) {
 		ret = 0;
 		goto out;
 	}
@@ -798,6 +809,8 @@ create_batches(struct db *db, long long max_records, long long *first,
 		    i + 1, parts, n, i == 0 && ncorr > 0 ? ncorr : 0, NULL);
 		if (rule_labels(db, now, &info) != 0)
 			goto dbfail;
+		if (i == parts - 1 && review_batch_label(db, &info) != 0)
+			goto dbfail;
 		sqlite3_reset(ins);
 		sqlite3_bind_int64(ins, 1, seq);
 		sqlite3_bind_text(ins, 2, name, -1, SQLITE_TRANSIENT);
@@ -825,6 +838,8 @@ create_batches(struct db *db, long long max_records, long long *first,
 		}
 		lo = hi;
 	}
+	if (review_batch_claim(db, seq0 + parts - 1) != 0)
+		goto dbfail;
 	sqlite3_finalize(bound);
 	sqlite3_finalize(ins);
 	bound = ins = NULL;
