@@ -46,6 +46,14 @@ enum {
 	S_CLOSED = 1 << 7
 };
 
+/* A case's nearest pending deadline, NULL when none (review.h). */
+#define DUE_EXPR \
+    "(CASE WHEN c.state IN ('appealed', 'excluded', 'closed') THEN NULL " \
+    "WHEN c.visited IS NULL AND c.visit_due IS NOT NULL AND " \
+    "c.state = 'rectifying' THEN min(c.visit_due, c.rectify_due) " \
+    "WHEN c.visited IS NULL AND c.visit_due IS NOT NULL THEN c.visit_due " \
+    "WHEN c.state = 'rectifying' THEN c.rectify_due END)"
+
 static const char *const state_names[] = { "open", "visited", "rectifying",
 	"rectified", "explained", "appealed", "excluded", "closed" };
 #define NSTATES (sizeof(state_names) / sizeof(state_names[0]))
@@ -354,8 +362,8 @@ sync_rows(struct review *rv, long *opened, char **errstr)
 	    "WHERE e.id > (SELECT last_eval FROM review_mark) AND "
 	    "(e.satisfaction <= 2 OR e.assess_number = 2) ORDER BY e.id") !=
 	    0 || db_prepare(rv->db, &ins, "INSERT INTO cases (eval_id, "
-	    "opened, visit_due, dept_code, window, staff) VALUES (?1, ?2, "
-	    "?3, ?4, ?5, ?6)") != 0) {
+	    "opened, visit_due, dept_code, window, staff, next_due) VALUES "
+	    "(?1, ?2, ?3, ?4, ?5, ?6, ?3)") != 0) {
 		sqlfail(rv->db, errstr);
 		goto out;
 	}
@@ -654,6 +662,17 @@ update_case(struct review *rv, long long id, const char *to,
 		db_sqlerr(rv->db, "cases");
 		return sqlfail(rv->db, errstr);
 	}
+	/* then the deadline the lists follow, from the new state */
+	if (db_prepare(rv->db, &st, "UPDATE cases AS c SET next_due = "
+	    DUE_EXPR " WHERE id = ?1") != 0)
+		return sqlfail(rv->db, errstr);
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		db_sqlerr(rv->db, "cases");
+		return sqlfail(rv->db, errstr);
+	}
 	return 0;
 }
 
@@ -777,14 +796,7 @@ static const char list_sql[] =
     "d.name, c.window, c.staff, s.name, e.serial, e.project_no, "
     "e.item_code, i.name, e.assess_time, e.eval_detail, e.comment, "
     "e.evaluator, e.phone, e.satisfaction, c.reeval_id, r.satisfaction, "
-    "n.due, e.assess_number FROM cases c "
-    "JOIN (SELECT id, CASE WHEN state IN ('appealed', 'excluded', "
-    "'closed') THEN NULL "
-    "WHEN visited IS NULL AND visit_due IS NOT NULL AND "
-    "state = 'rectifying' THEN min(visit_due, rectify_due) "
-    "WHEN visited IS NULL AND visit_due IS NOT NULL THEN visit_due "
-    "WHEN state = 'rectifying' THEN rectify_due END AS due FROM cases) n "
-    "ON n.id = c.id "
+    "c.next_due, e.assess_number FROM cases c "
     "JOIN evaluations e ON e.id = c.eval_id "
     "LEFT JOIN evaluations r ON r.id = c.reeval_id "
     "LEFT JOIN departments d ON d.code = c.dept_code "
@@ -811,17 +823,17 @@ review_list(struct review *rv, const struct review_filter *f,
 		strbuf_adds(&sql, " AND c.state NOT IN ('closed', "
 		    "'excluded')");
 	if (f->due || f->overdue)
-		strbuf_adds(&sql, " AND n.due IS NOT NULL");
+		strbuf_adds(&sql, " AND c.next_due IS NOT NULL");
 	if (f->overdue)
-		strbuf_adds(&sql, " AND n.due < ?2");
+		strbuf_adds(&sql, " AND c.next_due < ?2");
 	if (f->staff != NULL)
 		strbuf_adds(&sql, " AND c.staff = ?3");
 	if (f->dept != NULL)
 		strbuf_adds(&sql, " AND c.dept_code = ?4");
 	if (f->state != NULL)
 		strbuf_adds(&sql, " AND c.state = ?5");
-	strbuf_adds(&sql, f->due || f->overdue ? " ORDER BY n.due, c.id" :
-	    " ORDER BY c.id");
+	strbuf_adds(&sql, f->due || f->overdue ? " ORDER BY c.next_due, "
+	    "c.id" : " ORDER BY c.id");
 	rc = db_prepare(rv->db, &st, sql.buf);
 	strbuf_release(&sql);
 	if (rc != 0)

@@ -23,8 +23,12 @@ CREATE TABLE cases (
 	dept_code TEXT,			-- 谁办理谁负责: item's department
 	window	TEXT,
 	staff	TEXT,
-	reeval_id INTEGER REFERENCES evaluations (id)	-- 追评 (assess 2)
+	reeval_id INTEGER REFERENCES evaluations (id),	-- 追评 (assess 2)
+	-- the nearest pending deadline (visit or rectification), NULL when
+	-- none: what `hcp-review --due` lists, in this order
+	next_due TEXT
 );
+CREATE INDEX cases_next_due ON cases (next_due) WHERE next_due IS NOT NULL;
 CREATE INDEX cases_staff ON cases (staff);
 CREATE INDEX cases_dept ON cases (dept_code);
 
