@@ -31,7 +31,7 @@ endif
 
 LIB_PC = sqlite3 zlib libqrencode libcrypto libgcrypt libarchive
 DRAW_PC = pangocairo cairo
-DRAW_TOOLS = hcp-qr hcp-form
+DRAW_TOOLS = hcp-qr hcp-form hcp-review
 
 WARNINGS = -Wall -Wextra -Wpedantic -Wformat=2 -Wstrict-prototypes \
 	-Wmissing-prototypes -Wshadow -Wvla -Wwrite-strings

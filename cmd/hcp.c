@@ -31,6 +31,7 @@ static const struct {
 	{ "import", N_("validate and import keyed CSV files") },
 	{ "compare", N_("compare two keyings of the same forms") },
 	{ "amend", N_("correct a keying error, with an audit trail") },
+	{ "review", N_("follow up bad reviews, with deadlines") },
 	{ "pack", N_("pack imported records into signed batches") },
 	{ "verify", N_("verify batches as the receiving side does") },
 };

@@ -647,6 +647,13 @@ bag_write(const struct bag_spec *spec, int fd, unsigned char **sig,
 	*errstr = NULL;
 	memset(&s, 0, sizeof(s));
 	/* Payload manifests, then the tag manifests over the tag files. */
+	for (i = 0; spec->events != NULL && i < 2; i++)
+		if (manifest_line(&man[i], spec->events, spec->events_len,
+		    algs[i], BAG_EVENTS) != 0) {
+			*errstr = xasprintf(_("cannot set up %s with "
+			    "libgcrypt"), digest_name(algs[i]));
+			goto out;
+		}
 	crypto_hex(spec->sha256, DIGEST_LEN, hex);
 	strbuf_addf(&man[0], "%s  %s\n", hex, BAG_PAYLOAD);
 	crypto_hex(spec->sm3, DIGEST_LEN, hex);
@@ -686,6 +693,8 @@ bag_write(const struct bag_spec *spec, int fd, unsigned char **sig,
 	/* bag-info.txt, bagit.txt, then the payload's header (bag.h). */
 	s.pstart = tar_member_len(strlen(spec->info)) +
 	    tar_member_len(strlen(bag_bagit_txt)) + TAR_BLOCK;
+	if (spec->events != NULL)
+		s.pstart += tar_member_len(spec->events_len);
 	s.pend = s.pstart + spec->payload_len;
 	if ((s.sha = digest_new(DIGEST_SHA256)) == NULL ||
 	    (s.z = pgzip_new(6, 0, sink_write, &s)) == NULL) {
@@ -703,6 +712,8 @@ bag_write(const struct bag_spec *spec, int fd, unsigned char **sig,
 	    strlen(spec->info)) != 0 ||
 	    add_member(a, spec, "bagit.txt", bag_bagit_txt,
 	    strlen(bag_bagit_txt)) != 0 ||
+	    (spec->events != NULL && add_member(a, spec, BAG_EVENTS,
+	    spec->events, spec->events_len) != 0) ||
 	    add_payload(a, spec, errstr) != 0 ||
 	    add_member(a, spec, "manifest-sha256.txt", man[0].buf,
 	    man[0].len) != 0 ||

@@ -36,6 +36,8 @@
 #include "crypto.h"
 
 #define BAG_PAYLOAD "data/evaluations.csv"
+/* The case events (hcp-review(1)) a batch may carry, before the payload. */
+#define BAG_EVENTS "data/case-events.csv"
 #define BAG_VERSION "1.0"
 
 /*
@@ -91,6 +93,8 @@ struct bag_spec {
 	const unsigned char *sig;	/* signature to reuse, or NULL */
 	size_t siglen;
 	const char *priv_pem;		/* signs when sig is NULL */
+	const char *events;		/* BAG_EVENTS, NULL: none */
+	size_t events_len;
 };
 
 /*

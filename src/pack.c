@@ -27,6 +27,7 @@
 #include "outfile.h"
 #include "pack.h"
 #include "receipt.h"
+#include "review.h"
 #include "settings.h"
 #include "store.h"
 #include "strbuf.h"
@@ -380,8 +381,9 @@ struct stored {
 	unsigned char *sig;	/* NULL until the file was written */
 	size_t siglen;
 	char *sha;		/* hex, NULL until the file was written */
-	long long lo, hi, clo, chi, ncorr;
+	long long seq, lo, hi, clo, chi, ncorr;
 	int replaces;		/* it replaces a file written before */
+	char *events;		/* hcp-review's case events, or NULL */
 };
 
 static void
@@ -391,6 +393,7 @@ stored_release(struct stored *b)
 	strbuf_release(&b->info);
 	free(b->sig);
 	free(b->sha);
+	free(b->events);
 }
 
 /* Reads the row of batch seq into b (zeroed).  Returns 0 or -1. */
@@ -405,6 +408,7 @@ load_batch(struct db *db, long long seq, struct stored *b, char **errstr)
 	    "corrections, replaces IS NOT NULL FROM batches WHERE seq = ?1")
 	    != 0)
 		return dberr(db, errstr);
+	b->seq = seq;
 	sqlite3_bind_int64(st, 1, seq);
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
 		if (rc == SQLITE_DONE)
@@ -528,8 +532,13 @@ batch_spec(struct db *db, const char *dbpath, const char *dir,
 		    b->records + b->ncorr, rows + crows);
 		return -1;
 	}
-	strbuf_addf(&b->info, "Payload-Oxum: %llu.1\n",
-	    (unsigned long long)spec->payload_len);
+	if (review_batch_events(db, b->seq, &b->events, &spec->events_len,
+	    errstr) != 0)
+		return -1;
+	spec->events = b->events;
+	strbuf_addf(&b->info, "Payload-Oxum: %llu.%d\n",
+	    (unsigned long long)(spec->payload_len + spec->events_len),
+	    b->events != NULL ? 2 : 1);
 	spec->name = b->name;
 	spec->info = b->info.buf;
 	spec->sig = b->sig;
@@ -927,8 +936,10 @@ insert_batches(struct db *db, struct plan *p, time_t now)
 		batch_info(&info, station, region, issuer, name, created,
 		    p->seq0 + i, i + 1, p->parts, n,
 		    i == 0 && p->ncorr > 0 ? p->ncorr : 0, NULL);
-		if (rule_labels(db, now, &info) != 0 || insert_batch(db, ins,
-		    p, i, name, created, now, n, hi, &info) != 0)
+		if (rule_labels(db, now, &info) != 0 ||
+		    (i == p->parts - 1 && review_batch_label(db, &info) != 0) ||
+		    insert_batch(db, ins, p, i, name, created, now, n, hi,
+		    &info) != 0)
 			goto out;
 		p->lo = hi;
 	}
@@ -953,6 +964,7 @@ create_batches(struct db *db, long long max_records, long long *first,
 {
 	struct plan p;
 	time_t now = clock_now();
+	long long nevents;	/* hcp-review's case events to send */
 
 	*first = *last = 0;
 	memset(&p, 0, sizeof(p));
@@ -960,11 +972,15 @@ create_batches(struct db *db, long long max_records, long long *first,
 		return dberr(db, errstr);
 	if (plan_batches(db, max_records, &p) != 0)
 		goto fail;
-	if (p.unbatched == 0 && p.ncorr <= 0) {
+	if (review_events_pending(db, &nevents) != 0)
+		goto fail;
+	if (p.unbatched == 0 && p.ncorr <= 0 && nevents == 0) {
 		db_rollback(db);
 		return 0;
 	}
-	if (insert_batches(db, &p, now) != 0 || db_commit(db) != 0)
+	if (insert_batches(db, &p, now) != 0 ||
+	    review_batch_claim(db, p.seq0 + p.parts - 1) != 0 ||
+	    db_commit(db) != 0)
 		goto fail;
 	*first = p.seq0;
 	*last = p.seq0 + p.parts - 1;

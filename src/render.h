@@ -121,4 +121,19 @@ int render_qr_utf8(const struct render_qr_label *lab,
     const struct render_qr_opts *o, FILE *fp, const char *name,
     char **errstr);
 
+/*
+ * Return-visit work sheets of hcp-review(1): one A4 page per case with
+ * what the caller gives (personal data already masked: this draws the
+ * strings as they are), and boxes to record the result of the call.
+ */
+struct render_case_sheet {
+	const char *station;	/* the heading, "" to leave it out */
+	const char *case_no, *state, *record, *grade, *assessed;
+	const char *dept, *window, *staff, *item, *detail, *comment;
+	const char *evaluator, *phone;	/* masked */
+	const char *visit_due, *rectify_due, *next_due;
+};
+int render_case_sheets(const struct render_case_sheet *v, size_t n,
+    FILE *fp, const char *name, char **errstr);
+
 #endif

@@ -29,6 +29,7 @@
 #include "i18n.h"
 #include "num.h"
 #include "record.h"
+#include "review.h"
 #include "settings.h"
 #include "strbuf.h"
 #include "verify.h"
@@ -113,6 +114,7 @@ struct vstate {
 	int base_days, base_channel;
 	long long base_now;
 	char *base_codes;
+	struct review_vevents *events;	/* data/case-events.csv */
 };
 
 static void
@@ -679,6 +681,8 @@ check_row(struct vstate *s, long line, size_t ncells, const char **cells)
 	superseding = sup_check_row(s, line, ncells, cells);
 	bad = rec_check(s->o->ctx, s->map, ncells, cells, NULL, line, &s->rec,
 	    &s->pl);
+	if (bad == 0 && s->events != NULL)
+		review_vevents_record(s->events, &s->rec);
 	if (bad == 0)
 		sup_check_keys(s, superseding, &s->rec);
 	/* a superseding record's keys are those of an earlier batch's */
@@ -805,7 +809,8 @@ static int
 batch_file(const char *rel)
 {
 	static const char *const files[] = { "bag-info.txt", "bagit.txt",
-	    BAG_PAYLOAD, "manifest-sha256.txt", "manifest-sm3.txt",
+	    BAG_PAYLOAD, BAG_EVENTS, "manifest-sha256.txt",
+	    "manifest-sm3.txt",
 	    "signature.sm2", "tagmanifest-sha256.txt",
 	    "tagmanifest-sm3.txt" };
 	size_t i;
@@ -870,6 +875,9 @@ oxum_refuses(struct vstate *s, long long size)
 		return 0;	/* check_bag() says what is wrong */
 	}
 	snprintf(want, sizeof(want), "%lld.1", size);
+	if (find(s, BAG_EVENTS) != NULL)	/* hcp-review's, read first */
+		snprintf(want, sizeof(want), "%lld.2", size +
+		    (long long)find(s, BAG_EVENTS)->size);
 	if ((v = bag_tags_get(&t, "Payload-Oxum")) != NULL &&
 	    strcmp(v, want) != 0) {
 		problem(s, 0, _("bag-info.txt: Payload-Oxum %s, but the "
@@ -948,13 +956,15 @@ take_member(struct vstate *s, struct archive_entry *e, int *stop)
 	m->rel = xstrdup(rel);
 	m->payload = strncmp(rel, "data/", 5) == 0;
 	if (size < 0 || (m->payload && size > VERIFY_MAX_PAYLOAD) ||
+	    (strcmp(rel, BAG_EVENTS) == 0 && size > VERIFY_MAX_EVENTS) ||
 	    (!m->payload && size > VERIFY_MAX_TAG)) {
 		*stop = 1;
 		problem(s, 0, _("%s: member too large (%lld bytes): refused"),
 		    path, (long long)size);
 		return NULL;
 	}
-	if (m->payload && oxum_refuses(s, size)) {
+	if (m->payload && strcmp(rel, BAG_EVENTS) != 0 &&
+	    oxum_refuses(s, size)) {
 		*stop = 1;
 		return NULL;
 	}
@@ -1036,6 +1046,24 @@ static void apply_rules(struct vstate *s);
  * the CSV, the checks; both on threads of their own.  Returns 0, 1 if
  * the CSV was refused (stop reading), -1 on a read error.
  */
+/* hcp-review's case events: parsed before the records they name. */
+static void
+events_read(struct vstate *s, struct member *m)
+{
+	if (find(s, BAG_PAYLOAD) != NULL)
+		problem(s, 0, _("%s comes after %s: its records cannot be "
+		    "checked"), BAG_EVENTS, BAG_PAYLOAD);
+	else
+		s->events = review_vevents_new(m->data.buf != NULL ?
+		    m->data.buf : "", m->data.len);
+}
+
+static void
+events_problem(void *arg, const char *msg)
+{
+	problem(arg, 0, "%s", msg);
+}
+
 static int
 read_member(struct vstate *s, struct archive *a, struct member *m)
 {
@@ -1067,7 +1095,7 @@ read_member(struct vstate *s, struct archive *a, struct member *m)
 		m->size += n;
 		if (dg != NULL)
 			bag_digest_update(dg, buf, n);
-		else
+		if (dg == NULL || strcmp(m->rel, BAG_EVENTS) == 0)
 			strbuf_add(&m->data, buf, n);
 		if (csv != NULL)
 			bag_pipe_write(csv, buf, n);
@@ -1092,6 +1120,8 @@ read_member(struct vstate *s, struct archive *a, struct member *m)
 		bag_digest_free(dg);
 	} else
 		hash_small(s, m);
+	if (strcmp(m->rel, BAG_EVENTS) == 0)
+		events_read(s, m);
 	if (s->oom)
 		return -1;
 	if (s->csv_refused)
@@ -1491,6 +1521,8 @@ check_bag_info(struct vstate *s, unsigned long long bytes,
 		problem(s, 0, _("bag-info.txt: Satisfaction-Coding is "
 		    "not the interface coding"));
 	sup_check_batch(s, bag_tags_get(&bi, "Hcp-Corrections"));
+	review_vevents_check(s->events, s->res->seq,
+	    bag_tags_get(&bi, "Hcp-Case-Events"), events_problem, s);
 	bag_tags_release(&bi);
 }
 
@@ -1621,6 +1653,7 @@ vstate_release(struct vstate *s)
 	free(s->sup);
 	rec_map_free(s->map);
 	rec_release(&s->rec);
+	review_vevents_free(s->events);
 	rec_problems_release(&s->pl);
 	restore_rules(s);
 	pthread_mutex_destroy(&s->mu);

@@ -51,6 +51,8 @@
 #define VERIFY_MAX_MEMBERS 64
 #define VERIFY_MAX_TAG (64 * 1024)
 #define VERIFY_MAX_PAYLOAD (16LL * 1024 * 1024 * 1024)
+/* data/case-events.csv (hcp-review(1)), held in memory to be checked */
+#define VERIFY_MAX_EVENTS (8 * 1024 * 1024)
 #define VERIFY_MAX_FIELD 8192
 #define VERIFY_MAX_ROW (64 * 1024)
 #define VERIFY_MAX_TAIL (64 * 1024)

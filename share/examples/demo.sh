@@ -100,4 +100,20 @@ tar -xzf outbox/*.tar.gz -C unpacked
 	openssl dgst -sm3 -verify ../../station-pub.pem \
 		-signature signature.sm2 tagmanifest-sm3.txt)
 
+echo "== hcp review: each bad review opened a case"
+hcp review
+echo "== the return visit and a rectification are recorded"
+hcp review -D 2026-11-23 visit P-007/1 reached -s 4 "回访：已致歉，说明了排队原因"
+hcp review -D 2026-11-23 rectify P-007/1 term "高峰时段增开一个窗口"
+hcp review -o worksheet.pdf sheet P-006/1 && ls -l worksheet.pdf
+hcp review show P-007/1 | tail -n 2
+echo "== hcp pack: the case events go up in the next batch"
+hcp pack -o outbox
+hcp verify -k station-pub.pem outbox/hcp-33052301-000002.tar.gz
+mkdir unpacked-events
+tar -xzf outbox/hcp-33052301-000002.tar.gz -C unpacked-events
+(cd unpacked-events/* && sha256sum -c manifest-sha256.txt &&
+	openssl dgst -sm3 -verify ../../station-pub.pem \
+		-signature signature.sm2 tagmanifest-sm3.txt)
+
 echo "demo finished in $PWD"
