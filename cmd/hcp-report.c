@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * hcp-report: the figures of the evaluations for a period, by
+ * department, window, staff, item, channel, entry method, region, day,
+ * week or month, as a terminal table, CSV, JSON, an XLSX workbook or a
+ * PDF report with charts; --public for the disclosure export.
+ */
+#include <err.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "db.h"
+#include "i18n.h"
+#include "report.h"
+#include "banned.h"
+
+static const char usage_text[] =
+    "usage: hcp-report [-q] [-d db] [-o output] [-b groupings]\n"
+    "                  [-f table | csv | json | xlsx | pdf] [--public]\n"
+    "                  [--from day] [--to day] [--month YYYY-MM]\n"
+    "                  [--quarter YYYY-Qn] [--year YYYY] [--as-of day]\n";
+
+enum fmt { F_NONE, F_TABLE, F_CSV, F_JSON, F_XLSX, F_PDF };
+
+static void
+usage(void)
+{
+	cli_usage_exit(usage_text, stderr, EXIT_USAGE);
+}
+
+static enum fmt
+fmt_parse(const char *s)
+{
+	static const char *const names[] = { "", "table", "csv", "json",
+		"xlsx", "pdf" };
+	size_t i;
+
+	for (i = 1; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(s, names[i]) == 0)
+			return (enum fmt)i;
+	return F_NONE;
+}
+
+static enum fmt
+fmt_of_path(const char *path)
+{
+	const char *dot;
+
+	if (path == NULL || strcmp(path, "-") == 0 ||
+	    (dot = strrchr(path, '.')) == NULL)
+		return F_TABLE;
+	if (strcmp(dot, ".txt") == 0)
+		return F_TABLE;
+	return fmt_parse(dot + 1) != F_NONE ? fmt_parse(dot + 1) : F_TABLE;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "by", required_argument, NULL, 'b' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "from", required_argument, NULL, 'F' },
+		{ "to", required_argument, NULL, 'T' },
+		{ "month", required_argument, NULL, 'M' },
+		{ "quarter", required_argument, NULL, 'Q' },
+		{ "year", required_argument, NULL, 'Y' },
+		{ "as-of", required_argument, NULL, 'A' },
+		{ "public", no_argument, NULL, 'P' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *dbpath = NULL, *outpath = NULL, *by = "dept";
+	struct report_opts o, tmp;
+	struct report *r = NULL;
+	struct db *db;
+	enum fmt fmt = F_NONE;
+	char *e = NULL;
+	FILE *fp;
+	int ch, quiet = 0, rc;
+
+	memset(&o, 0, sizeof(o));
+	cli_init();
+	while ((ch = getopt_long(argc, argv, "b:d:f:ho:qV", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'b':
+			by = optarg;
+			break;
+		case 'd':
+			dbpath = optarg;
+			break;
+		case 'f':
+			if ((fmt = fmt_parse(optarg)) == F_NONE) {
+				warnx(_("unknown format \"%s\""), optarg);
+				usage();
+			}
+			break;
+		case 'h':
+			cli_usage_exit(usage_text, stdout, 0);
+		case 'o':
+			outpath = optarg;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'V':
+			cli_version();
+			return 0;
+		case 'F':
+		case 'T':
+		case 'M':
+		case 'Q':
+		case 'Y':
+			if (report_period(&o, ch == 'F' ? 'f' : ch == 'T' ?
+			    't' : ch == 'M' ? 'm' : ch == 'Q' ? 'q' : 'y',
+			    optarg, &e) != 0) {
+				warnx("%s", e);
+				usage();
+			}
+			break;
+		case 'A':
+			if (report_period(&tmp, 't', optarg, &e) != 0) {
+				warnx("%s", e);
+				usage();
+			}
+			memcpy(o.asof, tmp.to, sizeof(o.asof));
+			break;
+		case 'P':
+			o.public = 1;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	if (report_by_parse(by, &o.by, &e) != 0) {
+		warnx("%s", e);
+		usage();
+	}
+	if (fmt == F_NONE)
+		fmt = fmt_of_path(outpath);
+	if (o.from[0] != '\0' && o.to[0] != '\0' &&
+	    strcmp(o.from, o.to) > 0)
+		errx(EXIT_USAGE, _("the period ends (%s) before it begins "
+		    "(%s)"), o.to, o.from);
+
+	db = db_new();
+	if (db_open(db, cli_db_path(dbpath), DB_READONLY,
+	    cli_schemadir()) != 0 ||
+	    report_load_settings(db, &o, &e) != 0 ||
+	    report_run(db, &o, &r, &e) != 0) {
+		warnx("%s", e != NULL ? e : db_errstr(db));
+		db_free(db);
+		return 2;
+	}
+	db_free(db);
+	fp = o.public ? cli_open_public_output(outpath) :
+	    cli_open_output(outpath);
+	switch (fmt) {
+	case F_CSV:
+		rc = report_write_csv(r, fp);
+		break;
+	case F_JSON:
+		rc = report_write_json(r, fp);
+		break;
+	case F_XLSX:
+		rc = report_write_xlsx(r, fp, &e);
+		break;
+	case F_PDF:
+		rc = render_report_pdf(r, fp, outpath != NULL ? outpath :
+		    "-", &e);
+		break;
+	default:
+		rc = report_write_table(r, fp, fp == stdout &&
+		    isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL);
+		break;
+	}
+	if (rc != 0) {
+		if (e != NULL)
+			warnx("%s", e);
+		else
+			warn("%s", outpath != NULL ? outpath :
+			    _("standard output"));
+		cli_discard_output(fp);
+		report_free(r);
+		return 2;
+	}
+	cli_close_output(fp, outpath);
+	if (!quiet && fmt != F_TABLE)
+		fprintf(stderr, _("hcp-report: %ld evaluations, %ld excluded "
+		    "by an accepted appeal%s\n"), r->total.n, r->excluded,
+		    r->have_cases ? "" : _("; follow-up figures not "
+		    "available"));
+	report_free(r);
+	return 0;
+}

@@ -1,0 +1,722 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The figures of hcp-report(1) (report.h).  One SELECT reads the
+ * records of the period (each with its latest correction, and its
+ * follow-up case when hcp-review's table exists); every record is added
+ * to one row of each grouping asked for, found in a hash table by key.
+ * A million records are one pass, not one GROUP BY per grouping.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "clock.h"
+#include "db.h"
+#include "i18n.h"
+#include "num.h"
+#include "report.h"
+#include "settings.h"
+#include "xalloc.h"
+#include "banned.h"
+
+static const struct {
+	const char *name;
+	const char *heading;
+	const char *catalog;	/* SQL: code, name of the catalogue */
+} bys[RB_NBY] = {
+	{ "dept", N_("department"), "SELECT code, name, retired FROM departments" },
+	{ "window", N_("window"), "SELECT id, name, retired FROM windows" },
+	{ "staff", N_("staff"), "SELECT id, name, retired FROM staff" },
+	{ "item", N_("item"), "SELECT code, name, retired FROM items" },
+	{ "channel", N_("channel"), NULL },
+	{ "method", N_("entry method"), NULL },
+	{ "region", N_("region"), "SELECT code, name, retired FROM regions" },
+	{ "day", N_("day"), NULL },
+	{ "week", N_("week from"), NULL },
+	{ "month", N_("month"), NULL },
+};
+
+/* pf code set (DESIGN §6.1) */
+static const char *const channels[] = {
+	"", "PC", "移动端", "二维码", "政务大厅平板", "政务大厅其他终端",
+	"电话", "短信"
+};
+
+const char *
+report_by_name(enum report_by by)
+{
+	return bys[by].name;
+}
+
+const char *
+report_by_heading(enum report_by by)
+{
+	return bys[by].heading;
+}
+
+int
+report_by_parse(const char *list, unsigned *mask, char **errstr)
+{
+	const char *p = list, *e;
+	size_t len;
+	int i;
+
+	*mask = 0;
+	while (*p != '\0') {
+		e = strchr(p, ',');
+		len = e == NULL ? strlen(p) : (size_t)(e - p);
+		if (len == 3 && strncmp(p, "all", 3) == 0)
+			*mask |= (1u << RB_NBY) - 1;
+		else {
+			for (i = 0; i < RB_NBY; i++)
+				if (strlen(bys[i].name) == len &&
+				    strncmp(bys[i].name, p, len) == 0)
+					break;
+			if (i == RB_NBY) {
+				*errstr = xasprintf(_("unknown grouping "
+				    "\"%.*s\" (dept, window, staff, item, "
+				    "channel, method, region, day, week, "
+				    "month, all)"), (int)len, p);
+				return -1;
+			}
+			*mask |= 1u << i;
+		}
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	if (*mask == 0) {
+		*errstr = xstrdup(_("no grouping given"));
+		return -1;
+	}
+	return 0;
+}
+
+/* Days from 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
+static long
+days_from_civil(long y, long m, long d)
+{
+	long era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static void
+civil_from_days(long z, long *y, long *m, long *d)
+{
+	long era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp + (mp < 10 ? 3 : -9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+static int
+month_days(long y, long m)
+{
+	static const int md[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+		30, 31 };
+
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return md[m - 1];
+}
+
+/* Parses "YYYY-MM-DD" (a real day); 0 or -1. */
+static int
+parse_day(const char *s, long *y, long *m, long *d)
+{
+	int i;
+
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return -1;
+	for (i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return -1;
+	*y = strtol(s, NULL, 10);
+	*m = strtol(s + 5, NULL, 10);
+	*d = strtol(s + 8, NULL, 10);
+	if (*m < 1 || *m > 12 || *d < 1 || *d > month_days(*y, *m))
+		return -1;
+	return 0;
+}
+
+static int
+digits(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* Writes the day y-m-d as "YYYY-MM-DD" (years 0-9999). */
+static void
+set_day(char out[REPORT_DATELEN], long y, long m, long d)
+{
+	char tmp[64];
+
+	snprintf(tmp, sizeof(tmp), "%04ld-%02ld-%02ld", y, m, d);
+	memcpy(out, tmp, REPORT_DATELEN - 1);
+	out[REPORT_DATELEN - 1] = '\0';
+}
+
+int
+report_period(struct report_opts *o, int kind, const char *v,
+    char **errstr)
+{
+	long y, m, d, q;
+
+	switch (kind) {
+	case 'f':
+	case 't':
+		if (parse_day(v, &y, &m, &d) != 0)
+			goto bad;
+		set_day(kind == 'f' ? o->from : o->to, y, m, d);
+		return 0;
+	case 'm':
+		if (strlen(v) != 7 || !digits(v, 4) || v[4] != '-' ||
+		    !digits(v + 5, 2))
+			goto bad;
+		y = strtol(v, NULL, 10);
+		m = strtol(v + 5, NULL, 10);
+		if (m < 1 || m > 12)
+			goto bad;
+		set_day(o->from, y, m, 1);
+		set_day(o->to, y, m, month_days(y, m));
+		return 0;
+	case 'q':
+		if (strlen(v) < 6 || !digits(v, 4) || v[4] != '-')
+			goto bad;
+		q = v[5] == 'Q' || v[5] == 'q' ? 6 : 5;
+		if (strlen(v) != (size_t)q + 1 || v[q] < '1' || v[q] > '4')
+			goto bad;
+		y = strtol(v, NULL, 10);
+		m = (v[q] - '1') * 3 + 1;
+		set_day(o->from, y, m, 1);
+		set_day(o->to, y, m + 2, month_days(y, m + 2));
+		return 0;
+	case 'y':
+		if (strlen(v) != 4 || !digits(v, 4))
+			goto bad;
+		y = strtol(v, NULL, 10);
+		set_day(o->from, y, 1, 1);
+		set_day(o->to, y, 12, 31);
+		return 0;
+	}
+bad:
+	*errstr = xasprintf(_("bad period \"%s\" (YYYY-MM-DD, YYYY-MM, "
+	    "YYYY-Qn or YYYY)"), v);
+	return -1;
+}
+
+int
+report_load_settings(struct db *db, struct report_opts *o, char **errstr)
+{
+	long long v;
+
+	if (settings_get_int(db, "report_public_min", &v) != 0)
+		goto fail;
+	o->min_public = (long)v;
+	if (settings_get_int(db, "report_rank_min", &v) != 0)
+		goto fail;
+	o->min_rank = (long)v;
+	if (settings_get_int(db, "report_public_staff", &v) != 0)
+		goto fail;
+	o->public_staff = v != 0;
+	return 0;
+fail:
+	*errstr = xstrdup(db_errstr(db));
+	return -1;
+}
+
+double
+report_ratio(long num, long den)
+{
+	return den > 0 ? (double)num / (double)den : NAN;
+}
+
+double
+report_good_rate(const struct report_row *r)
+{
+	return report_ratio(r->grade[3] + r->grade[4], r->n);
+}
+
+double
+report_bad_rate(const struct report_row *r)
+{
+	return report_ratio(r->grade[0] + r->grade[1], r->n);
+}
+
+double
+report_mean(const struct report_row *r)
+{
+	return report_ratio(r->sum, r->n);
+}
+
+static const struct report_col columns[] = {
+	{ "evaluations", N_("evaluations"), RC_COUNT, 0 },
+	{ "grade5", N_("very satisfied"), RC_COUNT, 0 },
+	{ "grade4", N_("satisfied"), RC_COUNT, 0 },
+	{ "grade3", N_("fairly satisfied"), RC_COUNT, 0 },
+	{ "grade2", N_("dissatisfied"), RC_COUNT, 0 },
+	{ "grade1", N_("very dissatisfied"), RC_COUNT, 0 },
+	{ "good_rate", N_("good rate"), RC_RATE, 0 },
+	{ "bad_rate", N_("bad rate"), RC_RATE, 0 },
+	{ "mean", N_("mean score"), RC_MEAN, 0 },
+	{ "real_name_share", N_("real-name share"), RC_RATE, 0 },
+	{ "bad_reviews", N_("bad reviews"), RC_COUNT, 0 },
+	{ "followed_on_time", N_("visited on time"), RC_COUNT, 1 },
+	{ "revisit_rate", N_("revisit rate"), RC_RATE, 1 },
+	{ "rectify_rate", N_("rectification rate"), RC_RATE, 1 },
+	{ "overdue", N_("overdue"), RC_COUNT, 1 },
+	{ "rank", N_("rank"), RC_RANK, 0 },
+};
+
+const struct report_col *
+report_columns(size_t *n)
+{
+	*n = sizeof(columns) / sizeof(columns[0]);
+	return columns;
+}
+
+double
+report_value(const struct report_row *r, size_t i)
+{
+	long bad = r->grade[0] + r->grade[1];
+
+	switch (i) {
+	case 0:
+		return (double)r->n;
+	case 1: case 2: case 3: case 4: case 5:
+		return (double)r->grade[5 - i];
+	case 6:
+		return report_good_rate(r);
+	case 7:
+		return report_bad_rate(r);
+	case 8:
+		return report_mean(r);
+	case 9:
+		return report_ratio(r->realname, r->n);
+	case 10:
+		return (double)bad;
+	case 11:
+		return (double)r->visited_ontime;
+	case 12:
+		return report_ratio(r->visited, bad);
+	case 13:
+		return report_ratio(r->closed, bad);
+	case 14:
+		return (double)r->overdue;
+	case 15:
+		return r->rank > 0 ? (double)r->rank : NAN;
+	}
+	return NAN;
+}
+
+/* An open-addressing hash of rows by key, one per grouping. */
+struct acc {
+	struct report_row *rows;
+	size_t n, cap;		/* rows used, allocated */
+	uint32_t *slot;		/* index + 1, 0 empty */
+	size_t nslot;		/* a power of two */
+};
+
+static uint32_t
+hash_key(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+static void
+acc_rehash(struct acc *a)
+{
+	size_t i, j;
+
+	free(a->slot);
+	a->nslot = a->nslot == 0 ? 64 : a->nslot * 2;
+	a->slot = xcalloc(a->nslot, sizeof(*a->slot));
+	for (i = 0; i < a->n; i++) {
+		j = hash_key(a->rows[i].key, strlen(a->rows[i].key)) &
+		    (a->nslot - 1);
+		while (a->slot[j] != 0)
+			j = (j + 1) & (a->nslot - 1);
+		a->slot[j] = (uint32_t)i + 1;
+	}
+}
+
+static struct report_row *
+acc_get(struct acc *a, const char *key, size_t len)
+{
+	struct report_row *r;
+	size_t j;
+
+	if (2 * (a->n + 1) > a->nslot)
+		acc_rehash(a);
+	j = hash_key(key, len) & (a->nslot - 1);
+	while (a->slot[j] != 0) {
+		r = &a->rows[a->slot[j] - 1];
+		if (strncmp(r->key, key, len) == 0 && r->key[len] == '\0')
+			return r;
+		j = (j + 1) & (a->nslot - 1);
+	}
+	if (a->n == a->cap) {
+		a->cap = a->cap == 0 ? 16 : a->cap * 2;
+		a->rows = xreallocarray(a->rows, a->cap, sizeof(*a->rows));
+	}
+	r = &a->rows[a->n];
+	memset(r, 0, sizeof(*r));
+	r->key = xstrndup(key, len);
+	a->slot[j] = (uint32_t)++a->n;
+	return r;
+}
+
+/* One record as the SELECT gives it. */
+struct rec {
+	const char *key[RB_NBY];
+	size_t len[RB_NBY];
+	int grade;
+	int realname;
+	int has_case;
+	const char *visited, *visit_due, *closed, *rectify_due;
+};
+
+static void
+row_add(struct report_row *r, const struct rec *e, const char *asof)
+{
+	r->n++;
+	r->grade[e->grade - 1]++;
+	r->sum += e->grade;
+	r->realname += e->realname;
+	if (!e->has_case || e->grade > 2)
+		return;
+	r->cases++;
+	if (e->visited != NULL) {
+		r->visited++;
+		if (e->visit_due == NULL || strcmp(e->visited, e->visit_due)
+		    <= 0)
+			r->visited_ontime++;
+	}
+	if (e->closed != NULL)
+		r->closed++;
+	if (e->rectify_due != NULL && (e->closed != NULL ?
+	    strcmp(e->closed, e->rectify_due) > 0 :
+	    strcmp(asof, e->rectify_due) > 0))
+		r->overdue++;
+}
+
+static int
+table_exists(struct db *db, const char *name)
+{
+	long long n = 0;
+
+	if (db_query_int(db, "SELECT count(*) FROM sqlite_master WHERE "
+	    "type IN ('table', 'view') AND name = ?1", name, &n) != 0)
+		return 0;
+	return n > 0;
+}
+
+static int
+row_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct report_row *)a)->key,
+	    ((const struct report_row *)b)->key);
+}
+
+static int
+rank_cmp(const void *a, const void *b)
+{
+	const struct report_row *x = *(struct report_row *const *)a;
+	const struct report_row *y = *(struct report_row *const *)b;
+	double gx = report_good_rate(x), gy = report_good_rate(y);
+
+	if (gx != gy)
+		return gx > gy ? -1 : 1;
+	if (x->n != y->n)
+		return x->n > y->n ? -1 : 1;
+	return strcmp(x->key, y->key);
+}
+
+/* Ranks units, windows and staff by 好评率 (ties share a rank). */
+static void
+rank_table(struct report_table *t, long min)
+{
+	struct report_row **v;
+	size_t i, k = 0;
+
+	if (t->by != RB_DEPT && t->by != RB_WINDOW && t->by != RB_STAFF)
+		return;
+	v = xreallocarray(NULL, t->n + 1, sizeof(*v));
+	for (i = 0; i < t->n; i++)
+		if (t->rows[i].n >= min && t->rows[i].n > 0 &&
+		    !t->rows[i].suppressed)
+			v[k++] = &t->rows[i];
+	qsort(v, k, sizeof(*v), rank_cmp);
+	for (i = 0; i < k; i++)
+		v[i]->rank = i > 0 && report_good_rate(v[i]) ==
+		    report_good_rate(v[i - 1]) ? v[i - 1]->rank : (long)i + 1;
+	t->ranked = k;
+	free(v);
+}
+
+/* Adds the catalogue names; in public mode staff names only if allowed. */
+static int
+name_table(struct db *db, struct report_table *t, const struct report *r)
+{
+	sqlite3_stmt *st;
+	struct report_row key, *hit;
+	size_t i, nold, cap;
+	long c;
+	int rc;
+
+	if (t->by == RB_CHANNEL) {
+		for (i = 0; i < t->n; i++) {
+			c = strtol(t->rows[i].key, NULL, 10);
+			t->rows[i].name = xstrdup(c >= 1 && c <= 7 ?
+			    channels[c] : "");
+		}
+		return 0;
+	}
+	if (t->by == RB_METHOD) {
+		for (i = 0; i < t->n; i++)
+			t->rows[i].name = xstrdup(strcmp(t->rows[i].key,
+			    "scanned") == 0 ? "扫描" : strcmp(t->rows[i].key,
+			    "keyed") == 0 ? "录入" : "");
+		return 0;
+	}
+	for (i = 0; i < t->n; i++)
+		t->rows[i].name = xstrdup("");
+	if (bys[t->by].catalog == NULL || (t->by == RB_STAFF &&
+	    r->o.public && !r->o.public_staff))
+		return 0;
+	if (db_prepare(db, &st, bys[t->by].catalog) != 0)
+		return -1;
+	cap = t->n;
+	nold = t->n;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		key.key = (char *)sqlite3_column_text(st, 0);
+		if (key.key == NULL)
+			continue;
+		hit = bsearch(&key, t->rows, nold, sizeof(*t->rows), row_cmp);
+		if (hit == NULL) {
+			/* an empty group: in the catalogue, not retired */
+			if (sqlite3_column_int(st, 2) != 0)
+				continue;
+			if (t->n == cap) {
+				cap = cap * 2 + 16;
+				t->rows = xreallocarray(t->rows, cap,
+				    sizeof(*t->rows));
+			}
+			hit = &t->rows[t->n++];
+			memset(hit, 0, sizeof(*hit));
+			hit->key = xstrdup(key.key);
+		} else
+			free(hit->name);
+		hit->name = xstrdup((const char *)sqlite3_column_text(st,
+		    1));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_sqlerr(db, "catalogue");
+	qsort(t->rows, t->n, sizeof(*t->rows), row_cmp);
+	return 0;
+}
+
+/* The week of a day: its Monday, "YYYY-MM-DD". */
+static void
+week_of(const char *day, char out[REPORT_DATELEN])
+{
+	long y, m, d, z, wd;
+
+	if (parse_day(day, &y, &m, &d) != 0) {
+		snprintf(out, REPORT_DATELEN, "%s", day);
+		return;
+	}
+	z = days_from_civil(y, m, d);
+	wd = ((z % 7) + 7 + 3) % 7;	/* 1970-01-01 was a Thursday */
+	civil_from_days(z - wd, &y, &m, &d);
+	set_day(out, y, m, d);
+}
+
+static const char *
+col_text(sqlite3_stmt *st, int i, size_t *len)
+{
+	const char *s = (const char *)sqlite3_column_text(st, i);
+
+	if (s == NULL)
+		s = "";
+	*len = strlen(s);
+	return s;
+}
+
+int
+report_run(struct db *db, const struct report_opts *o,
+    struct report **out, char **errstr)
+{
+	static const char sel[] =
+	    "SELECT e.dept_code, coalesce(e.window_id, ''), "
+	    "coalesce(e.staff_id, ''), e.item_code, e.channel, "
+	    "e.entry_method, e.area_code, substr(e.assess_time, 1, 10), "
+	    "e.satisfaction, coalesce(e.evaluator, '') <> '' OR "
+	    "coalesce(e.cert_no, '') <> '' OR coalesce(e.phone, '') <> ''";
+	static const char with_cases[] =
+	    ", c.id IS NOT NULL, c.visited, c.visit_due, c.closed, "
+	    "c.rectify_due, coalesce(c.excluded, 0) "
+	    "FROM evaluations_current e LEFT JOIN cases c ON "
+	    "c.eval_id = e.id";
+	static const char without_cases[] =
+	    ", 0, NULL, NULL, NULL, NULL, 0 FROM evaluations_current e";
+	static const char where[] =
+	    " WHERE substr(e.assess_time, 1, 10) BETWEEN ?1 AND ?2";
+	struct report *r = xcalloc(1, sizeof(*r));
+	struct acc acc[RB_NBY];
+	char sql[1024], week[REPORT_DATELEN], *name;
+	sqlite3_stmt *st = NULL;
+	struct rec e;
+	time_t now;
+	struct tm tm;
+	int i, rc;
+
+	memset(acc, 0, sizeof(acc));
+	r->o = *o;
+	if (r->o.asof[0] == '\0') {
+		now = clock_now();
+		if (localtime_r(&now, &tm) != NULL)
+			strftime(r->o.asof, REPORT_DATELEN, "%Y-%m-%d", &tm);
+	}
+	if (r->o.public && !r->o.public_staff)
+		r->o.by &= ~(1u << RB_STAFF);
+	r->have_cases = table_exists(db, "cases");
+	name = settings_get(db, "name");
+	r->station = name != NULL ? name : xstrdup("");
+	snprintf(sql, sizeof(sql), "%s%s%s", sel, r->have_cases ?
+	    with_cases : without_cases, where);
+	if (db_prepare(db, &st, sql) != 0)
+		goto fail;
+	sqlite3_bind_text(st, 1, o->from[0] != '\0' ? o->from : "0000",
+	    -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, o->to[0] != '\0' ? o->to : "9999",
+	    -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_int(st, 15) != 0) {
+			r->excluded++;
+			continue;
+		}
+		e.key[RB_DEPT] = col_text(st, 0, &e.len[RB_DEPT]);
+		e.key[RB_WINDOW] = col_text(st, 1, &e.len[RB_WINDOW]);
+		e.key[RB_STAFF] = col_text(st, 2, &e.len[RB_STAFF]);
+		e.key[RB_ITEM] = col_text(st, 3, &e.len[RB_ITEM]);
+		e.key[RB_CHANNEL] = col_text(st, 4, &e.len[RB_CHANNEL]);
+		e.key[RB_METHOD] = col_text(st, 5, &e.len[RB_METHOD]);
+		e.key[RB_REGION] = col_text(st, 6, &e.len[RB_REGION]);
+		e.key[RB_DAY] = col_text(st, 7, &e.len[RB_DAY]);
+		e.key[RB_MONTH] = e.key[RB_DAY];
+		e.len[RB_MONTH] = e.len[RB_DAY] < 7 ? e.len[RB_DAY] : 7;
+		if (o->by & (1u << RB_WEEK)) {
+			week_of(e.key[RB_DAY], week);
+			e.key[RB_WEEK] = week;
+			e.len[RB_WEEK] = strlen(week);
+		}
+		e.grade = sqlite3_column_int(st, 8);
+		if (e.grade < 1 || e.grade > 5)
+			continue;	/* the schema's CHECK forbids it */
+		e.realname = sqlite3_column_int(st, 9) != 0;
+		e.has_case = sqlite3_column_int(st, 10) != 0;
+		e.visited = (const char *)sqlite3_column_text(st, 11);
+		e.visit_due = (const char *)sqlite3_column_text(st, 12);
+		e.closed = (const char *)sqlite3_column_text(st, 13);
+		e.rectify_due = (const char *)sqlite3_column_text(st, 14);
+		row_add(&r->total, &e, r->o.asof);
+		for (i = 0; i < RB_NBY; i++)
+			if (r->o.by & (1u << i))
+				row_add(acc_get(&acc[i], e.key[i], e.len[i]),
+				    &e, r->o.asof);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != SQLITE_DONE) {
+		db_sqlerr(db, "evaluations");
+		goto fail;
+	}
+	r->total.key = xstrdup("");
+	r->total.name = xstrdup("");
+	for (i = 0; i < RB_NBY; i++) {
+		struct report_table *t = &r->tables[i];
+		size_t j;
+
+		t->by = (enum report_by)i;
+		t->rows = acc[i].rows;
+		t->n = acc[i].n;
+		acc[i].rows = NULL;
+		free(acc[i].slot);
+		acc[i].slot = NULL;
+		qsort(t->rows, t->n, sizeof(*t->rows), row_cmp);
+		if (name_table(db, t, r) != 0)
+			goto fail;
+		if (r->o.public)
+			for (j = 0; j < t->n; j++)
+				if (t->rows[j].n < r->o.min_public) {
+					t->rows[j].suppressed = 1;
+					t->suppressed++;
+				}
+		rank_table(t, r->o.min_rank);
+	}
+	*out = r;
+	return 0;
+fail:
+	*errstr = xstrdup(db_errstr(db));
+	sqlite3_finalize(st);
+	for (i = 0; i < RB_NBY; i++) {
+		free(acc[i].slot);
+		if (acc[i].rows != NULL) {
+			r->tables[i].rows = acc[i].rows;
+			r->tables[i].n = acc[i].n;
+		}
+	}
+	report_free(r);
+	return -1;
+}
+
+void
+report_free(struct report *r)
+{
+	size_t j;
+	int i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < RB_NBY; i++) {
+		for (j = 0; j < r->tables[i].n; j++) {
+			free(r->tables[i].rows[j].key);
+			free(r->tables[i].rows[j].name);
+		}
+		free(r->tables[i].rows);
+	}
+	free(r->total.key);
+	free(r->total.name);
+	free(r->station);
+	free(r);
+}

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Figures of the evaluations (hcp-report(1)): counts, grades, 好评率,
+ * 差评率, mean score, real-name share and, when hcp-review's table
+ * "cases" exists, the follow-up of bad reviews, for one period and any
+ * set of groupings.  The module reads the station db in one pass and
+ * adds every record to each grouping asked for; all of its SQL is here.
+ *
+ * Memory: report_run() returns a struct report the caller frees with
+ * report_free(); every string in it belongs to it.  Errors: functions
+ * return -1 and set *errstr to a malloc'd English message.
+ */
+#ifndef HCP_REPORT_H
+#define HCP_REPORT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct db;
+
+enum report_by {
+	RB_DEPT,
+	RB_WINDOW,
+	RB_STAFF,
+	RB_ITEM,
+	RB_CHANNEL,
+	RB_METHOD,
+	RB_REGION,
+	RB_DAY,
+	RB_WEEK,
+	RB_MONTH,
+	RB_NBY
+};
+
+#define REPORT_DATELEN 11	/* "YYYY-MM-DD" and its NUL */
+
+struct report_opts {
+	char from[REPORT_DATELEN];	/* first day, "" for no limit */
+	char to[REPORT_DATELEN];	/* last day, "" for no limit */
+	char asof[REPORT_DATELEN];	/* overdue counted at this day */
+	unsigned by;			/* 1 << enum report_by, OR'ed */
+	int public;			/* --public: aggregates only */
+	int public_staff;		/* setting report_public_staff */
+	long min_public;		/* setting report_public_min */
+	long min_rank;			/* setting report_rank_min */
+};
+
+struct report_row {
+	char *key;		/* code, date, week's Monday or month */
+	char *name;		/* catalogue name, or "" */
+	long n;			/* evaluations (excluded ones left out) */
+	long grade[5];		/* grade[g - 1]: evaluations with grade g */
+	long sum;		/* sum of grades */
+	long realname;		/* with a name, certificate or phone */
+	long cases;		/* bad reviews with a follow-up case */
+	long visited;		/* ... with a return visit */
+	long visited_ontime;	/* ... on or before visit_due */
+	long closed;		/* ... rectified (closed) */
+	long overdue;		/* ... closed late or open past due */
+	long rank;		/* 1 best 好评率; 0 when not ranked */
+	int suppressed;		/* public: below min_public */
+};
+
+struct report_table {
+	enum report_by by;
+	struct report_row *rows;	/* in key order */
+	size_t n;
+	size_t suppressed;		/* rows withheld (public) */
+	size_t ranked;
+};
+
+struct report {
+	struct report_opts o;
+	int have_cases;			/* the table "cases" exists */
+	long excluded;			/* left out: appeal accepted */
+	char *station;			/* station name setting */
+	struct report_row total;
+	struct report_table tables[RB_NBY];	/* those in o.by */
+};
+
+/* "dept" … "month", and the column heading (English, for _()). */
+const char *report_by_name(enum report_by by);
+const char *report_by_heading(enum report_by by);
+/*
+ * Parses a comma-separated list of grouping names ("all" for every one)
+ * into *mask.  Returns 0, or -1 with *errstr.
+ */
+int report_by_parse(const char *list, unsigned *mask, char **errstr);
+/*
+ * Sets o->from and o->to from a period: kind 'm' "YYYY-MM", 'q'
+ * "YYYY-Qn" (or "YYYY-n"), 'y' "YYYY", 'f'/'t' a day "YYYY-MM-DD"
+ * (from/to only).  Returns 0, or -1 with *errstr.
+ */
+int report_period(struct report_opts *o, int kind, const char *v,
+    char **errstr);
+/* Loads the report settings of the station into o (see settings.c). */
+int report_load_settings(struct db *db, struct report_opts *o,
+    char **errstr);
+
+int report_run(struct db *db, const struct report_opts *o,
+    struct report **out, char **errstr);
+void report_free(struct report *r);
+
+/* num / den, or a NaN when den is 0. */
+double report_ratio(long num, long den);
+/* The figures of one row as ratios (NaN when undefined). */
+double report_good_rate(const struct report_row *r);
+double report_bad_rate(const struct report_row *r);
+double report_mean(const struct report_row *r);
+
+/* The columns of every output, in order. */
+enum report_col_kind { RC_COUNT, RC_RATE, RC_MEAN, RC_RANK };
+struct report_col {
+	const char *id;		/* CSV/JSON name */
+	const char *heading;	/* English, for _() */
+	enum report_col_kind kind;
+	int followup;		/* only when the cases table exists */
+};
+const struct report_col *report_columns(size_t *n);
+/* The value of column i of a row: NaN when undefined (no denominator). */
+double report_value(const struct report_row *r, size_t i);
+
+/* Output formats of the figures (reportout.c); 0, or -1 on a write error. */
+int report_write_table(const struct report *r, FILE *fp, int colour);
+int report_write_csv(const struct report *r, FILE *fp);
+int report_write_json(const struct report *r, FILE *fp);
+/*
+ * The XLSX workbook (xlsxreport.c): a sheet per grouping, numbers as
+ * numbers, rates formatted as percentages.  0, or -1 with *errstr.
+ */
+int report_write_xlsx(const struct report *r, FILE *fp, char **errstr);
+/*
+ * The PDF report with charts (render_report.c, in librender: only
+ * tools that draw may call it): A4, fonts embedded, the same bytes for
+ * the same figures under SOURCE_DATE_EPOCH.  0, or -1 with *errstr.
+ */
+int render_report_pdf(const struct report *r, FILE *fp, const char *name,
+    char **errstr);
+
+#endif
