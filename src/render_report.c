@@ -313,6 +313,10 @@ render_report_pdf(const struct report *r, FILE *fp, const char *name,
 	p.cr = cairo_create(p.s);
 	cairo_scale(p.cr, RENDER_MM_PT, RENDER_MM_PT);
 	p.pl = render_layout_new(p.cr);
+	/* glyph positions rounded to whole mm would tear words apart */
+	pango_context_set_round_glyph_positions(pango_layout_get_context(
+	    p.pl), FALSE);
+	pango_layout_context_changed(p.pl);
 	new_page(&p);
 	strbuf_addf(&sb, "%s %s", r->station, _("good/bad evaluation "
 	    "report"));

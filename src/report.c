@@ -542,6 +542,10 @@ name_table(struct db *db, struct report_table *t, const struct report *r)
 	if (rc != SQLITE_DONE)
 		return db_sqlerr(db, "catalogue");
 	qsort(t->rows, t->n, sizeof(*t->rows), row_cmp);
+	if (t->n > 0 && t->rows[0].key[0] == '\0') {
+		free(t->rows[0].name);
+		t->rows[0].name = xstrdup(_("(not given)"));
+	}
 	return 0;
 }
 
