@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "csvin.h"
 #include "db.h"
 #include "i18n.h"
 #include "report.h"
@@ -21,8 +22,11 @@
 static const char usage_text[] =
     "usage: hcp-report [-q] [-d db] [-o output] [-b groupings]\n"
     "                  [-f table | csv | json | xlsx | pdf] [--public]\n"
-    "                  [--from day] [--to day] [--month YYYY-MM]\n"
-    "                  [--quarter YYYY-Qn] [--year YYYY] [--as-of day]\n";
+    "                  [--unmatched] [--from day] [--to day]\n"
+    "                  [--month YYYY-MM] [--quarter YYYY-Qn] [--year YYYY]\n"
+    "                  [--as-of day]\n"
+    "       hcp-report [-q] [-d db] [--encoding encoding] [--rejects path]\n"
+    "                  --load-services file\n";
 
 enum fmt { F_NONE, F_TABLE, F_CSV, F_JSON, F_XLSX, F_PDF };
 
@@ -58,6 +62,40 @@ fmt_of_path(const char *path)
 	return fmt_parse(dot + 1) != F_NONE ? fmt_parse(dot + 1) : F_TABLE;
 }
 
+static int
+load_services(const char *dbpath, const char *path, const char *rejects,
+    enum csvin_encoding enc, int quiet)
+{
+	struct services_stats st;
+	struct db *db = db_new();
+	char *e = NULL;
+
+	if (db_open(db, cli_db_path(dbpath), 0, cli_schemadir()) != 0) {
+		warnx("%s", db_errstr(db));
+		db_free(db);
+		return 2;
+	}
+	if (report_load_services(db, path, (int)enc, rejects, &st, &e) !=
+	    0) {
+		warnx("%s", e);
+		free(e);
+		db_free(db);
+		return 2;
+	}
+	db_free(db);
+	if (!quiet)
+		printf(_("%s: %ld rows read: %ld services loaded, %ld "
+		    "rejected, %ld already loaded\n"), path, st.read,
+		    st.accepted, st.rejected, st.duplicates);
+	if (st.rejects_path != NULL && !quiet)
+		printf(_("%s: rejected rows written to %s\n"), path,
+		    st.rejects_path);
+	free(st.rejects_path);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		err(2, "%s", _("standard output"));
+	return st.rejected > 0 ? 1 : 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -76,9 +114,16 @@ main(int argc, char *argv[])
 		{ "year", required_argument, NULL, 'Y' },
 		{ "as-of", required_argument, NULL, 'A' },
 		{ "public", no_argument, NULL, 'P' },
+		{ "unmatched", no_argument, NULL, 'U' },
+		{ "load-services", required_argument, NULL, 'L' },
+		{ "rejects", required_argument, NULL, 'R' },
+		{ "encoding", required_argument, NULL, 'E' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *dbpath = NULL, *outpath = NULL, *by = "dept";
+	const char *services = NULL, *rejects = NULL;
+	enum csvin_encoding enc = CSVIN_AUTO;
+	int unmatched = 0;
 	struct report_opts o, tmp;
 	struct report *r = NULL;
 	struct db *db;
@@ -137,11 +182,30 @@ main(int argc, char *argv[])
 		case 'P':
 			o.public = 1;
 			break;
+		case 'U':
+			unmatched = 1;
+			break;
+		case 'L':
+			services = optarg;
+			break;
+		case 'R':
+			rejects = optarg;
+			break;
+		case 'E':
+			if (csvin_encoding_parse(optarg, &enc) != 0) {
+				warnx(_("unknown encoding \"%s\""), optarg);
+				usage();
+			}
+			break;
 		default:
 			usage();
 		}
 	}
 	if (optind != argc)
+		usage();
+	if (services != NULL)
+		return load_services(dbpath, services, rejects, enc, quiet);
+	if (rejects != NULL)
 		usage();
 	if (report_by_parse(by, &o.by, &e) != 0) {
 		warnx("%s", e);
@@ -163,10 +227,14 @@ main(int argc, char *argv[])
 		db_free(db);
 		return 2;
 	}
-	db_free(db);
 	fp = o.public ? cli_open_public_output(outpath) :
 	    cli_open_output(outpath);
+	if (unmatched)
+		fmt = F_NONE;
 	switch (fmt) {
+	case F_NONE:
+		rc = report_write_unmatched(db, &o, fp, &e);
+		break;
 	case F_CSV:
 		rc = report_write_csv(r, fp);
 		break;
@@ -185,6 +253,7 @@ main(int argc, char *argv[])
 		    isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL);
 		break;
 	}
+	db_free(db);
 	if (rc != 0) {
 		if (e != NULL)
 			warnx("%s", e);

@@ -6,6 +6,7 @@
  * to one row of each grouping asked for, found in a hash table by key.
  * A million records are one pass, not one GROUP BY per grouping.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,11 +17,15 @@
 #include <sqlite3.h>
 
 #include "clock.h"
+#include "csvin.h"
 #include "db.h"
 #include "i18n.h"
 #include "num.h"
+#include "record.h"
+#include "rejects.h"
 #include "report.h"
 #include "settings.h"
+#include "strbuf.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -289,6 +294,9 @@ static const struct report_col columns[] = {
 	{ "rectify_rate", N_("rectification rate"), RC_RATE, 1 },
 	{ "overdue", N_("overdue"), RC_COUNT, 1 },
 	{ "rank", N_("rank"), RC_RANK, 0 },
+	{ "services", N_("services"), RC_COUNT, 2 },
+	{ "coverage", N_("coverage"), RC_RATE, 2 },
+	{ "unevaluated_rate", N_("unevaluated rate"), RC_RATE, 2 },
 };
 
 const struct report_col *
@@ -296,6 +304,13 @@ report_columns(size_t *n)
 {
 	*n = sizeof(columns) / sizeof(columns[0]);
 	return columns;
+}
+
+int
+report_column_used(const struct report *r, const struct report_col *c)
+{
+	return c->needs == 0 || (c->needs == 1 && r->have_cases) ||
+	    (c->needs == 2 && r->have_services);
 }
 
 double
@@ -328,6 +343,12 @@ report_value(const struct report_row *r, size_t i)
 		return (double)r->overdue;
 	case 15:
 		return r->rank > 0 ? (double)r->rank : NAN;
+	case 16:
+		return (double)r->services;
+	case 17:
+		return report_ratio(r->served, r->services);
+	case 18:
+		return report_ratio(r->services - r->served, r->services);
 	}
 	return NAN;
 }
@@ -395,7 +416,7 @@ acc_get(struct acc *a, const char *key, size_t len)
 }
 
 /* One record as the SELECT gives it. */
-struct rec {
+struct ev {
 	const char *key[RB_NBY];
 	size_t len[RB_NBY];
 	int grade;
@@ -405,7 +426,7 @@ struct rec {
 };
 
 static void
-row_add(struct report_row *r, const struct rec *e, const char *asof)
+row_add(struct report_row *r, const struct ev *e, const char *asof)
 {
 	r->n++;
 	r->grade[e->grade - 1]++;
@@ -576,6 +597,84 @@ col_text(sqlite3_stmt *st, int i, size_t *len)
 	return s;
 }
 
+/*
+ * Adds the services (办件) of the period to the groupings that a
+ * service has a key for (not channel or entry method): a service counts
+ * as evaluated when an evaluation (or a correction) has its project
+ * number.  Also counts the evaluations of the period with no service.
+ */
+static int
+services_pass(struct db *db, struct report *r, struct acc *acc)
+{
+	static const char sel[] =
+	    "SELECT coalesce(i.dept_code, ''), coalesce(s.window_id, ''), "
+	    "coalesce(s.staff_id, ''), coalesce(s.item_code, ''), "
+	    "coalesce(d.area_code, ''), s.service_date, "
+	    "EXISTS (SELECT 1 FROM evaluations e WHERE e.project_no = "
+	    "s.project_no) OR EXISTS (SELECT 1 FROM corrections c WHERE "
+	    "c.project_no = s.project_no) "
+	    "FROM services s LEFT JOIN items i ON i.code = s.item_code "
+	    "LEFT JOIN departments d ON d.code = i.dept_code "
+	    "WHERE s.service_date BETWEEN ?1 AND ?2";
+	static const char unmatched[] =
+	    "SELECT count(*) FROM evaluations_current e "
+	    "WHERE substr(e.assess_time, 1, 10) BETWEEN ?1 AND ?2 AND "
+	    "NOT EXISTS (SELECT 1 FROM services s WHERE "
+	    "s.project_no = e.project_no)";
+	static const int col[RB_NBY] = { 0, 1, 2, 3, -1, -1, 4, 5, 5, 5 };
+	struct report_row *row;
+	char week[REPORT_DATELEN];
+	const char *k;
+	sqlite3_stmt *st;
+	size_t len;
+	long long n = 0;
+	int i, served, rc;
+
+	if (!table_exists(db, "services") || db_query_int(db,
+	    "SELECT count(*) FROM services", NULL, &n) != 0 || n == 0)
+		return 0;
+	r->have_services = 1;
+	if (db_prepare(db, &st, sel) != 0)
+		return -1;
+	sqlite3_bind_text(st, 1, r->o.from[0] != '\0' ? r->o.from : "0000",
+	    -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, r->o.to[0] != '\0' ? r->o.to : "9999",
+	    -1, SQLITE_TRANSIENT);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		served = sqlite3_column_int(st, 6) != 0;
+		r->total.services++;
+		r->total.served += served;
+		for (i = 0; i < RB_NBY; i++) {
+			if (!(r->o.by & (1u << i)) || col[i] < 0)
+				continue;
+			k = col_text(st, col[i], &len);
+			if (i == RB_MONTH && len > 7)
+				len = 7;
+			else if (i == RB_WEEK) {
+				week_of(k, week);
+				k = week;
+				len = strlen(week);
+			}
+			row = acc_get(&acc[i], k, len);
+			row->services++;
+			row->served += served;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_sqlerr(db, "services");
+	if (db_prepare(db, &st, unmatched) != 0)
+		return -1;
+	sqlite3_bind_text(st, 1, r->o.from[0] != '\0' ? r->o.from : "0000",
+	    -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, r->o.to[0] != '\0' ? r->o.to : "9999",
+	    -1, SQLITE_TRANSIENT);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		r->unmatched = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : db_sqlerr(db, "evaluations");
+}
+
 int
 report_run(struct db *db, const struct report_opts *o,
     struct report **out, char **errstr)
@@ -599,7 +698,7 @@ report_run(struct db *db, const struct report_opts *o,
 	struct acc acc[RB_NBY];
 	char sql[1024], week[REPORT_DATELEN], *name;
 	sqlite3_stmt *st = NULL;
-	struct rec e;
+	struct ev e;
 	time_t now;
 	struct tm tm;
 	int i, rc;
@@ -665,6 +764,8 @@ report_run(struct db *db, const struct report_opts *o,
 		db_sqlerr(db, "evaluations");
 		goto fail;
 	}
+	if (services_pass(db, r, acc) != 0)
+		goto fail;
 	r->total.key = xstrdup("");
 	r->total.name = xstrdup("");
 	for (i = 0; i < RB_NBY; i++) {
@@ -723,4 +824,321 @@ report_free(struct report *r)
 	free(r->total.name);
 	free(r->station);
 	free(r);
+}
+
+/* ---- the services list (办件) ----------------------------------------- */
+
+enum { SV_PROJECT, SV_ITEM, SV_WINDOW, SV_STAFF, SV_DATE, SV_NCOL };
+
+static const struct {
+	const char *names[5];	/* accepted headers */
+	int required;
+} sv_cols[SV_NCOL] = {
+	{ { "办件编号", "project_no", "projectNo", NULL }, 1 },
+	{ { "事项编码", "item_code", "taskCode", NULL }, 0 },
+	{ { "窗口", "window", "window_id", NULL }, 0 },
+	{ { "工号", "staff", "staff_id", "proManager", NULL }, 0 },
+	{ { "办理日期", "办理时间", "service_date", "service_time", NULL },
+	  1 },
+};
+
+#define SV_PROJECT_MAX 50	/* projectNo, DESIGN §6.1 */
+
+static int
+sv_column(const char *h)
+{
+	int i, j;
+
+	if (strncmp(h, "\xef\xbb\xbf", 3) == 0)
+		h += 3;
+	for (i = 0; i < SV_NCOL; i++)
+		for (j = 0; sv_cols[i].names[j] != NULL; j++)
+			if (strcmp(h, sv_cols[i].names[j]) == 0)
+				return i;
+	return -1;
+}
+
+/* 1 if the catalogue table (its SQL) has the code, 0 if not, -1 error. */
+static int
+known(struct db *db, const char *sql, const char *code)
+{
+	long long n = 0;
+
+	if (db_query_int(db, sql, code, &n) != 0)
+		return -1;
+	return n > 0;
+}
+
+int
+report_load_services(struct db *db, const char *path, int enc,
+    const char *rjname, struct services_stats *stats, char **errstr)
+{
+	struct rec_problems pl = REC_PROBLEMS_INIT;
+	struct csvin *c = csvin_new();
+	struct rejects *rj = NULL;
+	sqlite3_stmt *ins = NULL, *old = NULL;
+	const char **hdr = NULL, **cells = NULL;
+	int map[SV_NCOL], *colof = NULL;
+	size_t ncols = 0, i;
+	char day[REPORT_DATELEN], now[CLOCK_BUFLEN], *rjpath = NULL;
+	const char *v[SV_NCOL];
+	long long secs;
+	time_t t;
+	struct tm tm;
+	int rc, k, began = 0;
+
+	memset(stats, 0, sizeof(*stats));
+	clock_format(clock_now(), now);
+	if (csvin_open(c, path, (enum csvin_encoding)enc) != 0 ||
+	    (rc = csvin_next(c)) < 0) {
+		*errstr = xstrdup(csvin_errstr(c));
+		goto fail;
+	}
+	if (rc == 0) {
+		*errstr = xasprintf(_("%s: empty file, no header"), path);
+		goto fail;
+	}
+	ncols = csvin_nfields(c);
+	hdr = xcalloc(ncols, sizeof(*hdr));
+	cells = xcalloc(ncols, sizeof(*cells));
+	colof = xcalloc(ncols, sizeof(*colof));
+	for (k = 0; k < SV_NCOL; k++)
+		map[k] = -1;
+	for (i = 0; i < ncols; i++) {
+		hdr[i] = xstrdup(csvin_field(c, i));
+		if ((k = sv_column(hdr[i])) < 0) {
+			*errstr = xasprintf(_("%s:1:%zu: unknown column \"%s\" "
+			    "in a services list"), path, i + 1, hdr[i]);
+			goto fail;
+		}
+		if (map[k] >= 0) {
+			*errstr = xasprintf(_("%s:1:%zu: column \"%s\" given "
+			    "twice"), path, i + 1, hdr[i]);
+			goto fail;
+		}
+		map[k] = (int)i;
+		colof[i] = k;
+	}
+	for (k = 0; k < SV_NCOL; k++)
+		if (sv_cols[k].required && map[k] < 0) {
+			*errstr = xasprintf(_("%s:1: no column \"%s\" in the "
+			    "services list"), path, sv_cols[k].names[0]);
+			goto fail;
+		}
+	rjpath = rjname != NULL ? xstrdup(rjname) :
+	    xasprintf("%s.rejects.csv", path);
+	rj = rejects_new(rjpath, ncols, hdr, NULL);
+	if (db_begin(db) != 0)
+		goto dberr;
+	began = 1;
+	if (db_prepare(db, &ins, "INSERT INTO services (project_no, "
+	    "item_code, window_id, staff_id, service_date, src_file, "
+	    "src_line, loaded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
+	    != 0 || db_prepare(db, &old, "SELECT coalesce(item_code, ''), "
+	    "coalesce(window_id, ''), coalesce(staff_id, ''), service_date "
+	    "FROM services WHERE project_no = ?1") != 0)
+		goto dberr;
+	while ((rc = csvin_next(c)) > 0) {
+		long line = csvin_line(c);
+		int dup = 0;
+
+		stats->read++;
+		rec_problems_clear(&pl);
+		for (i = 0; i < ncols; i++)
+			cells[i] = csvin_field(c, i);
+		for (k = 0; k < SV_NCOL; k++)
+			v[k] = map[k] >= 0 ? csvin_field(c, (size_t)map[k]) :
+			    "";
+		if (csvin_nissues(c) > 0)
+			rec_problem_add(&pl, line, -1, "", E_ENCODING, NULL);
+		if (*v[SV_PROJECT] == '\0')
+			rec_problem_add(&pl, line, map[SV_PROJECT],
+			    hdr[map[SV_PROJECT]], E_REQUIRED, NULL);
+		else if (strlen(v[SV_PROJECT]) > SV_PROJECT_MAX)
+			rec_problem_add(&pl, line, map[SV_PROJECT],
+			    hdr[map[SV_PROJECT]], E_TOO_LONG, NULL);
+		day[0] = '\0';
+		if (*v[SV_DATE] == '\0')
+			rec_problem_add(&pl, line, map[SV_DATE],
+			    hdr[map[SV_DATE]], E_REQUIRED, NULL);
+		else if (rec_parse_time(v[SV_DATE], &secs) != 0)
+			rec_problem_add(&pl, line, map[SV_DATE],
+			    hdr[map[SV_DATE]], E_DATE_FORMAT, v[SV_DATE]);
+		else {
+			t = (time_t)secs;
+			if (gmtime_r(&t, &tm) != NULL)
+				strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+		}
+		if (*v[SV_ITEM] != '\0' && (k = known(db, "SELECT count(*) "
+		    "FROM items WHERE code = ?1", v[SV_ITEM])) <= 0) {
+			if (k < 0)
+				goto dberr;
+			rec_problem_add(&pl, line, map[SV_ITEM],
+			    hdr[map[SV_ITEM]], E_ITEM_UNKNOWN, v[SV_ITEM]);
+		}
+		if (*v[SV_WINDOW] != '\0' && (k = known(db, "SELECT count(*) "
+		    "FROM windows WHERE id = ?1", v[SV_WINDOW])) <= 0) {
+			if (k < 0)
+				goto dberr;
+			rec_problem_add(&pl, line, map[SV_WINDOW],
+			    hdr[map[SV_WINDOW]], E_WINDOW_UNKNOWN,
+			    v[SV_WINDOW]);
+		}
+		if (*v[SV_STAFF] != '\0' && (k = known(db, "SELECT count(*) "
+		    "FROM staff WHERE id = ?1", v[SV_STAFF])) <= 0) {
+			if (k < 0)
+				goto dberr;
+			rec_problem_add(&pl, line, map[SV_STAFF],
+			    hdr[map[SV_STAFF]], E_STAFF_UNKNOWN, v[SV_STAFF]);
+		}
+		if (pl.n == 0) {
+			/* loaded before: the same service, or a clash */
+			sqlite3_reset(old);
+			sqlite3_bind_text(old, 1, v[SV_PROJECT], -1,
+			    SQLITE_TRANSIENT);
+			if ((rc = sqlite3_step(old)) == SQLITE_ROW) {
+				if (strcmp((const char *)sqlite3_column_text(
+				    old, 0), v[SV_ITEM]) == 0 &&
+				    strcmp((const char *)sqlite3_column_text(
+				    old, 1), v[SV_WINDOW]) == 0 &&
+				    strcmp((const char *)sqlite3_column_text(
+				    old, 2), v[SV_STAFF]) == 0 &&
+				    strcmp((const char *)sqlite3_column_text(
+				    old, 3), day) == 0)
+					dup = 1;
+				else
+					rec_problem_add(&pl, line,
+					    map[SV_PROJECT],
+					    hdr[map[SV_PROJECT]],
+					    E_DUPLICATE_PROJECT, v[SV_PROJECT]);
+			} else if (rc != SQLITE_DONE)
+				goto dberr;
+		}
+		if (dup) {
+			stats->duplicates++;
+			continue;
+		}
+		if (pl.n > 0) {
+			if (rejects_row(rj, ncols, cells, line, pl.v, pl.n) !=
+			    0) {
+				*errstr = xstrdup(rejects_errstr(rj));
+				goto fail;
+			}
+			stats->rejected++;
+			continue;
+		}
+		sqlite3_reset(ins);
+		sqlite3_bind_text(ins, 1, v[SV_PROJECT], -1, SQLITE_TRANSIENT);
+		for (k = SV_ITEM; k <= SV_STAFF; k++)
+			if (*v[k] != '\0')
+				sqlite3_bind_text(ins, k + 1, v[k], -1,
+				    SQLITE_TRANSIENT);
+			else
+				sqlite3_bind_null(ins, k + 1);
+		sqlite3_bind_text(ins, 5, day, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(ins, 6, path, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(ins, 7, line);
+		sqlite3_bind_text(ins, 8, now, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(ins) != SQLITE_DONE)
+			goto dberr;
+		stats->accepted++;
+	}
+	if (rc < 0) {
+		*errstr = xstrdup(csvin_errstr(c));
+		goto fail;
+	}
+	if (rejects_count(rj) > 0) {
+		if (rejects_commit(rj) != 0) {
+			*errstr = xstrdup(rejects_errstr(rj));
+			goto fail;
+		}
+		stats->rejects_path = xstrdup(rejects_path(rj));
+	}
+	sqlite3_finalize(ins);
+	sqlite3_finalize(old);
+	ins = old = NULL;
+	if (db_commit(db) != 0)
+		goto dberr;
+	rc = 0;
+	goto out;
+dberr:
+	*errstr = xstrdup(db_errstr(db));
+fail:
+	rc = -1;
+	sqlite3_finalize(ins);
+	sqlite3_finalize(old);
+	if (began)
+		db_rollback(db);
+out:
+	rejects_free(rj);
+	rec_problems_release(&pl);
+	for (i = 0; hdr != NULL && i < ncols; i++)
+		free((char *)hdr[i]);
+	free(hdr);
+	free(cells);
+	free(colof);
+	free(rjpath);
+	csvin_free(c);
+	return rc;
+}
+
+int
+report_write_unmatched(struct db *db, const struct report_opts *o,
+    FILE *fp, char **errstr)
+{
+	static const char sql[] =
+	    "SELECT 'service not evaluated', s.project_no, "
+	    "coalesce(s.item_code, ''), coalesce(s.window_id, ''), "
+	    "coalesce(s.staff_id, ''), s.service_date FROM services s "
+	    "WHERE s.service_date BETWEEN ?1 AND ?2 "
+	    "AND NOT EXISTS (SELECT 1 FROM evaluations e WHERE "
+	    "e.project_no = s.project_no) AND NOT EXISTS (SELECT 1 FROM "
+	    "corrections c WHERE c.project_no = s.project_no) "
+	    "UNION ALL SELECT 'evaluation without service', "
+	    "coalesce(e.project_no, ''), e.item_code, "
+	    "coalesce(e.window_id, ''), coalesce(e.staff_id, ''), "
+	    "substr(e.assess_time, 1, 10) FROM evaluations_current e "
+	    "WHERE substr(e.assess_time, 1, 10) BETWEEN ?1 AND ?2 "
+	    "AND NOT EXISTS (SELECT 1 FROM services s WHERE "
+	    "s.project_no = e.project_no) ORDER BY 1 DESC, 6, 2";
+	struct strbuf sb = STRBUF_INIT;
+	sqlite3_stmt *st;
+	const char *s;
+	int i, rc;
+
+	if (db_prepare(db, &st, sql) != 0) {
+		*errstr = xstrdup(db_errstr(db));
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, o->from[0] != '\0' ? o->from : "0000", -1,
+	    SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, o->to[0] != '\0' ? o->to : "9999", -1,
+	    SQLITE_TRANSIENT);
+	strbuf_adds(&sb, "kind,project_no,item_code,window,staff,date\r\n");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (i = 0; i < 6; i++) {
+			s = (const char *)sqlite3_column_text(st, i);
+			if (s == NULL)
+				s = "";
+			csv_append_field(&sb, s, strlen(s), 1);
+			strbuf_adds(&sb, i < 5 ? "," : "\r\n");
+		}
+		if (sb.len > 65536) {
+			if (fputs(sb.buf, fp) == EOF)
+				break;
+			strbuf_reset(&sb);
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		db_sqlerr(db, "services");
+		*errstr = xstrdup(db_errstr(db));
+		strbuf_release(&sb);
+		return -1;
+	}
+	rc = fputs(sb.buf, fp) == EOF || rc == SQLITE_ROW ? -1 : 0;
+	strbuf_release(&sb);
+	if (rc != 0)
+		*errstr = xstrdup(strerror(errno));
+	return rc;
 }

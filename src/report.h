@@ -58,6 +58,8 @@ struct report_row {
 	long closed;		/* ... rectified (closed) */
 	long overdue;		/* ... closed late or open past due */
 	long rank;		/* 1 best 好评率; 0 when not ranked */
+	long services;		/* 办件 of the group in the period */
+	long served;		/* ... of which evaluated (覆盖) */
 	int suppressed;		/* public: below min_public */
 };
 
@@ -72,6 +74,8 @@ struct report_table {
 struct report {
 	struct report_opts o;
 	int have_cases;			/* the table "cases" exists */
+	int have_services;		/* a services list is loaded */
+	long unmatched;			/* evaluations with no service */
 	long excluded;			/* left out: appeal accepted */
 	char *station;			/* station name setting */
 	struct report_row total;
@@ -114,9 +118,11 @@ struct report_col {
 	const char *id;		/* CSV/JSON name */
 	const char *heading;	/* English, for _() */
 	enum report_col_kind kind;
-	int followup;		/* only when the cases table exists */
+	int needs;		/* 1: the cases table, 2: a services list */
 };
 const struct report_col *report_columns(size_t *n);
+/* True if column c is given in this report. */
+int report_column_used(const struct report *r, const struct report_col *c);
 /* The value of column i of a row: NaN when undefined (no denominator). */
 double report_value(const struct report_row *r, size_t i);
 
@@ -136,5 +142,28 @@ int report_write_xlsx(const struct report *r, FILE *fp, char **errstr);
  */
 int render_report_pdf(const struct report *r, FILE *fp, const char *name,
     char **errstr);
+
+/*
+ * Loads a services list (办件, hcp-csv(5) SERVICES) into the services
+ * table: every data row is accepted, rejected into the rejects file at
+ * rejects_path (with line, column, code and reason) or counted as a
+ * duplicate of a service already loaded, and the three counts add up to
+ * the rows read.  Returns 0 (rows may have been rejected), or -1 with
+ * *errstr when the file cannot be read or stored (nothing is stored).
+ */
+struct services_stats {
+	long read, accepted, rejected, duplicates;
+	char *rejects_path;	/* set when a rejects file was written */
+};
+int report_load_services(struct db *db, const char *path, int enc,
+    const char *rejects_path, struct services_stats *st, char **errstr);
+/*
+ * Writes, as CSV, the services of the period never evaluated and the
+ * evaluations of the period whose project number names no service
+ * (columns kind, project_no, item_code, window, staff, date; no personal
+ * data).  0, or -1 with *errstr.
+ */
+int report_write_unmatched(struct db *db, const struct report_opts *o,
+    FILE *fp, char **errstr);
 
 #endif

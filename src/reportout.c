@@ -20,7 +20,7 @@
 static int
 use_col(const struct report *r, const struct report_col *c)
 {
-	return !c->followup || r->have_cases;
+	return report_column_used(r, c);
 }
 
 static int
@@ -200,6 +200,10 @@ report_write_table(const struct report *r, FILE *fp, int colour)
 	if (!r->have_cases)
 		fprintf(fp, "%s\n", _("follow-up figures not available: the "
 		    "station has no bad-review cases (hcp-review)"));
+	if (r->have_services)
+		fprintf(fp, _("%ld services (办件) in the period, %ld of them "
+		    "evaluated; %ld evaluations match no service\n"),
+		    r->total.services, r->total.served, r->unmatched);
 	if (r->o.public)
 		fprintf(fp, _("public: groups under %ld evaluations are "
 		    "withheld\n"), r->o.min_public);
@@ -339,10 +343,12 @@ report_write_json(const struct report *r, FILE *fp)
 	else
 		strbuf_adds(&sb, "null");
 	strbuf_addf(&sb, ", \"as_of\": \"%s\", \"public\": %s, "
-	    "\"followup_available\": %s, \"excluded\": %ld, "
+	    "\"followup_available\": %s, \"services_available\": %s, "
+	    "\"evaluations_without_service\": %ld, \"excluded\": %ld, "
 	    "\"min_public\": %ld, \"min_rank\": %ld,\n \"total\": ",
 	    r->o.asof, r->o.public ? "true" : "false",
-	    r->have_cases ? "true" : "false", r->excluded,
+	    r->have_cases ? "true" : "false",
+	    r->have_services ? "true" : "false", r->unmatched, r->excluded,
 	    r->o.min_public, r->o.min_rank);
 	json_row(&sb, r, &r->total);
 	strbuf_adds(&sb, ",\n \"groupings\": {");

@@ -45,7 +45,7 @@ sheet_rows(lxw_workbook *wb, const struct report *r, const char *title,
 	worksheet_write_string(ws, 0, 0, keyhead, f->head);
 	worksheet_write_string(ws, 0, 1, _("name"), f->head);
 	for (j = 0, c = 2; j < ncol; j++)
-		if (!cols[j].followup || r->have_cases)
+		if (report_column_used(r, &cols[j]))
 			worksheet_write_string(ws, 0, c++, _(cols[j].heading),
 			    f->head);
 	worksheet_freeze_panes(ws, 1, 2);
@@ -58,7 +58,7 @@ sheet_rows(lxw_workbook *wb, const struct report *r, const char *title,
 		worksheet_write_string(ws, (lxw_row_t)row, 1, rows[i].name,
 		    NULL);
 		for (j = 0, c = 2; j < ncol; j++) {
-			if (cols[j].followup && !r->have_cases)
+			if (!report_column_used(r, &cols[j]))
 				continue;
 			v = report_value(&rows[i], j);
 			if (!isnan(v))
