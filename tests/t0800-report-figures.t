@@ -157,6 +157,27 @@ test_expect_success 'revisit and rectification rates by SQL' '
 	test_cmp want got
 '
 
+test_expect_success 'a corrected record counts as corrected' '
+	sqlite3 hcp.db "INSERT INTO batches (seq, name, created_at, records)
+	    VALUES (1, '\''b1'\'', '\''2024-03-11'\'', 600);
+	    INSERT INTO corrections (eval_id, batch_seq, item_code, dept_code,
+	    area_code, window_id, staff_id, channel, satisfaction,
+	    assess_time, assess_number, row_hash, reason, operator, amended_at)
+	    SELECT id, 1, item_code, dept_code, area_code, window_id, staff_id,
+	    channel, 6 - satisfaction, assess_time, assess_number, row_hash,
+	    '\''keyed wrong'\'', '\''t'\'', '\''2024-03-12'\''
+	    FROM evaluations WHERE id % 10 = 0" &&
+	hcp-report -d hcp.db -b dept,day --year 2024 -f csv -o c.csv &&
+	! cmp -s c.csv y.csv &&
+	sqlite3 -csv hcp.db "SELECT e.dept_code, count(*),
+	    sum(satisfaction = 5), sum(satisfaction = 1)
+	    FROM evaluations_current e LEFT JOIN cases c ON c.eval_id = e.id
+	    WHERE coalesce(c.excluded, 0) = 0 GROUP BY 1" >want &&
+	awk -F, "\$1 == \"dept\" && \$4 > 0 { print \$2 \",\" \$4 \",\" \$5 \
+	    \",\" \$9 }" c.csv >got &&
+	test_cmp want got
+'
+
 test_expect_success 'the JSON carries the same total' '
 	hcp-report -d hcp.db -b dept --year 2024 -f json -o r.json &&
 	python3 -c "
