@@ -132,6 +132,24 @@ static const struct setting_def table[] = {
 	{ "report_rank_min", "30",
 	  N_("hcp-report ranks only groups with at least this many "
 	  "evaluations"), check_count },
+	{ "report_flag_run", "20",
+	  N_("hcp-report --flags: evaluations of one window in a day or a "
+	  "file, all grade 5, that raise a flag"), check_count },
+	{ "report_flag_operator_gap", "20",
+	  N_("hcp-report --flags: percentage points by which an operator's "
+	  "share of grade 5 exceeds the others'"), check_count },
+	{ "report_flag_same_time", "5",
+	  N_("hcp-report --flags: evaluations of one window with the same "
+	  "time to the second"), check_count },
+	{ "report_flag_serial_run", "20",
+	  N_("hcp-report --flags: forms keyed in the order of issue in one "
+	  "file"), check_count },
+	{ "report_flag_bad_stop", "5",
+	  N_("hcp-report --flags: bad reviews expected after a window's "
+	  "last one"), check_count },
+	{ "report_flag_repeat", "3",
+	  N_("hcp-report --flags: bad reviews of one staff member in the "
+	  "period"), check_count },
 	{ "eval_codes_version", "",
 	  N_("version of the evaluation-detail dictionary in force "
 	  "(set by loading eval_codes.csv)"), check_any },
