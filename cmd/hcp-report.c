@@ -22,7 +22,7 @@
 static const char usage_text[] =
     "usage: hcp-report [-q] [-d db] [-o output] [-b groupings]\n"
     "                  [-f table | csv | json | xlsx | pdf] [--public]\n"
-    "                  [--unmatched] [--from day] [--to day]\n"
+    "                  [--unmatched | --flags] [--from day] [--to day]\n"
     "                  [--month YYYY-MM] [--quarter YYYY-Qn] [--year YYYY]\n"
     "                  [--as-of day]\n"
     "       hcp-report [-q] [-d db] [--encoding encoding] [--rejects path]\n"
@@ -115,6 +115,7 @@ main(int argc, char *argv[])
 		{ "as-of", required_argument, NULL, 'A' },
 		{ "public", no_argument, NULL, 'P' },
 		{ "unmatched", no_argument, NULL, 'U' },
+		{ "flags", no_argument, NULL, 'G' },
 		{ "load-services", required_argument, NULL, 'L' },
 		{ "rejects", required_argument, NULL, 'R' },
 		{ "encoding", required_argument, NULL, 'E' },
@@ -123,7 +124,8 @@ main(int argc, char *argv[])
 	const char *dbpath = NULL, *outpath = NULL, *by = "dept";
 	const char *services = NULL, *rejects = NULL;
 	enum csvin_encoding enc = CSVIN_AUTO;
-	int unmatched = 0;
+	int unmatched = 0, flags = 0;
+	long nflags = 0;
 	struct report_opts o, tmp;
 	struct report *r = NULL;
 	struct db *db;
@@ -185,6 +187,9 @@ main(int argc, char *argv[])
 		case 'U':
 			unmatched = 1;
 			break;
+		case 'G':
+			flags = 1;
+			break;
 		case 'L':
 			services = optarg;
 			break;
@@ -205,8 +210,11 @@ main(int argc, char *argv[])
 		usage();
 	if (services != NULL)
 		return load_services(dbpath, services, rejects, enc, quiet);
-	if (rejects != NULL)
+	if (rejects != NULL || (unmatched && flags))
 		usage();
+	if (o.public && (unmatched || flags))
+		errx(EXIT_USAGE, "%s", _("--public gives figures only, not "
+		    "--unmatched or --flags"));
 	if (report_by_parse(by, &o.by, &e) != 0) {
 		warnx("%s", e);
 		usage();
@@ -229,12 +237,12 @@ main(int argc, char *argv[])
 	}
 	fp = o.public ? cli_open_public_output(outpath) :
 	    cli_open_output(outpath);
-	if (unmatched)
-		fmt = F_NONE;
-	switch (fmt) {
-	case F_NONE:
+	if (flags)
+		rc = report_write_flags(db, &o, fp, fmt == F_CSV, &nflags,
+		    &e);
+	else if (unmatched)
 		rc = report_write_unmatched(db, &o, fp, &e);
-		break;
+	else switch (fmt) {
 	case F_CSV:
 		rc = report_write_csv(r, fp);
 		break;
@@ -265,7 +273,10 @@ main(int argc, char *argv[])
 		return 2;
 	}
 	cli_close_output(fp, outpath);
-	if (!quiet && fmt != F_TABLE)
+	if (flags && !quiet)
+		fprintf(stderr, _("hcp-report: %ld flags: leads for a closer "
+		    "look, not verdicts\n"), nflags);
+	else if (!quiet && fmt != F_TABLE)
 		fprintf(stderr, _("hcp-report: %ld evaluations, %ld excluded "
 		    "by an accepted appeal%s\n"), r->total.n, r->excluded,
 		    r->have_cases ? "" : _("; follow-up figures not "

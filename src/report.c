@@ -1151,3 +1151,195 @@ report_write_unmatched(struct db *db, const struct report_opts *o,
 		*errstr = xstrdup(strerror(errno));
 	return rc;
 }
+
+/* ---- anomaly flags ------------------------------------------------------ */
+
+#define FROM_PERIOD \
+	" FROM evaluations e JOIN imports i ON i.id = e.import_id" \
+	" WHERE substr(e.assess_time, 1, 10) BETWEEN ?1 AND ?2"
+#define EVIDENCE "group_concat(i.src_file || ':' || e.src_line, ' ')"
+
+/*
+ * Each rule: its name, the setting of its threshold, what it says, and
+ * a query binding ?1 ?2 (the period) and ?3 (the threshold) that
+ * returns subject, count, detail, evidence (file:line of the records).
+ */
+static const struct flag_rule {
+	const char *name;
+	const char *setting;
+	const char *rule;
+	const char *sql;
+} flag_rules[] = {
+	{ "all_five_day", "report_flag_run",
+	  N_("a window's evaluations of one day, at least the threshold, "
+	  "are all grade 5"),
+	  "SELECT 'window ' || coalesce(e.window_id, '-') || ' on ' || "
+	  "substr(e.assess_time, 1, 10), count(*), '', " EVIDENCE
+	  FROM_PERIOD " GROUP BY e.window_id, substr(e.assess_time, 1, 10) "
+	  "HAVING count(*) >= ?3 AND min(e.satisfaction) = 5 ORDER BY 1" },
+	{ "all_five_file", "report_flag_run",
+	  N_("a window's evaluations from one keyed file, at least the "
+	  "threshold, are all grade 5"),
+	  "SELECT 'window ' || coalesce(e.window_id, '-') || ' in ' || "
+	  "i.src_file || ' (import ' || i.id || ')', count(*), '', "
+	  EVIDENCE FROM_PERIOD " GROUP BY e.window_id, i.id "
+	  "HAVING count(*) >= ?3 AND min(e.satisfaction) = 5 ORDER BY 1" },
+	{ "operator_fives", "report_flag_operator_gap",
+	  N_("an operator keyed a share of grade 5 higher than the other "
+	  "operators' by at least the threshold (percentage points; only "
+	  "operators with report_flag_run evaluations)"),
+	  "WITH p AS (SELECT i.operator AS op, e.satisfaction AS s, "
+	  "i.src_file AS f, i.id AS imp" FROM_PERIOD "), "
+	  "o AS (SELECT op, count(*) AS n, sum(s = 5) AS f5, "
+	  "group_concat(DISTINCT f) AS files FROM p GROUP BY op), "
+	  "t AS (SELECT count(*) AS n, sum(s = 5) AS f5 FROM p) "
+	  "SELECT 'operator ' || o.op, o.n, printf('%.1f%% grade 5, the "
+	  "others %.1f%%', 100.0 * o.f5 / o.n, 100.0 * (t.f5 - o.f5) / "
+	  "(t.n - o.n)), o.files FROM o, t WHERE t.n > o.n AND o.n >= "
+	  "(SELECT coalesce((SELECT value FROM settings WHERE key = "
+	  "'report_flag_run'), 20)) AND 100.0 * o.f5 / o.n - "
+	  "100.0 * (t.f5 - o.f5) / (t.n - o.n) >= ?3 ORDER BY 1" },
+	{ "same_time", "report_flag_same_time",
+	  N_("evaluations of one window with the same time to the second, "
+	  "at least the threshold"),
+	  "SELECT 'window ' || coalesce(e.window_id, '-') || ' at ' || "
+	  "e.assess_time, count(*), '', " EVIDENCE FROM_PERIOD
+	  " AND length(e.assess_time) > 10 GROUP BY e.window_id, "
+	  "e.assess_time HAVING count(*) >= ?3 ORDER BY 1" },
+	{ "serial_run", "report_flag_serial_run",
+	  N_("forms keyed on the lines of one file in the order they were "
+	  "issued, at least the threshold (returned forms come back "
+	  "shuffled)"),
+	  "SELECT 'import ' || i.id || ' (' || i.src_file || ') from "
+	  "serial ' || min(e.serial), count(*), '', " EVIDENCE
+	  " FROM evaluations e JOIN imports i ON i.id = e.import_id "
+	  "JOIN forms f ON f.serial = e.serial "
+	  "WHERE substr(e.assess_time, 1, 10) BETWEEN ?1 AND ?2 "
+	  "GROUP BY i.id, f.seq - e.src_line HAVING count(*) >= ?3 "
+	  "ORDER BY 1" },
+	{ "bad_stop", "report_flag_bad_stop",
+	  N_("a window's bad reviews stop: after its last bad review, at "
+	  "least the threshold would be expected at its earlier rate"),
+	  "WITH p AS (SELECT coalesce(e.window_id, '-') AS w, "
+	  "substr(e.assess_time, 1, 10) AS d, e.satisfaction AS s"
+	  FROM_PERIOD "), l AS (SELECT w, max(d) AS last FROM p "
+	  "WHERE s <= 2 GROUP BY w), x AS (SELECT p.w, l.last, "
+	  "sum(p.d <= l.last) AS nb, sum(p.d <= l.last AND p.s <= 2) AS bb, "
+	  "sum(p.d > l.last) AS na FROM p JOIN l ON l.w = p.w GROUP BY p.w) "
+	  "SELECT 'window ' || w || ' after ' || last, na, printf('%d bad "
+	  "of %d up to %s, none of %d after (%.1f expected)', bb, nb, "
+	  "last, na, 1.0 * bb * na / nb), '' FROM x "
+	  "WHERE 1.0 * bb * na / nb >= ?3 ORDER BY 1" },
+	{ "repeat_bad", "report_flag_repeat",
+	  N_("one staff member has at least the threshold of bad reviews "
+	  "in the period (反复差评)"),
+	  "SELECT 'staff ' || e.staff_id, count(*), '', " EVIDENCE
+	  FROM_PERIOD " AND e.staff_id IS NOT NULL AND e.satisfaction <= 2 "
+	  "GROUP BY e.staff_id HAVING count(*) >= ?3 ORDER BY 1" },
+};
+
+#define EVIDENCE_MAX 20		/* file:line items listed per flag */
+
+static void
+flag_cell(struct strbuf *sb, const char *s, int last)
+{
+	csv_append_field(sb, s, strlen(s), 1);
+	strbuf_adds(sb, last ? "\r\n" : ",");
+}
+
+int
+report_write_flags(struct db *db, const struct report_opts *o, FILE *fp,
+    int csv, long *nflags, char **errstr)
+{
+	struct strbuf sb = STRBUF_INIT, ev = STRBUF_INIT;
+	sqlite3_stmt *st;
+	const char *s, *p;
+	char num[32];
+	long long th;
+	size_t i, k;
+	int rc = 0, n;
+
+	*nflags = 0;
+	if (csv)
+		strbuf_adds(&sb, "rule,threshold,subject,count,detail,"
+		    "evidence\r\n");
+	else
+		strbuf_addf(&sb, "%s\n", _("Flags are leads for a closer look, "
+		    "not verdicts: each names its rule, its threshold (a "
+		    "station setting) and the records behind it."));
+	for (i = 0; i < sizeof(flag_rules) / sizeof(flag_rules[0]); i++) {
+		const struct flag_rule *fr = &flag_rules[i];
+
+		if (settings_get_int(db, fr->setting, &th) != 0 ||
+		    db_prepare(db, &st, fr->sql) != 0) {
+			*errstr = xstrdup(db_errstr(db));
+			strbuf_release(&sb);
+			strbuf_release(&ev);
+			return -1;
+		}
+		sqlite3_bind_text(st, 1, o->from[0] != '\0' ? o->from :
+		    "0000", -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, o->to[0] != '\0' ? o->to : "9999",
+		    -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 3, th);
+		if (!csv)
+			strbuf_addf(&sb, "\n%s (%s = %lld): %s\n", fr->name,
+			    fr->setting, th, _(fr->rule));
+		n = 0;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			n++;
+			(*nflags)++;
+			/* the first EVIDENCE_MAX items, and how many more */
+			strbuf_reset(&ev);
+			s = (const char *)sqlite3_column_text(st, 3);
+			for (k = 0; s != NULL && *s != '\0'; k++) {
+				p = strchr(s, ' ');
+				if (k < EVIDENCE_MAX) {
+					if (k > 0)
+						strbuf_adds(&ev, " ");
+					strbuf_add(&ev, s, p != NULL ?
+					    (size_t)(p - s) : strlen(s));
+				}
+				s = p != NULL ? p + 1 : "";
+			}
+			if (k > EVIDENCE_MAX)
+				strbuf_addf(&ev, " (+%zu)", k - EVIDENCE_MAX);
+			snprintf(num, sizeof(num), "%lld", th);
+			s = (const char *)sqlite3_column_text(st, 0);
+			p = (const char *)sqlite3_column_text(st, 2);
+			if (csv) {
+				flag_cell(&sb, fr->name, 0);
+				flag_cell(&sb, num, 0);
+				flag_cell(&sb, s != NULL ? s : "", 0);
+				snprintf(num, sizeof(num), "%lld", (long long)
+				    sqlite3_column_int64(st, 1));
+				flag_cell(&sb, num, 0);
+				flag_cell(&sb, p != NULL ? p : "", 0);
+				flag_cell(&sb, strbuf_str(&ev), 1);
+			} else
+				strbuf_addf(&sb, "  %s: %lld%s%s%s%s\n",
+				    s != NULL ? s : "",
+				    (long long)sqlite3_column_int64(st, 1),
+				    p != NULL && *p != '\0' ? "; " : "",
+				    p != NULL ? p : "",
+				    ev.len > 0 ? "\n    " : "",
+				    strbuf_str(&ev));
+		}
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE) {
+			db_sqlerr(db, fr->name);
+			*errstr = xstrdup(db_errstr(db));
+			strbuf_release(&sb);
+			strbuf_release(&ev);
+			return -1;
+		}
+		if (!csv && n == 0)
+			strbuf_addf(&sb, "  %s\n", _("none"));
+	}
+	rc = fputs(strbuf_str(&sb), fp) == EOF ? -1 : 0;
+	if (rc != 0)
+		*errstr = xstrdup(strerror(errno));
+	strbuf_release(&sb);
+	strbuf_release(&ev);
+	return rc;
+}

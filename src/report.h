@@ -166,4 +166,14 @@ int report_load_services(struct db *db, const char *path, int enc,
 int report_write_unmatched(struct db *db, const struct report_opts *o,
     FILE *fp, char **errstr);
 
+/*
+ * Writes the anomaly flags of the period (hcp-report(1) FLAGS): for each
+ * rule its name, threshold (a station setting report_flag_*) and every
+ * subject that passes it, with the file:line of the records behind it.
+ * csv: as CSV (rule, threshold, subject, count, detail, evidence), else
+ * as text.  Flags are leads, not verdicts.  0, or -1 with *errstr.
+ */
+int report_write_flags(struct db *db, const struct report_opts *o,
+    FILE *fp, int csv, long *nflags, char **errstr);
+
 #endif
