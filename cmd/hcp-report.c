@@ -16,6 +16,7 @@
 #include "csvin.h"
 #include "db.h"
 #include "i18n.h"
+#include "keys.h"
 #include "report.h"
 #include "banned.h"
 
@@ -24,7 +25,7 @@ static const char usage_text[] =
     "                  [-f table | csv | json | xlsx | pdf] [--public]\n"
     "                  [--unmatched | --flags] [--from day] [--to day]\n"
     "                  [--month YYYY-MM] [--quarter YYYY-Qn] [--year YYYY]\n"
-    "                  [--as-of day]\n"
+    "                  [--as-of day] [--batches dir [-k pubkey ...]]\n"
     "       hcp-report [-q] [-d db] [--encoding encoding] [--rejects path]\n"
     "                  --load-services file\n";
 
@@ -60,6 +61,70 @@ fmt_of_path(const char *path)
 	if (strcmp(dot, ".txt") == 0)
 		return F_TABLE;
 	return fmt_parse(dot + 1) != F_NONE ? fmt_parse(dot + 1) : F_TABLE;
+}
+
+#define MAX_KEYS 64
+
+static char *
+read_key(const char *path)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp, *mem;
+	char chunk[4096];
+	size_t k;
+
+	if ((fp = fopen(path, "r")) == NULL)
+		err(2, "%s", path);
+	if ((mem = open_memstream(&buf, &len)) == NULL)
+		err(2, "open_memstream");
+	while ((k = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		fwrite(chunk, 1, k, mem);
+	if (ferror(fp))
+		err(2, "%s", path);
+	fclose(fp);
+	fclose(mem);
+	return buf;
+}
+
+/*
+ * A station db in memory holding the records of the verified batches of
+ * dir; the station db (-d or $HCP_DB), when given, supplies the
+ * catalogue, the settings and, without -k, the public key.
+ */
+static struct db *
+open_batches(const char *dbpath, const char *dir, char **keys,
+    size_t *nkeys, struct batches_stats *bs)
+{
+	struct db *station = NULL, *mem = db_new();
+	char *e = NULL;
+
+	if (dbpath != NULL || getenv("HCP_DB") != NULL) {
+		station = db_new();
+		if (db_open(station, cli_db_path(dbpath), DB_READONLY,
+		    cli_schemadir()) != 0)
+			errx(2, "%s", db_errstr(station));
+	}
+	if (*nkeys == 0) {
+		if (station == NULL)
+			errx(EXIT_USAGE, "%s", _("--batches needs the "
+			    "stations' public keys (-k) or a station db (-d)"));
+		if ((keys[0] = keys_public_pem(db_path(station), &e)) == NULL)
+			errx(2, "%s", e);
+		*nkeys = 1;
+	}
+	if (db_open(mem, ":memory:", DB_CREATE, cli_schemadir()) != 0)
+		errx(2, "%s", db_errstr(mem));
+	if (report_load_batches(mem, station, dir, (const char *const *)keys,
+	    *nkeys, bs, &e) != 0)
+		errx(2, "%s", e);
+	db_free(station);
+	if (bs->refused > 0)
+		warnx(_("%ld batches failed verification and are left out "
+		    "(hcp-verify tells why), the first: %s"), bs->refused,
+		    bs->first_refused);
+	free(bs->first_refused);
+	return mem;
 }
 
 static int
@@ -119,12 +184,18 @@ main(int argc, char *argv[])
 		{ "load-services", required_argument, NULL, 'L' },
 		{ "rejects", required_argument, NULL, 'R' },
 		{ "encoding", required_argument, NULL, 'E' },
+		{ "batches", required_argument, NULL, 'B' },
+		{ "pubkey", required_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *dbpath = NULL, *outpath = NULL, *by = "dept";
 	const char *services = NULL, *rejects = NULL;
 	enum csvin_encoding enc = CSVIN_AUTO;
-	int unmatched = 0, flags = 0;
+	const char *batchdir = NULL;
+	char *keys[MAX_KEYS];
+	size_t nkeys = 0, i;
+	struct batches_stats bs;
+	int unmatched = 0, flags = 0, refused = 0;
 	long nflags = 0;
 	struct report_opts o, tmp;
 	struct report *r = NULL;
@@ -136,7 +207,7 @@ main(int argc, char *argv[])
 
 	memset(&o, 0, sizeof(o));
 	cli_init();
-	while ((ch = getopt_long(argc, argv, "b:d:f:ho:qV", longopts,
+	while ((ch = getopt_long(argc, argv, "b:d:f:hk:o:qV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'b':
@@ -190,6 +261,15 @@ main(int argc, char *argv[])
 		case 'G':
 			flags = 1;
 			break;
+		case 'B':
+			batchdir = optarg;
+			break;
+		case 'k':
+			if (nkeys == MAX_KEYS)
+				errx(EXIT_USAGE, _("at most %d public keys"),
+				    MAX_KEYS);
+			keys[nkeys++] = read_key(optarg);
+			break;
 		case 'L':
 			services = optarg;
 			break;
@@ -210,7 +290,8 @@ main(int argc, char *argv[])
 		usage();
 	if (services != NULL)
 		return load_services(dbpath, services, rejects, enc, quiet);
-	if (rejects != NULL || (unmatched && flags))
+	if (rejects != NULL || (unmatched && flags) ||
+	    (nkeys > 0 && batchdir == NULL))
 		usage();
 	if (o.public && (unmatched || flags))
 		errx(EXIT_USAGE, "%s", _("--public gives figures only, not "
@@ -226,10 +307,22 @@ main(int argc, char *argv[])
 		errx(EXIT_USAGE, _("the period ends (%s) before it begins "
 		    "(%s)"), o.to, o.from);
 
-	db = db_new();
-	if (db_open(db, cli_db_path(dbpath), DB_READONLY,
-	    cli_schemadir()) != 0 ||
-	    report_load_settings(db, &o, &e) != 0 ||
+	if (batchdir != NULL) {
+		db = open_batches(dbpath, batchdir, keys, &nkeys, &bs);
+		for (i = 0; i < nkeys; i++)
+			free(keys[i]);
+		refused = bs.refused > 0;
+		o.batches = 1;
+	} else {
+		db = db_new();
+		if (db_open(db, cli_db_path(dbpath), DB_READONLY,
+		    cli_schemadir()) != 0) {
+			warnx("%s", db_errstr(db));
+			db_free(db);
+			return 2;
+		}
+	}
+	if (report_load_settings(db, &o, &e) != 0 ||
 	    report_run(db, &o, &r, &e) != 0) {
 		warnx("%s", e != NULL ? e : db_errstr(db));
 		db_free(db);
@@ -282,5 +375,5 @@ main(int argc, char *argv[])
 		    r->have_cases ? "" : _("; follow-up figures not "
 		    "available"));
 	report_free(r);
-	return 0;
+	return refused ? 1 : 0;
 }

@@ -6,6 +6,7 @@
  * to one row of each grouping asked for, found in a hash table by key.
  * A million records are one pass, not one GROUP BY per grouping.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
@@ -19,6 +20,7 @@
 #include "clock.h"
 #include "csvin.h"
 #include "db.h"
+#include "fields.h"
 #include "i18n.h"
 #include "num.h"
 #include "record.h"
@@ -26,6 +28,7 @@
 #include "report.h"
 #include "settings.h"
 #include "strbuf.h"
+#include "verify.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -712,7 +715,7 @@ report_run(struct db *db, const struct report_opts *o,
 	}
 	if (r->o.public && !r->o.public_staff)
 		r->o.by &= ~(1u << RB_STAFF);
-	r->have_cases = table_exists(db, "cases");
+	r->have_cases = !o->batches && table_exists(db, "cases");
 	name = settings_get(db, "name");
 	r->station = name != NULL ? name : xstrdup("");
 	/*
@@ -1341,5 +1344,247 @@ report_write_flags(struct db *db, const struct report_opts *o, FILE *fp,
 		*errstr = xstrdup(strerror(errno));
 	strbuf_release(&sb);
 	strbuf_release(&ev);
+	return rc;
+}
+
+/* ---- reading from batches ------------------------------------------------ */
+
+struct bload {
+	struct db *db;
+	sqlite3_stmt *ins, *rep;
+	long long import_id;
+	int col_method;		/* entry_method column of the payload */
+	int col_line;		/* src_line column */
+	int failed;
+};
+
+static void
+bind_opt(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v != NULL && *v != '\0')
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void
+batch_record(void *arg, const struct rec *r, int superseding, size_t ncells,
+    const char *const *cells)
+{
+	struct bload *b = arg;
+	sqlite3_stmt *st;
+	size_t i;
+
+	if (r == NULL) {
+		b->col_method = b->col_line = -1;
+		for (i = 0; i < ncells; i++)
+			if (strcmp(cells[i], "entry_method") == 0)
+				b->col_method = (int)i;
+			else if (strcmp(cells[i], "src_line") == 0)
+				b->col_line = (int)i;
+		return;
+	}
+	if (b->failed)
+		return;
+	st = superseding ? b->rep : b->ins;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	bind_opt(st, 1, r->v[F_SERIAL]);
+	bind_opt(st, 2, r->v[F_PROJECT_NO]);
+	bind_opt(st, 3, r->v[F_ITEM_CODE]);
+	bind_opt(st, 4, r->v[F_DEPT_CODE]);
+	/* stored 6 digits, exported padded to 12 (DESIGN §6.1) */
+	sqlite3_bind_text(st, 5, r->v[F_AREA_CODE] != NULL ?
+	    r->v[F_AREA_CODE] : "", r->v[F_AREA_CODE] != NULL &&
+	    strlen(r->v[F_AREA_CODE]) > 6 ? 6 : -1, SQLITE_TRANSIENT);
+	bind_opt(st, 6, r->v[F_WINDOW]);
+	bind_opt(st, 7, r->v[F_STAFF]);
+	sqlite3_bind_int(st, 8, r->channel);
+	sqlite3_bind_int(st, 9, r->satisfaction);
+	bind_opt(st, 10, r->v[F_EVALUATOR]);
+	bind_opt(st, 11, r->v[F_CERT_NO]);
+	bind_opt(st, 12, r->v[F_PHONE]);
+	bind_opt(st, 13, r->v[F_ASSESS_TIME]);
+	sqlite3_bind_int(st, 14, r->assess_number > 0 ? r->assess_number :
+	    1);
+	sqlite3_bind_int64(st, 15, b->import_id);
+	sqlite3_bind_int64(st, 16, b->col_line >= 0 && (size_t)b->col_line <
+	    ncells ? strtol(cells[b->col_line], NULL, 10) : r->line);
+	sqlite3_bind_text(st, 17, b->col_method >= 0 &&
+	    (size_t)b->col_method < ncells && strcmp(cells[b->col_method],
+	    "scanned") == 0 ? "scanned" : "keyed", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 18, r->hash, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		b->failed = 1;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+batch_names(const char *dir, char ***out, size_t *n, char **errstr)
+{
+	struct dirent *de;
+	DIR *d;
+	size_t len;
+
+	*out = NULL;
+	*n = 0;
+	if ((d = opendir(dir)) == NULL) {
+		*errstr = xasprintf("%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (len <= 7 || strcmp(de->d_name + len - 7, ".tar.gz") != 0)
+			continue;
+		*out = xreallocarray(*out, *n + 1, sizeof(**out));
+		(*out)[(*n)++] = xasprintf("%s/%s", dir, de->d_name);
+	}
+	closedir(d);
+	qsort(*out, *n, sizeof(**out), cmp_str);
+	return 0;
+}
+
+int
+report_load_batches(struct db *mem, struct db *station, const char *dir,
+    const char *const *keys, size_t nkeys, struct batches_stats *bs,
+    char **errstr)
+{
+	static const char cols[] = "(serial, project_no, item_code, "
+	    "dept_code, area_code, window_id, staff_id, channel, "
+	    "satisfaction, evaluator, cert_no, phone, assess_time, "
+	    "assess_number, import_id, src_line, entry_method, row_hash) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+	    "?14, ?15, ?16, ?17, ?18)";
+	static const char *const copy[] = { "settings", "regions",
+	    "departments", "items", "windows", "staff", "eval_codes",
+	    "forms" };
+	struct verify_opts o;
+	struct verify_result res;
+	struct bload b;
+	sqlite3_stmt *imp = NULL;
+	char **names = NULL, *sql, now[CLOCK_BUFLEN];
+	size_t n = 0, i, k;
+	int rc = -1, ok;
+
+	memset(bs, 0, sizeof(*bs));
+	memset(&b, 0, sizeof(b));
+	memset(&o, 0, sizeof(o));
+	b.db = mem;
+	clock_format(clock_now(), now);
+	if (batch_names(dir, &names, &n, errstr) != 0)
+		return -1;
+	if (n == 0) {
+		*errstr = xasprintf(_("%s: no batch (*.tar.gz) here"), dir);
+		free(names);
+		return -1;
+	}
+	/* the station's catalogue and settings, for names and checks */
+	if (station != NULL) {
+		sql = xasprintf("ATTACH DATABASE '%s' AS st",
+		    db_path(station));
+		if (strchr(db_path(station), '\'') != NULL ||
+		    db_exec(mem, sql) != 0) {
+			free(sql);
+			goto dberr;
+		}
+		free(sql);
+		for (i = 0; i < sizeof(copy) / sizeof(copy[0]); i++) {
+			sql = xasprintf("DELETE FROM main.%s; INSERT INTO "
+			    "main.%s SELECT * FROM st.%s", copy[i], copy[i],
+			    copy[i]);
+			k = db_exec(mem, sql) != 0;
+			free(sql);
+			if (k)
+				goto dberr;
+		}
+		if (db_exec(mem, "DETACH DATABASE st") != 0)
+			goto dberr;
+	}
+	/*
+	 * No seen-keys set: a batch may be tried with several keys, and a
+	 * record given twice across batches breaks a UNIQUE constraint of
+	 * the db in memory, which refuses its batch.
+	 */
+	o.ctx = rec_ctx_new();
+	o.keys = rec_ctx_new();
+	if (station != NULL && rec_ctx_load(o.ctx, station) != 0) {
+		*errstr = xstrdup(db_errstr(station));
+		goto out;
+	}
+	o.on_record = batch_record;
+	o.arg = &b;
+	sql = xasprintf("INSERT INTO evaluations %s", cols);
+	k = db_prepare(mem, &b.ins, sql) != 0;
+	free(sql);
+	sql = xasprintf("INSERT OR REPLACE INTO evaluations %s", cols);
+	k |= db_prepare(mem, &b.rep, sql) != 0;
+	free(sql);
+	if (k)
+		goto dberr;
+	if (db_prepare(mem, &imp, "INSERT INTO imports (src_file, "
+	    "operator, started_at) VALUES (?1, '', ?2)") != 0)
+		goto dberr;
+	for (i = 0; i < n; i++) {
+		/* each key in turn: a county holds those of its stations */
+		for (k = 0, ok = 0; k < nkeys && !ok; k++) {
+			if (db_exec(mem, "SAVEPOINT batch") != 0)
+				goto dberr;
+			sqlite3_reset(imp);
+			sqlite3_bind_text(imp, 1, names[i], -1,
+			    SQLITE_TRANSIENT);
+			sqlite3_bind_text(imp, 2, now, -1, SQLITE_TRANSIENT);
+			if (sqlite3_step(imp) != SQLITE_DONE)
+				goto dberr;
+			b.import_id = sqlite3_last_insert_rowid(
+			    db_sqlite(mem));
+			b.failed = 0;
+			o.pub_pem = keys[k];
+			memset(&res, 0, sizeof(res));
+			if (verify_batch(names[i], &o, &res, errstr) != 0) {
+				verify_result_release(&res);
+				db_exec(mem, "ROLLBACK TO batch; RELEASE batch");
+				goto out;
+			}
+			ok = verify_ok(&res) && !b.failed;
+			if (ok) {
+				bs->batches++;
+				bs->records += res.records;
+				if (db_exec(mem, "RELEASE batch") != 0) {
+					verify_result_release(&res);
+					goto dberr;
+				}
+			} else if (db_exec(mem, "ROLLBACK TO batch; "
+			    "RELEASE batch") != 0) {
+				verify_result_release(&res);
+				goto dberr;
+			}
+			if (!ok && k + 1 == nkeys) {
+				bs->refused++;
+				if (bs->first_refused == NULL)
+					bs->first_refused = xasprintf("%s: %s",
+					    names[i], res.problems.n > 0 ?
+					    res.problems.v[0].msg : "");
+			}
+			verify_result_release(&res);
+		}
+	}
+	rc = 0;
+	goto out;
+dberr:
+	*errstr = xstrdup(db_errstr(mem));
+out:
+	sqlite3_finalize(imp);
+	sqlite3_finalize(b.ins);
+	sqlite3_finalize(b.rep);
+	rec_ctx_free(o.ctx);
+	rec_ctx_free(o.keys);
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
 	return rc;
 }

@@ -43,6 +43,7 @@ struct report_opts {
 	int public_staff;		/* setting report_public_staff */
 	long min_public;		/* setting report_public_min */
 	long min_rank;			/* setting report_rank_min */
+	int batches;			/* figures of batches: no follow-up */
 };
 
 struct report_row {
@@ -175,5 +176,25 @@ int report_write_unmatched(struct db *db, const struct report_opts *o,
  */
 int report_write_flags(struct db *db, const struct report_opts *o,
     FILE *fp, int csv, long *nflags, char **errstr);
+
+/*
+ * Reads the batches (*.tar.gz) of directory dir, in name order, into
+ * mem, a station db made in memory: each batch is verified first
+ * (verify.h) with each public key in turn until one passes; only the
+ * records of batches that pass are added, a superseding record taking
+ * the place of the one it corrects.  station, when not NULL, gives the
+ * catalogue and settings (names, empty groups, the validator's checks).
+ * A batch that fails is counted in bs, not an error.  0, or -1 with
+ * *errstr when a batch cannot be read at all or the db fails.
+ */
+struct batches_stats {
+	long batches;		/* read and added */
+	long long records;
+	long refused;		/* failed verification: left out */
+	char *first_refused;	/* "path: first problem", malloc'd */
+};
+int report_load_batches(struct db *mem, struct db *station, const char *dir,
+    const char *const *keys, size_t nkeys, struct batches_stats *bs,
+    char **errstr);
 
 #endif
