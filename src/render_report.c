@@ -59,8 +59,9 @@ pct(char *buf, size_t len, double v)
 {
 	if (isnan(v))
 		snprintf(buf, len, "-");
-	else
-		snprintf(buf, len, "%.1f%%", v * 100.0);
+	else	/* rounded half up, as in the table (reportout.c) */
+		snprintf(buf, len, "%.1f%%", floor(v * 1000.0 + 0.5 + 1e-9) /
+		    10.0);
 }
 
 static void
