@@ -80,6 +80,20 @@ check_any(const char *v)
 	return strlen(v) <= 400 ? NULL : N_("is longer than 400 bytes");
 }
 
+static const char *
+check_count(const char *v)
+{
+	return check_range(v, 0, 1000000) == NULL ? NULL :
+	    N_("must be a number, 0 to 1000000");
+}
+
+static const char *
+check_bool(const char *v)
+{
+	return strcmp(v, "0") == 0 || strcmp(v, "1") == 0 ? NULL :
+	    N_("must be 0 or 1");
+}
+
 static const struct setting_def table[] = {
 	{ "region", NULL,
 	  N_("station's administrative division code (6 digits)"),
@@ -109,6 +123,33 @@ static const struct setting_def table[] = {
 	  "{staff} {item}"), check_url },
 	{ "satisfaction_coding", "interface",
 	  N_("default satisfaction coding of keyed files"), check_coding },
+	{ "report_public_min", "10",
+	  N_("hcp-report --public withholds groups with fewer evaluations"),
+	  check_count },
+	{ "report_public_staff", "0",
+	  N_("1: hcp-report --public may show staff (names and figures)"),
+	  check_bool },
+	{ "report_rank_min", "30",
+	  N_("hcp-report ranks only groups with at least this many "
+	  "evaluations"), check_count },
+	{ "report_flag_run", "20",
+	  N_("hcp-report --flags: evaluations of one window in a day or a "
+	  "file, all grade 5, that raise a flag"), check_count },
+	{ "report_flag_operator_gap", "20",
+	  N_("hcp-report --flags: percentage points by which an operator's "
+	  "share of grade 5 exceeds the others'"), check_count },
+	{ "report_flag_same_time", "5",
+	  N_("hcp-report --flags: evaluations of one window with the same "
+	  "time to the second"), check_count },
+	{ "report_flag_serial_run", "20",
+	  N_("hcp-report --flags: forms keyed in the order of issue in one "
+	  "file"), check_count },
+	{ "report_flag_bad_stop", "5",
+	  N_("hcp-report --flags: bad reviews expected after a window's "
+	  "last one"), check_count },
+	{ "report_flag_repeat", "3",
+	  N_("hcp-report --flags: bad reviews of one staff member in the "
+	  "period"), check_count },
 	{ "eval_codes_version", "",
 	  N_("version of the evaluation-detail dictionary in force "
 	  "(set by loading eval_codes.csv)"), check_any },

@@ -673,6 +673,8 @@ check_row(struct vstate *s, long line, size_t ncells, const char **cells)
 		s->header_ok = rec_map_header(s->map, ncells, cells, 0,
 		    &s->pl) == 0;
 		report_rec(s);
+		if (s->o->on_record != NULL)
+			s->o->on_record(s->o->arg, NULL, 0, ncells, cells);
 		return;
 	}
 	s->rowno++;
@@ -691,6 +693,9 @@ check_row(struct vstate *s, long line, size_t ncells, const char **cells)
 		bad = 1;
 	if (bad)
 		s->bad_rows++;
+	else if (s->o->on_record != NULL)
+		s->o->on_record(s->o->arg, &s->rec, superseding, ncells,
+		    cells);
 	if (s->pl.n > 0)
 		report_rec(s);
 }

@@ -66,6 +66,7 @@
 /* Problems listed per batch; more are only counted. */
 #define VERIFY_MAX_SHOWN 50
 
+struct rec;
 struct rec_ctx;
 struct rec_seen;
 
@@ -74,6 +75,16 @@ struct verify_opts {
 	struct rec_ctx *ctx;	/* validator: format level, or loaded */
 	struct rec_ctx *keys;	/* unloaded context for rec_check_keys */
 	struct rec_seen *seen;	/* records across batches, or NULL */
+	/*
+	 * When not NULL: called with the header row (r NULL), then with
+	 * each record whose row passed its checks (superseding 1 for a
+	 * superseding record), in row order, on the validating thread.
+	 * Whether the batch as a whole passed is known only from
+	 * verify_ok() afterwards.
+	 */
+	void (*on_record)(void *arg, const struct rec *r, int superseding,
+	    size_t ncells, const char *const *cells);
+	void *arg;
 };
 
 struct verify_result {

@@ -115,5 +115,12 @@ tar -xzf outbox/hcp-33052301-000002.tar.gz -C unpacked-events
 (cd unpacked-events/* && sha256sum -c manifest-sha256.txt &&
 	openssl dgst -sm3 -verify ../../station-pub.pem \
 		-signature signature.sm2 tagmanifest-sm3.txt)
+echo "== hcp report: the figures by department and window"
+hcp report -b dept,window
+echo "== the report as a PDF with charts, a workbook, and the public export"
+hcp report -q -b dept,window,month -o report.pdf
+hcp report -q -b all -o report.xlsx
+hcp report -q --public -b dept,window,month -o public.csv
+pdftotext report.pdf - 2>/dev/null | head -n 8 || true
 
 echo "demo finished in $PWD"

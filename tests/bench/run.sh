@@ -13,7 +13,7 @@ d=$(cd "$d" && pwd)
 sh "$here/import.sh" "$d/import" 100000 1000000
 sh "$here/pack.sh" 1000000 "$d/pack"
 sh "$here/verify.sh" "$d/pack"
-for b in qr forms; do
+for b in qr forms report; do
 	[ -f "$here/$b.sh" ] && sh "$here/$b.sh" "$d/$b"
 done
 exit 0

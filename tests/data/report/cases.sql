@@ -1,0 +1,28 @@
+-- SPDX-License-Identifier: ISC
+-- hcp-review's table "cases" as its contract gives it, with a case for
+-- every bad review of the db gen.sql filled (see there).
+CREATE TABLE cases (
+	id	INTEGER PRIMARY KEY,
+	eval_id	INTEGER NOT NULL UNIQUE REFERENCES evaluations (id),
+	state	TEXT NOT NULL,
+	opened	TEXT NOT NULL,
+	visit_due TEXT,
+	rectify_due TEXT,
+	visited	TEXT,
+	closed	TEXT,
+	excluded INTEGER NOT NULL DEFAULT 0,
+	dept_code TEXT,
+	window	TEXT,
+	staff	TEXT
+);
+INSERT INTO cases (eval_id, state, opened, visit_due, rectify_due,
+	visited, closed, excluded, dept_code, window, staff)
+SELECT id, CASE WHEN id % 2 = 0 THEN 'closed' ELSE 'open' END, d,
+	date(d, '+1 day'), date(d, '+21 days'),
+	CASE id % 3 WHEN 0 THEN NULL WHEN 1 THEN date(d, '+1 day')
+		ELSE date(d, '+2 days') END,
+	CASE WHEN id % 2 = 0 THEN date(d, CASE WHEN id % 4 = 0 THEN
+		'+10 days' ELSE '+30 days' END) END,
+	id % 7 = 0, dept_code, window_id, staff_id
+FROM (SELECT id, substr(assess_time, 1, 10) AS d, dept_code, window_id,
+	staff_id FROM evaluations WHERE satisfaction <= 2);

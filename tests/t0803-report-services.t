@@ -1,0 +1,107 @@
+#!/bin/sh
+# hcp-report --load-services: the services list (办件) with the rejects
+# discipline of hcp-import; 覆盖率 and 未评率 against independent SQL;
+# --unmatched lists services never evaluated and evaluations with no
+# service.
+. "$(dirname "$0")/lib.sh"
+
+GEN="$HCP_SRC/tests/data/report"
+
+test_expect_success 'a generated db and its services list' '
+	setup_station &&
+	sqlite3 hcp.db -cmd ".parameter set @n 600" <"$GEN/gen.sql" &&
+	{
+		echo "办件编号,事项编码,窗口,工号,办理日期" &&
+		sqlite3 -csv hcp.db "SELECT project_no, item_code,
+		    ifnull(window_id, char()), ifnull(staff_id, char()),
+		    replace(substr(assess_time, 1, 10), char(45), char(47))
+		    FROM evaluations WHERE id <= 500 ORDER BY id" &&
+		sqlite3 -csv hcp.db "SELECT char(83) || (9000 + id), item_code,
+		    char(), char(), substr(assess_time, 1, 10) || char(32) ||
+		    char(49, 48, 58, 48, 48)
+		    FROM evaluations WHERE id <= 50 ORDER BY id" &&
+		echo ",11330523002572643X200016010000001,A01,,2024-02-01" &&
+		echo "S0001,11330523002572643X200016010000001,A01,,2024-02-30" &&
+		echo "S0002,NO-SUCH-ITEM,A01,,2024-02-01" &&
+		echo "S0003,,Z99,,2024-02-01" &&
+		echo "S9001,,,,2024-02-01" &&
+		sqlite3 -csv hcp.db "SELECT char(83) || (9000 + id), item_code,
+		    char(), char(), substr(assess_time, 1, 10)
+		    FROM evaluations WHERE id = 2"
+	} >services.csv &&
+	test "$(wc -l <services.csv)" = 557
+'
+
+test_expect_code 1 'loading it: every row accepted, rejected or a duplicate' '
+	hcp-report -d hcp.db --load-services services.csv >out; rc=$?
+	cat out &&
+	test_grep out "556 rows read: 550 services loaded, 5 rejected, 1 already loaded" &&
+	test_grep out "services.csv.rejects.csv" && exit $rc
+'
+
+test_expect_success 'the rejects file names line, column and code' '
+	f=services.csv.rejects.csv &&
+	test "$(stat -c %a $f)" = 600 &&
+	test_grep $f "E_REQUIRED" &&
+	test_grep $f "E_DATE_FORMAT" &&
+	test_grep $f "E_ITEM_UNKNOWN" &&
+	test_grep $f "E_WINDOW_UNKNOWN" &&
+	test_grep $f "E_DUPLICATE_PROJECT" &&
+	test "$(sqlite3 hcp.db "SELECT count(*) FROM services")" = 550 &&
+	test "$(sqlite3 hcp.db "SELECT service_date FROM services
+	    WHERE project_no = '\''P1'\''")" = \
+	    "$(sqlite3 hcp.db "SELECT substr(assess_time, 1, 10)
+	    FROM evaluations WHERE id = 1")"
+'
+
+test_expect_success 'loading it again adds nothing' '
+	hcp-report -d hcp.db --load-services services.csv \
+		--rejects again.csv >out;
+	test_grep out "551 already loaded" &&
+	test "$(sqlite3 hcp.db "SELECT count(*) FROM services")" = 550
+'
+
+test_expect_success 'coverage by department and month equals SQL' '
+	hcp-report -q -d hcp.db -b dept,month -f csv -o r.csv &&
+	tr -d "\r" <r.csv >r.lf &&
+	head -n 1 r.lf | grep -q ",services,coverage,unevaluated_rate" &&
+	sqlite3 -csv hcp.db "SELECT i.dept_code, count(*),
+	    printf('\''%.4f'\'', avg(EXISTS (SELECT 1 FROM evaluations e
+	    WHERE e.project_no = s.project_no))),
+	    printf('\''%.4f'\'', 1 - avg(EXISTS (SELECT 1 FROM evaluations e
+	    WHERE e.project_no = s.project_no)))
+	    FROM services s JOIN items i ON i.code = s.item_code
+	    GROUP BY 1 ORDER BY 1" >want &&
+	awk -F, "NR == 1 { for (i = 1; i <= NF; i++) c[\$i] = i; next }
+	\$1 == \"dept\" && \$(c[\"services\"]) > 0 {
+		print \$2 \",\" \$(c[\"services\"]) \",\" \$(c[\"coverage\"]) \
+		    \",\" \$(c[\"unevaluated_rate\"]) }" r.lf >got &&
+	test_cmp want got &&
+	sqlite3 -csv hcp.db "SELECT substr(service_date, 1, 7), count(*)
+	    FROM services GROUP BY 1" >want &&
+	awk -F, "NR == 1 { for (i = 1; i <= NF; i++) c[\$i] = i; next }
+	\$1 == \"month\" { print \$2 \",\" \$(c[\"services\"]) }" r.lf >got &&
+	test_cmp want got
+'
+
+test_expect_success '--unmatched lists both kinds' '
+	hcp-report -q -d hcp.db --unmatched -o u.csv &&
+	test "$(grep -c "^service not evaluated," u.csv)" = 50 &&
+	test "$(grep -c "^evaluation without service," u.csv)" = 100 &&
+	grep -q "^evaluation without service,P501," u.csv &&
+	hcp-report -d hcp.db -b dept >t.txt &&
+	test_grep t.txt "550 services (办件) in the period, 500 of them evaluated; 100 evaluations match no service"
+'
+
+test_expect_success 'a list without the required columns is refused' '
+	printf "办件编号,事项编码\nX1,\n" >bad.csv &&
+	test_expect_code_ 2 hcp-report -d hcp.db --load-services bad.csv \
+		2>err &&
+	test_grep err "bad.csv:1: no column" &&
+	printf "办件编号,办理日期,颜色\nX1,2024-01-01,red\n" >bad.csv &&
+	test_expect_code_ 2 hcp-report -d hcp.db --load-services bad.csv \
+		2>err &&
+	test_grep err "bad.csv:1:3: unknown column"
+'
+
+test_done
