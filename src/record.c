@@ -18,6 +18,7 @@
 #include "clock.h"
 #include "crypto.h"
 #include "db.h"
+#include "excel.h"
 #include "fields.h"
 #include "i18n.h"
 #include "ids.h"
@@ -58,10 +59,13 @@ static const struct rec_code_def codes[REC_NCODES] = {
 	  N_("the value is too long"),
 	  "内容超出长度限制" },
 	{ E_NUMBER_MANGLED, "E_NUMBER_MANGLED", E,
-	  N_("the spreadsheet turned this number into scientific notation "
-	  "and lost digits; format the column as text and key it again"),
-	  "电子表格把该数字变成了科学计数法，数字已丢失；"
-	  "请把该列设为文本格式后重新录入" },
+	  N_("a spreadsheet kept this long number as a number and lost "
+	  "digits (scientific notation, or zeros after the 15th digit); "
+	  "format the column as text (or key into the workbook of "
+	  "hcp-form --xlsx-template) and key it again"),
+	  "电子表格把该长数字当作数值保存，数字已丢失（变成科学计数法，"
+	  "或第15位之后变成0）；请把该列设为文本格式（或使用 hcp-form "
+	  "--xlsx-template 生成的录入工作簿）后重新录入" },
 	{ E_SERIAL_FORMAT, "E_SERIAL_FORMAT", E,
 	  N_("the form serial must have 16 digits"),
 	  "表单编号应为16位数字" },
@@ -753,6 +757,7 @@ struct rec_ctx {
 	char *codes_version;
 	char *region;		/* the station's, "" if unknown */
 	struct strset regions, depts, items, windows, staff, evcodes;
+	struct strset item_names;	/* unique item name -> code */
 	long long import_id;
 	struct digest *dg;	/* rec_check()'s */
 	struct digest *dgk;	/* rec_check_keys()'s (another thread) */
@@ -821,6 +826,7 @@ rec_ctx_free(struct rec_ctx *ctx)
 	strset_release(&ctx->regions);
 	strset_release(&ctx->depts);
 	strset_release(&ctx->items);
+	strset_release(&ctx->item_names);
 	strset_release(&ctx->windows);
 	strset_release(&ctx->staff);
 	strset_release(&ctx->evcodes);
@@ -943,6 +949,58 @@ load_set(struct db *db, struct strset *set, const char *sql,
 }
 
 static int load_runs(struct rec_ctx *ctx, struct db *db);
+static void normalise(const char *s, size_t len, int fold,
+    struct strbuf *out);
+
+/*
+ * The items whose name no other item of the station has, by name as
+ * normalise() leaves it, for an item keyed by its name.
+ */
+static int
+load_item_names(struct rec_ctx *ctx, struct db *db)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (db_prepare(db, &st, "SELECT name, min(code) FROM items "
+	    "WHERE retired = 0 GROUP BY name HAVING count(*) = 1") != 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *n = (const char *)sqlite3_column_text(st, 0);
+
+		normalise(n, strlen(n), 1, &ctx->tmp);
+		strset_add(&ctx->item_names, strbuf_str(&ctx->tmp),
+		    (const char *)sqlite3_column_text(st, 1), 0, 0);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_sqlerr(db, "catalogue");
+	return 0;
+}
+
+/*
+ * An item keyed as its unique name, or as "name — code" (the drop-down
+ * of the keying workbook), becomes its code.
+ */
+static void
+item_from_name(struct rec_ctx *ctx, struct strbuf *v)
+{
+	const struct sentry *e;
+	const char *code;
+
+	if (v->len == 0 || strset_find(&ctx->items, v->buf, v->len) != NULL)
+		return;
+	if ((code = excel_item_code(v->buf)) != NULL) {
+		memmove(v->buf, code, strlen(code) + 1);
+		v->len = strlen(v->buf);
+		return;
+	}
+	e = strset_find(&ctx->item_names, v->buf, v->len);
+	if (e != NULL && e->aux != NULL) {
+		strbuf_reset(v);
+		strbuf_adds(v, e->aux);
+	}
+}
 
 int
 rec_ctx_use_codes(struct rec_ctx *ctx, const char *versions)
@@ -989,6 +1047,7 @@ rec_ctx_load(struct rec_ctx *ctx, struct db *db)
 	    "FROM departments", NULL) != 0 ||
 	    load_set(db, &ctx->items, "SELECT code, dept_code, 0, retired "
 	    "FROM items", NULL) != 0 ||
+	    load_item_names(ctx, db) != 0 ||
 	    load_set(db, &ctx->windows, "SELECT id, NULL, 0, retired "
 	    "FROM windows", NULL) != 0 ||
 	    load_set(db, &ctx->staff, "SELECT id, NULL, 0, retired "
@@ -1810,7 +1869,9 @@ rec_check(struct rec_ctx *ctx, const struct rec_map *m, size_t ncols,
 		case F_SERIAL:
 		case F_PROJECT_NO:
 		case F_CERT_NO:
-			if (mangled(v->buf)) {
+			if (mangled(v->buf) || excel_mangled(f == F_SERIAL ?
+			    EXCEL_SERIAL : f == F_PROJECT_NO ? EXCEL_PROJECT :
+			    EXCEL_CERT, v->buf)) {
 				problem(&c, f, E_NUMBER_MANGLED, v->buf);
 				break;
 			}
@@ -1837,6 +1898,7 @@ rec_check(struct rec_ctx *ctx, const struct rec_map *m, size_t ncols,
 			}
 			break;
 		case F_ITEM_CODE:
+			item_from_name(ctx, v);
 			upcase(v);
 			item = cat_ref(&c, f, &ctx->items, v, E_ITEM_UNKNOWN,
 			    0);
@@ -2057,7 +2119,8 @@ rec_check(struct rec_ctx *ctx, const struct rec_map *m, size_t ncols,
 				problem(&c, req[i], E_REQUIRED, NULL);
 	}
 	/* the cert number against its type */
-	if (*r->v[F_CERT_NO] != '\0' && !mangled(r->v[F_CERT_NO])) {
+	if (*r->v[F_CERT_NO] != '\0' && !mangled(r->v[F_CERT_NO]) &&
+	    !excel_mangled(EXCEL_CERT, r->v[F_CERT_NO])) {
 		const char *t = r->v[F_CERT_TYPE], *n = r->v[F_CERT_NO];
 		char mk[64];
 
