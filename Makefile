@@ -29,7 +29,8 @@ SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 endif
 
-LIB_PC = sqlite3 zlib libqrencode libcrypto libgcrypt libarchive
+LIB_PC = sqlite3 zlib libqrencode libcrypto libgcrypt libarchive expat \
+	xlsxwriter
 DRAW_PC = pangocairo cairo
 DRAW_TOOLS = hcp-qr hcp-form hcp-scan
 
@@ -76,7 +77,7 @@ DEBS = build-essential pkg-config libsqlite3-dev libcsv-dev zlib1g-dev \
 	libqrencode-dev libpango1.0-dev libcairo2-dev fonts-wqy-microhei \
 	libssl-dev libgcrypt20-dev libarchive-dev gettext poppler-utils \
 	zbar-tools mandoc sqlite3 locales qrencode clang curl nginx-light \
-	libnginx-mod-http-dav-ext
+	libnginx-mod-http-dav-ext libexpat1-dev libxlsxwriter-dev
 
 .PHONY: all check test check-build demo deps install uninstall clean lint \
 	format bench po fuzz

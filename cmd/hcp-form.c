@@ -25,6 +25,7 @@
 #include "render.h"
 #include "settings.h"
 #include "xalloc.h"
+#include "xlsxout.h"
 #include "banned.h"
 
 static const char usage_text[] =
@@ -35,7 +36,9 @@ static const char usage_text[] =
     "...\n"
     "       hcp-form [-d db] [--reason text] --void serial ...\n"
     "       hcp-form [-d db] --status serial ...\n"
-    "       hcp-form [-t template] [--english] --csv-template\n";
+    "       hcp-form [-t template] [--english] --csv-template\n"
+    "       hcp-form [-d db] [-t template] [--english] --xlsx-template "
+    "-o file\n";
 
 enum mode {
 	M_NONE,
@@ -44,7 +47,8 @@ enum mode {
 	M_REPRINT,
 	M_VOID,
 	M_STATUS,
-	M_CSV
+	M_CSV,
+	M_XLSX
 };
 
 static void
@@ -148,6 +152,20 @@ csv_template(const struct layout *l, int english)
 		first = 0;
 	}
 	fputs("\r\n", stdout);
+}
+
+/* The keying workbook, with the station's catalogue in its lists. */
+static int
+xlsx_template(struct db *db, const char *tpath, const char *out,
+    int english)
+{
+	struct layout *l = load_layout(db, tpath);
+	char *e = NULL;
+
+	if (xlsxout_template(out, db, l->keyed, english, &e) != 0)
+		errx(2, "%s", e);
+	layout_free(l);
+	return 0;
 }
 
 static int
@@ -269,7 +287,7 @@ main(int argc, char *argv[])
 {
 	enum {
 		O_ISSUE = 256, O_REPRINT, O_VOID, O_STATUS, O_CSV, O_ENGLISH,
-		O_REASON, O_OPERATOR
+		O_REASON, O_OPERATOR, O_XLSX
 	};
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
@@ -285,6 +303,7 @@ main(int argc, char *argv[])
 		{ "void", no_argument, NULL, O_VOID },
 		{ "status", no_argument, NULL, O_STATUS },
 		{ "csv-template", no_argument, NULL, O_CSV },
+		{ "xlsx-template", no_argument, NULL, O_XLSX },
 		{ "english", no_argument, NULL, O_ENGLISH },
 		{ "reason", required_argument, NULL, O_REASON },
 		{ "operator", required_argument, NULL, O_OPERATOR },
@@ -345,6 +364,9 @@ main(int argc, char *argv[])
 		case O_CSV:
 			set_mode(&mode, M_CSV);
 			break;
+		case O_XLSX:
+			set_mode(&mode, M_XLSX);
+			break;
 		case O_ENGLISH:
 			english = 1;
 			break;
@@ -385,8 +407,13 @@ main(int argc, char *argv[])
 		if (argc != 0 || out != NULL || win != NULL)
 			usage();
 		break;
+	case M_XLSX:
+		if (argc != 0 || out == NULL || win != NULL)
+			usage();
+		break;
 	}
-	if ((english || reason != NULL) && mode != M_CSV && mode != M_VOID)
+	if ((english || reason != NULL) && mode != M_CSV && mode != M_VOID &&
+	    mode != M_XLSX)
 		usage();
 	op = cli_operator(op);
 	tpath = template_path(tname);
@@ -405,6 +432,9 @@ main(int argc, char *argv[])
 		errx(db_refused(db) ? 2 : 1, "%s", db_errstr(db));
 
 	switch (mode) {
+	case M_XLSX:
+		rc = xlsx_template(db, tpath, out, english);
+		break;
 	case M_STATUS:
 		rc = status(db, argv, argc);
 		break;

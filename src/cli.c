@@ -213,10 +213,25 @@ cli_input_option(struct cli_input *in, int ch, const char *arg)
 	case 'E':
 		if (csvin_encoding_parse(arg, &in->enc) != 0)
 			errx(EXIT_USAGE, _("unknown encoding \"%s\": use "
-			    "utf-8, gb18030 or auto"), arg);
+			    "utf-8, gb18030, utf-16 or auto"), arg);
 		return 1;
 	case 'I':
 		in->map_flags |= REC_MAP_IGNORE_UNKNOWN;
+		return 1;
+	case 'S':
+		csvin_set_sheet(arg);
+		return 1;
+	case 'T':
+		csvin_set_delimiter('\t');
+		return 1;
+	case 'D':
+		if (strcmp(arg, "tab") == 0 || strcmp(arg, "\\t") == 0)
+			csvin_set_delimiter('\t');
+		else if (strlen(arg) == 1 && strchr(",;|\t", *arg) != NULL)
+			csvin_set_delimiter(*arg);
+		else
+			errx(EXIT_USAGE, _("--delimiter must be one of , ; | "
+			    "or tab, not \"%s\""), arg);
 		return 1;
 	}
 	return 0;

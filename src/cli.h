@@ -66,7 +66,8 @@ int cli_progress_wanted(void);
 
 /*
  * The options of every tool that reads keyed CSV (hcp-check, hcp-import,
- * hcp-compare): --coding, --encoding and --ignore-unknown, handled in one
+ * hcp-compare): --coding, --encoding, --ignore-unknown, --sheet, --tab and
+ * --delimiter (csvin_set_sheet(), csvin_set_delimiter()), handled in one
  * place so they mean the same everywhere.  Put CLI_INPUT_LONGOPTS in the
  * getopt_long table, offer every option character to cli_input_option()
  * before the tool's own, and call cli_input_apply() once the station's
@@ -82,7 +83,10 @@ struct cli_input {
 #define CLI_INPUT_LONGOPTS \
 	{ "coding", required_argument, NULL, 'C' }, \
 	{ "encoding", required_argument, NULL, 'E' }, \
-	{ "ignore-unknown", no_argument, NULL, 'I' }
+	{ "ignore-unknown", no_argument, NULL, 'I' }, \
+	{ "sheet", required_argument, NULL, 'S' }, \
+	{ "tab", no_argument, NULL, 'T' }, \
+	{ "delimiter", required_argument, NULL, 'D' }
 
 void cli_input_init(struct cli_input *in);
 /*
