@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -175,6 +176,19 @@ cli_close_output(FILE *fp, const char *path)
 	output = NULL;
 	if (outfile_commit(of, &e) != 0)
 		errx(1, "%s", e);
+}
+
+int
+cli_csv_for_spreadsheet(const char *path, int excel)
+{
+	size_t n;
+
+	if (excel)
+		return 1;
+	if (path == NULL || strcmp(path, "-") == 0)
+		return 0;
+	n = strlen(path);
+	return n > 4 && strcasecmp(path + n - 4, ".csv") == 0;
 }
 
 void

@@ -57,6 +57,14 @@ void cli_close_output(FILE *fp, const char *path);
 /* Abandons a stream from cli_open_output: the file named is not touched. */
 void cli_discard_output(FILE *fp);
 
+/*
+ * Whether CSV output goes to a spreadsheet, and so gets a UTF-8 byte
+ * order mark and CRLF line ends: excel (the tool's --excel) is set, or
+ * path names a file ending in .csv.  Standard output, a pipe or any other
+ * file get plain UTF-8 and LF, which cut, awk and csv modules read.
+ */
+int cli_csv_for_spreadsheet(const char *path, int excel);
+
 /* Prints the usage text to fp and exits with status. */
 void cli_usage_exit(const char *usage, FILE *fp, int status)
 	__attribute__((noreturn));
