@@ -20,6 +20,7 @@
 #include "importer.h"
 #include "record.h"
 #include "xalloc.h"
+#include "xlsxout.h"
 #include "banned.h"
 
 static const char usage_text[] =
@@ -31,6 +32,26 @@ struct out {
 	int verbose, quiet, progress;
 	long shown;
 };
+
+/* The rejects of a workbook, as a workbook too: FILE.rejects.xlsx. */
+static void
+rejects_workbook(const char *input, const char *csvpath)
+{
+	size_t n = strlen(csvpath);
+	char *path, *e = NULL;
+
+	if (n > 4 && strcmp(csvpath + n - 4, ".csv") == 0)
+		path = xasprintf("%.*s.xlsx", (int)(n - 4), csvpath);
+	else
+		path = xasprintf("%s.xlsx", csvpath);
+	if (xlsxout_from_csv(csvpath, path, &e) != 0) {
+		warnx("%s", e);
+		free(e);
+	} else {
+		printf(_("%s: rejected rows written to %s\n"), input, path);
+	}
+	free(path);
+}
 
 static void
 usage(void)
@@ -231,6 +252,9 @@ main(int argc, char *argv[])
 		if (res.rejects_path != NULL)
 			printf(_("%s: rejected rows written to %s\n"),
 			    argv[i], res.rejects_path);
+		if (res.rejects_path != NULL && res.encoding != NULL &&
+		    strcmp(res.encoding, "XLSX") == 0)
+			rejects_workbook(argv[i], res.rejects_path);
 		if (res.rejects_removed != NULL && !out.quiet)
 			printf(_("%s: no row rejected: the older rejects file "
 			    "%s was removed\n"), argv[i], res.rejects_removed);

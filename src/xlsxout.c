@@ -5,11 +5,14 @@
  * numbers as they are typed: the 15-digit limit of a number cell is what
  * damages serials, project and ID numbers (excel.h).
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include <csv.h>
 #include <sqlite3.h>
 #include <xlsxwriter.h>
 
@@ -17,6 +20,7 @@
 #include "excel.h"
 #include "fields.h"
 #include "i18n.h"
+#include "strbuf.h"
 #include "xalloc.h"
 #include "xlsxin.h"
 #include "xlsxout.h"
@@ -295,5 +299,105 @@ xlsxout_book_close(struct xlsxout_book *b, char **err)
 		rc = fail(err, b->path, e);
 	free(b->path);
 	free(b);
+	return rc;
+}
+
+/* The CSV being copied: the cells of the row being read. */
+struct copy {
+	struct xlsxout_book *b;
+	struct strbuf data;
+	size_t *off;
+	size_t n, a;
+};
+
+static void
+copy_field(void *s, size_t len, void *arg)
+{
+	struct copy *c = arg;
+
+	if (c->n == c->a) {
+		c->a = c->a ? c->a * 2 : 32;
+		c->off = xreallocarray(c->off, c->a, sizeof(*c->off));
+	}
+	c->off[c->n++] = c->data.len;
+	strbuf_add(&c->data, s, len);
+	strbuf_addc(&c->data, '\0');
+}
+
+static void
+copy_row(int term, void *arg)
+{
+	struct copy *c = arg;
+	const char **cells;
+	size_t i;
+
+	(void)term;
+	cells = xreallocarray(NULL, c->n ? c->n : 1, sizeof(*cells));
+	for (i = 0; i < c->n; i++)
+		cells[i] = c->data.buf + c->off[i];
+	xlsxout_book_row(c->b, cells, c->n);
+	free(cells);
+	c->n = 0;
+	strbuf_reset(&c->data);
+}
+
+int
+xlsxout_from_csv(const char *csvpath, const char *path, char **err)
+{
+	struct copy c;
+	struct csv_parser p;
+	char buf[65536], *tmp;
+	size_t n;
+	int fd, first = 1, rc = 0;
+	FILE *fp;
+
+	if ((fp = fopen(csvpath, "rb")) == NULL) {
+		*err = xasprintf("%s: %s", csvpath, strerror(errno));
+		return -1;
+	}
+	tmp = xasprintf("%s.XXXXXX", path);
+	if ((fd = mkstemp(tmp)) < 0) {
+		*err = xasprintf("%s: %s", path, strerror(errno));
+		fclose(fp);
+		free(tmp);
+		return -1;
+	}
+	close(fd);
+	memset(&c, 0, sizeof(c));
+	if ((c.b = xlsxout_book_new(tmp, err)) == NULL ||
+	    csv_init(&p, CSV_APPEND_NULL) != 0) {
+		fclose(fp);
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) {
+		const char *q = buf;
+
+		if (first && n >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
+			q += 3;
+			n -= 3;
+		}
+		first = 0;
+		csv_parse(&p, q, n, copy_field, copy_row, &c);
+	}
+	csv_fini(&p, copy_field, copy_row, &c);
+	csv_free(&p);
+	if (ferror(fp)) {
+		*err = xasprintf("%s: %s", csvpath, strerror(errno));
+		rc = -1;
+	}
+	fclose(fp);
+	if (xlsxout_book_close(c.b, rc == 0 ? err : &(char *){ NULL }) != 0)
+		rc = -1;
+	if (rc == 0 && rename(tmp, path) != 0) {
+		*err = xasprintf("%s: %s", path, strerror(errno));
+		rc = -1;
+	}
+	if (rc != 0)
+		unlink(tmp);
+	strbuf_release(&c.data);
+	free(c.off);
+	free(tmp);
 	return rc;
 }

@@ -41,4 +41,12 @@ int xlsxout_book_row(struct xlsxout_book *b, const char *const *cells,
 /* Writes the file and frees b (also on error). */
 int xlsxout_book_close(struct xlsxout_book *b, char **err);
 
+/*
+ * Writes the CSV file at csvpath (UTF-8, as rejects files are) as the
+ * workbook path, every cell text, the first row the header; the file is
+ * created mode 0600 (it holds what the CSV holds) under a temporary name
+ * and renamed into place.
+ */
+int xlsxout_from_csv(const char *csvpath, const char *path, char **err);
+
 #endif

@@ -125,6 +125,22 @@ test_expect_success '--sheet picks a sheet by name or number; a wrong one is nam
 	test_grep d "other.xlsx: the workbook has no sheet \"汇总\" (its sheets: \"Sheet1\", \"说明\", \"空\")"
 '
 
+test_expect_success 'the rejects of a workbook are a workbook too, mode 0600' '
+	rows 7 8 9 | sed "2s/,满意,/,很好,/" >rows4.csv &&
+	python3 "$X" fill t.xlsx rej.xlsx rows4.csv --number A --serial N --serial O &&
+	hcp-import -d hcp.db rej.xlsx >out
+	test $? = 1 &&
+	test_grep out "rej.xlsx: rejected rows written to rej.xlsx.rejects.csv" &&
+	test_grep out "rej.xlsx: rejected rows written to rej.xlsx.rejects.xlsx" &&
+	test "$(stat -c %a rej.xlsx.rejects.xlsx)" = 600 &&
+	python3 "$X" read rej.xlsx.rejects.xlsx >rej.csv &&
+	tail -c +4 rej.xlsx.rejects.csv | tr -d "\r" >rej-want.csv &&
+	test_cmp rej-want.csv rej.csv &&
+	test "$(wc -l <rej.csv)" = 4 &&
+	test_grep rej.csv "E_NUMBER_MANGLED" &&
+	! ls rej.xlsx.rejects.xlsx.* 2>/dev/null
+'
+
 test_expect_success 'hcp-compare reads a workbook against its CSV twin' '
 	rows 1 2 3 >twin.csv &&
 	{ hcp-form --csv-template | tail -c +4 | tr -d "\r"; cat twin.csv; } >twin-full.csv &&
