@@ -85,9 +85,9 @@ load_layout(struct db *db, const char *tpath)
 	char *e;
 
 	if (db != NULL && layout_dict_reasons(db, &rv, &rn) != 0)
-		errx(1, "%s", db_errstr(db));
+		errx(2, "%s", db_errstr(db));
 	if ((l = layout_load(tpath, rv, rn, &e)) == NULL)
-		errx(1, "%s", e);
+		errx(2, "%s", e);
 	layout_reasons_free(rv, rn);
 	return l;
 }
@@ -129,7 +129,7 @@ window_name(struct db *db, const char *id)
 
 	if (db_prepare(db, &st, "SELECT name FROM windows WHERE id = ?1") !=
 	    0)
-		errx(1, "%s", db_errstr(db));
+		errx(2, "%s", db_errstr(db));
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		name = xstrdup((const char *)sqlite3_column_text(st, 0));
@@ -195,7 +195,7 @@ status(struct db *db, char **argv, int argc)
 			rc = 1;
 			break;
 		default:
-			errx(1, "%s", db_errstr(db));
+			errx(2, "%s", db_errstr(db));
 		}
 	}
 	return rc;
@@ -241,7 +241,7 @@ render(struct db *db, const struct layout *l, const struct page *pv,
 
 	if ((hall = settings_get(db, "hall")) == NULL ||
 	    (name = settings_get(db, "name")) == NULL)
-		errx(1, "%s", db_errstr(db));
+		errx(2, "%s", db_errstr(db));
 	fp = cli_open_public_output(out);
 	if ((rf = render_forms_open(l, fp, out, &e)) == NULL)
 		goto fail;
@@ -279,7 +279,7 @@ render(struct db *db, const struct layout *l, const struct page *pv,
 	return;
 fail:
 	cli_discard_output(fp);
-	errx(1, "%s", e);
+	errx(2, "%s", e);
 }
 
 int
@@ -429,7 +429,7 @@ main(int argc, char *argv[])
 	dbpath = cli_db_path(dbpath);
 	db = db_new();
 	if (db_open(db, dbpath, 0, cli_schemadir()) != 0)
-		errx(db_refused(db) ? 2 : 1, "%s", db_errstr(db));
+		errx(2, "%s", db_errstr(db));
 
 	switch (mode) {
 	case M_XLSX:
@@ -446,7 +446,7 @@ main(int argc, char *argv[])
 		l = load_layout(db, tpath);
 		if (ledger_issue(db, (size_t)count, l->tid, l->fingerprint,
 		    win, op, &serials) != 0)
-			errx(1, "%s", db_errstr(db));
+			errx(2, "%s", db_errstr(db));
 		if (mode == M_ISSUE) {
 			for (i = 0; i < (size_t)count; i++)
 				printf("%s\n", serials[i]);
@@ -480,7 +480,7 @@ main(int argc, char *argv[])
 			ids_serial_format(s, g);
 			switch (ledger_lookup(db, s, &e)) {
 			case -1:
-				errx(1, "%s", db_errstr(db));
+				errx(2, "%s", db_errstr(db));
 			case 0:
 				warnx(_("%s: serial was never issued by this "
 				    "station; issue new forms with -n"), g);

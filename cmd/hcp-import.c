@@ -187,10 +187,10 @@ main(int argc, char *argv[])
 	db = db_new();
 	if (db_open(db, dbpath, io.dry_run ? DB_READONLY : 0,
 	    cli_schemadir()) != 0)
-		errx(db_refused(db) ? 2 : 1, "%s", db_errstr(db));
+		errx(2, "%s", db_errstr(db));
 	ctx = rec_ctx_new();
 	if (rec_ctx_load(ctx, db) != 0)
-		errx(db_refused(db) ? 2 : 1, "%s", db_errstr(db));
+		errx(2, "%s", db_errstr(db));
 	cli_input_apply(&in, ctx);
 	io.enc = in.enc;
 	io.map_flags = in.map_flags;

@@ -52,14 +52,14 @@ read_text(const char *path, size_t *len)
 	FILE *fp;
 
 	if ((fp = fopen(path, "rb")) == NULL)
-		err(1, "%s", path);
+		err(2, "%s", path);
 	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) {
 		strbuf_add(&sb, buf, n);
 		if (sb.len > 1024 * 1024)
-			errx(1, _("%s: too large for a receipt"), path);
+			errx(2, _("%s: too large for a receipt"), path);
 	}
 	if (ferror(fp))
-		err(1, "%s", path);
+		err(2, "%s", path);
 	fclose(fp);
 	*len = sb.len;
 	return strbuf_detach(&sb);
@@ -73,7 +73,7 @@ list(struct db *db, int pending)
 	char *e;
 
 	if (pack_list(db, &v, &n, &e) != 0)
-		errx(1, "%s", e);
+		errx(2, "%s", e);
 	for (i = 0; i < n; i++) {
 		int acked = strcmp(v[i].state, "acknowledged") == 0;
 
@@ -185,7 +185,7 @@ main(int argc, char *argv[])
 
 	db = db_new();
 	if (db_open(db, dbpath, 0, cli_schemadir()) != 0)
-		errx(db_refused(db) ? 2 : 1, "%s", db_errstr(db));
+		errx(2, "%s", db_errstr(db));
 	/*
 	 * Nothing is signed from a damaged db.  SQLite's quick_check of
 	 * every table but the records (settings, catalogue, batches, ...)
@@ -223,15 +223,15 @@ main(int argc, char *argv[])
 	} else if (repack > 0) {
 		if (pack_repack(db, dbpath, repack, outdir,
 		    quiet ? NULL : print_path, NULL, &e) != 0)
-			errx(1, "%s", e);
+			errx(2, "%s", e);
 	} else if (rebuild > 0) {
 		if (pack_rebuild(db, dbpath, rebuild, outdir,
 		    quiet ? NULL : print_path, NULL, &e) != 0)
-			errx(db_refused(db) ? 2 : 1, "%s", e);
+			errx(2, "%s", e);
 	} else {
 		if (pack_run(db, dbpath, outdir, max,
 		    quiet ? NULL : print_path, NULL, &e) != 0)
-			errx(db_refused(db) ? 2 : 1, "%s", e);
+			errx(2, "%s", e);
 	}
 	db_free(db);
 	return rc;

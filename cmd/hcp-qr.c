@@ -190,14 +190,14 @@ windows(struct station *st, int all, char **ids, size_t nids, size_t *np)
 	if (all) {
 		if (db_prepare(st->db, &s, WIN_SQL
 		    "WHERE w.retired = 0 ORDER BY w.id") != 0)
-			errx(1, "%s", db_errstr(st->db));
+			errx(2, "%s", db_errstr(st->db));
 		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 			v = xreallocarray(v, n + 1, sizeof(*v));
 			win_from_row(s, &v[n++]);
 		}
 		sqlite3_finalize(s);
 		if (rc != SQLITE_DONE)
-			errx(1, "%s: %s", db_path(st->db),
+			errx(2, "%s: %s", db_path(st->db),
 			    sqlite3_errmsg(db_sqlite(st->db)));
 		if (n == 0)
 			errx(1, _("%s: the catalogue has no windows; load "
@@ -208,7 +208,7 @@ windows(struct station *st, int all, char **ids, size_t nids, size_t *np)
 		for (i = 0; i < nids; i++) {
 			switch (win_lookup(st->db, ids[i], &v[n], &retired)) {
 			case -1:
-				errx(1, "%s", db_errstr(st->db));
+				errx(2, "%s", db_errstr(st->db));
 			case 0:
 				warnx(_("window %s: no such window in the "
 				    "catalogue"), ids[i]);
@@ -263,7 +263,7 @@ render_fail(FILE *fp, const char *path, char *e)
 {
 	(void)path;
 	cli_discard_output(fp);
-	errx(1, "%s", e);
+	errx(2, "%s", e);
 }
 
 static void
@@ -323,12 +323,12 @@ write_files(const struct station *st, const struct win *v, size_t n,
 		errx(EXIT_USAGE, _("-o must name a directory for the %s "
 		    "files of several windows"), ext);
 	if (mkdir(out, 0777) != 0 && errno != EEXIST)
-		err(1, "%s", out);
+		err(2, "%s", out);
 	labs = xcalloc(n, sizeof(*labs));
 	for (i = 0; i < n; i++)
 		label_of(st, &v[i], &labs[i]);
 	if (render_qr_dir(labs, n, o, out, &e) != 0)
-		errx(1, "%s", e);
+		errx(2, "%s", e);
 	free(labs);
 }
 
@@ -624,7 +624,7 @@ main(int argc, char *argv[])
 	}
 	o.margin = margin >= 0 ? margin : type == T_UTF8 ? 2 : 4;
 
-	station_open(&st, dbpath, 1);
+	station_open(&st, dbpath, 2);
 	v = windows(&st, all, ids, nids, &n);
 	switch (type) {
 	case T_PDF:

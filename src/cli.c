@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "dbwait.h"
 #include "i18n.h"
 #include "outfile.h"
 #include "record.h"
@@ -39,8 +40,17 @@ close_stdout(void)
 		/* EPIPE to a closed pager is not worth a message. */
 		if (errno != EPIPE)
 			warnx("%s", _("write error on standard output"));
-		_exit(1);
+		_exit(2);
 	}
+}
+
+/* A locked db: said once, after a second of waiting. */
+static void
+db_waiting(const char *path, long timeout_ms)
+{
+	warnx(_("%s: the database is in use by another program (an hcp "
+	    "tool importing, packing or correcting, or sqlite3); waiting up "
+	    "to %ld s for it to finish"), path, (timeout_ms + 999) / 1000);
 }
 
 void
@@ -59,6 +69,10 @@ cli_init(void)
 	bindtextdomain(HCP_TEXTDOMAIN, ld);
 	bind_textdomain_codeset(HCP_TEXTDOMAIN, "UTF-8");
 	atexit(close_stdout);
+	/* HCP_DB_TIMEOUT: how many seconds to wait for a locked db */
+	dd = getenv("HCP_DB_TIMEOUT");
+	dbwait_configure(dd != NULL ? strtol(dd, NULL, 10) * 1000 : 0,
+	    db_waiting);
 }
 
 void
@@ -123,7 +137,7 @@ open_output(const char *path, mode_t mode)
 	if (output != NULL)
 		errx(2, "%s: %s", path, "one output file at a time");
 	if ((output = outfile_open(path, mode, &e)) == NULL)
-		errx(1, "%s", e);
+		errx(2, "%s", e);
 	return outfile_fp(output);
 }
 
@@ -156,26 +170,26 @@ cli_close_output(FILE *fp, const char *path)
 
 	if (fp == stdout) {
 		if (fflush(stdout) != 0 || ferror(stdout))
-			err(1, "%s", _("standard output"));
+			err(2, "%s", _("standard output"));
 		return;
 	}
 	if (output == NULL || fp != outfile_fp(output)) {
 		if (ferror(fp)) {
 			fclose(fp);
-			errx(1, "%s: %s", path, _("write error"));
+			errx(2, "%s: %s", path, _("write error"));
 		}
 		if (fclose(fp) != 0)
-			err(1, "%s", path);
+			err(2, "%s", path);
 		return;
 	}
 	if (ferror(fp)) {
 		cli_discard_output(fp);
-		errx(1, "%s: %s", path, _("write error"));
+		errx(2, "%s: %s", path, _("write error"));
 	}
 	of = output;
 	output = NULL;
 	if (outfile_commit(of, &e) != 0)
-		errx(1, "%s", e);
+		errx(2, "%s", e);
 }
 
 int
