@@ -137,6 +137,18 @@ window_name(struct db *db, const char *id)
 	return name;
 }
 
+/* A window forms may be issued for: in the catalogue, not retired. */
+static int
+window_usable(struct db *db, const char *id)
+{
+	long long n = 0;
+
+	if (db_query_int(db, "SELECT count(*) FROM windows WHERE id = ?1 "
+	    "AND retired = 0", id, &n) != 0)
+		errx(2, "%s", db_errstr(db));
+	return n > 0;
+}
+
 static void
 csv_template(const struct layout *l, int english)
 {
@@ -444,6 +456,9 @@ main(int argc, char *argv[])
 	case M_ISSUE:
 	case M_RENDER:
 		l = load_layout(db, tpath);
+		if (win != NULL && !window_usable(db, win))
+			errx(1, _("window %s is not in the catalogue (or is "
+			    "retired)"), win);
 		if (ledger_issue(db, (size_t)count, l->tid, l->fingerprint,
 		    win, op, &serials) != 0)
 			errx(2, "%s", db_errstr(db));

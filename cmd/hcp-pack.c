@@ -223,15 +223,15 @@ main(int argc, char *argv[])
 	} else if (repack > 0) {
 		if (pack_repack(db, dbpath, repack, outdir,
 		    quiet ? NULL : print_path, NULL, &e) != 0)
-			errx(2, "%s", e);
+			errx(db_refused(db) ? 2 : 1, "%s", e);
 	} else if (rebuild > 0) {
 		if (pack_rebuild(db, dbpath, rebuild, outdir,
 		    quiet ? NULL : print_path, NULL, &e) != 0)
-			errx(2, "%s", e);
+			errx(db_refused(db) ? 2 : 1, "%s", e);
 	} else {
 		if (pack_run(db, dbpath, outdir, max,
 		    quiet ? NULL : print_path, NULL, &e) != 0)
-			errx(2, "%s", e);
+			errx(db_refused(db) ? 2 : 1, "%s", e);
 	}
 	db_free(db);
 	return rc;
