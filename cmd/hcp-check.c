@@ -164,7 +164,7 @@ main(int argc, char *argv[])
 				    "csv or json, not \"%s\""), optarg);
 			break;
 		case 'h':
-			cli_usage_exit(usage_text, stdout, 0);
+			cli_help_exit(usage_text, "d:f:ho:qV", longopts);
 		case 'o':
 			outpath = optarg;
 			break;

@@ -102,7 +102,7 @@ main(int argc, char *argv[])
 			dbpath = optarg;
 			break;
 		case 'h':
-			cli_usage_exit(usage_text, stdout, 0);
+			cli_help_exit(usage_text, "d:ho:qV", longopts);
 		case 'o':
 			outpath = optarg;
 			break;

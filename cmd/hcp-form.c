@@ -340,7 +340,7 @@ main(int argc, char *argv[])
 			dbpath = optarg;
 			break;
 		case 'h':
-			cli_usage_exit(usage_text, stdout, 0);
+			cli_help_exit(usage_text, "d:hn:o:qt:Vw:", longopts);
 		case 'n':
 			set_mode(&mode, M_RENDER);
 			count = count_arg(optarg);

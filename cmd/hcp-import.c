@@ -135,7 +135,7 @@ main(int argc, char *argv[])
 			dbpath = optarg;
 			break;
 		case 'h':
-			cli_usage_exit(usage_text, stdout, 0);
+			cli_help_exit(usage_text, "d:hnqvV", longopts);
 		case 'n':
 			io.dry_run = 1;
 			break;

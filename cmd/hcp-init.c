@@ -110,7 +110,7 @@ main(int argc, char *argv[])
 			dbpath = optarg;
 			break;
 		case 'h':
-			cli_usage_exit(usage_text, stdout, 0);
+			cli_help_exit(usage_text, "c:d:hqs:V", longopts);
 		case 'q':
 			quiet = 1;
 			break;

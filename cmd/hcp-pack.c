@@ -129,7 +129,7 @@ main(int argc, char *argv[])
 			dbpath = optarg;
 			break;
 		case 'h':
-			cli_usage_exit(usage_text, stdout, 0);
+			cli_help_exit(usage_text, "d:hk:lm:o:pqV", longopts);
 		case 'k':
 			pubpath = optarg;
 			break;

@@ -412,6 +412,9 @@ enum verdict {
 	V_MALFORMED
 };
 
+static int verify_texts(struct station *st, char **argv, int argc,
+    int quiet);
+
 /*
  * Checks one text; fills the window it names when it is genuine, and
  * *retired when that window is retired.
@@ -456,6 +459,32 @@ verify_one(struct station *st, const char *text, struct win *w,
  * tab-separated; a retired window's code is genuine, with a warning on
  * standard error.  Exits 0 if every text is genuine, else 1.
  */
+/* zbarimg prints "QR-Code:" before what it decodes, unless --raw */
+#define ZBAR_PREFIX "QR-Code:"
+
+/* Each line of standard input, as if it were an argument. */
+static int
+verify_stdin(struct station *st, int quiet)
+{
+	char *line = NULL;
+	size_t size = 0;
+	ssize_t n;
+	int rc = 0;
+
+	while ((n = getline(&line, &size, stdin)) != -1) {
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		if (n == 0)
+			continue;
+		if (verify_texts(st, &line, 1, quiet) != 0)
+			rc = 1;
+	}
+	if (ferror(stdin))
+		err(2, "%s", _("standard input"));
+	free(line);
+	return rc;
+}
+
 static int
 verify(const char *dbpath, char **argv, int argc, int quiet)
 {
@@ -463,12 +492,29 @@ verify(const char *dbpath, char **argv, int argc, int quiet)
 	int i, rc = 0;
 
 	station_open(&st, dbpath, EXIT_USAGE);
+	for (i = 0; i < argc; i++)
+		if ((strcmp(argv[i], "-") == 0 ? verify_stdin(&st, quiet) :
+		    verify_texts(&st, argv + i, 1, quiet)) != 0)
+			rc = 1;
+	station_close(&st);
+	return rc;
+}
+
+/* The texts of argv, each with zbarimg's prefix, if any, dropped. */
+static int
+verify_texts(struct station *st, char **argv, int argc, int quiet)
+{
+	int i, rc = 0;
+
 	for (i = 0; i < argc; i++) {
 		enum verdict v;
 		struct win w;
 		int retired;
+		const char *text = argv[i];
 
-		v = verify_one(&st, argv[i], &w, &retired);
+		if (strncmp(text, ZBAR_PREFIX, strlen(ZBAR_PREFIX)) == 0)
+			text += strlen(ZBAR_PREFIX);
+		v = verify_one(st, text, &w, &retired);
 		if (v == V_GENUINE && retired && !quiet)
 			warnx(_("window %s is retired: the code is genuine, "
 			    "but take it down"), w.id);
@@ -485,15 +531,14 @@ verify(const char *dbpath, char **argv, int argc, int quiet)
 			    w.name != NULL ? w.name : "-");
 			break;
 		case V_FORGED:
-			printf("%s\t%s\n", _("forged or altered"), argv[i]);
+			printf("%s\t%s\n", _("forged or altered"), text);
 			break;
 		case V_MALFORMED:
-			printf("%s\t%s\n", _("not a window code"), argv[i]);
+			printf("%s\t%s\n", _("not a window code"), text);
 			break;
 		}
 		win_release(&w);
 	}
-	station_close(&st);
 	return rc;
 }
 
@@ -536,7 +581,7 @@ main(int argc, char *argv[])
 			break;
 		case 'h':
 			free(ids);
-			cli_usage_exit(usage_text, stdout, 0);
+			cli_help_exit(usage_text, "d:hl:m:o:qs:t:Vw:", longopts);
 		case 'l': {
 			const char *p = strchr("LMQHlmqh", *optarg);
 

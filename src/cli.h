@@ -65,6 +65,14 @@ void cli_discard_output(FILE *fp);
  */
 int cli_csv_for_spreadsheet(const char *path, int excel);
 
+/*
+ * --help: prints usage, then each option of longopts on a line with what
+ * it does (its short letter when shortopts has it), and exits 0.
+ */
+struct option;
+void cli_help_exit(const char *usage, const char *shortopts,
+    const struct option *longopts) __attribute__((noreturn));
+
 /* Prints the usage text to fp and exits with status. */
 void cli_usage_exit(const char *usage, FILE *fp, int status)
 	__attribute__((noreturn));
