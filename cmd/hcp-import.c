@@ -19,14 +19,15 @@
 #include "i18n.h"
 #include "importer.h"
 #include "record.h"
+#include "rejects.h"
 #include "xalloc.h"
 #include "xlsxout.h"
 #include "banned.h"
 
 static const char usage_text[] =
     "usage: hcp-import [-nqv] [-d db] [--operator name] [--rejects path]\n"
-    "                  [--coding coding] [--encoding encoding]\n"
-    "                  [--ignore-unknown] file ...\n";
+    "                  [--rejects-language lang] [--coding coding]\n"
+    "                  [--encoding encoding] [--ignore-unknown] file ...\n";
 
 struct out {
 	int verbose, quiet, progress;
@@ -106,6 +107,7 @@ main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ "operator", required_argument, NULL, 'O' },
 		{ "rejects", required_argument, NULL, 'R' },
+		{ "rejects-language", required_argument, NULL, 'L' },
 		CLI_INPUT_LONGOPTS,
 		{ "chunk", required_argument, NULL, 'K' },
 		{ NULL, 0, NULL, 0 }
@@ -153,6 +155,15 @@ main(int argc, char *argv[])
 			break;
 		case 'R':
 			io.rejects = optarg;
+			break;
+		case 'L':
+			if (strcmp(optarg, "zh") == 0)
+				rejects_set_language(1);
+			else if (strcmp(optarg, "en") == 0)
+				rejects_set_language(0);
+			else if (strcmp(optarg, "auto") != 0)
+				errx(EXIT_USAGE, _("--rejects-language must be "
+				    "zh, en or auto, not \"%s\""), optarg);
 			break;
 		case 'K': {
 			char *end;

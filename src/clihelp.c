@@ -54,6 +54,8 @@ static const struct opthelp table[] = {
 	{ "rebuild", "seq", N_("write batch seq again, the same bytes") },
 	{ "receipt", "key", N_("sign a receipt with this private key") },
 	{ "rejects", "path", N_("write rejected rows to path") },
+	{ "rejects-language", "lang", N_("错误说明 in zh, en or auto "
+	    "(the header's)") },
 	{ "repack", "seq", N_("pack batch seq again from the db as it is") },
 	{ "reprint", NULL, N_("print the serials named again") },
 	{ "set", "key=value", N_("set a station setting") },
