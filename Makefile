@@ -16,6 +16,7 @@ BINDIR = $(PREFIX)/bin
 MANPREFIX = $(PREFIX)/share/man
 DATADIR = $(PREFIX)/share/hcp
 LOCALEDIR = $(PREFIX)/share/locale
+COMPLETIONDIR = $(PREFIX)/share/bash-completion/completions
 DESTDIR =
 
 PKG_CONFIG = pkg-config
@@ -29,7 +30,8 @@ SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 endif
 
-LIB_PC = sqlite3 zlib libqrencode libcrypto libgcrypt libarchive xlsxwriter
+LIB_PC = sqlite3 zlib libqrencode libcrypto libgcrypt libarchive expat \
+	xlsxwriter
 DRAW_PC = pangocairo cairo
 DRAW_TOOLS = hcp-qr hcp-form hcp-review hcp-report
 
@@ -76,13 +78,26 @@ DEBS = build-essential pkg-config libsqlite3-dev libcsv-dev zlib1g-dev \
 	libqrencode-dev libpango1.0-dev libcairo2-dev fonts-wqy-microhei \
 	libssl-dev libgcrypt20-dev libarchive-dev gettext poppler-utils \
 	zbar-tools mandoc sqlite3 locales qrencode clang curl nginx-light \
-	libnginx-mod-http-dav-ext libxlsxwriter-dev
+	libnginx-mod-http-dav-ext libexpat1-dev libxlsxwriter-dev
 
 .PHONY: all check test check-build demo deps install uninstall clean lint \
-	format bench po fuzz
+	format bench po fuzz deb FORCE
 .SUFFIXES:
 
 all: $(BINS) $(UNITS) $(MO)
+
+# The paths compiled into the tools, recorded: a build with another
+# PREFIX, DATADIR or LOCALEDIR rewrites the file, and what uses them is
+# compiled again (make install PREFIX=/usr after make with the default).
+$(O)/build.conf: FORCE
+	@mkdir -p $(@D)
+	@printf 'VERSION=%s\nDATADIR=%s\nLOCALEDIR=%s\n' '$(VERSION)' \
+		'$(DATADIR)' '$(LOCALEDIR)' >$@.new
+	@if cmp -s $@.new $@; then rm -f $@.new; else mv -f $@.new $@; fi
+
+$(O)/src/cli.o: $(O)/build.conf
+
+FORCE:
 
 $(O)/src/%.o: src/%.c
 	@mkdir -p $(@D)
@@ -197,6 +212,10 @@ install: all
 	for mo in $(MO); do \
 		l=$${mo#share/locale/}; mkdir -p $(DESTDIR)$(LOCALEDIR)/$${l%/*}; \
 		cp -f $$mo $(DESTDIR)$(LOCALEDIR)/$$l; done
+	mkdir -p $(DESTDIR)$(COMPLETIONDIR)
+	cp -f share/completion/hcp $(DESTDIR)$(COMPLETIONDIR)/hcp
+	for t in $(filter-out hcp,$(TOOLS)); do \
+		ln -sf hcp $(DESTDIR)$(COMPLETIONDIR)/$$t; done
 
 uninstall:
 	for t in $(TOOLS); do rm -f $(DESTDIR)$(BINDIR)/$$t; done
@@ -204,9 +223,20 @@ uninstall:
 		s=$${m##*.}; rm -f $(DESTDIR)$(MANPREFIX)/man$$s/$${m#man/}; done
 	rm -rf $(DESTDIR)$(DATADIR)
 	for mo in $(MO); do rm -f $(DESTDIR)$(LOCALEDIR)/$${mo#share/locale/}; done
+	for t in $(TOOLS); do rm -f $(DESTDIR)$(COMPLETIONDIR)/$$t; done
 
 clean:
 	rm -rf build build-asan build-clang build-fuzz share/locale
+
+# A Debian package, built from a copy of the tree in $(O)/deb so that
+# nothing is written beside the source: $(O)/deb/hcp_VERSION_ARCH.deb.
+deb:
+	rm -rf $(O)/deb && mkdir -p $(O)/deb/hcp-$(VERSION)
+	git ls-files -z | xargs -0 cp --parents -t $(O)/deb/hcp-$(VERSION)
+	cd $(O)/deb/hcp-$(VERSION) && \
+		DEB_BUILD_OPTIONS=nocheck dpkg-buildpackage -us -uc -b \
+		-rfakeroot >../build.log 2>&1 || { tail -n 30 ../build.log; exit 1; }
+	@ls $(O)/deb/*.deb
 
 # Fuzz harnesses (libFuzzer, clang): make fuzz FUZZTIME=60 runs each.
 FUZZTIME = 30

@@ -124,7 +124,7 @@ main(int argc, char *argv[])
 			dbpath = optarg;
 			break;
 		case 'h':
-			cli_usage_exit(usage_text, stdout, 0);
+			cli_help_exit(usage_text, "d:hlqr:u:V", longopts);
 		case 'l':
 			dolist = 1;
 			break;

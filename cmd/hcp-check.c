@@ -23,7 +23,7 @@
 static const char usage_text[] =
     "usage: hcp-check [-q] [-d db] [-f format] [-o output]\n"
     "                 [--coding coding] [--encoding encoding]\n"
-    "                 [--ignore-unknown] file ...\n";
+    "                 [--ignore-unknown] [--excel] file ...\n";
 
 enum format { FMT_TEXT, FMT_CSV, FMT_JSON };
 
@@ -31,6 +31,7 @@ struct out {
 	FILE *fp;
 	enum format fmt;
 	int quiet;
+	const char *eol;	/* "\r\n" for a spreadsheet, else "\n" */
 	long nprob;		/* problems printed for the current file */
 };
 
@@ -66,13 +67,13 @@ json_str(FILE *fp, const char *s)
 }
 
 static void
-csv_cell(FILE *fp, const char *s, int last)
+csv_cell(FILE *fp, const char *s, int last, const char *eol)
 {
 	struct strbuf sb = STRBUF_INIT;
 
 	csvout_field(&sb, s, strlen(s), 1);
 	fputs(strbuf_str(&sb), fp);
-	fputs(last ? "\r\n" : ",", fp);
+	fputs(last ? eol : ",", fp);
 	strbuf_release(&sb);
 }
 
@@ -96,12 +97,12 @@ on_problem(void *arg, const char *path, const struct rec_problem *p)
 		break;
 	case FMT_CSV:
 		snprintf(line, sizeof(line), "%ld", p->line);
-		csv_cell(o->fp, path, 0);
-		csv_cell(o->fp, line, 0);
-		csv_cell(o->fp, p->column, 0);
-		csv_cell(o->fp, code, 0);
-		csv_cell(o->fp, sevname[p->severity], 0);
-		csv_cell(o->fp, p->msg, 1);
+		csv_cell(o->fp, path, 0, o->eol);
+		csv_cell(o->fp, line, 0, o->eol);
+		csv_cell(o->fp, p->column, 0, o->eol);
+		csv_cell(o->fp, code, 0, o->eol);
+		csv_cell(o->fp, sevname[p->severity], 0, o->eol);
+		csv_cell(o->fp, p->msg, 1, o->eol);
 		break;
 	case FMT_JSON:
 		fputs(o->nprob > 0 ? ",\n    " : "\n    ", o->fp);
@@ -126,6 +127,7 @@ main(int argc, char *argv[])
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "excel", no_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		CLI_INPUT_LONGOPTS,
@@ -133,11 +135,11 @@ main(int argc, char *argv[])
 	};
 	const char *dbpath = NULL, *outpath = NULL;
 	struct import_opts io;
-	struct out out = { NULL, FMT_TEXT, 0, 0 };
+	struct out out = { NULL, FMT_TEXT, 0, "\n", 0 };
 	struct rec_ctx *ctx;
 	struct db *db;
 	struct cli_input in;
-	int ch, status = 0, i;
+	int ch, status = 0, i, excel = 0;
 
 	memset(&io, 0, sizeof(io));
 	cli_input_init(&in);
@@ -162,12 +164,15 @@ main(int argc, char *argv[])
 				    "csv or json, not \"%s\""), optarg);
 			break;
 		case 'h':
-			cli_usage_exit(usage_text, stdout, 0);
+			cli_help_exit(usage_text, "d:f:ho:qV", longopts);
 		case 'o':
 			outpath = optarg;
 			break;
 		case 'q':
 			out.quiet = 1;
+			break;
+		case 'X':
+			excel = 1;
 			break;
 		case 'V':
 			cli_version();
@@ -202,9 +207,14 @@ main(int argc, char *argv[])
 	io.enc = in.enc;
 	io.map_flags = in.map_flags;
 	out.fp = out.quiet ? stdout : cli_open_output(outpath);
+	if (cli_csv_for_spreadsheet(outpath, excel)) {
+		out.eol = "\r\n";
+		if (!out.quiet && out.fmt == FMT_CSV)
+			fputs("\xef\xbb\xbf", out.fp);
+	}
 	if (!out.quiet && out.fmt == FMT_CSV)
-		fputs("\xef\xbb\xbf"
-		    "file,line,column,code,severity,message\r\n", out.fp);
+		fprintf(out.fp, "file,line,column,code,severity,message%s",
+		    out.eol);
 	if (!out.quiet && out.fmt == FMT_JSON)
 		fputs("{\"files\": [", out.fp);
 

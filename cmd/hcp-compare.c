@@ -22,11 +22,13 @@
 
 static const char usage_text[] =
     "usage: hcp-compare [-q] [-d db] [-o output] [--coding coding]\n"
-    "                   [--encoding encoding] [--ignore-unknown] file1 file2\n";
+    "                   [--encoding encoding] [--ignore-unknown] [--excel]\n"
+    "                   file1 file2\n";
 
 struct out {
 	FILE *fp;
 	int quiet;
+	const char *eol;	/* "\r\n" for a spreadsheet, else "\n" */
 	struct strbuf sb;
 };
 
@@ -37,10 +39,10 @@ usage(void)
 }
 
 static void
-cell(struct strbuf *sb, const char *s, int last)
+cell(struct strbuf *sb, const char *s, int last, const char *eol)
 {
 	csvout_field(sb, s, strlen(s), 1);
-	strbuf_adds(sb, last ? "\r\n" : ",");
+	strbuf_adds(sb, last ? eol : ",");
 }
 
 static void
@@ -56,12 +58,12 @@ on_diff(void *arg, const struct cmp_diff *d)
 	if (d->line_b > 0)
 		snprintf(lb, sizeof(lb), "%ld", d->line_b);
 	strbuf_reset(&o->sb);
-	cell(&o->sb, d->serial, 0);
-	cell(&o->sb, d->column, 0);
-	cell(&o->sb, d->a, 0);
-	cell(&o->sb, d->b, 0);
-	cell(&o->sb, la, 0);
-	cell(&o->sb, lb, 1);
+	cell(&o->sb, d->serial, 0, o->eol);
+	cell(&o->sb, d->column, 0, o->eol);
+	cell(&o->sb, d->a, 0, o->eol);
+	cell(&o->sb, d->b, 0, o->eol);
+	cell(&o->sb, la, 0, o->eol);
+	cell(&o->sb, lb, 1, o->eol);
 	fputs(o->sb.buf, o->fp);
 }
 
@@ -72,6 +74,7 @@ main(int argc, char *argv[])
 		{ "db", required_argument, NULL, 'd' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "excel", no_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		CLI_INPUT_LONGOPTS,
@@ -80,12 +83,12 @@ main(int argc, char *argv[])
 	const char *dbpath = NULL, *outpath = NULL;
 	struct cmp_opts co;
 	struct cmp_stats st;
-	struct out out = { NULL, 0, STRBUF_INIT };
+	struct out out = { NULL, 0, "\n", STRBUF_INIT };
 	struct rec_ctx *ctx;
 	struct db *db = NULL;
 	struct cli_input in;
 	char *e = NULL;
-	int ch, differ;
+	int ch, differ, excel = 0;
 
 	memset(&co, 0, sizeof(co));
 	cli_input_init(&in);
@@ -99,12 +102,15 @@ main(int argc, char *argv[])
 			dbpath = optarg;
 			break;
 		case 'h':
-			cli_usage_exit(usage_text, stdout, 0);
+			cli_help_exit(usage_text, "d:ho:qV", longopts);
 		case 'o':
 			outpath = optarg;
 			break;
 		case 'q':
 			out.quiet = 1;
+			break;
+		case 'X':
+			excel = 1;
 			break;
 		case 'V':
 			cli_version();
@@ -136,8 +142,11 @@ main(int argc, char *argv[])
 	co.map_flags = in.map_flags;
 	if (!out.quiet) {
 		out.fp = cli_open_output(outpath);
-		fputs("\xef\xbb\xbf" "serial,column,A,B,line_A,line_B\r\n",
-		    out.fp);
+		if (cli_csv_for_spreadsheet(outpath, excel)) {
+			out.eol = "\r\n";
+			fputs("\xef\xbb\xbf", out.fp);
+		}
+		fprintf(out.fp, "serial,column,A,B,line_A,line_B%s", out.eol);
 	}
 	co.on_diff = on_diff;
 	co.arg = &out;

@@ -24,6 +24,7 @@
 #include "render.h"
 #include "settings.h"
 #include "xalloc.h"
+#include "xlsxout.h"
 #include "banned.h"
 
 static const char usage_text[] =
@@ -34,7 +35,9 @@ static const char usage_text[] =
     "...\n"
     "       hcp-form [-d db] [--reason text] --void serial ...\n"
     "       hcp-form [-d db] --status serial ...\n"
-    "       hcp-form [-t template] [--english] --csv-template\n";
+    "       hcp-form [-t template] [--english] --csv-template\n"
+    "       hcp-form [-d db] [-t template] [--english] --xlsx-template "
+    "-o file\n";
 
 enum mode {
 	M_NONE,
@@ -43,7 +46,8 @@ enum mode {
 	M_REPRINT,
 	M_VOID,
 	M_STATUS,
-	M_CSV
+	M_CSV,
+	M_XLSX
 };
 
 static void
@@ -80,9 +84,9 @@ load_layout(struct db *db, const char *tpath)
 	char *e;
 
 	if (db != NULL && layout_dict_reasons(db, &rv, &rn) != 0)
-		errx(1, "%s", db_errstr(db));
+		errx(2, "%s", db_errstr(db));
 	if ((l = layout_load(tpath, rv, rn, &e)) == NULL)
-		errx(1, "%s", e);
+		errx(2, "%s", e);
 	layout_reasons_free(rv, rn);
 	return l;
 }
@@ -124,7 +128,7 @@ window_name(struct db *db, const char *id)
 
 	switch (catalog_window_get(db, id, &w)) {
 	case -1:
-		errx(1, "%s", db_errstr(db));
+		errx(2, "%s", db_errstr(db));
 	case 0:
 		return NULL;
 	}
@@ -132,6 +136,18 @@ window_name(struct db *db, const char *id)
 	w.name = NULL;
 	catalog_window_release(&w);
 	return name;
+}
+
+/* A window forms may be issued for: in the catalogue, not retired. */
+static int
+window_usable(struct db *db, const char *id)
+{
+	long long n = 0;
+
+	if (db_query_int(db, "SELECT count(*) FROM windows WHERE id = ?1 "
+	    "AND retired = 0", id, &n) != 0)
+		errx(2, "%s", db_errstr(db));
+	return n > 0;
 }
 
 static void
@@ -149,6 +165,20 @@ csv_template(const struct layout *l, int english)
 		first = 0;
 	}
 	fputs("\r\n", stdout);
+}
+
+/* The keying workbook, with the station's catalogue in its lists. */
+static int
+xlsx_template(struct db *db, const char *tpath, const char *out,
+    int english)
+{
+	struct layout *l = load_layout(db, tpath);
+	char *e = NULL;
+
+	if (xlsxout_template(out, db, l->keyed, english, &e) != 0)
+		errx(2, "%s", e);
+	layout_free(l);
+	return 0;
 }
 
 static int
@@ -178,7 +208,7 @@ status(struct db *db, char **argv, int argc)
 			rc = 1;
 			break;
 		default:
-			errx(1, "%s", db_errstr(db));
+			errx(2, "%s", db_errstr(db));
 		}
 	}
 	return rc;
@@ -224,7 +254,7 @@ render(struct db *db, const struct layout *l, const struct page *pv,
 
 	if ((hall = settings_get(db, "hall")) == NULL ||
 	    (name = settings_get(db, "name")) == NULL)
-		errx(1, "%s", db_errstr(db));
+		errx(2, "%s", db_errstr(db));
 	fp = cli_open_public_output(out);
 	if ((rf = render_forms_open(l, fp, out, &e)) == NULL)
 		goto fail;
@@ -262,7 +292,7 @@ render(struct db *db, const struct layout *l, const struct page *pv,
 	return;
 fail:
 	cli_discard_output(fp);
-	errx(1, "%s", e);
+	errx(2, "%s", e);
 }
 
 int
@@ -270,7 +300,7 @@ main(int argc, char *argv[])
 {
 	enum {
 		O_ISSUE = 256, O_REPRINT, O_VOID, O_STATUS, O_CSV, O_ENGLISH,
-		O_REASON, O_OPERATOR
+		O_REASON, O_OPERATOR, O_XLSX
 	};
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
@@ -286,6 +316,7 @@ main(int argc, char *argv[])
 		{ "void", no_argument, NULL, O_VOID },
 		{ "status", no_argument, NULL, O_STATUS },
 		{ "csv-template", no_argument, NULL, O_CSV },
+		{ "xlsx-template", no_argument, NULL, O_XLSX },
 		{ "english", no_argument, NULL, O_ENGLISH },
 		{ "reason", required_argument, NULL, O_REASON },
 		{ "operator", required_argument, NULL, O_OPERATOR },
@@ -310,7 +341,7 @@ main(int argc, char *argv[])
 			dbpath = optarg;
 			break;
 		case 'h':
-			cli_usage_exit(usage_text, stdout, 0);
+			cli_help_exit(usage_text, "d:hn:o:qt:Vw:", longopts);
 		case 'n':
 			set_mode(&mode, M_RENDER);
 			count = count_arg(optarg);
@@ -345,6 +376,9 @@ main(int argc, char *argv[])
 			break;
 		case O_CSV:
 			set_mode(&mode, M_CSV);
+			break;
+		case O_XLSX:
+			set_mode(&mode, M_XLSX);
 			break;
 		case O_ENGLISH:
 			english = 1;
@@ -386,8 +420,13 @@ main(int argc, char *argv[])
 		if (argc != 0 || out != NULL || win != NULL)
 			usage();
 		break;
+	case M_XLSX:
+		if (argc != 0 || out == NULL || win != NULL)
+			usage();
+		break;
 	}
-	if ((english || reason != NULL) && mode != M_CSV && mode != M_VOID)
+	if ((english || reason != NULL) && mode != M_CSV && mode != M_VOID &&
+	    mode != M_XLSX)
 		usage();
 	op = cli_operator(op);
 	tpath = template_path(tname);
@@ -403,9 +442,12 @@ main(int argc, char *argv[])
 	dbpath = cli_db_path(dbpath);
 	db = db_new();
 	if (db_open(db, dbpath, 0, cli_schemadir()) != 0)
-		errx(db_refused(db) ? 2 : 1, "%s", db_errstr(db));
+		errx(2, "%s", db_errstr(db));
 
 	switch (mode) {
+	case M_XLSX:
+		rc = xlsx_template(db, tpath, out, english);
+		break;
 	case M_STATUS:
 		rc = status(db, argv, argc);
 		break;
@@ -415,9 +457,12 @@ main(int argc, char *argv[])
 	case M_ISSUE:
 	case M_RENDER:
 		l = load_layout(db, tpath);
+		if (win != NULL && !window_usable(db, win))
+			errx(1, _("window %s is not in the catalogue (or is "
+			    "retired)"), win);
 		if (ledger_issue(db, (size_t)count, l->tid, l->fingerprint,
 		    win, op, &serials) != 0)
-			errx(1, "%s", db_errstr(db));
+			errx(2, "%s", db_errstr(db));
 		if (mode == M_ISSUE) {
 			for (i = 0; i < (size_t)count; i++)
 				printf("%s\n", serials[i]);
@@ -451,7 +496,7 @@ main(int argc, char *argv[])
 			ids_serial_format(s, g);
 			switch (ledger_lookup(db, s, &e)) {
 			case -1:
-				errx(1, "%s", db_errstr(db));
+				errx(2, "%s", db_errstr(db));
 			case 0:
 				warnx(_("%s: serial was never issued by this "
 				    "station; issue new forms with -n"), g);

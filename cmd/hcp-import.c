@@ -17,18 +17,40 @@
 #include "i18n.h"
 #include "importer.h"
 #include "record.h"
+#include "rejects.h"
 #include "xalloc.h"
+#include "xlsxout.h"
 #include "banned.h"
 
 static const char usage_text[] =
     "usage: hcp-import [-nqv] [-d db] [--operator name] [--rejects path]\n"
-    "                  [--coding coding] [--encoding encoding]\n"
-    "                  [--ignore-unknown] file ...\n";
+    "                  [--rejects-language lang] [--coding coding]\n"
+    "                  [--encoding encoding] [--ignore-unknown] file ...\n";
 
 struct out {
 	int verbose, quiet, progress;
 	long shown;
 };
+
+/* The rejects of a workbook, as a workbook too: FILE.rejects.xlsx. */
+static void
+rejects_workbook(const char *input, const char *csvpath)
+{
+	size_t n = strlen(csvpath);
+	char *path, *e = NULL;
+
+	if (n > 4 && strcmp(csvpath + n - 4, ".csv") == 0)
+		path = xasprintf("%.*s.xlsx", (int)(n - 4), csvpath);
+	else
+		path = xasprintf("%s.xlsx", csvpath);
+	if (xlsxout_from_csv(csvpath, path, &e) != 0) {
+		warnx("%s", e);
+		free(e);
+	} else {
+		printf(_("%s: rejected rows written to %s\n"), input, path);
+	}
+	free(path);
+}
 
 static void
 usage(void)
@@ -83,6 +105,7 @@ main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ "operator", required_argument, NULL, 'O' },
 		{ "rejects", required_argument, NULL, 'R' },
+		{ "rejects-language", required_argument, NULL, 'L' },
 		CLI_INPUT_LONGOPTS,
 		{ "chunk", required_argument, NULL, 'K' },
 		{ NULL, 0, NULL, 0 }
@@ -107,7 +130,7 @@ main(int argc, char *argv[])
 			dbpath = optarg;
 			break;
 		case 'h':
-			cli_usage_exit(usage_text, stdout, 0);
+			cli_help_exit(usage_text, "d:hnqvV", longopts);
 		case 'n':
 			io.dry_run = 1;
 			break;
@@ -125,6 +148,15 @@ main(int argc, char *argv[])
 			break;
 		case 'R':
 			io.rejects = optarg;
+			break;
+		case 'L':
+			if (strcmp(optarg, "zh") == 0)
+				rejects_set_language(1);
+			else if (strcmp(optarg, "en") == 0)
+				rejects_set_language(0);
+			else if (strcmp(optarg, "auto") != 0)
+				errx(EXIT_USAGE, _("--rejects-language must be "
+				    "zh, en or auto, not \"%s\""), optarg);
 			break;
 		case 'K': {
 			char *end;
@@ -159,10 +191,10 @@ main(int argc, char *argv[])
 	db = db_new();
 	if (db_open(db, dbpath, io.dry_run ? DB_READONLY : 0,
 	    cli_schemadir()) != 0)
-		errx(db_refused(db) ? 2 : 1, "%s", db_errstr(db));
+		errx(2, "%s", db_errstr(db));
 	ctx = rec_ctx_new();
 	if (rec_ctx_load(ctx, db) != 0)
-		errx(db_refused(db) ? 2 : 1, "%s", db_errstr(db));
+		errx(2, "%s", db_errstr(db));
 	cli_input_apply(&in, ctx);
 	io.enc = in.enc;
 	io.map_flags = in.map_flags;
@@ -219,6 +251,9 @@ main(int argc, char *argv[])
 		if (res.rejects_path != NULL)
 			printf(_("%s: rejected rows written to %s\n"),
 			    argv[i], res.rejects_path);
+		if (res.rejects_path != NULL && res.encoding != NULL &&
+		    strcmp(res.encoding, "XLSX") == 0)
+			rejects_workbook(argv[i], res.rejects_path);
 		if (res.rejects_removed != NULL && !out.quiet)
 			printf(_("%s: no row rejected: the older rejects file "
 			    "%s was removed\n"), argv[i], res.rejects_removed);

@@ -73,7 +73,7 @@ show(struct db *db)
 		char *sql = xasprintf("SELECT count(*) FROM %s", tables[i]);
 
 		if (db_query_int(db, sql, NULL, &count) != 0)
-			errx(1, "%s", db_errstr(db));
+			errx(2, "%s", db_errstr(db));
 		printf("# %-12s %lld\n", tables[i], count);
 		free(sql);
 	}
@@ -110,7 +110,7 @@ main(int argc, char *argv[])
 			dbpath = optarg;
 			break;
 		case 'h':
-			cli_usage_exit(usage_text, stdout, 0);
+			cli_help_exit(usage_text, "c:d:hqs:V", longopts);
 		case 'q':
 			quiet = 1;
 			break;
@@ -141,7 +141,7 @@ main(int argc, char *argv[])
 
 	if (pubkey) {
 		if ((v = keys_public_pem(dbpath, &e)) == NULL)
-			errx(1, "%s", e);
+			errx(2, "%s", e);
 		fputs(v, stdout);
 		free(v);
 		return 0;
@@ -150,7 +150,7 @@ main(int argc, char *argv[])
 	db = db_new();
 	if (db_open(db, dbpath, showit ? DB_READONLY : DB_CREATE,
 	    cli_schemadir()) != 0)
-		errx(db_refused(db) ? 2 : 1, "%s", db_errstr(db));
+		errx(2, "%s", db_errstr(db));
 	if (showit) {
 		show(db);
 		db_free(db);
@@ -160,7 +160,7 @@ main(int argc, char *argv[])
 		conf = xasprintf("%s/station.conf", catdir);
 		if (access(conf, F_OK) == 0 &&
 		    settings_load_file(db, conf) < 0)
-			errx(1, "%s", db_errstr(db));
+			errx(2, "%s", db_errstr(db));
 		free(conf);
 	}
 	for (i = 0; i < nsets; i++) {
@@ -168,11 +168,11 @@ main(int argc, char *argv[])
 
 		*eq = '\0';
 		if (settings_set(db, k, eq + 1) != 0)
-			errx(1, "%s", db_errstr(db));
+			errx(2, "%s", db_errstr(db));
 		free(k);
 	}
 	if ((v = settings_get(db, "region")) == NULL)
-		errx(1, "%s", _("the station's region is not set: put "
+		errx(2, "%s", _("the station's region is not set: put "
 		    "\"region = 6-digit code\" in station.conf or use "
 		    "--set region=CODE"));
 	free(v);
@@ -202,7 +202,7 @@ main(int argc, char *argv[])
 		catalog_stats_release(&st);
 	}
 	if (keys_create(dbpath, &created, &e) != 0)
-		errx(1, "%s", e);
+		errx(2, "%s", e);
 	if (created && !quiet) {
 		char *p = keys_path(dbpath, KEYS_SM2_SUFFIX);
 

@@ -51,8 +51,8 @@ read_text(const char *path, size_t *len)
 
 	if (fileio_read(path, 1024 * 1024, &buf, len) != 0) {
 		if (errno == EFBIG)
-			errx(1, _("%s: too large for a receipt"), path);
-		err(1, "%s", path);
+			errx(2, _("%s: too large for a receipt"), path);
+		err(2, "%s", path);
 	}
 	return buf;
 }
@@ -65,7 +65,7 @@ list(struct db *db, int pending)
 	char *e;
 
 	if (pack_list(db, &v, &n, &e) != 0)
-		errx(1, "%s", e);
+		errx(2, "%s", e);
 	for (i = 0; i < n; i++) {
 		int acked = strcmp(v[i].state, "acknowledged") == 0;
 
@@ -121,7 +121,7 @@ main(int argc, char *argv[])
 			dbpath = optarg;
 			break;
 		case 'h':
-			cli_usage_exit(usage_text, stdout, 0);
+			cli_help_exit(usage_text, "d:hk:lm:o:pqV", longopts);
 		case 'k':
 			pubpath = optarg;
 			break;
@@ -177,7 +177,7 @@ main(int argc, char *argv[])
 
 	db = db_new();
 	if (db_open(db, dbpath, 0, cli_schemadir()) != 0)
-		errx(db_refused(db) ? 2 : 1, "%s", db_errstr(db));
+		errx(2, "%s", db_errstr(db));
 	/*
 	 * Nothing is signed from a damaged db.  SQLite's quick_check of
 	 * every table but the records (settings, catalogue, batches, ...)
@@ -215,7 +215,7 @@ main(int argc, char *argv[])
 	} else if (repack > 0) {
 		if (pack_repack(db, dbpath, repack, outdir,
 		    quiet ? NULL : print_path, NULL, &e) != 0)
-			errx(1, "%s", e);
+			errx(db_refused(db) ? 2 : 1, "%s", e);
 	} else if (rebuild > 0) {
 		if (pack_rebuild(db, dbpath, rebuild, outdir,
 		    quiet ? NULL : print_path, NULL, &e) != 0)

@@ -172,7 +172,7 @@ windows(struct station *st, int all, char **ids, size_t nids, size_t *np)
 
 	if (all) {
 		if (catalog_windows_current(st->db, &cv, &n) != 0)
-			errx(1, "%s", db_errstr(st->db));
+			errx(2, "%s", db_errstr(st->db));
 		v = xcalloc(n > 0 ? n : 1, sizeof(*v));
 		for (i = 0; i < n; i++)
 			win_from_catalog(&v[i], &cv[i]);
@@ -186,7 +186,7 @@ windows(struct station *st, int all, char **ids, size_t nids, size_t *np)
 		for (i = 0; i < nids; i++) {
 			switch (win_lookup(st->db, ids[i], &v[n], &retired)) {
 			case -1:
-				errx(1, "%s", db_errstr(st->db));
+				errx(2, "%s", db_errstr(st->db));
 			case 0:
 				warnx(_("window %s: no such window in the "
 				    "catalogue"), ids[i]);
@@ -241,7 +241,7 @@ render_fail(FILE *fp, const char *path, char *e)
 {
 	(void)path;
 	cli_discard_output(fp);
-	errx(1, "%s", e);
+	errx(2, "%s", e);
 }
 
 static void
@@ -301,12 +301,12 @@ write_files(const struct station *st, const struct win *v, size_t n,
 		errx(EXIT_USAGE, _("-o must name a directory for the %s "
 		    "files of several windows"), ext);
 	if (mkdir(out, 0777) != 0 && errno != EEXIST)
-		err(1, "%s", out);
+		err(2, "%s", out);
 	labs = xcalloc(n, sizeof(*labs));
 	for (i = 0; i < n; i++)
 		label_of(st, &v[i], &labs[i]);
 	if (render_qr_dir(labs, n, o, out, &e) != 0)
-		errx(1, "%s", e);
+		errx(2, "%s", e);
 	free(labs);
 }
 
@@ -390,6 +390,9 @@ enum verdict {
 	V_MALFORMED
 };
 
+static int verify_texts(struct station *st, char **argv, int argc,
+    int quiet);
+
 /*
  * Checks one text; fills the window it names when it is genuine, and
  * *retired when that window is retired.
@@ -434,6 +437,32 @@ verify_one(struct station *st, const char *text, struct win *w,
  * tab-separated; a retired window's code is genuine, with a warning on
  * standard error.  Exits 0 if every text is genuine, else 1.
  */
+/* zbarimg prints "QR-Code:" before what it decodes, unless --raw */
+#define ZBAR_PREFIX "QR-Code:"
+
+/* Each line of standard input, as if it were an argument. */
+static int
+verify_stdin(struct station *st, int quiet)
+{
+	char *line = NULL;
+	size_t size = 0;
+	ssize_t n;
+	int rc = 0;
+
+	while ((n = getline(&line, &size, stdin)) != -1) {
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		if (n == 0)
+			continue;
+		if (verify_texts(st, &line, 1, quiet) != 0)
+			rc = 1;
+	}
+	if (ferror(stdin))
+		err(2, "%s", _("standard input"));
+	free(line);
+	return rc;
+}
+
 static int
 verify(const char *dbpath, char **argv, int argc, int quiet)
 {
@@ -441,12 +470,29 @@ verify(const char *dbpath, char **argv, int argc, int quiet)
 	int i, rc = 0;
 
 	station_open(&st, dbpath, EXIT_USAGE);
+	for (i = 0; i < argc; i++)
+		if ((strcmp(argv[i], "-") == 0 ? verify_stdin(&st, quiet) :
+		    verify_texts(&st, argv + i, 1, quiet)) != 0)
+			rc = 1;
+	station_close(&st);
+	return rc;
+}
+
+/* The texts of argv, each with zbarimg's prefix, if any, dropped. */
+static int
+verify_texts(struct station *st, char **argv, int argc, int quiet)
+{
+	int i, rc = 0;
+
 	for (i = 0; i < argc; i++) {
 		enum verdict v;
 		struct win w;
 		int retired;
+		const char *text = argv[i];
 
-		v = verify_one(&st, argv[i], &w, &retired);
+		if (strncmp(text, ZBAR_PREFIX, strlen(ZBAR_PREFIX)) == 0)
+			text += strlen(ZBAR_PREFIX);
+		v = verify_one(st, text, &w, &retired);
 		if (v == V_GENUINE && retired && !quiet)
 			warnx(_("window %s is retired: the code is genuine, "
 			    "but take it down"), w.id);
@@ -463,15 +509,14 @@ verify(const char *dbpath, char **argv, int argc, int quiet)
 			    w.name != NULL ? w.name : "-");
 			break;
 		case V_FORGED:
-			printf("%s\t%s\n", _("forged or altered"), argv[i]);
+			printf("%s\t%s\n", _("forged or altered"), text);
 			break;
 		case V_MALFORMED:
-			printf("%s\t%s\n", _("not a window code"), argv[i]);
+			printf("%s\t%s\n", _("not a window code"), text);
 			break;
 		}
 		win_release(&w);
 	}
-	station_close(&st);
 	return rc;
 }
 
@@ -514,7 +559,7 @@ main(int argc, char *argv[])
 			break;
 		case 'h':
 			free(ids);
-			cli_usage_exit(usage_text, stdout, 0);
+			cli_help_exit(usage_text, "d:hl:m:o:qs:t:Vw:", longopts);
 		case 'l': {
 			const char *p = strchr("LMQHlmqh", *optarg);
 
@@ -602,7 +647,7 @@ main(int argc, char *argv[])
 	}
 	o.margin = margin >= 0 ? margin : type == T_UTF8 ? 2 : 4;
 
-	station_open(&st, dbpath, 1);
+	station_open(&st, dbpath, 2);
 	v = windows(&st, all, ids, nids, &n);
 	switch (type) {
 	case T_PDF:

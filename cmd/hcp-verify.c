@@ -165,7 +165,7 @@ main(int argc, char *argv[])
 			dbopt = optarg;
 			break;
 		case 'h':
-			cli_usage_exit(usage_text, stdout, 0);
+			cli_help_exit(usage_text, "d:hk:o:qV", longopts);
 		case 'k':
 			pubpath = optarg;
 			break;

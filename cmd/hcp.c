@@ -98,5 +98,5 @@ main(int argc, char *argv[])
 	if (errno == ENOENT)
 		errx(EXIT_USAGE, _("no such command: %s (try \"hcp\" for the "
 		    "list)"), name + 4);
-	err(1, "%s", name);
+	err(2, "%s", name);
 }

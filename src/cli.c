@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "dbwait.h"
 #include "i18n.h"
 #include "outfile.h"
 #include "record.h"
@@ -38,8 +40,17 @@ close_stdout(void)
 		/* EPIPE to a closed pager is not worth a message. */
 		if (errno != EPIPE)
 			warnx("%s", _("write error on standard output"));
-		_exit(1);
+		_exit(2);
 	}
+}
+
+/* A locked db: said once, after a second of waiting. */
+static void
+db_waiting(const char *path, long timeout_ms)
+{
+	warnx(_("%s: the database is in use by another program (an hcp "
+	    "tool importing, packing or correcting, or sqlite3); waiting up "
+	    "to %ld s for it to finish"), path, (timeout_ms + 999) / 1000);
 }
 
 void
@@ -58,6 +69,10 @@ cli_init(void)
 	bindtextdomain(HCP_TEXTDOMAIN, ld);
 	bind_textdomain_codeset(HCP_TEXTDOMAIN, "UTF-8");
 	atexit(close_stdout);
+	/* HCP_DB_TIMEOUT: how many seconds to wait for a locked db */
+	dd = getenv("HCP_DB_TIMEOUT");
+	dbwait_configure(dd != NULL ? strtol(dd, NULL, 10) * 1000 : 0,
+	    db_waiting);
 }
 
 void
@@ -122,7 +137,7 @@ open_output(const char *path, mode_t mode)
 	if (output != NULL)
 		errx(2, "%s: %s", path, "one output file at a time");
 	if ((output = outfile_open(path, mode, &e)) == NULL)
-		errx(1, "%s", e);
+		errx(2, "%s", e);
 	return outfile_fp(output);
 }
 
@@ -155,26 +170,39 @@ cli_close_output(FILE *fp, const char *path)
 
 	if (fp == stdout) {
 		if (fflush(stdout) != 0 || ferror(stdout))
-			err(1, "%s", _("standard output"));
+			err(2, "%s", _("standard output"));
 		return;
 	}
 	if (output == NULL || fp != outfile_fp(output)) {
 		if (ferror(fp)) {
 			fclose(fp);
-			errx(1, "%s: %s", path, _("write error"));
+			errx(2, "%s: %s", path, _("write error"));
 		}
 		if (fclose(fp) != 0)
-			err(1, "%s", path);
+			err(2, "%s", path);
 		return;
 	}
 	if (ferror(fp)) {
 		cli_discard_output(fp);
-		errx(1, "%s: %s", path, _("write error"));
+		errx(2, "%s: %s", path, _("write error"));
 	}
 	of = output;
 	output = NULL;
 	if (outfile_commit(of, &e) != 0)
-		errx(1, "%s", e);
+		errx(2, "%s", e);
+}
+
+int
+cli_csv_for_spreadsheet(const char *path, int excel)
+{
+	size_t n;
+
+	if (excel)
+		return 1;
+	if (path == NULL || strcmp(path, "-") == 0)
+		return 0;
+	n = strlen(path);
+	return n > 4 && strcasecmp(path + n - 4, ".csv") == 0;
 }
 
 void
@@ -213,10 +241,25 @@ cli_input_option(struct cli_input *in, int ch, const char *arg)
 	case 'E':
 		if (csvin_encoding_parse(arg, &in->enc) != 0)
 			errx(EXIT_USAGE, _("unknown encoding \"%s\": use "
-			    "utf-8, gb18030 or auto"), arg);
+			    "utf-8, gb18030, utf-16 or auto"), arg);
 		return 1;
 	case 'I':
 		in->map_flags |= REC_MAP_IGNORE_UNKNOWN;
+		return 1;
+	case 'S':
+		csvin_set_sheet(arg);
+		return 1;
+	case 'T':
+		csvin_set_delimiter('\t');
+		return 1;
+	case 'D':
+		if (strcmp(arg, "tab") == 0 || strcmp(arg, "\\t") == 0)
+			csvin_set_delimiter('\t');
+		else if (strlen(arg) == 1 && strchr(",;|\t", *arg) != NULL)
+			csvin_set_delimiter(*arg);
+		else
+			errx(EXIT_USAGE, _("--delimiter must be one of , ; | "
+			    "or tab, not \"%s\""), arg);
 		return 1;
 	}
 	return 0;

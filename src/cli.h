@@ -57,6 +57,22 @@ void cli_close_output(FILE *fp, const char *path);
 /* Abandons a stream from cli_open_output: the file named is not touched. */
 void cli_discard_output(FILE *fp);
 
+/*
+ * Whether CSV output goes to a spreadsheet, and so gets a UTF-8 byte
+ * order mark and CRLF line ends: excel (the tool's --excel) is set, or
+ * path names a file ending in .csv.  Standard output, a pipe or any other
+ * file get plain UTF-8 and LF, which cut, awk and csv modules read.
+ */
+int cli_csv_for_spreadsheet(const char *path, int excel);
+
+/*
+ * --help: prints usage, then each option of longopts on a line with what
+ * it does (its short letter when shortopts has it), and exits 0.
+ */
+struct option;
+void cli_help_exit(const char *usage, const char *shortopts,
+    const struct option *longopts) __attribute__((noreturn));
+
 /* Prints the usage text to fp and exits with status. */
 void cli_usage_exit(const char *usage, FILE *fp, int status)
 	__attribute__((noreturn));
@@ -66,7 +82,8 @@ int cli_progress_wanted(void);
 
 /*
  * The options of every tool that reads keyed CSV (hcp-check, hcp-import,
- * hcp-compare): --coding, --encoding and --ignore-unknown, handled in one
+ * hcp-compare): --coding, --encoding, --ignore-unknown, --sheet, --tab and
+ * --delimiter (csvin_set_sheet(), csvin_set_delimiter()), handled in one
  * place so they mean the same everywhere.  Put CLI_INPUT_LONGOPTS in the
  * getopt_long table, offer every option character to cli_input_option()
  * before the tool's own, and call cli_input_apply() once the station's
@@ -82,7 +99,10 @@ struct cli_input {
 #define CLI_INPUT_LONGOPTS \
 	{ "coding", required_argument, NULL, 'C' }, \
 	{ "encoding", required_argument, NULL, 'E' }, \
-	{ "ignore-unknown", no_argument, NULL, 'I' }
+	{ "ignore-unknown", no_argument, NULL, 'I' }, \
+	{ "sheet", required_argument, NULL, 'S' }, \
+	{ "tab", no_argument, NULL, 'T' }, \
+	{ "delimiter", required_argument, NULL, 'D' }
 
 void cli_input_init(struct cli_input *in);
 /*

@@ -28,7 +28,9 @@
 #include "csvin.h"
 #include "i18n.h"
 #include "strbuf.h"
+#include "utf16.h"
 #include "xalloc.h"
+#include "xlsxin.h"
 #include "banned.h"
 
 #define BLOCK 65536
@@ -127,7 +129,33 @@ struct csvin {
 	struct digest *hash;
 	char hashhex[2 * DIGEST_LEN + 1];
 	unsigned long long bytes;
+
+	struct xlsxin *x;	/* a workbook: its rows, not CSV */
+	int utf16;		/* read from UTF-16 into a temporary file */
+	char delim;
 };
+
+/* csvin_set_sheet(), csvin_set_delimiter() */
+static const char *opt_sheet;
+static int opt_delim;
+
+void
+csvin_set_sheet(const char *sheet)
+{
+	opt_sheet = sheet;
+}
+
+void
+csvin_set_delimiter(int delim)
+{
+	opt_delim = delim;
+}
+
+int
+csvin_is_workbook(const struct csvin *c)
+{
+	return c->x != NULL;
+}
 
 struct csvin *
 csvin_new(void)
@@ -145,6 +173,7 @@ csvin_free(struct csvin *c)
 		return;
 	if (c->fp != NULL && c->fp != stdin)
 		fclose(c->fp);
+	xlsxin_free(c->x);
 	if (c->cd != (iconv_t)-1)
 		iconv_close(c->cd);
 	if (c->parser_live)
@@ -214,6 +243,11 @@ csvin_encoding_parse(const char *name, enum csvin_encoding *out)
 	    strcasecmp(name, "gbk") == 0 || strcasecmp(name, "gb2312") == 0 ||
 	    strcasecmp(name, "cp936") == 0)
 		*out = CSVIN_GB18030;
+	else if (strcasecmp(name, "utf-16") == 0 ||
+	    strcasecmp(name, "utf16") == 0 ||
+	    strcasecmp(name, "utf-16le") == 0 ||
+	    strcasecmp(name, "unicode") == 0)
+		*out = CSVIN_UTF16;
 	else
 		return -1;
 	return 0;
@@ -235,6 +269,10 @@ enc_name(enum csvin_encoding e)
 const char *
 csvin_encoding_name(const struct csvin *c)
 {
+	if (c->x != NULL)
+		return "XLSX";
+	if (c->utf16)
+		return "UTF-16";
 	return enc_name(c->enc);
 }
 
@@ -618,6 +656,60 @@ open_iconv(struct csvin *c)
 	return 0;
 }
 
+/* A workbook: the file is hashed, then its sheet read by xlsxin. */
+static int
+open_workbook(struct csvin *c, const char *path)
+{
+	char buf[BLOCK], *e = NULL;
+	size_t n;
+
+	if ((c->hash = digest_new(DIGEST_SHA256)) == NULL)
+		return seterr(c, 0, _("cannot set up %s with libgcrypt"),
+		    digest_name(DIGEST_SHA256));
+	while ((n = fread(buf, 1, sizeof(buf), c->fp)) > 0) {
+		digest_update(c->hash, buf, n);
+		c->bytes += n;
+	}
+	if (ferror(c->fp))
+		return seterr(c, 0, "%s", strerror(errno));
+	if ((c->x = xlsxin_open(path, opt_sheet, &e)) == NULL) {
+		free(c->err);
+		c->err = e;
+		return -1;
+	}
+	c->enc = CSVIN_UTF8;
+	c->decided = 1;
+	c->line = 1;
+	return 0;
+}
+
+/* UTF-16 text: read on from a UTF-8 copy. */
+static int
+open_utf16(struct csvin *c)
+{
+	char *e = NULL;
+	FILE *tmp;
+
+	if ((tmp = utf16_to_utf8(c->fp, &e)) == NULL) {
+		seterr(c, 0, "%s", e);
+		free(e);
+		return -1;
+	}
+	if (c->fp != stdin)
+		fclose(c->fp);
+	c->fp = tmp;
+	c->utf16 = 1;
+	return 0;
+}
+
+static void
+set_delim(struct csvin *c, char d)
+{
+	c->delim = d;
+	csv_set_delim(&c->parser, (unsigned char)d);
+	csv_set_delim(&c->lp, (unsigned char)d);
+}
+
 int
 csvin_open(struct csvin *c, const char *path, enum csvin_encoding enc)
 {
@@ -629,6 +721,14 @@ csvin_open(struct csvin *c, const char *path, enum csvin_encoding enc)
 		c->path = xstrdup(_("(standard input)"));
 	} else if ((c->fp = fopen(path, "rb")) == NULL) {
 		return seterr(c, 0, "%s", strerror(errno));
+	}
+	if (c->fp != stdin && xlsxin_detect(path))
+		return open_workbook(c, path);
+	if (enc == CSVIN_UTF16 || (enc == CSVIN_AUTO && c->fp != stdin &&
+	    utf16_detect(c->fp))) {
+		if (open_utf16(c) != 0)
+			return -1;
+		enc = CSVIN_UTF8;
 	}
 	c->enc = enc;
 	c->decided = enc != CSVIN_AUTO;
@@ -643,6 +743,8 @@ csvin_open(struct csvin *c, const char *path, enum csvin_encoding enc)
 	if (csv_init(&c->lp, CSV_APPEND_NULL) != 0)
 		return seterr(c, 0, "%s", _("out of memory"));
 	c->lp_live = 1;
+	if (opt_delim != 0)
+		set_delim(c, (char)opt_delim);
 	c->line = 1;
 	if ((c->hash = digest_new(DIGEST_SHA256)) == NULL)
 		return seterr(c, 0, _("cannot set up %s with libgcrypt"),
@@ -834,7 +936,7 @@ row_like(const struct csvin *c, const char *s, size_t n)
 	size_t i, commas = 0, digits = 0;
 
 	for (i = 0; i < n; i++)
-		commas += s[i] == ',';
+		commas += s[i] == (c->delim != 0 ? c->delim : ',');
 	if (c->hdr_cols >= 4 && commas + 1 >= c->hdr_cols)
 		return 1;
 	if (c->hdr_cols >= 6 && 2 * commas + 1 >= c->hdr_cols)
@@ -1221,6 +1323,26 @@ line_end(struct csvin *c, const char *p, size_t pos, size_t n, int last)
 	return last ? n : 0;
 }
 
+/*
+ * The first line (from p, n bytes) chooses the delimiter when none is
+ * set: a tab when it has tabs and no comma (Excel's "Unicode text" and
+ * "Text (tab delimited)"), else a comma.
+ */
+static void
+guess_delim(struct csvin *c, const char *p, size_t n)
+{
+	size_t i, tabs = 0, commas = 0;
+
+	for (i = 0; i < n && p[i] != '\n' && p[i] != '\r'; i++) {
+		tabs += p[i] == '\t';
+		commas += p[i] == ',';
+	}
+	if (tabs > 0 && commas == 0)
+		set_delim(c, '\t');
+	else
+		c->delim = ',';
+}
+
 /* Reads, decodes and parses one block.  Returns 0, or -1 on error. */
 static int
 fill(struct csvin *c)
@@ -1258,10 +1380,12 @@ fill(struct csvin *c)
 			}
 		} else if (len >= 2 && (memcmp(p, "\xff\xfe", 2) == 0 ||
 		    memcmp(p, "\xfe\xff", 2) == 0)) {
-			return seterr(c, 1, "%s", _("the file is UTF-16 "
-			    "(\"Unicode text\"); save it as CSV (UTF-8 or "
-			    "the default encoding) instead"));
+			return seterr(c, 1, "%s", _("the input is UTF-16 "
+			    "(\"Unicode text\"): read it with --encoding "
+			    "utf-16"));
 		}
+		if (c->delim == 0)
+			guess_delim(c, p + pos, len - pos);
 	}
 	c->eol_known = 0;
 	/* UTF-8 checked for the whole block at once: lines before are fed */
@@ -1299,9 +1423,40 @@ fill(struct csvin *c)
 	return 0;
 }
 
+/* The next row of a workbook, queued as a record of its cells. */
+static int
+workbook_next(struct csvin *c)
+{
+	size_t i;
+	int k;
+
+	c->out = NULL;
+	reset_queue(c);
+	if ((k = xlsxin_next(c->x)) <= 0) {
+		if (k < 0) {
+			free(c->err);
+			c->err = xstrdup(xlsxin_errstr(c->x));
+		}
+		c->eof = 1;
+		return k;
+	}
+	c->cur_started = 1;
+	c->cur_line = xlsxin_row(c->x);
+	for (i = 0; i < xlsxin_ncells(c->x); i++)
+		on_field((void *)(uintptr_t)xlsxin_cell(c->x, i),
+		    xlsxin_cell_len(c->x, i), c);
+	on_record(0, c);
+	if (c->nqr == 0)
+		return workbook_next(c);
+	c->out = &c->qr[c->qhead++];
+	return 1;
+}
+
 int
 csvin_next(struct csvin *c)
 {
+	if (c->x != NULL)
+		return workbook_next(c);
 	c->out = NULL;
 	if (c->qhead == c->nqr) {
 		reset_queue(c);

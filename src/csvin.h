@@ -20,7 +20,8 @@
 enum csvin_encoding {
 	CSVIN_AUTO = 0,
 	CSVIN_UTF8,
-	CSVIN_GB18030
+	CSVIN_GB18030,
+	CSVIN_UTF16		/* read whole into UTF-8 (utf16.h) */
 };
 
 struct csvin;
@@ -66,8 +67,24 @@ struct csvin_issue {
 size_t csvin_nissues(const struct csvin *c);
 const struct csvin_issue *csvin_issue(const struct csvin *c, size_t i);
 
-/* Parses an encoding name: utf-8, utf8, gb18030, gbk, gb2312, auto. */
+/*
+ * Parses an encoding name: utf-8, utf8, gb18030, gbk, gb2312, utf-16,
+ * unicode, auto.
+ */
 int csvin_encoding_parse(const char *name, enum csvin_encoding *out);
+
+/*
+ * What every csvin_open() after them does, for tools that take --sheet
+ * and --delimiter: an .xlsx workbook (found by its zip signature,
+ * whatever the file's name) is read from the sheet named (its name or
+ * its number from 1; NULL the first), a row a record, the line of a
+ * record being its row in the sheet; a text file is split at delim (0:
+ * a comma, or a tab when the first line has tabs and no comma).
+ */
+void csvin_set_sheet(const char *sheet);
+void csvin_set_delimiter(int delim);
+/* Whether the file open is a workbook (.xlsx). */
+int csvin_is_workbook(const struct csvin *c);
 
 /* Reads the next record: 1 got one, 0 end of file, -1 error. */
 int csvin_next(struct csvin *c);
@@ -86,7 +103,10 @@ const char *csvin_record(const struct csvin *c, size_t *len);
 long csvin_line(const struct csvin *c);
 
 const char *csvin_path(const struct csvin *c);
-/* The encoding in use: "UTF-8", "GB18030", or "ASCII" if undecided. */
+/*
+ * The encoding in use: "UTF-8", "GB18030", "UTF-16", "XLSX" (a
+ * workbook), or "ASCII" if undecided.
+ */
 const char *csvin_encoding_name(const struct csvin *c);
 /* SHA-256 of the bytes read so far, as hex; complete after EOF. */
 const char *csvin_sha256(struct csvin *c);

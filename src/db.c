@@ -17,6 +17,7 @@
 #include <sqlite3.h>
 
 #include "db.h"
+#include "dbwait.h"
 #include "i18n.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -362,8 +363,8 @@ db_open(struct db *db, const char *path, unsigned flags,
 		if (errno != ENOENT)
 			return db_seterr(db, "%s: %s", path, strerror(errno));
 		if (!(flags & DB_CREATE))
-			return db_seterr(db, "%s: no station database here "
-			    "(create one with hcp-init)", path);
+			return db_seterr(db, _("%s: no station database here "
+			    "(create one with hcp-init)"), path);
 		if (create_file(db, path) != 0)
 			return -1;
 		fresh = 1;
@@ -374,7 +375,7 @@ db_open(struct db *db, const char *path, unsigned flags,
 	    NULL) != SQLITE_OK)
 		return db_sqlerr(db, "cannot open database");
 	sqlite3_extended_result_codes(db->sq, 1);
-	sqlite3_busy_timeout(db->sq, 30000);
+	sqlite3_busy_handler(db->sq, dbwait_busy, db->path);
 	if (!memory && !fresh && check_identity(db, flags, &fresh) != 0)
 		return -1;
 	/*

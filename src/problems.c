@@ -43,10 +43,13 @@ static const struct rec_code_def codes[REC_NCODES] = {
 	  N_("the value is too long"),
 	  "内容超出长度限制" },
 	{ E_NUMBER_MANGLED, "E_NUMBER_MANGLED", E,
-	  N_("the spreadsheet turned this number into scientific notation "
-	  "and lost digits; format the column as text and key it again"),
-	  "电子表格把该数字变成了科学计数法，数字已丢失；"
-	  "请把该列设为文本格式后重新录入" },
+	  N_("a spreadsheet kept this long number as a number and lost "
+	  "digits (scientific notation, or zeros after the 15th digit); "
+	  "format the column as text (or key into the workbook of "
+	  "hcp-form --xlsx-template) and key it again"),
+	  "电子表格把该长数字当作数值保存，数字已丢失（变成科学计数法，"
+	  "或第15位之后变成0）；请把该列设为文本格式（或使用 hcp-form "
+	  "--xlsx-template 生成的录入工作簿）后重新录入" },
 	{ E_SERIAL_FORMAT, "E_SERIAL_FORMAT", E,
 	  N_("the form serial must have 16 digits"),
 	  "表单编号应为16位数字" },

@@ -158,6 +158,7 @@ rec_ctx_free(struct rec_ctx *ctx)
 	strset_release(&ctx->rules.regions);
 	strset_release(&ctx->rules.depts);
 	strset_release(&ctx->rules.items);
+	strset_release(&ctx->rules.item_names);
 	strset_release(&ctx->rules.windows);
 	strset_release(&ctx->rules.staff);
 	strset_release(&ctx->rules.evcodes);
@@ -281,6 +282,34 @@ load_set(struct db *db, struct strset *set, const char *sql,
 
 static int load_runs(struct rec_rules *rules, struct db *db);
 
+/*
+ * The items whose name no other item of the station has, by name as the
+ * validator normalises a code, for an item keyed by its name.
+ */
+static int
+load_item_names(struct rec_ctx *ctx, struct db *db)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (db_prepare(db, &st, "SELECT name, min(code) FROM items "
+	    "WHERE retired = 0 GROUP BY name HAVING count(*) = 1") != 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *n = (const char *)sqlite3_column_text(st, 0);
+
+		strbuf_reset(&ctx->check.tmp);
+		rec_normalise_code(n, strlen(n), &ctx->check.tmp);
+		strset_add(&ctx->rules.item_names, ctx->check.tmp.buf != NULL ?
+		    ctx->check.tmp.buf : "",
+		    (const char *)sqlite3_column_text(st, 1), 0, 0);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_sqlerr(db, "catalogue");
+	return 0;
+}
+
 int
 rec_ctx_use_codes(struct rec_ctx *ctx, const char *versions)
 {
@@ -326,6 +355,7 @@ rec_ctx_load(struct rec_ctx *ctx, struct db *db)
 	    "FROM departments", NULL) != 0 ||
 	    load_set(db, &ctx->rules.items, "SELECT code, dept_code, 0, retired "
 	    "FROM items", NULL) != 0 ||
+	    load_item_names(ctx, db) != 0 ||
 	    load_set(db, &ctx->rules.windows, "SELECT id, NULL, 0, retired "
 	    "FROM windows", NULL) != 0 ||
 	    load_set(db, &ctx->rules.staff, "SELECT id, NULL, 0, retired "

@@ -77,6 +77,7 @@ struct rec_rules {
 	char *codes_version;
 	char *region;		/* the station's, "" if unknown */
 	struct strset regions, depts, items, windows, staff, evcodes;
+	struct strset item_names;	/* unique item name -> code */
 	struct form_run *runs;	/* the ledger's issues, by serial */
 	size_t nruns;
 };
@@ -104,6 +105,12 @@ struct rec_ctx {
 	struct rec_scratch check;
 	struct rec_keyside keys;
 };
+
+/*
+ * Appends the value at s as the validator normalises a code (folded,
+ * trimmed) to out: how an item's name is compared with what was keyed.
+ */
+void rec_normalise_code(const char *s, size_t len, struct strbuf *out);
 
 /* The run that issued a 16-digit serial, or NULL. */
 const struct form_run *rec_find_run(const struct rec_rules *rules,

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "crypto.h"
+#include "excel.h"
 #include "fields.h"
 #include "i18n.h"
 #include "ids.h"
@@ -88,6 +89,12 @@ normalise(const char *s, size_t len, int fold, struct strbuf *out)
 		}
 	}
 	out->buf[out->len] = '\0';
+}
+
+void
+rec_normalise_code(const char *s, size_t len, struct strbuf *out)
+{
+	normalise(s, len, 1, out);
 }
 
 static void
@@ -365,7 +372,7 @@ check_text(struct checkrow *c, enum field_id f, struct strbuf *v)
 static void
 check_number(struct checkrow *c, enum field_id f, struct strbuf *v)
 {
-	if (mangled(v->buf))
+	if (mangled(v->buf) || excel_mangled(EXCEL_PROJECT, v->buf))
 		problem(c, f, E_NUMBER_MANGLED, v->buf);
 }
 
@@ -375,7 +382,7 @@ check_serial(struct checkrow *c, enum field_id f, struct strbuf *v)
 	char bare[IDS_SERIAL_SIZE];
 	int rc;
 
-	if (mangled(v->buf)) {
+	if (mangled(v->buf) || excel_mangled(EXCEL_SERIAL, v->buf)) {
 		problem(c, f, E_NUMBER_MANGLED, v->buf);
 		return;
 	}
@@ -394,9 +401,35 @@ check_serial(struct checkrow *c, enum field_id f, struct strbuf *v)
 		c->run = rec_find_run(c->rules, bare);
 }
 
+/*
+ * An item keyed as its unique name, or as "name — code" (the drop-down
+ * of the keying workbook), becomes its code.
+ */
+static void
+item_from_name(struct checkrow *c, struct strbuf *v)
+{
+	const struct sentry *e;
+	const char *code;
+
+	if (v->len == 0 || rec_set_find(&c->rules->items, v->buf, v->len) !=
+	    NULL)
+		return;
+	if ((code = excel_item_code(v->buf)) != NULL) {
+		memmove(v->buf, code, strlen(code) + 1);
+		v->len = strlen(v->buf);
+		return;
+	}
+	e = rec_set_find(&c->rules->item_names, v->buf, v->len);
+	if (e != NULL && e->aux != NULL) {
+		strbuf_reset(v);
+		strbuf_adds(v, e->aux);
+	}
+}
+
 static void
 check_item(struct checkrow *c, enum field_id f, struct strbuf *v)
 {
+	item_from_name(c, v);
 	upcase(v);
 	c->item = cat_ref(c, f, &c->rules->items, v, E_ITEM_UNKNOWN, 0);
 }
@@ -656,7 +689,7 @@ check_cert_type(struct checkrow *c, enum field_id f, struct strbuf *v)
 static void
 check_cert_no(struct checkrow *c, enum field_id f, struct strbuf *v)
 {
-	if (mangled(v->buf)) {
+	if (mangled(v->buf) || excel_mangled(EXCEL_CERT, v->buf)) {
 		problem(c, f, E_NUMBER_MANGLED, v->buf);
 		return;
 	}
@@ -881,7 +914,7 @@ check_cert(struct checkrow *c)
 	char mk[64];
 	int rc;
 
-	if (*n == '\0' || mangled(n))
+	if (*n == '\0' || mangled(n) || excel_mangled(EXCEL_CERT, n))
 		return;
 	rec_mask(F_CERT_NO, n, mk, sizeof(mk));
 	if (strcmp(t, "111") == 0 || (*t == '\0' && r->user_prop != 2 &&

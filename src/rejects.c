@@ -25,8 +25,38 @@ struct rejects {
 	int *drop;
 	long rows;
 	int failed;
+	int zh;			/* 错误说明 in Chinese */
 	struct strbuf line;
 };
+
+/* rejects_set_language(): -1 the header's, 0 English, 1 Chinese */
+static int language = -1;
+
+void
+rejects_set_language(int lang)
+{
+	language = lang;
+}
+
+/*
+ * The message of problem p in the rejects file's language: the code's
+ * text in it, then the detail p->msg carries after the text of the
+ * user's language.
+ */
+static void
+add_msg(struct rejects *rj, struct strbuf *sb, const struct rec_problem *p)
+{
+	const struct rec_code_def *d = rec_code_def(p->code);
+	const char *cur = rec_code_text(p->code);
+	size_t n = strlen(cur);
+
+	if (strncmp(p->msg, cur, n) != 0) {
+		strbuf_adds(sb, p->msg);
+		return;
+	}
+	strbuf_adds(sb, rj->zh ? d->zh : d->en);
+	strbuf_adds(sb, p->msg + n);
+}
 
 struct rejects *
 rejects_new(const char *path, size_t ncols, const char *const *header,
@@ -42,7 +72,15 @@ rejects_new(const char *path, size_t ncols, const char *const *header,
 	for (i = 0; i < ncols; i++) {
 		rj->header[i] = xstrdup(header[i]);
 		rj->drop[i] = drop != NULL && drop[i];
+		/* Chinese column names: Chinese explanations */
+		if (!rj->drop[i] && strlen(header[i]) !=
+		    strspn(header[i], " !\"#$%&'()*+,-./0123456789:;<=>?@"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`"
+		    "abcdefghijklmnopqrstuvwxyz{|}~"))
+			rj->zh = 1;
 	}
+	if (language >= 0)
+		rj->zh = language;
 	strbuf_init(&rj->line);
 	return rj;
 }
@@ -133,7 +171,7 @@ rejects_row(struct rejects *rj, size_t ncols, const char *const *cells,
 		}
 		strbuf_adds(&cols, p[i].column);
 		strbuf_adds(&codes, rec_code_def(p[i].code)->name);
-		strbuf_adds(&msgs, p[i].msg);
+		add_msg(rj, &msgs, &p[i]);
 	}
 	strbuf_addf(&rj->line, ",%ld,", line);
 	csv_append_field(&rj->line, strbuf_str(&cols), cols.len, 1);

@@ -46,6 +46,12 @@ void rejects_free(struct rejects *rj);
  */
 int rejects_remove_stale(const char *path);
 const char *rejects_errstr(const struct rejects *rj);
+/*
+ * The language of the 错误说明 column of every rejects file made after:
+ * -1 (the default) Chinese when the input's header has Chinese column
+ * names, else English; 0 English; 1 Chinese.
+ */
+void rejects_set_language(int lang);
 const char *rejects_path(const struct rejects *rj);
 
 #endif

@@ -119,8 +119,8 @@ main(void)
 	    "1:h;2:满意;", "GB18030 forced");
 	CHECK("open.csv", "a\n\"never closed\n", CSVIN_AUTO,
 	    "1:a;2:never closed[O2:3-0];", "unterminated quote: flagged");
-	CHECK("utf16.csv", "\xff\xfe" "a\0,\0", CSVIN_AUTO, "ERR ",
-	    "UTF-16 refused");
+	CHECK("utf16.csv", "\xff\xfe" "a\0\t\0b\0\n\0" "1\0\t\0" "2\0",
+	    CSVIN_AUTO, "1:a|b;2:1|2;", "UTF-16 with a BOM, tab-separated, read");
 	CHECK("nul.csv", "a,b\n1\0x,2\n\0,\0\n", CSVIN_AUTO,
 	    "1:a|b;2:1\xe2\x90\x80x|2[N2];3:\xe2\x90\x80|\xe2\x90\x80[N3][N3];",
 	    "a NUL byte is shown as U+2400 and flagged; the cell is whole");

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * --help of every tool (see cli.h): the usage, then each option on a
+ * line of its own with what it does.  An option means the same in every
+ * tool that has it, so one table says it, by long name; the man page
+ * stays the reference.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "i18n.h"
+#include "banned.h"
+
+struct opthelp {
+	const char *name;	/* long option */
+	const char *arg;	/* its argument's name */
+	const char *what;
+};
+
+static const struct opthelp table[] = {
+	{ "ack", NULL, N_("record the receipts named as arguments") },
+	{ "all", NULL, N_("every window of the catalogue") },
+	{ "catalog", "dir", N_("load the catalogue CSV files of dir") },
+	{ "chunk", "rows", N_("rows a transaction (tuning)") },
+	{ "coding", "coding", N_("satisfaction coding: interface or "
+	    "gbt39046") },
+	{ "count", "count", N_("issue and print count forms") },
+	{ "csv-template", NULL, N_("print the header of the keying CSV") },
+	{ "db", "db", N_("the station database ($HCP_DB, else hcp.db)") },
+	{ "delimiter", "c", N_("cells split at c: , ; | or tab") },
+	{ "dry-run", NULL, N_("check only; import nothing") },
+	{ "encoding", "enc", N_("utf-8, gb18030, utf-16 or auto "
+	    "(default)") },
+	{ "english", NULL, N_("English column names") },
+	{ "excel", NULL, N_("CSV for Excel: byte order mark, CRLF") },
+	{ "format", "format", N_("report as text, csv or json") },
+	{ "help", NULL, N_("print this help and exit") },
+	{ "ignore-unknown", NULL, N_("ignore columns that name no field") },
+	{ "issue", "count", N_("issue count serials without printing") },
+	{ "level", "level", N_("QR error correction: L, M, Q or H") },
+	{ "list", NULL, N_("list what is recorded") },
+	{ "margin", "mm", N_("page margin in millimetres") },
+	{ "max-records", "max", N_("at most max records a batch") },
+	{ "operator", "name", N_("who does it ($HCP_OPERATOR)") },
+	{ "output", "output", N_("write to this file or directory (- stdout)") },
+	{ "pending", NULL, N_("with -l: only batches to send again") },
+	{ "print-pubkey", NULL, N_("print the station's public key") },
+	{ "pubkey", "key", N_("the other side's public key file") },
+	{ "quiet", NULL, N_("print nothing but errors") },
+	{ "reason", "text", N_("why (recorded)") },
+	{ "rebuild", "seq", N_("write batch seq again, the same bytes") },
+	{ "receipt", "key", N_("sign a receipt with this private key") },
+	{ "rejects", "path", N_("write rejected rows to path") },
+	{ "rejects-language", "lang", N_("错误说明 in zh, en or auto "
+	    "(the header's)") },
+	{ "repack", "seq", N_("pack batch seq again from the db as it is") },
+	{ "reprint", NULL, N_("print the serials named again") },
+	{ "set", "key=value", N_("set a station setting") },
+	{ "sheet", "sheet", N_("the sheet of a workbook: name or number") },
+	{ "show", NULL, N_("print the settings and counts") },
+	{ "size", "size", N_("size of the code (mm, or pixels a module)") },
+	{ "status", NULL, N_("print the state of the serials named") },
+	{ "tab", NULL, N_("cells split at tabs") },
+	{ "template", "template", N_("form template: id or file") },
+	{ "type", "type", N_("pdf, poster, png, svg, utf8 or list") },
+	{ "verbose", NULL, N_("print every problem") },
+	{ "version", NULL, N_("print the version and exit") },
+	{ "void", NULL, N_("void the serials named") },
+	{ "window", "window", N_("the window (id in the catalogue)") },
+	{ "xlsx-template", NULL, N_("write the keying workbook (.xlsx)") },
+};
+
+static const struct opthelp *
+lookup(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		if (strcmp(table[i].name, name) == 0)
+			return &table[i];
+	return NULL;
+}
+
+void
+cli_help_exit(const char *usage, const char *shortopts,
+    const struct option *longopts)
+{
+	const struct option *o;
+	char left[64];
+
+	fputs(usage, stdout);
+	printf("\n%s\n", _("options:"));
+	for (o = longopts; o->name != NULL; o++) {
+		const struct opthelp *h = lookup(o->name);
+		const char *arg = h != NULL && h->arg != NULL ? h->arg :
+		    "arg";
+		int sh = o->val > ' ' && o->val < 127 &&
+		    strchr(shortopts, o->val) != NULL;
+
+		if (sh)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->val,
+			    o->name, o->has_arg != no_argument ? " " : "",
+			    o->has_arg != no_argument ? arg : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s", o->name,
+			    o->has_arg != no_argument ? " " : "",
+			    o->has_arg != no_argument ? arg : "");
+		printf("  %-28s %s\n", left,
+		    h != NULL ? _(h->what) : "");
+	}
+	exit(0);
+}

@@ -1,0 +1,172 @@
+#!/bin/sh
+# Workbooks in: hcp-form --xlsx-template writes the keying workbook (text
+# columns, drop-downs from the catalogue on a hidden sheet, date checks,
+# Chinese hints, a frozen header); a clerk's filled copy (here keyed by a
+# script that edits the sheet's XML as Excel stores typed cells) imports
+# with its rows numbered as in the sheet; a number cell in a long-number
+# column is reported as the spreadsheet's damage; another writer's
+# workbook (shared strings, prefixed XML, sheets moved) reads the same;
+# --sheet picks a sheet; LibreOffice's own xlsx when soffice is there.
+. "$(dirname "$0")/lib.sh"
+. "$HCP_SRC/tests/data/keyed/ledger.sh"
+
+export SOURCE_DATE_EPOCH=1795348800	# 2026-11-22 12:00:00 UTC
+X="$HCP_SRC/tests/data/office/xlsx.py"
+ITEM=11330523002572643X200016010000002
+
+# keyed rows in the template's columns: serial, project, item, window,
+# staff, satisfaction, detail, comment, user type, evaluator, cert type,
+# cert no, phone, service time, evaluation time, four answers
+rows() {
+	s=$(sed -n "$1p" serials)
+	t=$(sed -n "$2p" serials)
+	u=$(sed -n "$3p" serials)
+	cat <<ROWS
+$s,P-$1,居民身份证换领 — $ITEM,A01,AJ0003,满意,,,1,,,,,2026-11-20 09:00,2026-11-20 10:00,是,否,是,是
+$t,P-$2,居民身份证换领,A01,AJ0003,非常满意,,办得快,1,,,,,2026-11-20 09:30,2026-11-20 10:30,是,是,是,是
+$u,P-$3,$ITEM,A01,AJ0003,基本满意,,,1,,,,,2026-11-21 08:00,2026-11-21 09:00,否,否,否,否
+ROWS
+}
+
+test_expect_success 'set up a station with issued serials' '
+	setup_station &&
+	issue_serials hcp.db 10 >serials &&
+	test "$(wc -l <serials)" = 10
+'
+
+test_expect_success '--xlsx-template writes the keying workbook' '
+	hcp-form -d hcp.db --xlsx-template -o t.xlsx &&
+	python3 "$X" read t.xlsx >head.csv &&
+	hcp-form --csv-template | tail -c +4 | tr -d "\r" >csv-head &&
+	test_cmp csv-head head.csv &&
+	unzip -p t.xlsx xl/workbook.xml >wb.xml && echo >>wb.xml &&
+	test_grep wb.xml "name=\"录入\"" &&
+	test_grep wb.xml "name=\"目录\" sheetId=\"2\" state=\"hidden\"" &&
+	unzip -p t.xlsx xl/worksheets/sheet1.xml >s1.xml && echo >>s1.xml &&
+	test_grep s1.xml "<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>" &&
+	test_grep s1.xml "promptTitle=\"表单编号\" prompt=\"16位数字" &&
+	test_grep s1.xml "<formula1>\"非常满意,满意,基本满意,不满意,非常不满意\"</formula1>" &&
+	test_grep s1.xml "<formula1>\"是,否\"</formula1>" &&
+	test_grep s1.xml "<formula1>'\''目录'\''!\$A\$2:\$A" &&
+	test_grep s1.xml "type=\"date\"" &&
+	unzip -p t.xlsx xl/styles.xml >styles.xml && echo >>styles.xml &&
+	test_grep styles.xml "formatCode=\"@\"" &&
+	unzip -p t.xlsx xl/sharedStrings.xml >sst.xml && echo >>sst.xml &&
+	test_grep sst.xml "居民身份证换领 — $ITEM"
+'
+
+test_expect_success 'every column but the dates is text' '
+	# A to S: the text style (1), but the two dates (N, O: 2)
+	grep -o "<col [^>]*>" s1.xml >cols &&
+	test "$(grep -c "style=\"1\"" cols)" = 17 &&
+	test_grep cols "<col min=\"14\" max=\"14\" width=\"[0-9.]*\" style=\"2\"" &&
+	test_grep cols "<col min=\"15\" max=\"15\" width=\"[0-9.]*\" style=\"2\""
+'
+
+test_expect_success 'a filled workbook imports: rows by their sheet row' '
+	rows 1 2 3 >rows.csv &&
+	python3 "$X" fill t.xlsx filled.xlsx rows.csv --serial N --serial O &&
+	hcp-check -d hcp.db filled.xlsx >out &&
+	test_grep out "3 rows: 3 valid" &&
+	hcp-import -q -d hcp.db filled.xlsx &&
+	sqlite3 hcp.db "SELECT src_line, item_code, service_time, assess_time,
+		satisfaction, guide_clear FROM evaluations ORDER BY src_line" >got &&
+	cat >want <<-EOF &&
+	2|$ITEM|2026-11-20 09:00:00|2026-11-20 10:00:00|4|1
+	3|$ITEM|2026-11-20 09:30:00|2026-11-20 10:30:00|5|1
+	4|$ITEM|2026-11-21 08:00:00|2026-11-21 09:00:00|3|0
+	EOF
+	test_cmp want got
+'
+
+test_expect_code 1 'a serial keyed into a number cell is the spreadsheet damage' '
+	rows 4 5 6 >rows2.csv &&
+	python3 "$X" fill t.xlsx num.xlsx rows2.csv --number A --serial N --serial O &&
+	hcp-check -d hcp.db num.xlsx >out
+	rc=$?
+	test_grep out "num.xlsx:2: 表单编号: E_NUMBER_MANGLED" &&
+	test_grep out "num.xlsx:4: 表单编号: E_NUMBER_MANGLED" &&
+	test_grep out "xlsx-template" &&
+	exit $rc
+'
+
+test_expect_success 'an item name two items share is not taken for either' '
+	sqlite3 hcp.db "INSERT INTO items (code, name, dept_code) SELECT
+		code || '\''9'\'', name, dept_code FROM items WHERE code = '\''$ITEM'\''" &&
+	rows 4 5 6 >rows3.csv &&
+	python3 "$X" fill t.xlsx twice.xlsx rows3.csv --serial N --serial O &&
+	hcp-check -d hcp.db twice.xlsx >out
+	test $? = 1 || { cat out; exit 1; }
+	test_grep out "twice.xlsx:3: 事项编码: E_ITEM_UNKNOWN" &&
+	! grep -q "twice.xlsx:[24]:" out &&
+	sqlite3 hcp.db "DELETE FROM items WHERE code = '\''${ITEM}9'\''"
+'
+
+test_expect_success "another writer's workbook: shared strings, x: names" '
+	{ hcp-form --csv-template | tail -c +4 | tr -d "\r"; rows 4 5 6; } >plain.csv &&
+	python3 "$X" make other.xlsx plain.csv --sheet 说明 --sheet 空 &&
+	unzip -p other.xlsx xl/sharedStrings.xml | grep -q rPh &&
+	hcp-check -d hcp.db -f json other.xlsx >out.json &&
+	test_grep out.json "\"encoding\": \"XLSX\"" &&
+	test_grep out.json "\"rows\": 3, \"valid\": 3, \"invalid\": 0"
+'
+
+test_expect_success '--sheet picks a sheet by name or number; a wrong one is named' '
+	hcp-check -d hcp.db --sheet Sheet1 other.xlsx >a &&
+	test_grep a "3 rows: 3 valid" &&
+	hcp-check -d hcp.db --sheet 说明 other.xlsx >b 2>&1
+	test $? = 2 && test_grep b "other.xlsx: the file is empty" &&
+	hcp-check -d hcp.db --sheet 3 other.xlsx >c 2>&1
+	test $? = 2 && test_grep c "other.xlsx: the file is empty" &&
+	hcp-check -d hcp.db --sheet 1 other.xlsx >e &&
+	test_grep e "3 rows: 3 valid" &&
+	hcp-check -d hcp.db --sheet 汇总 other.xlsx >d 2>&1
+	test $? = 2 &&
+	test_grep d "other.xlsx: the workbook has no sheet \"汇总\" (its sheets: \"Sheet1\", \"说明\", \"空\")"
+'
+
+test_expect_success 'the rejects of a workbook are a workbook too, mode 0600' '
+	rows 7 8 9 | sed "2s/,满意,/,很好,/" >rows4.csv &&
+	python3 "$X" fill t.xlsx rej.xlsx rows4.csv --number A --serial N --serial O &&
+	hcp-import -d hcp.db rej.xlsx >out
+	test $? = 1 &&
+	test_grep out "rej.xlsx: rejected rows written to rej.xlsx.rejects.csv" &&
+	test_grep out "rej.xlsx: rejected rows written to rej.xlsx.rejects.xlsx" &&
+	test "$(stat -c %a rej.xlsx.rejects.xlsx)" = 600 &&
+	python3 "$X" read rej.xlsx.rejects.xlsx >rej.csv &&
+	tail -c +4 rej.xlsx.rejects.csv | tr -d "\r" >rej-want.csv &&
+	test_cmp rej-want.csv rej.csv &&
+	test "$(wc -l <rej.csv)" = 4 &&
+	test_grep rej.csv "E_NUMBER_MANGLED" &&
+	! ls rej.xlsx.rejects.xlsx.* 2>/dev/null
+'
+
+test_expect_success 'hcp-compare reads a workbook against its CSV twin' '
+	rows 1 2 3 >twin.csv &&
+	{ hcp-form --csv-template | tail -c +4 | tr -d "\r"; cat twin.csv; } >twin-full.csv &&
+	hcp-compare -q twin-full.csv filled.xlsx
+'
+
+test_expect_success 'a zip that is no workbook, and a damaged one, exit 2' '
+	printf "PK\003\004garbage" >bad.xlsx &&
+	hcp-check -d hcp.db bad.xlsx 2>err
+	test $? = 2 && test_grep err "bad.xlsx" &&
+	python3 -c "import zipfile; zipfile.ZipFile(\"z.xlsx\", \"w\").writestr(\"a.txt\", \"x\")" &&
+	hcp-check -d hcp.db z.xlsx 2>err
+	test $? = 2 && test_grep err "not an Excel workbook"
+'
+
+if command -v soffice >/dev/null 2>&1; then
+	test_expect_success 'a workbook LibreOffice wrote from a CSV imports' '
+		rows 7 8 9 >lo.csv &&
+		{ hcp-form --csv-template | tail -c +4 | tr -d "\r"; cat lo.csv; } >lo-full.csv &&
+		soffice --headless --convert-to xlsx --outdir lo lo-full.csv >/dev/null 2>&1 &&
+		hcp-check -d hcp.db lo/lo-full.xlsx >out
+		cat out
+		test_grep out "3 rows"
+	'
+else
+	say "skipped: soffice is not installed (LibreOffice-written workbook)"
+fi
+
+test_done
