@@ -544,7 +544,8 @@ name_table(struct db *db, struct report_table *t, const struct report *r)
 		key.key = (char *)sqlite3_column_text(st, 0);
 		if (key.key == NULL)
 			continue;
-		hit = bsearch(&key, t->rows, nold, sizeof(*t->rows), row_cmp);
+		hit = nold == 0 ? NULL : bsearch(&key, t->rows, nold,
+		    sizeof(*t->rows), row_cmp);
 		if (hit == NULL) {
 			/* an empty group: in the catalogue, not retired */
 			if (sqlite3_column_int(st, 2) != 0)
@@ -565,7 +566,8 @@ name_table(struct db *db, struct report_table *t, const struct report *r)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return db_sqlerr(db, "catalogue");
-	qsort(t->rows, t->n, sizeof(*t->rows), row_cmp);
+	if (t->n > 0)
+		qsort(t->rows, t->n, sizeof(*t->rows), row_cmp);
 	if (t->n > 0 && t->rows[0].key[0] == '\0') {
 		free(t->rows[0].name);
 		t->rows[0].name = xstrdup(_("(not given)"));
@@ -790,7 +792,8 @@ report_run(struct db *db, const struct report_opts *o,
 		acc[i].rows = NULL;
 		free(acc[i].slot);
 		acc[i].slot = NULL;
-		qsort(t->rows, t->n, sizeof(*t->rows), row_cmp);
+		if (t->n > 0)
+			qsort(t->rows, t->n, sizeof(*t->rows), row_cmp);
 		if (name_table(db, t, r) != 0)
 			goto fail;
 		if (r->o.public)
@@ -1445,7 +1448,8 @@ batch_names(const char *dir, char ***out, size_t *n, char **errstr)
 		(*out)[(*n)++] = xasprintf("%s/%s", dir, de->d_name);
 	}
 	closedir(d);
-	qsort(*out, *n, sizeof(**out), cmp_str);
+	if (*n > 0)
+		qsort(*out, *n, sizeof(**out), cmp_str);
 	return 0;
 }
 
