@@ -78,6 +78,7 @@ test_expect_success 'a db migrated from schema 6 opens cases for old records' '
 	hcp-import -q -d old.db in.csv &&
 	sqlite3 old.db "DROP TABLE case_events; DROP TABLE cases;
 		DROP TABLE calendar_local; DROP TABLE review_mark;
+		DROP TABLE services;
 		ALTER TABLE batches DROP COLUMN first_event;
 		ALTER TABLE batches DROP COLUMN last_event;
 		PRAGMA user_version = 6" &&

@@ -1,20 +1,8 @@
 -- SPDX-License-Identifier: ISC
--- hcp-review's table "cases" as its contract gives it, with a case for
--- every bad review of the db gen.sql filled (see there).
-CREATE TABLE cases (
-	id	INTEGER PRIMARY KEY,
-	eval_id	INTEGER NOT NULL UNIQUE REFERENCES evaluations (id),
-	state	TEXT NOT NULL,
-	opened	TEXT NOT NULL,
-	visit_due TEXT,
-	rectify_due TEXT,
-	visited	TEXT,
-	closed	TEXT,
-	excluded INTEGER NOT NULL DEFAULT 0,
-	dept_code TEXT,
-	window	TEXT,
-	staff	TEXT
-);
+-- A case in hcp-review's table "cases" (schema 007) for every bad
+-- review of the db gen.sql filled (see there), in the states and with
+-- the dates the report's tests need.
+DELETE FROM cases;
 INSERT INTO cases (eval_id, state, opened, visit_due, rectify_due,
 	visited, closed, excluded, dept_code, window, staff)
 SELECT id, CASE WHEN id % 2 = 0 THEN 'closed' ELSE 'open' END, d,
