@@ -405,6 +405,7 @@ struct run {
 	struct rec_ctx *ctx, *kctx;
 	/* the batch at hand */
 	char created[CLOCK_BUFLEN];
+	long nsupersede;	/* superseding records staged */
 };
 
 static int
@@ -514,6 +515,8 @@ stage_row(void *arg, const struct rec *rec, const char *supersedes,
 		snprintf(month, sizeof(month), "1970-01-01");
 	v[0] = line;
 	v[1] = *supersedes != '\0' ? supersedes : NULL;
+	if (v[1] != NULL)
+		r->nsupersede++;
 	v[2] = month;
 	for (f = 0; f < F_NFIELDS; f++)
 		v[3 + f] = *rec->v[f] != '\0' ? rec->v[f] : NULL;
@@ -737,7 +740,7 @@ load(struct run *r, const struct verify_result *v, const char *received,
 		    MAX_CONFLICTS);
 	if (c.n > 0)
 		return 1;
-	for (i = 0; sql_supersede[i] != NULL; i++)
+	for (i = 0; r->nsupersede > 0 && sql_supersede[i] != NULL; i++)
 		if (it->be->exec(it, sql_supersede[i], 1, p) != 0)
 			return -1;
 	p[2] = v->name;
@@ -788,6 +791,7 @@ take(struct run *r, const char *file, struct intake_batch *b)
 	memset(b, 0, sizeof(*b));
 	b->file = file;
 	r->created[0] = '\0';
+	r->nsupersede = 0;
 	it->stage_failed = 0;
 	free(it->stage_err);
 	it->stage_err = NULL;

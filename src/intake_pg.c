@@ -229,6 +229,13 @@ pg_stage_end(struct intake *it)
 		PQclear(res);
 	}
 	strbuf_reset(&s->copy);
+	/*
+	 * The planner knows nothing of a temporary table: without its
+	 * statistics the joins with the keys scan them whole, batch after
+	 * batch.
+	 */
+	if (rc == 0 && simple(it, conn(it), "ANALYZE intake_stage") != 0)
+		rc = -1;
 	return rc;
 }
 
