@@ -9,6 +9,9 @@ INTAKE_OPT=-d INTAKE_ARG=county.db
 q() {
 	sqlite3 county.db "$1"
 }
+settle() {
+	:
+}
 
 . "$HCP_SRC/tests/intake-cases.sh"
 

@@ -18,6 +18,16 @@ INTAKE_OPT=--pg INTAKE_ARG=$PG
 q() {
 	psql -X -A -t -q -d "$PG" -c "$1"
 }
+settle() {
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+		test "$(q "SELECT count(*) FROM pg_stat_activity WHERE
+			datname = current_database() AND
+			pid <> pg_backend_pid()")" = 0 && return 0
+		sleep 0.5
+	done
+	echo "a killed worker's session is still there"
+	return 1
+}
 
 . "$HCP_SRC/tests/intake-cases.sh"
 
