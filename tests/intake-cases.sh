@@ -106,49 +106,45 @@ test_expect_success 'a batch replayed under another name is not loaded again' '
 	! test -e inbox/replay.tar.gz && ! test -e inbox/archive/replay.tar.gz
 '
 
-test_expect_code 1 'a tampered batch is refused, with the reason, nothing loaded' '
+test_expect_success 'a tampered batch is refused, with the reason, nothing loaded' '
 	perl -e "local \$/; my \$d = <STDIN>; my \$i = int(length(\$d) / 2);
 		substr(\$d, \$i, 1) = chr(ord(substr(\$d, \$i, 1)) ^ 0x55);
 		print \$d" <out/hcp-33052301-000002.tar.gz >inbox/tampered.tar.gz &&
-	take; rc=$?
+	{ take; test $? = 1; } &&
 	test_grep err.txt "tampered.tar.gz: REFUSED" &&
 	test -f inbox/refused/tampered.tar.gz &&
 	test -s inbox/refused/tampered.tar.gz.reason &&
 	! test -e inbox/hcp-33052301-000002.receipt &&
 	test "$(records 33052301)" = 2 &&
-	test "$(q "SELECT count(*) FROM batches")" = 1 &&
-	exit $rc
+	test "$(q "SELECT count(*) FROM batches")" = 1
 '
 
-test_expect_code 1 'a batch of a station not registered is refused' '
+test_expect_success 'a batch of a station not registered is refused' '
 	cp out/hcp-33052303-000001.tar.gz inbox/ &&
-	take; rc=$?
+	{ take; test $? = 1; } &&
 	test_grep inbox/refused/hcp-33052303-000001.tar.gz.reason \
 		"station 33052303 is not registered here" &&
 	test_grep err.txt "station 33052303 is not registered here" &&
-	test "$(records 33052303)" = 0 &&
-	exit $rc
+	test "$(records 33052303)" = 0
 '
 
-test_expect_code 1 'a record of another station (projectNo, assessNumber) is a conflict, not overwritten' '
+test_expect_success 'a record of another station (projectNo, assessNumber) is a conflict, not overwritten' '
 	cp out/hcp-33052302-000002.tar.gz out/hcp-33052302-000003.tar.gz inbox/ &&
-	take; rc=$?
+	{ take; test $? = 1; } &&
 	test_grep out.txt "hcp-33052302-000002.tar.gz: loaded" &&
 	test_grep inbox/refused/hcp-33052302-000003.tar.gz.reason \
 		"P1/1 is loaded already from hcp-33052301-000001 line 2" &&
 	test "$(records 33052302)" = 1 &&
-	test "$(q "SELECT station || '\'' '\'' || satisfaction FROM records WHERE project_no = '\''P1'\''")" = "33052301 5" &&
-	exit $rc
+	test "$(q "SELECT station || '\'' '\'' || satisfaction FROM records WHERE project_no = '\''P1'\''")" = "33052301 5"
 '
 
-test_expect_code 1 '--gaps lists a missing first batch and a station that sent nothing' '
-	intake --gaps >gaps.txt; rc=$?
+test_expect_success '--gaps lists a missing first batch and a station that sent nothing' '
+	{ intake --gaps >gaps.txt; test $? = 1; } &&
 	cat >expect <<-EOF &&
 	33052302: missing batch 1 (hcp-33052302-000001)
 	33052304: no batch received
 	EOF
-	test_cmp expect gaps.txt &&
-	exit $rc
+	test_cmp expect gaps.txt
 '
 
 test_expect_success 'the first batch arrives late: no gap left for that station' '
@@ -173,33 +169,31 @@ test_expect_success 'rotated key: old batches verify under the old key, new ones
 	test "$(records 33052301)" = 4
 '
 
-test_expect_code 1 'a batch signed with a key outside its validity is refused' '
+test_expect_success 'a batch signed with a key outside its validity is refused' '
 	cp s1.db.sm2.pem s1.new.pem && cp s1.old.pem s1.db.sm2.pem &&
 	batch s1.db $E2 5 P5 &&
 	cp s1.new.pem s1.db.sm2.pem &&
 	cp out/hcp-33052301-000004.tar.gz inbox/ &&
-	take; rc=$?
+	{ take; test $? = 1; } &&
 	test_grep inbox/refused/hcp-33052301-000004.tar.gz.reason \
 		"signature is not good" &&
-	test "$(records 33052301)" = 4 &&
-	exit $rc
+	test "$(records 33052301)" = 4
 '
 
-test_expect_code 1 'a batch made after its station was retired is refused' '
+test_expect_success 'a batch made after its station was retired is refused' '
 	intake --retire 33052301 --at 2026-11-23 &&
 	batch s1.db $E3 5 P6 &&
 	cp out/hcp-33052301-000005.tar.gz inbox/ &&
-	take; rc=$?
+	{ take; test $? = 1; } &&
 	test_grep inbox/refused/hcp-33052301-000005.tar.gz.reason \
 		"station 33052301 was retired on 2026-11-23 00:00:00" &&
-	test "$(records 33052301)" = 4 &&
-	exit $rc
+	test "$(records 33052301)" = 4
 '
 
-test_expect_code 2 'a retired station gets no new key' '
-	intake --rotate 33052301 --pubkey s1.new.pub --from 2026-11-24 \
-		2>err.txt; rc=$?
-	test_grep err.txt "station 33052301 was retired" && exit $rc
+test_expect_success 'a retired station gets no new key' '
+	{ intake --rotate 33052301 --pubkey s1.new.pub --from 2026-11-24 \
+		2>err.txt; test $? = 2; } &&
+	test_grep err.txt "station 33052301 was retired"
 '
 
 test_expect_success 'the registry refuses a station twice and a bad key' '
@@ -207,6 +201,33 @@ test_expect_success 'the registry refuses a station twice and a bad key' '
 	echo nokey >bad.pub &&
 	test_expect_code_ 2 intake --register 33052309 --pubkey bad.pub &&
 	test "$(q "SELECT count(*) FROM stations")" = 3
+'
+
+test_expect_success 'a serial loaded from another batch, a sequence number from other bytes: refused' '
+	hcp-init -q -d s7.db --catalog "$SAMPLE" -s issuer=07 &&
+	hcp-init -q -d s7b.db --catalog "$SAMPLE" -s issuer=07 &&
+	cp s7.db.sm2.pem s7b.db.sm2.pem &&
+	hcp-init -d s7.db --print-pubkey >s7.pub &&
+	intake --register 33052307 --pubkey s7.pub &&
+	x=$(SOURCE_DATE_EPOCH=$((E1 - 2 * 86400)) hcp-form -d s7.db --issue 1) &&
+	test "$x" = "$(SOURCE_DATE_EPOCH=$((E1 - 2 * 86400)) hcp-form -d s7b.db --issue 1)" &&
+	keyed 5 P30 | sed "1s/^/serial,/; 2s/^/$x,/; s/,4,5,/,5,5,/" >in.csv &&
+	SOURCE_DATE_EPOCH=$E1 hcp-import -q -d s7.db in.csv &&
+	SOURCE_DATE_EPOCH=$E1 hcp-pack -q -d s7.db -o out7 &&
+	batch s7b.db $E1 5 P32 && mv out/hcp-33052307-000001.tar.gz other.tar.gz &&
+	keyed 5 P31 | sed "1s/^/serial,/; 2s/^/$x,/; s/,4,5,/,5,5,/" >in.csv &&
+	SOURCE_DATE_EPOCH=$E1 hcp-import -q -d s7b.db in.csv &&
+	SOURCE_DATE_EPOCH=$E1 hcp-pack -q -d s7b.db -o out &&
+	cp out7/hcp-33052307-000001.tar.gz out/hcp-33052307-000002.tar.gz inbox/ &&
+	{ take; test $? = 1; } &&
+	test_grep out.txt "hcp-33052307-000001.tar.gz: loaded" &&
+	test_grep inbox/refused/hcp-33052307-000002.tar.gz.reason \
+		"serial $x is loaded already from hcp-33052307-000001 line 2" &&
+	cp other.tar.gz inbox/ && take; test $? = 1 &&
+	test_grep inbox/refused/other.tar.gz.reason \
+		"sequence number 1 of station 33052307 was loaded on .* from another batch" &&
+	test "$(records 33052307)" = 1 &&
+	test "$(q "SELECT count(*) FROM serial_keys WHERE station = '\''33052307'\''")" = 1
 '
 
 test_expect_success 'two workers on one inbox: each batch loaded once' '
