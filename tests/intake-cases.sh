@@ -260,9 +260,12 @@ test_expect_success 'kill -9 at any moment of a load: nothing half-loaded, a re-
 	for d in 0.1 0.4 0.7 1.0 1.4; do
 		test -e inbox/hcp-33052305-000001.tar.gz ||
 			cp $k inbox/ || return 1
-		intake -q -k recv.pem inbox >/dev/null 2>&1 &
+		# the tool itself in the background, not a subshell running it
+		SOURCE_DATE_EPOCH=$NOW hcp-intake "$INTAKE_OPT" "$INTAKE_ARG" \
+			-q -k recv.pem inbox >/dev/null 2>&1 &
 		pid=$!
 		sleep $d; kill -9 $pid 2>/dev/null; wait $pid
+		ps -p $pid >/dev/null && { echo "$pid still runs"; return 1; }
 		n=$(records 33052305) b=$(q "SELECT count(*) FROM batches WHERE station = '\''33052305'\''")
 		say "killed after ${d}s: $b batches, $n records"
 		case "$b $n" in
