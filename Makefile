@@ -31,7 +31,7 @@ SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
 endif
 
 LIB_PC = sqlite3 zlib libqrencode libcrypto libgcrypt libarchive expat \
-	xlsxwriter
+	xlsxwriter libpq
 DRAW_PC = pangocairo cairo
 DRAW_TOOLS = hcp-qr hcp-form hcp-review hcp-report
 
@@ -78,7 +78,8 @@ DEBS = build-essential pkg-config libsqlite3-dev libcsv-dev zlib1g-dev \
 	libqrencode-dev libpango1.0-dev libcairo2-dev fonts-wqy-microhei \
 	libssl-dev libgcrypt20-dev libarchive-dev gettext poppler-utils \
 	zbar-tools mandoc sqlite3 locales qrencode clang curl nginx-light \
-	libnginx-mod-http-dav-ext libexpat1-dev libxlsxwriter-dev
+	libnginx-mod-http-dav-ext libexpat1-dev libxlsxwriter-dev postgresql \
+	libpq-dev
 
 .PHONY: all check test check-build demo deps install uninstall clean lint \
 	format bench po fuzz deb FORCE
@@ -158,10 +159,12 @@ bench: all
 
 # Installs the Debian packages that are missing; runs apt-get update once.
 # A service a package brings (nginx, which the upload test runs on its
-# own, on 127.0.0.1, from a configuration in a temporary directory) is
+# own, on 127.0.0.1, from a configuration in a temporary directory;
+# postgresql, whose servers the intake tests start as an unprivileged
+# user in a temporary directory) is
 # neither started (policy-rc.d for the time of the install, when the
 # system has none) nor left enabled when this installed it.
-SERVICES = nginx
+SERVICES = nginx postgresql
 deps:
 	@missing=; for p in $(DEBS); do \
 		dpkg-query -W -f='$${Status}\n' "$$p" 2>/dev/null | \
@@ -206,7 +209,7 @@ install: all
 	cp -f $(BINS) $(DESTDIR)$(BINDIR)/
 	for m in $(MANPAGES); do \
 		s=$${m##*.}; cp -f $$m $(DESTDIR)$(MANPREFIX)/man$$s/; done
-	for d in schema forms sample examples; do \
+	for d in schema intake forms sample examples; do \
 		[ -d share/$$d ] && cp -Rf share/$$d $(DESTDIR)$(DATADIR)/; \
 	done; true
 	for mo in $(MO); do \

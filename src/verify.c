@@ -652,6 +652,19 @@ sup_check_batch(struct vstate *s, const char *ncorr)
 	}
 }
 
+/* Hands an accepted record to the caller's row hook (verify_opts). */
+static void
+row_hook(struct vstate *s, const char *supersedes)
+{
+	char *why = NULL;
+
+	if (s->o->row(s->o->arg, &s->rec, supersedes, &why) != 0) {
+		problem(s, 0, "%s:%ld: %s", BAG_PAYLOAD, s->rec.line,
+		    why != NULL ? why : "");
+		free(why);
+	}
+}
+
 /*
  * The checks of one row (or the header), on the validating thread.  cells
  * point into that thread's buffer.
@@ -691,6 +704,8 @@ check_row(struct vstate *s, long line, size_t ncells, const char **cells)
 	if (bad == 0 && !superseding && s->o->seen != NULL &&
 	    rec_check_keys(s->o->keys, &s->rec, s->o->seen, &s->pl) != 0)
 		bad = 1;
+	if (bad == 0 && s->o->row != NULL)
+		row_hook(s, superseding ? sup_cell(s, 0, ncells, cells) : "");
 	if (bad)
 		s->bad_rows++;
 	else if (s->o->on_record != NULL)
@@ -1531,10 +1546,39 @@ check_bag_info(struct vstate *s, unsigned long long bytes,
 	bag_tags_release(&bi);
 }
 
+/*
+ * The key the signature is checked with: pub_pem, or the one the key_at
+ * hook gives for the batch's station and Hcp-Created (NULL, a problem
+ * said, if none).
+ */
+static const char *
+station_key(struct vstate *s)
+{
+	struct member *m = find(s, "bag-info.txt");
+	struct bag_tags bi = { NULL, 0 };
+	const char *pub;
+	char *why = NULL, *e = NULL;
+
+	if (s->o->key_at == NULL)
+		return s->o->pub_pem;
+	if (m != NULL && bag_tags_parse(m->data.buf != NULL ? m->data.buf :
+	    "", m->data.len, &bi, &e) != 0)
+		free(e);
+	pub = s->o->key_at(s->o->arg, s->res->station,
+	    bag_tags_get(&bi, "Hcp-Created"), &why);
+	if (pub == NULL) {
+		problem(s, 0, "signature.sm2: %s", why != NULL ? why : "");
+		free(why);
+	}
+	bag_tags_release(&bi);
+	return pub;
+}
+
 static void
 check_signature(struct vstate *s)
 {
 	struct member *m, *sig;
+	const char *pub;
 	char *e = NULL;
 	int good;
 
@@ -1542,8 +1586,8 @@ check_signature(struct vstate *s)
 	if ((sig = find(s, "signature.sm2")) == NULL)
 		problem(s, 0, _("signature.sm2 is missing: the batch is not "
 		    "signed"));
-	else if (m != NULL) {
-		good = crypto_sm2_verify(s->o->pub_pem, m->data.buf != NULL ?
+	else if (m != NULL && (pub = station_key(s)) != NULL) {
+		good = crypto_sm2_verify(pub, m->data.buf != NULL ?
 		    m->data.buf : "", m->data.len,
 		    (const unsigned char *)sig->data.buf, sig->data.len, &e);
 		if (good < 0)

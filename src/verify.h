@@ -84,6 +84,21 @@ struct verify_opts {
 	 */
 	void (*on_record)(void *arg, const struct rec *r, int superseding,
 	    size_t ncells, const char *const *cells);
+	/*
+	 * Hooks of a receiving side that loads what it verifies (hcp-intake),
+	 * all NULL for a plain check.  key_at, if set, gives the public key
+	 * of station valid at created (bag-info.txt's Hcp-Station and
+	 * Hcp-Created, either NULL if missing) in place of pub_pem, or NULL
+	 * with *why (malloc'd) saying why there is none: the batch is then
+	 * bad.  row, if set, is called on the validating thread with each
+	 * record that passed the validator, and supersedes ("" for a new
+	 * record); a nonzero return makes the batch bad with *why (malloc'd)
+	 * as the problem.  arg is passed to both.
+	 */
+	const char *(*key_at)(void *arg, const char *station,
+	    const char *created, char **why);
+	int (*row)(void *arg, const struct rec *r, const char *supersedes,
+	    char **why);
 	void *arg;
 };
 

@@ -53,6 +53,7 @@ for t in $tools; do
 	hcp-check|hcp-import) args="-d hcp.db missing.csv" ;;
 	hcp-compare) args="missing.csv missing.csv" ;;
 	hcp-verify) args="missing.tar.gz" ;;
+	hcp-intake) args="-d nowhere/missing.db --gaps" ;;
 	hcp-pack) args="-d nowhere/missing.db -o ." ;;
 	hcp-qr) args="-d nowhere/missing.db --all" ;;
 	hcp-form) args="-d nowhere/missing.db --issue 1" ;;

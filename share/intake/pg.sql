@@ -1,0 +1,130 @@
+-- SPDX-License-Identifier: ISC
+--
+-- The receiving db of hcp-intake(1) on PostgreSQL (a province).
+-- The same tables as sqlite.sql, records partitioned by month; see
+-- hcp-intake(1), THE RECEIVING DB.
+-- Run when the tables are missing, under an advisory lock.
+
+-- The registry: stations and the keys they sign with.
+CREATE TABLE IF NOT EXISTS stations (
+	station TEXT PRIMARY KEY,	-- 8 digits: region and issuer
+	region TEXT NOT NULL,		-- GB/T 2260, 6 digits
+	name TEXT NOT NULL DEFAULT '',
+	registered_at TEXT NOT NULL,
+	retired_at TEXT			-- wall clock of the station
+);
+CREATE TABLE IF NOT EXISTS station_keys (
+	station TEXT NOT NULL REFERENCES stations (station),
+	valid_from TEXT NOT NULL,	-- '' since always
+	valid_to TEXT,			-- NULL until rotated or retired
+	pub_pem TEXT NOT NULL,
+	PRIMARY KEY (station, valid_from)
+);
+
+-- Batches loaded, each once: a station's sequence number once, its
+-- bytes once (the station is inside the signed bytes).
+CREATE TABLE IF NOT EXISTS batches (
+	station TEXT NOT NULL,
+	seq BIGINT NOT NULL,
+	name TEXT NOT NULL,
+	sha256 TEXT NOT NULL,
+	records BIGINT NOT NULL,
+	created TEXT,
+	received TEXT NOT NULL,
+	PRIMARY KEY (station, seq),
+	UNIQUE (station, sha256)
+);
+
+-- The records, one row each; an empty value is NULL.
+CREATE TABLE IF NOT EXISTS records (
+	station TEXT NOT NULL,
+	seq BIGINT NOT NULL,
+	line BIGINT NOT NULL,
+	assess_month DATE NOT NULL,	-- the first day of assess_time's month
+	supersedes TEXT,		-- the batch a correction supersedes
+	serial TEXT,
+	project_no TEXT,
+	item_code TEXT,
+	dept_code TEXT,
+	area_code TEXT,
+	window_code TEXT,
+	staff_code TEXT,
+	channel SMALLINT,
+	satisfaction SMALLINT,
+	eval_detail TEXT,
+	comment TEXT,
+	user_prop SMALLINT,
+	evaluator TEXT,
+	cert_type TEXT,
+	cert_no TEXT,
+	phone TEXT,
+	service_time TEXT,
+	assess_time TEXT,
+	assess_number SMALLINT,
+	guide_clear SMALLINT,
+	process_easy SMALLINT,
+	material_lean SMALLINT,
+	ui_friendly SMALLINT,
+	PRIMARY KEY (station, seq, line, assess_month)
+) PARTITION BY RANGE (assess_month);
+-- One partition a month, made by hcp-intake as months appear.
+CREATE INDEX IF NOT EXISTS records_serial ON records (station, serial);
+CREATE INDEX IF NOT EXISTS records_project ON records (project_no,
+    assess_number);
+
+-- What makes a record unique: its serial within its station, its
+-- (projectNo, assessNumber) across stations.
+CREATE TABLE IF NOT EXISTS serial_keys (
+	station TEXT NOT NULL,
+	serial TEXT NOT NULL,
+	seq BIGINT NOT NULL,
+	line BIGINT NOT NULL,
+	PRIMARY KEY (station, serial)
+);
+CREATE TABLE IF NOT EXISTS project_keys (
+	project_no TEXT NOT NULL,
+	assess_number SMALLINT NOT NULL,
+	station TEXT NOT NULL,
+	seq BIGINT NOT NULL,
+	line BIGINT NOT NULL,
+	PRIMARY KEY (project_no, assess_number)
+);
+
+-- Batches waiting in an inbox, claimed by one worker each (PostgreSQL;
+-- with SQLite one run at a time holds the inbox's lock).
+CREATE TABLE IF NOT EXISTS intake_queue (
+	inbox TEXT NOT NULL,
+	file TEXT NOT NULL,
+	PRIMARY KEY (inbox, file)
+);
+
+-- A batch's records while it is verified: each connection makes its own
+-- temporary intake_stage (LIKE this table).
+CREATE TABLE IF NOT EXISTS intake_stage_template (
+	line BIGINT NOT NULL,
+	supersedes TEXT,
+	assess_month DATE NOT NULL,
+	serial TEXT,
+	project_no TEXT,
+	item_code TEXT,
+	dept_code TEXT,
+	area_code TEXT,
+	window_code TEXT,
+	staff_code TEXT,
+	channel SMALLINT,
+	satisfaction SMALLINT,
+	eval_detail TEXT,
+	comment TEXT,
+	user_prop SMALLINT,
+	evaluator TEXT,
+	cert_type TEXT,
+	cert_no TEXT,
+	phone TEXT,
+	service_time TEXT,
+	assess_time TEXT,
+	assess_number SMALLINT,
+	guide_clear SMALLINT,
+	process_easy SMALLINT,
+	material_lean SMALLINT,
+	ui_friendly SMALLINT
+);

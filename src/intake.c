@@ -1,0 +1,1160 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The receiving side (see intake.h): the registry, one batch's intake
+ * (verify and load in one transaction, receipt, archive or refused/),
+ * the inbox loop and the gaps.  The SQL here is the same for both back
+ * ends (intake_db.h); what differs is in intake_sqlite.c and intake_pg.c.
+ *
+ * One batch, in order (hcp-intake(1), EXACTLY ONCE):
+ *   1. the transaction begins (PostgreSQL: with the claim of the file);
+ *   2. verify_batch() reads the file once; each record it accepts goes
+ *      to intake_stage as it passes, and the signature is checked with
+ *      the key the registry has for the station at the batch's
+ *      Hcp-Created;
+ *   3. a batch whose bytes are loaded already is a duplicate; one that
+ *      did not verify, whose sequence number is taken by other bytes or
+ *      whose records conflict with records loaded is refused; all three
+ *      roll back;
+ *   4. else the batch, its keys and its records are inserted from
+ *      intake_stage, and the transaction commits;
+ *   5. then the receipt is written and the file moved.
+ * A kill before 4 commits leaves nothing; after it, the next run finds
+ * the batch loaded (a duplicate), writes the receipt and moves it.
+ */
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "crypto.h"
+#include "i18n.h"
+#include "intake.h"
+#include "intake_db.h"
+#include "outfile.h"
+#include "receipt.h"
+#include "record.h"
+#include "strbuf.h"
+#include "verify.h"
+#include "xalloc.h"
+#include "banned.h"
+
+/* Conflicts listed in a refused batch's reason; more are counted. */
+#define MAX_CONFLICTS 20
+
+void
+intake_seterr(struct intake *it, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	free(it->err);
+	it->err = s != NULL ? s : xstrdup("out of memory");
+}
+
+const char *
+intake_errstr(const struct intake *it)
+{
+	return it->err != NULL ? it->err : "";
+}
+
+char *
+intake_read_sql(struct intake *it, const char *datadir, const char *name)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char buf[8192], *path;
+	size_t n;
+	FILE *fp;
+
+	path = xasprintf("%s/intake/%s", datadir, name);
+	if ((fp = fopen(path, "r")) == NULL) {
+		intake_seterr(it, "%s: %s", path, strerror(errno));
+		free(path);
+		return NULL;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		strbuf_add(&sb, buf, n);
+	if (ferror(fp)) {
+		intake_seterr(it, "%s: %s", path, strerror(errno));
+		fclose(fp);
+		free(path);
+		strbuf_release(&sb);
+		return NULL;
+	}
+	fclose(fp);
+	free(path);
+	return strbuf_detach(&sb);
+}
+
+struct intake *
+intake_open(const char *path, const char *pg, const char *datadir,
+    char **errstr)
+{
+	struct intake *it = xcalloc(1, sizeof(*it));
+	int rc;
+
+	if (pg != NULL) {
+		it->pg = 1;
+		rc = intake_pg_open(it, pg, datadir);
+	} else
+		rc = intake_sqlite_open(it, path, datadir);
+	if (rc != 0) {
+		*errstr = xstrdup(intake_errstr(it));
+		intake_close(it);
+		return NULL;
+	}
+	return it;
+}
+
+void
+intake_close(struct intake *it)
+{
+	if (it == NULL)
+		return;
+	if (it->be != NULL && it->h != NULL)
+		it->be->close(it);
+	free(it->err);
+	free(it->stage_err);
+	free(it);
+}
+
+/* ---- small helpers ------------------------------------------------ */
+
+static int
+exec0(struct intake *it, const char *sql)
+{
+	return it->be->exec(it, sql, 0, NULL);
+}
+
+static void
+rollback(struct intake *it)
+{
+	char *keep = it->err;
+
+	it->err = NULL;
+	(void)exec0(it, "ROLLBACK");
+	free(it->err);
+	it->err = keep;
+}
+
+/* Collects the first row of a query as malloc'd strings. */
+struct first {
+	int found;
+	char *v[8];
+};
+
+static int
+first_row(void *arg, int n, const char *const *v)
+{
+	struct first *f = arg;
+	int i;
+
+	f->found = 1;
+	for (i = 0; i < n && i < 8; i++)
+		f->v[i] = v[i] != NULL ? xstrdup(v[i]) : NULL;
+	return 1;
+}
+
+static void
+first_release(struct first *f)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		free(f->v[i]);
+	memset(f, 0, sizeof(*f));
+}
+
+/*
+ * A time as the registry keeps it, "YYYY-MM-DD HH:MM:SS" (the station's
+ * wall clock): s may be a date alone.  NULL if s is not a time.
+ */
+static int
+norm_time(const char *s, char out[CLOCK_BUFLEN])
+{
+	long long t;
+	time_t tt;
+	struct tm tm;
+
+	if (rec_parse_time(s, &t) != 0)
+		return -1;
+	tt = (time_t)t;
+	if (gmtime_r(&tt, &tm) == NULL || strftime(out, CLOCK_BUFLEN,
+	    "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		return -1;
+	return 0;
+}
+
+static int
+station_ok(const char *s)
+{
+	return strlen(s) == 8 && strspn(s, "0123456789") == 8;
+}
+
+/* ---- the registry ------------------------------------------------- */
+
+static int
+key_usable(struct intake *it, const char *pem)
+{
+	char *e = NULL;
+
+	if (crypto_sm2_verify(pem, "", 0, (const unsigned char *)"", 0,
+	    &e) < 0) {
+		intake_seterr(it, _("not a usable SM2 public key: %s"),
+		    e != NULL ? e : "?");
+		free(e);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+get_station(struct intake *it, const char *station, struct first *f)
+{
+	const char *p[1] = { station };
+
+	memset(f, 0, sizeof(*f));
+	return it->be->query(it, "SELECT station, retired_at FROM stations "
+	    "WHERE station = $1", 1, p, first_row, f);
+}
+
+int
+intake_register(struct intake *it, const char *station, const char *region,
+    const char *name, const char *pub_pem, const char *from, const char *to)
+{
+	char f[CLOCK_BUFLEN] = "", t[CLOCK_BUFLEN], now[CLOCK_BUFLEN];
+	char reg[7];
+	const char *p[5];
+	struct first st;
+	int rc;
+
+	if (!station_ok(station)) {
+		intake_seterr(it, _("%s: a station is 8 digits (region and "
+		    "issuer)"), station);
+		return -1;
+	}
+	if (region == NULL) {
+		memcpy(reg, station, 6);
+		reg[6] = '\0';
+		region = reg;
+	}
+	if ((from != NULL && norm_time(from, f) != 0) ||
+	    (to != NULL && norm_time(to, t) != 0)) {
+		intake_seterr(it, _("%s: not a time (YYYY-MM-DD [HH:MM:SS])"),
+		    from != NULL && norm_time(from, f) != 0 ? from : to);
+		return -1;
+	}
+	if (to != NULL && strcmp(t, f) <= 0) {
+		intake_seterr(it, _("the key's validity ends before it "
+		    "begins"));
+		return -1;
+	}
+	if (key_usable(it, pub_pem) != 0)
+		return -1;
+	if (exec0(it, it->be->begin_sql) != 0)
+		return -1;
+	if (get_station(it, station, &st) != 0)
+		goto fail;
+	if (st.found) {
+		first_release(&st);
+		intake_seterr(it, _("station %s is registered already: give "
+		    "it a new key with --rotate"), station);
+		goto fail;
+	}
+	clock_format(clock_now(), now);
+	p[0] = station;
+	p[1] = region;
+	p[2] = name != NULL ? name : "";
+	p[3] = now;
+	if (it->be->exec(it, "INSERT INTO stations (station, region, name, "
+	    "registered_at) VALUES ($1, $2, $3, $4)", 4, p) != 0)
+		goto fail;
+	p[1] = f;
+	p[2] = to != NULL ? t : NULL;
+	p[3] = pub_pem;
+	if (it->be->exec(it, "INSERT INTO station_keys (station, valid_from, "
+	    "valid_to, pub_pem) VALUES ($1, $2, $3, $4)", 4, p) != 0)
+		goto fail;
+	if ((rc = exec0(it, "COMMIT")) != 0)
+		goto fail;
+	return 0;
+fail:
+	rollback(it);
+	return -1;
+}
+
+int
+intake_rotate(struct intake *it, const char *station, const char *pub_pem,
+    const char *from)
+{
+	char f[CLOCK_BUFLEN];
+	const char *p[3];
+	struct first st, k;
+
+	if (norm_time(from, f) != 0) {
+		intake_seterr(it, _("%s: not a time (YYYY-MM-DD [HH:MM:SS])"),
+		    from);
+		return -1;
+	}
+	if (key_usable(it, pub_pem) != 0)
+		return -1;
+	if (exec0(it, it->be->begin_sql) != 0)
+		return -1;
+	if (get_station(it, station, &st) != 0)
+		goto fail;
+	if (!st.found) {
+		intake_seterr(it, _("station %s is not registered"), station);
+		goto fail;
+	}
+	if (st.v[1] != NULL) {
+		intake_seterr(it, _("station %s was retired on %s"), station,
+		    st.v[1]);
+		first_release(&st);
+		goto fail;
+	}
+	first_release(&st);
+	p[0] = station;
+	p[1] = f;
+	memset(&k, 0, sizeof(k));
+	if (it->be->query(it, "SELECT valid_from FROM station_keys WHERE "
+	    "station = $1 AND valid_from >= $2", 2, p, first_row, &k) != 0)
+		goto fail;
+	if (k.found) {
+		intake_seterr(it, _("station %s has a key valid from %s: a new "
+		    "key must begin later"), station, k.v[0]);
+		first_release(&k);
+		goto fail;
+	}
+	/* the key in force until now stays valid before from */
+	if (it->be->exec(it, "UPDATE station_keys SET valid_to = $2 WHERE "
+	    "station = $1 AND (valid_to IS NULL OR valid_to > $2)", 2, p) != 0)
+		goto fail;
+	p[2] = pub_pem;
+	if (it->be->exec(it, "INSERT INTO station_keys (station, valid_from, "
+	    "pub_pem) VALUES ($1, $2, $3)", 3, p) != 0)
+		goto fail;
+	if (exec0(it, "COMMIT") != 0)
+		goto fail;
+	return 0;
+fail:
+	rollback(it);
+	return -1;
+}
+
+int
+intake_retire(struct intake *it, const char *station, const char *at)
+{
+	char a[CLOCK_BUFLEN];
+	const char *p[2];
+	struct first st;
+
+	if (at == NULL)
+		clock_format(clock_now(), a);
+	else if (norm_time(at, a) != 0) {
+		intake_seterr(it, _("%s: not a time (YYYY-MM-DD [HH:MM:SS])"),
+		    at);
+		return -1;
+	}
+	if (exec0(it, it->be->begin_sql) != 0)
+		return -1;
+	if (get_station(it, station, &st) != 0)
+		goto fail;
+	if (!st.found) {
+		intake_seterr(it, _("station %s is not registered"), station);
+		goto fail;
+	}
+	first_release(&st);
+	p[0] = station;
+	p[1] = a;
+	if (it->be->exec(it, "UPDATE stations SET retired_at = $2 WHERE "
+	    "station = $1", 2, p) != 0 ||
+	    it->be->exec(it, "UPDATE station_keys SET valid_to = $2 WHERE "
+	    "station = $1 AND (valid_to IS NULL OR valid_to > $2)", 2, p) != 0)
+		goto fail;
+	if (exec0(it, "COMMIT") != 0)
+		goto fail;
+	return 0;
+fail:
+	rollback(it);
+	return -1;
+}
+
+/* ---- the keys of a run -------------------------------------------- */
+
+struct skey {
+	char *station, *from, *to, *pem, *retired;
+};
+
+struct run {
+	struct intake *it;
+	const struct intake_opts *o;
+	const char *inbox;
+	char *archive, *refused;
+	char *receipt_key;
+	struct skey *keys;
+	size_t nkeys;
+	struct rec_ctx *ctx, *kctx;
+	/* the batch at hand */
+	char created[CLOCK_BUFLEN];
+	long nsupersede;	/* superseding records staged */
+};
+
+static int
+add_key(void *arg, int n, const char *const *v)
+{
+	struct run *r = arg;
+	struct skey *k;
+
+	(void)n;
+	r->keys = xreallocarray(r->keys, r->nkeys + 1, sizeof(*r->keys));
+	k = &r->keys[r->nkeys++];
+	k->station = xstrdup(v[0]);
+	k->from = xstrdup(v[1] != NULL ? v[1] : "");
+	k->to = v[2] != NULL ? xstrdup(v[2]) : NULL;
+	k->pem = xstrdup(v[3]);
+	k->retired = v[4] != NULL ? xstrdup(v[4]) : NULL;
+	return 0;
+}
+
+static void
+keys_release(struct run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nkeys; i++) {
+		free(r->keys[i].station);
+		free(r->keys[i].from);
+		free(r->keys[i].to);
+		free(r->keys[i].pem);
+		free(r->keys[i].retired);
+	}
+	free(r->keys);
+	r->keys = NULL;
+	r->nkeys = 0;
+}
+
+/* Reads the registry, one row per station without keys too. */
+static int
+keys_load(struct run *r)
+{
+	keys_release(r);
+	return r->it->be->query(r->it, "SELECT s.station, k.valid_from, "
+	    "k.valid_to, k.pub_pem, s.retired_at FROM stations s JOIN "
+	    "station_keys k ON k.station = s.station ORDER BY s.station, "
+	    "k.valid_from", 0, NULL, add_key, r);
+}
+
+/* verify_opts.key_at: the key of station valid at created. */
+static const char *
+key_at(void *arg, const char *station, const char *created, char **why)
+{
+	struct run *r = arg;
+	struct skey *k, *last = NULL;
+	char c[CLOCK_BUFLEN];
+	size_t i;
+
+	if (station == NULL) {
+		*why = xstrdup(_("no station named in bag-info.txt: no key "
+		    "to check the signature with"));
+		return NULL;
+	}
+	if (created == NULL || norm_time(created, c) != 0) {
+		*why = xstrdup(_("no valid Hcp-Created in bag-info.txt: the "
+		    "station's key in force cannot be told"));
+		return NULL;
+	}
+	snprintf(r->created, sizeof(r->created), "%s", c);
+	for (i = 0; i < r->nkeys; i++) {
+		k = &r->keys[i];
+		if (strcmp(k->station, station) != 0)
+			continue;
+		last = k;
+		if (strcmp(k->from, c) <= 0 && (k->to == NULL ||
+		    strcmp(c, k->to) < 0))
+			return k->pem;
+	}
+	if (last == NULL)
+		*why = xasprintf(_("station %s is not registered here: "
+		    "refused"), station);
+	else if (last->retired != NULL && strcmp(c, last->retired) >= 0)
+		*why = xasprintf(_("station %s was retired on %s; the batch "
+		    "was made on %s: refused"), station, last->retired, c);
+	else
+		*why = xasprintf(_("no key of station %s is valid at %s, when "
+		    "the batch was made: refused"), station, c);
+	return NULL;
+}
+
+/* verify_opts.row: one accepted record into intake_stage. */
+static int
+stage_row(void *arg, const struct rec *rec, const char *supersedes,
+    char **why)
+{
+	struct run *r = arg;
+	struct intake *it = r->it;
+	const char *v[INTAKE_NSTAGE];
+	char line[24], month[11];
+	const char *at = rec->v[F_ASSESS_TIME];
+	int f;
+
+	if (it->stage_failed)
+		return 0;
+	snprintf(line, sizeof(line), "%ld", rec->line);
+	if (strlen(at) >= 7)
+		snprintf(month, sizeof(month), "%.7s-01", at);
+	else
+		snprintf(month, sizeof(month), "1970-01-01");
+	v[0] = line;
+	v[1] = *supersedes != '\0' ? supersedes : NULL;
+	if (v[1] != NULL)
+		r->nsupersede++;
+	v[2] = month;
+	for (f = 0; f < F_NFIELDS; f++)
+		v[3 + f] = *rec->v[f] != '\0' ? rec->v[f] : NULL;
+	if (it->be->stage_row(it, v) != 0) {
+		it->stage_failed = 1;
+		it->stage_err = xstrdup(intake_errstr(it));
+		*why = xasprintf(_("cannot load the record: %s"),
+		    intake_errstr(it));
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- one batch ---------------------------------------------------- */
+
+static int
+write_text(const char *path, const char *text, char **e)
+{
+	struct outfile *of;
+
+	if ((of = outfile_open(path, OUTFILE_PRIVATE, e)) == NULL)
+		return -1;
+	if (fputs(text, outfile_fp(of)) == EOF) {
+		*e = xasprintf("%s: %s", path, strerror(errno));
+		outfile_abort(of);
+		return -1;
+	}
+	return outfile_commit(of, e);
+}
+
+/*
+ * Moves inbox/file to dir/to; if dir/to is there already (the same batch
+ * came again), the inbox's copy is removed.  A file gone already (taken
+ * by another worker) is no error.
+ */
+static int
+move_file(struct run *r, const char *file, const char *dir, const char *to)
+{
+	char *from = xasprintf("%s/%s", r->inbox, file);
+	char *dest = xasprintf("%s/%s", dir, to), *e;
+	struct stat st;
+	int rc = 0;
+
+	if (outfile_mkdirs(dir, &e) != 0) {
+		intake_seterr(r->it, "%s", e);
+		free(e);
+		rc = -1;
+	} else if (lstat(dest, &st) == 0 && S_ISREG(st.st_mode)) {
+		if (unlink(from) != 0 && errno != ENOENT) {
+			intake_seterr(r->it, "%s: %s", from, strerror(errno));
+			rc = -1;
+		}
+	} else if (rename(from, dest) != 0 && errno != ENOENT) {
+		intake_seterr(r->it, _("cannot move %s to %s: %s"), from, dest,
+		    strerror(errno));
+		rc = -1;
+	}
+	free(from);
+	free(dest);
+	return rc;
+}
+
+/* Writes the signed receipt inbox/NAME.receipt. */
+static int
+give_receipt(struct run *r, const char *name, const char *sha256,
+    long long records, const char *received)
+{
+	struct receipt rc;
+	char *text, *e, *path;
+	int ret;
+
+	rc.batch = (char *)name;
+	memcpy(rc.sha256, sha256, sizeof(rc.sha256));
+	rc.sha256[64] = '\0';
+	rc.records = records;
+	rc.received = (char *)received;
+	if (receipt_make(&rc, r->receipt_key, &text, &e) != 0) {
+		intake_seterr(r->it, "%s", e);
+		free(e);
+		return -1;
+	}
+	path = xasprintf("%s/%s.receipt", r->inbox, name);
+	ret = write_text(path, text, &e);
+	if (ret != 0) {
+		intake_seterr(r->it, "%s", e);
+		free(e);
+	}
+	free(path);
+	free(text);
+	return ret;
+}
+
+static int
+refuse(struct run *r, const char *file, struct strbuf *why,
+    struct intake_batch *b)
+{
+	char *path, *e;
+
+	path = xasprintf("%s/%s.reason", r->refused, file);
+	if (outfile_mkdirs(r->refused, &e) != 0 ||
+	    write_text(path, why->buf, &e) != 0) {
+		intake_seterr(r->it, "%s", e);
+		free(e);
+		free(path);
+		return -1;
+	}
+	free(path);
+	b->outcome = INTAKE_REFUSED;
+	b->reason = why->buf;
+	return move_file(r, file, r->refused, file);
+}
+
+/* Lists conflicts (line, key, holder) into a reason. */
+struct conflicts {
+	struct strbuf *why;
+	const char *what;
+	long n;
+};
+
+static int
+add_conflict(void *arg, int n, const char *const *v)
+{
+	struct conflicts *c = arg;
+
+	(void)n;
+	if (c->n++ < MAX_CONFLICTS)
+		strbuf_addf(c->why, _("data/evaluations.csv:%s: %s %s is "
+		    "loaded already from hcp-%s-%06lld line %s: conflict, "
+		    "not overwritten\n"), v[0], c->what, v[1], v[2],
+		    strtoll(v[3], NULL, 10), v[4]);
+	return 0;
+}
+
+static const char sql_serial_conflicts[] =
+    "SELECT s.line, s.serial, k.station, k.seq, k.line "
+    "FROM intake_stage s JOIN serial_keys k ON k.station = $1 AND "
+    "k.serial = s.serial WHERE s.supersedes IS NULL ORDER BY s.line";
+static const char sql_project_conflicts[] =
+    "SELECT s.line, s.project_no || '/' || s.assess_number, k.station, "
+    "k.seq, k.line FROM intake_stage s JOIN project_keys k ON "
+    "k.project_no = s.project_no AND k.assess_number = s.assess_number "
+    "WHERE s.supersedes IS NULL OR k.station <> $1 ORDER BY s.line";
+
+/*
+ * The records a correction supersedes leave, with their keys (the
+ * station's own only: another station's key is a conflict above).
+ */
+static const char *const sql_supersede[] = {
+	"DELETE FROM records WHERE station = $1 AND serial IN (SELECT "
+	"serial FROM intake_stage WHERE supersedes IS NOT NULL)",
+	"DELETE FROM records WHERE station = $1 AND EXISTS (SELECT 1 FROM "
+	"intake_stage s WHERE s.supersedes IS NOT NULL AND s.project_no = "
+	"records.project_no AND s.assess_number = records.assess_number)",
+	"DELETE FROM serial_keys WHERE station = $1 AND serial IN (SELECT "
+	"serial FROM intake_stage WHERE supersedes IS NOT NULL)",
+	"DELETE FROM project_keys WHERE station = $1 AND EXISTS (SELECT 1 "
+	"FROM intake_stage s WHERE s.supersedes IS NOT NULL AND "
+	"s.project_no = project_keys.project_no AND s.assess_number = "
+	"project_keys.assess_number)",
+	NULL
+};
+
+static const char *const sql_load[] = {
+	"INSERT INTO serial_keys (station, serial, seq, line) SELECT $1, "
+	"serial, CAST($2 AS BIGINT), line FROM intake_stage WHERE serial IS "
+	"NOT NULL",
+	"INSERT INTO project_keys (project_no, assess_number, station, seq, "
+	"line) SELECT project_no, assess_number, $1, CAST($2 AS BIGINT), "
+	"line FROM intake_stage WHERE project_no IS NOT NULL",
+	"INSERT INTO records (station, seq, " INTAKE_STAGE_COLS ") SELECT "
+	"$1, CAST($2 AS BIGINT), " INTAKE_STAGE_COLS " FROM intake_stage",
+	NULL
+};
+
+/*
+ * Steps 3 and 4 for a batch that verified: returns 0 (loaded), 1
+ * (refused, why filled), -1 (error), -2 (a key taken meanwhile by a
+ * concurrent worker: try again).
+ */
+static int
+load(struct run *r, const struct verify_result *v, const char *received,
+    struct strbuf *why)
+{
+	struct intake *it = r->it;
+	char seq[24], recs[24];
+	const char *p[7];
+	struct first f;
+	struct conflicts c;
+	int i, rc;
+
+	snprintf(seq, sizeof(seq), "%lld", v->seq);
+	snprintf(recs, sizeof(recs), "%lld", v->records);
+	p[0] = v->station;
+	p[1] = seq;
+	memset(&f, 0, sizeof(f));
+	if (it->be->query(it, "SELECT sha256, received FROM batches WHERE "
+	    "station = $1 AND seq = CAST($2 AS BIGINT)", 2, p, first_row,
+	    &f) != 0)
+		return -1;
+	if (f.found) {
+		strbuf_addf(why, _("sequence number %lld of station %s was "
+		    "loaded on %s from another batch (SHA-256 %s): this one "
+		    "is refused\n"), v->seq, v->station, f.v[1], f.v[0]);
+		first_release(&f);
+		return 1;
+	}
+	if (it->be->partitions(it) != 0)
+		return -1;
+	c.why = why;
+	c.n = 0;
+	c.what = _("serial");
+	if (it->be->query(it, sql_serial_conflicts, 1, p, add_conflict,
+	    &c) != 0)
+		return -1;
+	c.what = _("projectNo/assessNumber");
+	if (it->be->query(it, sql_project_conflicts, 1, p, add_conflict,
+	    &c) != 0)
+		return -1;
+	if (c.n > MAX_CONFLICTS)
+		strbuf_addf(why, _("%ld more conflicts\n"), c.n -
+		    MAX_CONFLICTS);
+	if (c.n > 0)
+		return 1;
+	for (i = 0; r->nsupersede > 0 && sql_supersede[i] != NULL; i++)
+		if (it->be->exec(it, sql_supersede[i], 1, p) != 0)
+			return -1;
+	p[2] = v->name;
+	p[3] = v->sha256;
+	p[4] = recs;
+	p[5] = r->created[0] != '\0' ? r->created : NULL;
+	p[6] = received;
+	if ((rc = it->be->exec(it, "INSERT INTO batches (station, seq, name, "
+	    "sha256, records, created, received) VALUES ($1, CAST($2 AS "
+	    "BIGINT), $3, $4, CAST($5 AS BIGINT), $6, $7)", 7, p)) != 0)
+		return rc;
+	for (i = 0; sql_load[i] != NULL; i++)
+		if ((rc = it->be->exec(it, sql_load[i], 2, p)) != 0)
+			return rc;
+	return 0;
+}
+
+static void
+add_problems(struct strbuf *why, const struct verify_result *v)
+{
+	size_t k;
+
+	for (k = 0; k < v->problems.n; k++)
+		strbuf_addf(why, "%s%s\n", v->problems.v[k].warning ?
+		    _("warning: ") : "", v->problems.v[k].msg);
+	if (v->hidden > 0)
+		strbuf_addf(why, _("%zu more problems not shown\n"),
+		    v->hidden);
+}
+
+/*
+ * Takes inbox/file inside a transaction begun by the caller, which this
+ * ends (commit or rollback).  Returns 0 (done: b says how), 2 (the file
+ * is gone: another worker took it), -2 (try again) or -1.
+ */
+static int
+take(struct run *r, const char *file, struct intake_batch *b)
+{
+	struct intake *it = r->it;
+	struct verify_opts vo;
+	struct verify_result v;
+	struct strbuf why = STRBUF_INIT;
+	struct first f;
+	char received[CLOCK_BUFLEN], *path, *e, *name;
+	const char *p[2];
+	int rc = -1, lrc;
+
+	memset(b, 0, sizeof(*b));
+	b->file = file;
+	r->created[0] = '\0';
+	r->nsupersede = 0;
+	it->stage_failed = 0;
+	free(it->stage_err);
+	it->stage_err = NULL;
+	if (it->be->stage_begin(it) != 0) {
+		rollback(it);
+		return -1;
+	}
+	memset(&vo, 0, sizeof(vo));
+	vo.ctx = r->ctx;
+	vo.keys = r->kctx;
+	vo.seen = rec_seen_new();
+	vo.key_at = key_at;
+	vo.row = stage_row;
+	vo.arg = r;
+	path = xasprintf("%s/%s", r->inbox, file);
+	if (verify_batch(path, &vo, &v, &e) != 0) {
+		(void)it->be->stage_end(it);
+		rollback(it);
+		rec_seen_free(vo.seen);
+		if (access(path, F_OK) != 0 && errno == ENOENT) {
+			free(e);
+			free(path);
+			verify_result_release(&v);
+			return 2;
+		}
+		intake_seterr(it, "%s", e);
+		free(e);
+		free(path);
+		verify_result_release(&v);
+		return -1;
+	}
+	free(path);
+	rec_seen_free(vo.seen);
+	if (it->be->stage_end(it) != 0 && !it->stage_failed) {
+		it->stage_failed = 1;
+		it->stage_err = xstrdup(intake_errstr(it));
+	}
+	if (it->stage_failed) {
+		intake_seterr(it, "%s: %s", file, it->stage_err);
+		rollback(it);
+		goto out;
+	}
+	b->name = v.name;
+	b->records = v.records;
+
+	/* the same bytes loaded before: the receipt again */
+	memset(&f, 0, sizeof(f));
+	p[0] = v.station;
+	p[1] = v.sha256;
+	if (v.station != NULL && it->be->query(it, "SELECT name, records, "
+	    "received FROM batches WHERE station = $1 AND sha256 = $2", 2, p,
+	    first_row, &f) != 0) {
+		rollback(it);
+		goto out;
+	}
+	if (f.found) {
+		rollback(it);
+		b->outcome = INTAKE_DUPLICATE;
+		b->records = strtoll(f.v[1], NULL, 10);
+		name = xstrdup(f.v[0]);
+		rc = give_receipt(r, name, v.sha256, b->records, f.v[2]);
+		first_release(&f);
+		if (rc == 0) {
+			char *to = xasprintf("%s.tar.gz", name);
+
+			rc = move_file(r, file, r->archive, to);
+			free(to);
+		}
+		free(name);
+		goto out;
+	}
+	if (!verify_ok(&v) || v.name == NULL || v.station == NULL) {
+		rollback(it);
+		add_problems(&why, &v);
+		rc = refuse(r, file, &why, b);
+		goto out;
+	}
+	clock_format(clock_now(), received);
+	lrc = load(r, &v, received, &why);
+	if (lrc == 1) {
+		rollback(it);
+		rc = refuse(r, file, &why, b);
+		goto out;
+	}
+	if (lrc != 0) {
+		rollback(it);
+		rc = lrc;
+		goto out;
+	}
+	if ((lrc = exec0(it, "COMMIT")) != 0) {
+		rollback(it);
+		rc = lrc;
+		goto out;
+	}
+	b->outcome = INTAKE_LOADED;
+	if ((rc = give_receipt(r, v.name, v.sha256, v.records, received)) ==
+	    0) {
+		char *to = xasprintf("%s.tar.gz", v.name);
+
+		rc = move_file(r, file, r->archive, to);
+		free(to);
+	}
+out:
+	if (rc == 0 && r->o->done != NULL)
+		r->o->done(r->o->arg, b);
+	strbuf_release(&why);
+	verify_result_release(&v);
+	return rc;
+}
+
+/* ---- the inbox ---------------------------------------------------- */
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The *.tar.gz regular files of dir, sorted. */
+static int
+list_inbox(struct intake *it, const char *dir, char ***out, size_t *n)
+{
+	DIR *d;
+	struct dirent *de;
+	struct stat st;
+	char **v = NULL, *p;
+	size_t len;
+
+	*n = 0;
+	if ((d = opendir(dir)) == NULL) {
+		intake_seterr(it, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (de->d_name[0] == '.' || len <= 7 ||
+		    strcmp(de->d_name + len - 7, ".tar.gz") != 0)
+			continue;
+		p = xasprintf("%s/%s", dir, de->d_name);
+		if (lstat(p, &st) == 0 && S_ISREG(st.st_mode)) {
+			v = xreallocarray(v, *n + 1, sizeof(*v));
+			v[(*n)++] = xstrdup(de->d_name);
+		}
+		free(p);
+	}
+	closedir(d);
+	if (*n > 0)
+		qsort(v, *n, sizeof(*v), cmp_str);
+	*out = v;
+	return 0;
+}
+
+static int
+take_retrying(struct run *r, const char *file, int pg_claimed)
+{
+	struct intake_batch b;
+	int rc, tries;
+
+	for (tries = 0; tries < 3; tries++) {
+		if (!pg_claimed || tries > 0)
+			if (exec0(r->it, r->it->be->begin_sql) != 0)
+				return -1;
+		rc = take(r, file, &b);
+		if (rc != -2)
+			return rc == 2 ? 0 : rc;
+	}
+	return -1;
+}
+
+static int
+name_row(void *arg, int n, const char *const *v)
+{
+	char **out = arg;
+
+	(void)n;
+	*out = xstrdup(v[0]);
+	return 1;
+}
+
+/*
+ * PostgreSQL: the files of the inbox go into intake_queue; each worker
+ * claims one row at a time with FOR UPDATE SKIP LOCKED, in the batch's
+ * own transaction, so a batch is taken by one worker, and a worker
+ * killed gives its claim back with its transaction.
+ */
+static int
+run_pg(struct run *r, char **files, size_t n)
+{
+	struct intake *it = r->it;
+	const char *p[2];
+	char *file, *path;
+	size_t i;
+	int rc;
+
+	p[0] = r->inbox;
+	for (i = 0; i < n; i++) {
+		p[1] = files[i];
+		if (it->be->exec(it, "INSERT INTO intake_queue (inbox, file) "
+		    "VALUES ($1, $2) ON CONFLICT DO NOTHING", 2, p) != 0)
+			return -1;
+	}
+	for (;;) {
+		if (exec0(it, it->be->begin_sql) != 0)
+			return -1;
+		file = NULL;
+		if (it->be->query(it, "SELECT file FROM intake_queue WHERE "
+		    "inbox = $1 ORDER BY file LIMIT 1 FOR UPDATE SKIP LOCKED",
+		    1, p, name_row, &file) != 0) {
+			rollback(it);
+			return -1;
+		}
+		if (file == NULL) {
+			rollback(it);
+			return 0;
+		}
+		p[1] = file;
+		path = xasprintf("%s/%s", r->inbox, file);
+		rc = access(path, F_OK);
+		free(path);
+		if (rc != 0) {
+			/* taken and moved by another worker, or gone */
+			rc = it->be->exec(it, "DELETE FROM intake_queue WHERE "
+			    "inbox = $1 AND file = $2", 2, p);
+			rc = rc == 0 ? exec0(it, "COMMIT") : rc;
+			free(file);
+			if (rc != 0) {
+				rollback(it);
+				return -1;
+			}
+			continue;
+		}
+		if (it->be->exec(it, "DELETE FROM intake_queue WHERE inbox = "
+		    "$1 AND file = $2", 2, p) != 0) {
+			rollback(it);
+			free(file);
+			return -1;
+		}
+		rc = take_retrying(r, file, 1);
+		free(file);
+		if (rc != 0)
+			return -1;
+	}
+}
+
+int
+intake_inbox(struct intake *it, const char *inbox,
+    const struct intake_opts *o)
+{
+	struct run r;
+	char **files = NULL, *lock, real[PATH_MAX];
+	size_t n = 0, i;
+	int fd = -1, rc = -1;
+
+	memset(&r, 0, sizeof(r));
+	r.it = it;
+	r.o = o;
+	if (realpath(inbox, real) == NULL) {
+		intake_seterr(it, "%s: %s", inbox, strerror(errno));
+		return -1;
+	}
+	r.inbox = real;
+	r.archive = o->archive != NULL ? xstrdup(o->archive) :
+	    xasprintf("%s/archive", real);
+	r.refused = o->refused != NULL ? xstrdup(o->refused) :
+	    xasprintf("%s/refused", real);
+	r.receipt_key = xstrdup(o->receipt_key);
+	if (!it->pg) {
+		lock = xasprintf("%s/.hcp-intake.lock", real);
+		fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			intake_seterr(it, "%s: %s", lock, strerror(errno));
+			free(lock);
+			goto out;
+		}
+		free(lock);
+		if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+			rc = errno == EWOULDBLOCK ? 1 : -1;
+			if (rc < 0)
+				intake_seterr(it, "%s: %s", inbox,
+				    strerror(errno));
+			goto out;
+		}
+	}
+	r.ctx = rec_ctx_new();
+	r.kctx = rec_ctx_new();
+	if (keys_load(&r) != 0 || list_inbox(it, real, &files, &n) != 0)
+		goto out;
+	if (it->pg)
+		rc = run_pg(&r, files, n);
+	else {
+		rc = 0;
+		for (i = 0; i < n && rc == 0; i++)
+			rc = take_retrying(&r, files[i], 0);
+	}
+out:
+	for (i = 0; i < n; i++)
+		free(files[i]);
+	free(files);
+	keys_release(&r);
+	rec_ctx_free(r.ctx);
+	rec_ctx_free(r.kctx);
+	free(r.archive);
+	free(r.refused);
+	if (r.receipt_key != NULL) {
+		explicit_bzero(r.receipt_key, strlen(r.receipt_key));
+		free(r.receipt_key);
+	}
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+/* ---- gaps --------------------------------------------------------- */
+
+struct gaps {
+	void (*gap)(void *, const char *, long long, long long);
+	void *arg;
+	char station[16];
+	long long last;
+	int n;
+};
+
+static int
+gap_row(void *arg, int n, const char *const *v)
+{
+	struct gaps *g = arg;
+	long long seq;
+
+	(void)n;
+	if (strcmp(g->station, v[0]) != 0) {
+		snprintf(g->station, sizeof(g->station), "%s", v[0]);
+		g->last = 0;
+		if (v[1] == NULL) {
+			g->gap(g->arg, v[0], 0, 0);
+			g->n++;
+			return 0;
+		}
+	}
+	seq = strtoll(v[1], NULL, 10);
+	if (seq > g->last + 1) {
+		g->gap(g->arg, v[0], g->last + 1, seq - 1);
+		g->n++;
+	}
+	g->last = seq;
+	return 0;
+}
+
+int
+intake_gaps(struct intake *it, void (*gap)(void *arg, const char *station,
+    long long from, long long to), void *arg)
+{
+	struct gaps g;
+
+	memset(&g, 0, sizeof(g));
+	g.gap = gap;
+	g.arg = arg;
+	if (it->be->query(it, "SELECT s.station, b.seq FROM stations s LEFT "
+	    "JOIN batches b ON b.station = s.station ORDER BY s.station, "
+	    "b.seq", 0, NULL, gap_row, &g) != 0)
+		return -1;
+	return g.n;
+}

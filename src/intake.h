@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The receiving side (hcp-intake(1)): a registry of stations and their
+ * keys, and the intake of batches from an inbox directory into a
+ * receiving db, SQLite (a county) or PostgreSQL (a province), with the
+ * same tables (share/intake/).  Each batch is verified by the verify
+ * library (verify.h) while its records are loaded, in one transaction:
+ * the transaction commits only if the batch verifies and none of its
+ * records conflicts with one already loaded; then a signed receipt is
+ * written into the inbox (NAME.receipt, where the station's upload
+ * script fetches it) and the batch moves to the archive; a refused batch
+ * moves to refused/ with a FILE.reason beside it.  A batch already
+ * loaded (the same bytes, under any file name) is not loaded again: its
+ * receipt is written again.
+ *
+ * Errors: functions return -1 and leave an English message (through
+ * gettext) in intake_errstr(); nothing here prints or exits.  Strings
+ * handed to callbacks are valid during the call only.
+ */
+#ifndef HCP_INTAKE_H
+#define HCP_INTAKE_H
+
+struct intake;
+
+/*
+ * Opens the receiving db: the SQLite file path, or the PostgreSQL
+ * database conninfo (libpq's syntax) when pg is not NULL.  The tables
+ * are created if missing from datadir/intake/{sqlite,pg}.sql.  Returns
+ * NULL with *errstr (malloc'd) on failure.
+ */
+struct intake *intake_open(const char *path, const char *pg,
+    const char *datadir, char **errstr);
+void intake_close(struct intake *it);
+const char *intake_errstr(const struct intake *it);
+
+/* ---- the registry ------------------------------------------------- */
+
+/*
+ * Times are the station's wall clock, "YYYY-MM-DD HH:MM:SS" or a date
+ * alone (its midnight), as a batch's Hcp-Created: a key is valid for the
+ * batches created at or after its from and before its to.
+ */
+
+/*
+ * Registers station (8 digits: region and issuer) with its public key,
+ * valid from from (NULL: always) to to (NULL: until rotated or retired).
+ * A station already registered is an error.
+ */
+int intake_register(struct intake *it, const char *station,
+    const char *region, const char *name, const char *pub_pem,
+    const char *from, const char *to);
+/*
+ * A new key for station, valid from from; the key in force until then
+ * stays valid before from, so older batches still verify.
+ */
+int intake_rotate(struct intake *it, const char *station,
+    const char *pub_pem, const char *from);
+/* Retires station as of at: no key of it is valid for later batches. */
+int intake_retire(struct intake *it, const char *station, const char *at);
+
+/* ---- intake ------------------------------------------------------- */
+
+enum intake_outcome {
+	INTAKE_LOADED,		/* verified, loaded, receipt written */
+	INTAKE_DUPLICATE,	/* loaded before: receipt written again */
+	INTAKE_REFUSED		/* moved to refused/ with the reason */
+};
+
+struct intake_batch {
+	const char *file;	/* as found in the inbox */
+	const char *name;	/* the batch's name, or NULL */
+	enum intake_outcome outcome;
+	long long records;	/* loaded (or loaded before) */
+	const char *reason;	/* refused: lines "what is wrong" */
+};
+
+struct intake_opts {
+	const char *receipt_key;	/* the receiver's SM2 private key */
+	const char *archive;	/* NULL: INBOX/archive */
+	const char *refused;	/* NULL: INBOX/refused */
+	int workers;		/* PostgreSQL: claim with SKIP LOCKED */
+	/* called after each batch, from the calling thread */
+	void (*done)(void *arg, const struct intake_batch *b);
+	void *arg;
+};
+
+/*
+ * Takes every *.tar.gz of the directory inbox, oldest name first.  With
+ * SQLite a lock (inbox/.hcp-intake.lock) keeps a second run away: it
+ * returns 1 at once, doing nothing.  With PostgreSQL several runs share
+ * an inbox: each batch is claimed by one of them (FOR UPDATE SKIP
+ * LOCKED).  Returns 0, 1 (busy), or -1 on an error that stopped the run
+ * (the batch at hand is left in the inbox, nothing of it loaded).
+ */
+int intake_inbox(struct intake *it, const char *inbox,
+    const struct intake_opts *o);
+
+/*
+ * Calls gap() for each run of missing sequence numbers of a station
+ * (from 1 up to its highest batch), and with from = 0 for each station
+ * registered that has sent nothing.  Returns the number of calls, or -1.
+ */
+int intake_gaps(struct intake *it, void (*gap)(void *arg,
+    const char *station, long long from, long long to), void *arg);
+
+#endif

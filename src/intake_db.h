@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * What the two back ends of intake.h give it (intake_sqlite.c,
+ * intake_pg.c): SQL with text parameters written $1, $2, ... (both
+ * understand that), a batch's records streamed into the connection's
+ * own table intake_stage (SQLite: prepared inserts; PostgreSQL: COPY),
+ * and the monthly partitions.  Every function returns 0, or -1 with the
+ * message in it->err (-2 for a unique key violated, which a concurrent
+ * worker can cause).  Only intake*.c include this.
+ */
+#ifndef HCP_INTAKE_DB_H
+#define HCP_INTAKE_DB_H
+
+#include <stddef.h>
+
+/* Columns of intake_stage, in the order stage_row() takes them. */
+#define INTAKE_STAGE_COLS "line, supersedes, assess_month, serial, " \
+	"project_no, item_code, dept_code, area_code, window_code, " \
+	"staff_code, channel, satisfaction, eval_detail, comment, " \
+	"user_prop, evaluator, cert_type, cert_no, phone, service_time, " \
+	"assess_time, assess_number, guide_clear, process_easy, " \
+	"material_lean, ui_friendly"
+#define INTAKE_NSTAGE 26
+
+struct intake;
+
+/* A row of a query: n values, NULL for SQL NULL.  Nonzero stops. */
+typedef int intake_row_fn(void *arg, int n, const char *const *v);
+
+struct intake_be {
+	const char *begin_sql;	/* starts a batch's transaction */
+	void (*close)(struct intake *it);
+	int (*exec)(struct intake *it, const char *sql, int n,
+	    const char *const *p);
+	int (*query)(struct intake *it, const char *sql, int n,
+	    const char *const *p, intake_row_fn *row, void *arg);
+	int (*stage_begin)(struct intake *it);
+	/* INTAKE_NSTAGE values, NULL for NULL; on verify's thread */
+	int (*stage_row)(struct intake *it, const char *const *v);
+	int (*stage_end)(struct intake *it);
+	/* the partitions the months of intake_stage need */
+	int (*partitions)(struct intake *it);
+};
+
+struct intake {
+	const struct intake_be *be;
+	void *h;		/* sqlite3 * or PGconn * */
+	void *h2;		/* PostgreSQL: a connection for DDL */
+	void *stmt;		/* SQLite: the stage insert */
+	int pg;
+	char *err;
+	/* the batch being loaded (intake.c) */
+	int stage_failed;
+	char *stage_err;
+};
+
+/* Sets it->err (a malloc'd copy of the formatted text). */
+void intake_seterr(struct intake *it, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* The text of datadir/intake/name, malloc'd, or NULL (it->err). */
+char *intake_read_sql(struct intake *it, const char *datadir,
+    const char *name);
+
+int intake_sqlite_open(struct intake *it, const char *path,
+    const char *datadir);
+int intake_pg_open(struct intake *it, const char *conninfo,
+    const char *datadir);
+
+#endif

@@ -1,0 +1,410 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * hcp-intake's PostgreSQL back end (intake_db.h), through libpq: a
+ * province's receiving db, several workers at once.  A batch's records
+ * reach the connection's temporary intake_stage by COPY as they are
+ * verified; records are partitioned by month, and a month's partition is
+ * made when a batch first brings one, on a second connection of its own
+ * (DDL outside the batch's transaction, under an advisory lock, so that
+ * two workers never make it at once).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "i18n.h"
+#include "intake_db.h"
+#include "strbuf.h"
+#include "xalloc.h"
+#include "banned.h"
+
+/* Advisory lock keys: the schema, the partitions. */
+#define LOCK_SCHEMA	"7235001"
+#define LOCK_PARTITIONS	"7235002"
+/* COPY data is sent in pieces of about this many bytes. */
+#define COPY_PIECE	(256 * 1024)
+
+/* it->stmt holds this for PostgreSQL. */
+struct pgstate {
+	struct strbuf copy;
+	int copying;
+	char *conninfo;
+};
+
+static PGconn *
+conn(struct intake *it)
+{
+	return it->h;
+}
+
+static struct pgstate *
+state(struct intake *it)
+{
+	return it->stmt;
+}
+
+/* libpq's message without its final newline. */
+static void
+seterr(struct intake *it, const char *msg)
+{
+	size_t n = strlen(msg);
+
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		n--;
+	intake_seterr(it, "%.*s", (int)n, msg);
+}
+
+static int
+result(struct intake *it, PGresult *res, int want)
+{
+	const char *state_code;
+	int rc = 0;
+
+	if (res == NULL) {
+		seterr(it, PQerrorMessage(conn(it)));
+		return -1;
+	}
+	if ((int)PQresultStatus(res) != want) {
+		seterr(it, PQresultErrorMessage(res));
+		state_code = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+		rc = state_code != NULL && strcmp(state_code, "23505") == 0 ?
+		    -2 : -1;
+	}
+	return rc;
+}
+
+static int
+pg_query(struct intake *it, const char *sql, int n, const char *const *p,
+    intake_row_fn *row, void *arg)
+{
+	PGresult *res;
+	const char *v[32];
+	int rc, i, j, nc, nr;
+
+	res = PQexecParams(conn(it), sql, n, NULL, p, NULL, NULL, 0);
+	if (res != NULL && PQresultStatus(res) == PGRES_COMMAND_OK) {
+		PQclear(res);
+		return 0;
+	}
+	if ((rc = result(it, res, PGRES_TUPLES_OK)) != 0) {
+		PQclear(res);
+		return rc;
+	}
+	nc = PQnfields(res);
+	if (nc > 32)
+		nc = 32;
+	nr = PQntuples(res);
+	for (i = 0; i < nr && row != NULL; i++) {
+		for (j = 0; j < nc; j++)
+			v[j] = PQgetisnull(res, i, j) ? NULL :
+			    PQgetvalue(res, i, j);
+		if (row(arg, nc, v) != 0)
+			break;
+	}
+	PQclear(res);
+	return 0;
+}
+
+static int
+pg_exec(struct intake *it, const char *sql, int n, const char *const *p)
+{
+	return pg_query(it, sql, n, p, NULL, NULL);
+}
+
+static int
+simple(struct intake *it, PGconn *c, const char *sql)
+{
+	PGresult *res = PQexec(c, sql);
+	int rc = 0;
+
+	if (res == NULL || (PQresultStatus(res) != PGRES_COMMAND_OK &&
+	    PQresultStatus(res) != PGRES_TUPLES_OK)) {
+		seterr(it, res != NULL ? PQresultErrorMessage(res) :
+		    PQerrorMessage(c));
+		rc = -1;
+	}
+	PQclear(res);
+	return rc;
+}
+
+static int
+flush_copy(struct intake *it)
+{
+	struct pgstate *s = state(it);
+
+	if (s->copy.len == 0)
+		return 0;
+	if (PQputCopyData(conn(it), s->copy.buf, (int)s->copy.len) != 1) {
+		seterr(it, PQerrorMessage(conn(it)));
+		return -1;
+	}
+	strbuf_reset(&s->copy);
+	return 0;
+}
+
+static int
+pg_stage_begin(struct intake *it)
+{
+	PGresult *res;
+	int rc;
+
+	if (simple(it, conn(it), "TRUNCATE intake_stage") != 0)
+		return -1;
+	res = PQexec(conn(it), "COPY intake_stage (" INTAKE_STAGE_COLS
+	    ") FROM STDIN");
+	rc = result(it, res, PGRES_COPY_IN);
+	PQclear(res);
+	if (rc == 0)
+		state(it)->copying = 1;
+	return rc;
+}
+
+/* One value in COPY's text format. */
+static void
+copy_value(struct strbuf *sb, const char *v)
+{
+	const char *p;
+
+	if (v == NULL) {
+		strbuf_add(sb, "\\N", 2);
+		return;
+	}
+	for (p = v; *p != '\0'; p++)
+		switch (*p) {
+		case '\\':
+			strbuf_add(sb, "\\\\", 2);
+			break;
+		case '\t':
+			strbuf_add(sb, "\\t", 2);
+			break;
+		case '\n':
+			strbuf_add(sb, "\\n", 2);
+			break;
+		case '\r':
+			strbuf_add(sb, "\\r", 2);
+			break;
+		default:
+			strbuf_add(sb, p, 1);
+		}
+}
+
+static int
+pg_stage_row(struct intake *it, const char *const *v)
+{
+	struct pgstate *s = state(it);
+	int i;
+
+	for (i = 0; i < INTAKE_NSTAGE; i++) {
+		if (i > 0)
+			strbuf_add(&s->copy, "\t", 1);
+		copy_value(&s->copy, v[i]);
+	}
+	strbuf_add(&s->copy, "\n", 1);
+	if (s->copy.len >= COPY_PIECE)
+		return flush_copy(it);
+	return 0;
+}
+
+static int
+pg_stage_end(struct intake *it)
+{
+	struct pgstate *s = state(it);
+	PGresult *res;
+	int rc = 0;
+
+	if (!s->copying)
+		return 0;
+	s->copying = 0;
+	if (flush_copy(it) != 0)
+		rc = -1;
+	if (PQputCopyEnd(conn(it), rc == 0 ? NULL : "stopped") != 1) {
+		seterr(it, PQerrorMessage(conn(it)));
+		rc = -1;
+	}
+	while ((res = PQgetResult(conn(it))) != NULL) {
+		if (rc == 0 && result(it, res, PGRES_COMMAND_OK) != 0)
+			rc = -1;
+		PQclear(res);
+	}
+	strbuf_reset(&s->copy);
+	/*
+	 * The planner knows nothing of a temporary table: without its
+	 * statistics the joins with the keys scan them whole, batch after
+	 * batch.
+	 */
+	if (rc == 0 && simple(it, conn(it), "ANALYZE intake_stage") != 0)
+		rc = -1;
+	return rc;
+}
+
+/* The months of intake_stage, as "YYYY-MM-01". */
+struct months {
+	char (*v)[11];
+	size_t n;
+};
+
+static int
+add_month(void *arg, int n, const char *const *v)
+{
+	struct months *m = arg;
+
+	(void)n;
+	if (v[0] == NULL || strlen(v[0]) != 10)
+		return 0;
+	m->v = xreallocarray(m->v, m->n + 1, sizeof(*m->v));
+	memcpy(m->v[m->n++], v[0], 11);
+	return 0;
+}
+
+static int
+make_partition(struct intake *it, PGconn *c, const char *month)
+{
+	char name[48], sql[256], next[32];
+	const char *p[1];
+	PGresult *res;
+	int y, mo, exists;
+
+	if (sscanf(month, "%4d-%2d", &y, &mo) != 2 || y < 1 || y > 9998 ||
+	    mo < 1 || mo > 12)
+		return 0;
+	snprintf(name, sizeof(name), "records_p%04d%02d", y, mo);
+	p[0] = name;
+	res = PQexecParams(c, "SELECT to_regclass($1) IS NOT NULL", 1, NULL,
+	    p, NULL, NULL, 0);
+	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		seterr(it, res != NULL ? PQresultErrorMessage(res) :
+		    PQerrorMessage(c));
+		PQclear(res);
+		return -1;
+	}
+	exists = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	if (exists)
+		return 0;
+	if (mo == 12)
+		snprintf(next, sizeof(next), "%04d-01-01", y + 1);
+	else
+		snprintf(next, sizeof(next), "%04d-%02d-01", y, mo + 1);
+	snprintf(sql, sizeof(sql), "CREATE TABLE IF NOT EXISTS %s PARTITION "
+	    "OF records FOR VALUES FROM ('%04d-%02d-01') TO ('%s')", name, y,
+	    mo, next);
+	return simple(it, c, sql);
+}
+
+static int
+pg_partitions(struct intake *it)
+{
+	struct pgstate *s = state(it);
+	struct months m = { NULL, 0 };
+	PGconn *c;
+	size_t i;
+	int rc = 0;
+
+	if (pg_query(it, "SELECT DISTINCT CAST(assess_month AS TEXT) FROM "
+	    "intake_stage", 0, NULL, add_month, &m) != 0)
+		return -1;
+	if (m.n == 0)
+		return 0;
+	if (it->h2 == NULL) {
+		c = PQconnectdb(s->conninfo);
+		if (PQstatus(c) != CONNECTION_OK) {
+			seterr(it, PQerrorMessage(c));
+			PQfinish(c);
+			free(m.v);
+			return -1;
+		}
+		it->h2 = c;
+	}
+	c = it->h2;
+	if (simple(it, c, "SELECT pg_advisory_lock(" LOCK_PARTITIONS ")") !=
+	    0) {
+		free(m.v);
+		return -1;
+	}
+	for (i = 0; i < m.n && rc == 0; i++)
+		rc = make_partition(it, c, m.v[i]);
+	if (simple(it, c, "SELECT pg_advisory_unlock(" LOCK_PARTITIONS ")")
+	    != 0)
+		rc = -1;
+	free(m.v);
+	return rc;
+}
+
+static void
+pg_close(struct intake *it)
+{
+	struct pgstate *s = state(it);
+
+	PQfinish(conn(it));
+	if (it->h2 != NULL)
+		PQfinish(it->h2);
+	if (s != NULL) {
+		strbuf_release(&s->copy);
+		free(s->conninfo);
+		free(s);
+	}
+}
+
+static const struct intake_be pg_be = {
+	"BEGIN",
+	pg_close,
+	pg_exec,
+	pg_query,
+	pg_stage_begin,
+	pg_stage_row,
+	pg_stage_end,
+	pg_partitions
+};
+
+static int
+has_tables(void *arg, int n, const char *const *v)
+{
+	int *have = arg;
+
+	(void)n;
+	*have = v[0] != NULL && strcmp(v[0], "t") == 0;
+	return 1;
+}
+
+int
+intake_pg_open(struct intake *it, const char *conninfo, const char *datadir)
+{
+	struct pgstate *s;
+	PGconn *c;
+	char *sql;
+	int have = 0, rc;
+
+	it->be = &pg_be;
+	c = PQconnectdb(conninfo);
+	if (PQstatus(c) != CONNECTION_OK) {
+		seterr(it, PQerrorMessage(c));
+		PQfinish(c);
+		return -1;
+	}
+	it->h = c;
+	s = xcalloc(1, sizeof(*s));
+	strbuf_init(&s->copy);
+	s->conninfo = xstrdup(conninfo);
+	it->stmt = s;
+	if (simple(it, c, "SET client_min_messages = warning") != 0 ||
+	    simple(it, c, "SELECT pg_advisory_lock(" LOCK_SCHEMA ")") != 0)
+		return -1;
+	rc = pg_query(it, "SELECT to_regclass('intake_stage_template') IS NOT "
+	    "NULL", 0, NULL, has_tables, &have);
+	if (rc == 0 && !have) {
+		if ((sql = intake_read_sql(it, datadir, "pg.sql")) == NULL)
+			rc = -1;
+		else {
+			rc = simple(it, c, sql);
+			free(sql);
+		}
+	}
+	if (simple(it, c, "SELECT pg_advisory_unlock(" LOCK_SCHEMA ")") != 0)
+		rc = -1;
+	if (rc == 0)
+		rc = simple(it, c, "CREATE TEMP TABLE intake_stage (LIKE "
+		    "intake_stage_template)");
+	return rc;
+}

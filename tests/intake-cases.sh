@@ -1,0 +1,283 @@
+# SPDX-License-Identifier: ISC
+#
+# The cases of hcp-intake, run against each back end: t0580 (SQLite) and
+# t0581 (PostgreSQL) set INTAKE_OPT and INTAKE_ARG to -d FILE or --pg
+# CONNINFO, q to a function printing the single value of a query, and
+# settle to one that waits until the workers killed are gone (a server
+# notices a dead client only when it next talks to it, and keeps its
+# claim until then), then source this.
+#
+# Stations: A 33052301 (registered, rotates its key, retired), B 33052302
+# (registered; its first batch comes late, one batch conflicts with A's
+# records), C 33052303 (never registered), D 33052304 (registered, sends
+# nothing), E 33052306 (eight batches, for two workers), K 33052305 (one
+# batch of 30,000 records, for kill -9).
+
+E1=1795300000			# 2026-11-21 22:26:40, the first batches
+E2=$((E1 + 86400))		# 2026-11-22 22:26:40, after A's new key
+E3=$((E1 + 2 * 86400))		# 2026-11-23 22:26:40, after A retired
+NOW=$((E1 + 3 * 86400))		# the receiving side's clock
+
+HEAD=project_no,item_code,dept_code,area_code,window,staff,channel,satisfaction,eval_detail,service_time,assess_time
+
+# keyed SATISFACTION PROJECT...: a keyed CSV with a record for each.
+keyed() {
+	s=$1
+	shift
+	echo "$HEAD"
+	for p in "$@"; do
+		echo "$p,11330523002572643X200016010000001,11330523002572643X,330523,A01,AJ0001,4,$s,${s}01,2026-11-20 09:00,2026-11-20 10:00"
+	done
+}
+
+# batch DB EPOCH SATISFACTION PROJECT...: imports the records into the
+# station DB and packs them into out/ at EPOCH.
+batch() {
+	db=$1 at=$2
+	shift 2
+	keyed "$@" >in.csv &&
+	SOURCE_DATE_EPOCH=$at hcp-import -q -d "$db" in.csv &&
+	SOURCE_DATE_EPOCH=$at hcp-pack -q -d "$db" -o out
+}
+
+intake() {
+	SOURCE_DATE_EPOCH=$NOW hcp-intake "$INTAKE_OPT" "$INTAKE_ARG" "$@"
+}
+
+take() {
+	intake -k recv.pem inbox >out.txt 2>err.txt
+}
+
+records() {
+	q "SELECT count(*) FROM records WHERE station = '$1'"
+}
+
+test_expect_success 'setup: stations, batches, the receiver key, registry' '
+	for i in 1 2 3 4 5 6; do
+		hcp-init -q -d s$i.db --catalog "$SAMPLE" -s issuer=0$i ||
+			return 1
+		hcp-init -d s$i.db --print-pubkey >s$i.pub || return 1
+	done &&
+	openssl genpkey -algorithm SM2 -out recv.pem 2>/dev/null &&
+	openssl pkey -in recv.pem -pubout -out recv.pub &&
+	mkdir inbox &&
+	batch s1.db $E1 5 P1 P2 &&
+	batch s1.db $E1 4 P3 &&
+	batch s2.db $E1 5 P10 &&
+	batch s2.db $E1 5 P11 &&
+	batch s2.db $E1 2 P1 &&
+	batch s3.db $E1 5 P20 &&
+	intake --register 33052301 --pubkey s1.pub --name A \
+		--from 2026-11-01 &&
+	intake --register 33052302 --pubkey s2.pub --name B &&
+	intake --register 33052304 --pubkey s4.pub --name D &&
+	ls out >batches.txt && test $(wc -l <batches.txt) = 6
+'
+
+test_expect_success 'a batch is verified, loaded, receipted and archived' '
+	cp out/hcp-33052301-000001.tar.gz inbox/ &&
+	take &&
+	test_grep out.txt "hcp-33052301-000001.tar.gz: loaded: batch hcp-33052301-000001, 2 records" &&
+	test "$(records 33052301)" = 2 &&
+	test "$(q "SELECT satisfaction FROM records WHERE project_no = '\''P1'\''")" = 5 &&
+	test -f inbox/archive/hcp-33052301-000001.tar.gz &&
+	test -f inbox/hcp-33052301-000001.receipt &&
+	! ls inbox/*.tar.gz 2>/dev/null &&
+	hcp-pack -q -d s1.db -k recv.pub --ack inbox/hcp-33052301-000001.receipt &&
+	hcp-pack -d s1.db -l >list.txt && test_grep list.txt "^ *1 .*acknowledged"
+'
+
+test_expect_success 'the same batch again: not loaded twice, receipt again' '
+	rm inbox/hcp-33052301-000001.receipt &&
+	cp out/hcp-33052301-000001.tar.gz inbox/ &&
+	take &&
+	test_grep out.txt "loaded before as hcp-33052301-000001" &&
+	test "$(records 33052301)" = 2 &&
+	test "$(q "SELECT count(*) FROM batches")" = 1 &&
+	hcp-pack -q -d s1.db -k recv.pub --ack inbox/hcp-33052301-000001.receipt &&
+	! ls inbox/*.tar.gz 2>/dev/null
+'
+
+test_expect_success 'a batch replayed under another name is not loaded again' '
+	cp out/hcp-33052301-000001.tar.gz inbox/replay.tar.gz &&
+	take &&
+	test_grep out.txt "^replay.tar.gz: loaded before as hcp-33052301-000001" &&
+	test "$(records 33052301)" = 2 &&
+	! test -e inbox/replay.tar.gz && ! test -e inbox/archive/replay.tar.gz
+'
+
+test_expect_success 'a tampered batch is refused, with the reason, nothing loaded' '
+	perl -e "local \$/; my \$d = <STDIN>; my \$i = int(length(\$d) / 2);
+		substr(\$d, \$i, 1) = chr(ord(substr(\$d, \$i, 1)) ^ 0x55);
+		print \$d" <out/hcp-33052301-000002.tar.gz >inbox/tampered.tar.gz &&
+	{ take; test $? = 1; } &&
+	test_grep err.txt "tampered.tar.gz: REFUSED" &&
+	test -f inbox/refused/tampered.tar.gz &&
+	test -s inbox/refused/tampered.tar.gz.reason &&
+	! test -e inbox/hcp-33052301-000002.receipt &&
+	test "$(records 33052301)" = 2 &&
+	test "$(q "SELECT count(*) FROM batches")" = 1
+'
+
+test_expect_success 'a batch of a station not registered is refused' '
+	cp out/hcp-33052303-000001.tar.gz inbox/ &&
+	{ take; test $? = 1; } &&
+	test_grep inbox/refused/hcp-33052303-000001.tar.gz.reason \
+		"station 33052303 is not registered here" &&
+	test_grep err.txt "station 33052303 is not registered here" &&
+	test "$(records 33052303)" = 0
+'
+
+test_expect_success 'a record of another station (projectNo, assessNumber) is a conflict, not overwritten' '
+	cp out/hcp-33052302-000002.tar.gz out/hcp-33052302-000003.tar.gz inbox/ &&
+	{ take; test $? = 1; } &&
+	test_grep out.txt "hcp-33052302-000002.tar.gz: loaded" &&
+	test_grep inbox/refused/hcp-33052302-000003.tar.gz.reason \
+		"P1/1 is loaded already from hcp-33052301-000001 line 2" &&
+	test "$(records 33052302)" = 1 &&
+	test "$(q "SELECT station || '\'' '\'' || satisfaction FROM records WHERE project_no = '\''P1'\''")" = "33052301 5"
+'
+
+test_expect_success '--gaps lists a missing first batch and a station that sent nothing' '
+	{ intake --gaps >gaps.txt; test $? = 1; } &&
+	cat >expect <<-EOF &&
+	33052302: missing batch 1 (hcp-33052302-000001)
+	33052304: no batch received
+	EOF
+	test_cmp expect gaps.txt
+'
+
+test_expect_success 'the first batch arrives late: no gap left for that station' '
+	cp out/hcp-33052302-000001.tar.gz inbox/ &&
+	take &&
+	intake --gaps >gaps.txt; test $? = 1 &&
+	echo "33052304: no batch received" >expect &&
+	test_cmp expect gaps.txt
+'
+
+test_expect_success 'rotated key: old batches verify under the old key, new ones under the new' '
+	cp s1.db.sm2.pem s1.old.pem &&
+	openssl genpkey -algorithm SM2 -out s1.db.sm2.pem 2>/dev/null &&
+	chmod 600 s1.db.sm2.pem &&
+	openssl pkey -in s1.db.sm2.pem -pubout -out s1.new.pub &&
+	intake --rotate 33052301 --pubkey s1.new.pub --from 2026-11-22 &&
+	batch s1.db $E2 5 P4 &&
+	cp out/hcp-33052301-000002.tar.gz out/hcp-33052301-000003.tar.gz inbox/ &&
+	take &&
+	test_grep out.txt "hcp-33052301-000002.tar.gz: loaded" &&
+	test_grep out.txt "hcp-33052301-000003.tar.gz: loaded" &&
+	test "$(records 33052301)" = 4
+'
+
+test_expect_success 'a batch signed with a key outside its validity is refused' '
+	cp s1.db.sm2.pem s1.new.pem && cp s1.old.pem s1.db.sm2.pem &&
+	batch s1.db $E2 5 P5 &&
+	cp s1.new.pem s1.db.sm2.pem &&
+	cp out/hcp-33052301-000004.tar.gz inbox/ &&
+	{ take; test $? = 1; } &&
+	test_grep inbox/refused/hcp-33052301-000004.tar.gz.reason \
+		"signature is not good" &&
+	test "$(records 33052301)" = 4
+'
+
+test_expect_success 'a batch made after its station was retired is refused' '
+	intake --retire 33052301 --at 2026-11-23 &&
+	batch s1.db $E3 5 P6 &&
+	cp out/hcp-33052301-000005.tar.gz inbox/ &&
+	{ take; test $? = 1; } &&
+	test_grep inbox/refused/hcp-33052301-000005.tar.gz.reason \
+		"station 33052301 was retired on 2026-11-23 00:00:00" &&
+	test "$(records 33052301)" = 4
+'
+
+test_expect_success 'a retired station gets no new key' '
+	{ intake --rotate 33052301 --pubkey s1.new.pub --from 2026-11-24 \
+		2>err.txt; test $? = 2; } &&
+	test_grep err.txt "station 33052301 was retired"
+'
+
+test_expect_success 'the registry refuses a station twice and a bad key' '
+	test_expect_code_ 2 intake --register 33052301 --pubkey s1.pub &&
+	echo nokey >bad.pub &&
+	test_expect_code_ 2 intake --register 33052309 --pubkey bad.pub &&
+	test "$(q "SELECT count(*) FROM stations")" = 3
+'
+
+test_expect_success 'a serial loaded from another batch, a sequence number from other bytes: refused' '
+	hcp-init -q -d s7.db --catalog "$SAMPLE" -s issuer=07 &&
+	hcp-init -q -d s7b.db --catalog "$SAMPLE" -s issuer=07 &&
+	cp s7.db.sm2.pem s7b.db.sm2.pem &&
+	hcp-init -d s7.db --print-pubkey >s7.pub &&
+	intake --register 33052307 --pubkey s7.pub &&
+	x=$(SOURCE_DATE_EPOCH=$((E1 - 2 * 86400)) hcp-form -d s7.db --issue 1) &&
+	test "$x" = "$(SOURCE_DATE_EPOCH=$((E1 - 2 * 86400)) hcp-form -d s7b.db --issue 1)" &&
+	keyed 5 P30 | sed "1s/^/serial,/; 2s/^/$x,/; s/,4,5,/,5,5,/" >in.csv &&
+	SOURCE_DATE_EPOCH=$E1 hcp-import -q -d s7.db in.csv &&
+	SOURCE_DATE_EPOCH=$E1 hcp-pack -q -d s7.db -o out7 &&
+	batch s7b.db $E1 5 P32 && mv out/hcp-33052307-000001.tar.gz other.tar.gz &&
+	keyed 5 P31 | sed "1s/^/serial,/; 2s/^/$x,/; s/,4,5,/,5,5,/" >in.csv &&
+	SOURCE_DATE_EPOCH=$E1 hcp-import -q -d s7b.db in.csv &&
+	SOURCE_DATE_EPOCH=$E1 hcp-pack -q -d s7b.db -o out &&
+	cp out7/hcp-33052307-000001.tar.gz out/hcp-33052307-000002.tar.gz inbox/ &&
+	{ take; test $? = 1; } &&
+	test_grep out.txt "hcp-33052307-000001.tar.gz: loaded" &&
+	test_grep inbox/refused/hcp-33052307-000002.tar.gz.reason \
+		"serial $x is loaded already from hcp-33052307-000001 line 2" &&
+	cp other.tar.gz inbox/ && take; test $? = 1 &&
+	test_grep inbox/refused/other.tar.gz.reason \
+		"sequence number 1 of station 33052307 was loaded on .* from another batch" &&
+	test "$(records 33052307)" = 1 &&
+	test "$(q "SELECT count(*) FROM serial_keys WHERE station = '\''33052307'\''")" = 1
+'
+
+test_expect_success 'two workers on one inbox: each batch loaded once' '
+	intake --register 33052306 --pubkey s6.pub --name E &&
+	for i in 1 2 3 4 5 6 7 8; do
+		awk -v i=$i "BEGIN { for (j = 1; j <= 300; j++)
+			printf \"E%d-%d\\n\", i, j }" >p.txt &&
+		batch s6.db $E1 5 $(cat p.txt) || return 1
+	done &&
+	cp out/hcp-33052306-*.tar.gz inbox/ &&
+	{ intake -k recv.pem inbox >w1.txt 2>&1 & p1=$!; } &&
+	{ intake -k recv.pem inbox >w2.txt 2>&1 & p2=$!; } &&
+	wait $p1 && wait $p2 &&
+	cat w1.txt w2.txt | grep ": loaded: batch hcp-33052306" |
+		sed "s/.*batch //; s/,.*//" | sort >loaded.txt &&
+	ls out | grep 33052306 | sed "s/.tar.gz//" >expect &&
+	test_cmp expect loaded.txt &&
+	test "$(records 33052306)" = 2400 &&
+	test "$(q "SELECT count(*) FROM batches WHERE station = '\''33052306'\''")" = 8 &&
+	! ls inbox/*.tar.gz 2>/dev/null &&
+	test $(ls inbox/archive | grep -c 33052306) = 8 &&
+	test $(ls inbox | grep -c "33052306.*receipt") = 8
+'
+
+test_expect_success 'kill -9 at any moment of a load: nothing half-loaded, a re-run loads it once' '
+	intake --register 33052305 --pubkey s5.pub --name K &&
+	awk "BEGIN { for (j = 1; j <= 30000; j++) printf \"K%d\\n\", j }" >p.txt &&
+	batch s5.db $E1 5 $(cat p.txt) &&
+	k=out/hcp-33052305-000001.tar.gz &&
+	for d in 0.1 0.4 0.7 1.0 1.4; do
+		test -e inbox/hcp-33052305-000001.tar.gz ||
+			cp $k inbox/ || return 1
+		# the tool itself in the background, not a subshell running it
+		SOURCE_DATE_EPOCH=$NOW hcp-intake "$INTAKE_OPT" "$INTAKE_ARG" \
+			-q -k recv.pem inbox >/dev/null 2>&1 &
+		pid=$!
+		sleep $d; kill -9 $pid 2>/dev/null; wait $pid
+		ps -p $pid >/dev/null && { echo "$pid still runs"; return 1; }
+		n=$(records 33052305) b=$(q "SELECT count(*) FROM batches WHERE station = '\''33052305'\''")
+		say "killed after ${d}s: $b batches, $n records"
+		case "$b $n" in
+		"0 0"|"1 30000") ;;
+		*) echo "half-loaded: $b batches, $n records"; return 1 ;;
+		esac
+	done &&
+	test -e inbox/hcp-33052305-000001.tar.gz || cp $k inbox/ &&
+	settle && take &&
+	test "$(records 33052305)" = 30000 &&
+	test "$(q "SELECT count(*) FROM serial_keys WHERE station = '\''33052305'\''")" = 0 &&
+	test "$(q "SELECT count(*) FROM project_keys WHERE station = '\''33052305'\''")" = 30000 &&
+	test -f inbox/hcp-33052305-000001.receipt &&
+	! ls inbox/*.tar.gz 2>/dev/null
+'
