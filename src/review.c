@@ -1711,13 +1711,12 @@ vev_endrow(int c, void *arg)
 	ve->ncells = 0;
 }
 
-static struct review_vevents *vev_sorting;
-
 static int
-bykey_cmp(const void *a, const void *b)
+bykey_cmp(const void *a, const void *b, void *arg)
 {
-	const struct vev *x = &vev_sorting->v[*(const size_t *)a];
-	const struct vev *y = &vev_sorting->v[*(const size_t *)b];
+	const struct review_vevents *ve = arg;
+	const struct vev *x = &ve->v[*(const size_t *)a];
+	const struct vev *y = &ve->v[*(const size_t *)b];
 
 	return strcmp(x->key, y->key);
 }
@@ -1746,9 +1745,7 @@ review_vevents_new(const char *csv, size_t len)
 	ve->bykey = xreallocarray(NULL, ve->n + 1, sizeof(size_t));
 	for (k = 0; k < ve->n; k++)
 		ve->bykey[k] = k;
-	vev_sorting = ve;
-	qsort(ve->bykey, ve->n, sizeof(size_t), bykey_cmp);
-	vev_sorting = NULL;
+	qsort_r(ve->bykey, ve->n, sizeof(size_t), bykey_cmp, ve);
 	return ve;
 }
 
