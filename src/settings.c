@@ -180,7 +180,7 @@ set_one(struct db *db, const char *key, const char *value)
 	const struct setting_def *d = settings_find(key);
 	const char *why;
 	sqlite3_stmt *st;
-	int rc;
+	int rc, changed;
 
 	if (d == NULL)
 		return db_seterr(db, _("unknown setting \"%s\""), key);
@@ -194,10 +194,13 @@ set_one(struct db *db, const char *key, const char *value)
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
+	/* The statement's own handle: the db's raw one is db.c's. */
+	changed = rc == SQLITE_DONE &&
+	    sqlite3_changes(sqlite3_db_handle(st)) > 0;
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return db_sqlerr(db, _("cannot store setting"));
-	return sqlite3_changes(db_sqlite(db)) > 0;
+	return changed;
 }
 
 int
