@@ -3,7 +3,10 @@
  * The fields of an evaluation record (DESIGN §6.1), in one table that
  * every tool shares: the keyed CSV header (Chinese as hcp-form
  * --csv-template prints it, or the English name), the national interface
- * name used in upload batches, and the longest value accepted.
+ * name used in upload batches, the column in the db, whether it is
+ * required, how it is normalised, checked, masked and stored, the longest
+ * value accepted, and what hcp-csv(5) says of it.  fields.c says what is
+ * derived from the table.
  */
 #ifndef HCP_FIELDS_H
 #define HCP_FIELDS_H

@@ -181,7 +181,6 @@ rec_release(struct rec *r)
 	memset(r, 0, sizeof(*r));
 }
 
-
 int
 rec_int(const struct rec *r, enum field_id f)
 {
