@@ -953,6 +953,31 @@ out:
 	return ret;
 }
 
+/* Records in batch seq the case events (hcp-review) it carries. */
+static int
+claim_events(struct db *db, long long seq)
+{
+	long long n, lo, hi;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (review_events_range(db, &n, &lo, &hi) != 0)
+		return -1;
+	if (n == 0)
+		return 0;
+	if (db_prepare(db, &st, "UPDATE batches SET first_event = ?2, "
+	    "last_event = ?3 WHERE seq = ?1") != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, seq);
+	sqlite3_bind_int64(st, 2, lo);
+	sqlite3_bind_int64(st, 3, hi);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_sqlerr(db, "batches");
+	return 0;
+}
+
 /*
  * Step 1: the batch rows, in one transaction: every record above the last
  * batch's range, max_records at most to a batch.  Sets *first and *last
@@ -979,7 +1004,7 @@ create_batches(struct db *db, long long max_records, long long *first,
 		return 0;
 	}
 	if (insert_batches(db, &p, now) != 0 ||
-	    review_batch_claim(db, p.seq0 + p.parts - 1) != 0 ||
+	    claim_events(db, p.seq0 + p.parts - 1) != 0 ||
 	    db_commit(db) != 0)
 		goto fail;
 	*first = p.seq0;

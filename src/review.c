@@ -15,6 +15,7 @@
 #include "bag.h"
 #include "clock.h"
 #include "csvin.h"
+#include "audit.h"
 #include "db.h"
 #include "num.h"
 #include "outfile.h"
@@ -240,22 +241,14 @@ add_event(struct review *rv, long long case_id, const char *action,
 		db_sqlerr(rv->db, "case_events");
 		return sqlfail(rv->db, errstr);
 	}
-	if (db_prepare(rv->db, &st, "INSERT INTO audit (at, operator, tbl, "
-	    "key, field, old, new, reason) VALUES (?1, ?2, 'cases', ?3, ?4, "
-	    "?5, ?6, ?7)") != 0)
-		return sqlfail(rv->db, errstr);
-	sqlite3_bind_text(st, 1, rv->now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, operator, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, case_id);
-	sqlite3_bind_text(st, 4, action, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, from, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, to, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, text, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		db_sqlerr(rv->db, "audit");
-		return sqlfail(rv->db, errstr);
+	{
+		struct audit_entry ae = { action, from, to };
+		char key[24];
+
+		snprintf(key, sizeof(key), "%lld", case_id);
+		if (audit_write(rv->db, rv->now, operator, "cases", key, text,
+		    &ae, 1) != 0)
+			return sqlfail(rv->db, errstr);
 	}
 	return 0;
 }
@@ -1005,19 +998,14 @@ review_unmask(struct review *rv, const char *key, const char *operator,
 		db_rollback(rv->db);
 		return rc;
 	}
-	if (db_prepare(rv->db, &st, "INSERT INTO audit (at, operator, tbl, "
-	    "key, field, reason) VALUES (?1, ?2, 'evaluations', ?3, "
-	    "'phone', ?4)") != 0)
-		goto fail;
-	sqlite3_bind_text(st, 1, rv->now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, operator, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, c.eval_id);
-	sqlite3_bind_text(st, 4, reason, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		db_sqlerr(rv->db, "audit");
-		goto fail;
+	{
+		struct audit_entry ae = { "phone", NULL, NULL };
+		char id[24];
+
+		snprintf(id, sizeof(id), "%lld", c.eval_id);
+		if (audit_write(rv->db, rv->now, operator, "evaluations", id,
+		    reason, &ae, 1) != 0)
+			goto fail;
 	}
 	if (db_prepare(rv->db, &st, "SELECT coalesce(phone, '') FROM "
 	    "evaluations WHERE id = ?1") != 0)
@@ -1350,27 +1338,10 @@ review_batch_label(struct db *db, struct strbuf *info)
 }
 
 int
-review_batch_claim(struct db *db, long long seq)
+review_events_range(struct db *db, long long *n, long long *lo,
+    long long *hi)
 {
-	long long n, lo, hi;
-	sqlite3_stmt *st;
-	int rc;
-
-	if (pending(db, &n, &lo, &hi) != 0)
-		return -1;
-	if (n == 0)
-		return 0;
-	if (db_prepare(db, &st, "UPDATE batches SET first_event = ?2, "
-	    "last_event = ?3 WHERE seq = ?1") != 0)
-		return -1;
-	sqlite3_bind_int64(st, 1, seq);
-	sqlite3_bind_int64(st, 2, lo);
-	sqlite3_bind_int64(st, 3, hi);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_sqlerr(db, "batches");
-	return 0;
+	return pending(db, n, lo, hi);
 }
 
 /* The columns of data/case-events.csv (hcp-csv(5), CASE EVENTS). */

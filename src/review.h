@@ -164,8 +164,10 @@ int review_apply(struct review *rv, const char *path, const char *rejects_path,
  *
  * review_events_pending() counts them; review_batch_label() appends the
  * line "Hcp-Case-Events: N" to bag-info (nothing if none);
- * review_batch_claim() marks them as carried by batch seq, all three in
- * the transaction that creates the batch rows.  These three return -1
+ * review_events_range() gives their count and first and last ids, which
+ * hcp-pack records in the batch row that carries them (batches.first_event,
+ * last_event; pack.c is the one writer of batches), all three in the
+ * transaction that creates the batch rows.  These three return -1
  * with the error on the db (db_errstr()).  review_batch_events() gives
  * the CSV of the events batch seq carries (*csv malloc'd, NULL when it
  * carries none).
@@ -173,7 +175,8 @@ int review_apply(struct review *rv, const char *path, const char *rejects_path,
 struct strbuf;
 int review_events_pending(struct db *db, long long *n);
 int review_batch_label(struct db *db, struct strbuf *info);
-int review_batch_claim(struct db *db, long long seq);
+int review_events_range(struct db *db, long long *n, long long *lo,
+    long long *hi);
 int review_batch_events(struct db *db, long long seq, char **csv,
     size_t *len, char **errstr);
 
