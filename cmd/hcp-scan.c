@@ -30,7 +30,7 @@
 #include "banned.h"
 
 static const char usage_text[] =
-    "usage: hcp-scan [-qv] [-d db] [-j jobs] [-t template] [-r review] "
+    "usage: hcp-scan [-q] [-d db] [-j jobs] [-t template] [-r review] "
     "[--boxes file]\n"
     "                [--crops dir] [--dpi dpi] -o file file ...\n"
     "       hcp-scan [-q] -o file --resolve review\n";
@@ -637,7 +637,6 @@ main(int argc, char *argv[])
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "review", required_argument, NULL, 'r' },
 		{ "template", required_argument, NULL, 't' },
-		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "boxes", required_argument, NULL, 'B' },
 		{ "crops", required_argument, NULL, 'C' },
@@ -653,7 +652,7 @@ main(int argc, char *argv[])
 	int ch, quiet = 0, jobs = 0, dpi = 0;
 
 	cli_init();
-	while ((ch = getopt_long(argc, argv, "d:hj:o:qr:t:vV", longopts,
+	while ((ch = getopt_long(argc, argv, "d:hj:o:qr:t:V", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'd':
@@ -679,8 +678,6 @@ main(int argc, char *argv[])
 		case 't':
 			tv = xreallocarray(tv, tn + 1, sizeof(*tv));
 			tv[tn++] = optarg;
-			break;
-		case 'v':
 			break;
 		case 'V':
 			cli_version();

@@ -473,9 +473,17 @@ measure_box(const struct scan_image *im, const double m[6], double ppm,
 			banded++;
 	}
 	for (k = 0; k < nrows; k++) {
-		double l = cnt_l[k] > 0 ? rows_l[k] / cnt_l[k] : 0;
-		double r = cnt_r[k] > 0 ? rows_r[k] / cnt_r[k] : 0;
-		double bg = l < r ? l : r;
+		double l = 0, r = 0, bg;
+		int j;
+
+		/* a band a row off level is still a band */
+		for (j = k > 0 ? k - 1 : 0; j <= k + 1 && j < nrows; j++) {
+			if (cnt_l[j] > 0 && rows_l[j] / cnt_l[j] > l)
+				l = rows_l[j] / cnt_l[j];
+			if (cnt_r[j] > 0 && rows_r[j] / cnt_r[j] > r)
+				r = rows_r[j] / cnt_r[j];
+		}
+		bg = l < r ? l : r;
 
 		/* a fold is a band; a scribble covers the rows */
 		if (banded * 10 > nrows * 4)

@@ -6,12 +6,12 @@
  * and prints the ground truth.  The box positions come from the same
  * layout module that printed the forms.
  *
- * usage: scangen -d db [-t template] [-s seed] [-g degradations] [-o out]
- *            page.pgm ...
+ * usage: scangen -d db [-t template] [-s seed] [-c n] [-g degradations]
+ *            [-o out] page.pgm ...
  *
  * Marks, chosen at random per page (seed and page number): the grade
- * (one box; now and then a box ticked, then scribbled over, and another
- * ticked), each 是/否 question answered or not, bad-review reasons for
+ * (one box; on one page in n (-c, 8 by default, 0 never) a box ticked,
+ * then scribbled over, and another ticked), each 是/否 question answered or not, bad-review reasons for
  * a grade of 1 or 2; each mark a tick, a cross, a full fill, a light
  * pencil tick or a tick running over the border.
  *
@@ -199,6 +199,8 @@ static const char *const truth_name[] = { "empty", "marked", "uncertain" };
 
 /* Fills in the page; writes the truth of every tick box, returns the grade
  * or 0 if the page must go to review. */
+static int corr = 8;
+
 static int
 fill_page(struct canvas *c, const struct layout *l, enum truth *t)
 {
@@ -239,8 +241,8 @@ fill_page(struct canvas *c, const struct layout *l, enum truth *t)
 			t[i] = T_MARKED;
 		}
 	}
-	/* one page in eight: another grade ticked first, then struck out */
-	if (rint_(8) == 0) {
+	/* one page in `corr': another grade ticked first, then struck out */
+	if (corr > 0 && rint_(corr) == 0) {
 		int other = (g + rint_(4)) % 5 + 1;
 
 		for (i = 0; i < nb; i++)
@@ -379,8 +381,11 @@ main(int argc, char *argv[])
 	char *e, path[4096];
 	const char *ext;
 
-	while ((ch = getopt(argc, argv, "d:g:o:s:t:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:d:g:o:s:t:")) != -1) {
 		switch (ch) {
+		case 'c':
+			corr = atoi(optarg);
+			break;
 		case 'd':
 			dbpath = optarg;
 			break;
