@@ -44,6 +44,7 @@ struct page_res {
 	int page;		/* 0-based */
 	char *err;		/* the file or page could not be read */
 	int file_err;		/* err is about the whole file */
+	int read;		/* the page was decoded and read */
 	struct scan_page pg;
 	struct scan_values sv;
 };
@@ -180,6 +181,7 @@ worker(void *arg)
 		if (p == NULL)
 			break;
 		if ((im = scan_doc_page(d->d, p->page, &p->err)) != NULL) {
+			p->read = 1;
 			if (scan_page_read(r->sf, im, &p->pg) == SCAN_OK) {
 				scan_values_get(&p->pg, &p->sv);
 				if (r->crops != NULL)
@@ -397,7 +399,7 @@ write_page(struct db *db, const struct run *r, struct page_res *p,
 	char *src, *win = NULL, *unsure = NULL;
 	int c;
 
-	if (p->err != NULL && (p->file_err || p->pg.status != SCAN_OK)) {
+	if (!p->read) {
 		warnx("%s", p->err);
 		o->errors++;
 		return;

@@ -6,8 +6,8 @@
  * and prints the ground truth.  The box positions come from the same
  * layout module that printed the forms.
  *
- * usage: scangen -d db [-t template] [-s seed] [-c n] [-g degradations]
- *            [-o out] page.pgm ...
+ * usage: scangen -d db [-t template] [-s seed] [-c n] [-G grade]
+ *            [-g degradations] [-o out] page.pgm ...
  *
  * Marks, chosen at random per page (seed and page number): the grade
  * (one box; on one page in n (-c, 8 by default, 0 never) a box ticked,
@@ -200,6 +200,7 @@ static const char *const truth_name[] = { "empty", "marked", "uncertain" };
 /* Fills in the page; writes the truth of every tick box, returns the grade
  * or 0 if the page must go to review. */
 static int corr = 8;
+static int force_grade;
 
 static int
 fill_page(struct canvas *c, const struct layout *l, enum truth *t)
@@ -217,6 +218,8 @@ fill_page(struct canvas *c, const struct layout *l, enum truth *t)
 		if (boxes[i]->field == F_SATISFACTION && g < 5)
 			grades[g++] = boxes[i];
 	g = 1 + rint_(5);		/* the grade given */
+	if (force_grade > 0)
+		g = force_grade;
 	for (i = 0; i < nb; i++) {
 		const struct layout_item *it = boxes[i];
 		enum mark m = (enum mark)rint_(M_NKINDS);
@@ -361,8 +364,8 @@ degrade(struct canvas *c, const char *dg, const struct layout *l)
 static void
 usage(void)
 {
-	fputs("usage: scangen -d db [-t template] [-s seed] [-g degradations] "
-	    "[-o out] page.pgm ...\n", stderr);
+	fputs("usage: scangen -d db [-t template] [-s seed] [-c n] [-G grade] "
+	    "[-g degradations] [-o out] page.pgm ...\n", stderr);
 	exit(2);
 }
 
@@ -381,8 +384,11 @@ main(int argc, char *argv[])
 	char *e, path[4096];
 	const char *ext;
 
-	while ((ch = getopt(argc, argv, "c:d:g:o:s:t:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:d:G:g:o:s:t:")) != -1) {
 		switch (ch) {
+		case 'G':
+			force_grade = atoi(optarg);
+			break;
 		case 'c':
 			corr = atoi(optarg);
 			break;
