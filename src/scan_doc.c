@@ -240,7 +240,7 @@ pdf_page(struct scan_doc *d, int i, char **errstr)
 	PIX *pix;
 
 	if (pp == NULL) {
-		*errstr = xasprintf("%s: %s %d: %s", d->path, _("page"), i + 1,
+		*errstr = xasprintf(_("%s: page %d: %s"), d->path, i + 1,
 		    _("cannot be read"));
 		return NULL;
 	}
@@ -249,7 +249,7 @@ pdf_page(struct scan_doc *d, int i, char **errstr)
 	h = (int)(hpt * d->dpi / 72 + 0.5);
 	if (w < 16 || h < 16 || (long)w * h > MAX_PIXELS) {
 		g_object_unref(pp);
-		*errstr = xasprintf("%s: %s %d: %s", d->path, _("page"), i + 1,
+		*errstr = xasprintf(_("%s: page %d: %s"), d->path, i + 1,
 		    _("has an unusable size"));
 		return NULL;
 	}
@@ -265,7 +265,7 @@ pdf_page(struct scan_doc *d, int i, char **errstr)
 	if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS ||
 	    (pix = pixCreate(w, h, 8)) == NULL) {
 		cairo_surface_destroy(s);
-		*errstr = xasprintf("%s: %s %d: %s", d->path, _("page"), i + 1,
+		*errstr = xasprintf(_("%s: page %d: %s"), d->path, i + 1,
 		    _("cannot be rendered"));
 		return NULL;
 	}
@@ -300,7 +300,7 @@ scan_doc_page(struct scan_doc *d, int i, char **errstr)
 
 	*errstr = NULL;
 	if (i < 0 || i >= d->npages) {
-		*errstr = xasprintf("%s: %s %d: %s", d->path, _("page"), i + 1,
+		*errstr = xasprintf(_("%s: page %d: %s"), d->path, i + 1,
 		    _("no such page"));
 		return NULL;
 	}
@@ -323,8 +323,8 @@ scan_doc_page(struct scan_doc *d, int i, char **errstr)
 	}
 	if ((im = scan_image_from_pix(pix)) == NULL) {
 		if (d->npages > 1)
-			*errstr = xasprintf("%s: %s %d: %s", d->path,
-			    _("page"), i + 1, _("the image cannot be read"));
+			*errstr = xasprintf(_("%s: page %d: %s"), d->path,
+			    i + 1, _("the image cannot be read"));
 		else
 			*errstr = xasprintf("%s: %s", d->path,
 			    _("the image cannot be read"));
