@@ -124,13 +124,14 @@ paper_grey(const struct scan_image *im)
 /* --- the QR ------------------------------------------------------- */
 
 /*
- * Decodes the QR codes in the rectangle (x0, y0, w, h) of the image;
+ * Decodes the QR codes in the rectangle (x0, y0, w, h) of the image,
+ * scanning every density-th row and column;
  * copies the first whose text starts with "HCPF:" (or else the first of
  * all) into out and its centre into *cx, *cy.  Returns 1 if one was found.
  */
 static int
 qr_in(const struct scan_image *im, int x0, int y0, int w, int h, char *out,
-    size_t outsz, double *cx, double *cy)
+    size_t outsz, double *cx, double *cy, int density)
 {
 	zbar_image_scanner_t *sc;
 	zbar_image_t *zi;
@@ -158,6 +159,11 @@ qr_in(const struct scan_image *im, int x0, int y0, int w, int h, char *out,
 	sc = zbar_image_scanner_create();
 	zbar_image_scanner_set_config(sc, ZBAR_NONE, ZBAR_CFG_ENABLE, 0);
 	zbar_image_scanner_set_config(sc, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
+	/* every density-th line: a module is 5 pixels or more */
+	zbar_image_scanner_set_config(sc, ZBAR_NONE, ZBAR_CFG_X_DENSITY,
+	    density);
+	zbar_image_scanner_set_config(sc, ZBAR_NONE, ZBAR_CFG_Y_DENSITY,
+	    density);
 	zi = zbar_image_create();
 	zbar_image_set_format(zi, zbar_fourcc('Y', '8', '0', '0'));
 	zbar_image_set_size(zi, (unsigned)w, (unsigned)h);
@@ -191,7 +197,7 @@ qr_in(const struct scan_image *im, int x0, int y0, int w, int h, char *out,
 
 /*
  * Finds the form QR: first where it is printed (the top right corner),
- * then where a sheet fed upside down has it, then anywhere.
+ * then where a sheet fed upside down has it, then anywhere (every line).
  */
 static int
 find_qr(const struct scan_image *im, char *out, size_t outsz, double *cx,
@@ -199,13 +205,13 @@ find_qr(const struct scan_image *im, char *out, size_t outsz, double *cx,
 {
 	int w = im->w, h = im->h;
 
-	if (qr_in(im, w / 2, 0, w - w / 2, h * 3 / 10, out, outsz, cx, cy) &&
-	    strncmp(out, "HCPF:", 5) == 0)
+	if (qr_in(im, w * 6 / 10, 0, w - w * 6 / 10, h / 5, out, outsz, cx,
+	    cy, 2) && strncmp(out, "HCPF:", 5) == 0)
 		return 1;
-	if (qr_in(im, 0, h * 7 / 10, w / 2, h - h * 7 / 10, out, outsz, cx,
-	    cy) && strncmp(out, "HCPF:", 5) == 0)
+	if (qr_in(im, 0, h * 4 / 5, w * 4 / 10, h - h * 4 / 5, out, outsz,
+	    cx, cy, 2) && strncmp(out, "HCPF:", 5) == 0)
 		return 1;
-	return qr_in(im, 0, 0, w, h, out, outsz, cx, cy);
+	return qr_in(im, 0, 0, w, h, out, outsz, cx, cy, 1);
 }
 
 /* --- corner marks and the transform ------------------------------- */
