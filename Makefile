@@ -252,7 +252,7 @@ fuzz:
 			$(SCAN_CFLAGS) \
 			$(shell $(PKG_CONFIG) --cflags $(LIB_PC)) \
 			-o build-fuzz/$$n $$f $(LIB_SRC) $(SCAN_SRC) \
-			$(SCAN_LIBS) $(LIB_LIBS) || exit 1; \
+			$(SCAN_LIBS) $(DRAW_LIBS) $(LIB_LIBS) || exit 1; \
 		mkdir -p build-fuzz/$$n.corpus; \
 		build-fuzz/$$n -max_total_time=$(FUZZTIME) \
 			build-fuzz/$$n.corpus || exit 1; \

@@ -100,4 +100,18 @@ tar -xzf outbox/*.tar.gz -C unpacked
 	openssl dgst -sm3 -verify ../../station-pub.pem \
 		-signature signature.sm2 tagmanifest-sm3.txt)
 
+if have hcp-scan && have pdftoppm && [ -f forms.pdf ]; then
+	echo "== hcp scan: the eighth form, as a scanner would give it"
+	# (rendered from forms.pdf; nobody ticked it, so it goes to review)
+	pdftoppm -r 150 -gray -f 8 -l 8 forms.pdf scan
+	hcp scan -o scanned.csv scan-*.pgm || true
+	cut -d, -f1,6,20- scanned.csv.review.csv
+	echo "== the clerk reads the paper: 满意; keys the item and the date"
+	awk -F, -v OFS=, -v item=$item 'NR > 1 { $6 = "满意"; $3 = item;
+	    $15 = "2026-11-20 16:30" } { print }' scanned.csv.review.csv \
+		>decided.csv
+	hcp scan -o resolved.csv --resolve decided.csv
+	hcp import resolved.csv
+fi
+
 echo "demo finished in $PWD"
