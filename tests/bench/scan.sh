@@ -44,7 +44,7 @@ run() {
 	t1=$(date +%s.%N)
 	sh "$here/scan/eval.sh" "$1/truth" "$1/boxes" "$1/out.csv" |
 	    grep '^boxes' | awk -v name="$1" -v dpi="$2" -v t0="$t0" \
-	    -v t1="$t1" -v cpu="$(cat "$1/cpu")" '{
+	    -v t1="$t1" -v cpu="$(tail -n 1 "$1/cpu")" '{
 		split(cpu, c, " ")
 		printf "%-10s %4d %6d %7d %8.3f%% %6d %6d %8.1f %8.1f\n",
 		    name, dpi, $8, $2, $6, $10, $12, $8 / (t1 - t0),
