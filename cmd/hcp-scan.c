@@ -23,6 +23,7 @@
 #include "layout.h"
 #include "ledger.h"
 #include "num.h"
+#include "outfile.h"
 #include "scan.h"
 #include "scanvalues.h"
 #include "strbuf.h"
@@ -462,7 +463,8 @@ scan_files(const char *dbpath, char **tv, size_t tn, char **files,
 	int cols[F_NFIELDS], ncols, i;
 	size_t ln, k;
 	struct db *db;
-	char *revpath = NULL;
+	struct outfile *rev, *box = NULL;
+	char *revpath = NULL, *e;
 
 	db = db_new();
 	if (db_open(db, cli_db_path(dbpath), DB_READONLY, NULL) != 0)
@@ -502,23 +504,30 @@ scan_files(const char *dbpath, char **tv, size_t tn, char **files,
 
 	memset(&o, 0, sizeof(o));
 	if (review == NULL)
-		review = revpath = xasprintf("%s.review.csv", out);
+		review = revpath = xasprintf("%s.review.csv",
+		    strcmp(out, "-") == 0 ? "scan" : out);
 	o.out = cli_open_output(out);
 	put_header(o.out, cols, ncols, 0);
-	/* cli_open_output is for one file at a time: the others are plain */
-	if ((o.rev = fopen(review, "w")) == NULL)
-		err(2, "%s", review);
+	/* cli_open_output is for one file at a time: the others by hand */
+	if ((rev = outfile_open(review, OUTFILE_PRIVATE, &e)) == NULL)
+		errx(2, "%s", e);
+	o.rev = outfile_fp(rev);
 	put_header(o.rev, cols, ncols, 1);
-	if (boxes != NULL && (o.boxes = fopen(boxes, "w")) == NULL)
-		err(2, "%s", boxes);
+	if (boxes != NULL) {
+		if ((box = outfile_open(boxes, OUTFILE_PRIVATE, &e)) == NULL)
+			errx(2, "%s", e);
+		o.boxes = outfile_fp(box);
+	}
 	for (k = 0; k < r.nres; k++)
 		write_page(db, &r, r.res[k], cols, ncols, &o);
-	if (o.boxes != NULL && fclose(o.boxes) != 0)
-		err(2, "%s", boxes);
-	if (ferror(o.rev) || fclose(o.rev) != 0)
-		err(2, "%s", review);
-	if (o.review == 0)
+	if (box != NULL && outfile_commit(box, &e) != 0)
+		errx(2, "%s", e);
+	if (o.review == 0) {
+		/* a review file of an earlier run must not stay */
+		outfile_abort(rev);
 		unlink(review);
+	} else if (outfile_commit(rev, &e) != 0)
+		errx(2, "%s", e);
 	cli_close_output(o.out, out);
 	if (!quiet)
 		fprintf(stderr, _("hcp-scan: %zu pages: %ld rows written, %ld "
