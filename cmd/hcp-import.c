@@ -25,7 +25,7 @@
 static const char usage_text[] =
     "usage: hcp-import [-nqv] [-d db] [--operator name] [--rejects path]\n"
     "                  [--coding coding] [--encoding encoding]\n"
-    "                  [--ignore-unknown] file ...\n";
+    "                  [--ignore-unknown] [--scanned] file ...\n";
 
 struct out {
 	int verbose, quiet, progress;
@@ -87,6 +87,7 @@ main(int argc, char *argv[])
 		{ "rejects", required_argument, NULL, 'R' },
 		CLI_INPUT_LONGOPTS,
 		{ "chunk", required_argument, NULL, 'K' },
+		{ "scanned", no_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *dbpath = NULL, *oper = NULL;
@@ -132,6 +133,9 @@ main(int argc, char *argv[])
 			break;
 		case 'R':
 			io.rejects = optarg;
+			break;
+		case 'S':	/* rows read from scans by hcp-scan */
+			io.entry_method = "scanned";
 			break;
 		case 'K': {
 			char *end;

@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: ISC
 # hcp-scan and the serial ledger: the window a form was printed for comes
 # from the ledger; the CSV, once the handwriting is keyed, passes
-# hcp-check and imports; a serial that this station never issued, a
-# voided one, one already imported and a page read twice in one run are
-# reported and left out (exit 1); a page printed from a template that no
-# known template matches is refused with the template and fingerprint.
+# hcp-check and imports (hcp-import --scanned: entry method scanned); a
+# serial that this station never issued, a voided one, one already
+# imported and a page read twice in one run are reported and left out
+# (exit 1); a page printed from a template that no known template
+# matches is refused with the template and fingerprint.
 . "$(dirname "$0")/lib.sh"
 
 GEN="$HCP_BUILD/scan/scangen"
@@ -32,9 +33,10 @@ test_expect_success 'four forms read, the window from the ledger' '
 test_expect_success 'the keyed CSV passes hcp-check and imports' '
 	key day.csv >keyed.csv &&
 	hcp-check keyed.csv &&
-	hcp-import -q keyed.csv &&
+	hcp-import -q --scanned keyed.csv &&
 	test "$(sqlite3 hcp.db "SELECT count(*) FROM evaluations
-	    WHERE satisfaction = 4 AND window_id = '\''A01'\''")" = 4
+	    WHERE satisfaction = 4 AND window_id = '\''A01'\''
+	    AND entry_method = '\''scanned'\''")" = 4
 '
 test_expect_code 1 'a rescan of imported paper is reported, not written' '
 	hcp-scan -q -o again.csv s-1.png 2>err; rc=$?

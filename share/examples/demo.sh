@@ -111,7 +111,7 @@ if have hcp-scan && have pdftoppm && [ -f forms.pdf ]; then
 	    $15 = "2026-11-20 16:30" } { print }' scanned.csv.review.csv \
 		>decided.csv
 	hcp scan -o resolved.csv --resolve decided.csv
-	hcp import resolved.csv
+	hcp import --scanned resolved.csv
 fi
 
 echo "demo finished in $PWD"
