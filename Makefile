@@ -33,7 +33,10 @@ endif
 LIB_PC = sqlite3 zlib libqrencode libcrypto libgcrypt libarchive expat \
 	xlsxwriter libpq
 DRAW_PC = pangocairo cairo
-DRAW_TOOLS = hcp-qr hcp-form hcp-review hcp-report
+DRAW_TOOLS = hcp-qr hcp-form hcp-review hcp-report hcp-scan
+# Reading scans (src/scan*.c, libscan.a): linked only into hcp-scan.
+SCAN_PC = lept poppler-glib zbar
+SCAN_TOOLS = hcp-scan
 
 WARNINGS = -Wall -Wextra -Wpedantic -Wformat=2 -Wstrict-prototypes \
 	-Wmissing-prototypes -Wshadow -Wvla -Wwrite-strings
@@ -49,19 +52,23 @@ DRAW_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(DRAW_PC))
 HCP_LDFLAGS = $(SANFLAGS) -pthread
 LIB_LIBS = $(shell $(PKG_CONFIG) --libs $(LIB_PC)) -lcsv -lm
 DRAW_LIBS = $(shell $(PKG_CONFIG) --libs $(DRAW_PC))
+SCAN_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(SCAN_PC))
+SCAN_LIBS = $(shell $(PKG_CONFIG) --libs $(SCAN_PC))
 
 ALL_CPPFLAGS = $(HCP_CPPFLAGS) $(CPPFLAGS)
 ALL_CFLAGS = $(HCP_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(HCP_LDFLAGS) $(LDFLAGS)
 
 DRAW_SRC = $(wildcard src/render*.c)
-LIB_SRC = $(filter-out $(DRAW_SRC),$(wildcard src/*.c))
+SCAN_SRC = $(wildcard src/scan*.c)
+LIB_SRC = $(filter-out $(DRAW_SRC) $(SCAN_SRC),$(wildcard src/*.c))
 CMD_SRC = $(wildcard cmd/hcp*.c)
 UNIT_SRC = $(wildcard tests/unit/*.c)
 FUZZ_SRC = $(wildcard tests/fuzz/*.c)
 TOOLS = $(patsubst cmd/%.c,%,$(CMD_SRC))
 PLAIN_TOOLS = $(filter-out $(DRAW_TOOLS),$(TOOLS))
-HAVE_DRAW_TOOLS = $(filter $(DRAW_TOOLS),$(TOOLS))
+HAVE_DRAW_TOOLS = $(filter-out $(SCAN_TOOLS),$(filter $(DRAW_TOOLS),$(TOOLS)))
+HAVE_SCAN_TOOLS = $(filter $(SCAN_TOOLS),$(TOOLS))
 MANPAGES = $(wildcard man/*.[1-8])
 PO = $(wildcard share/po/*.po)
 MO = $(patsubst share/po/%.po,share/locale/%/LC_MESSAGES/hcp.mo,$(PO))
@@ -72,6 +79,11 @@ BINS = $(addprefix $(O)/bin/,$(TOOLS))
 UNITS = $(patsubst tests/unit/%.c,$(O)/unit/%,$(UNIT_SRC))
 LIB_OBJ = $(patsubst src/%.c,$(O)/src/%.o,$(LIB_SRC))
 DRAW_OBJ = $(patsubst src/%.c,$(O)/src/%.o,$(DRAW_SRC))
+SCANLIB = $(O)/libscan.a
+SCAN_OBJ = $(patsubst src/%.c,$(O)/src/%.o,$(SCAN_SRC))
+# The test corpus generator (tests/scan/*.c), not a tool.
+SCANGEN_SRC = $(wildcard tests/scan/*.c)
+SCANGEN = $(patsubst tests/scan/%.c,$(O)/scan/%,$(SCANGEN_SRC))
 
 # Debian packages the build, the tests and the demo need.
 DEBS = build-essential pkg-config libsqlite3-dev libcsv-dev zlib1g-dev \
@@ -79,13 +91,13 @@ DEBS = build-essential pkg-config libsqlite3-dev libcsv-dev zlib1g-dev \
 	libssl-dev libgcrypt20-dev libarchive-dev gettext poppler-utils \
 	zbar-tools mandoc sqlite3 locales qrencode clang curl nginx-light \
 	libnginx-mod-http-dav-ext libexpat1-dev libxlsxwriter-dev postgresql \
-	libpq-dev
+	libpq-dev libleptonica-dev libpoppler-glib-dev libzbar-dev
 
 .PHONY: all check test check-build demo deps install uninstall clean lint \
 	format bench po fuzz deb FORCE
 .SUFFIXES:
 
-all: $(BINS) $(UNITS) $(MO)
+all: $(BINS) $(UNITS) $(MO) $(SCANGEN)
 
 # The paths compiled into the tools, recorded: a build with another
 # PREFIX, DATADIR or LOCALEDIR rewrites the file, and what uses them is
@@ -103,6 +115,11 @@ FORCE:
 $(O)/src/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(DRAW_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(O)/src/scan%.o: src/scan%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(DRAW_CFLAGS) $(SCAN_CFLAGS) \
+		-MMD -MP -c -o $@ $<
 
 $(O)/cmd/%.o: cmd/%.c
 	@mkdir -p $(@D)
@@ -129,6 +146,21 @@ $(addprefix $(O)/bin/,$(PLAIN_TOOLS)): $(O)/bin/%: $(O)/cmd/%.o $(LIB)
 $(addprefix $(O)/bin/,$(HAVE_DRAW_TOOLS)): $(O)/bin/%: $(O)/cmd/%.o $(DRAWLIB) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(DRAWLIB) $(LIB) $(DRAW_LIBS) $(LIB_LIBS)
+
+$(SCANLIB): $(SCAN_OBJ) $(LIB)
+	rm -f $@
+	$(AR) rcs $@ $(SCAN_OBJ)
+
+$(addprefix $(O)/bin/,$(HAVE_SCAN_TOOLS)): $(O)/bin/%: $(O)/cmd/%.o $(SCANLIB) $(DRAWLIB) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(SCANLIB) $(DRAWLIB) $(LIB) $(SCAN_LIBS) \
+		$(DRAW_LIBS) $(LIB_LIBS)
+
+$(O)/scan/%: tests/scan/%.c $(SCANLIB) $(DRAWLIB) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(DRAW_CFLAGS) $(SCAN_CFLAGS) \
+		$(ALL_LDFLAGS) -o $@ $< $(SCANLIB) $(DRAWLIB) $(LIB) \
+		$(SCAN_LIBS) $(DRAW_LIBS) $(LIB_LIBS)
 
 $(O)/unit/%: $(O)/unit/%.o $(DRAWLIB) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(DRAWLIB) $(LIB) $(DRAW_LIBS) $(LIB_LIBS)
@@ -249,8 +281,10 @@ fuzz:
 	for f in $(FUZZ_SRC); do \
 		n=$$(basename $$f .c); \
 		clang $(HCP_CPPFLAGS) $(FUZZ_CFLAGS) $(DRAW_CFLAGS) \
+			$(SCAN_CFLAGS) \
 			$(shell $(PKG_CONFIG) --cflags $(LIB_PC)) \
-			-o build-fuzz/$$n $$f $(LIB_SRC) $(LIB_LIBS) || exit 1; \
+			-o build-fuzz/$$n $$f $(LIB_SRC) $(SCAN_SRC) \
+			$(SCAN_LIBS) $(DRAW_LIBS) $(LIB_LIBS) || exit 1; \
 		mkdir -p build-fuzz/$$n.corpus; \
 		build-fuzz/$$n -max_total_time=$(FUZZTIME) \
 			build-fuzz/$$n.corpus || exit 1; \

@@ -25,7 +25,8 @@
 static const char usage_text[] =
     "usage: hcp-import [-nqv] [-d db] [--operator name] [--rejects path]\n"
     "                  [--rejects-language lang] [--coding coding]\n"
-    "                  [--encoding encoding] [--ignore-unknown] file ...\n";
+    "                  [--encoding encoding] [--ignore-unknown] [--scanned]\n"
+    "                  file ...\n";
 
 struct out {
 	int verbose, quiet, progress;
@@ -108,6 +109,7 @@ main(int argc, char *argv[])
 		{ "rejects-language", required_argument, NULL, 'L' },
 		CLI_INPUT_LONGOPTS,
 		{ "chunk", required_argument, NULL, 'K' },
+		{ "scanned", no_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *dbpath = NULL, *oper = NULL;
@@ -157,6 +159,9 @@ main(int argc, char *argv[])
 			else if (strcmp(optarg, "auto") != 0)
 				errx(EXIT_USAGE, _("--rejects-language must be "
 				    "zh, en or auto, not \"%s\""), optarg);
+			break;
+		case 'S':	/* rows read from scans by hcp-scan */
+			io.entry_method = "scanned";
 			break;
 		case 'K': {
 			char *end;

@@ -27,6 +27,7 @@ static const struct {
 	{ "init", N_("create a station db, load the catalogue, make keys") },
 	{ "qr", N_("window QR codes as PDF, PNG, SVG or terminal art") },
 	{ "form", N_("numbered paper forms and the serial ledger") },
+	{ "scan", N_("read scanned paper forms into the import CSV") },
 	{ "check", N_("validate keyed CSV files without importing") },
 	{ "import", N_("validate and import keyed CSV files") },
 	{ "compare", N_("compare two keyings of the same forms") },

@@ -122,5 +122,18 @@ hcp report -q -b dept,window,month -o report.pdf
 hcp report -q -b all -o report.xlsx
 hcp report -q --public -b dept,window,month -o public.csv
 pdftotext report.pdf - 2>/dev/null | head -n 8 || true
+if have hcp-scan && have pdftoppm && [ -f forms.pdf ]; then
+	echo "== hcp scan: the eighth form, as a scanner would give it"
+	# (rendered from forms.pdf; nobody ticked it, so it goes to review)
+	pdftoppm -r 150 -gray -f 8 -l 8 forms.pdf scan
+	hcp scan -o scanned.csv scan-*.pgm || true
+	cut -d, -f1,6,20- scanned.csv.review.csv
+	echo "== the clerk reads the paper: 满意; keys the item and the date"
+	awk -F, -v OFS=, -v item=$item 'NR > 1 { $6 = "满意"; $3 = item;
+	    $15 = "2026-11-20 16:30" } { print }' scanned.csv.review.csv \
+		>decided.csv
+	hcp scan -o resolved.csv --resolve decided.csv
+	hcp import --scanned resolved.csv
+fi
 
 echo "demo finished in $PWD"
