@@ -142,12 +142,15 @@ window_name(struct db *db, const char *id)
 static int
 window_usable(struct db *db, const char *id)
 {
-	long long n = 0;
+	struct catalog_window w;
+	int rc;
 
-	if (db_query_int(db, "SELECT count(*) FROM windows WHERE id = ?1 "
-	    "AND retired = 0", id, &n) != 0)
+	memset(&w, 0, sizeof(w));
+	if ((rc = catalog_window_get(db, id, &w)) < 0)
 		errx(2, "%s", db_errstr(db));
-	return n > 0;
+	rc = rc > 0 && !w.retired;
+	catalog_window_release(&w);
+	return rc;
 }
 
 static void

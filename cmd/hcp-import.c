@@ -109,7 +109,7 @@ main(int argc, char *argv[])
 		{ "rejects-language", required_argument, NULL, 'L' },
 		CLI_INPUT_LONGOPTS,
 		{ "chunk", required_argument, NULL, 'K' },
-		{ "scanned", no_argument, NULL, 'S' },
+		{ "scanned", no_argument, NULL, 'M' },	/* entry method */
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *dbpath = NULL, *oper = NULL;
@@ -160,7 +160,7 @@ main(int argc, char *argv[])
 				errx(EXIT_USAGE, _("--rejects-language must be "
 				    "zh, en or auto, not \"%s\""), optarg);
 			break;
-		case 'S':	/* rows read from scans by hcp-scan */
+		case 'M':	/* rows read from scans by hcp-scan */
 			io.entry_method = "scanned";
 			break;
 		case 'K': {
@@ -204,7 +204,7 @@ main(int argc, char *argv[])
 	io.enc = in.enc;
 	io.map_flags = in.map_flags;
 	/* A page cache of 16 MB whatever the file size. */
-	db_exec(db, "PRAGMA cache_size = -16384");
+	db_cache_kib(db, 16384);
 
 	for (i = 0; i < argc; i++) {
 		struct import_result res;

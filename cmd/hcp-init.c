@@ -70,12 +70,9 @@ show(struct db *db)
 		free(v);
 	}
 	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
-		char *sql = xasprintf("SELECT count(*) FROM %s", tables[i]);
-
-		if (db_query_int(db, sql, NULL, &count) != 0)
+		if (db_table_rows(db, tables[i], &count) != 0)
 			errx(2, "%s", db_errstr(db));
 		printf("# %-12s %lld\n", tables[i], count);
-		free(sql);
 	}
 }
 

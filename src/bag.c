@@ -628,31 +628,24 @@ manifest_line(struct strbuf *sb, const char *file, size_t n,
 	return 0;
 }
 
-int
-bag_write(const struct bag_spec *spec, int fd, unsigned char **sig,
-    size_t *siglen, unsigned char out_sha256[DIGEST_LEN], char **errstr)
+/*
+ * The payload manifests man[] (SHA-256, SM3), then the tag manifests tag[]
+ * over the tag files: 0, or -1 with *errstr.
+ */
+static int
+manifests(const struct bag_spec *spec, struct strbuf man[2],
+    struct strbuf tag[2], char **errstr)
 {
-	struct strbuf man[2] = { STRBUF_INIT, STRBUF_INIT };
-	struct strbuf tag[2] = { STRBUF_INIT, STRBUF_INIT };
 	static const enum digest_alg algs[2] = { DIGEST_SHA256, DIGEST_SM3 };
-	const unsigned char *sigp;
-	struct archive *a = NULL;
-	struct sink s;
 	char hex[2 * DIGEST_LEN + 1];
-	size_t i, sign;
-	int rc = -1;
+	size_t i;
 
-	*sig = NULL;
-	*siglen = 0;
-	*errstr = NULL;
-	memset(&s, 0, sizeof(s));
-	/* Payload manifests, then the tag manifests over the tag files. */
 	for (i = 0; spec->events != NULL && i < 2; i++)
 		if (manifest_line(&man[i], spec->events, spec->events_len,
 		    algs[i], BAG_EVENTS) != 0) {
 			*errstr = xasprintf(_("cannot set up %s with "
 			    "libgcrypt"), digest_name(algs[i]));
-			goto out;
+			return -1;
 		}
 	crypto_hex(spec->sha256, DIGEST_LEN, hex);
 	strbuf_addf(&man[0], "%s  %s\n", hex, BAG_PAYLOAD);
@@ -669,9 +662,30 @@ bag_write(const struct bag_spec *spec, int fd, unsigned char **sig,
 		    "manifest-sm3.txt") != 0) {
 			*errstr = xasprintf(_("cannot set up %s with "
 			    "libgcrypt"), digest_name(algs[i]));
-			goto out;
+			return -1;
 		}
 	}
+	return 0;
+}
+
+int
+bag_write(const struct bag_spec *spec, int fd, unsigned char **sig,
+    size_t *siglen, unsigned char out_sha256[DIGEST_LEN], char **errstr)
+{
+	struct strbuf man[2] = { STRBUF_INIT, STRBUF_INIT };
+	struct strbuf tag[2] = { STRBUF_INIT, STRBUF_INIT };
+	const unsigned char *sigp;
+	struct archive *a = NULL;
+	struct sink s;
+	size_t i, sign;
+	int rc = -1;
+
+	*sig = NULL;
+	*siglen = 0;
+	*errstr = NULL;
+	memset(&s, 0, sizeof(s));
+	if (manifests(spec, man, tag, errstr) != 0)
+		goto out;
 	if (spec->sig != NULL) {
 		sigp = spec->sig;
 		sign = spec->siglen;

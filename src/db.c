@@ -272,6 +272,29 @@ db_query_int(struct db *db, const char *sql, const char *param,
 }
 
 int
+db_table_rows(struct db *db, const char *table, long long *n)
+{
+	char *sql;
+	int rc;
+
+	if (strspn(table, "abcdefghijklmnopqrstuvwxyz_") != strlen(table))
+		return db_seterr(db, "%s: not a table name", table);
+	sql = xasprintf("SELECT count(*) FROM %s", table);
+	rc = db_query_int(db, sql, NULL, n);
+	free(sql);
+	return rc;
+}
+
+int
+db_cache_kib(struct db *db, long kib)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%ld", kib);
+	return db_exec(db, sql);
+}
+
+int
 db_user_version(struct db *db)
 {
 	long long v;

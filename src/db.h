@@ -79,6 +79,11 @@ int db_user_version(struct db *db);
  */
 int db_migrate(struct db *db, const char *schemadir);
 
+/* The number of rows of table (one of the schema's): 0, or -1. */
+int db_table_rows(struct db *db, const char *table, long long *n);
+/* SQLite's page cache of this connection, in KiB whatever the file size. */
+int db_cache_kib(struct db *db, long kib);
+
 /*
  * Runs a query that returns one integer (e.g. SELECT count(*)), binding
  * the optional text parameter to ?1.  Returns 0 and stores the value (0

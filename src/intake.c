@@ -776,6 +776,32 @@ add_problems(struct strbuf *why, const struct verify_result *v)
 }
 
 /*
+ * The same bytes were loaded before (f: their name, records, received):
+ * the receipt again, and the file to the archive.
+ */
+static int
+resend(struct run *r, const char *file, struct first *f, const char *sha,
+    struct intake_batch *b)
+{
+	char *name;
+	int rc;
+
+	b->outcome = INTAKE_DUPLICATE;
+	b->records = strtoll(f->v[1], NULL, 10);
+	name = xstrdup(f->v[0]);
+	rc = give_receipt(r, name, sha, b->records, f->v[2]);
+	first_release(f);
+	if (rc == 0) {
+		char *to = xasprintf("%s.tar.gz", name);
+
+		rc = move_file(r, file, r->archive, to);
+		free(to);
+	}
+	free(name);
+	return rc;
+}
+
+/*
  * Takes inbox/file inside a transaction begun by the caller, which this
  * ends (commit or rollback).  Returns 0 (done: b says how), 2 (the file
  * is gone: another worker took it), -2 (try again) or -1.
@@ -788,7 +814,7 @@ take(struct run *r, const char *file, struct intake_batch *b)
 	struct verify_result v;
 	struct strbuf why = STRBUF_INIT;
 	struct first f;
-	char received[CLOCK_BUFLEN], *path, *e, *name;
+	char received[CLOCK_BUFLEN], *path, *e;
 	const char *p[2];
 	int rc = -1, lrc;
 
@@ -853,18 +879,7 @@ take(struct run *r, const char *file, struct intake_batch *b)
 	}
 	if (f.found) {
 		rollback(it);
-		b->outcome = INTAKE_DUPLICATE;
-		b->records = strtoll(f.v[1], NULL, 10);
-		name = xstrdup(f.v[0]);
-		rc = give_receipt(r, name, v.sha256, b->records, f.v[2]);
-		first_release(&f);
-		if (rc == 0) {
-			char *to = xasprintf("%s.tar.gz", name);
-
-			rc = move_file(r, file, r->archive, to);
-			free(to);
-		}
-		free(name);
+		rc = resend(r, file, &f, v.sha256, b);
 		goto out;
 	}
 	if (!verify_ok(&v) || v.name == NULL || v.station == NULL) {

@@ -9,6 +9,7 @@
 
 #include "catalog.h"
 #include "clock.h"
+#include "audit.h"
 #include "db.h"
 #include "i18n.h"
 #include "ids.h"
@@ -246,23 +247,9 @@ ledger_void(struct db *db, const char *serial, const char *operator,
 		db_sqlerr(db, _("cannot void the serial"));
 		goto fail;
 	}
-	if (db_prepare(db, &st, "INSERT INTO audit (at, operator, tbl, key, "
-	    "field, old, new, reason) VALUES (?1, ?2, 'forms', ?3, 'state', "
-	    "'issued', 'voided', ?4)") != 0)
+	if (audit_write(db, now, operator, "forms", serial, reason,
+	    &(const struct audit_entry){ "state", "issued", "voided" }, 1) != 0)
 		goto fail;
-	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, operator, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, serial, -1, SQLITE_STATIC);
-	if (reason != NULL)
-		sqlite3_bind_text(st, 4, reason, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, 4);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		db_sqlerr(db, _("cannot write the audit record"));
-		goto fail;
-	}
 	return db_commit(db) == 0 ? 0 : (db_rollback(db), -1);
 fail:
 	db_rollback(db);
