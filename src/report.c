@@ -680,9 +680,64 @@ services_pass(struct db *db, struct report *r, struct acc *acc)
 	return rc == SQLITE_ROW ? 0 : db_sqlerr(db, "evaluations");
 }
 
-int
-report_run(struct db *db, const struct report_opts *o,
-    struct report **out, char **errstr)
+/* The options as run, the date of the figures and the station's name. */
+static void
+report_setup(struct db *db, struct report *r, const struct report_opts *o)
+{
+	time_t now;
+	struct tm tm;
+	char *name;
+
+	r->o = *o;
+	if (r->o.asof[0] == '\0') {
+		now = clock_now();
+		if (localtime_r(&now, &tm) != NULL)
+			strftime(r->o.asof, REPORT_DATELEN, "%Y-%m-%d", &tm);
+	}
+	if (r->o.public && !r->o.public_staff)
+		r->o.by &= ~(1u << RB_STAFF);
+	r->have_cases = !o->batches && table_exists(db, "cases");
+	name = settings_get(db, "name");
+	r->station = name != NULL ? name : xstrdup("");
+}
+
+/*
+ * One row of the evaluations query into e (week is its week key's
+ * buffer); 0 if the row counts, -1 if not.
+ */
+static int
+ev_read(sqlite3_stmt *st, const struct report *r, struct ev *e, char *week)
+{
+	e->key[RB_DEPT] = col_text(st, 0, &e->len[RB_DEPT]);
+	e->key[RB_WINDOW] = col_text(st, 1, &e->len[RB_WINDOW]);
+	e->key[RB_STAFF] = col_text(st, 2, &e->len[RB_STAFF]);
+	e->key[RB_ITEM] = col_text(st, 3, &e->len[RB_ITEM]);
+	e->key[RB_CHANNEL] = col_text(st, 4, &e->len[RB_CHANNEL]);
+	e->key[RB_METHOD] = col_text(st, 5, &e->len[RB_METHOD]);
+	e->key[RB_REGION] = col_text(st, 6, &e->len[RB_REGION]);
+	e->key[RB_DAY] = col_text(st, 7, &e->len[RB_DAY]);
+	e->key[RB_MONTH] = e->key[RB_DAY];
+	e->len[RB_MONTH] = e->len[RB_DAY] < 7 ? e->len[RB_DAY] : 7;
+	if (r->o.by & (1u << RB_WEEK)) {
+		week_of(e->key[RB_DAY], week);
+		e->key[RB_WEEK] = week;
+		e->len[RB_WEEK] = strlen(week);
+	}
+	e->grade = sqlite3_column_int(st, 8);
+	if (e->grade < 1 || e->grade > 5)
+		return -1;	/* the schema's CHECK forbids it */
+	e->realname = sqlite3_column_int(st, 9) != 0;
+	e->has_case = sqlite3_column_int(st, 10) != 0;
+	e->visited = (const char *)sqlite3_column_text(st, 11);
+	e->visit_due = (const char *)sqlite3_column_text(st, 12);
+	e->closed = (const char *)sqlite3_column_text(st, 13);
+	e->rectify_due = (const char *)sqlite3_column_text(st, 14);
+	return 0;
+}
+
+/* The evaluations of the period into the total and acc[] by key. */
+static int
+evals_pass(struct db *db, struct report *r, struct acc *acc)
 {
 	static const char sel[] =
 	    "SELECT e.dept_code, coalesce(e.window_id, ''), "
@@ -698,28 +753,12 @@ report_run(struct db *db, const struct report_opts *o,
 	    ", 0, NULL, NULL, NULL, NULL, 0 FROM %s e";
 	static const char where[] =
 	    " WHERE substr(e.assess_time, 1, 10) BETWEEN ?1 AND ?2";
-	struct report *r = xcalloc(1, sizeof(*r));
-	struct acc acc[RB_NBY];
-	char sql[1024], from[256], week[REPORT_DATELEN], *name;
+	char sql[1024], from[256], week[REPORT_DATELEN];
 	long long ncorr = 0;
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st;
 	struct ev e;
-	time_t now;
-	struct tm tm;
 	int i, rc;
 
-	memset(acc, 0, sizeof(acc));
-	r->o = *o;
-	if (r->o.asof[0] == '\0') {
-		now = clock_now();
-		if (localtime_r(&now, &tm) != NULL)
-			strftime(r->o.asof, REPORT_DATELEN, "%Y-%m-%d", &tm);
-	}
-	if (r->o.public && !r->o.public_staff)
-		r->o.by &= ~(1u << RB_STAFF);
-	r->have_cases = !o->batches && table_exists(db, "cases");
-	name = settings_get(db, "name");
-	r->station = name != NULL ? name : xstrdup("");
 	/*
 	 * Each record with its latest correction: the view does one lookup
 	 * in corrections per record, which a station without corrections
@@ -727,45 +766,23 @@ report_run(struct db *db, const struct report_opts *o,
 	 */
 	if (db_query_int(db, "SELECT EXISTS (SELECT 1 FROM corrections)",
 	    NULL, &ncorr) != 0)
-		goto fail;
+		return -1;
 	snprintf(from, sizeof(from), r->have_cases ? with_cases :
 	    without_cases, ncorr > 0 ? "evaluations_current" : "evaluations");
 	snprintf(sql, sizeof(sql), "%s%s%s", sel, from, where);
 	if (db_prepare(db, &st, sql) != 0)
-		goto fail;
-	sqlite3_bind_text(st, 1, o->from[0] != '\0' ? o->from : "0000",
+		return -1;
+	sqlite3_bind_text(st, 1, r->o.from[0] != '\0' ? r->o.from : "0000",
 	    -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, o->to[0] != '\0' ? o->to : "9999",
+	sqlite3_bind_text(st, 2, r->o.to[0] != '\0' ? r->o.to : "9999",
 	    -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (sqlite3_column_int(st, 15) != 0) {
 			r->excluded++;
 			continue;
 		}
-		e.key[RB_DEPT] = col_text(st, 0, &e.len[RB_DEPT]);
-		e.key[RB_WINDOW] = col_text(st, 1, &e.len[RB_WINDOW]);
-		e.key[RB_STAFF] = col_text(st, 2, &e.len[RB_STAFF]);
-		e.key[RB_ITEM] = col_text(st, 3, &e.len[RB_ITEM]);
-		e.key[RB_CHANNEL] = col_text(st, 4, &e.len[RB_CHANNEL]);
-		e.key[RB_METHOD] = col_text(st, 5, &e.len[RB_METHOD]);
-		e.key[RB_REGION] = col_text(st, 6, &e.len[RB_REGION]);
-		e.key[RB_DAY] = col_text(st, 7, &e.len[RB_DAY]);
-		e.key[RB_MONTH] = e.key[RB_DAY];
-		e.len[RB_MONTH] = e.len[RB_DAY] < 7 ? e.len[RB_DAY] : 7;
-		if (o->by & (1u << RB_WEEK)) {
-			week_of(e.key[RB_DAY], week);
-			e.key[RB_WEEK] = week;
-			e.len[RB_WEEK] = strlen(week);
-		}
-		e.grade = sqlite3_column_int(st, 8);
-		if (e.grade < 1 || e.grade > 5)
-			continue;	/* the schema's CHECK forbids it */
-		e.realname = sqlite3_column_int(st, 9) != 0;
-		e.has_case = sqlite3_column_int(st, 10) != 0;
-		e.visited = (const char *)sqlite3_column_text(st, 11);
-		e.visit_due = (const char *)sqlite3_column_text(st, 12);
-		e.closed = (const char *)sqlite3_column_text(st, 13);
-		e.rectify_due = (const char *)sqlite3_column_text(st, 14);
+		if (ev_read(st, r, &e, week) != 0)
+			continue;
 		row_add(&r->total, &e, r->o.asof);
 		for (i = 0; i < RB_NBY; i++)
 			if (r->o.by & (1u << i))
@@ -773,42 +790,57 @@ report_run(struct db *db, const struct report_opts *o,
 				    &e, r->o.asof);
 	}
 	sqlite3_finalize(st);
-	st = NULL;
-	if (rc != SQLITE_DONE) {
-		db_sqlerr(db, "evaluations");
-		goto fail;
-	}
-	if (services_pass(db, r, acc) != 0)
+	return rc == SQLITE_DONE ? 0 : db_sqlerr(db, "evaluations");
+}
+
+/* The rows of acc as table i of r: sorted, named, suppressed, ranked. */
+static int
+table_finish(struct db *db, struct report *r, struct acc *acc, int i)
+{
+	struct report_table *t = &r->tables[i];
+	size_t j;
+
+	t->by = (enum report_by)i;
+	t->rows = acc->rows;
+	t->n = acc->n;
+	acc->rows = NULL;
+	free(acc->slot);
+	acc->slot = NULL;
+	if (t->n > 0)
+		qsort(t->rows, t->n, sizeof(*t->rows), row_cmp);
+	if (name_table(db, t, r) != 0)
+		return -1;
+	if (r->o.public)
+		for (j = 0; j < t->n; j++)
+			if (t->rows[j].n < r->o.min_public) {
+				t->rows[j].suppressed = 1;
+				t->suppressed++;
+			}
+	rank_table(t, r->o.min_rank);
+	return 0;
+}
+
+int
+report_run(struct db *db, const struct report_opts *o,
+    struct report **out, char **errstr)
+{
+	struct report *r = xcalloc(1, sizeof(*r));
+	struct acc acc[RB_NBY];
+	int i;
+
+	memset(acc, 0, sizeof(acc));
+	report_setup(db, r, o);
+	if (evals_pass(db, r, acc) != 0 || services_pass(db, r, acc) != 0)
 		goto fail;
 	r->total.key = xstrdup("");
 	r->total.name = xstrdup("");
-	for (i = 0; i < RB_NBY; i++) {
-		struct report_table *t = &r->tables[i];
-		size_t j;
-
-		t->by = (enum report_by)i;
-		t->rows = acc[i].rows;
-		t->n = acc[i].n;
-		acc[i].rows = NULL;
-		free(acc[i].slot);
-		acc[i].slot = NULL;
-		if (t->n > 0)
-			qsort(t->rows, t->n, sizeof(*t->rows), row_cmp);
-		if (name_table(db, t, r) != 0)
+	for (i = 0; i < RB_NBY; i++)
+		if (table_finish(db, r, &acc[i], i) != 0)
 			goto fail;
-		if (r->o.public)
-			for (j = 0; j < t->n; j++)
-				if (t->rows[j].n < r->o.min_public) {
-					t->rows[j].suppressed = 1;
-					t->suppressed++;
-				}
-		rank_table(t, r->o.min_rank);
-	}
 	*out = r;
 	return 0;
 fail:
 	*errstr = xstrdup(db_errstr(db));
-	sqlite3_finalize(st);
 	for (i = 0; i < RB_NBY; i++) {
 		free(acc[i].slot);
 		if (acc[i].rows != NULL) {
