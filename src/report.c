@@ -916,194 +916,271 @@ known(struct db *db, const char *sql, const char *code)
 	return n > 0;
 }
 
+/* A services list being loaded. */
+struct svload {
+	struct db *db;
+	struct csvin *c;
+	const char *path;
+	size_t ncols;
+	const char **hdr, **cells;
+	int map[SV_NCOL], *colof;
+	struct rejects *rj;
+	sqlite3_stmt *ins, *old;
+	struct rec_problems pl;
+	char now[CLOCK_BUFLEN];
+};
+
+/* Opens the list and maps its header to the columns known. */
+static int
+sv_header(struct svload *s, int enc, char **errstr)
+{
+	size_t i;
+	int rc, k;
+
+	if (csvin_open(s->c, s->path, (enum csvin_encoding)enc) != 0 ||
+	    (rc = csvin_next(s->c)) < 0) {
+		*errstr = xstrdup(csvin_errstr(s->c));
+		return -1;
+	}
+	if (rc == 0) {
+		*errstr = xasprintf(_("%s: empty file, no header"), s->path);
+		return -1;
+	}
+	s->ncols = csvin_nfields(s->c);
+	s->hdr = xcalloc(s->ncols, sizeof(*s->hdr));
+	s->cells = xcalloc(s->ncols, sizeof(*s->cells));
+	s->colof = xcalloc(s->ncols, sizeof(*s->colof));
+	for (k = 0; k < SV_NCOL; k++)
+		s->map[k] = -1;
+	for (i = 0; i < s->ncols; i++) {
+		s->hdr[i] = xstrdup(csvin_field(s->c, i));
+		if ((k = sv_column(s->hdr[i])) < 0) {
+			*errstr = xasprintf(_("%s:1:%zu: unknown column \"%s\" "
+			    "in a services list"), s->path, i + 1, s->hdr[i]);
+			return -1;
+		}
+		if (s->map[k] >= 0) {
+			*errstr = xasprintf(_("%s:1:%zu: column \"%s\" given "
+			    "twice"), s->path, i + 1, s->hdr[i]);
+			return -1;
+		}
+		s->map[k] = (int)i;
+		s->colof[i] = k;
+	}
+	for (k = 0; k < SV_NCOL; k++)
+		if (sv_cols[k].required && s->map[k] < 0) {
+			*errstr = xasprintf(_("%s:1: no column \"%s\" in the "
+			    "services list"), s->path, sv_cols[k].names[0]);
+			return -1;
+		}
+	return 0;
+}
+
+/*
+ * The problems of one row's values into s->pl, its date (YYYY-MM-DD) into
+ * day; -1 on a database error.
+ */
+static int
+sv_check(struct svload *s, long line, const char *const *v, char *day)
+{
+	const int *map = s->map;
+	const char **hdr = s->hdr;
+	struct rec_problems *pl = &s->pl;
+	long long secs;
+	time_t t;
+	struct tm tm;
+	int k;
+
+	if (csvin_nissues(s->c) > 0)
+		rec_problem_add(pl, line, -1, "", E_ENCODING, NULL);
+	if (*v[SV_PROJECT] == '\0')
+		rec_problem_add(pl, line, map[SV_PROJECT],
+		    hdr[map[SV_PROJECT]], E_REQUIRED, NULL);
+	else if (strlen(v[SV_PROJECT]) > SV_PROJECT_MAX)
+		rec_problem_add(pl, line, map[SV_PROJECT],
+		    hdr[map[SV_PROJECT]], E_TOO_LONG, NULL);
+	day[0] = '\0';
+	if (*v[SV_DATE] == '\0')
+		rec_problem_add(pl, line, map[SV_DATE],
+		    hdr[map[SV_DATE]], E_REQUIRED, NULL);
+	else if (rec_parse_time(v[SV_DATE], &secs) != 0)
+		rec_problem_add(pl, line, map[SV_DATE],
+		    hdr[map[SV_DATE]], E_DATE_FORMAT, v[SV_DATE]);
+	else {
+		t = (time_t)secs;
+		if (gmtime_r(&t, &tm) != NULL)
+			strftime(day, REPORT_DATELEN, "%Y-%m-%d", &tm);
+	}
+	if (*v[SV_ITEM] != '\0' && (k = known(s->db, "SELECT count(*) "
+	    "FROM items WHERE code = ?1", v[SV_ITEM])) <= 0) {
+		if (k < 0)
+			return -1;
+		rec_problem_add(pl, line, map[SV_ITEM],
+		    hdr[map[SV_ITEM]], E_ITEM_UNKNOWN, v[SV_ITEM]);
+	}
+	if (*v[SV_WINDOW] != '\0' && (k = known(s->db, "SELECT count(*) "
+	    "FROM windows WHERE id = ?1", v[SV_WINDOW])) <= 0) {
+		if (k < 0)
+			return -1;
+		rec_problem_add(pl, line, map[SV_WINDOW],
+		    hdr[map[SV_WINDOW]], E_WINDOW_UNKNOWN, v[SV_WINDOW]);
+	}
+	if (*v[SV_STAFF] != '\0' && (k = known(s->db, "SELECT count(*) "
+	    "FROM staff WHERE id = ?1", v[SV_STAFF])) <= 0) {
+		if (k < 0)
+			return -1;
+		rec_problem_add(pl, line, map[SV_STAFF],
+		    hdr[map[SV_STAFF]], E_STAFF_UNKNOWN, v[SV_STAFF]);
+	}
+	return 0;
+}
+
+/*
+ * A project loaded before: *dup set if it is the same service, a problem
+ * added if it clashes; -1 on a database error.
+ */
+static int
+sv_clash(struct svload *s, long line, const char *const *v,
+    const char *day, int *dup)
+{
+	sqlite3_stmt *old = s->old;
+	int rc;
+
+	*dup = 0;
+	sqlite3_reset(old);
+	sqlite3_bind_text(old, 1, v[SV_PROJECT], -1, SQLITE_TRANSIENT);
+	if ((rc = sqlite3_step(old)) == SQLITE_ROW) {
+		if (strcmp((const char *)sqlite3_column_text(old, 0),
+		    v[SV_ITEM]) == 0 &&
+		    strcmp((const char *)sqlite3_column_text(old, 1),
+		    v[SV_WINDOW]) == 0 &&
+		    strcmp((const char *)sqlite3_column_text(old, 2),
+		    v[SV_STAFF]) == 0 &&
+		    strcmp((const char *)sqlite3_column_text(old, 3),
+		    day) == 0)
+			*dup = 1;
+		else
+			rec_problem_add(&s->pl, line, s->map[SV_PROJECT],
+			    s->hdr[s->map[SV_PROJECT]], E_DUPLICATE_PROJECT,
+			    v[SV_PROJECT]);
+	} else if (rc != SQLITE_DONE)
+		return -1;
+	return 0;
+}
+
+/* Inserts one accepted row; -1 on a database error. */
+static int
+sv_insert(struct svload *s, long line, const char *const *v,
+    const char *day)
+{
+	sqlite3_stmt *ins = s->ins;
+	int k;
+
+	sqlite3_reset(ins);
+	sqlite3_bind_text(ins, 1, v[SV_PROJECT], -1, SQLITE_TRANSIENT);
+	for (k = SV_ITEM; k <= SV_STAFF; k++)
+		if (*v[k] != '\0')
+			sqlite3_bind_text(ins, k + 1, v[k], -1,
+			    SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_null(ins, k + 1);
+	sqlite3_bind_text(ins, 5, day, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(ins, 6, s->path, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(ins, 7, line);
+	sqlite3_bind_text(ins, 8, s->now, -1, SQLITE_TRANSIENT);
+	return sqlite3_step(ins) == SQLITE_DONE ? 0 : -1;
+}
+
+/* The current row: accepted, rejected or a duplicate; -1 with *errstr. */
+static int
+sv_row(struct svload *s, struct services_stats *stats, char **errstr)
+{
+	long line = csvin_line(s->c);
+	const char *v[SV_NCOL];
+	char day[REPORT_DATELEN];
+	size_t i;
+	int k, dup = 0;
+
+	stats->read++;
+	rec_problems_clear(&s->pl);
+	for (i = 0; i < s->ncols; i++)
+		s->cells[i] = csvin_field(s->c, i);
+	for (k = 0; k < SV_NCOL; k++)
+		v[k] = s->map[k] >= 0 ? csvin_field(s->c, (size_t)s->map[k]) :
+		    "";
+	if (sv_check(s, line, v, day) != 0 ||
+	    (s->pl.n == 0 && sv_clash(s, line, v, day, &dup) != 0))
+		goto dberr;
+	if (dup) {
+		stats->duplicates++;
+		return 0;
+	}
+	if (s->pl.n > 0) {
+		if (rejects_row(s->rj, s->ncols, s->cells, line, s->pl.v,
+		    s->pl.n) != 0) {
+			*errstr = xstrdup(rejects_errstr(s->rj));
+			return -1;
+		}
+		stats->rejected++;
+		return 0;
+	}
+	if (sv_insert(s, line, v, day) != 0)
+		goto dberr;
+	stats->accepted++;
+	return 0;
+dberr:
+	*errstr = xstrdup(db_errstr(s->db));
+	return -1;
+}
+
 int
 report_load_services(struct db *db, const char *path, int enc,
     const char *rjname, struct services_stats *stats, char **errstr)
 {
-	struct rec_problems pl = REC_PROBLEMS_INIT;
-	struct csvin *c = csvin_new();
-	struct rejects *rj = NULL;
-	sqlite3_stmt *ins = NULL, *old = NULL;
-	const char **hdr = NULL, **cells = NULL;
-	int map[SV_NCOL], *colof = NULL;
-	size_t ncols = 0, i;
-	char day[REPORT_DATELEN], now[CLOCK_BUFLEN], *rjpath = NULL;
-	const char *v[SV_NCOL];
-	long long secs;
-	time_t t;
-	struct tm tm;
-	int rc, k, began = 0;
+	struct svload s;
+	char *rjpath = NULL;
+	size_t i;
+	int rc, began = 0;
 
 	memset(stats, 0, sizeof(*stats));
-	clock_format(clock_now(), now);
-	if (csvin_open(c, path, (enum csvin_encoding)enc) != 0 ||
-	    (rc = csvin_next(c)) < 0) {
-		*errstr = xstrdup(csvin_errstr(c));
+	memset(&s, 0, sizeof(s));
+	s.pl = (struct rec_problems)REC_PROBLEMS_INIT;
+	s.db = db;
+	s.c = csvin_new();
+	s.path = path;
+	clock_format(clock_now(), s.now);
+	if (sv_header(&s, enc, errstr) != 0)
 		goto fail;
-	}
-	if (rc == 0) {
-		*errstr = xasprintf(_("%s: empty file, no header"), path);
-		goto fail;
-	}
-	ncols = csvin_nfields(c);
-	hdr = xcalloc(ncols, sizeof(*hdr));
-	cells = xcalloc(ncols, sizeof(*cells));
-	colof = xcalloc(ncols, sizeof(*colof));
-	for (k = 0; k < SV_NCOL; k++)
-		map[k] = -1;
-	for (i = 0; i < ncols; i++) {
-		hdr[i] = xstrdup(csvin_field(c, i));
-		if ((k = sv_column(hdr[i])) < 0) {
-			*errstr = xasprintf(_("%s:1:%zu: unknown column \"%s\" "
-			    "in a services list"), path, i + 1, hdr[i]);
-			goto fail;
-		}
-		if (map[k] >= 0) {
-			*errstr = xasprintf(_("%s:1:%zu: column \"%s\" given "
-			    "twice"), path, i + 1, hdr[i]);
-			goto fail;
-		}
-		map[k] = (int)i;
-		colof[i] = k;
-	}
-	for (k = 0; k < SV_NCOL; k++)
-		if (sv_cols[k].required && map[k] < 0) {
-			*errstr = xasprintf(_("%s:1: no column \"%s\" in the "
-			    "services list"), path, sv_cols[k].names[0]);
-			goto fail;
-		}
 	rjpath = rjname != NULL ? xstrdup(rjname) :
 	    xasprintf("%s.rejects.csv", path);
-	rj = rejects_new(rjpath, ncols, hdr, NULL);
+	s.rj = rejects_new(rjpath, s.ncols, s.hdr, NULL);
 	if (db_begin(db) != 0)
 		goto dberr;
 	began = 1;
-	if (db_prepare(db, &ins, "INSERT INTO services (project_no, "
+	if (db_prepare(db, &s.ins, "INSERT INTO services (project_no, "
 	    "item_code, window_id, staff_id, service_date, src_file, "
 	    "src_line, loaded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
-	    != 0 || db_prepare(db, &old, "SELECT coalesce(item_code, ''), "
+	    != 0 || db_prepare(db, &s.old, "SELECT coalesce(item_code, ''), "
 	    "coalesce(window_id, ''), coalesce(staff_id, ''), service_date "
 	    "FROM services WHERE project_no = ?1") != 0)
 		goto dberr;
-	while ((rc = csvin_next(c)) > 0) {
-		long line = csvin_line(c);
-		int dup = 0;
-
-		stats->read++;
-		rec_problems_clear(&pl);
-		for (i = 0; i < ncols; i++)
-			cells[i] = csvin_field(c, i);
-		for (k = 0; k < SV_NCOL; k++)
-			v[k] = map[k] >= 0 ? csvin_field(c, (size_t)map[k]) :
-			    "";
-		if (csvin_nissues(c) > 0)
-			rec_problem_add(&pl, line, -1, "", E_ENCODING, NULL);
-		if (*v[SV_PROJECT] == '\0')
-			rec_problem_add(&pl, line, map[SV_PROJECT],
-			    hdr[map[SV_PROJECT]], E_REQUIRED, NULL);
-		else if (strlen(v[SV_PROJECT]) > SV_PROJECT_MAX)
-			rec_problem_add(&pl, line, map[SV_PROJECT],
-			    hdr[map[SV_PROJECT]], E_TOO_LONG, NULL);
-		day[0] = '\0';
-		if (*v[SV_DATE] == '\0')
-			rec_problem_add(&pl, line, map[SV_DATE],
-			    hdr[map[SV_DATE]], E_REQUIRED, NULL);
-		else if (rec_parse_time(v[SV_DATE], &secs) != 0)
-			rec_problem_add(&pl, line, map[SV_DATE],
-			    hdr[map[SV_DATE]], E_DATE_FORMAT, v[SV_DATE]);
-		else {
-			t = (time_t)secs;
-			if (gmtime_r(&t, &tm) != NULL)
-				strftime(day, sizeof(day), "%Y-%m-%d", &tm);
-		}
-		if (*v[SV_ITEM] != '\0' && (k = known(db, "SELECT count(*) "
-		    "FROM items WHERE code = ?1", v[SV_ITEM])) <= 0) {
-			if (k < 0)
-				goto dberr;
-			rec_problem_add(&pl, line, map[SV_ITEM],
-			    hdr[map[SV_ITEM]], E_ITEM_UNKNOWN, v[SV_ITEM]);
-		}
-		if (*v[SV_WINDOW] != '\0' && (k = known(db, "SELECT count(*) "
-		    "FROM windows WHERE id = ?1", v[SV_WINDOW])) <= 0) {
-			if (k < 0)
-				goto dberr;
-			rec_problem_add(&pl, line, map[SV_WINDOW],
-			    hdr[map[SV_WINDOW]], E_WINDOW_UNKNOWN,
-			    v[SV_WINDOW]);
-		}
-		if (*v[SV_STAFF] != '\0' && (k = known(db, "SELECT count(*) "
-		    "FROM staff WHERE id = ?1", v[SV_STAFF])) <= 0) {
-			if (k < 0)
-				goto dberr;
-			rec_problem_add(&pl, line, map[SV_STAFF],
-			    hdr[map[SV_STAFF]], E_STAFF_UNKNOWN, v[SV_STAFF]);
-		}
-		if (pl.n == 0) {
-			/* loaded before: the same service, or a clash */
-			sqlite3_reset(old);
-			sqlite3_bind_text(old, 1, v[SV_PROJECT], -1,
-			    SQLITE_TRANSIENT);
-			if ((rc = sqlite3_step(old)) == SQLITE_ROW) {
-				if (strcmp((const char *)sqlite3_column_text(
-				    old, 0), v[SV_ITEM]) == 0 &&
-				    strcmp((const char *)sqlite3_column_text(
-				    old, 1), v[SV_WINDOW]) == 0 &&
-				    strcmp((const char *)sqlite3_column_text(
-				    old, 2), v[SV_STAFF]) == 0 &&
-				    strcmp((const char *)sqlite3_column_text(
-				    old, 3), day) == 0)
-					dup = 1;
-				else
-					rec_problem_add(&pl, line,
-					    map[SV_PROJECT],
-					    hdr[map[SV_PROJECT]],
-					    E_DUPLICATE_PROJECT, v[SV_PROJECT]);
-			} else if (rc != SQLITE_DONE)
-				goto dberr;
-		}
-		if (dup) {
-			stats->duplicates++;
-			continue;
-		}
-		if (pl.n > 0) {
-			if (rejects_row(rj, ncols, cells, line, pl.v, pl.n) !=
-			    0) {
-				*errstr = xstrdup(rejects_errstr(rj));
-				goto fail;
-			}
-			stats->rejected++;
-			continue;
-		}
-		sqlite3_reset(ins);
-		sqlite3_bind_text(ins, 1, v[SV_PROJECT], -1, SQLITE_TRANSIENT);
-		for (k = SV_ITEM; k <= SV_STAFF; k++)
-			if (*v[k] != '\0')
-				sqlite3_bind_text(ins, k + 1, v[k], -1,
-				    SQLITE_TRANSIENT);
-			else
-				sqlite3_bind_null(ins, k + 1);
-		sqlite3_bind_text(ins, 5, day, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(ins, 6, path, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(ins, 7, line);
-		sqlite3_bind_text(ins, 8, now, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(ins) != SQLITE_DONE)
-			goto dberr;
-		stats->accepted++;
-	}
+	while ((rc = csvin_next(s.c)) > 0)
+		if (sv_row(&s, stats, errstr) != 0)
+			goto fail;
 	if (rc < 0) {
-		*errstr = xstrdup(csvin_errstr(c));
+		*errstr = xstrdup(csvin_errstr(s.c));
 		goto fail;
 	}
-	if (rejects_count(rj) > 0) {
-		if (rejects_commit(rj) != 0) {
-			*errstr = xstrdup(rejects_errstr(rj));
+	if (rejects_count(s.rj) > 0) {
+		if (rejects_commit(s.rj) != 0) {
+			*errstr = xstrdup(rejects_errstr(s.rj));
 			goto fail;
 		}
-		stats->rejects_path = xstrdup(rejects_path(rj));
+		stats->rejects_path = xstrdup(rejects_path(s.rj));
 	}
-	sqlite3_finalize(ins);
-	sqlite3_finalize(old);
-	ins = old = NULL;
+	sqlite3_finalize(s.ins);
+	sqlite3_finalize(s.old);
+	s.ins = s.old = NULL;
 	if (db_commit(db) != 0)
 		goto dberr;
 	rc = 0;
@@ -1112,20 +1189,20 @@ dberr:
 	*errstr = xstrdup(db_errstr(db));
 fail:
 	rc = -1;
-	sqlite3_finalize(ins);
-	sqlite3_finalize(old);
+	sqlite3_finalize(s.ins);
+	sqlite3_finalize(s.old);
 	if (began)
 		db_rollback(db);
 out:
-	rejects_free(rj);
-	rec_problems_release(&pl);
-	for (i = 0; hdr != NULL && i < ncols; i++)
-		free((char *)hdr[i]);
-	free(hdr);
-	free(cells);
-	free(colof);
+	rejects_free(s.rj);
+	rec_problems_release(&s.pl);
+	for (i = 0; s.hdr != NULL && i < s.ncols; i++)
+		free((char *)s.hdr[i]);
+	free(s.hdr);
+	free(s.cells);
+	free(s.colof);
 	free(rjpath);
-	csvin_free(c);
+	csvin_free(s.c);
 	return rc;
 }
 
