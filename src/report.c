@@ -1562,10 +1562,39 @@ batch_names(const char *dir, char ***out, size_t *n, char **errstr)
 	return 0;
 }
 
-int
-report_load_batches(struct db *mem, struct db *station, const char *dir,
-    const char *const *keys, size_t nkeys, struct batches_stats *bs,
-    char **errstr)
+/* The station's catalogue and settings, for names and checks. */
+static int
+batches_catalogue(struct db *mem, struct db *station)
+{
+	static const char *const copy[] = { "settings", "regions",
+	    "departments", "items", "windows", "staff", "eval_codes",
+	    "forms" };
+	char *sql;
+	size_t i;
+	int k;
+
+	sql = xasprintf("ATTACH DATABASE '%s' AS st", db_path(station));
+	if (strchr(db_path(station), '\'') != NULL ||
+	    db_exec(mem, sql) != 0) {
+		free(sql);
+		return -1;
+	}
+	free(sql);
+	for (i = 0; i < sizeof(copy) / sizeof(copy[0]); i++) {
+		sql = xasprintf("DELETE FROM main.%s; INSERT INTO "
+		    "main.%s SELECT * FROM st.%s", copy[i], copy[i],
+		    copy[i]);
+		k = db_exec(mem, sql) != 0;
+		free(sql);
+		if (k)
+			return -1;
+	}
+	return db_exec(mem, "DETACH DATABASE st") != 0 ? -1 : 0;
+}
+
+/* The statements writing the evaluations and the imports of batches. */
+static int
+bload_prepare(struct bload *b, sqlite3_stmt **imp)
 {
 	static const char cols[] = "(serial, project_no, item_code, "
 	    "dept_code, area_code, window_id, staff_id, channel, "
@@ -1573,14 +1602,84 @@ report_load_batches(struct db *mem, struct db *station, const char *dir,
 	    "assess_number, import_id, src_line, entry_method, row_hash) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
 	    "?14, ?15, ?16, ?17, ?18)";
-	static const char *const copy[] = { "settings", "regions",
-	    "departments", "items", "windows", "staff", "eval_codes",
-	    "forms" };
-	struct verify_opts o;
+	char *sql;
+	int k;
+
+	sql = xasprintf("INSERT INTO evaluations %s", cols);
+	k = db_prepare(b->db, &b->ins, sql) != 0;
+	free(sql);
+	sql = xasprintf("INSERT OR REPLACE INTO evaluations %s", cols);
+	k |= db_prepare(b->db, &b->rep, sql) != 0;
+	free(sql);
+	if (k)
+		return -1;
+	return db_prepare(b->db, imp, "INSERT INTO imports (src_file, "
+	    "operator, started_at) VALUES (?1, '', ?2)") != 0 ? -1 : 0;
+}
+
+/*
+ * Verifies the batch name with the key in o, in a savepoint of its own:
+ * 1 if it is loaded, 0 if refused (counted in bs if the key is the last
+ * one), -1 with *errstr.
+ */
+static int
+batch_try(struct bload *b, sqlite3_stmt *imp, struct verify_opts *o,
+    const char *name, const char *now, int last, struct batches_stats *bs,
+    char **errstr)
+{
+	struct db *mem = b->db;
 	struct verify_result res;
+	int ok;
+
+	if (db_exec(mem, "SAVEPOINT batch") != 0)
+		goto dberr;
+	sqlite3_reset(imp);
+	sqlite3_bind_text(imp, 1, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(imp, 2, now, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(imp) != SQLITE_DONE)
+		goto dberr;
+	b->import_id = sqlite3_last_insert_rowid(db_sqlite(mem));
+	b->failed = 0;
+	memset(&res, 0, sizeof(res));
+	if (verify_batch(name, o, &res, errstr) != 0) {
+		verify_result_release(&res);
+		db_exec(mem, "ROLLBACK TO batch; RELEASE batch");
+		return -1;
+	}
+	ok = verify_ok(&res) && !b->failed;
+	if (ok) {
+		bs->batches++;
+		bs->records += res.records;
+		if (db_exec(mem, "RELEASE batch") != 0) {
+			verify_result_release(&res);
+			goto dberr;
+		}
+	} else if (db_exec(mem, "ROLLBACK TO batch; RELEASE batch") != 0) {
+		verify_result_release(&res);
+		goto dberr;
+	}
+	if (!ok && last) {
+		bs->refused++;
+		if (bs->first_refused == NULL)
+			bs->first_refused = xasprintf("%s: %s", name,
+			    res.problems.n > 0 ? res.problems.v[0].msg : "");
+	}
+	verify_result_release(&res);
+	return ok;
+dberr:
+	*errstr = xstrdup(db_errstr(mem));
+	return -1;
+}
+
+int
+report_load_batches(struct db *mem, struct db *station, const char *dir,
+    const char *const *keys, size_t nkeys, struct batches_stats *bs,
+    char **errstr)
+{
+	struct verify_opts o;
 	struct bload b;
 	sqlite3_stmt *imp = NULL;
-	char **names = NULL, *sql, now[CLOCK_BUFLEN];
+	char **names = NULL, now[CLOCK_BUFLEN];
 	size_t n = 0, i, k;
 	int rc = -1, ok;
 
@@ -1596,28 +1695,8 @@ report_load_batches(struct db *mem, struct db *station, const char *dir,
 		free(names);
 		return -1;
 	}
-	/* the station's catalogue and settings, for names and checks */
-	if (station != NULL) {
-		sql = xasprintf("ATTACH DATABASE '%s' AS st",
-		    db_path(station));
-		if (strchr(db_path(station), '\'') != NULL ||
-		    db_exec(mem, sql) != 0) {
-			free(sql);
-			goto dberr;
-		}
-		free(sql);
-		for (i = 0; i < sizeof(copy) / sizeof(copy[0]); i++) {
-			sql = xasprintf("DELETE FROM main.%s; INSERT INTO "
-			    "main.%s SELECT * FROM st.%s", copy[i], copy[i],
-			    copy[i]);
-			k = db_exec(mem, sql) != 0;
-			free(sql);
-			if (k)
-				goto dberr;
-		}
-		if (db_exec(mem, "DETACH DATABASE st") != 0)
-			goto dberr;
-	}
+	if (station != NULL && batches_catalogue(mem, station) != 0)
+		goto dberr;
 	/*
 	 * No seen-keys set: a batch may be tried with several keys, and a
 	 * record given twice across batches breaks a UNIQUE constraint of
@@ -1631,61 +1710,17 @@ report_load_batches(struct db *mem, struct db *station, const char *dir,
 	}
 	o.on_record = batch_record;
 	o.arg = &b;
-	sql = xasprintf("INSERT INTO evaluations %s", cols);
-	k = db_prepare(mem, &b.ins, sql) != 0;
-	free(sql);
-	sql = xasprintf("INSERT OR REPLACE INTO evaluations %s", cols);
-	k |= db_prepare(mem, &b.rep, sql) != 0;
-	free(sql);
-	if (k)
+	if (bload_prepare(&b, &imp) != 0)
 		goto dberr;
-	if (db_prepare(mem, &imp, "INSERT INTO imports (src_file, "
-	    "operator, started_at) VALUES (?1, '', ?2)") != 0)
-		goto dberr;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		/* each key in turn: a county holds those of its stations */
 		for (k = 0, ok = 0; k < nkeys && !ok; k++) {
-			if (db_exec(mem, "SAVEPOINT batch") != 0)
-				goto dberr;
-			sqlite3_reset(imp);
-			sqlite3_bind_text(imp, 1, names[i], -1,
-			    SQLITE_TRANSIENT);
-			sqlite3_bind_text(imp, 2, now, -1, SQLITE_TRANSIENT);
-			if (sqlite3_step(imp) != SQLITE_DONE)
-				goto dberr;
-			b.import_id = sqlite3_last_insert_rowid(
-			    db_sqlite(mem));
-			b.failed = 0;
 			o.pub_pem = keys[k];
-			memset(&res, 0, sizeof(res));
-			if (verify_batch(names[i], &o, &res, errstr) != 0) {
-				verify_result_release(&res);
-				db_exec(mem, "ROLLBACK TO batch; RELEASE batch");
+			ok = batch_try(&b, imp, &o, names[i], now,
+			    k + 1 == nkeys, bs, errstr);
+			if (ok < 0)
 				goto out;
-			}
-			ok = verify_ok(&res) && !b.failed;
-			if (ok) {
-				bs->batches++;
-				bs->records += res.records;
-				if (db_exec(mem, "RELEASE batch") != 0) {
-					verify_result_release(&res);
-					goto dberr;
-				}
-			} else if (db_exec(mem, "ROLLBACK TO batch; "
-			    "RELEASE batch") != 0) {
-				verify_result_release(&res);
-				goto dberr;
-			}
-			if (!ok && k + 1 == nkeys) {
-				bs->refused++;
-				if (bs->first_refused == NULL)
-					bs->first_refused = xasprintf("%s: %s",
-					    names[i], res.problems.n > 0 ?
-					    res.problems.v[0].msg : "");
-			}
-			verify_result_release(&res);
 		}
-	}
 	rc = 0;
 	goto out;
 dberr:
