@@ -680,9 +680,64 @@ services_pass(struct db *db, struct report *r, struct acc *acc)
 	return rc == SQLITE_ROW ? 0 : db_sqlerr(db, "evaluations");
 }
 
-int
-report_run(struct db *db, const struct report_opts *o,
-    struct report **out, char **errstr)
+/* The options as run, the date of the figures and the station's name. */
+static void
+report_setup(struct db *db, struct report *r, const struct report_opts *o)
+{
+	time_t now;
+	struct tm tm;
+	char *name;
+
+	r->o = *o;
+	if (r->o.asof[0] == '\0') {
+		now = clock_now();
+		if (localtime_r(&now, &tm) != NULL)
+			strftime(r->o.asof, REPORT_DATELEN, "%Y-%m-%d", &tm);
+	}
+	if (r->o.public && !r->o.public_staff)
+		r->o.by &= ~(1u << RB_STAFF);
+	r->have_cases = !o->batches && table_exists(db, "cases");
+	name = settings_get(db, "name");
+	r->station = name != NULL ? name : xstrdup("");
+}
+
+/*
+ * One row of the evaluations query into e (week is its week key's
+ * buffer); 0 if the row counts, -1 if not.
+ */
+static int
+ev_read(sqlite3_stmt *st, const struct report *r, struct ev *e, char *week)
+{
+	e->key[RB_DEPT] = col_text(st, 0, &e->len[RB_DEPT]);
+	e->key[RB_WINDOW] = col_text(st, 1, &e->len[RB_WINDOW]);
+	e->key[RB_STAFF] = col_text(st, 2, &e->len[RB_STAFF]);
+	e->key[RB_ITEM] = col_text(st, 3, &e->len[RB_ITEM]);
+	e->key[RB_CHANNEL] = col_text(st, 4, &e->len[RB_CHANNEL]);
+	e->key[RB_METHOD] = col_text(st, 5, &e->len[RB_METHOD]);
+	e->key[RB_REGION] = col_text(st, 6, &e->len[RB_REGION]);
+	e->key[RB_DAY] = col_text(st, 7, &e->len[RB_DAY]);
+	e->key[RB_MONTH] = e->key[RB_DAY];
+	e->len[RB_MONTH] = e->len[RB_DAY] < 7 ? e->len[RB_DAY] : 7;
+	if (r->o.by & (1u << RB_WEEK)) {
+		week_of(e->key[RB_DAY], week);
+		e->key[RB_WEEK] = week;
+		e->len[RB_WEEK] = strlen(week);
+	}
+	e->grade = sqlite3_column_int(st, 8);
+	if (e->grade < 1 || e->grade > 5)
+		return -1;	/* the schema's CHECK forbids it */
+	e->realname = sqlite3_column_int(st, 9) != 0;
+	e->has_case = sqlite3_column_int(st, 10) != 0;
+	e->visited = (const char *)sqlite3_column_text(st, 11);
+	e->visit_due = (const char *)sqlite3_column_text(st, 12);
+	e->closed = (const char *)sqlite3_column_text(st, 13);
+	e->rectify_due = (const char *)sqlite3_column_text(st, 14);
+	return 0;
+}
+
+/* The evaluations of the period into the total and acc[] by key. */
+static int
+evals_pass(struct db *db, struct report *r, struct acc *acc)
 {
 	static const char sel[] =
 	    "SELECT e.dept_code, coalesce(e.window_id, ''), "
@@ -698,28 +753,12 @@ report_run(struct db *db, const struct report_opts *o,
 	    ", 0, NULL, NULL, NULL, NULL, 0 FROM %s e";
 	static const char where[] =
 	    " WHERE substr(e.assess_time, 1, 10) BETWEEN ?1 AND ?2";
-	struct report *r = xcalloc(1, sizeof(*r));
-	struct acc acc[RB_NBY];
-	char sql[1024], from[256], week[REPORT_DATELEN], *name;
+	char sql[1024], from[256], week[REPORT_DATELEN];
 	long long ncorr = 0;
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st;
 	struct ev e;
-	time_t now;
-	struct tm tm;
 	int i, rc;
 
-	memset(acc, 0, sizeof(acc));
-	r->o = *o;
-	if (r->o.asof[0] == '\0') {
-		now = clock_now();
-		if (localtime_r(&now, &tm) != NULL)
-			strftime(r->o.asof, REPORT_DATELEN, "%Y-%m-%d", &tm);
-	}
-	if (r->o.public && !r->o.public_staff)
-		r->o.by &= ~(1u << RB_STAFF);
-	r->have_cases = !o->batches && table_exists(db, "cases");
-	name = settings_get(db, "name");
-	r->station = name != NULL ? name : xstrdup("");
 	/*
 	 * Each record with its latest correction: the view does one lookup
 	 * in corrections per record, which a station without corrections
@@ -727,45 +766,23 @@ report_run(struct db *db, const struct report_opts *o,
 	 */
 	if (db_query_int(db, "SELECT EXISTS (SELECT 1 FROM corrections)",
 	    NULL, &ncorr) != 0)
-		goto fail;
+		return -1;
 	snprintf(from, sizeof(from), r->have_cases ? with_cases :
 	    without_cases, ncorr > 0 ? "evaluations_current" : "evaluations");
 	snprintf(sql, sizeof(sql), "%s%s%s", sel, from, where);
 	if (db_prepare(db, &st, sql) != 0)
-		goto fail;
-	sqlite3_bind_text(st, 1, o->from[0] != '\0' ? o->from : "0000",
+		return -1;
+	sqlite3_bind_text(st, 1, r->o.from[0] != '\0' ? r->o.from : "0000",
 	    -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, o->to[0] != '\0' ? o->to : "9999",
+	sqlite3_bind_text(st, 2, r->o.to[0] != '\0' ? r->o.to : "9999",
 	    -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (sqlite3_column_int(st, 15) != 0) {
 			r->excluded++;
 			continue;
 		}
-		e.key[RB_DEPT] = col_text(st, 0, &e.len[RB_DEPT]);
-		e.key[RB_WINDOW] = col_text(st, 1, &e.len[RB_WINDOW]);
-		e.key[RB_STAFF] = col_text(st, 2, &e.len[RB_STAFF]);
-		e.key[RB_ITEM] = col_text(st, 3, &e.len[RB_ITEM]);
-		e.key[RB_CHANNEL] = col_text(st, 4, &e.len[RB_CHANNEL]);
-		e.key[RB_METHOD] = col_text(st, 5, &e.len[RB_METHOD]);
-		e.key[RB_REGION] = col_text(st, 6, &e.len[RB_REGION]);
-		e.key[RB_DAY] = col_text(st, 7, &e.len[RB_DAY]);
-		e.key[RB_MONTH] = e.key[RB_DAY];
-		e.len[RB_MONTH] = e.len[RB_DAY] < 7 ? e.len[RB_DAY] : 7;
-		if (o->by & (1u << RB_WEEK)) {
-			week_of(e.key[RB_DAY], week);
-			e.key[RB_WEEK] = week;
-			e.len[RB_WEEK] = strlen(week);
-		}
-		e.grade = sqlite3_column_int(st, 8);
-		if (e.grade < 1 || e.grade > 5)
-			continue;	/* the schema's CHECK forbids it */
-		e.realname = sqlite3_column_int(st, 9) != 0;
-		e.has_case = sqlite3_column_int(st, 10) != 0;
-		e.visited = (const char *)sqlite3_column_text(st, 11);
-		e.visit_due = (const char *)sqlite3_column_text(st, 12);
-		e.closed = (const char *)sqlite3_column_text(st, 13);
-		e.rectify_due = (const char *)sqlite3_column_text(st, 14);
+		if (ev_read(st, r, &e, week) != 0)
+			continue;
 		row_add(&r->total, &e, r->o.asof);
 		for (i = 0; i < RB_NBY; i++)
 			if (r->o.by & (1u << i))
@@ -773,42 +790,57 @@ report_run(struct db *db, const struct report_opts *o,
 				    &e, r->o.asof);
 	}
 	sqlite3_finalize(st);
-	st = NULL;
-	if (rc != SQLITE_DONE) {
-		db_sqlerr(db, "evaluations");
-		goto fail;
-	}
-	if (services_pass(db, r, acc) != 0)
+	return rc == SQLITE_DONE ? 0 : db_sqlerr(db, "evaluations");
+}
+
+/* The rows of acc as table i of r: sorted, named, suppressed, ranked. */
+static int
+table_finish(struct db *db, struct report *r, struct acc *acc, int i)
+{
+	struct report_table *t = &r->tables[i];
+	size_t j;
+
+	t->by = (enum report_by)i;
+	t->rows = acc->rows;
+	t->n = acc->n;
+	acc->rows = NULL;
+	free(acc->slot);
+	acc->slot = NULL;
+	if (t->n > 0)
+		qsort(t->rows, t->n, sizeof(*t->rows), row_cmp);
+	if (name_table(db, t, r) != 0)
+		return -1;
+	if (r->o.public)
+		for (j = 0; j < t->n; j++)
+			if (t->rows[j].n < r->o.min_public) {
+				t->rows[j].suppressed = 1;
+				t->suppressed++;
+			}
+	rank_table(t, r->o.min_rank);
+	return 0;
+}
+
+int
+report_run(struct db *db, const struct report_opts *o,
+    struct report **out, char **errstr)
+{
+	struct report *r = xcalloc(1, sizeof(*r));
+	struct acc acc[RB_NBY];
+	int i;
+
+	memset(acc, 0, sizeof(acc));
+	report_setup(db, r, o);
+	if (evals_pass(db, r, acc) != 0 || services_pass(db, r, acc) != 0)
 		goto fail;
 	r->total.key = xstrdup("");
 	r->total.name = xstrdup("");
-	for (i = 0; i < RB_NBY; i++) {
-		struct report_table *t = &r->tables[i];
-		size_t j;
-
-		t->by = (enum report_by)i;
-		t->rows = acc[i].rows;
-		t->n = acc[i].n;
-		acc[i].rows = NULL;
-		free(acc[i].slot);
-		acc[i].slot = NULL;
-		if (t->n > 0)
-			qsort(t->rows, t->n, sizeof(*t->rows), row_cmp);
-		if (name_table(db, t, r) != 0)
+	for (i = 0; i < RB_NBY; i++)
+		if (table_finish(db, r, &acc[i], i) != 0)
 			goto fail;
-		if (r->o.public)
-			for (j = 0; j < t->n; j++)
-				if (t->rows[j].n < r->o.min_public) {
-					t->rows[j].suppressed = 1;
-					t->suppressed++;
-				}
-		rank_table(t, r->o.min_rank);
-	}
 	*out = r;
 	return 0;
 fail:
 	*errstr = xstrdup(db_errstr(db));
-	sqlite3_finalize(st);
 	for (i = 0; i < RB_NBY; i++) {
 		free(acc[i].slot);
 		if (acc[i].rows != NULL) {
@@ -884,194 +916,271 @@ known(struct db *db, const char *sql, const char *code)
 	return n > 0;
 }
 
+/* A services list being loaded. */
+struct svload {
+	struct db *db;
+	struct csvin *c;
+	const char *path;
+	size_t ncols;
+	const char **hdr, **cells;
+	int map[SV_NCOL], *colof;
+	struct rejects *rj;
+	sqlite3_stmt *ins, *old;
+	struct rec_problems pl;
+	char now[CLOCK_BUFLEN];
+};
+
+/* Opens the list and maps its header to the columns known. */
+static int
+sv_header(struct svload *s, int enc, char **errstr)
+{
+	size_t i;
+	int rc, k;
+
+	if (csvin_open(s->c, s->path, (enum csvin_encoding)enc) != 0 ||
+	    (rc = csvin_next(s->c)) < 0) {
+		*errstr = xstrdup(csvin_errstr(s->c));
+		return -1;
+	}
+	if (rc == 0) {
+		*errstr = xasprintf(_("%s: empty file, no header"), s->path);
+		return -1;
+	}
+	s->ncols = csvin_nfields(s->c);
+	s->hdr = xcalloc(s->ncols, sizeof(*s->hdr));
+	s->cells = xcalloc(s->ncols, sizeof(*s->cells));
+	s->colof = xcalloc(s->ncols, sizeof(*s->colof));
+	for (k = 0; k < SV_NCOL; k++)
+		s->map[k] = -1;
+	for (i = 0; i < s->ncols; i++) {
+		s->hdr[i] = xstrdup(csvin_field(s->c, i));
+		if ((k = sv_column(s->hdr[i])) < 0) {
+			*errstr = xasprintf(_("%s:1:%zu: unknown column \"%s\" "
+			    "in a services list"), s->path, i + 1, s->hdr[i]);
+			return -1;
+		}
+		if (s->map[k] >= 0) {
+			*errstr = xasprintf(_("%s:1:%zu: column \"%s\" given "
+			    "twice"), s->path, i + 1, s->hdr[i]);
+			return -1;
+		}
+		s->map[k] = (int)i;
+		s->colof[i] = k;
+	}
+	for (k = 0; k < SV_NCOL; k++)
+		if (sv_cols[k].required && s->map[k] < 0) {
+			*errstr = xasprintf(_("%s:1: no column \"%s\" in the "
+			    "services list"), s->path, sv_cols[k].names[0]);
+			return -1;
+		}
+	return 0;
+}
+
+/*
+ * The problems of one row's values into s->pl, its date (YYYY-MM-DD) into
+ * day; -1 on a database error.
+ */
+static int
+sv_check(struct svload *s, long line, const char *const *v, char *day)
+{
+	const int *map = s->map;
+	const char **hdr = s->hdr;
+	struct rec_problems *pl = &s->pl;
+	long long secs;
+	time_t t;
+	struct tm tm;
+	int k;
+
+	if (csvin_nissues(s->c) > 0)
+		rec_problem_add(pl, line, -1, "", E_ENCODING, NULL);
+	if (*v[SV_PROJECT] == '\0')
+		rec_problem_add(pl, line, map[SV_PROJECT],
+		    hdr[map[SV_PROJECT]], E_REQUIRED, NULL);
+	else if (strlen(v[SV_PROJECT]) > SV_PROJECT_MAX)
+		rec_problem_add(pl, line, map[SV_PROJECT],
+		    hdr[map[SV_PROJECT]], E_TOO_LONG, NULL);
+	day[0] = '\0';
+	if (*v[SV_DATE] == '\0')
+		rec_problem_add(pl, line, map[SV_DATE],
+		    hdr[map[SV_DATE]], E_REQUIRED, NULL);
+	else if (rec_parse_time(v[SV_DATE], &secs) != 0)
+		rec_problem_add(pl, line, map[SV_DATE],
+		    hdr[map[SV_DATE]], E_DATE_FORMAT, v[SV_DATE]);
+	else {
+		t = (time_t)secs;
+		if (gmtime_r(&t, &tm) != NULL)
+			strftime(day, REPORT_DATELEN, "%Y-%m-%d", &tm);
+	}
+	if (*v[SV_ITEM] != '\0' && (k = known(s->db, "SELECT count(*) "
+	    "FROM items WHERE code = ?1", v[SV_ITEM])) <= 0) {
+		if (k < 0)
+			return -1;
+		rec_problem_add(pl, line, map[SV_ITEM],
+		    hdr[map[SV_ITEM]], E_ITEM_UNKNOWN, v[SV_ITEM]);
+	}
+	if (*v[SV_WINDOW] != '\0' && (k = known(s->db, "SELECT count(*) "
+	    "FROM windows WHERE id = ?1", v[SV_WINDOW])) <= 0) {
+		if (k < 0)
+			return -1;
+		rec_problem_add(pl, line, map[SV_WINDOW],
+		    hdr[map[SV_WINDOW]], E_WINDOW_UNKNOWN, v[SV_WINDOW]);
+	}
+	if (*v[SV_STAFF] != '\0' && (k = known(s->db, "SELECT count(*) "
+	    "FROM staff WHERE id = ?1", v[SV_STAFF])) <= 0) {
+		if (k < 0)
+			return -1;
+		rec_problem_add(pl, line, map[SV_STAFF],
+		    hdr[map[SV_STAFF]], E_STAFF_UNKNOWN, v[SV_STAFF]);
+	}
+	return 0;
+}
+
+/*
+ * A project loaded before: *dup set if it is the same service, a problem
+ * added if it clashes; -1 on a database error.
+ */
+static int
+sv_clash(struct svload *s, long line, const char *const *v,
+    const char *day, int *dup)
+{
+	sqlite3_stmt *old = s->old;
+	int rc;
+
+	*dup = 0;
+	sqlite3_reset(old);
+	sqlite3_bind_text(old, 1, v[SV_PROJECT], -1, SQLITE_TRANSIENT);
+	if ((rc = sqlite3_step(old)) == SQLITE_ROW) {
+		if (strcmp((const char *)sqlite3_column_text(old, 0),
+		    v[SV_ITEM]) == 0 &&
+		    strcmp((const char *)sqlite3_column_text(old, 1),
+		    v[SV_WINDOW]) == 0 &&
+		    strcmp((const char *)sqlite3_column_text(old, 2),
+		    v[SV_STAFF]) == 0 &&
+		    strcmp((const char *)sqlite3_column_text(old, 3),
+		    day) == 0)
+			*dup = 1;
+		else
+			rec_problem_add(&s->pl, line, s->map[SV_PROJECT],
+			    s->hdr[s->map[SV_PROJECT]], E_DUPLICATE_PROJECT,
+			    v[SV_PROJECT]);
+	} else if (rc != SQLITE_DONE)
+		return -1;
+	return 0;
+}
+
+/* Inserts one accepted row; -1 on a database error. */
+static int
+sv_insert(struct svload *s, long line, const char *const *v,
+    const char *day)
+{
+	sqlite3_stmt *ins = s->ins;
+	int k;
+
+	sqlite3_reset(ins);
+	sqlite3_bind_text(ins, 1, v[SV_PROJECT], -1, SQLITE_TRANSIENT);
+	for (k = SV_ITEM; k <= SV_STAFF; k++)
+		if (*v[k] != '\0')
+			sqlite3_bind_text(ins, k + 1, v[k], -1,
+			    SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_null(ins, k + 1);
+	sqlite3_bind_text(ins, 5, day, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(ins, 6, s->path, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(ins, 7, line);
+	sqlite3_bind_text(ins, 8, s->now, -1, SQLITE_TRANSIENT);
+	return sqlite3_step(ins) == SQLITE_DONE ? 0 : -1;
+}
+
+/* The current row: accepted, rejected or a duplicate; -1 with *errstr. */
+static int
+sv_row(struct svload *s, struct services_stats *stats, char **errstr)
+{
+	long line = csvin_line(s->c);
+	const char *v[SV_NCOL];
+	char day[REPORT_DATELEN];
+	size_t i;
+	int k, dup = 0;
+
+	stats->read++;
+	rec_problems_clear(&s->pl);
+	for (i = 0; i < s->ncols; i++)
+		s->cells[i] = csvin_field(s->c, i);
+	for (k = 0; k < SV_NCOL; k++)
+		v[k] = s->map[k] >= 0 ? csvin_field(s->c, (size_t)s->map[k]) :
+		    "";
+	if (sv_check(s, line, v, day) != 0 ||
+	    (s->pl.n == 0 && sv_clash(s, line, v, day, &dup) != 0))
+		goto dberr;
+	if (dup) {
+		stats->duplicates++;
+		return 0;
+	}
+	if (s->pl.n > 0) {
+		if (rejects_row(s->rj, s->ncols, s->cells, line, s->pl.v,
+		    s->pl.n) != 0) {
+			*errstr = xstrdup(rejects_errstr(s->rj));
+			return -1;
+		}
+		stats->rejected++;
+		return 0;
+	}
+	if (sv_insert(s, line, v, day) != 0)
+		goto dberr;
+	stats->accepted++;
+	return 0;
+dberr:
+	*errstr = xstrdup(db_errstr(s->db));
+	return -1;
+}
+
 int
 report_load_services(struct db *db, const char *path, int enc,
     const char *rjname, struct services_stats *stats, char **errstr)
 {
-	struct rec_problems pl = REC_PROBLEMS_INIT;
-	struct csvin *c = csvin_new();
-	struct rejects *rj = NULL;
-	sqlite3_stmt *ins = NULL, *old = NULL;
-	const char **hdr = NULL, **cells = NULL;
-	int map[SV_NCOL], *colof = NULL;
-	size_t ncols = 0, i;
-	char day[REPORT_DATELEN], now[CLOCK_BUFLEN], *rjpath = NULL;
-	const char *v[SV_NCOL];
-	long long secs;
-	time_t t;
-	struct tm tm;
-	int rc, k, began = 0;
+	struct svload s;
+	char *rjpath = NULL;
+	size_t i;
+	int rc, began = 0;
 
 	memset(stats, 0, sizeof(*stats));
-	clock_format(clock_now(), now);
-	if (csvin_open(c, path, (enum csvin_encoding)enc) != 0 ||
-	    (rc = csvin_next(c)) < 0) {
-		*errstr = xstrdup(csvin_errstr(c));
+	memset(&s, 0, sizeof(s));
+	s.pl = (struct rec_problems)REC_PROBLEMS_INIT;
+	s.db = db;
+	s.c = csvin_new();
+	s.path = path;
+	clock_format(clock_now(), s.now);
+	if (sv_header(&s, enc, errstr) != 0)
 		goto fail;
-	}
-	if (rc == 0) {
-		*errstr = xasprintf(_("%s: empty file, no header"), path);
-		goto fail;
-	}
-	ncols = csvin_nfields(c);
-	hdr = xcalloc(ncols, sizeof(*hdr));
-	cells = xcalloc(ncols, sizeof(*cells));
-	colof = xcalloc(ncols, sizeof(*colof));
-	for (k = 0; k < SV_NCOL; k++)
-		map[k] = -1;
-	for (i = 0; i < ncols; i++) {
-		hdr[i] = xstrdup(csvin_field(c, i));
-		if ((k = sv_column(hdr[i])) < 0) {
-			*errstr = xasprintf(_("%s:1:%zu: unknown column \"%s\" "
-			    "in a services list"), path, i + 1, hdr[i]);
-			goto fail;
-		}
-		if (map[k] >= 0) {
-			*errstr = xasprintf(_("%s:1:%zu: column \"%s\" given "
-			    "twice"), path, i + 1, hdr[i]);
-			goto fail;
-		}
-		map[k] = (int)i;
-		colof[i] = k;
-	}
-	for (k = 0; k < SV_NCOL; k++)
-		if (sv_cols[k].required && map[k] < 0) {
-			*errstr = xasprintf(_("%s:1: no column \"%s\" in the "
-			    "services list"), path, sv_cols[k].names[0]);
-			goto fail;
-		}
 	rjpath = rjname != NULL ? xstrdup(rjname) :
 	    xasprintf("%s.rejects.csv", path);
-	rj = rejects_new(rjpath, ncols, hdr, NULL);
+	s.rj = rejects_new(rjpath, s.ncols, s.hdr, NULL);
 	if (db_begin(db) != 0)
 		goto dberr;
 	began = 1;
-	if (db_prepare(db, &ins, "INSERT INTO services (project_no, "
+	if (db_prepare(db, &s.ins, "INSERT INTO services (project_no, "
 	    "item_code, window_id, staff_id, service_date, src_file, "
 	    "src_line, loaded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
-	    != 0 || db_prepare(db, &old, "SELECT coalesce(item_code, ''), "
+	    != 0 || db_prepare(db, &s.old, "SELECT coalesce(item_code, ''), "
 	    "coalesce(window_id, ''), coalesce(staff_id, ''), service_date "
 	    "FROM services WHERE project_no = ?1") != 0)
 		goto dberr;
-	while ((rc = csvin_next(c)) > 0) {
-		long line = csvin_line(c);
-		int dup = 0;
-
-		stats->read++;
-		rec_problems_clear(&pl);
-		for (i = 0; i < ncols; i++)
-			cells[i] = csvin_field(c, i);
-		for (k = 0; k < SV_NCOL; k++)
-			v[k] = map[k] >= 0 ? csvin_field(c, (size_t)map[k]) :
-			    "";
-		if (csvin_nissues(c) > 0)
-			rec_problem_add(&pl, line, -1, "", E_ENCODING, NULL);
-		if (*v[SV_PROJECT] == '\0')
-			rec_problem_add(&pl, line, map[SV_PROJECT],
-			    hdr[map[SV_PROJECT]], E_REQUIRED, NULL);
-		else if (strlen(v[SV_PROJECT]) > SV_PROJECT_MAX)
-			rec_problem_add(&pl, line, map[SV_PROJECT],
-			    hdr[map[SV_PROJECT]], E_TOO_LONG, NULL);
-		day[0] = '\0';
-		if (*v[SV_DATE] == '\0')
-			rec_problem_add(&pl, line, map[SV_DATE],
-			    hdr[map[SV_DATE]], E_REQUIRED, NULL);
-		else if (rec_parse_time(v[SV_DATE], &secs) != 0)
-			rec_problem_add(&pl, line, map[SV_DATE],
-			    hdr[map[SV_DATE]], E_DATE_FORMAT, v[SV_DATE]);
-		else {
-			t = (time_t)secs;
-			if (gmtime_r(&t, &tm) != NULL)
-				strftime(day, sizeof(day), "%Y-%m-%d", &tm);
-		}
-		if (*v[SV_ITEM] != '\0' && (k = known(db, "SELECT count(*) "
-		    "FROM items WHERE code = ?1", v[SV_ITEM])) <= 0) {
-			if (k < 0)
-				goto dberr;
-			rec_problem_add(&pl, line, map[SV_ITEM],
-			    hdr[map[SV_ITEM]], E_ITEM_UNKNOWN, v[SV_ITEM]);
-		}
-		if (*v[SV_WINDOW] != '\0' && (k = known(db, "SELECT count(*) "
-		    "FROM windows WHERE id = ?1", v[SV_WINDOW])) <= 0) {
-			if (k < 0)
-				goto dberr;
-			rec_problem_add(&pl, line, map[SV_WINDOW],
-			    hdr[map[SV_WINDOW]], E_WINDOW_UNKNOWN,
-			    v[SV_WINDOW]);
-		}
-		if (*v[SV_STAFF] != '\0' && (k = known(db, "SELECT count(*) "
-		    "FROM staff WHERE id = ?1", v[SV_STAFF])) <= 0) {
-			if (k < 0)
-				goto dberr;
-			rec_problem_add(&pl, line, map[SV_STAFF],
-			    hdr[map[SV_STAFF]], E_STAFF_UNKNOWN, v[SV_STAFF]);
-		}
-		if (pl.n == 0) {
-			/* loaded before: the same service, or a clash */
-			sqlite3_reset(old);
-			sqlite3_bind_text(old, 1, v[SV_PROJECT], -1,
-			    SQLITE_TRANSIENT);
-			if ((rc = sqlite3_step(old)) == SQLITE_ROW) {
-				if (strcmp((const char *)sqlite3_column_text(
-				    old, 0), v[SV_ITEM]) == 0 &&
-				    strcmp((const char *)sqlite3_column_text(
-				    old, 1), v[SV_WINDOW]) == 0 &&
-				    strcmp((const char *)sqlite3_column_text(
-				    old, 2), v[SV_STAFF]) == 0 &&
-				    strcmp((const char *)sqlite3_column_text(
-				    old, 3), day) == 0)
-					dup = 1;
-				else
-					rec_problem_add(&pl, line,
-					    map[SV_PROJECT],
-					    hdr[map[SV_PROJECT]],
-					    E_DUPLICATE_PROJECT, v[SV_PROJECT]);
-			} else if (rc != SQLITE_DONE)
-				goto dberr;
-		}
-		if (dup) {
-			stats->duplicates++;
-			continue;
-		}
-		if (pl.n > 0) {
-			if (rejects_row(rj, ncols, cells, line, pl.v, pl.n) !=
-			    0) {
-				*errstr = xstrdup(rejects_errstr(rj));
-				goto fail;
-			}
-			stats->rejected++;
-			continue;
-		}
-		sqlite3_reset(ins);
-		sqlite3_bind_text(ins, 1, v[SV_PROJECT], -1, SQLITE_TRANSIENT);
-		for (k = SV_ITEM; k <= SV_STAFF; k++)
-			if (*v[k] != '\0')
-				sqlite3_bind_text(ins, k + 1, v[k], -1,
-				    SQLITE_TRANSIENT);
-			else
-				sqlite3_bind_null(ins, k + 1);
-		sqlite3_bind_text(ins, 5, day, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(ins, 6, path, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(ins, 7, line);
-		sqlite3_bind_text(ins, 8, now, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(ins) != SQLITE_DONE)
-			goto dberr;
-		stats->accepted++;
-	}
+	while ((rc = csvin_next(s.c)) > 0)
+		if (sv_row(&s, stats, errstr) != 0)
+			goto fail;
 	if (rc < 0) {
-		*errstr = xstrdup(csvin_errstr(c));
+		*errstr = xstrdup(csvin_errstr(s.c));
 		goto fail;
 	}
-	if (rejects_count(rj) > 0) {
-		if (rejects_commit(rj) != 0) {
-			*errstr = xstrdup(rejects_errstr(rj));
+	if (rejects_count(s.rj) > 0) {
+		if (rejects_commit(s.rj) != 0) {
+			*errstr = xstrdup(rejects_errstr(s.rj));
 			goto fail;
 		}
-		stats->rejects_path = xstrdup(rejects_path(rj));
+		stats->rejects_path = xstrdup(rejects_path(s.rj));
 	}
-	sqlite3_finalize(ins);
-	sqlite3_finalize(old);
-	ins = old = NULL;
+	sqlite3_finalize(s.ins);
+	sqlite3_finalize(s.old);
+	s.ins = s.old = NULL;
 	if (db_commit(db) != 0)
 		goto dberr;
 	rc = 0;
@@ -1080,20 +1189,20 @@ dberr:
 	*errstr = xstrdup(db_errstr(db));
 fail:
 	rc = -1;
-	sqlite3_finalize(ins);
-	sqlite3_finalize(old);
+	sqlite3_finalize(s.ins);
+	sqlite3_finalize(s.old);
 	if (began)
 		db_rollback(db);
 out:
-	rejects_free(rj);
-	rec_problems_release(&pl);
-	for (i = 0; hdr != NULL && i < ncols; i++)
-		free((char *)hdr[i]);
-	free(hdr);
-	free(cells);
-	free(colof);
+	rejects_free(s.rj);
+	rec_problems_release(&s.pl);
+	for (i = 0; s.hdr != NULL && i < s.ncols; i++)
+		free((char *)s.hdr[i]);
+	free(s.hdr);
+	free(s.cells);
+	free(s.colof);
 	free(rjpath);
-	csvin_free(c);
+	csvin_free(s.c);
 	return rc;
 }
 
@@ -1453,10 +1562,39 @@ batch_names(const char *dir, char ***out, size_t *n, char **errstr)
 	return 0;
 }
 
-int
-report_load_batches(struct db *mem, struct db *station, const char *dir,
-    const char *const *keys, size_t nkeys, struct batches_stats *bs,
-    char **errstr)
+/* The station's catalogue and settings, for names and checks. */
+static int
+batches_catalogue(struct db *mem, struct db *station)
+{
+	static const char *const copy[] = { "settings", "regions",
+	    "departments", "items", "windows", "staff", "eval_codes",
+	    "forms" };
+	char *sql;
+	size_t i;
+	int k;
+
+	sql = xasprintf("ATTACH DATABASE '%s' AS st", db_path(station));
+	if (strchr(db_path(station), '\'') != NULL ||
+	    db_exec(mem, sql) != 0) {
+		free(sql);
+		return -1;
+	}
+	free(sql);
+	for (i = 0; i < sizeof(copy) / sizeof(copy[0]); i++) {
+		sql = xasprintf("DELETE FROM main.%s; INSERT INTO "
+		    "main.%s SELECT * FROM st.%s", copy[i], copy[i],
+		    copy[i]);
+		k = db_exec(mem, sql) != 0;
+		free(sql);
+		if (k)
+			return -1;
+	}
+	return db_exec(mem, "DETACH DATABASE st") != 0 ? -1 : 0;
+}
+
+/* The statements writing the evaluations and the imports of batches. */
+static int
+bload_prepare(struct bload *b, sqlite3_stmt **imp)
 {
 	static const char cols[] = "(serial, project_no, item_code, "
 	    "dept_code, area_code, window_id, staff_id, channel, "
@@ -1464,14 +1602,84 @@ report_load_batches(struct db *mem, struct db *station, const char *dir,
 	    "assess_number, import_id, src_line, entry_method, row_hash) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
 	    "?14, ?15, ?16, ?17, ?18)";
-	static const char *const copy[] = { "settings", "regions",
-	    "departments", "items", "windows", "staff", "eval_codes",
-	    "forms" };
-	struct verify_opts o;
+	char *sql;
+	int k;
+
+	sql = xasprintf("INSERT INTO evaluations %s", cols);
+	k = db_prepare(b->db, &b->ins, sql) != 0;
+	free(sql);
+	sql = xasprintf("INSERT OR REPLACE INTO evaluations %s", cols);
+	k |= db_prepare(b->db, &b->rep, sql) != 0;
+	free(sql);
+	if (k)
+		return -1;
+	return db_prepare(b->db, imp, "INSERT INTO imports (src_file, "
+	    "operator, started_at) VALUES (?1, '', ?2)") != 0 ? -1 : 0;
+}
+
+/*
+ * Verifies the batch name with the key in o, in a savepoint of its own:
+ * 1 if it is loaded, 0 if refused (counted in bs if the key is the last
+ * one), -1 with *errstr.
+ */
+static int
+batch_try(struct bload *b, sqlite3_stmt *imp, struct verify_opts *o,
+    const char *name, const char *now, int last, struct batches_stats *bs,
+    char **errstr)
+{
+	struct db *mem = b->db;
 	struct verify_result res;
+	int ok;
+
+	if (db_exec(mem, "SAVEPOINT batch") != 0)
+		goto dberr;
+	sqlite3_reset(imp);
+	sqlite3_bind_text(imp, 1, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(imp, 2, now, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(imp) != SQLITE_DONE)
+		goto dberr;
+	b->import_id = sqlite3_last_insert_rowid(db_sqlite(mem));
+	b->failed = 0;
+	memset(&res, 0, sizeof(res));
+	if (verify_batch(name, o, &res, errstr) != 0) {
+		verify_result_release(&res);
+		db_exec(mem, "ROLLBACK TO batch; RELEASE batch");
+		return -1;
+	}
+	ok = verify_ok(&res) && !b->failed;
+	if (ok) {
+		bs->batches++;
+		bs->records += res.records;
+		if (db_exec(mem, "RELEASE batch") != 0) {
+			verify_result_release(&res);
+			goto dberr;
+		}
+	} else if (db_exec(mem, "ROLLBACK TO batch; RELEASE batch") != 0) {
+		verify_result_release(&res);
+		goto dberr;
+	}
+	if (!ok && last) {
+		bs->refused++;
+		if (bs->first_refused == NULL)
+			bs->first_refused = xasprintf("%s: %s", name,
+			    res.problems.n > 0 ? res.problems.v[0].msg : "");
+	}
+	verify_result_release(&res);
+	return ok;
+dberr:
+	*errstr = xstrdup(db_errstr(mem));
+	return -1;
+}
+
+int
+report_load_batches(struct db *mem, struct db *station, const char *dir,
+    const char *const *keys, size_t nkeys, struct batches_stats *bs,
+    char **errstr)
+{
+	struct verify_opts o;
 	struct bload b;
 	sqlite3_stmt *imp = NULL;
-	char **names = NULL, *sql, now[CLOCK_BUFLEN];
+	char **names = NULL, now[CLOCK_BUFLEN];
 	size_t n = 0, i, k;
 	int rc = -1, ok;
 
@@ -1487,28 +1695,8 @@ report_load_batches(struct db *mem, struct db *station, const char *dir,
 		free(names);
 		return -1;
 	}
-	/* the station's catalogue and settings, for names and checks */
-	if (station != NULL) {
-		sql = xasprintf("ATTACH DATABASE '%s' AS st",
-		    db_path(station));
-		if (strchr(db_path(station), '\'') != NULL ||
-		    db_exec(mem, sql) != 0) {
-			free(sql);
-			goto dberr;
-		}
-		free(sql);
-		for (i = 0; i < sizeof(copy) / sizeof(copy[0]); i++) {
-			sql = xasprintf("DELETE FROM main.%s; INSERT INTO "
-			    "main.%s SELECT * FROM st.%s", copy[i], copy[i],
-			    copy[i]);
-			k = db_exec(mem, sql) != 0;
-			free(sql);
-			if (k)
-				goto dberr;
-		}
-		if (db_exec(mem, "DETACH DATABASE st") != 0)
-			goto dberr;
-	}
+	if (station != NULL && batches_catalogue(mem, station) != 0)
+		goto dberr;
 	/*
 	 * No seen-keys set: a batch may be tried with several keys, and a
 	 * record given twice across batches breaks a UNIQUE constraint of
@@ -1522,61 +1710,17 @@ report_load_batches(struct db *mem, struct db *station, const char *dir,
 	}
 	o.on_record = batch_record;
 	o.arg = &b;
-	sql = xasprintf("INSERT INTO evaluations %s", cols);
-	k = db_prepare(mem, &b.ins, sql) != 0;
-	free(sql);
-	sql = xasprintf("INSERT OR REPLACE INTO evaluations %s", cols);
-	k |= db_prepare(mem, &b.rep, sql) != 0;
-	free(sql);
-	if (k)
+	if (bload_prepare(&b, &imp) != 0)
 		goto dberr;
-	if (db_prepare(mem, &imp, "INSERT INTO imports (src_file, "
-	    "operator, started_at) VALUES (?1, '', ?2)") != 0)
-		goto dberr;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		/* each key in turn: a county holds those of its stations */
 		for (k = 0, ok = 0; k < nkeys && !ok; k++) {
-			if (db_exec(mem, "SAVEPOINT batch") != 0)
-				goto dberr;
-			sqlite3_reset(imp);
-			sqlite3_bind_text(imp, 1, names[i], -1,
-			    SQLITE_TRANSIENT);
-			sqlite3_bind_text(imp, 2, now, -1, SQLITE_TRANSIENT);
-			if (sqlite3_step(imp) != SQLITE_DONE)
-				goto dberr;
-			b.import_id = sqlite3_last_insert_rowid(
-			    db_sqlite(mem));
-			b.failed = 0;
 			o.pub_pem = keys[k];
-			memset(&res, 0, sizeof(res));
-			if (verify_batch(names[i], &o, &res, errstr) != 0) {
-				verify_result_release(&res);
-				db_exec(mem, "ROLLBACK TO batch; RELEASE batch");
+			ok = batch_try(&b, imp, &o, names[i], now,
+			    k + 1 == nkeys, bs, errstr);
+			if (ok < 0)
 				goto out;
-			}
-			ok = verify_ok(&res) && !b.failed;
-			if (ok) {
-				bs->batches++;
-				bs->records += res.records;
-				if (db_exec(mem, "RELEASE batch") != 0) {
-					verify_result_release(&res);
-					goto dberr;
-				}
-			} else if (db_exec(mem, "ROLLBACK TO batch; "
-			    "RELEASE batch") != 0) {
-				verify_result_release(&res);
-				goto dberr;
-			}
-			if (!ok && k + 1 == nkeys) {
-				bs->refused++;
-				if (bs->first_refused == NULL)
-					bs->first_refused = xasprintf("%s: %s",
-					    names[i], res.problems.n > 0 ?
-					    res.problems.v[0].msg : "");
-			}
-			verify_result_release(&res);
 		}
-	}
 	rc = 0;
 	goto out;
 dberr:
