@@ -21,6 +21,9 @@ LC_ALL=C.UTF-8
 TZ=UTC
 HCP_OPERATOR=tester
 export PATH HCP_DATADIR HCP_SRC HCP_BUILD LC_ALL TZ HCP_OPERATOR
+# under ASan: leaks inside libraries the tools link (tests/lsan.supp)
+LSAN_OPTIONS="suppressions=$HCP_SRC/tests/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+export LSAN_OPTIONS
 unset HCP_DB LANGUAGE LANG
 
 SAMPLE="$HCP_SRC/share/sample"
