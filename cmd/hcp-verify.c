@@ -208,8 +208,11 @@ main(int argc, char *argv[])
 	if (dbopt != NULL) {
 		db = db_new();
 		if (db_open(db, dbopt, DB_READONLY, cli_schemadir()) != 0 ||
-		    rec_ctx_load(o.ctx, db) != 0)
-			errx(2, "%s", db_errstr(db));
+		    rec_ctx_load(o.ctx, db) != 0) {
+			warnx("%s", db_errstr(db));
+			db_free(db);
+			exit(2);
+		}
 	}
 
 	res = xcalloc((size_t)argc, sizeof(*res));
