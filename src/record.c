@@ -138,33 +138,6 @@ utf8_chars(const char *s, size_t n)
 	return c;
 }
 
-/* 3.30523E+15 or 3.3E15: a number a spreadsheet shortened. */
-static int
-mangled(const char *s)
-{
-	const char *p = s;
-
-	if (*p < '0' || *p > '9')
-		return 0;
-	while (*p >= '0' && *p <= '9')
-		p++;
-	if (*p == '.') {
-		p++;
-		while (*p >= '0' && *p <= '9')
-			p++;
-	}
-	if (*p != 'E' && *p != 'e')
-		return 0;
-	p++;
-	if (*p == '+')
-		p++;
-	if (*p < '0' || *p > '9')
-		return 0;
-	while (*p >= '0' && *p <= '9')
-		p++;
-	return *p == '\0';
-}
-
 /* ---- the record --------------------------------------------------------- */
 
 void
@@ -371,7 +344,7 @@ check_text(struct checkrow *c, enum field_id f, struct strbuf *v)
 static void
 check_number(struct checkrow *c, enum field_id f, struct strbuf *v)
 {
-	if (mangled(v->buf) || excel_mangled(EXCEL_PROJECT, v->buf))
+	if (excel_mangled(EXCEL_PROJECT, v->buf))
 		problem(c, f, E_NUMBER_MANGLED, v->buf);
 }
 
@@ -381,7 +354,7 @@ check_serial(struct checkrow *c, enum field_id f, struct strbuf *v)
 	char bare[IDS_SERIAL_SIZE];
 	int rc;
 
-	if (mangled(v->buf) || excel_mangled(EXCEL_SERIAL, v->buf)) {
+	if (excel_mangled(EXCEL_SERIAL, v->buf)) {
 		problem(c, f, E_NUMBER_MANGLED, v->buf);
 		return;
 	}
@@ -688,7 +661,7 @@ check_cert_type(struct checkrow *c, enum field_id f, struct strbuf *v)
 static void
 check_cert_no(struct checkrow *c, enum field_id f, struct strbuf *v)
 {
-	if (mangled(v->buf) || excel_mangled(EXCEL_CERT, v->buf)) {
+	if (excel_mangled(EXCEL_CERT, v->buf)) {
 		problem(c, f, E_NUMBER_MANGLED, v->buf);
 		return;
 	}
@@ -913,7 +886,7 @@ check_cert(struct checkrow *c)
 	char mk[64];
 	int rc;
 
-	if (*n == '\0' || mangled(n) || excel_mangled(EXCEL_CERT, n))
+	if (*n == '\0' || excel_mangled(EXCEL_CERT, n))
 		return;
 	rec_mask(F_CERT_NO, n, mk, sizeof(mk));
 	if (strcmp(t, "111") == 0 || (*t == '\0' && r->user_prop != 2 &&
