@@ -5,23 +5,10 @@
  */
 #include <string.h>
 
+#include "clock.h"
 #include "record.h"
 #include "recint.h"
 #include "banned.h"
-
-long long
-rec_days_from_civil(long long y, unsigned m, unsigned d)
-{
-	long long era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (long long)doe - 719468;
-}
 
 static int
 getnum(const char **pp, int maxdigits, int *out)
@@ -41,12 +28,6 @@ getnum(const char **pp, int maxdigits, int *out)
 	return n;
 }
 
-static int
-is_leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
 /* Two decimal digits of n (0-99) at p. */
 static void
 put2(char *p, int n)
@@ -58,8 +39,6 @@ put2(char *p, int n)
 int
 rec_parse_when(const char *s, int legacy, struct when *w, char out[64])
 {
-	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
-	    30, 31 };
 	const char *p = s;
 	int y, mo, d, h = 0, mi = 0, se = 0, n, cjk = 0;
 
@@ -125,13 +104,13 @@ rec_parse_when(const char *s, int legacy, struct when *w, char out[64])
 	if (*p != '\0')
 		return -1;
 	if (y < 1990 || mo < 1 || mo > 12 || d < 1 ||
-	    d > mdays[mo - 1] + (mo == 2 && is_leap(y)) || h > 23 ||
+	    d > clock_month_days(y, mo) || h > 23 ||
 	    mi > 59 || se > 59)
 		return -1;
 	/* 0.1.0 wrote a date alone as its midnight (see rec_ctx_legacy) */
 	if (legacy && w->has_time && h == 0 && mi == 0 && se == 0)
 		w->has_time = 0;
-	w->day = rec_days_from_civil(y, (unsigned)mo, (unsigned)d);
+	w->day = clock_days_from_civil(y, mo, d);
 	w->secs = w->day * 86400 + h * 3600 + mi * 60 + se;
 	/* "%04d-%02d-%02d[ %02d:%02d:%02d]" without printf's cost */
 	put2(out, y / 100);

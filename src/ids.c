@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "clock.h"
 #include "ids.h"
 #include "banned.h"
 
@@ -112,20 +113,11 @@ province_ok(const char *s)
 	    p == 71 || p == 81 || p == 82 || p == 83 || p == 91;
 }
 
-static int
-leap_year(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
 /* Whether the 8 digits at s are a real date YYYYMMDD, year >= 1900. */
 static int
 date_ok(const char *s)
 {
-	static const int mdays[12] = {
-		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
-	};
-	int y, m, d, i, last;
+	int y, m, d, i;
 
 	y = 0;
 	for (i = 0; i < 4; i++)
@@ -134,10 +126,7 @@ date_ok(const char *s)
 	d = (s[6] - '0') * 10 + (s[7] - '0');
 	if (y < 1900 || m < 1 || m > 12 || d < 1)
 		return 0;
-	last = mdays[m - 1];
-	if (m == 2 && leap_year(y))
-		last = 29;
-	return d <= last;
+	return d <= clock_month_days(y, m);
 }
 
 /* Checks the form of the first 17 symbols; returns 0 if bad. */

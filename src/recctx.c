@@ -127,8 +127,8 @@ rec_ctx_set_now(struct rec_ctx *ctx, time_t now)
 	ctx->rules.now = now;
 	if (localtime_r(&now, &tm) == NULL)
 		memset(&tm, 0, sizeof(tm));
-	ctx->rules.now_local = rec_days_from_civil(tm.tm_year + 1900,
-	    (unsigned)tm.tm_mon + 1, (unsigned)tm.tm_mday) * 86400 +
+	ctx->rules.now_local = clock_days_from_civil(tm.tm_year + 1900,
+	    tm.tm_mon + 1, tm.tm_mday) * 86400 +
 	    tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
 }
 

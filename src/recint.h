@@ -140,7 +140,6 @@ struct when {
 	int has_time;
 };
 
-long long rec_days_from_civil(long long y, unsigned m, unsigned d);
 /*
  * Parses the forms of DESIGN §8; writes "YYYY-MM-DD HH:MM:SS", or
  * "YYYY-MM-DD" when only a date was given, to out.  With legacy, a time

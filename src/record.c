@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "crypto.h"
 #include "excel.h"
 #include "fields.h"
@@ -864,8 +865,8 @@ check_idcard(struct checkrow *c, const char *n, const char *mk)
 
 	if (ids_idcard_check(n) != IDS_OK) {
 		problem(c, F_CERT_NO, E_CERT_NO, mk);
-	} else if (rec_days_from_civil(b / 10000, (unsigned)(b / 100 % 100),
-	    (unsigned)(b % 100)) > c->rules->now_local / 86400) {
+	} else if (clock_days_from_civil(b / 10000, (int)(b / 100 % 100),
+	    (int)(b % 100)) > c->rules->now_local / 86400) {
 		/* born after the day it is keyed */
 		d = xasprintf(_("%s: its birth date is after today"), mk);
 		problem(c, F_CERT_NO, E_CERT_NO, d);

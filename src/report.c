@@ -105,66 +105,6 @@ report_by_parse(const char *list, unsigned *mask, char **errstr)
 	return 0;
 }
 
-/* Days from 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
-static long
-days_from_civil(long y, long m, long d)
-{
-	long era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void
-civil_from_days(long z, long *y, long *m, long *d)
-{
-	long era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp + (mp < 10 ? 3 : -9);
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
-static int
-month_days(long y, long m)
-{
-	static const int md[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
-		30, 31 };
-
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 29;
-	return md[m - 1];
-}
-
-/* Parses "YYYY-MM-DD" (a real day); 0 or -1. */
-static int
-parse_day(const char *s, long *y, long *m, long *d)
-{
-	int i;
-
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return -1;
-	for (i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return -1;
-	*y = strtol(s, NULL, 10);
-	*m = strtol(s + 5, NULL, 10);
-	*d = strtol(s + 8, NULL, 10);
-	if (*m < 1 || *m > 12 || *d < 1 || *d > month_days(*y, *m))
-		return -1;
-	return 0;
-}
-
 static int
 digits(const char *s, size_t n)
 {
@@ -180,25 +120,21 @@ digits(const char *s, size_t n)
 static void
 set_day(char out[REPORT_DATELEN], long y, long m, long d)
 {
-	char tmp[64];
-
-	snprintf(tmp, sizeof(tmp), "%04ld-%02ld-%02ld", y, m, d);
-	memcpy(out, tmp, REPORT_DATELEN - 1);
-	out[REPORT_DATELEN - 1] = '\0';
+	clock_format_day(clock_days_from_civil(y, (int)m, (int)d), out);
 }
 
 int
 report_period(struct report_opts *o, int kind, const char *v,
     char **errstr)
 {
-	long y, m, d, q;
+	long y, m, q, z;
 
 	switch (kind) {
 	case 'f':
 	case 't':
-		if (parse_day(v, &y, &m, &d) != 0)
+		if (clock_parse_day(v, &z) != 0)
 			goto bad;
-		set_day(kind == 'f' ? o->from : o->to, y, m, d);
+		clock_format_day(z, kind == 'f' ? o->from : o->to);
 		return 0;
 	case 'm':
 		if (strlen(v) != 7 || !digits(v, 4) || v[4] != '-' ||
@@ -209,7 +145,7 @@ report_period(struct report_opts *o, int kind, const char *v,
 		if (m < 1 || m > 12)
 			goto bad;
 		set_day(o->from, y, m, 1);
-		set_day(o->to, y, m, month_days(y, m));
+		set_day(o->to, y, m, clock_month_days(y, (int)m));
 		return 0;
 	case 'q':
 		if (strlen(v) < 6 || !digits(v, 4) || v[4] != '-')
@@ -220,7 +156,7 @@ report_period(struct report_opts *o, int kind, const char *v,
 		y = strtol(v, NULL, 10);
 		m = (v[q] - '1') * 3 + 1;
 		set_day(o->from, y, m, 1);
-		set_day(o->to, y, m + 2, month_days(y, m + 2));
+		set_day(o->to, y, m + 2, clock_month_days(y, (int)m + 2));
 		return 0;
 	case 'y':
 		if (strlen(v) != 4 || !digits(v, 4))
@@ -579,16 +515,14 @@ name_table(struct db *db, struct report_table *t, const struct report *r)
 static void
 week_of(const char *day, char out[REPORT_DATELEN])
 {
-	long y, m, d, z, wd;
+	long z, wd;
 
-	if (parse_day(day, &y, &m, &d) != 0) {
+	if (clock_parse_day(day, &z) != 0) {
 		snprintf(out, REPORT_DATELEN, "%s", day);
 		return;
 	}
-	z = days_from_civil(y, m, d);
 	wd = ((z % 7) + 7 + 3) % 7;	/* 1970-01-01 was a Thursday */
-	civil_from_days(z - wd, &y, &m, &d);
-	set_day(out, y, m, d);
+	clock_format_day(z - wd, out);
 }
 
 static const char *

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "i18n.h"
 #include "workcal.h"
 #include "xalloc.h"
@@ -28,69 +29,14 @@ struct workcal {
 	char *dir;		/* the directory loaded, for messages */
 };
 
-/* Days since 1970-01-01 of a civil date (H. Hinnant's algorithm). */
-static long
-days_from_civil(long y, unsigned m, unsigned d)
-{
-	long era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void
-civil_from_days(long z, int *yp, int *mp, int *dp)
-{
-	long era, doe, yoe, y, doy, mp0;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	y = yoe + era * 400;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp0 = (5 * doy + 2) / 153;
-	*dp = (int)(doy - (153 * mp0 + 2) / 5 + 1);
-	*mp = (int)(mp0 < 10 ? mp0 + 3 : mp0 - 9);
-	*yp = (int)(y + (*mp <= 2));
-}
-
-static void
-format_day(long z, char out[WORKCAL_DATELEN])
-{
-	int y, m, d;
-
-	civil_from_days(z, &y, &m, &d);
-	snprintf(out, WORKCAL_DATELEN, "%04d-%02d-%02d", y, m, d);
-}
-
 int
 workcal_parse(const char *s, long *day)
 {
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
-	    30, 31 };
-	int y, m, d, i;
+	long z;
 
-	for (i = 0; i < 10; i++)
-		if (i == 4 || i == 7 ? s[i] != '-' :
-		    s[i] < '0' || s[i] > '9')
-			return -1;
-	if (s[10] != '\0')
+	if (clock_parse_day(s, &z) != 0 || z < 0)
 		return -1;
-	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
-	    (s[3] - '0');
-	m = (s[5] - '0') * 10 + (s[6] - '0');
-	d = (s[8] - '0') * 10 + (s[9] - '0');
-	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-		return -1;
-	if (m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 ||
-	    y % 400 == 0)))
-		return -1;
-	*day = days_from_civil(y, (unsigned)m, (unsigned)d);
+	*day = z;
 	return 0;
 }
 
@@ -101,7 +47,7 @@ workcal_add_days(const char *date, int n, char out[WORKCAL_DATELEN])
 
 	if (workcal_parse(date, &z) != 0)
 		return -1;
-	format_day(z + n, out);
+	clock_format_day(z + n, out);
 	return 0;
 }
 
@@ -143,8 +89,8 @@ year_day(long z, int *year, int *yday)
 {
 	int m, d;
 
-	civil_from_days(z, year, &m, &d);
-	*yday = (int)(z - days_from_civil(*year, 1, 1));
+	clock_civil_from_days(z, year, &m, &d);
+	*yday = (int)(z - clock_days_from_civil(*year, 1, 1));
 }
 
 static int
@@ -318,7 +264,7 @@ is_workday(const struct workcal *wc, long z, char **errstr)
 		if (wc->v[i].year == year)
 			y = &wc->v[i];
 	if (y == NULL || !y->covered) {
-		format_day(z, date);
+		clock_format_day(z, date);
 		*errstr = xasprintf(_("%s: no working-day calendar for %d: add "
 		    "%s/CN-%d.csv (hcp-review(1), CALENDAR)"), date, year,
 		    wc->dir != NULL ? wc->dir : "share/calendar", year);
@@ -368,6 +314,6 @@ workcal_add(const struct workcal *wc, const char *date, int n,
 	}
 	if (w < 0)
 		return -1;
-	format_day(z, out);
+	clock_format_day(z, out);
 	return 0;
 }
