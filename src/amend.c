@@ -186,15 +186,6 @@ load_current(struct db *db, long long id, struct current *c, char **errstr)
 	return 0;
 }
 
-static void
-bind_opt(sqlite3_stmt *st, int i, const char *v)
-{
-	if (v == NULL || *v == '\0')
-		sqlite3_bind_null(st, i);
-	else
-		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
-}
-
 /* Stores the checked record r as a correction of record id. */
 static int
 store_correction(struct db *db, long long id, const struct current *c,
@@ -219,7 +210,7 @@ store_correction(struct db *db, long long id, const struct current *c,
 		return -1;
 	for (f = 0; f < F_NFIELDS; f++)
 		store_bind_field(st, f + 1, f, r);
-	bind_opt(st, F_NFIELDS + 1, codes_version);
+	db_bind_opt(st, F_NFIELDS + 1, codes_version);
 	sqlite3_bind_text(st, F_NFIELDS + 2, r->hash, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, F_NFIELDS + 3, id);
 	sqlite3_bind_int64(st, F_NFIELDS + 4, c->batch_seq);

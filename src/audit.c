@@ -11,16 +11,6 @@
 #include "i18n.h"
 #include "banned.h"
 
-/* Binds v, or NULL when it is NULL or empty. */
-static void
-bind_opt(sqlite3_stmt *st, int i, const char *v)
-{
-	if (v == NULL || *v == '\0')
-		sqlite3_bind_null(st, i);
-	else
-		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
-}
-
 int
 audit_write(struct db *db, const char *at, const char *operator,
     const char *tbl, const char *key, const char *reason,
@@ -47,8 +37,8 @@ audit_write(struct db *db, const char *at, const char *operator,
 			    SQLITE_STATIC);
 		else
 			sqlite3_bind_null(st, 5);
-		bind_opt(st, 6, v[i].old);
-		bind_opt(st, 7, v[i].new);
+		db_bind_opt(st, 6, v[i].old);
+		db_bind_opt(st, 7, v[i].new);
 		rc = sqlite3_step(st);
 	}
 	sqlite3_finalize(st);

@@ -230,6 +230,15 @@ db_prepare(struct db *db, sqlite3_stmt **stmt, const char *sql)
 	return 0;
 }
 
+void
+db_bind_opt(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v == NULL || *v == '\0')
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+}
+
 int
 db_begin(struct db *db)
 {

@@ -1405,15 +1405,6 @@ struct bload {
 };
 
 static void
-bind_opt(sqlite3_stmt *st, int i, const char *v)
-{
-	if (v != NULL && *v != '\0')
-		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
-}
-
-static void
 batch_record(void *arg, const struct rec *r, int superseding, size_t ncells,
     const char *const *cells)
 {
@@ -1435,22 +1426,22 @@ batch_record(void *arg, const struct rec *r, int superseding, size_t ncells,
 	st = superseding ? b->rep : b->ins;
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
-	bind_opt(st, 1, r->v[F_SERIAL]);
-	bind_opt(st, 2, r->v[F_PROJECT_NO]);
-	bind_opt(st, 3, r->v[F_ITEM_CODE]);
-	bind_opt(st, 4, r->v[F_DEPT_CODE]);
+	db_bind_opt(st, 1, r->v[F_SERIAL]);
+	db_bind_opt(st, 2, r->v[F_PROJECT_NO]);
+	db_bind_opt(st, 3, r->v[F_ITEM_CODE]);
+	db_bind_opt(st, 4, r->v[F_DEPT_CODE]);
 	/* stored 6 digits, exported padded to 12 (DESIGN §6.1) */
 	sqlite3_bind_text(st, 5, r->v[F_AREA_CODE] != NULL ?
 	    r->v[F_AREA_CODE] : "", r->v[F_AREA_CODE] != NULL &&
 	    strlen(r->v[F_AREA_CODE]) > 6 ? 6 : -1, SQLITE_TRANSIENT);
-	bind_opt(st, 6, r->v[F_WINDOW]);
-	bind_opt(st, 7, r->v[F_STAFF]);
+	db_bind_opt(st, 6, r->v[F_WINDOW]);
+	db_bind_opt(st, 7, r->v[F_STAFF]);
 	sqlite3_bind_int(st, 8, r->channel);
 	sqlite3_bind_int(st, 9, r->satisfaction);
-	bind_opt(st, 10, r->v[F_EVALUATOR]);
-	bind_opt(st, 11, r->v[F_CERT_NO]);
-	bind_opt(st, 12, r->v[F_PHONE]);
-	bind_opt(st, 13, r->v[F_ASSESS_TIME]);
+	db_bind_opt(st, 10, r->v[F_EVALUATOR]);
+	db_bind_opt(st, 11, r->v[F_CERT_NO]);
+	db_bind_opt(st, 12, r->v[F_PHONE]);
+	db_bind_opt(st, 13, r->v[F_ASSESS_TIME]);
 	sqlite3_bind_int(st, 14, r->assess_number > 0 ? r->assess_number :
 	    1);
 	sqlite3_bind_int64(st, 15, b->import_id);
