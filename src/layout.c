@@ -17,6 +17,7 @@
 
 #include "catalog.h"
 #include "crypto.h"
+#include "fileio.h"
 #include "i18n.h"
 #include "layout.h"
 #include "num.h"
@@ -642,36 +643,22 @@ struct layout *
 layout_load(const char *path, const struct layout_reason *reasons,
     size_t nreasons, char **errstr)
 {
-	struct strbuf sb = STRBUF_INIT;
 	struct layout *l;
-	char buf[8192];
-	size_t n;
-	FILE *fp;
+	char *buf;
+	size_t len;
 
-	if ((fp = fopen(path, "r")) == NULL) {
-		*errstr = xasprintf("%s: %s", path, strerror(errno));
+	if (fileio_read(path, MAX_TEMPLATE, &buf, &len) != 0) {
+		*errstr = xasprintf("%s: %s", path, errno == EFBIG ?
+		    _("file too large for a form template") : strerror(errno));
 		return NULL;
 	}
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) {
-		strbuf_add(&sb, buf, n);
-		if (sb.len > MAX_TEMPLATE)
-			break;
-	}
-	if (ferror(fp) || sb.len > MAX_TEMPLATE) {
-		*errstr = xasprintf("%s: %s", path, ferror(fp) ?
-		    strerror(errno) : _("file too large for a form template"));
-		fclose(fp);
-		strbuf_release(&sb);
-		return NULL;
-	}
-	fclose(fp);
-	if (memchr(strbuf_str(&sb), '\0', sb.len) != NULL) {
+	if (memchr(buf, '\0', len) != NULL) {
 		*errstr = xasprintf("%s: %s", path, _("not a text file"));
-		strbuf_release(&sb);
+		free(buf);
 		return NULL;
 	}
-	l = layout_parse(strbuf_str(&sb), path, reasons, nreasons, errstr);
-	strbuf_release(&sb);
+	l = layout_parse(buf, path, reasons, nreasons, errstr);
+	free(buf);
 	return l;
 }
 
