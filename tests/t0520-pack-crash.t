@@ -9,26 +9,33 @@ populate() {
 	sh "$HCP_SRC/tests/bench/populate.sh" hcp.db "$1" "$2" >/dev/null
 }
 
+# The first packing is timed: kills are spread over how long a whole
+# run takes on this machine now, so a loaded machine or a sanitizer
+# build still sees kills before, during and after the work.
 test_expect_success 'setup: a station with 1500 records, packed' '
 	setup_station && populate 1500 0 &&
 	hcp-init -d hcp.db --print-pubkey >pub.pem && mkdir out &&
-	hcp-pack -q -d hcp.db -o out -m 150
+	t0=$(date +%s.%N) &&
+	hcp-pack -q -d hcp.db -o out -m 150 &&
+	echo "$(date +%s.%N) $t0" | awk "{ print \$1 - \$2 }" >span &&
+	say "a whole run took $(cat span) s"
 '
 
 # Each round imports 1500 records, then kills an hcp-pack making ten
-# batches of them after 0-80 ms: before, during or after step 1, while
-# writing files, between rename and the next batch.  A slow build (the
-# sanitizers, a loaded machine) may still be starting when the kill
-# comes: after the 16th round the rounds go on, up to 40, with ever
-# later kills, until one has left a batch to complete.
+# batches of them after a random share of a whole run's time: before,
+# during or after step 1, while writing files, between rename and the
+# next batch.  After the 16th round the rounds go on, up to 40, with
+# ever later kills, until enough were killed and one has left a batch
+# to complete.
 test_expect_success 'kill -9 at random moments of hcp-pack, 16 times or more' '
 	killed=0 incomplete=0 round=0 &&
 	while [ $round -lt 16 ] || { [ $round -lt 40 ] &&
 	    { [ $killed -lt 8 ] || [ $incomplete -lt 1 ]; }; }; do
 		round=$((round + 1))
 		populate 1500 $((round * 1500)) || return 1
-		delay=$(awk -v s=$round "BEGIN { srand(s); f = s > 16 ? (s - 12) / 4 : 1
-			printf \"%.3f\", rand() * 0.08 * f }")
+		delay=$(awk -v s=$round -v t="$(cat span)" "BEGIN { srand(s)
+			f = s > 16 ? (s - 12) / 4 : 1
+			printf \"%.3f\", rand() * t * f }")
 		hcp-pack -q -d hcp.db -o out -m 150 &
 		pid=$!
 		sleep $delay
