@@ -440,56 +440,33 @@ store_find_assess(struct db *db, const char *project_no, int assess_number,
 const char *
 store_column(int f)
 {
-	if (f == F_WINDOW)
-		return "window_id";
-	if (f == F_STAFF)
-		return "staff_id";
-	return fields[f].name;
+	return fields[f].column;
 }
 
-/* How a field is stored in evaluations (and corrections). */
-enum col_kind {
-	C_TEXT,		/* text, never empty */
-	C_OPT,		/* text, NULL when empty */
-	C_INT,		/* a number */
-	C_INT_OPT	/* a number, NULL when empty */
-};
-
-static const enum col_kind col_kinds[F_NFIELDS] = {
-	[F_SERIAL] = C_OPT, [F_PROJECT_NO] = C_OPT, [F_ITEM_CODE] = C_TEXT,
-	[F_DEPT_CODE] = C_TEXT, [F_AREA_CODE] = C_TEXT, [F_WINDOW] = C_OPT,
-	[F_STAFF] = C_OPT, [F_CHANNEL] = C_INT, [F_SATISFACTION] = C_INT,
-	[F_EVAL_DETAIL] = C_OPT, [F_COMMENT] = C_OPT,
-	[F_USER_PROP] = C_INT_OPT, [F_EVALUATOR] = C_OPT,
-	[F_CERT_TYPE] = C_OPT, [F_CERT_NO] = C_OPT, [F_PHONE] = C_OPT,
-	[F_SERVICE_TIME] = C_OPT, [F_ASSESS_TIME] = C_TEXT,
-	[F_ASSESS_NUMBER] = C_INT,
-	[F_GUIDE_CLEAR] = C_INT_OPT, [F_PROCESS_EASY] = C_INT_OPT,
-	[F_MATERIAL_LEAN] = C_INT_OPT, [F_UI_FRIENDLY] = C_INT_OPT,
-};
-
+/* Binds field f of r as the field table stores it (as vt_column does). */
 void
 store_bind_field(struct sqlite3_stmt *st, int i, int f, const struct rec *r)
 {
-	const char *v = r->v[f];
+	int v;
 
-	switch (col_kinds[f]) {
-	case C_INT:
-	case C_INT_OPT:
-		/* one digit (record.h) */
-		if (*v == '\0')
+	switch (fields[f].store) {
+	case FIELD_STORE_INT:
+	case FIELD_STORE_INT_OPT:
+		v = rec_int(r, (enum field_id)f);
+		if (v == 0 && fields[f].store == FIELD_STORE_INT_OPT)
 			sqlite3_bind_null(st, i);
 		else
-			sqlite3_bind_int(st, i, *v - '0');
+			sqlite3_bind_int(st, i, v);
 		break;
-	case C_OPT:
-		if (*v == '\0') {
+	case FIELD_STORE_OPT:
+		if (r->len[f] == 0) {
 			sqlite3_bind_null(st, i);
 			break;
 		}
 		/* FALLTHROUGH */
-	case C_TEXT:
-		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	case FIELD_STORE_TEXT:
+		sqlite3_bind_text(st, i, r->v[f], (int)r->len[f],
+		    SQLITE_STATIC);
 		break;
 	}
 }
