@@ -16,6 +16,7 @@
 #include "csvin.h"
 #include "db.h"
 #include "i18n.h"
+#include "intake.h"
 #include "keys.h"
 #include "report.h"
 #include "banned.h"
@@ -25,10 +26,12 @@ static const char usage_text[] =
     "                  [-f table | csv | json | xlsx | pdf] [--public]\n"
     "                  [--unmatched | --flags] [--from day] [--to day]\n"
     "                  [--month YYYY-MM] [--quarter YYYY-Qn] [--year YYYY]\n"
-    "                  [--as-of day] [--batches dir [-k pubkey ...]]\n"
+    "                  [--as-of day] [--batches dir [-k pubkey ...] |\n"
+    "                  --county county.db | --pg conninfo]\n"
     "       hcp-report [-q] [-d db] [--encoding encoding] [--rejects path]\n"
     "                  --load-services file\n";
 
+enum { OPT_COUNTY = 256, OPT_PG };
 enum fmt { F_NONE, F_TABLE, F_CSV, F_JSON, F_XLSX, F_PDF };
 
 static void
@@ -127,6 +130,38 @@ open_batches(const char *dbpath, const char *dir, char **keys,
 	return mem;
 }
 
+/*
+ * A station db in memory holding the records of a receiving db
+ * (hcp-intake(1)) in the period; the station db, when given, supplies
+ * the catalogue and the settings.
+ */
+static struct db *
+open_received(const char *dbpath, const char *county, const char *pg,
+    const struct report_opts *o)
+{
+	struct db *station = NULL, *mem = db_new();
+	struct intake *it;
+	char *e = NULL;
+
+	if (county != NULL && access(county, R_OK) != 0)
+		err(2, "%s", county);
+	if ((it = intake_open(county, pg, cli_datadir(), &e)) == NULL)
+		errx(2, "%s", e);
+	if (dbpath != NULL || getenv("HCP_DB") != NULL) {
+		station = db_new();
+		if (db_open(station, cli_db_path(dbpath), DB_READONLY,
+		    cli_schemadir()) != 0)
+			errx(2, "%s", db_errstr(station));
+	}
+	if (db_open(mem, ":memory:", DB_CREATE, cli_schemadir()) != 0)
+		errx(2, "%s", db_errstr(mem));
+	if (report_load_received(mem, station, it, o, &e) < 0)
+		errx(2, "%s", e);
+	intake_close(it);
+	db_free(station);
+	return mem;
+}
+
 static int
 load_services(const char *dbpath, const char *path, const char *rejects,
     enum csvin_encoding enc, int quiet)
@@ -186,12 +221,14 @@ main(int argc, char *argv[])
 		{ "encoding", required_argument, NULL, 'E' },
 		{ "batches", required_argument, NULL, 'B' },
 		{ "pubkey", required_argument, NULL, 'k' },
+		{ "county", required_argument, NULL, OPT_COUNTY },
+		{ "pg", required_argument, NULL, OPT_PG },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *dbpath = NULL, *outpath = NULL, *by = "dept";
 	const char *services = NULL, *rejects = NULL;
 	enum csvin_encoding enc = CSVIN_AUTO;
-	const char *batchdir = NULL;
+	const char *batchdir = NULL, *county = NULL, *pg = NULL;
 	char *keys[MAX_KEYS];
 	size_t nkeys = 0, i;
 	struct batches_stats bs;
@@ -264,6 +301,12 @@ main(int argc, char *argv[])
 		case 'B':
 			batchdir = optarg;
 			break;
+		case OPT_COUNTY:
+			county = optarg;
+			break;
+		case OPT_PG:
+			pg = optarg;
+			break;
 		case 'k':
 			if (nkeys == MAX_KEYS)
 				errx(EXIT_USAGE, _("at most %d public keys"),
@@ -291,7 +334,8 @@ main(int argc, char *argv[])
 	if (services != NULL)
 		return load_services(dbpath, services, rejects, enc, quiet);
 	if (rejects != NULL || (unmatched && flags) ||
-	    (nkeys > 0 && batchdir == NULL))
+	    (nkeys > 0 && batchdir == NULL) ||
+	    (batchdir != NULL) + (county != NULL) + (pg != NULL) > 1)
 		usage();
 	if (o.public && (unmatched || flags))
 		errx(EXIT_USAGE, "%s", _("--public gives figures only, not "
@@ -312,6 +356,9 @@ main(int argc, char *argv[])
 		for (i = 0; i < nkeys; i++)
 			free(keys[i]);
 		refused = bs.refused > 0;
+		o.batches = 1;
+	} else if (county != NULL || pg != NULL) {
+		db = open_received(dbpath, county, pg, &o);
 		o.batches = 1;
 	} else {
 		db = db_new();

@@ -103,4 +103,18 @@ int intake_inbox(struct intake *it, const char *inbox,
 int intake_gaps(struct intake *it, void (*gap)(void *arg,
     const char *station, long long from, long long to), void *arg);
 
+/*
+ * Reads the records of the receiving db (intake_read.c) whose assess_time
+ * falls on the days from to to ("YYYY-MM-DD", "" for no limit), in
+ * (station, seq, line) order: row() is called with the INTAKE_READ_N
+ * values of INTAKE_READ_COLS, NULL for an empty one; a nonzero return
+ * stops.  0, or -1 (intake_errstr).
+ */
+#define INTAKE_READ_COLS "station, seq, line, serial, project_no, " \
+	"item_code, dept_code, area_code, window_code, staff_code, channel, " \
+	"satisfaction, evaluator, cert_no, phone, assess_time, assess_number"
+#define INTAKE_READ_N 17
+int intake_each_record(struct intake *it, const char *from, const char *to,
+    int (*row)(void *arg, int n, const char *const *v), void *arg);
+
 #endif

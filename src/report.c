@@ -22,6 +22,7 @@
 #include "db.h"
 #include "fields.h"
 #include "i18n.h"
+#include "intake.h"
 #include "num.h"
 #include "record.h"
 #include "rejects.h"
@@ -1402,6 +1403,7 @@ struct bload {
 	int col_method;		/* entry_method column of the payload */
 	int col_line;		/* src_line column */
 	int failed;
+	long long records;	/* received records added */
 };
 
 static void
@@ -1489,7 +1491,7 @@ batch_names(const char *dir, char ***out, size_t *n, char **errstr)
 
 /* The station's catalogue and settings, for names and checks. */
 static int
-batches_catalogue(struct db *mem, struct db *station)
+copy_catalogue(struct db *mem, struct db *station)
 {
 	static const char *const copy[] = { "settings", "regions",
 	    "departments", "items", "windows", "staff", "eval_codes",
@@ -1620,7 +1622,7 @@ report_load_batches(struct db *mem, struct db *station, const char *dir,
 		free(names);
 		return -1;
 	}
-	if (station != NULL && batches_catalogue(mem, station) != 0)
+	if (station != NULL && copy_catalogue(mem, station) != 0)
 		goto dberr;
 	/*
 	 * No seen-keys set: a batch may be tried with several keys, and a
@@ -1659,5 +1661,80 @@ out:
 	for (i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
+	return rc;
+}
+
+/* ---- reading from a receiving db ----------------------------------------- */
+
+/* Adds a record of the receiving db (INTAKE_READ_COLS) to the db. */
+static int
+received_record(void *arg, int n, const char *const *v)
+{
+	struct bload *b = arg;
+	sqlite3_stmt *st = b->ins;
+	char *key;
+	int i;
+
+	if (n != INTAKE_READ_N)
+		return b->failed = 1;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	/* serial ... assess_time: parameters 1-13 in the order read */
+	for (i = 0; i < 13; i++)
+		db_bind_opt(st, i + 1, v[i + 3]);
+	if (v[7] != NULL && strlen(v[7]) > 6)	/* area: 6 digits stored */
+		sqlite3_bind_text(st, 5, v[7], 6, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 14, v[16] != NULL ? (int)strtol(v[16], NULL, 10) :
+	    1);
+	sqlite3_bind_int64(st, 15, b->import_id);
+	sqlite3_bind_int64(st, 16, strtoll(v[2], NULL, 10));
+	sqlite3_bind_text(st, 17, "keyed", -1, SQLITE_STATIC);
+	key = xasprintf("%s:%s:%s", v[0], v[1], v[2]);
+	sqlite3_bind_text(st, 18, key, -1, free);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return b->failed = 1;
+	b->records++;
+	return 0;
+}
+
+long long
+report_load_received(struct db *mem, struct db *station, struct intake *it,
+    const struct report_opts *o, char **errstr)
+{
+	struct bload b;
+	sqlite3_stmt *imp = NULL;
+	char now[CLOCK_BUFLEN];
+	long long rc = -1;
+
+	memset(&b, 0, sizeof(b));
+	b.db = mem;
+	clock_format(clock_now(), now);
+	if ((station != NULL && copy_catalogue(mem, station) != 0) ||
+	    bload_prepare(&b, &imp) != 0 || db_begin(mem) != 0)
+		goto dberr;
+	sqlite3_bind_text(imp, 1, "(received)", -1, SQLITE_STATIC);
+	sqlite3_bind_text(imp, 2, now, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(imp) != SQLITE_DONE)
+		goto dberr;
+	b.import_id = sqlite3_last_insert_rowid(db_sqlite(mem));
+	if (intake_each_record(it, o->from, o->to, received_record, &b) != 0) {
+		*errstr = xstrdup(intake_errstr(it));
+		db_rollback(mem);
+		goto out;
+	}
+	if (b.failed) {
+		db_rollback(mem);
+		goto dberr;
+	}
+	if (db_commit(mem) != 0)
+		goto dberr;
+	rc = b.records;
+	goto out;
+dberr:
+	*errstr = xstrdup(db_errstr(mem));
+out:
+	sqlite3_finalize(imp);
+	sqlite3_finalize(b.ins);
+	sqlite3_finalize(b.rep);
 	return rc;
 }

@@ -197,4 +197,15 @@ int report_load_batches(struct db *mem, struct db *station, const char *dir,
     const char *const *keys, size_t nkeys, struct batches_stats *bs,
     char **errstr);
 
+/*
+ * Reads the records of a receiving db (hcp-intake(1), SQLite or
+ * PostgreSQL) on the days of o's period into mem, as
+ * report_load_batches does with batches: they were verified when they
+ * were received, and a correction has already taken the place of what
+ * it corrects.  Returns the number of records, or -1 with *errstr.
+ */
+struct intake;
+long long report_load_received(struct db *mem, struct db *station,
+    struct intake *it, const struct report_opts *o, char **errstr);
+
 #endif
