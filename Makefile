@@ -91,7 +91,8 @@ DEBS = build-essential pkg-config libsqlite3-dev libcsv-dev zlib1g-dev \
 	libssl-dev libgcrypt20-dev libarchive-dev gettext poppler-utils \
 	zbar-tools mandoc sqlite3 locales qrencode clang curl nginx-light \
 	libnginx-mod-http-dav-ext libexpat1-dev libxlsxwriter-dev postgresql \
-	libpq-dev libleptonica-dev libpoppler-glib-dev libzbar-dev
+	libpq-dev libleptonica-dev libpoppler-glib-dev libzbar-dev \
+	python3-openpyxl
 
 .PHONY: all check test check-build demo deps install uninstall clean lint \
 	format bench po fuzz deb FORCE
