@@ -95,10 +95,13 @@ DEBS = build-essential pkg-config libsqlite3-dev libcsv-dev zlib1g-dev \
 	python3-openpyxl
 
 .PHONY: all check test check-build demo deps install uninstall clean lint \
-	format bench po fuzz deb FORCE
+	format bench po fuzz deb tools FORCE
 .SUFFIXES:
 
 all: $(BINS) $(UNITS) $(MO) $(SCANGEN)
+
+# What is installed: the tools and the message catalogues (no unit tests).
+tools: $(BINS) $(MO)
 
 # The paths compiled into the tools, recorded: a build with another
 # PREFIX, DATADIR or LOCALEDIR rewrites the file, and what uses them is
@@ -235,7 +238,7 @@ deps:
 			locale-gen >/dev/null'; \
 	fi
 
-install: all
+install: tools
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1 \
 		$(DESTDIR)$(MANPREFIX)/man5 $(DESTDIR)$(MANPREFIX)/man7 \
 		$(DESTDIR)$(DATADIR)
@@ -266,12 +269,17 @@ clean:
 
 # A Debian package, built from a copy of the tree in $(O)/deb so that
 # nothing is written beside the source: $(O)/deb/hcp_VERSION_ARCH.deb.
+# The tests are "make check"'s, not the package build's (nocheck); the
+# tools compile in parallel.  DEB_OPTIONS="nocheck parallel=2
+# noautodbgsym" leaves out the -dbgsym package (tests/t0611 does).
+DEB_OPTIONS = nocheck parallel=2
 deb:
 	rm -rf $(O)/deb && mkdir -p $(O)/deb/hcp-$(VERSION)
 	git ls-files -z | xargs -0 cp --parents -t $(O)/deb/hcp-$(VERSION)
 	cd $(O)/deb/hcp-$(VERSION) && \
-		DEB_BUILD_OPTIONS=nocheck dpkg-buildpackage -us -uc -b \
-		-rfakeroot >../build.log 2>&1 || { tail -n 30 ../build.log; exit 1; }
+		DEB_BUILD_OPTIONS="$(DEB_OPTIONS)" dpkg-buildpackage -us -uc \
+		-b -rfakeroot >../build.log 2>&1 || \
+		{ tail -n 30 ../build.log; exit 1; }
 	@ls $(O)/deb/*.deb
 
 # Fuzz harnesses (libFuzzer, clang): make fuzz FUZZTIME=60 runs each.

@@ -42,7 +42,7 @@ list(FILE *fp)
 {
 	size_t i;
 
-	fputs(usage_text, fp);
+	cli_usage_print(usage_text, fp);
 	fprintf(fp, "\n%s\n", _("commands:"));
 	for (i = 0; i < sizeof(tools) / sizeof(tools[0]); i++)
 		fprintf(fp, "  %-8s %s\n", tools[i].name, _(tools[i].doc));
@@ -72,7 +72,7 @@ main(int argc, char *argv[])
 			cli_version();
 			return 0;
 		default:
-			fputs(usage_text, stderr);
+			cli_usage_print(usage_text, stderr);
 			return EXIT_USAGE;
 		}
 	}

@@ -557,7 +557,7 @@ add_payload(struct archive *a, const struct bag_spec *spec, char **errstr)
 	}
 	memset(&zs, 0, sizeof(zs));
 	if (inflateInit2(&zs, -15) != Z_OK) {
-		*errstr = xstrdup("cannot start inflating the payload");
+		*errstr = xstrdup(_("cannot start inflating the payload"));
 		return -1;
 	}
 	in = xmalloc(sizeof(zero_feed));
@@ -573,9 +573,9 @@ add_payload(struct archive *a, const struct bag_spec *spec, char **errstr)
 			if (r < 0 && errno == EINTR)
 				continue;
 			if (r <= 0) {
-				*errstr = xasprintf("cannot read the "
-				    "compressed payload: %s", r < 0 ?
-				    strerror(errno) : "file too short");
+				*errstr = xasprintf(_("cannot read the "
+				    "compressed payload: %s"), r < 0 ?
+				    strerror(errno) : _("file too short"));
 				goto out;
 			}
 			zs.next_in = in;
@@ -597,8 +597,8 @@ add_payload(struct archive *a, const struct bag_spec *spec, char **errstr)
 	}
 	if (left != 0 || zs.avail_in != 0 || (zrc != Z_OK &&
 	    zrc != Z_BUF_ERROR) || crc != spec->zp.crc) {
-		*errstr = xstrdup("the compressed payload does not inflate "
-		    "to the payload");
+		*errstr = xstrdup(_("the compressed payload does not "
+		    "inflate to the payload"));
 		goto out;
 	}
 	rc = 0;
@@ -756,7 +756,7 @@ aerr:
 	if (*errstr == NULL)
 		*errstr = xasprintf(_("cannot write the archive: %s"),
 		    archive_error_string(a) != NULL ?
-		    archive_error_string(a) : "unknown error");
+		    archive_error_string(a) : _("unknown error"));
 out:
 	if (a != NULL)
 		archive_write_free(a);
@@ -957,7 +957,7 @@ bag_manifest_parse(const char *text, size_t len, struct bag_manifest *out,
 				free(ent.path);
 				bag_manifest_release(out);
 				return tag_err(errstr, line,
-				    "file listed twice");
+				    _("file listed twice"));
 			}
 		out->v = xreallocarray(out->v, out->n + 1, sizeof(*out->v));
 		out->v[out->n++] = ent;

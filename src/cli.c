@@ -135,7 +135,7 @@ open_output(const char *path, mode_t mode)
 	if (path == NULL || strcmp(path, "-") == 0)
 		return stdout;
 	if (output != NULL)
-		errx(2, "%s: %s", path, "one output file at a time");
+		errx(2, "%s: %s", path, _("one output file at a time"));
 	if ((output = outfile_open(path, mode, &e)) == NULL)
 		errx(2, "%s", e);
 	return outfile_fp(output);
@@ -206,9 +206,20 @@ cli_csv_for_spreadsheet(const char *path, int excel)
 }
 
 void
+cli_usage_print(const char *usage, FILE *fp)
+{
+	/* the word "usage:" in the user's language; the synopsis as is */
+	if (strncmp(usage, "usage:", 6) == 0) {
+		fputs(_("usage:"), fp);
+		usage += 6;
+	}
+	fputs(usage, fp);
+}
+
+void
 cli_usage_exit(const char *usage, FILE *fp, int status)
 {
-	fputs(usage, fp);
+	cli_usage_print(usage, fp);
 	exit(status);
 }
 

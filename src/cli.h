@@ -73,6 +73,9 @@ struct option;
 void cli_help_exit(const char *usage, const char *shortopts,
     const struct option *longopts) __attribute__((noreturn));
 
+/* Prints the usage text to fp, its "usage:" in the user's language. */
+void cli_usage_print(const char *usage, FILE *fp);
+
 /* Prints the usage text to fp and exits with status. */
 void cli_usage_exit(const char *usage, FILE *fp, int status)
 	__attribute__((noreturn));

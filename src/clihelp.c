@@ -91,7 +91,7 @@ cli_help_exit(const char *usage, const char *shortopts,
 	const struct option *o;
 	char left[64];
 
-	fputs(usage, stdout);
+	cli_usage_print(usage, stdout);
 	printf("\n%s\n", _("options:"));
 	for (o = longopts; o->name != NULL; o++) {
 		const struct opthelp *h = lookup(o->name);

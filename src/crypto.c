@@ -32,6 +32,7 @@
 #include <openssl/rand.h>
 
 #include "crypto.h"
+#include "i18n.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -205,7 +206,7 @@ crypto_hmac_sm3(const void *key, size_t keylen, const void *msg,
 		msg = empty;
 	if (EVP_Q_mac(NULL, "HMAC", NULL, "SM3", NULL, key, keylen, msg,
 	    len, out, DIGEST_LEN, &outlen) == NULL || outlen != DIGEST_LEN) {
-		seterr(errstr, "HMAC-SM3 failed");
+		seterr(errstr, _("HMAC-SM3 failed"));
 		return -1;
 	}
 	return 0;
@@ -221,7 +222,7 @@ crypto_random(void *buf, size_t n, char **errstr)
 	while (n > 0) {
 		chunk = n > INT_MAX ? INT_MAX : (int)n;
 		if (RAND_bytes(p, chunk) != 1) {
-			seterr(errstr, "no random bytes");
+			seterr(errstr, _("no random bytes"));
 			return -1;
 		}
 		p += chunk;
@@ -259,8 +260,8 @@ check_sm2(EVP_PKEY *pkey, const char *what, char **errstr)
 	if (EVP_PKEY_is_a(pkey, "SM2"))
 		return 0;
 	type = EVP_PKEY_get0_type_name(pkey);
-	seterr(errstr, "%s is not an SM2 key (%s)", what,
-	    type != NULL ? type : "unknown type");
+	seterr(errstr, _("%s is not an SM2 key (%s)"), what,
+	    type != NULL ? type : _("unknown type"));
 	return -1;
 }
 
@@ -288,22 +289,22 @@ load_private(const char *pem, char **errstr)
 
 	ERR_clear_error();
 	if ((bio = BIO_new_mem_buf(pem, -1)) == NULL) {
-		seterr(errstr, "cannot read the private key");
+		seterr(errstr, _("cannot read the private key"));
 		return NULL;
 	}
 	pkey = PEM_read_bio_PrivateKey(bio, NULL, no_password, &encrypted);
 	BIO_free(bio);
 	if (pkey == NULL && encrypted) {
 		ERR_clear_error();
-		seterr(errstr, "the private key is encrypted, which is not "
-		    "supported");
+		seterr(errstr, _("the private key is encrypted, which is "
+		    "not supported"));
 		return NULL;
 	}
 	if (pkey == NULL) {
-		seterr(errstr, "cannot read the private key");
+		seterr(errstr, _("cannot read the private key"));
 		return NULL;
 	}
-	if (check_sm2(pkey, "the private key", errstr) == -1) {
+	if (check_sm2(pkey, _("the private key"), errstr) == -1) {
 		EVP_PKEY_free(pkey);
 		return NULL;
 	}
@@ -318,16 +319,16 @@ load_public(const char *pem, char **errstr)
 
 	ERR_clear_error();
 	if ((bio = BIO_new_mem_buf(pem, -1)) == NULL) {
-		seterr(errstr, "cannot read the public key");
+		seterr(errstr, _("cannot read the public key"));
 		return NULL;
 	}
 	pkey = PEM_read_bio_PUBKEY(bio, NULL, no_password, NULL);
 	BIO_free(bio);
 	if (pkey == NULL) {
-		seterr(errstr, "cannot read the public key");
+		seterr(errstr, _("cannot read the public key"));
 		return NULL;
 	}
-	if (check_sm2(pkey, "the public key", errstr) == -1) {
+	if (check_sm2(pkey, _("the public key"), errstr) == -1) {
 		EVP_PKEY_free(pkey);
 		return NULL;
 	}
@@ -347,7 +348,7 @@ crypto_sm2_keygen(char **priv_pem, char **errstr)
 	if ((kctx = EVP_PKEY_CTX_new_from_name(NULL, "SM2", NULL)) == NULL ||
 	    EVP_PKEY_keygen_init(kctx) <= 0 ||
 	    EVP_PKEY_generate(kctx, &pkey) <= 0) {
-		seterr(errstr, "cannot generate an SM2 key");
+		seterr(errstr, _("cannot generate an SM2 key"));
 		goto out;
 	}
 	/* PEM_write_bio_PrivateKey writes PKCS#8, unencrypted. */
@@ -355,7 +356,7 @@ crypto_sm2_keygen(char **priv_pem, char **errstr)
 	    !PEM_write_bio_PrivateKey(bio, pkey, NULL, NULL, 0, NULL,
 	    NULL) ||
 	    (*priv_pem = bio_string(bio)) == NULL) {
-		seterr(errstr, "cannot write the SM2 private key");
+		seterr(errstr, _("cannot write the SM2 private key"));
 		goto out;
 	}
 	rc = 0;
@@ -379,7 +380,7 @@ crypto_sm2_pubkey(const char *priv_pem, char **pub_pem, char **errstr)
 	if ((bio = BIO_new(BIO_s_mem())) == NULL ||
 	    !PEM_write_bio_PUBKEY(bio, pkey) ||
 	    (*pub_pem = bio_string(bio)) == NULL) {
-		seterr(errstr, "cannot write the SM2 public key");
+		seterr(errstr, _("cannot write the SM2 public key"));
 		goto out;
 	}
 	rc = 0;
@@ -436,12 +437,12 @@ crypto_sm2_sign(const char *priv_pem, const void *msg, size_t len,
 	    EVP_PKEY_CTX_set_params(pctx, params) <= 0 ||
 	    EVP_DigestSignUpdate(mctx, msg, len) <= 0 ||
 	    EVP_DigestSignFinal(mctx, NULL, &n) <= 0) {
-		seterr(errstr, "cannot sign with SM2");
+		seterr(errstr, _("cannot sign with SM2"));
 		goto out;
 	}
 	buf = xmalloc(n);
 	if (EVP_DigestSignFinal(mctx, buf, &n) <= 0) {
-		seterr(errstr, "cannot sign with SM2");
+		seterr(errstr, _("cannot sign with SM2"));
 		free(buf);
 		goto out;
 	}
@@ -472,7 +473,7 @@ crypto_sm2_verify(const char *pub_pem, const void *msg, size_t len,
 	    NULL) <= 0 ||
 	    EVP_PKEY_CTX_set_params(pctx, params) <= 0 ||
 	    EVP_DigestVerifyUpdate(mctx, msg, len) <= 0) {
-		seterr(errstr, "cannot verify with SM2");
+		seterr(errstr, _("cannot verify with SM2"));
 		goto out;
 	}
 	/*

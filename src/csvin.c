@@ -683,6 +683,31 @@ open_workbook(struct csvin *c, const char *path)
 	return 0;
 }
 
+/* A workbook on standard input, read whole into buf (len bytes). */
+static int
+open_stdin_workbook(struct csvin *c, char *buf, size_t len)
+{
+	char *e = NULL;
+
+	if ((c->hash = digest_new(DIGEST_SHA256)) == NULL) {
+		free(buf);
+		return seterr(c, 0, _("cannot set up %s with libgcrypt"),
+		    digest_name(DIGEST_SHA256));
+	}
+	digest_update(c->hash, buf, len);
+	c->bytes = len;
+	if ((c->x = xlsxin_open_mem(c->path, buf, len, opt_sheet,
+	    &e)) == NULL) {
+		free(c->err);
+		c->err = e;
+		return -1;
+	}
+	c->enc = CSVIN_UTF8;
+	c->decided = 1;
+	c->line = 1;
+	return 0;
+}
+
 /* UTF-16 text: read on from a UTF-8 copy. */
 static int
 open_utf16(struct csvin *c)
@@ -722,7 +747,20 @@ csvin_open(struct csvin *c, const char *path, enum csvin_encoding enc)
 	} else if ((c->fp = fopen(path, "rb")) == NULL) {
 		return seterr(c, 0, "%s", strerror(errno));
 	}
-	if (c->fp != stdin && xlsxin_detect(path))
+	if (c->fp == stdin) {
+		char *buf = NULL, *e = NULL;
+		size_t len = 0;
+		int k = xlsxin_stdin(&buf, &len, &c->fp, &e);
+
+		if (k < 0) {
+			free(c->err);
+			c->err = e;
+			return -1;
+		}
+		if (k > 0)
+			return open_stdin_workbook(c, buf, len);
+	}
+	if (strcmp(path, "-") != 0 && xlsxin_detect(path))
 		return open_workbook(c, path);
 	if (enc == CSVIN_UTF16 || (enc == CSVIN_AUTO && c->fp != stdin &&
 	    utf16_detect(c->fp))) {

@@ -58,7 +58,7 @@ db_free(struct db *db)
 const char *
 db_errstr(const struct db *db)
 {
-	return db->err != NULL ? db->err : "no error";
+	return db->err != NULL ? db->err : _("no error");
 }
 
 const char *
@@ -124,13 +124,53 @@ db_refused(const struct db *db)
 	return db->refused;
 }
 
+/*
+ * SQLite's message for its last error, in the user's language for the
+ * errors a user meets (a lock, a full disk, a file that cannot be opened
+ * or written); SQLite's own English for the rest.
+ */
+static const char *
+sqlite_words(struct db *db)
+{
+	if (db->sq == NULL)
+		return _("the database is not open");
+	switch (sqlite3_errcode(db->sq) & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return _("database is locked: another program is still "
+		    "using it; try again when it has finished");
+	case SQLITE_READONLY:
+		return _("the database is read-only here (check the "
+		    "permissions of the file and of its directory)");
+	case SQLITE_CANTOPEN:
+		return _("cannot open the database file (check that the "
+		    "directory exists and may be written)");
+	case SQLITE_PERM:
+	case SQLITE_AUTH:
+		return _("permission denied");
+	case SQLITE_FULL:
+		return _("the disk is full");
+	case SQLITE_IOERR:
+		return _("disk read or write error");
+	case SQLITE_NOMEM:
+		return _("out of memory");
+	default:
+		return sqlite3_errmsg(db->sq);
+	}
+}
+
 int
 db_sqlerr(struct db *db, const char *what)
 {
+	int rc = db->sq != NULL ? sqlite3_errcode(db->sq) & 0xff : 0;
+
 	if (corrupt_code(db))
 		return damaged(db, sqlite3_errmsg(db->sq));
+	/* a lock is the same whatever was being done */
+	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		return db_seterr(db, "%s: %s", db_path(db), sqlite_words(db));
 	return db_seterr(db, "%s: %s: %s", db_path(db), what,
-	    db->sq != NULL ? sqlite3_errmsg(db->sq) : "not open");
+	    sqlite_words(db));
 }
 
 int
@@ -143,7 +183,8 @@ db_exec(struct db *db, const char *sql)
 			damaged(db, sqlite3_errmsg(db->sq));
 		else
 			db_seterr(db, "%s: %s", db_path(db),
-			    msg != NULL ? msg : sqlite3_errmsg(db->sq));
+			    (sqlite3_errcode(db->sq) & 0xff) == SQLITE_ERROR &&
+			    msg != NULL ? msg : sqlite_words(db));
 		sqlite3_free(msg);
 		return -1;
 	}
@@ -178,7 +219,7 @@ quick_check(struct db *db, const char *arg)
 		return -1;
 	}
 	sqlite3_finalize(st);
-	return db_sqlerr(db, "quick_check");
+	return db_sqlerr(db, _("integrity check"));
 }
 
 int
@@ -208,7 +249,7 @@ db_quick_check(struct db *db, const char *skip)
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		rc = db_sqlerr(db, "quick_check");
+		rc = db_sqlerr(db, _("integrity check"));
 	else
 		rc = 0;
 	for (i = 0; i < n; i++) {
@@ -225,7 +266,7 @@ db_prepare(struct db *db, sqlite3_stmt **stmt, const char *sql)
 {
 	if (sqlite3_prepare_v2(db->sq, sql, -1, stmt, NULL) != SQLITE_OK) {
 		*stmt = NULL;
-		return db_sqlerr(db, "cannot prepare statement");
+		return db_sqlerr(db, _("cannot prepare a query"));
 	}
 	return 0;
 }
@@ -276,7 +317,7 @@ db_query_int(struct db *db, const char *sql, const char *param,
 		*out = 0;
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_sqlerr(db, "query failed");
+		return db_sqlerr(db, _("query failed"));
 	return 0;
 }
 
@@ -287,7 +328,7 @@ db_table_rows(struct db *db, const char *table, long long *n)
 	int rc;
 
 	if (strspn(table, "abcdefghijklmnopqrstuvwxyz_") != strlen(table))
-		return db_seterr(db, "%s: not a table name", table);
+		return db_seterr(db, _("%s: not a table name"), table);
 	sql = xasprintf("SELECT count(*) FROM %s", table);
 	rc = db_query_int(db, sql, NULL, n);
 	free(sql);
@@ -405,7 +446,7 @@ db_open(struct db *db, const char *path, unsigned flags,
 	    SQLITE_OPEN_READWRITE;
 	if (sqlite3_open_v2(path, &db->sq, oflags | SQLITE_OPEN_NOMUTEX,
 	    NULL) != SQLITE_OK)
-		return db_sqlerr(db, "cannot open database");
+		return db_sqlerr(db, _("cannot open the database"));
 	sqlite3_extended_result_codes(db->sq, 1);
 	sqlite3_busy_handler(db->sq, dbwait_busy, db->path);
 	if (!memory && !fresh && check_identity(db, flags, &fresh) != 0)
@@ -466,7 +507,7 @@ read_file(struct db *db, const char *path, struct strbuf *sb)
 		strbuf_add(sb, buf, n);
 	if (ferror(fp)) {
 		fclose(fp);
-		return db_seterr(db, "%s: read error", path);
+		return db_seterr(db, _("%s: read error"), path);
 	}
 	fclose(fp);
 	return 0;
@@ -540,9 +581,9 @@ db_migrate(struct db *db, const char *schemadir)
 	if (nnames > 0)
 		last = migration_number(names[nnames - 1]);
 	if (have > last) {
-		db_seterr(db, "%s: database schema version %d is newer than "
-		    "this hcp knows (%d); use a newer hcp", db_path(db), have,
-		    last);
+		db_seterr(db, _("%s: database schema version %d is newer "
+		    "than this hcp knows (%d); use a newer hcp"), db_path(db),
+		    have, last);
 		goto out;
 	}
 	if (have == last) {
@@ -550,10 +591,10 @@ db_migrate(struct db *db, const char *schemadir)
 		goto out;
 	}
 	if (sqlite3_db_readonly(db->sq, "main") == 1) {
-		db_seterr(db, "%s: database schema version %d is older than "
-		    "this hcp's (%d); any tool that writes to it upgrades it, "
-		    "e.g. hcp-init -d %s", db_path(db), have, last,
-		    db_path(db));
+		db_seterr(db, _("%s: database schema version %d is older "
+		    "than this hcp's (%d); any tool that writes to it "
+		    "upgrades it, e.g. hcp-init -d %s"), db_path(db), have,
+		    last, db_path(db));
 		goto out;
 	}
 	if (db_begin(db) != 0)

@@ -62,7 +62,7 @@ intake_seterr(struct intake *it, const char *fmt, ...)
 		s = NULL;
 	va_end(ap);
 	free(it->err);
-	it->err = s != NULL ? s : xstrdup("out of memory");
+	it->err = s != NULL ? s : xstrdup(_("out of memory"));
 }
 
 const char *

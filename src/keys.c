@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "crypto.h"
+#include "i18n.h"
 #include "keys.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -83,7 +84,7 @@ write_new(const char *path, const char *data, size_t len, int *made,
 	if (fd == -1) {
 		if (errno == EEXIST)
 			return 0;
-		*errstr = xasprintf("%s: cannot create: %s", path,
+		*errstr = xasprintf(_("%s: cannot create: %s"), path,
 		    strerror(errno));
 		return -1;
 	}
@@ -92,24 +93,24 @@ write_new(const char *path, const char *data, size_t len, int *made,
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
-			what = "cannot write";
+			what = _("cannot write");
 			goto fail;
 		}
 		off += (size_t)n;
 	}
 	if (fsync(fd) == -1) {
-		what = "cannot sync";
+		what = _("cannot save to disk");
 		goto fail;
 	}
 	if (close(fd) == -1) {
 		fd = -1;
-		what = "cannot write";
+		what = _("cannot write");
 		goto fail;
 	}
 	*made = 1;
 	if (sync_dir(path) == -1) {
-		*errstr = xasprintf("%s: cannot sync its directory: %s",
-		    path, strerror(errno));
+		*errstr = xasprintf(_("%s: cannot save its directory to "
+		    "disk: %s"), path, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -225,7 +226,7 @@ read_small(const char *path, size_t *lenp, char **errstr)
 	}
 	if (!S_ISREG(st.st_mode) || st.st_size > KEYS_MAX_FILE) {
 		close(fd);
-		*errstr = xasprintf("%s: not a key file", path);
+		*errstr = xasprintf(_("%s: not a key file"), path);
 		return NULL;
 	}
 	len = (size_t)st.st_size;
@@ -264,7 +265,7 @@ keys_private_pem(const char *dbpath, char **errstr)
 	    strstr(pem, "-----BEGIN ") == NULL)) {
 		wipe_free(pem, len);
 		pem = NULL;
-		*errstr = xasprintf("%s: not a PEM key file", path);
+		*errstr = xasprintf(_("%s: not a PEM key file"), path);
 	}
 	free(path);
 	return pem;
@@ -306,7 +307,7 @@ keys_qr_secret(const char *dbpath, unsigned char out[KEYS_QR_SECRET_LEN],
 		text[--len] = '\0';
 	if (strlen(text) != len ||
 	    crypto_unhex(text, out, KEYS_QR_SECRET_LEN) == -1)
-		*errstr = xasprintf("%s: not %d hex digits", path,
+		*errstr = xasprintf(_("%s: not %d hex digits"), path,
 		    2 * KEYS_QR_SECRET_LEN);
 	else
 		rc = 0;

@@ -261,12 +261,12 @@ ledger_state_name(enum ledger_state s)
 {
 	switch (s) {
 	case LEDGER_ISSUED:
-		return "issued";
+		return _("issued");
 	case LEDGER_USED:
-		return "used";
+		return _("used");
 	case LEDGER_VOIDED:
-		return "voided";
+		return _("voided");
 	default:
-		return "not issued";
+		return _("not issued");
 	}
 }

@@ -151,7 +151,7 @@ prov_load(struct db *db, struct store_rows *imp, long long id,
 	strbuf_reset(&p->mid);
 	strbuf_reset(&p->post);
 	if ((rc = store_rows_seek(imp, id)) == 0)
-		return db_seterr(db, "%s: %s: import run %lld is missing",
+		return db_seterr(db, _("%s: %s: import run %lld is missing"),
 		    db_path(db), _("cannot read the records"), id);
 	if (rc < 0)
 		return -1;

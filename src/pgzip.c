@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "i18n.h"
 #include "pgzip.h"
 #include "ring.h"
 #include "xalloc.h"
@@ -187,7 +188,7 @@ drain(struct pgzip *z, int wait, uint64_t upto)
 			continue;
 		}
 		if (j->failed)
-			return fail(z, "deflate failed");
+			return fail(z, _("deflate failed"));
 		if (emit(z, j->out, j->outlen) != 0)
 			return -1;
 		z->crc = crc32_combine(z->crc, j->crc, (z_off_t)j->inlen);
@@ -305,7 +306,7 @@ pgzip_write(struct pgzip *z, const void *buf, size_t n)
 	const unsigned char *p = buf;
 
 	if (z->broken || z->finished)
-		return fail(z, "write after end of stream");
+		return fail(z, _("write after end of stream"));
 	if (!z->raw && !z->header_done && write_header(z) != 0)
 		return -1;
 	while (n > 0) {
@@ -349,7 +350,7 @@ pgzip_splice(struct pgzip *z, int fd, uint64_t clen, uint32_t crc,
 	uint64_t off = 0;
 
 	if (z->broken || z->finished)
-		return fail(z, "splice after end of stream");
+		return fail(z, _("splice after end of stream"));
 	if (!z->raw && !z->header_done && write_header(z) != 0)
 		return -1;
 	/* Every job so far ends with a sync flush: the output is aligned. */
@@ -364,9 +365,9 @@ pgzip_splice(struct pgzip *z, int fd, uint64_t clen, uint32_t crc,
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0) {
-			snprintf(z->errstr, sizeof(z->errstr), "cannot read "
-			    "the deflate run to splice in: %s", r < 0 ?
-			    strerror(errno) : "file too short");
+			snprintf(z->errstr, sizeof(z->errstr), _("cannot read "
+			    "the deflate run to splice in: %s"), r < 0 ?
+			    strerror(errno) : _("file too short"));
 			z->broken = 1;
 			free(buf);
 			return -1;
@@ -392,7 +393,7 @@ pgzip_finish(struct pgzip *z)
 	int i;
 
 	if (z->broken || z->finished)
-		return fail(z, "finish after end of stream");
+		return fail(z, _("finish after end of stream"));
 	if (z->raw) {
 		/* Every block ends with a sync flush; none is final. */
 		if (flush_all(z) != 0)

@@ -291,7 +291,7 @@ tar_read(struct archive *a, void *arg, const void **buf)
 		}
 		if (rc != Z_OK && rc != Z_BUF_ERROR) {
 			problem(s, 0, _("corrupt compressed data (%s)"),
-			    s->zs.msg != NULL ? s->zs.msg : "inflate error");
+			    s->zs.msg != NULL ? s->zs.msg : _("inflate error"));
 			s->zbad = 1;
 			return 0;
 		}
@@ -1742,7 +1742,7 @@ read_members(struct vstate *s, struct archive *a, int *stop, int *rc)
 		if (archive_errno(a) == ENOMEM)
 			return READ_NOMEM;
 		if (!s->zbad)
-			problem(s, 0, "damaged tar archive: %s",
+			problem(s, 0, _("damaged tar archive: %s"),
 			    archive_error_string(a));
 		*stop = 1;
 	}
@@ -1765,7 +1765,7 @@ read_archive(struct vstate *s, int *stop)
 		if (s->readerr != 0)
 			how = READ_FAILED;
 		else if (!s->zbad)
-			problem(s, 0, "not a tar archive: %s",
+			problem(s, 0, _("not a tar archive: %s"),
 			    archive_error_string(a));
 	} else
 		how = read_members(s, a, stop, &rc);

@@ -55,6 +55,8 @@ struct sheetref {
 struct xlsxin {
 	char *path;
 	char *err;
+	char *mem;		/* the workbook, when read from memory */
+	size_t memlen;
 	char *sheetname;
 	char *sheetpart;	/* e.g. xl/worksheets/sheet1.xml */
 
@@ -205,7 +207,8 @@ open_archive(struct xlsxin *x)
 	struct archive *a = archive_read_new();
 
 	archive_read_support_format_zip(a);
-	if (archive_read_open_filename(a, x->path, BLOCK) != ARCHIVE_OK) {
+	if ((x->mem != NULL ? archive_read_open_memory(a, x->mem, x->memlen) :
+	    archive_read_open_filename(a, x->path, BLOCK)) != ARCHIVE_OK) {
 		seterr(x, _("not a workbook that can be read: %s"),
 		    archive_error_string(a));
 		archive_read_free(a);
@@ -762,12 +765,9 @@ open_sheet(struct xlsxin *x)
 	return 0;
 }
 
-struct xlsxin *
-xlsxin_open(const char *path, const char *sheet, char **err)
+static struct xlsxin *
+open_x(struct xlsxin *x, const char *sheet, char **err)
 {
-	struct xlsxin *x = xcalloc(1, sizeof(*x));
-
-	x->path = xstrdup(path);
 	if (read_parts(x) != 0 ||
 	    parse_part(x, &x->workbook, "xl/workbook.xml", wb_start, no_end,
 	    NULL) != 0 ||
@@ -788,6 +788,107 @@ xlsxin_open(const char *path, const char *sheet, char **err)
 	strbuf_release(&x->sst_xml);
 	strbuf_release(&x->styles);
 	return x;
+}
+
+struct xlsxin *
+xlsxin_open(const char *path, const char *sheet, char **err)
+{
+	struct xlsxin *x = xcalloc(1, sizeof(*x));
+
+	x->path = xstrdup(path);
+	return open_x(x, sheet, err);
+}
+
+struct xlsxin *
+xlsxin_open_mem(const char *name, char *buf, size_t len, const char *sheet,
+    char **err)
+{
+	struct xlsxin *x = xcalloc(1, sizeof(*x));
+
+	x->path = xstrdup(name);
+	x->mem = buf;
+	x->memlen = len;
+	return open_x(x, sheet, err);
+}
+
+/* Reads the rest of fp onto sb, up to max bytes: 0, 1 over max, -1. */
+static int
+slurp(FILE *fp, struct strbuf *sb, size_t max)
+{
+	char buf[BLOCK];
+	size_t n;
+
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) {
+		if (sb->len + n > max)
+			return 1;
+		strbuf_add(sb, buf, n);
+	}
+	return ferror(fp) ? -1 : 0;
+}
+
+/* Copies head, then the rest of stdin, into a temporary file. */
+static FILE *
+stdin_copy(const struct strbuf *head, char **err)
+{
+	char buf[BLOCK];
+	size_t n;
+	FILE *tmp;
+
+	if ((tmp = tmpfile()) == NULL)
+		goto fail;
+	if (fwrite(head->buf, 1, head->len, tmp) != head->len)
+		goto fail;
+	while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0)
+		if (fwrite(buf, 1, n, tmp) != n)
+			goto fail;
+	if (ferror(stdin) || fflush(tmp) != 0 || fseek(tmp, 0, SEEK_SET) != 0)
+		goto fail;
+	return tmp;
+fail:
+	*err = xasprintf("%s: %s", _("(standard input)"), strerror(errno));
+	if (tmp != NULL)
+		fclose(tmp);
+	return NULL;
+}
+
+int
+xlsxin_stdin(char **buf, size_t *len, FILE **fp, char **err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int ch, rc;
+
+	*fp = stdin;
+	/* only a 'P' can start a zip: anything else is given back */
+	if ((ch = getc(stdin)) != 'P') {
+		if (ch != EOF)
+			ungetc(ch, stdin);
+		return 0;
+	}
+	strbuf_add(&sb, "P", 1);
+	while (sb.len < 4 && (ch = getc(stdin)) != EOF) {
+		char c = (char)ch;
+
+		strbuf_add(&sb, &c, 1);
+	}
+	if (sb.len < 4 || memcmp(sb.buf, "PK\003\004", 4) != 0) {
+		rc = (*fp = stdin_copy(&sb, err)) != NULL ? 0 : -1;
+		strbuf_release(&sb);
+		return rc;
+	}
+	if ((rc = slurp(stdin, &sb, XLSXIN_STDIN_MAX)) != 0) {
+		if (rc > 0)
+			*err = xasprintf(_("%s: a workbook on standard input "
+			    "may have at most %lu MiB; give its file name"),
+			    _("(standard input)"), XLSXIN_STDIN_MAX >> 20);
+		else
+			*err = xasprintf("%s: %s", _("(standard input)"),
+			    strerror(errno));
+		strbuf_release(&sb);
+		return -1;
+	}
+	*len = sb.len;
+	*buf = strbuf_detach(&sb);
+	return 1;
 }
 
 void
@@ -822,6 +923,7 @@ xlsxin_free(struct xlsxin *x)
 	free(x->sheetpart);
 	free(x->path);
 	free(x->err);
+	free(x->mem);
 	free(x);
 }
 

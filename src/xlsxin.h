@@ -19,6 +19,7 @@
 #define HCP_XLSXIN_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 struct xlsxin;
 
@@ -30,6 +31,22 @@ int xlsxin_detect(const char *path);
  * sheet) of the workbook at path.
  */
 struct xlsxin *xlsxin_open(const char *path, const char *sheet, char **err);
+/*
+ * The same for a workbook held in memory (standard input): buf, len
+ * bytes from malloc, is the workbook's from here on (xlsxin_free() frees
+ * it, as a failed open does); name stands for it in messages.
+ */
+struct xlsxin *xlsxin_open_mem(const char *name, char *buf, size_t len,
+    const char *sheet, char **err);
+/*
+ * Standard input if it holds a workbook (a zip: "PK\3\4"): 1, the whole
+ * of it read into *buf (*len bytes, the caller's).  0 if it does not, and
+ * *fp is where the rest of it is read from: stdin itself, or, when its
+ * first byte was a 'P', a temporary file of all of it (the caller closes
+ * it).  -1 on a read error or a workbook over XLSXIN_STDIN_MAX, *err set.
+ */
+#define XLSXIN_STDIN_MAX (256UL << 20)
+int xlsxin_stdin(char **buf, size_t *len, FILE **fp, char **err);
 void xlsxin_free(struct xlsxin *x);
 
 /* The next row with a cell that is not empty: 1, 0 at the end, -1. */
