@@ -181,7 +181,7 @@ check: deps
 
 test: all
 	PATH="$(CURDIR)/$(O)/bin:$$PATH" HCP_DATADIR="$(CURDIR)/share" \
-	HCP_BUILD="$(CURDIR)/$(O)" HCP_SRC="$(CURDIR)" \
+	HCP_BUILD="$(CURDIR)/$(O)" HCP_SRC="$(CURDIR)" HCP_SANITIZE="$(SANITIZE)" \
 		$(PROVE) -j2 $(UNITS) tests/t*.t
 
 demo: deps
