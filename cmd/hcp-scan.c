@@ -46,6 +46,7 @@ struct page_res {
 	char *err;		/* the file or page could not be read */
 	int file_err;		/* err is about the whole file */
 	int read;		/* the page was decoded and read */
+	char *image;		/* "sha256:page" (scan_image) */
 	struct scan_page pg;
 	struct scan_values sv;
 };
@@ -138,6 +139,8 @@ next_page(struct run *r, struct docref **dp)
 		r->next_file++;
 	}
 	p = new_res(r, r->next_file - 1, r->doc->next++);
+	p->image = xasprintf("%s:%d", scan_doc_sha256(r->doc->d),
+	    p->page + 1);
 	r->doc->refs++;
 	*dp = r->doc;
 	return p;
@@ -207,7 +210,10 @@ worker(void *arg)
 	return NULL;
 }
 
-/* The fields the output has: those any known layout keys, in order. */
+/*
+ * The fields the output has: those any known layout keys, in order, and
+ * the provenance of the row (scan_image).
+ */
 static void
 columns(const struct layout *const *lv, size_t n, int cols[F_NFIELDS],
     int *ncols)
@@ -218,7 +224,7 @@ columns(const struct layout *const *lv, size_t n, int cols[F_NFIELDS],
 	*ncols = 0;
 	for (f = 0; f < F_NFIELDS; f++)
 		for (i = 0; i < n; i++)
-			if (lv[i]->keyed[f]) {
+			if (lv[i]->keyed[f] || f == F_SCAN_IMAGE) {
 				cols[(*ncols)++] = f;
 				break;
 			}
@@ -425,7 +431,7 @@ write_page(struct db *db, const struct run *r, struct page_res *p,
 		int f = cols[c];
 
 		cells[c] = f == F_SERIAL ? p->pg.serial : f == F_WINDOW ? win :
-		    p->sv.v[f];
+		    f == F_SCAN_IMAGE ? p->image : p->sv.v[f];
 	}
 	if (p->sv.nunsure == 0) {
 		put_row(o->out, cells, (size_t)ncols);
@@ -538,6 +544,7 @@ scan_files(const char *dbpath, char **tv, size_t tn, char **files,
 		scan_page_release(&r.res[k]->pg);
 		scan_values_release(&r.res[k]->sv);
 		free(r.res[k]->err);
+		free(r.res[k]->image);
 		free(r.res[k]);
 	}
 	free(r.res);

@@ -61,6 +61,8 @@ struct scan_doc *scan_doc_open(const char *path, int pdf_dpi,
 /* The number of pages (>= 1). */
 int scan_doc_pages(const struct scan_doc *d);
 const char *scan_doc_path(const struct scan_doc *d);
+/* The SHA-256 of the file's bytes, 64 hex digits ("" if unknown). */
+const char *scan_doc_sha256(const struct scan_doc *d);
 /* Page i (0-based) as a grey image. */
 struct scan_image *scan_doc_page(struct scan_doc *d, int i, char **errstr);
 void scan_doc_close(struct scan_doc *d);

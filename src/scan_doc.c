@@ -19,6 +19,7 @@
 #include <leptonica/allheaders.h>
 #include <poppler.h>
 
+#include "crypto.h"
 #include "i18n.h"
 #include "scan.h"
 #include "scanint.h"
@@ -42,6 +43,7 @@ struct scan_doc {
 	size_t len;
 	int npages;
 	int dpi;
+	char sha256[2 * DIGEST_LEN + 1];
 	PopplerDocument *pdf;
 	pthread_mutex_t lock;
 };
@@ -190,6 +192,21 @@ open_image(struct scan_doc *d, char **errstr)
 	return 0;
 }
 
+/* The file's SHA-256: the scan's provenance (hcp-csv(5) scan_image). */
+static void
+hash_buf(struct scan_doc *d)
+{
+	struct digest *dg = digest_new(DIGEST_SHA256);
+	unsigned char md[DIGEST_LEN];
+
+	if (dg == NULL)
+		return;
+	digest_update(dg, d->buf, d->len);
+	digest_final(dg, md);
+	digest_free(dg);
+	crypto_hex(md, DIGEST_LEN, d->sha256);
+}
+
 struct scan_doc *
 scan_doc_open(const char *path, int pdf_dpi, char **errstr)
 {
@@ -202,6 +219,7 @@ scan_doc_open(const char *path, int pdf_dpi, char **errstr)
 	pthread_mutex_init(&d->lock, NULL);
 	if (read_all(path, &d->buf, &d->len, errstr) != 0)
 		goto fail;
+	hash_buf(d);
 	if (d->len >= 5 && memcmp(d->buf, "%PDF-", 5) == 0) {
 		d->kind = DOC_PDF;
 		if (open_pdf(d, errstr) != 0)
@@ -224,6 +242,12 @@ const char *
 scan_doc_path(const struct scan_doc *d)
 {
 	return d->path;
+}
+
+const char *
+scan_doc_sha256(const struct scan_doc *d)
+{
+	return d->sha256;
 }
 
 /* Renders PDF page i at d->dpi into an 8-bit grey image. */

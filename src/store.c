@@ -466,6 +466,7 @@ static const enum col_kind col_kinds[F_NFIELDS] = {
 	[F_ASSESS_NUMBER] = C_INT,
 	[F_GUIDE_CLEAR] = C_INT_OPT, [F_PROCESS_EASY] = C_INT_OPT,
 	[F_MATERIAL_LEAN] = C_INT_OPT, [F_UI_FRIENDLY] = C_INT_OPT,
+	[F_SCAN_IMAGE] = C_OPT,
 };
 
 void
