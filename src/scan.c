@@ -623,6 +623,43 @@ scan_page_release(struct scan_page *pg)
 	memset(pg, 0, sizeof(*pg));
 }
 
+struct scan_crop *
+scan_crop_take(const struct scan_image *im, const struct scan_page *pg,
+    double x0, double y0, double mw, double mh, int dpi)
+{
+	double ppm = dpi / 25.4;
+	int w = (int)(mw * ppm + 0.5), h = (int)(mh * ppm + 0.5), x, y;
+	struct scan_crop *c;
+
+	if (w < 1 || h < 1 || w > 5000 || h > 5000)
+		return NULL;
+	c = xcalloc(1, sizeof(*c));
+	c->grey = xmalloc((size_t)w * h);
+	c->w = w;
+	c->h = h;
+	c->mm_w = mw;
+	c->mm_h = mh;
+	for (y = 0; y < h; y++)
+		for (x = 0; x < w; x++) {
+			double px, py;
+
+			map_pt(pg->m, x0 + (x + 0.5) / ppm, y0 + (y + 0.5) /
+			    ppm, &px, &py);
+			c->grey[(size_t)y * w + x] = (unsigned char)grey_at(im,
+			    (int)lround(px), (int)lround(py));
+		}
+	return c;
+}
+
+void
+scan_crop_free(struct scan_crop *c)
+{
+	if (c == NULL)
+		return;
+	free(c->grey);
+	free(c);
+}
+
 int
 scan_crop_write(const struct scan_image *im, const struct scan_page *pg,
     const struct layout_item *it, double pad, int dpi, const char *path,
