@@ -146,8 +146,6 @@ next_page(struct run *r, struct docref **dp)
 		r->next_file++;
 	}
 	p = new_res(r, r->next_file - 1, r->doc->next++);
-	p->image = xasprintf("%s:%d", scan_doc_sha256(r->doc->d),
-	    p->page + 1);
 	r->doc->refs++;
 	*dp = r->doc;
 	return p;
@@ -269,6 +267,9 @@ worker(void *arg)
 		pthread_mutex_unlock(&r->lock);
 		if (p == NULL)
 			break;
+		/* the file's hash once, on this thread, not under r->lock */
+		p->image = xasprintf("%s:%d", scan_doc_sha256(d->d),
+		    p->page + 1);
 		if ((im = scan_doc_page(d->d, p->page, &p->err)) != NULL) {
 			p->read = 1;
 			if (scan_page_read(r->sf, im, &p->pg) == SCAN_OK) {

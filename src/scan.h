@@ -68,8 +68,11 @@ void scan_doc_limit(struct scan_doc *d, long max_pixels);
 /* The number of pages (>= 1). */
 int scan_doc_pages(const struct scan_doc *d);
 const char *scan_doc_path(const struct scan_doc *d);
-/* The SHA-256 of the file's bytes, 64 hex digits ("" if unknown). */
-const char *scan_doc_sha256(const struct scan_doc *d);
+/*
+ * The SHA-256 of the file's bytes, 64 hex digits ("" if unknown),
+ * computed on the first call (under the doc's lock: any thread).
+ */
+const char *scan_doc_sha256(struct scan_doc *d);
 /* Page i (0-based) as a grey image. */
 struct scan_image *scan_doc_page(struct scan_doc *d, int i, char **errstr);
 void scan_doc_close(struct scan_doc *d);

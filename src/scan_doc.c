@@ -221,7 +221,6 @@ scan_doc_open(const char *path, int pdf_dpi, char **errstr)
 	pthread_mutex_init(&d->lock, NULL);
 	if (read_all(path, &d->buf, &d->len, errstr) != 0)
 		goto fail;
-	hash_buf(d);
 	if (d->len >= 5 && memcmp(d->buf, "%PDF-", 5) == 0) {
 		d->kind = DOC_PDF;
 		if (open_pdf(d, errstr) != 0)
@@ -254,8 +253,12 @@ scan_doc_path(const struct scan_doc *d)
 }
 
 const char *
-scan_doc_sha256(const struct scan_doc *d)
+scan_doc_sha256(struct scan_doc *d)
 {
+	pthread_mutex_lock(&d->lock);
+	if (d->sha256[0] == '\0')
+		hash_buf(d);
+	pthread_mutex_unlock(&d->lock);
 	return d->sha256;
 }
 
