@@ -89,6 +89,19 @@ scan_image_free(struct scan_image *im)
 	free(im);
 }
 
+/*
+ * x rounded to the nearest integer, halves away from zero, as lround()
+ * does but inline: the boxes and crops take it for every pixel.  -1 (a
+ * point outside the image) for a value far off any page.
+ */
+static inline int
+iround(double x)
+{
+	if (!(x > -1e8 && x < 1e8))	/* far off any page, or NaN */
+		return -1;
+	return x >= 0 ? (int)(x + 0.5) : -(int)(0.5 - x);
+}
+
 /* The grey value at (x, y), white outside the image. */
 static inline int
 grey_at(const struct scan_image *im, int x, int y)
@@ -401,7 +414,7 @@ ink_at(const struct scan_image *im, const double m[6], double u, double v,
 	double px, py, t;
 
 	map_pt(m, u, v, &px, &py);
-	t = paper - grey_at(im, (int)lround(px), (int)lround(py)) - 25;
+	t = paper - grey_at(im, iround(px), iround(py)) - 25;
 	if (t <= 0)
 		return 0;
 	t /= paper * 0.5;
@@ -646,7 +659,7 @@ scan_crop_take(const struct scan_image *im, const struct scan_page *pg,
 			map_pt(pg->m, x0 + (x + 0.5) / ppm, y0 + (y + 0.5) /
 			    ppm, &px, &py);
 			c->grey[(size_t)y * w + x] = (unsigned char)grey_at(im,
-			    (int)lround(px), (int)lround(py));
+			    iround(px), iround(py));
 		}
 	return c;
 }
@@ -686,7 +699,7 @@ scan_crop_write(const struct scan_image *im, const struct scan_page *pg,
 			map_pt(pg->m, x0 + (x + 0.5) / ppm, y0 + (y + 0.5) /
 			    ppm, &px, &py);
 			SET_DATA_BYTE(data + (size_t)y * wpl, x,
-			    grey_at(im, (int)lround(px), (int)lround(py)));
+			    grey_at(im, iround(px), iround(py)));
 		}
 	pixSetResolution(out, dpi, dpi);
 	rc = pixWritePng(path, out, 0);
