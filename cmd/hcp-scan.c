@@ -33,7 +33,7 @@
 static const char usage_text[] =
     "usage: hcp-scan [-q] [-d db] [-j jobs] [-t template] [-r review] "
     "[--boxes file]\n"
-    "                [--crops dir] [--dpi dpi] [--keying file] "
+    "                [--crops dir] [--dpi dpi] [--keying sheet] "
     "[--no-sheets]\n"
     "                -o file file ...\n"
     "       hcp-scan [-q] -o file --resolve review\n";

@@ -11,7 +11,7 @@ ALTER TABLE corrections ADD COLUMN scan_image TEXT;
 CREATE INDEX evaluations_scan_image ON evaluations (scan_image)
 	WHERE scan_image IS NOT NULL;
 
-DROP VIEW evaluations_current;
+DROP VIEW IF EXISTS evaluations_current;
 CREATE VIEW evaluations_current AS SELECT e.id AS id,
 	CASE WHEN c.id IS NULL THEN e.serial ELSE c.serial END AS serial,
 	CASE WHEN c.id IS NULL THEN e.project_no ELSE c.project_no END
