@@ -289,7 +289,6 @@ fuzz:
 		if [ -f tests/fuzz/$$n.seeds ]; then \
 			sh tests/fuzz/$$n.seeds build-fuzz/$$n.corpus || exit 1; \
 		fi; \
-		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 		build-fuzz/$$n -max_total_time=$(FUZZTIME) \
 			build-fuzz/$$n.corpus || exit 1; \
 	done
