@@ -292,9 +292,12 @@ fuzz:
 		clang $(HCP_CPPFLAGS) $(FUZZ_CFLAGS) $(DRAW_CFLAGS) \
 			$(SCAN_CFLAGS) \
 			$(shell $(PKG_CONFIG) --cflags $(LIB_PC)) \
-			-o build-fuzz/$$n $$f $(LIB_SRC) $(SCAN_SRC) \
+			-o build-fuzz/$$n $$f $(LIB_SRC) $(SCAN_SRC) $(DRAW_SRC) \
 			$(SCAN_LIBS) $(DRAW_LIBS) $(LIB_LIBS) || exit 1; \
 		mkdir -p build-fuzz/$$n.corpus; \
+		if [ -f tests/fuzz/$$n.seeds ]; then \
+			sh tests/fuzz/$$n.seeds build-fuzz/$$n.corpus || exit 1; \
+		fi; \
 		build-fuzz/$$n -max_total_time=$(FUZZTIME) \
 			build-fuzz/$$n.corpus || exit 1; \
 	done

@@ -33,7 +33,9 @@
 static const char usage_text[] =
     "usage: hcp-scan [-q] [-d db] [-j jobs] [-t template] [-r review] "
     "[--boxes file]\n"
-    "                [--crops dir] [--dpi dpi] -o file file ...\n"
+    "                [--crops dir] [--dpi dpi] [--keying sheet] "
+    "[--no-sheets]\n"
+    "                -o file file ...\n"
     "       hcp-scan [-q] -o file --resolve review\n";
 
 /* The columns the review CSV has after the record's. */
@@ -46,6 +48,11 @@ struct page_res {
 	char *err;		/* the file or page could not be read */
 	int file_err;		/* err is about the whole file */
 	int read;		/* the page was decoded and read */
+	char *image;		/* "sha256:page" (scan_image) */
+	/* crops for the sheets: handwritten areas, then unclear boxes */
+	struct scan_sheet_area key[F_NFIELDS], rev[F_NFIELDS];
+	int keyf[F_NFIELDS];	/* the field of key[i] */
+	size_t nkey, nrev;
 	struct scan_page pg;
 	struct scan_values sv;
 };
@@ -62,6 +69,7 @@ struct run {
 	size_t nfiles;
 	const struct scan_forms *sf;
 	const char *crops;
+	int sheets;		/* take the crops the sheets show */
 	int pdf_dpi;
 	int progress;
 	/* under lock */
@@ -166,6 +174,84 @@ crops(struct run *r, const struct scan_image *im, struct page_res *p)
 	}
 }
 
+#define SHEET_DPI 100	/* of the crops on the sheets */
+
+/* The handwritten areas of the page, for the keying sheet. */
+static void
+sheet_key(const struct scan_image *im, struct page_res *p)
+{
+	const struct layout *l = p->pg.l;
+	size_t i;
+
+	for (i = 0; i < l->n && p->nkey < F_NFIELDS; i++) {
+		const struct layout_item *it = &l->v[i];
+		struct scan_sheet_area *a = &p->key[p->nkey];
+
+		if (it->kind != LAYOUT_WRITE || it->field < 0)
+			continue;
+		a->label = fields[it->field].zh;
+		a->crop = scan_crop_take(im, &p->pg, it->x - 1, it->y - 1,
+		    it->w + 2, it->h + 2, SHEET_DPI);
+		p->keyf[p->nkey++] = it->field;
+	}
+}
+
+/* Whether tick box it records field f (an answer's by its question). */
+static int
+box_of(const struct layout *l, const struct layout_item *it, int f)
+{
+	if (it->kind != LAYOUT_TICK)
+		return 0;
+	if (it->field == f)
+		return 1;
+	return it->question > 0 && (size_t)it->question <= l->nquestions &&
+	    l->question_field[it->question - 1] == f;
+}
+
+/*
+ * The unclear fields of the page, for the review sheet: the line of
+ * their boxes, with room on the right for the printed words.
+ */
+static void
+sheet_rev(const struct scan_image *im, struct page_res *p)
+{
+	const struct layout *l = p->pg.l;
+	int f;
+
+	for (f = 0; f < F_NFIELDS; f++) {
+		double x0 = 1e9, y0 = 1e9, x1 = -1e9, y1 = -1e9;
+		struct scan_sheet_area *a = &p->rev[p->nrev];
+		size_t i;
+
+		if (!p->sv.unsure[f])
+			continue;
+		for (i = 0; i < l->n; i++) {
+			const struct layout_item *it = &l->v[i];
+
+			if (!box_of(l, it, f))
+				continue;
+			if (it->x < x0)
+				x0 = it->x;
+			if (it->y < y0)
+				y0 = it->y;
+			if (it->x + it->w > x1)
+				x1 = it->x + it->w;
+			if (it->y + it->h > y1)
+				y1 = it->y + it->h;
+		}
+		a->label = fields[f].zh;
+		if (x1 > x0) {
+			x0 -= 3;
+			y0 -= 2;
+			x1 = x1 + 30 < l->page_w ? x1 + 30 : l->page_w;
+			y1 += 2;
+			a->crop = scan_crop_take(im, &p->pg, x0, y0, x1 - x0,
+			    y1 - y0, SHEET_DPI);
+		}
+		p->nrev++;
+	}
+}
+
 static void *
 worker(void *arg)
 {
@@ -181,12 +267,20 @@ worker(void *arg)
 		pthread_mutex_unlock(&r->lock);
 		if (p == NULL)
 			break;
+		/* the file's hash once, on this thread, not under r->lock */
+		p->image = xasprintf("%s:%d", scan_doc_sha256(d->d),
+		    p->page + 1);
 		if ((im = scan_doc_page(d->d, p->page, &p->err)) != NULL) {
 			p->read = 1;
 			if (scan_page_read(r->sf, im, &p->pg) == SCAN_OK) {
 				scan_values_get(&p->pg, &p->sv);
 				if (r->crops != NULL)
 					crops(r, im, p);
+				if (r->sheets) {
+					sheet_key(im, p);
+					if (p->sv.nunsure > 0)
+						sheet_rev(im, p);
+				}
 			}
 			scan_image_free(im);
 		}
@@ -207,7 +301,10 @@ worker(void *arg)
 	return NULL;
 }
 
-/* The fields the output has: those any known layout keys, in order. */
+/*
+ * The fields the output has: those any known layout keys, in order, and
+ * the provenance of the row (scan_image).
+ */
 static void
 columns(const struct layout *const *lv, size_t n, int cols[F_NFIELDS],
     int *ncols)
@@ -218,7 +315,7 @@ columns(const struct layout *const *lv, size_t n, int cols[F_NFIELDS],
 	*ncols = 0;
 	for (f = 0; f < F_NFIELDS; f++)
 		for (i = 0; i < n; i++)
-			if (lv[i]->keyed[f]) {
+			if (lv[i]->keyed[f] || f == F_SCAN_IMAGE) {
 				cols[(*ncols)++] = f;
 				break;
 			}
@@ -390,7 +487,50 @@ put_boxes(FILE *fp, const struct run *r, const struct page_res *p)
 struct outputs {
 	FILE *out, *rev, *boxes;
 	long rows, review, refused, errors;
+	int sheets;
+	/* the blocks of the keying and review sheets */
+	struct scan_sheet_row *krow, *rrow;
+	size_t nkrow, nrrow;
 };
+
+/*
+ * Adds the block of a row (line of its CSV) to a sheet: the areas
+ * first of rev (the unclear boxes, if any), then the handwritten areas
+ * left empty in the row (the window the ledger gave is not keyed).
+ */
+static void
+sheet_row(struct scan_sheet_row **v, size_t *n, long line,
+    const struct page_res *p, const char *src, const char *win,
+    int review)
+{
+	struct scan_sheet_area *a;
+	struct scan_sheet_row *r;
+	size_t i, k = 0;
+
+	a = xcalloc(p->nkey + p->nrev + 1, sizeof(*a));
+	for (i = 0; review && i < p->nrev; i++)
+		a[k++] = p->rev[i];
+	for (i = 0; i < p->nkey; i++) {
+		int f = p->keyf[i];
+		const char *val = f == F_WINDOW ? win : p->sv.v[f];
+
+		if (val == NULL || *val == '\0')
+			a[k++] = p->key[i];
+	}
+	if (k == 0) {
+		free(a);
+		return;
+	}
+	*v = xreallocarray(*v, *n + 1, sizeof(**v));
+	r = &(*v)[(*n)++];
+	memset(r, 0, sizeof(*r));
+	r->line = line;
+	r->serial = p->pg.serial;
+	r->source = xstrdup(src);
+	r->note = review ? p->sv.note : NULL;
+	r->area = a;
+	r->narea = k;
+}
 
 static void
 write_page(struct db *db, const struct run *r, struct page_res *p,
@@ -425,11 +565,14 @@ write_page(struct db *db, const struct run *r, struct page_res *p,
 		int f = cols[c];
 
 		cells[c] = f == F_SERIAL ? p->pg.serial : f == F_WINDOW ? win :
-		    p->sv.v[f];
+		    f == F_SCAN_IMAGE ? p->image : p->sv.v[f];
 	}
 	if (p->sv.nunsure == 0) {
 		put_row(o->out, cells, (size_t)ncols);
 		o->rows++;
+		if (o->sheets)
+			sheet_row(&o->krow, &o->nkrow, o->rows + 1, p, src, win,
+			    0);
 	} else {
 		struct strbuf sb = STRBUF_INIT;
 
@@ -446,15 +589,73 @@ write_page(struct db *db, const struct run *r, struct page_res *p,
 		put_row(o->rev, cells, (size_t)ncols + NREVIEW);
 		o->review++;
 		free(unsure);
+		if (o->sheets)
+			sheet_row(&o->rrow, &o->nrrow, o->review + 1, p, src,
+			    win, 1);
 	}
 	free(win);
 	free(src);
 }
 
+/* The review sheet's name: the review CSV's, .csv made .pdf. */
+static char *
+review_sheet_path(const char *review)
+{
+	size_t n = strlen(review);
+
+	if (n > 4 && strcmp(review + n - 4, ".csv") == 0)
+		return xasprintf("%.*s.pdf", (int)(n - 4), review);
+	return xasprintf("%s.pdf", review);
+}
+
+/*
+ * Writes one sheet, or removes the file a run before wrote when this
+ * run has nothing for it.  Frees the blocks.
+ */
+static void
+sheet_out(const char *path, enum scan_sheet_kind kind, const char *csv,
+    struct scan_sheet_row *v, size_t n, int quiet)
+{
+	size_t i;
+	char *e;
+
+	if (n == 0)
+		unlink(path);
+	else if (scan_sheet_write(path, kind, csv, v, n, &e) != 0)
+		errx(2, "%s", e);
+	else if (!quiet)
+		fprintf(stderr, kind == SCAN_SHEET_KEYING ? _("hcp-scan: "
+		    "keying sheet %s\n") : _("hcp-scan: review sheet %s\n"),
+		    path);
+	for (i = 0; i < n; i++) {
+		free((char *)v[i].source);
+		free((struct scan_sheet_area *)v[i].area);
+	}
+	free(v);
+}
+
+/* The crops of a page, once its blocks are drawn. */
+static void
+res_free(struct page_res *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nkey; i++)
+		scan_crop_free((struct scan_crop *)p->key[i].crop);
+	for (i = 0; i < p->nrev; i++)
+		scan_crop_free((struct scan_crop *)p->rev[i].crop);
+	scan_page_release(&p->pg);
+	scan_values_release(&p->sv);
+	free(p->err);
+	free(p->image);
+	free(p);
+}
+
 static int
 scan_files(const char *dbpath, char **tv, size_t tn, char **files,
     size_t nfiles, int jobs, const char *out, const char *review,
-    const char *boxes, const char *cropdir, int dpi, int quiet)
+    const char *boxes, const char *cropdir, int dpi, int quiet,
+    const char *keying)
 {
 	const struct layout **lv;
 	struct outputs o;
@@ -477,6 +678,7 @@ scan_files(const char *dbpath, char **tv, size_t tn, char **files,
 	r.files = files;
 	r.nfiles = nfiles;
 	r.crops = cropdir;
+	r.sheets = keying != NULL;
 	r.pdf_dpi = dpi;
 	r.progress = !quiet && cli_progress_wanted();
 	if (cropdir != NULL && mkdir(cropdir, 0700) != 0) {
@@ -503,6 +705,7 @@ scan_files(const char *dbpath, char **tv, size_t tn, char **files,
 	}
 
 	memset(&o, 0, sizeof(o));
+	o.sheets = r.sheets;
 	if (review == NULL)
 		review = revpath = xasprintf("%s.review.csv",
 		    strcmp(out, "-") == 0 ? "scan" : out);
@@ -534,12 +737,17 @@ scan_files(const char *dbpath, char **tv, size_t tn, char **files,
 		    "to review (%s), %ld refused, %ld unreadable\n"), r.nres,
 		    o.rows, o.review, o.review > 0 ? review : "-", o.refused,
 		    o.errors);
-	for (k = 0; k < r.nres; k++) {
-		scan_page_release(&r.res[k]->pg);
-		scan_values_release(&r.res[k]->sv);
-		free(r.res[k]->err);
-		free(r.res[k]);
+	if (r.sheets) {
+		char *rs = review_sheet_path(review);
+
+		sheet_out(keying, SCAN_SHEET_KEYING, out, o.krow, o.nkrow,
+		    quiet);
+		sheet_out(rs, SCAN_SHEET_REVIEW, review, o.rrow, o.nrrow,
+		    quiet);
+		free(rs);
 	}
+	for (k = 0; k < r.nres; k++)
+		res_free(r.res[k]);
 	free(r.res);
 	free(lv);
 	scan_forms_free((struct scan_forms *)r.sf);
@@ -653,14 +861,17 @@ main(int argc, char *argv[])
 		{ "crops", required_argument, NULL, 'C' },
 		{ "dpi", required_argument, NULL, 'D' },
 		{ "resolve", required_argument, NULL, 'R' },
+		{ "keying", required_argument, NULL, 'K' },
+		{ "no-sheets", no_argument, NULL, 'N' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *dbpath = NULL, *out = NULL, *review = NULL, *boxes = NULL;
-	const char *cropdir = NULL, *resolve_path = NULL;
+	const char *cropdir = NULL, *resolve_path = NULL, *keying = NULL;
+	char *keying_def = NULL;
 	char **tv = NULL;
 	size_t tn = 0;
 	long long v;
-	int ch, quiet = 0, jobs = 0, dpi = 0;
+	int ch, quiet = 0, jobs = 0, dpi = 0, sheets = 1, rc;
 
 	cli_init();
 	while ((ch = getopt_long(argc, argv, "d:hj:o:qr:t:V", longopts,
@@ -708,6 +919,12 @@ main(int argc, char *argv[])
 		case 'R':
 			resolve_path = optarg;
 			break;
+		case 'K':
+			keying = optarg;
+			break;
+		case 'N':
+			sheets = 0;
+			break;
 		default:
 			usage();
 		}
@@ -726,6 +943,15 @@ main(int argc, char *argv[])
 
 		jobs = n < 1 ? 1 : n > 16 ? 16 : (int)n;
 	}
-	return scan_files(dbpath, tv, tn, argv, (size_t)argc, jobs,
-	    out != NULL ? out : "-", review, boxes, cropdir, dpi, quiet);
+	if (out == NULL)
+		out = "-";
+	/* the sheets go beside the CSV: none for standard output */
+	if (keying == NULL && strcmp(out, "-") != 0)
+		keying = keying_def = xasprintf("%s.keying.pdf", out);
+	if (!sheets || keying == NULL || strcmp(keying, "-") == 0)
+		keying = NULL;
+	rc = scan_files(dbpath, tv, tn, argv, (size_t)argc, jobs, out,
+	    review, boxes, cropdir, dpi, quiet, keying);
+	free(keying_def);
+	return rc;
 }

@@ -207,6 +207,15 @@ const struct field_def fields[F_NFIELDS] = {
 		.mask = FIELD_MASK_NONE, .store = FIELD_STORE_OPT,
 		.doc = "是 or 否",
 	},
+	{
+		.id = F_SCAN_IMAGE, .name = "scan_image", .iface = NULL,
+		.zh = "扫描件",
+		.maxlen = 80, .personal = 0, .column = "scan_image",
+		.norm = FIELD_FOLD, .check = FIELD_TEXT, .limit = 1,
+		.mask = FIELD_MASK_NONE, .store = FIELD_STORE_OPT,
+		.local = 1,
+		.doc = "written by hcp-scan",
+	},
 };
 
 /* The questions of the answer fields as the policy words them. */

@@ -42,8 +42,16 @@ enum field_id {
 	F_PROCESS_EASY,
 	F_MATERIAL_LEAN,
 	F_UI_FRIENDLY,
+	/*
+	 * Local fields (field_def.local): kept at the station, in no batch
+	 * and in no row hash.  They come last.
+	 */
+	F_SCAN_IMAGE,		/* the scanned page: image SHA-256 and page */
 	F_NFIELDS
 };
+
+/* The first local field: the fields before it travel in batches. */
+#define F_LOCAL		F_SCAN_IMAGE
 
 /* The first answer field, and how many there are. */
 #define F_ANSWERS	F_GUIDE_CLEAR
@@ -125,6 +133,7 @@ struct field_def {
 				   else the format check bounds it */
 	enum field_mask mask;
 	enum field_store store;
+	int local;		/* kept at the station only (F_LOCAL) */
 	const char *doc;	/* the value, as hcp-csv(5) FIELDS says it */
 };
 

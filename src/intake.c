@@ -522,7 +522,8 @@ stage_row(void *arg, const struct rec *rec, const char *supersedes,
 	if (v[1] != NULL)
 		r->nsupersede++;
 	v[2] = month;
-	for (f = 0; f < F_NFIELDS; f++)
+	/* the local fields (F_LOCAL on) are in no batch */
+	for (f = 0; f < F_LOCAL; f++)
 		v[3 + f] = *rec->v[f] != '\0' ? rec->v[f] : NULL;
 	if (it->be->stage_row(it, v) != 0) {
 		it->stage_failed = 1;

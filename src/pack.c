@@ -93,7 +93,8 @@ batch_format(const char *bag_info)
 /*
  * The record's fields in batch column order: interface names first, then
  * the others; the 是/否 answers (last of them) only from format 2 on, so
- * a batch of format 1 has the columns of hcp 0.1.0 exactly.
+ * a batch of format 1 has the columns of hcp 0.1.0 exactly; never the
+ * local fields (scan_image), which stay at the station.
  */
 static size_t
 batch_fields(int format, enum field_id out[F_NFIELDS])
@@ -104,7 +105,8 @@ batch_fields(int format, enum field_id out[F_NFIELDS])
 	for (pass = 0; pass < 2; pass++)
 		for (i = 0; i < F_NFIELDS; i++)
 			if ((fields[i].iface != NULL) == (pass == 0) &&
-			    (format >= 2 || !field_is_answer(i)))
+			    (format >= 2 || !field_is_answer(i)) &&
+			    !fields[i].local)
 				out[n++] = (enum field_id)i;
 	return n;
 }

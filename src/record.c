@@ -175,9 +175,10 @@ rec_int(const struct rec *r, enum field_id f)
 /* ---- the row hash ------------------------------------------------------- */
 
 /*
- * How many bytes of r->buf the row hashes cover: all of them, or, when
- * no answer is given, the values before the answers (the 19 fields of
- * hcp 0.1.0), so that the rows 0.1.0 imported keep their hash.
+ * How many bytes of r->buf the row hashes cover: all of them but the
+ * local fields (F_LOCAL on), or, when no answer is given, the values
+ * before the answers (the 19 fields of hcp 0.1.0), so that the rows
+ * 0.1.0 imported keep their hash.
  */
 static size_t
 hashed_len(const struct rec *r)
@@ -186,7 +187,7 @@ hashed_len(const struct rec *r)
 
 	for (f = F_ANSWERS; f < F_ANSWERS + F_NANSWERS; f++)
 		if (r->len[f] > 0)
-			return r->buf.len;
+			return r->off[F_LOCAL];
 	return r->off[F_ANSWERS];
 }
 

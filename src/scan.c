@@ -89,6 +89,19 @@ scan_image_free(struct scan_image *im)
 	free(im);
 }
 
+/*
+ * x rounded to the nearest integer, halves away from zero, as lround()
+ * does but inline: the boxes and crops take it for every pixel.  -1 (a
+ * point outside the image) for a value far off any page.
+ */
+static inline int
+iround(double x)
+{
+	if (!(x > -1e8 && x < 1e8))	/* far off any page, or NaN */
+		return -1;
+	return x >= 0 ? (int)(x + 0.5) : -(int)(0.5 - x);
+}
+
 /* The grey value at (x, y), white outside the image. */
 static inline int
 grey_at(const struct scan_image *im, int x, int y)
@@ -401,7 +414,7 @@ ink_at(const struct scan_image *im, const double m[6], double u, double v,
 	double px, py, t;
 
 	map_pt(m, u, v, &px, &py);
-	t = paper - grey_at(im, (int)lround(px), (int)lround(py)) - 25;
+	t = paper - grey_at(im, iround(px), iround(py)) - 25;
 	if (t <= 0)
 		return 0;
 	t /= paper * 0.5;
@@ -623,6 +636,43 @@ scan_page_release(struct scan_page *pg)
 	memset(pg, 0, sizeof(*pg));
 }
 
+struct scan_crop *
+scan_crop_take(const struct scan_image *im, const struct scan_page *pg,
+    double x0, double y0, double mw, double mh, int dpi)
+{
+	double ppm = dpi / 25.4;
+	int w = (int)(mw * ppm + 0.5), h = (int)(mh * ppm + 0.5), x, y;
+	struct scan_crop *c;
+
+	if (w < 1 || h < 1 || w > 5000 || h > 5000)
+		return NULL;
+	c = xcalloc(1, sizeof(*c));
+	c->grey = xmalloc((size_t)w * h);
+	c->w = w;
+	c->h = h;
+	c->mm_w = mw;
+	c->mm_h = mh;
+	for (y = 0; y < h; y++)
+		for (x = 0; x < w; x++) {
+			double px, py;
+
+			map_pt(pg->m, x0 + (x + 0.5) / ppm, y0 + (y + 0.5) /
+			    ppm, &px, &py);
+			c->grey[(size_t)y * w + x] = (unsigned char)grey_at(im,
+			    iround(px), iround(py));
+		}
+	return c;
+}
+
+void
+scan_crop_free(struct scan_crop *c)
+{
+	if (c == NULL)
+		return;
+	free(c->grey);
+	free(c);
+}
+
 int
 scan_crop_write(const struct scan_image *im, const struct scan_page *pg,
     const struct layout_item *it, double pad, int dpi, const char *path,
@@ -649,7 +699,7 @@ scan_crop_write(const struct scan_image *im, const struct scan_page *pg,
 			map_pt(pg->m, x0 + (x + 0.5) / ppm, y0 + (y + 0.5) /
 			    ppm, &px, &py);
 			SET_DATA_BYTE(data + (size_t)y * wpl, x,
-			    grey_at(im, (int)lround(px), (int)lround(py)));
+			    grey_at(im, iround(px), iround(py)));
 		}
 	pixSetResolution(out, dpi, dpi);
 	rc = pixWritePng(path, out, 0);

@@ -58,9 +58,21 @@ struct scan_image;
  */
 struct scan_doc *scan_doc_open(const char *path, int pdf_dpi,
     char **errstr);
+/*
+ * The largest page, in pixels, that d decodes or renders (by default
+ * 120 million: A4 at about 1100 dpi).  A page whose header asks for more is
+ * refused with a message giving its size, before anything is allocated
+ * for it.
+ */
+void scan_doc_limit(struct scan_doc *d, long max_pixels);
 /* The number of pages (>= 1). */
 int scan_doc_pages(const struct scan_doc *d);
 const char *scan_doc_path(const struct scan_doc *d);
+/*
+ * The SHA-256 of the file's bytes, 64 hex digits ("" if unknown),
+ * computed on the first call (under the doc's lock: any thread).
+ */
+const char *scan_doc_sha256(struct scan_doc *d);
 /* Page i (0-based) as a grey image. */
 struct scan_image *scan_doc_page(struct scan_doc *d, int i, char **errstr);
 void scan_doc_close(struct scan_doc *d);
@@ -131,6 +143,51 @@ void scan_page_release(struct scan_page *page);
  */
 int scan_crop_write(const struct scan_image *im, const struct scan_page *pg,
     const struct layout_item *it, double pad, int dpi, const char *path,
+    char **errstr);
+
+/*
+ * A straightened area of a page (x, y, w, h in the layout's mm), as an
+ * 8-bit grey image of dpi pixels an inch, kept after the page image is
+ * freed: the keying and review sheets are drawn from these.  NULL if the
+ * area is empty or too large.
+ */
+struct scan_crop;
+
+struct scan_crop *scan_crop_take(const struct scan_image *im,
+    const struct scan_page *pg, double x, double y, double w, double h,
+    int dpi);
+void scan_crop_free(struct scan_crop *c);
+
+/*
+ * The sheets a clerk works from (scan_sheet.c), PDF drawn with cairo and
+ * pango as the forms are: the keying sheet, one block a row of the CSV
+ * with a crop of each handwritten area beside an empty cell, and the
+ * review contact sheet, one block a row of the review CSV with crops of
+ * its unclear boxes.  Each block names its line in the CSV, the serial
+ * and the page it came from.
+ */
+struct scan_sheet_area {
+	const char *label;		/* the field, in Chinese */
+	const struct scan_crop *crop;	/* NULL: not read */
+};
+
+struct scan_sheet_row {
+	long line;			/* in the CSV (the header is 1) */
+	const char *serial;
+	const char *source;		/* file:page */
+	const char *note;		/* review: what is unclear, or NULL */
+	const struct scan_sheet_area *area;
+	size_t narea;
+};
+
+enum scan_sheet_kind {
+	SCAN_SHEET_KEYING,
+	SCAN_SHEET_REVIEW
+};
+
+/* Writes the sheet of rows to path (for the CSV csv, named in it). */
+int scan_sheet_write(const char *path, enum scan_sheet_kind kind,
+    const char *csv, const struct scan_sheet_row *rows, size_t n,
     char **errstr);
 
 /*

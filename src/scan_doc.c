@@ -19,6 +19,7 @@
 #include <leptonica/allheaders.h>
 #include <poppler.h>
 
+#include "crypto.h"
 #include "i18n.h"
 #include "scan.h"
 #include "scanint.h"
@@ -42,6 +43,8 @@ struct scan_doc {
 	size_t len;
 	int npages;
 	int dpi;
+	long max_pixels;
+	char sha256[2 * DIGEST_LEN + 1];
 	PopplerDocument *pdf;
 	pthread_mutex_t lock;
 };
@@ -190,6 +193,21 @@ open_image(struct scan_doc *d, char **errstr)
 	return 0;
 }
 
+/* The file's SHA-256: the scan's provenance (hcp-csv(5) scan_image). */
+static void
+hash_buf(struct scan_doc *d)
+{
+	struct digest *dg = digest_new(DIGEST_SHA256);
+	unsigned char md[DIGEST_LEN];
+
+	if (dg == NULL)
+		return;
+	digest_update(dg, d->buf, d->len);
+	digest_final(dg, md);
+	digest_free(dg);
+	crypto_hex(md, DIGEST_LEN, d->sha256);
+}
+
 struct scan_doc *
 scan_doc_open(const char *path, int pdf_dpi, char **errstr)
 {
@@ -199,6 +217,7 @@ scan_doc_open(const char *path, int pdf_dpi, char **errstr)
 	d = xcalloc(1, sizeof(*d));
 	d->path = xstrdup(path);
 	d->dpi = pdf_dpi > 0 ? pdf_dpi : 200;
+	d->max_pixels = MAX_PIXELS;
 	pthread_mutex_init(&d->lock, NULL);
 	if (read_all(path, &d->buf, &d->len, errstr) != 0)
 		goto fail;
@@ -214,6 +233,13 @@ fail:
 	return NULL;
 }
 
+void
+scan_doc_limit(struct scan_doc *d, long max_pixels)
+{
+	d->max_pixels = max_pixels > 0 && max_pixels < MAX_PIXELS ?
+	    max_pixels : MAX_PIXELS;
+}
+
 int
 scan_doc_pages(const struct scan_doc *d)
 {
@@ -224,6 +250,16 @@ const char *
 scan_doc_path(const struct scan_doc *d)
 {
 	return d->path;
+}
+
+const char *
+scan_doc_sha256(struct scan_doc *d)
+{
+	pthread_mutex_lock(&d->lock);
+	if (d->sha256[0] == '\0')
+		hash_buf(d);
+	pthread_mutex_unlock(&d->lock);
+	return d->sha256;
 }
 
 /* Renders PDF page i at d->dpi into an 8-bit grey image. */
@@ -245,12 +281,14 @@ pdf_page(struct scan_doc *d, int i, char **errstr)
 		return NULL;
 	}
 	poppler_page_get_size(pp, &wpt, &hpt);
-	w = (int)(wpt * d->dpi / 72 + 0.5);
-	h = (int)(hpt * d->dpi / 72 + 0.5);
-	if (w < 16 || h < 16 || (long)w * h > MAX_PIXELS) {
+	w = wpt > 0 && wpt < 1e5 ? (int)(wpt * d->dpi / 72 + 0.5) : 0;
+	h = hpt > 0 && hpt < 1e5 ? (int)(hpt * d->dpi / 72 + 0.5) : 0;
+	if (wpt < 1 || hpt < 1 || wpt > 1e5 || hpt > 1e5 || w < 16 ||
+	    h < 16 || (double)w * h > (double)d->max_pixels) {
 		g_object_unref(pp);
-		*errstr = xasprintf(_("%s: page %d: %s"), d->path, i + 1,
-		    _("has an unusable size"));
+		*errstr = xasprintf(_("%s: page %d: %s (%.0f x %.0f points "
+		    "at %d dpi)"), d->path, i + 1, _("has an unusable size"),
+		    wpt, hpt, d->dpi);
 		return NULL;
 	}
 	s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
@@ -292,6 +330,36 @@ pdf_page(struct scan_doc *d, int i, char **errstr)
 	return pix;
 }
 
+/*
+ * Reads the size of image page i from its header (under d->lock for a
+ * TIFF): 0 if it may be decoded, else -1 with *errstr set.
+ */
+static int
+check_size(struct scan_doc *d, int i, char **errstr)
+{
+	l_int32 w = 0, h = 0, bps, spp, res, cmap, fmt, rc;
+
+	if (d->kind == DOC_TIFF)
+		rc = readHeaderMemTiff(d->buf, d->len, i, &w, &h, &bps, &spp,
+		    &res, &cmap, &fmt);
+	else
+		rc = pixReadHeaderMem(d->buf, d->len, &fmt, &w, &h, &bps, &spp,
+		    &cmap);
+	if (rc != 0 || w < 1 || h < 1) {
+		*errstr = d->npages > 1 ? xasprintf(_("%s: page %d: %s"),
+		    d->path, i + 1, _("the image cannot be read")) :
+		    xasprintf("%s: %s", d->path, _("the image cannot be read"));
+		return -1;
+	}
+	if ((double)w * h > (double)d->max_pixels) {
+		*errstr = xasprintf(_("%s: page %d: the image is %d x %d "
+		    "pixels, more than the %ld million a page may have"),
+		    d->path, i + 1, (int)w, (int)h, d->max_pixels / 1000000);
+		return -1;
+	}
+	return 0;
+}
+
 struct scan_image *
 scan_doc_page(struct scan_doc *d, int i, char **errstr)
 {
@@ -314,10 +382,15 @@ scan_doc_page(struct scan_doc *d, int i, char **errstr)
 		break;
 	case DOC_TIFF:
 		pthread_mutex_lock(&d->lock);
-		pix = pixReadMemTiff(d->buf, d->len, i);
+		if (check_size(d, i, errstr) == 0)
+			pix = pixReadMemTiff(d->buf, d->len, i);
 		pthread_mutex_unlock(&d->lock);
+		if (*errstr != NULL)
+			return NULL;
 		break;
 	case DOC_IMAGE:
+		if (check_size(d, i, errstr) != 0)
+			return NULL;
 		pix = pixReadMem(d->buf, d->len);
 		break;
 	}

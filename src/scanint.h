@@ -17,6 +17,13 @@ struct scan_image {
 	int w, h, wpl;
 };
 
+/* A straightened area of a page (scan_crop_take()). */
+struct scan_crop {
+	unsigned char *grey;	/* w * h, row after row, 0 black */
+	int w, h;
+	double mm_w, mm_h;	/* its size on the paper */
+};
+
 /* Takes pix over (any depth), making it 8-bit grey; NULL on failure. */
 struct scan_image *scan_image_from_pix(PIX *pix);
 

@@ -79,6 +79,10 @@ test_expect_success 'a db migrated from schema 6 opens cases for old records' '
 	sqlite3 old.db "DROP TABLE case_events; DROP TABLE cases;
 		DROP TABLE calendar_local; DROP TABLE review_mark;
 		DROP TABLE services;
+		DROP VIEW evaluations_current;
+		DROP INDEX evaluations_scan_image;
+		ALTER TABLE evaluations DROP COLUMN scan_image;
+		ALTER TABLE corrections DROP COLUMN scan_image;
 		ALTER TABLE batches DROP COLUMN first_event;
 		ALTER TABLE batches DROP COLUMN last_event;
 		PRAGMA user_version = 6" &&

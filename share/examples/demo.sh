@@ -127,13 +127,17 @@ if have hcp-scan && have pdftoppm && [ -f forms.pdf ]; then
 	# (rendered from forms.pdf; nobody ticked it, so it goes to review)
 	pdftoppm -r 150 -gray -f 8 -l 8 forms.pdf scan
 	hcp scan -o scanned.csv scan-*.pgm || true
-	cut -d, -f1,6,20- scanned.csv.review.csv
+	cut -d, -f1,6,21- scanned.csv.review.csv
+	ls scanned.csv.review.pdf	# its contact sheet: the empty grade boxes
 	echo "== the clerk reads the paper: 满意; keys the item and the date"
 	awk -F, -v OFS=, -v item=$item 'NR > 1 { $6 = "满意"; $3 = item;
 	    $15 = "2026-11-20 16:30" } { print }' scanned.csv.review.csv \
 		>decided.csv
 	hcp scan -o resolved.csv --resolve decided.csv
 	hcp import --scanned resolved.csv
+	echo "== the image the record was read from: SHA-256 of the file, page"
+	sha256sum scan-*.pgm | cut -c1-16
+	cut -d, -f20 resolved.csv | tail -n 1 | cut -c1-16
 fi
 
 echo "demo finished in $PWD"

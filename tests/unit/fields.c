@@ -113,8 +113,14 @@ test_derived(void)
 	    "window_id,staff_id,channel,satisfaction,eval_detail,comment,"
 	    "user_prop,evaluator,cert_type,cert_no,phone,service_time,"
 	    "assess_time,assess_number,guide_clear,process_easy,"
-	    "material_lean,ui_friendly", "the import's columns, in order");
+	    "material_lean,ui_friendly,scan_image",
+	    "the import's columns, in order");
 	strbuf_release(&sb);
+	/* pack.c, intake.c and the row hash stop at the first local field */
+	for (i = 0; i < F_NFIELDS; i++)
+		if (fields[i].local != (i >= F_LOCAL))
+			break;
+	is_int(i, F_NFIELDS, "the local fields come last, from F_LOCAL");
 }
 
 /* The table's columns against the evaluations table of the schema. */
