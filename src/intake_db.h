@@ -50,6 +50,7 @@ struct intake {
 	int pg;
 	char *err;
 	/* the batch being loaded (intake.c) */
+	int careful;		/* the slow path: statistics, conflicts */
 	int stage_failed;
 	char *stage_err;
 };

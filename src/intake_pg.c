@@ -231,10 +231,11 @@ pg_stage_end(struct intake *it)
 	strbuf_reset(&s->copy);
 	/*
 	 * The planner knows nothing of a temporary table: without its
-	 * statistics the joins with the keys scan them whole, batch after
-	 * batch.
+	 * statistics the joins of the slow path with the keys scan them
+	 * whole.  The fast path needs none (the inserts read the stage).
 	 */
-	if (rc == 0 && simple(it, conn(it), "ANALYZE intake_stage") != 0)
+	if (rc == 0 && it->careful && simple(it, conn(it),
+	    "ANALYZE intake_stage") != 0)
 		rc = -1;
 	return rc;
 }

@@ -3,10 +3,11 @@
 #
 # intake.sh [DIR [STATIONS [BATCHES [RECORDS]]]]: hcp-intake against a
 # bare load of the same CSV payloads, on PostgreSQL and on SQLite.
-# STATIONS stations (at most 100: issuers 00-99 of the sample region),
-# each with BATCHES batches of RECORDS records made by hcp-import and
-# hcp-pack (default 100 x 10 x 1000: 1,000,000 records in 1,000
-# batches).  Timed, each on a fresh db with the stations registered:
+# STATIONS stations (at most 10,000: issuers 00-99 of the regions
+# 330400-330499, a hundred stations a region), each with BATCHES batches
+# of RECORDS records made by hcp-import and hcp-pack (default
+# 1000 x 1 x 1000: 1,000,000 records in 1,000 batches).  Timed, each on
+# a fresh db with the stations registered:
 #   pg-intake-1   one hcp-intake --pg worker on the inbox
 #   pg-intake-2   two workers on the same inbox at once
 #   pg-copy       psql \copy of every payload CSV (extracted beforehand)
@@ -18,8 +19,8 @@
 # stopped at the end.
 set -eu
 dir=${1:-${TMPDIR:-/tmp}/hcp-bench-intake}
-nst=${2:-100}
-nb=${3:-10}
+nst=${2:-1000}
+nb=${3:-1}
 nr=${4:-1000}
 bench=$(cd "$(dirname "$0")" && pwd)
 HCP_SRC=$(cd "$bench/../.." && pwd)
@@ -27,7 +28,7 @@ HCP_SRC=$(cd "$bench/../.." && pwd)
 export HCP_DATADIR
 LC_ALL=C.UTF-8 TZ=UTC HCP_OPERATOR=bench
 export LC_ALL TZ HCP_OPERATOR
-[ "$nst" -le 100 ] || { echo "intake.sh: at most 100 stations" >&2; exit 2; }
+[ "$nst" -le 10000 ] || { echo "intake.sh: at most 10000 stations" >&2; exit 2; }
 mkdir -p "$dir"
 cd "$dir"
 dir=$(pwd)
@@ -53,12 +54,13 @@ if [ ! -f batches.done ]; then
 	openssl genpkey -algorithm SM2 -out recv.pem 2>/dev/null
 	i=0
 	while [ $i -lt "$nst" ]; do
-		printf '%02d\n' $i
+		printf '3304%02d%02d\n' $((i / 100)) $((i % 100))
 		i=$((i + 1))
 	done | xargs -P 2 -I NN sh -c '
 		set -e
+		s=NN
 		hcp-init -q -d st/NN.db --catalog "$HCP_DATADIR/sample" \
-			-s issuer=NN
+			-s region=${s%??} -s issuer=${s#??????}
 		hcp-init -d st/NN.db --print-pubkey >st/NN.pub
 		awk -v n='"$((nb * nr))"' -v s=NN "BEGIN {
 			print \"project_no,item_code,dept_code,area_code,window,staff,channel,satisfaction,eval_detail,service_time,assess_time\"
@@ -75,6 +77,7 @@ if [ ! -f batches.done ]; then
 	done
 	touch batches.done
 fi
+[ -z "${INTAKE_BENCH_PREPARE:-}" ] || exit 0
 nbatch=$(ls batches | grep -c 'tar.gz$')
 nrec=$(cat csv/*.csv | wc -l)
 nrec=$((nrec - nbatch))
@@ -89,7 +92,7 @@ fresh_inbox() {
 register() {
 	for p in st/*.pub; do
 		s=$(basename "$p" .pub)
-		hcp-intake "$1" "$2" --register 330523$s --pubkey "$p"
+		hcp-intake "$1" "$2" --register "$s" --pubkey "$p"
 	done
 }
 
