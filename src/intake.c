@@ -28,6 +28,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1201,6 +1202,13 @@ intake_inbox(struct intake *it, const char *inbox,
 	memset(&r, 0, sizeof(r));
 	r.it = it;
 	r.o = o;
+	/*
+	 * Each batch allocates and frees the same large buffers (the
+	 * verifier's 1 MiB chunks): kept by malloc rather than given back
+	 * to the system and faulted in again, batch after batch.
+	 */
+	(void)mallopt(M_MMAP_THRESHOLD, 16 * 1024 * 1024);
+	(void)mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
 	if (realpath(inbox, real) == NULL) {
 		intake_seterr(it, "%s: %s", inbox, strerror(errno));
 		return -1;

@@ -23,14 +23,22 @@
 /* Advisory lock keys: the schema, the partitions. */
 #define LOCK_SCHEMA	"7235001"
 #define LOCK_PARTITIONS	"7235002"
-/* COPY data is sent in pieces of about this many bytes. */
-#define COPY_PIECE	(256 * 1024)
+/*
+ * COPY data is sent in pieces of about this many bytes: small enough
+ * that the server parses a batch's rows while the next ones are
+ * verified, large enough to cost few calls.
+ */
+#define COPY_PIECE	(32 * 1024)
+/* The months a run knows to have their partition. */
+#define MAX_KNOWN	64
 
 /* it->stmt holds this for PostgreSQL. */
 struct pgstate {
 	struct strbuf copy;
 	int copying;
 	char *conninfo;
+	char known[MAX_KNOWN][11];	/* "YYYY-MM-01" */
+	size_t nknown;
 };
 
 static PGconn *
@@ -166,13 +174,16 @@ static void
 copy_value(struct strbuf *sb, const char *v)
 {
 	const char *p;
+	size_t n;
 
 	if (v == NULL) {
 		strbuf_add(sb, "\\N", 2);
 		return;
 	}
-	for (p = v; *p != '\0'; p++)
-		switch (*p) {
+	for (p = v; *p != '\0'; p += n) {
+		n = strcspn(p, "\\\t\n\r");
+		strbuf_add(sb, p, n);
+		switch (p[n]) {
 		case '\\':
 			strbuf_add(sb, "\\\\", 2);
 			break;
@@ -186,8 +197,10 @@ copy_value(struct strbuf *sb, const char *v)
 			strbuf_add(sb, "\\r", 2);
 			break;
 		default:
-			strbuf_add(sb, p, 1);
+			return;
 		}
+		n++;
+	}
 }
 
 static int
@@ -300,14 +313,23 @@ pg_partitions(struct intake *it)
 	struct pgstate *s = state(it);
 	struct months m = { NULL, 0 };
 	PGconn *c;
-	size_t i;
+	size_t i, k;
 	int rc = 0;
 
 	if (pg_query(it, "SELECT DISTINCT CAST(assess_month AS TEXT) FROM "
 	    "intake_stage", 0, NULL, add_month, &m) != 0)
 		return -1;
-	if (m.n == 0)
+	for (i = 0; i < m.n; i++) {
+		for (k = 0; k < s->nknown; k++)
+			if (strcmp(s->known[k], m.v[i]) == 0)
+				break;
+		if (k == s->nknown)
+			break;
+	}
+	if (i == m.n) {		/* every month has its partition */
+		free(m.v);
 		return 0;
+	}
 	if (it->h2 == NULL) {
 		c = PQconnectdb(s->conninfo);
 		if (PQstatus(c) != CONNECTION_OK) {
@@ -325,7 +347,9 @@ pg_partitions(struct intake *it)
 		return -1;
 	}
 	for (i = 0; i < m.n && rc == 0; i++)
-		rc = make_partition(it, c, m.v[i]);
+		if ((rc = make_partition(it, c, m.v[i])) == 0 &&
+		    s->nknown < MAX_KNOWN)
+			memcpy(s->known[s->nknown++], m.v[i], 11);
 	if (simple(it, c, "SELECT pg_advisory_unlock(" LOCK_PARTITIONS ")")
 	    != 0)
 		rc = -1;

@@ -18,6 +18,7 @@
 # speed-up.  PostgreSQL is started as in the tests (tests/pg.sh) and
 # stopped at the end.
 set -eu
+uptime
 dir=${1:-${TMPDIR:-/tmp}/hcp-bench-intake}
 nst=${2:-1000}
 nb=${3:-1}
@@ -33,14 +34,33 @@ mkdir -p "$dir"
 cd "$dir"
 dir=$(pwd)
 
+# server_cpu: CPU seconds of the PostgreSQL server so far (the
+# postmaster, the sessions it has reaped, its live processes); 0 without.
+server_cpu() {
+	[ -n "${PG_DIR:-}" ] && [ -f "$PG_DIR/data/postmaster.pid" ] ||
+		{ echo 0; return; }
+	pm=$(head -n 1 "$PG_DIR/data/postmaster.pid")
+	for p_ in $pm $(pgrep -P "$pm"); do
+		cat "/proc/$p_/stat" 2>/dev/null
+	done | sed 's/.*) //' |
+	awk -v hz="$(getconf CLK_TCK)" '
+		{ t += $12 + $13 + $14 + $15 }
+		END { printf "%.2f\n", t / hz }'
+}
+
+# measure NAME CMD...: runs CMD, prints its wall time, its CPU time and
+# the server's CPU time meanwhile.
 measure() {
 	name_=$1
 	shift
+	c0_=$(server_cpu)
 	/usr/bin/time -f '%e %U %S %M' -o "time.$name_" "$@" >"log.$name_" 2>&1
+	c1_=$(server_cpu)
 	read -r wall u s rss <"time.$name_"
 	eval "wall_$(echo "$name_" | tr - _)=$wall"
-	printf '%-14s %8.2f s wall %8.2f s cpu %8d KB peak\n' "$name_" \
-		"$wall" "$(echo "$u + $s" | bc)" "$rss"
+	printf '%-12s %8.2f s wall %8.2f s cpu %8.2f s server cpu %7d KB\n' \
+		"$name_" "$wall" "$(echo "$u + $s" | bc)" \
+		"$(echo "$c1_ - $c0_" | bc)" "$rss"
 }
 
 ratio() {
@@ -97,6 +117,8 @@ register() {
 }
 
 # ---- PostgreSQL ----
+# commits are durable, as in production (tests run without fsync)
+PG_FSYNC=on
 . "$HCP_SRC/tests/pg.sh"
 TEST_DIR=$dir/pgtmp
 mkdir -p "$TEST_DIR"
@@ -155,3 +177,4 @@ measure sq-import sh -c "{ echo BEGIN\\;; cat import.sql; echo COMMIT\\;; } |
 	sqlite3 bare.db"
 printf 'SQLite: hcp-intake / .import %sx\n' \
 	"$(ratio "$wall_sq_intake" "$wall_sq_import")"
+uptime
