@@ -55,6 +55,7 @@ measure() {
 	shift
 	c0_=$(server_cpu)
 	/usr/bin/time -f '%e %U %S %M' -o "time.$name_" "$@" >"log.$name_" 2>&1
+	sleep 2		# the sessions ended, reaped by the postmaster
 	c1_=$(server_cpu)
 	read -r wall u s rss <"time.$name_"
 	eval "wall_$(echo "$name_" | tr - _)=$wall"
