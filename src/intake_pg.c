@@ -31,6 +31,8 @@
 #define COPY_PIECE	(32 * 1024)
 /* The months a run knows to have their partition. */
 #define MAX_KNOWN	64
+/* Statements prepared once a connection and executed again. */
+#define MAX_PREPARED	48
 
 /* it->stmt holds this for PostgreSQL. */
 struct pgstate {
@@ -39,6 +41,8 @@ struct pgstate {
 	char *conninfo;
 	char known[MAX_KNOWN][11];	/* "YYYY-MM-01" */
 	size_t nknown;
+	char *prepared[MAX_PREPARED];	/* the SQL of statement "sN" */
+	int nprepared;
 };
 
 static PGconn *
@@ -83,15 +87,49 @@ result(struct intake *it, PGresult *res, int want)
 	return rc;
 }
 
+/*
+ * A statement with parameters is prepared the first time it is run and
+ * executed prepared afterwards: parsed and planned once a run, not once
+ * a batch.  NULL when it cannot be (then it is run unprepared); a
+ * statement that cannot be prepared gives the error.
+ */
+static PGresult *
+run_prepared(struct intake *it, const char *sql, int n, const char *const *p)
+{
+	struct pgstate *s = state(it);
+	PGresult *res;
+	char name[16];
+	int i;
+
+	for (i = 0; i < s->nprepared; i++)
+		if (strcmp(s->prepared[i], sql) == 0)
+			break;
+	snprintf(name, sizeof(name), "s%d", i);
+	if (i == s->nprepared) {
+		if (i == MAX_PREPARED || PQtransactionStatus(conn(it)) ==
+		    PQTRANS_INERROR)
+			return NULL;
+		res = PQprepare(conn(it), name, sql, n, NULL);
+		if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK)
+			return res;	/* the error, as running it would */
+		PQclear(res);
+		s->prepared[s->nprepared++] = xstrdup(sql);
+	}
+	return PQexecPrepared(conn(it), name, n, p, NULL, NULL, 0);
+}
+
 static int
 pg_query(struct intake *it, const char *sql, int n, const char *const *p,
     intake_row_fn *row, void *arg)
 {
-	PGresult *res;
+	PGresult *res = NULL;
 	const char *v[32];
 	int rc, i, j, nc, nr;
 
-	res = PQexecParams(conn(it), sql, n, NULL, p, NULL, NULL, 0);
+	if (n > 0)
+		res = run_prepared(it, sql, n, p);
+	if (res == NULL)
+		res = PQexecParams(conn(it), sql, n, NULL, p, NULL, NULL, 0);
 	if (res != NULL && PQresultStatus(res) == PGRES_COMMAND_OK) {
 		PQclear(res);
 		return 0;
@@ -361,11 +399,14 @@ static void
 pg_close(struct intake *it)
 {
 	struct pgstate *s = state(it);
+	int i;
 
 	PQfinish(conn(it));
 	if (it->h2 != NULL)
 		PQfinish(it->h2);
 	if (s != NULL) {
+		for (i = 0; i < s->nprepared; i++)
+			free(s->prepared[i]);
 		strbuf_release(&s->copy);
 		free(s->conninfo);
 		free(s);

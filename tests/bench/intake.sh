@@ -14,6 +14,7 @@
 #                 into a bare table of text columns, no verification
 #   sq-intake     hcp-intake -d on the inbox
 #   sq-import     sqlite3 .import of the same CSVs into a bare table
+# (every load one transaction a file, committed durably: fsync on).
 # and prints the ratios intake / bare load and the second worker's
 # speed-up.  PostgreSQL is started as in the tests (tests/pg.sh) and
 # stopped at the end.
@@ -109,12 +110,10 @@ fresh_inbox() {
 	rm -rf inbox && mkdir inbox && ln batches/*.tar.gz inbox/
 }
 
-# register OPT ARG: every station into the receiving db.
+# register OPT ARG: every station into the receiving db, two at a time.
 register() {
-	for p in st/*.pub; do
-		s=$(basename "$p" .pub)
-		hcp-intake "$1" "$2" --register "$s" --pubkey "$p"
-	done
+	ls st | sed -n 's/\.pub$//p' | xargs -P 2 -I S \
+		hcp-intake "$1" "$2" --register S --pubkey st/S.pub
 }
 
 # ---- PostgreSQL ----
@@ -129,10 +128,13 @@ if pg_have && pg_start; then
 	cols=$(head -n 1 "$(ls csv/*.csv | head -n 1)" | tr , '\n' |
 		sed 's/.*/"&" text/' | paste -sd, -)
 	psql -X -q -d "$cp_db" -c "CREATE TABLE bare ($cols)"
+	# printf: the echo of sh(1) may take \c for "no more output"
 	for f in csv/*.csv; do
-		echo "\\copy bare FROM '$f' WITH (FORMAT csv, HEADER true)"
+		printf '%s\n' "\\copy bare FROM '$f' WITH (FORMAT csv, HEADER true)"
 	done >copy.sql
 	measure pg-copy psql -X -q -d "$cp_db" -f copy.sql
+	n=$(psql -X -A -t -d "$cp_db" -c "SELECT count(*) FROM bare")
+	[ "$n" = "$nrec" ] || { echo "copy: $n records" >&2; exit 1; }
 	for w in 1 2; do
 		psql -X -q -d "$PG_CONNINFO" -c "CREATE DATABASE intake$w"
 		db="${PG_CONNINFO% dbname=*} dbname=intake$w"
@@ -168,14 +170,16 @@ measure sq-intake hcp-intake -q -d county.db -k recv.pem inbox
 n=$(sqlite3 county.db "SELECT count(*) FROM records")
 [ "$n" = "$nrec" ] || { echo "county.db: $n records" >&2; exit 1; }
 for f in csv/*.csv; do
-	echo ".import --csv --skip 1 $f bare"
+	printf '%s\n' ".import --csv --skip 1 $f bare"
 done >import.sql
 cols=$(head -n 1 "$(ls csv/*.csv | head -n 1)" | tr , '\n' |
 	sed 's/.*/"&" text/' | paste -sd, -)
 sqlite3 bare.db "PRAGMA journal_mode = WAL; CREATE TABLE bare ($cols)" \
 	>/dev/null
-measure sq-import sh -c "{ echo BEGIN\\;; cat import.sql; echo COMMIT\\;; } |
-	sqlite3 bare.db"
+# each .import its own transaction, as each \copy and each batch
+measure sq-import sh -c "sqlite3 bare.db <import.sql"
+n=$(sqlite3 bare.db "SELECT count(*) FROM bare")
+[ "$n" = "$nrec" ] || { echo "bare.db: $n records" >&2; exit 1; }
 printf 'SQLite: hcp-intake / .import %sx\n' \
 	"$(ratio "$wall_sq_intake" "$wall_sq_import")"
 uptime
