@@ -12,11 +12,14 @@
  *      the key the registry has for the station at the batch's
  *      Hcp-Created;
  *   3. a batch whose bytes are loaded already is a duplicate; one that
- *      did not verify, whose sequence number is taken by other bytes or
- *      whose records conflict with records loaded is refused; all three
- *      roll back;
- *   4. else the batch, its keys and its records are inserted from
- *      intake_stage, and the transaction commits;
+ *      did not verify or whose sequence number is taken by other bytes
+ *      is refused; all roll back;
+ *   4. else the batch, its keys, its records (from intake_stage) and
+ *      its case events are inserted, the keys first, and the
+ *      transaction commits.  A key taken (a record conflicting with
+ *      one loaded) fails it: the batch is taken again on the slow path
+ *      (it->careful), which looks the conflicts up before inserting and
+ *      refuses the batch with them;
  *   5. then the receipt is written and the file moved.
  * A kill before 4 commits leaves nothing; after it, the next run finds
  * the batch loaded (a duplicate), writes the receipt and moves it.
