@@ -12,11 +12,14 @@
  *      the key the registry has for the station at the batch's
  *      Hcp-Created;
  *   3. a batch whose bytes are loaded already is a duplicate; one that
- *      did not verify, whose sequence number is taken by other bytes or
- *      whose records conflict with records loaded is refused; all three
- *      roll back;
- *   4. else the batch, its keys and its records are inserted from
- *      intake_stage, and the transaction commits;
+ *      did not verify or whose sequence number is taken by other bytes
+ *      is refused; all roll back;
+ *   4. else the batch, its keys, its records (from intake_stage) and
+ *      its case events are inserted, the keys first, and the
+ *      transaction commits.  A key taken (a record conflicting with
+ *      one loaded) fails it: the batch is taken again on the slow path
+ *      (it->careful), which looks the conflicts up before inserting and
+ *      refuses the batch with them;
  *   5. then the receipt is written and the file moved.
  * A kill before 4 commits leaves nothing; after it, the next run finds
  * the batch loaded (a duplicate), writes the receipt and moves it.
@@ -28,6 +31,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +39,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <csv.h>
+
+#include "bag.h"
 #include "clock.h"
 #include "crypto.h"
 #include "i18n.h"
@@ -395,7 +402,7 @@ fail:
 /* ---- the keys of a run -------------------------------------------- */
 
 struct skey {
-	char *station, *from, *to, *pem, *retired;
+	char *station, *from, *to, *pem, *retired, *region;
 };
 
 struct run {
@@ -409,7 +416,11 @@ struct run {
 	struct rec_ctx *ctx, *kctx;
 	/* the batch at hand */
 	char created[CLOCK_BUFLEN];
+	const char *region;	/* its station's (keys[]) */
 	long nsupersede;	/* superseding records staged */
+	char *events;		/* data/case-events.csv, or NULL */
+	size_t nevents;		/* its length */
+	int careful;		/* the slow path: conflicts listed */
 };
 
 static int
@@ -426,6 +437,7 @@ add_key(void *arg, int n, const char *const *v)
 	k->to = v[2] != NULL ? xstrdup(v[2]) : NULL;
 	k->pem = xstrdup(v[3]);
 	k->retired = v[4] != NULL ? xstrdup(v[4]) : NULL;
+	k->region = xstrdup(v[5]);
 	return 0;
 }
 
@@ -440,6 +452,7 @@ keys_release(struct run *r)
 		free(r->keys[i].to);
 		free(r->keys[i].pem);
 		free(r->keys[i].retired);
+		free(r->keys[i].region);
 	}
 	free(r->keys);
 	r->keys = NULL;
@@ -452,9 +465,9 @@ keys_load(struct run *r)
 {
 	keys_release(r);
 	return r->it->be->query(r->it, "SELECT s.station, k.valid_from, "
-	    "k.valid_to, k.pub_pem, s.retired_at FROM stations s JOIN "
-	    "station_keys k ON k.station = s.station ORDER BY s.station, "
-	    "k.valid_from", 0, NULL, add_key, r);
+	    "k.valid_to, k.pub_pem, s.retired_at, s.region FROM stations s "
+	    "JOIN station_keys k ON k.station = s.station ORDER BY "
+	    "s.station, k.valid_from", 0, NULL, add_key, r);
 }
 
 /* verify_opts.key_at: the key of station valid at created. */
@@ -483,8 +496,10 @@ key_at(void *arg, const char *station, const char *created, char **why)
 			continue;
 		last = k;
 		if (strcmp(k->from, c) <= 0 && (k->to == NULL ||
-		    strcmp(c, k->to) < 0))
+		    strcmp(c, k->to) < 0)) {
+			r->region = k->region;
 			return k->pem;
+		}
 	}
 	if (last == NULL)
 		*why = xasprintf(_("station %s is not registered here: "
@@ -667,14 +682,17 @@ static const char sql_project_conflicts[] =
 
 /*
  * The records a correction supersedes leave, with their keys (the
- * station's own only: another station's key is a conflict above).
+ * station's own only: another station's key is a conflict).  The records
+ * are found through their keys.
  */
 static const char *const sql_supersede[] = {
-	"DELETE FROM records WHERE station = $1 AND serial IN (SELECT "
-	"serial FROM intake_stage WHERE supersedes IS NOT NULL)",
-	"DELETE FROM records WHERE station = $1 AND EXISTS (SELECT 1 FROM "
-	"intake_stage s WHERE s.supersedes IS NOT NULL AND s.project_no = "
-	"records.project_no AND s.assess_number = records.assess_number)",
+	"DELETE FROM records WHERE station = $1 AND (seq, line) IN (SELECT "
+	"k.seq, k.line FROM serial_keys k JOIN intake_stage s ON s.serial = "
+	"k.serial WHERE k.station = $1 AND s.supersedes IS NOT NULL)",
+	"DELETE FROM records WHERE station = $1 AND (seq, line) IN (SELECT "
+	"k.seq, k.line FROM project_keys k JOIN intake_stage s ON "
+	"s.project_no = k.project_no AND s.assess_number = k.assess_number "
+	"WHERE k.station = $1 AND s.supersedes IS NOT NULL)",
 	"DELETE FROM serial_keys WHERE station = $1 AND serial IN (SELECT "
 	"serial FROM intake_stage WHERE supersedes IS NOT NULL)",
 	"DELETE FROM project_keys WHERE station = $1 AND EXISTS (SELECT 1 "
@@ -684,22 +702,133 @@ static const char *const sql_supersede[] = {
 	NULL
 };
 
-static const char *const sql_load[] = {
-	"INSERT INTO serial_keys (station, serial, seq, line) SELECT $1, "
-	"serial, CAST($2 AS BIGINT), line FROM intake_stage WHERE serial IS "
-	"NOT NULL",
-	"INSERT INTO project_keys (project_no, assess_number, station, seq, "
-	"line) SELECT project_no, assess_number, $1, CAST($2 AS BIGINT), "
-	"line FROM intake_stage WHERE project_no IS NOT NULL",
-	"INSERT INTO records (station, seq, " INTAKE_STAGE_COLS ") SELECT "
-	"$1, CAST($2 AS BIGINT), " INTAKE_STAGE_COLS " FROM intake_stage",
-	NULL
+/*
+ * The keys first: on the fast path a key taken (a conflict, rare) fails
+ * the batch's transaction at once, and the batch is taken again on the
+ * slow path that lists the conflicts.  Parameters: station, seq, region
+ * (the first n of them).
+ */
+static const struct {
+	const char *sql;
+	int n;
+} sql_load[] = {
+	{ "INSERT INTO serial_keys (station, region, serial, seq, line) "
+	  "SELECT $1, $3, serial, CAST($2 AS BIGINT), line FROM intake_stage "
+	  "WHERE serial IS NOT NULL", 3 },
+	{ "INSERT INTO project_keys (project_no, assess_number, station, seq, "
+	  "line) SELECT project_no, assess_number, $1, CAST($2 AS BIGINT), "
+	  "line FROM intake_stage WHERE project_no IS NOT NULL", 2 },
+	{ "INSERT INTO records (station, region, seq, " INTAKE_STAGE_COLS ") "
+	  "SELECT $1, $3, CAST($2 AS BIGINT), " INTAKE_STAGE_COLS " FROM "
+	  "intake_stage", 3 },
+	{ NULL, 0 }
 };
+
+/* The columns of data/case-events.csv (hcp-csv(5)), in its order. */
+#define EVENT_COLS "event_id, case_id, serial, project_no, assess_number, " \
+	"record_batch, assess_time, satisfaction, action, outcome, " \
+	"action_date, recorded_at, operator, state_from, state_to, " \
+	"reform_status, sfhfang, hfdc, sfeypj, due_date, text"
+#define NEVENT_COLS 21
+
+struct events {
+	struct intake *it;
+	const char *p[3 + NEVENT_COLS];	/* station, region, seq, cells */
+	struct strbuf cell[NEVENT_COLS];
+	size_t ncells;
+	long line;
+	long long n;
+	int rc;
+};
+
+static void
+event_field(void *f, size_t n, void *arg)
+{
+	struct events *e = arg;
+
+	if (e->ncells < NEVENT_COLS) {
+		strbuf_reset(&e->cell[e->ncells]);
+		strbuf_add(&e->cell[e->ncells], f, n);
+	}
+	e->ncells++;
+}
+
+static void
+event_row(int c, void *arg)
+{
+	struct events *e = arg;
+	size_t k;
+
+	(void)c;
+	if (e->line++ == 0 || e->rc != 0 || e->ncells != NEVENT_COLS) {
+		e->ncells = 0;
+		return;		/* the header; the rest verify checked */
+	}
+	for (k = 0; k < NEVENT_COLS; k++)
+		e->p[3 + k] = e->cell[k].len > 0 ? e->cell[k].buf : NULL;
+	e->rc = e->it->be->exec(e->it, "INSERT INTO case_events (station, "
+	    "region, seq, " EVENT_COLS ") VALUES ($1, $2, CAST($3 AS BIGINT), "
+	    "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
+	    "$18, $19, $20, $21, $22, $23, $24) ON CONFLICT DO NOTHING",
+	    3 + NEVENT_COLS, e->p);
+	e->n++;
+	e->ncells = 0;
+}
+
+/*
+ * The case events the batch carries (verified with it), each once: an
+ * event loaded already (its station and eventId) is left as it is.
+ */
+static int
+load_events(struct run *r, const char *station, const char *seq)
+{
+	struct csv_parser p;
+	struct events e;
+	size_t k;
+
+	if (r->events == NULL)
+		return 0;
+	memset(&e, 0, sizeof(e));
+	e.it = r->it;
+	e.p[0] = station;
+	e.p[1] = r->region;
+	e.p[2] = seq;
+	for (k = 0; k < NEVENT_COLS; k++)
+		strbuf_init(&e.cell[k]);
+	if (csv_init(&p, CSV_STRICT | CSV_APPEND_NULL) != 0) {
+		intake_seterr(r->it, "out of memory");
+		return -1;
+	}
+	if (csv_parse(&p, r->events, r->nevents, event_field, event_row,
+	    &e) != r->nevents || csv_fini(&p, event_field, event_row, &e) !=
+	    0) {
+		intake_seterr(r->it, "%s: %s", BAG_EVENTS,
+		    csv_strerror(csv_error(&p)));
+		e.rc = -1;
+	}
+	csv_free(&p);
+	for (k = 0; k < NEVENT_COLS; k++)
+		strbuf_release(&e.cell[k]);
+	return e.rc;
+}
+
+/* verify_opts.events: keeps data/case-events.csv for load_events(). */
+static void
+keep_events(void *arg, const char *csv, size_t len)
+{
+	struct run *r = arg;
+
+	free(r->events);
+	r->events = xmalloc(len + 1);
+	memcpy(r->events, csv, len);
+	r->events[len] = '\0';
+	r->nevents = len;
+}
 
 /*
  * Steps 3 and 4 for a batch that verified: returns 0 (loaded), 1
- * (refused, why filled), -1 (error), -2 (a key taken meanwhile by a
- * concurrent worker: try again).
+ * (refused, why filled), -1 (error), -2 (a key taken: by a record loaded
+ * before, or meanwhile by a concurrent worker; try again, carefully).
  */
 static int
 load(struct run *r, const struct verify_result *v, const char *received,
@@ -707,7 +836,7 @@ load(struct run *r, const struct verify_result *v, const char *received,
 {
 	struct intake *it = r->it;
 	char seq[24], recs[24];
-	const char *p[7];
+	const char *p[8];
 	struct first f;
 	struct conflicts c;
 	int i, rc;
@@ -733,12 +862,12 @@ load(struct run *r, const struct verify_result *v, const char *received,
 	c.why = why;
 	c.n = 0;
 	c.what = _("serial");
-	if (it->be->query(it, sql_serial_conflicts, 1, p, add_conflict,
-	    &c) != 0)
+	if (it->careful && it->be->query(it, sql_serial_conflicts, 1, p,
+	    add_conflict, &c) != 0)
 		return -1;
 	c.what = _("projectNo/assessNumber");
-	if (it->be->query(it, sql_project_conflicts, 1, p, add_conflict,
-	    &c) != 0)
+	if (it->careful && it->be->query(it, sql_project_conflicts, 1, p,
+	    add_conflict, &c) != 0)
 		return -1;
 	if (c.n > MAX_CONFLICTS)
 		strbuf_addf(why, _("%ld more conflicts\n"), c.n -
@@ -748,19 +877,22 @@ load(struct run *r, const struct verify_result *v, const char *received,
 	for (i = 0; r->nsupersede > 0 && sql_supersede[i] != NULL; i++)
 		if (it->be->exec(it, sql_supersede[i], 1, p) != 0)
 			return -1;
-	p[2] = v->name;
-	p[3] = v->sha256;
-	p[4] = recs;
-	p[5] = r->created[0] != '\0' ? r->created : NULL;
-	p[6] = received;
-	if ((rc = it->be->exec(it, "INSERT INTO batches (station, seq, name, "
-	    "sha256, records, created, received) VALUES ($1, CAST($2 AS "
-	    "BIGINT), $3, $4, CAST($5 AS BIGINT), $6, $7)", 7, p)) != 0)
+	p[2] = r->region;
+	p[3] = v->name;
+	p[4] = v->sha256;
+	p[5] = recs;
+	p[6] = r->created[0] != '\0' ? r->created : NULL;
+	p[7] = received;
+	if ((rc = it->be->exec(it, "INSERT INTO batches (station, seq, "
+	    "region, name, sha256, records, created, received) VALUES ($1, "
+	    "CAST($2 AS BIGINT), $3, $4, $5, CAST($6 AS BIGINT), $7, $8)", 8,
+	    p)) != 0)
 		return rc;
-	for (i = 0; sql_load[i] != NULL; i++)
-		if ((rc = it->be->exec(it, sql_load[i], 2, p)) != 0)
+	for (i = 0; sql_load[i].sql != NULL; i++)
+		if ((rc = it->be->exec(it, sql_load[i].sql, sql_load[i].n,
+		    p)) != 0)
 			return rc;
-	return 0;
+	return load_events(r, v->station, seq);
 }
 
 static void
@@ -822,7 +954,10 @@ take(struct run *r, const char *file, struct intake_batch *b)
 	memset(b, 0, sizeof(*b));
 	b->file = file;
 	r->created[0] = '\0';
+	r->region = NULL;
 	r->nsupersede = 0;
+	free(r->events);
+	r->events = NULL;
 	it->stage_failed = 0;
 	free(it->stage_err);
 	it->stage_err = NULL;
@@ -836,6 +971,7 @@ take(struct run *r, const char *file, struct intake_batch *b)
 	vo.seen = rec_seen_new();
 	vo.key_at = key_at;
 	vo.row = stage_row;
+	vo.events = keep_events;
 	vo.arg = r;
 	path = xasprintf("%s/%s", r->inbox, file);
 	if (verify_batch(path, &vo, &v, &e) != 0) {
@@ -971,6 +1107,8 @@ take_retrying(struct run *r, const char *file, int pg_claimed)
 	int rc, tries;
 
 	for (tries = 0; tries < 3; tries++) {
+		/* a key taken: again, on the slow path */
+		r->it->careful = tries > 0;
 		if (!pg_claimed || tries > 0)
 			if (exec0(r->it, r->it->be->begin_sql) != 0)
 				return -1;
@@ -1068,6 +1206,13 @@ intake_inbox(struct intake *it, const char *inbox,
 	memset(&r, 0, sizeof(r));
 	r.it = it;
 	r.o = o;
+	/*
+	 * Each batch allocates and frees the same large buffers (the
+	 * verifier's 1 MiB chunks): kept by malloc rather than given back
+	 * to the system and faulted in again, batch after batch.
+	 */
+	(void)mallopt(M_MMAP_THRESHOLD, 16 * 1024 * 1024);
+	(void)mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
 	if (realpath(inbox, real) == NULL) {
 		intake_seterr(it, "%s: %s", inbox, strerror(errno));
 		return -1;
@@ -1111,6 +1256,7 @@ out:
 		free(files[i]);
 	free(files);
 	keys_release(&r);
+	free(r.events);
 	rec_ctx_free(r.ctx);
 	rec_ctx_free(r.kctx);
 	free(r.archive);

@@ -5,8 +5,9 @@
  * understand that), a batch's records streamed into the connection's
  * own table intake_stage (SQLite: prepared inserts; PostgreSQL: COPY),
  * and the monthly partitions.  Every function returns 0, or -1 with the
- * message in it->err (-2 for a unique key violated, which a concurrent
- * worker can cause).  Only intake*.c include this.
+ * message in it->err (-2 for a unique key violated: a record's key loaded
+ * before, or a batch loaded meanwhile by a concurrent worker).  Only
+ * intake*.c include this.
  */
 #ifndef HCP_INTAKE_DB_H
 #define HCP_INTAKE_DB_H
@@ -50,6 +51,7 @@ struct intake {
 	int pg;
 	char *err;
 	/* the batch being loaded (intake.c) */
+	int careful;		/* the slow path: statistics, conflicts */
 	int stage_failed;
 	char *stage_err;
 };

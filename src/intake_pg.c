@@ -23,14 +23,26 @@
 /* Advisory lock keys: the schema, the partitions. */
 #define LOCK_SCHEMA	"7235001"
 #define LOCK_PARTITIONS	"7235002"
-/* COPY data is sent in pieces of about this many bytes. */
-#define COPY_PIECE	(256 * 1024)
+/*
+ * COPY data is sent in pieces of about this many bytes: small enough
+ * that the server parses a batch's rows while the next ones are
+ * verified, large enough to cost few calls.
+ */
+#define COPY_PIECE	(32 * 1024)
+/* The months a run knows to have their partition. */
+#define MAX_KNOWN	64
+/* Statements prepared once a connection and executed again. */
+#define MAX_PREPARED	48
 
 /* it->stmt holds this for PostgreSQL. */
 struct pgstate {
 	struct strbuf copy;
 	int copying;
 	char *conninfo;
+	char known[MAX_KNOWN][11];	/* "YYYY-MM-01" */
+	size_t nknown;
+	char *prepared[MAX_PREPARED];	/* the SQL of statement "sN" */
+	int nprepared;
 };
 
 static PGconn *
@@ -75,15 +87,49 @@ result(struct intake *it, PGresult *res, int want)
 	return rc;
 }
 
+/*
+ * A statement with parameters is prepared the first time it is run and
+ * executed prepared afterwards: parsed and planned once a run, not once
+ * a batch.  NULL when it cannot be (then it is run unprepared); a
+ * statement that cannot be prepared gives the error.
+ */
+static PGresult *
+run_prepared(struct intake *it, const char *sql, int n, const char *const *p)
+{
+	struct pgstate *s = state(it);
+	PGresult *res;
+	char name[16];
+	int i;
+
+	for (i = 0; i < s->nprepared; i++)
+		if (strcmp(s->prepared[i], sql) == 0)
+			break;
+	snprintf(name, sizeof(name), "s%d", i);
+	if (i == s->nprepared) {
+		if (i == MAX_PREPARED || PQtransactionStatus(conn(it)) ==
+		    PQTRANS_INERROR)
+			return NULL;
+		res = PQprepare(conn(it), name, sql, n, NULL);
+		if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK)
+			return res;	/* the error, as running it would */
+		PQclear(res);
+		s->prepared[s->nprepared++] = xstrdup(sql);
+	}
+	return PQexecPrepared(conn(it), name, n, p, NULL, NULL, 0);
+}
+
 static int
 pg_query(struct intake *it, const char *sql, int n, const char *const *p,
     intake_row_fn *row, void *arg)
 {
-	PGresult *res;
+	PGresult *res = NULL;
 	const char *v[32];
 	int rc, i, j, nc, nr;
 
-	res = PQexecParams(conn(it), sql, n, NULL, p, NULL, NULL, 0);
+	if (n > 0)
+		res = run_prepared(it, sql, n, p);
+	if (res == NULL)
+		res = PQexecParams(conn(it), sql, n, NULL, p, NULL, NULL, 0);
 	if (res != NULL && PQresultStatus(res) == PGRES_COMMAND_OK) {
 		PQclear(res);
 		return 0;
@@ -166,13 +212,16 @@ static void
 copy_value(struct strbuf *sb, const char *v)
 {
 	const char *p;
+	size_t n;
 
 	if (v == NULL) {
 		strbuf_add(sb, "\\N", 2);
 		return;
 	}
-	for (p = v; *p != '\0'; p++)
-		switch (*p) {
+	for (p = v; *p != '\0'; p += n) {
+		n = strcspn(p, "\\\t\n\r");
+		strbuf_add(sb, p, n);
+		switch (p[n]) {
 		case '\\':
 			strbuf_add(sb, "\\\\", 2);
 			break;
@@ -186,8 +235,10 @@ copy_value(struct strbuf *sb, const char *v)
 			strbuf_add(sb, "\\r", 2);
 			break;
 		default:
-			strbuf_add(sb, p, 1);
+			return;
 		}
+		n++;
+	}
 }
 
 static int
@@ -231,10 +282,11 @@ pg_stage_end(struct intake *it)
 	strbuf_reset(&s->copy);
 	/*
 	 * The planner knows nothing of a temporary table: without its
-	 * statistics the joins with the keys scan them whole, batch after
-	 * batch.
+	 * statistics the joins of the slow path with the keys scan them
+	 * whole.  The fast path needs none (the inserts read the stage).
 	 */
-	if (rc == 0 && simple(it, conn(it), "ANALYZE intake_stage") != 0)
+	if (rc == 0 && it->careful && simple(it, conn(it),
+	    "ANALYZE intake_stage") != 0)
 		rc = -1;
 	return rc;
 }
@@ -299,14 +351,23 @@ pg_partitions(struct intake *it)
 	struct pgstate *s = state(it);
 	struct months m = { NULL, 0 };
 	PGconn *c;
-	size_t i;
+	size_t i, k;
 	int rc = 0;
 
 	if (pg_query(it, "SELECT DISTINCT CAST(assess_month AS TEXT) FROM "
 	    "intake_stage", 0, NULL, add_month, &m) != 0)
 		return -1;
-	if (m.n == 0)
+	for (i = 0; i < m.n; i++) {
+		for (k = 0; k < s->nknown; k++)
+			if (strcmp(s->known[k], m.v[i]) == 0)
+				break;
+		if (k == s->nknown)
+			break;
+	}
+	if (i == m.n) {		/* every month has its partition */
+		free(m.v);
 		return 0;
+	}
 	if (it->h2 == NULL) {
 		c = PQconnectdb(s->conninfo);
 		if (PQstatus(c) != CONNECTION_OK) {
@@ -324,7 +385,9 @@ pg_partitions(struct intake *it)
 		return -1;
 	}
 	for (i = 0; i < m.n && rc == 0; i++)
-		rc = make_partition(it, c, m.v[i]);
+		if ((rc = make_partition(it, c, m.v[i])) == 0 &&
+		    s->nknown < MAX_KNOWN)
+			memcpy(s->known[s->nknown++], m.v[i], 11);
 	if (simple(it, c, "SELECT pg_advisory_unlock(" LOCK_PARTITIONS ")")
 	    != 0)
 		rc = -1;
@@ -336,11 +399,14 @@ static void
 pg_close(struct intake *it)
 {
 	struct pgstate *s = state(it);
+	int i;
 
 	PQfinish(conn(it));
 	if (it->h2 != NULL)
 		PQfinish(it->h2);
 	if (s != NULL) {
+		for (i = 0; i < s->nprepared; i++)
+			free(s->prepared[i]);
 		strbuf_release(&s->copy);
 		free(s->conninfo);
 		free(s);

@@ -1073,9 +1073,13 @@ events_read(struct vstate *s, struct member *m)
 	if (find(s, BAG_PAYLOAD) != NULL)
 		problem(s, 0, _("%s comes after %s: its records cannot be "
 		    "checked"), BAG_EVENTS, BAG_PAYLOAD);
-	else
+	else {
 		s->events = review_vevents_new(m->data.buf != NULL ?
 		    m->data.buf : "", m->data.len);
+		if (s->o->events != NULL)
+			s->o->events(s->o->arg, m->data.buf != NULL ?
+			    m->data.buf : "", m->data.len);
+	}
 }
 
 static void

@@ -99,6 +99,12 @@ struct verify_opts {
 	    const char *created, char **why);
 	int (*row)(void *arg, const struct rec *r, const char *supersedes,
 	    char **why);
+	/*
+	 * events, if set, is called with the bytes of data/case-events.csv
+	 * once read (valid during the call), before any record; whether
+	 * they passed is known from verify_ok() afterwards.
+	 */
+	void (*events)(void *arg, const char *csv, size_t len);
 	void *arg;
 };
 

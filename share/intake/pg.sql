@@ -25,19 +25,21 @@ CREATE TABLE IF NOT EXISTS station_keys (
 -- bytes once (the station is inside the signed bytes).
 CREATE TABLE IF NOT EXISTS batches (
 	station TEXT NOT NULL,
+	region TEXT NOT NULL,		-- the station's, as registered
 	seq BIGINT NOT NULL,
 	name TEXT NOT NULL,
 	sha256 TEXT NOT NULL,
 	records BIGINT NOT NULL,
 	created TEXT,
 	received TEXT NOT NULL,
-	PRIMARY KEY (station, seq),
-	UNIQUE (station, sha256)
+	PRIMARY KEY (station, seq, region),
+	UNIQUE (station, sha256, region)
 );
 
 -- The records, one row each; an empty value is NULL.
 CREATE TABLE IF NOT EXISTS records (
 	station TEXT NOT NULL,
+	region TEXT NOT NULL,		-- the station's, as registered
 	seq BIGINT NOT NULL,
 	line BIGINT NOT NULL,
 	assess_month DATE NOT NULL,	-- the first day of assess_time's month
@@ -65,21 +67,22 @@ CREATE TABLE IF NOT EXISTS records (
 	process_easy SMALLINT,
 	material_lean SMALLINT,
 	ui_friendly SMALLINT,
-	PRIMARY KEY (station, seq, line, assess_month)
+	PRIMARY KEY (station, seq, line, assess_month, region)
 ) PARTITION BY RANGE (assess_month);
 -- One partition a month, made by hcp-intake as months appear.
-CREATE INDEX IF NOT EXISTS records_serial ON records (station, serial);
-CREATE INDEX IF NOT EXISTS records_project ON records (project_no,
-    assess_number);
 
 -- What makes a record unique: its serial within its station, its
--- (projectNo, assessNumber) across stations.
+-- (projectNo, assessNumber) across stations.  The keys of the station's
+-- tables end with region (a station has one region), so that either
+-- column can distribute them; project_keys is keyed across stations, by
+-- projectNo (hcp-intake(1), SHARDING).
 CREATE TABLE IF NOT EXISTS serial_keys (
 	station TEXT NOT NULL,
+	region TEXT NOT NULL,
 	serial TEXT NOT NULL,
 	seq BIGINT NOT NULL,
 	line BIGINT NOT NULL,
-	PRIMARY KEY (station, serial)
+	PRIMARY KEY (station, serial, region)
 );
 CREATE TABLE IF NOT EXISTS project_keys (
 	project_no TEXT NOT NULL,
@@ -88,6 +91,36 @@ CREATE TABLE IF NOT EXISTS project_keys (
 	seq BIGINT NOT NULL,
 	line BIGINT NOT NULL,
 	PRIMARY KEY (project_no, assess_number)
+);
+
+-- hcp-review's case events that came in batches (data/case-events.csv),
+-- as the station sent them, each once; an empty value is NULL.
+CREATE TABLE IF NOT EXISTS case_events (
+	station TEXT NOT NULL,
+	region TEXT NOT NULL,
+	seq BIGINT NOT NULL,		-- the batch that carried the event
+	event_id BIGINT NOT NULL,
+	case_id BIGINT NOT NULL,
+	serial TEXT,
+	project_no TEXT,
+	assess_number SMALLINT,
+	record_batch BIGINT,
+	assess_time TEXT,
+	satisfaction SMALLINT,
+	action TEXT NOT NULL,
+	outcome TEXT,
+	action_date TEXT,
+	recorded_at TEXT,
+	operator TEXT,
+	state_from TEXT,
+	state_to TEXT,
+	reform_status TEXT,
+	sfhfang SMALLINT,
+	hfdc SMALLINT,
+	sfeypj SMALLINT,
+	due_date TEXT,
+	text TEXT,
+	PRIMARY KEY (station, event_id, region)
 );
 
 -- Batches waiting in an inbox, claimed by one worker each (PostgreSQL;

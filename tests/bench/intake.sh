@@ -3,23 +3,26 @@
 #
 # intake.sh [DIR [STATIONS [BATCHES [RECORDS]]]]: hcp-intake against a
 # bare load of the same CSV payloads, on PostgreSQL and on SQLite.
-# STATIONS stations (at most 100: issuers 00-99 of the sample region),
-# each with BATCHES batches of RECORDS records made by hcp-import and
-# hcp-pack (default 100 x 10 x 1000: 1,000,000 records in 1,000
-# batches).  Timed, each on a fresh db with the stations registered:
+# STATIONS stations (at most 10,000: issuers 00-99 of the regions
+# 330400-330499, a hundred stations a region), each with BATCHES batches
+# of RECORDS records made by hcp-import and hcp-pack (default
+# 1000 x 1 x 1000: 1,000,000 records in 1,000 batches).  Timed, each on
+# a fresh db with the stations registered:
 #   pg-intake-1   one hcp-intake --pg worker on the inbox
 #   pg-intake-2   two workers on the same inbox at once
 #   pg-copy       psql \copy of every payload CSV (extracted beforehand)
 #                 into a bare table of text columns, no verification
 #   sq-intake     hcp-intake -d on the inbox
 #   sq-import     sqlite3 .import of the same CSVs into a bare table
+# (every load one transaction a file, committed durably: fsync on).
 # and prints the ratios intake / bare load and the second worker's
 # speed-up.  PostgreSQL is started as in the tests (tests/pg.sh) and
 # stopped at the end.
 set -eu
+uptime
 dir=${1:-${TMPDIR:-/tmp}/hcp-bench-intake}
-nst=${2:-100}
-nb=${3:-10}
+nst=${2:-1000}
+nb=${3:-1}
 nr=${4:-1000}
 bench=$(cd "$(dirname "$0")" && pwd)
 HCP_SRC=$(cd "$bench/../.." && pwd)
@@ -27,19 +30,39 @@ HCP_SRC=$(cd "$bench/../.." && pwd)
 export HCP_DATADIR
 LC_ALL=C.UTF-8 TZ=UTC HCP_OPERATOR=bench
 export LC_ALL TZ HCP_OPERATOR
-[ "$nst" -le 100 ] || { echo "intake.sh: at most 100 stations" >&2; exit 2; }
+[ "$nst" -le 10000 ] || { echo "intake.sh: at most 10000 stations" >&2; exit 2; }
 mkdir -p "$dir"
 cd "$dir"
 dir=$(pwd)
 
+# server_cpu: CPU seconds of the PostgreSQL server so far (the
+# postmaster, the sessions it has reaped, its live processes); 0 without.
+server_cpu() {
+	[ -n "${PG_DIR:-}" ] && [ -f "$PG_DIR/data/postmaster.pid" ] ||
+		{ echo 0; return; }
+	pm=$(head -n 1 "$PG_DIR/data/postmaster.pid")
+	for p_ in $pm $(pgrep -P "$pm"); do
+		cat "/proc/$p_/stat" 2>/dev/null
+	done | sed 's/.*) //' |
+	awk -v hz="$(getconf CLK_TCK)" '
+		{ t += $12 + $13 + $14 + $15 }
+		END { printf "%.2f\n", t / hz }'
+}
+
+# measure NAME CMD...: runs CMD, prints its wall time, its CPU time and
+# the server's CPU time meanwhile.
 measure() {
 	name_=$1
 	shift
+	c0_=$(server_cpu)
 	/usr/bin/time -f '%e %U %S %M' -o "time.$name_" "$@" >"log.$name_" 2>&1
+	sleep 2		# the sessions ended, reaped by the postmaster
+	c1_=$(server_cpu)
 	read -r wall u s rss <"time.$name_"
 	eval "wall_$(echo "$name_" | tr - _)=$wall"
-	printf '%-14s %8.2f s wall %8.2f s cpu %8d KB peak\n' "$name_" \
-		"$wall" "$(echo "$u + $s" | bc)" "$rss"
+	printf '%-12s %8.2f s wall %8.2f s cpu %8.2f s server cpu %7d KB\n' \
+		"$name_" "$wall" "$(echo "$u + $s" | bc)" \
+		"$(echo "$c1_ - $c0_" | bc)" "$rss"
 }
 
 ratio() {
@@ -53,12 +76,13 @@ if [ ! -f batches.done ]; then
 	openssl genpkey -algorithm SM2 -out recv.pem 2>/dev/null
 	i=0
 	while [ $i -lt "$nst" ]; do
-		printf '%02d\n' $i
+		printf '3304%02d%02d\n' $((i / 100)) $((i % 100))
 		i=$((i + 1))
 	done | xargs -P 2 -I NN sh -c '
 		set -e
+		s=NN
 		hcp-init -q -d st/NN.db --catalog "$HCP_DATADIR/sample" \
-			-s issuer=NN
+			-s region=${s%??} -s issuer=${s#??????}
 		hcp-init -d st/NN.db --print-pubkey >st/NN.pub
 		awk -v n='"$((nb * nr))"' -v s=NN "BEGIN {
 			print \"project_no,item_code,dept_code,area_code,window,staff,channel,satisfaction,eval_detail,service_time,assess_time\"
@@ -75,6 +99,7 @@ if [ ! -f batches.done ]; then
 	done
 	touch batches.done
 fi
+[ -z "${INTAKE_BENCH_PREPARE:-}" ] || exit 0
 nbatch=$(ls batches | grep -c 'tar.gz$')
 nrec=$(cat csv/*.csv | wc -l)
 nrec=$((nrec - nbatch))
@@ -85,15 +110,15 @@ fresh_inbox() {
 	rm -rf inbox && mkdir inbox && ln batches/*.tar.gz inbox/
 }
 
-# register OPT ARG: every station into the receiving db.
+# register OPT ARG: every station into the receiving db, two at a time.
 register() {
-	for p in st/*.pub; do
-		s=$(basename "$p" .pub)
-		hcp-intake "$1" "$2" --register 330523$s --pubkey "$p"
-	done
+	ls st | sed -n 's/\.pub$//p' | xargs -P 2 -I S \
+		hcp-intake "$1" "$2" --register S --pubkey st/S.pub
 }
 
 # ---- PostgreSQL ----
+# commits are durable, as in production (tests run without fsync)
+PG_FSYNC=on
 . "$HCP_SRC/tests/pg.sh"
 TEST_DIR=$dir/pgtmp
 mkdir -p "$TEST_DIR"
@@ -103,10 +128,13 @@ if pg_have && pg_start; then
 	cols=$(head -n 1 "$(ls csv/*.csv | head -n 1)" | tr , '\n' |
 		sed 's/.*/"&" text/' | paste -sd, -)
 	psql -X -q -d "$cp_db" -c "CREATE TABLE bare ($cols)"
+	# printf: the echo of sh(1) may take \c for "no more output"
 	for f in csv/*.csv; do
-		echo "\\copy bare FROM '$f' WITH (FORMAT csv, HEADER true)"
+		printf '%s\n' "\\copy bare FROM '$f' WITH (FORMAT csv, HEADER true)"
 	done >copy.sql
 	measure pg-copy psql -X -q -d "$cp_db" -f copy.sql
+	n=$(psql -X -A -t -d "$cp_db" -c "SELECT count(*) FROM bare")
+	[ "$n" = "$nrec" ] || { echo "copy: $n records" >&2; exit 1; }
 	for w in 1 2; do
 		psql -X -q -d "$PG_CONNINFO" -c "CREATE DATABASE intake$w"
 		db="${PG_CONNINFO% dbname=*} dbname=intake$w"
@@ -142,13 +170,16 @@ measure sq-intake hcp-intake -q -d county.db -k recv.pem inbox
 n=$(sqlite3 county.db "SELECT count(*) FROM records")
 [ "$n" = "$nrec" ] || { echo "county.db: $n records" >&2; exit 1; }
 for f in csv/*.csv; do
-	echo ".import --csv --skip 1 $f bare"
+	printf '%s\n' ".import --csv --skip 1 $f bare"
 done >import.sql
 cols=$(head -n 1 "$(ls csv/*.csv | head -n 1)" | tr , '\n' |
 	sed 's/.*/"&" text/' | paste -sd, -)
 sqlite3 bare.db "PRAGMA journal_mode = WAL; CREATE TABLE bare ($cols)" \
 	>/dev/null
-measure sq-import sh -c "{ echo BEGIN\\;; cat import.sql; echo COMMIT\\;; } |
-	sqlite3 bare.db"
+# each .import its own transaction, as each \copy and each batch
+measure sq-import sh -c "sqlite3 bare.db <import.sql"
+n=$(sqlite3 bare.db "SELECT count(*) FROM bare")
+[ "$n" = "$nrec" ] || { echo "bare.db: $n records" >&2; exit 1; }
 printf 'SQLite: hcp-intake / .import %sx\n' \
 	"$(ratio "$wall_sq_intake" "$wall_sq_import")"
+uptime
