@@ -516,17 +516,20 @@ key_at(void *arg, const char *station, const char *created, char **why)
 /* verify_opts.row: one accepted record into intake_stage. */
 static int
 stage_row(void *arg, const struct rec *rec, const char *supersedes,
-    char **why)
+    size_t ncells, const char *const *cells, char **why)
 {
 	struct run *r = arg;
 	struct intake *it = r->it;
 	const char *v[INTAKE_NSTAGE];
 	char line[24], month[11];
-	const char *at = rec->v[F_ASSESS_TIME];
+	const char *at;
 	int f;
 
-	if (it->stage_failed)
+	(void)ncells;
+	(void)cells;
+	if (rec == NULL || it->stage_failed)
 		return 0;
+	at = rec->v[F_ASSESS_TIME];
 	snprintf(line, sizeof(line), "%ld", rec->line);
 	if (strlen(at) >= 7)
 		snprintf(month, sizeof(month), "%.7s-01", at);

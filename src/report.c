@@ -1406,9 +1406,9 @@ struct bload {
 	long long records;	/* received records added */
 };
 
-static void
-batch_record(void *arg, const struct rec *r, int superseding, size_t ncells,
-    const char *const *cells)
+static int
+batch_record(void *arg, const struct rec *r, const char *supersedes,
+    size_t ncells, const char *const *cells, char **why)
 {
 	struct bload *b = arg;
 	sqlite3_stmt *st;
@@ -1421,11 +1421,12 @@ batch_record(void *arg, const struct rec *r, int superseding, size_t ncells,
 				b->col_method = (int)i;
 			else if (strcmp(cells[i], "src_line") == 0)
 				b->col_line = (int)i;
-		return;
+		return 0;
 	}
+	(void)why;
 	if (b->failed)
-		return;
-	st = superseding ? b->rep : b->ins;
+		return 0;
+	st = *supersedes != '\0' ? b->rep : b->ins;
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	db_bind_opt(st, 1, r->v[F_SERIAL]);
@@ -1455,6 +1456,7 @@ batch_record(void *arg, const struct rec *r, int superseding, size_t ncells,
 	sqlite3_bind_text(st, 18, r->hash, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		b->failed = 1;
+	return 0;
 }
 
 static int
@@ -1635,7 +1637,7 @@ report_load_batches(struct db *mem, struct db *station, const char *dir,
 		*errstr = xstrdup(db_errstr(station));
 		goto out;
 	}
-	o.on_record = batch_record;
+	o.row = batch_record;
 	o.arg = &b;
 	if (bload_prepare(&b, &imp) != 0)
 		goto dberr;

@@ -652,15 +652,20 @@ sup_check_batch(struct vstate *s, const char *ncorr)
 	}
 }
 
-/* Hands an accepted record to the caller's row hook (verify_opts). */
+/*
+ * Hands the header (r NULL) or an accepted record to the caller's row
+ * hook (verify_opts).
+ */
 static void
-row_hook(struct vstate *s, const char *supersedes)
+row_hook(struct vstate *s, const struct rec *r, const char *supersedes,
+    size_t ncells, const char **cells)
 {
 	char *why = NULL;
 
-	if (s->o->row(s->o->arg, &s->rec, supersedes, &why) != 0) {
-		problem(s, 0, "%s:%ld: %s", BAG_PAYLOAD, s->rec.line,
-		    why != NULL ? why : "");
+	if (s->o->row(s->o->arg, r, supersedes, ncells,
+	    (const char *const *)cells, &why) != 0) {
+		problem(s, 0, "%s:%ld: %s", BAG_PAYLOAD, r != NULL ? r->line :
+		    1, why != NULL ? why : "");
 		free(why);
 	}
 }
@@ -686,8 +691,8 @@ check_row(struct vstate *s, long line, size_t ncells, const char **cells)
 		s->header_ok = rec_map_header(s->map, ncells, cells, 0,
 		    &s->pl) == 0;
 		report_rec(s);
-		if (s->o->on_record != NULL)
-			s->o->on_record(s->o->arg, NULL, 0, ncells, cells);
+		if (s->o->row != NULL)
+			row_hook(s, NULL, "", ncells, cells);
 		return;
 	}
 	s->rowno++;
@@ -705,12 +710,10 @@ check_row(struct vstate *s, long line, size_t ncells, const char **cells)
 	    rec_check_keys(s->o->keys, &s->rec, s->o->seen, &s->pl) != 0)
 		bad = 1;
 	if (bad == 0 && s->o->row != NULL)
-		row_hook(s, superseding ? sup_cell(s, 0, ncells, cells) : "");
+		row_hook(s, &s->rec, superseding ? sup_cell(s, 0, ncells,
+		    cells) : "", ncells, cells);
 	if (bad)
 		s->bad_rows++;
-	else if (s->o->on_record != NULL)
-		s->o->on_record(s->o->arg, &s->rec, superseding, ncells,
-		    cells);
 	if (s->pl.n > 0)
 		report_rec(s);
 }

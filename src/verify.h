@@ -76,29 +76,23 @@ struct verify_opts {
 	struct rec_ctx *keys;	/* unloaded context for rec_check_keys */
 	struct rec_seen *seen;	/* records across batches, or NULL */
 	/*
-	 * When not NULL: called with the header row (r NULL), then with
-	 * each record whose row passed its checks (superseding 1 for a
-	 * superseding record), in row order, on the validating thread.
-	 * Whether the batch as a whole passed is known only from
-	 * verify_ok() afterwards.
-	 */
-	void (*on_record)(void *arg, const struct rec *r, int superseding,
-	    size_t ncells, const char *const *cells);
-	/*
-	 * Hooks of a receiving side that loads what it verifies (hcp-intake),
-	 * all NULL for a plain check.  key_at, if set, gives the public key
-	 * of station valid at created (bag-info.txt's Hcp-Station and
-	 * Hcp-Created, either NULL if missing) in place of pub_pem, or NULL
-	 * with *why (malloc'd) saying why there is none: the batch is then
-	 * bad.  row, if set, is called on the validating thread with each
-	 * record that passed the validator, and supersedes ("" for a new
-	 * record); a nonzero return makes the batch bad with *why (malloc'd)
-	 * as the problem.  arg is passed to both.
+	 * Hooks of a side that uses what it verifies (hcp-report,
+	 * hcp-intake), all NULL for a plain check.  key_at, if set, gives
+	 * the public key of station valid at created (bag-info.txt's
+	 * Hcp-Station and Hcp-Created, either NULL if missing) in place of
+	 * pub_pem, or NULL with *why (malloc'd) saying why there is none:
+	 * the batch is then bad.  row, if set, is called on the validating
+	 * thread with the header row (r NULL), then in row order with each
+	 * record that passed every check, what it supersedes ("" for a new
+	 * record) and the row's cells; a nonzero return makes the batch bad
+	 * with *why (malloc'd) as the problem.  Whether the batch as a whole
+	 * passed is known only from verify_ok() afterwards.  arg is passed
+	 * to each.
 	 */
 	const char *(*key_at)(void *arg, const char *station,
 	    const char *created, char **why);
 	int (*row)(void *arg, const struct rec *r, const char *supersedes,
-	    char **why);
+	    size_t ncells, const char *const *cells, char **why);
 	/*
 	 * events, if set, is called with the bytes of data/case-events.csv
 	 * once read (valid during the call), before any record; whether
