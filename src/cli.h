@@ -73,6 +73,16 @@ struct option;
 void cli_help_exit(const char *usage, const char *shortopts,
     const struct option *longopts) __attribute__((noreturn));
 
+/*
+ * getopt_long(3) for every tool, with the letters a tool renamed (the
+ * table in cli.c): an old letter still works for one release, as the
+ * option that took its place, and says so once ("-m is now -M
+ * (--max-records); -m will be removed in the next release").  shortopts
+ * lists only the current letters.
+ */
+int cli_getopt(int argc, char *const argv[], const char *shortopts,
+    const struct option *longopts);
+
 /* Prints the usage text to fp and exits with status. */
 void cli_usage_exit(const char *usage, FILE *fp, int status)
 	__attribute__((noreturn));
