@@ -12,7 +12,7 @@ populate() {
 test_expect_success 'setup: a station with 1500 records, packed' '
 	setup_station && populate 1500 0 &&
 	hcp-init -d hcp.db --print-pubkey >pub.pem && mkdir out &&
-	hcp-pack -q -d hcp.db -o out -m 150
+	hcp-pack -q -d hcp.db -o out -M 150
 '
 
 # Each round imports 1500 records, then kills an hcp-pack making ten
@@ -29,7 +29,7 @@ test_expect_success 'kill -9 at random moments of hcp-pack, 16 times or more' '
 		populate 1500 $((round * 1500)) || return 1
 		delay=$(awk -v s=$round "BEGIN { srand(s); f = s > 16 ? (s - 12) / 4 : 1
 			printf \"%.3f\", rand() * 0.08 * f }")
-		hcp-pack -q -d hcp.db -o out -m 150 &
+		hcp-pack -q -d hcp.db -o out -M 150 &
 		pid=$!
 		sleep $delay
 		kill -9 $pid 2>/dev/null
@@ -47,7 +47,7 @@ test_expect_success 'kill -9 at random moments of hcp-pack, 16 times or more' '
 '
 
 test_expect_success 'a final run completes what the killed ones left' '
-	hcp-pack -q -d hcp.db -o out -m 1000 &&
+	hcp-pack -q -d hcp.db -o out -M 1000 &&
 	test "$(sqlite3 hcp.db "SELECT count(*) FROM evaluations
 		WHERE id > (SELECT max(last_id) FROM batches)")" = 0 &&
 	test "$(sqlite3 hcp.db "SELECT count(*) FROM batches WHERE sha256 IS NULL")" = 0 &&

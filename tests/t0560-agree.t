@@ -174,7 +174,7 @@ for st in 1:7:5:UTC 2:3:4:Asia/Shanghai 3:15:7:Asia/Urumqi; do
 		acc=$(sed -n "s/.*rows read: \([0-9]*\) accepted.*/\1/p" r$k/imp) &&
 		say "station $k: $(cat r$k/imp | head -n 1)" &&
 		test "$acc" -gt 10000 &&
-		mkdir -p r$k/out && hcp-pack -q -d r$k/hcp.db -m 10000 -o r$k/out &&
+		mkdir -p r$k/out && hcp-pack -q -d r$k/hcp.db -M 10000 -o r$k/out &&
 		receiver r$k &&
 		test "$(records r$k)" = "$acc"
 	'
