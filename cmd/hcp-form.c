@@ -260,7 +260,7 @@ render(struct db *db, const struct layout *l, const struct page *pv,
 		errx(2, "%s", db_errstr(db));
 	fp = cli_open_public_output(out);
 	if ((rf = render_forms_open(l, fp, out, &e)) == NULL)
-		goto fail;
+		cli_fail_output(fp, e);
 	memset(&vars, 0, sizeof(vars));
 	vars.hall = hall;
 	vars.name = name;
@@ -279,7 +279,7 @@ render(struct db *db, const struct layout *l, const struct page *pv,
 
 			render_forms_close(rf, &e2);
 			free(e2);
-			goto fail;
+			cli_fail_output(fp, e);
 		}
 		if (progress && (i + 1) % 100 == 0)
 			fprintf(stderr, "\r%zu/%zu", i + 1, n);
@@ -287,15 +287,11 @@ render(struct db *db, const struct layout *l, const struct page *pv,
 	if (progress)
 		fputc('\n', stderr);
 	if (render_forms_close(rf, &e) != 0)
-		goto fail;
+		cli_fail_output(fp, e);
 	cli_close_output(fp, out);
 	free(wname);
 	free(hall);
 	free(name);
-	return;
-fail:
-	cli_discard_output(fp);
-	errx(2, "%s", e);
 }
 
 struct opts {

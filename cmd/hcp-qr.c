@@ -235,15 +235,6 @@ binary_out(const char *out)
 	return out;
 }
 
-/* Dies after a failed render, removing the partial file. */
-static void
-render_fail(FILE *fp, const char *path, char *e)
-{
-	(void)path;
-	cli_discard_output(fp);
-	errx(2, "%s", e);
-}
-
 static void
 write_pdf(const struct station *st, const struct win *v, size_t n,
     const struct render_qr_opts *o, const char *out)
@@ -258,7 +249,7 @@ write_pdf(const struct station *st, const struct win *v, size_t n,
 	out = binary_out(out);
 	fp = cli_open_public_output(out);
 	if (render_qr_pdf(labs, n, o, fp, out, &e) != 0)
-		render_fail(fp, out, e);
+		cli_fail_output(fp, e);
 	cli_close_output(fp, out);
 	free(labs);
 }
@@ -274,7 +265,7 @@ write_one(const struct station *st, const struct win *w,
 	label_of(st, w, &lab);
 	fp = cli_open_public_output(out);
 	if (render_qr_file(&lab, o, fp, out, &e) != 0)
-		render_fail(fp, out, e);
+		cli_fail_output(fp, e);
 	cli_close_output(fp, out);
 }
 
@@ -333,7 +324,7 @@ write_text(const struct station *st, const struct win *v, size_t n,
 		label_of(st, &v[i], &lab);
 		if (render_qr_utf8(&lab, o, fp, strcmp(out, "-") == 0 ?
 		    _("standard output") : out, &e) != 0)
-			render_fail(fp, out, e);
+			cli_fail_output(fp, e);
 	}
 	cli_close_output(fp, out);
 }

@@ -164,6 +164,13 @@ cli_discard_output(FILE *fp)
 }
 
 void
+cli_fail_output(FILE *fp, const char *msg)
+{
+	cli_discard_output(fp);
+	errx(2, "%s", msg);
+}
+
+void
 cli_close_output(FILE *fp, const char *path)
 {
 	struct outfile *of;

@@ -56,6 +56,11 @@ FILE *cli_open_public_output(const char *path);
 void cli_close_output(FILE *fp, const char *path);
 /* Abandons a stream from cli_open_output: the file named is not touched. */
 void cli_discard_output(FILE *fp);
+/*
+ * Abandons it after a failed write (a render, say) and dies with msg,
+ * exit 2: the tools' one way out of a half-written -o file.
+ */
+void cli_fail_output(FILE *fp, const char *msg) __attribute__((noreturn));
 
 /*
  * Whether CSV output goes to a spreadsheet, and so gets a UTF-8 byte
