@@ -62,7 +62,8 @@ static const struct opthelp table[] = {
 	{ "level", "level", N_("QR error correction: L, M, Q or H") },
 	{ "list", NULL, N_("list what is recorded") },
 	{ "load-services", "file", N_("load a services list and exit") },
-	{ "margin", "mm", N_("page margin in millimetres") },
+	{ "margin", "modules", N_("quiet zone around the code, in "
+	    "modules") },
 	{ "max-records", "max", N_("at most max records a batch") },
 	{ "mine", "staff", N_("only the cases of that staff member") },
 	{ "month", "YYYY-MM", N_("this month as the period") },
@@ -123,6 +124,8 @@ static const struct {
 	    "too") } },
 	{ "hcp-review", { "by", "date", N_("the rectification is due by "
 	    "date") } },
+	{ "hcp-report", { "format", "format", N_("table, csv, json, xlsx or "
+	    "pdf") } },
 };
 
 extern char *program_invocation_short_name;
