@@ -126,6 +126,10 @@ static const struct {
 	    "date") } },
 	{ "hcp-report", { "format", "format", N_("table, csv, json, xlsx or "
 	    "pdf") } },
+	{ "hcp-intake", { "db", "db", N_("the receiving database "
+	    "($HCP_INTAKE_DB, else intake.db)") } },
+	{ "hcp-intake", { "pubkey", "file", N_("the station's public key "
+	    "file") } },
 };
 
 extern char *program_invocation_short_name;
