@@ -117,8 +117,7 @@ main(int argc, char *argv[])
 	char *e = NULL;
 
 	cli_init();
-	while ((ch = getopt_long(argc, argv, "d:hlqr:u:V", longopts, NULL)) !=
-	    -1) {
+	while ((ch = cli_getopt(argc, argv, "d:hlqr:u:V", longopts)) != -1) {
 		switch (ch) {
 		case 'd':
 			dbpath = optarg;

@@ -119,9 +119,17 @@ on_problem(void *arg, const char *path, const struct rec_problem *p)
 	o->nprob++;
 }
 
-int
-main(int argc, char *argv[])
+struct opts {
+	const char *dbpath, *outpath;
+	struct cli_input in;
+	int excel;
+};
+
+/* The options; returns how many arguments they took. */
+static int
+parse_options(int argc, char *argv[], struct opts *o, struct out *out)
 {
+	static const char shortopts[] = "d:f:ho:qV";
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "format", required_argument, NULL, 'f' },
@@ -133,65 +141,148 @@ main(int argc, char *argv[])
 		CLI_INPUT_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *dbpath = NULL, *outpath = NULL;
-	struct import_opts io;
-	struct out out = { NULL, FMT_TEXT, 0, "\n", 0 };
-	struct rec_ctx *ctx;
-	struct db *db;
-	struct cli_input in;
-	int ch, status = 0, i, excel = 0;
+	int ch;
 
-	memset(&io, 0, sizeof(io));
-	cli_input_init(&in);
-	cli_init();
-	while ((ch = getopt_long(argc, argv, "d:f:ho:qV", longopts, NULL)) !=
-	    -1) {
-		if (cli_input_option(&in, ch, optarg))
+	memset(o, 0, sizeof(*o));
+	cli_input_init(&o->in);
+	while ((ch = cli_getopt(argc, argv, shortopts, longopts)) != -1) {
+		if (cli_input_option(&o->in, ch, optarg))
 			continue;
 		switch (ch) {
 		case 'd':
-			dbpath = optarg;
+			o->dbpath = optarg;
 			break;
 		case 'f':
 			if (strcmp(optarg, "text") == 0)
-				out.fmt = FMT_TEXT;
+				out->fmt = FMT_TEXT;
 			else if (strcmp(optarg, "csv") == 0)
-				out.fmt = FMT_CSV;
+				out->fmt = FMT_CSV;
 			else if (strcmp(optarg, "json") == 0)
-				out.fmt = FMT_JSON;
+				out->fmt = FMT_JSON;
 			else
 				errx(EXIT_USAGE, _("--format must be text, "
 				    "csv or json, not \"%s\""), optarg);
 			break;
 		case 'h':
-			cli_help_exit(usage_text, "d:f:ho:qV", longopts);
+			cli_help_exit(usage_text, shortopts, longopts);
 		case 'o':
-			outpath = optarg;
+			o->outpath = optarg;
 			break;
 		case 'q':
-			out.quiet = 1;
+			out->quiet = 1;
 			break;
 		case 'X':
-			excel = 1;
+			o->excel = 1;
 			break;
 		case 'V':
 			cli_version();
-			return 0;
+			exit(0);
 		default:
 			usage();
 		}
 	}
-	argc -= optind;
-	argv += optind;
+	return optind;
+}
+
+/* Writes the result of file path in the chosen format. */
+static void
+put_result(struct out *out, const char *path,
+    const struct import_result *res)
+{
+	switch (out->fmt) {
+	case FMT_TEXT:
+		if (res->header_bad > 0)
+			fprintf(out->fp, _("%s: the header row is not "
+			    "usable\n"), path);
+		else if (res->header_bad == 0)
+			fprintf(out->fp, _("%s: %ld rows: %ld valid, "
+			    "%ld invalid, %ld duplicates, %ld "
+			    "warnings\n"), path, res->rows,
+			    res->accepted, res->rejected,
+			    res->duplicates, res->warnings);
+		break;
+	case FMT_CSV:
+		if (res->header_bad == 0)
+			fprintf(stderr, _("%s: %ld rows: %ld valid, "
+			    "%ld invalid, %ld duplicates, %ld "
+			    "warnings\n"), path, res->rows,
+			    res->accepted, res->rejected,
+			    res->duplicates, res->warnings);
+		break;
+	case FMT_JSON:
+		fprintf(out->fp, "%s], \"header_ok\": %s, "
+		    "\"encoding\": ", out->nprob > 0 ? "\n  " : "",
+		    res->header_bad == 0 ? "true" : "false");
+		json_str(out->fp, res->encoding != NULL ? res->encoding :
+		    "");
+		fprintf(out->fp, ", \"rows\": %ld, \"valid\": %ld, "
+		    "\"invalid\": %ld, \"duplicates\": %ld, "
+		    "\"warnings\": %ld}", res->rows, res->accepted,
+		    res->rejected, res->duplicates, res->warnings);
+		break;
+	}
+}
+
+/* Checks file path, the first when first: its exit status. */
+static int
+check_file(struct db *db, struct rec_ctx *ctx, const char *path,
+    struct import_opts *io, struct out *out, int first)
+{
+	struct import_result res;
+	char *e = NULL;
+	int status = 0;
+
+	out->nprob = 0;
+	if (!out->quiet && out->fmt == FMT_JSON) {
+		fputs(!first ? ",\n  {\"file\": " : "\n  {\"file\": ",
+		    out->fp);
+		json_str(out->fp, path);
+		fputs(", \"problems\": [", out->fp);
+	}
+	if (import_file(db, ctx, path, io, &res, &e) != 0) {
+		warnx("%s", e);
+		free(e);
+		status = 2;
+		memset(&res, 0, sizeof(res));
+		res.header_bad = -1;
+	}
+	if (res.header_bad > 0 || res.rejected > 0)
+		status = status == 2 ? 2 : 1;
+	if (res.stopped != NULL) {
+		warnx(_("%s; the rows before it are counted, the rest "
+		    "of the file was not read"), res.stopped);
+		status = 2;
+	}
+	if (!out->quiet)
+		put_result(out, path, &res);
+	import_result_release(&res);
+	return status;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct opts o;
+	struct import_opts io;
+	struct out out = { NULL, FMT_TEXT, 0, "\n", 0 };
+	struct rec_ctx *ctx;
+	struct db *db;
+	int status = 0, i, k;
+
+	memset(&io, 0, sizeof(io));
+	cli_init();
+	k = parse_options(argc, argv, &o, &out);
+	argc -= k;
+	argv += k;
 	if (argc < 1)
 		usage();
 	io.dry_run = 1;
 	io.on_problem = on_problem;
 	io.arg = &out;
 
-	dbpath = cli_db_path(dbpath);
 	db = db_new();
-	if (db_open(db, dbpath, DB_READONLY, cli_schemadir()) != 0) {
+	if (db_open(db, cli_db_path(o.dbpath), DB_READONLY,
+	    cli_schemadir()) != 0) {
 		warnx("%s", db_errstr(db));
 		db_free(db);
 		return 2;
@@ -203,11 +294,11 @@ main(int argc, char *argv[])
 		db_free(db);
 		return 2;
 	}
-	cli_input_apply(&in, ctx);
-	io.enc = in.enc;
-	io.map_flags = in.map_flags;
-	out.fp = out.quiet ? stdout : cli_open_output(outpath);
-	if (cli_csv_for_spreadsheet(outpath, excel)) {
+	cli_input_apply(&o.in, ctx);
+	io.enc = o.in.enc;
+	io.map_flags = o.in.map_flags;
+	out.fp = out.quiet ? stdout : cli_open_output(o.outpath);
+	if (cli_csv_for_spreadsheet(o.outpath, o.excel)) {
 		out.eol = "\r\n";
 		if (!out.quiet && out.fmt == FMT_CSV)
 			fputs("\xef\xbb\xbf", out.fp);
@@ -219,72 +310,14 @@ main(int argc, char *argv[])
 		fputs("{\"files\": [", out.fp);
 
 	for (i = 0; i < argc; i++) {
-		struct import_result res;
-		char *e = NULL;
-
-		out.nprob = 0;
-		if (!out.quiet && out.fmt == FMT_JSON) {
-			fputs(i > 0 ? ",\n  {\"file\": " : "\n  {\"file\": ",
-			    out.fp);
-			json_str(out.fp, argv[i]);
-			fputs(", \"problems\": [", out.fp);
-		}
-		if (import_file(db, ctx, argv[i], &io, &res, &e) != 0) {
-			warnx("%s", e);
-			free(e);
-			status = 2;
-			memset(&res, 0, sizeof(res));
-			res.header_bad = -1;
-		}
-		if (res.header_bad > 0 || res.rejected > 0)
-			status = status == 2 ? 2 : 1;
-		if (res.stopped != NULL) {
-			warnx(_("%s; the rows before it are counted, the rest "
-			    "of the file was not read"), res.stopped);
-			status = 2;
-		}
-		if (out.quiet) {
-			import_result_release(&res);
-			continue;
-		}
-		switch (out.fmt) {
-		case FMT_TEXT:
-			if (res.header_bad > 0)
-				fprintf(out.fp, _("%s: the header row is not "
-				    "usable\n"), argv[i]);
-			else if (res.header_bad == 0)
-				fprintf(out.fp, _("%s: %ld rows: %ld valid, "
-				    "%ld invalid, %ld duplicates, %ld "
-				    "warnings\n"), argv[i], res.rows,
-				    res.accepted, res.rejected,
-				    res.duplicates, res.warnings);
-			break;
-		case FMT_CSV:
-			if (res.header_bad == 0)
-				fprintf(stderr, _("%s: %ld rows: %ld valid, "
-				    "%ld invalid, %ld duplicates, %ld "
-				    "warnings\n"), argv[i], res.rows,
-				    res.accepted, res.rejected,
-				    res.duplicates, res.warnings);
-			break;
-		case FMT_JSON:
-			fprintf(out.fp, "%s], \"header_ok\": %s, "
-			    "\"encoding\": ", out.nprob > 0 ? "\n  " : "",
-			    res.header_bad == 0 ? "true" : "false");
-			json_str(out.fp, res.encoding != NULL ? res.encoding :
-			    "");
-			fprintf(out.fp, ", \"rows\": %ld, \"valid\": %ld, "
-			    "\"invalid\": %ld, \"duplicates\": %ld, "
-			    "\"warnings\": %ld}", res.rows, res.accepted,
-			    res.rejected, res.duplicates, res.warnings);
-			break;
-		}
-		import_result_release(&res);
+		k = check_file(db, ctx, argv[i], &io, &out, i == 0);
+		if (k > status)
+			status = k;
 	}
 	if (!out.quiet && out.fmt == FMT_JSON)
 		fputs("\n]}\n", out.fp);
 	if (!out.quiet)
-		cli_close_output(out.fp, outpath);
+		cli_close_output(out.fp, o.outpath);
 	rec_ctx_free(ctx);
 	db_free(db);
 	return status;

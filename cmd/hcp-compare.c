@@ -93,8 +93,7 @@ main(int argc, char *argv[])
 	memset(&co, 0, sizeof(co));
 	cli_input_init(&in);
 	cli_init();
-	while ((ch = getopt_long(argc, argv, "d:ho:qV", longopts, NULL)) !=
-	    -1) {
+	while ((ch = cli_getopt(argc, argv, "d:ho:qV", longopts)) != -1) {
 		if (cli_input_option(&in, ch, optarg))
 			continue;
 		switch (ch) {

@@ -28,7 +28,7 @@
 #include "banned.h"
 
 static const char usage_text[] =
-    "usage: hcp-form [-qV] [-d db] [-t template] [-w window] -n count "
+    "usage: hcp-form [-qV] [-d db] [-t template] [-w window] -N count "
     "-o file\n"
     "       hcp-form [-d db] [-t template] [-w window] --issue count\n"
     "       hcp-form [-q] [-d db] [-t template] -o file --reprint serial "
@@ -260,7 +260,7 @@ render(struct db *db, const struct layout *l, const struct page *pv,
 		errx(2, "%s", db_errstr(db));
 	fp = cli_open_public_output(out);
 	if ((rf = render_forms_open(l, fp, out, &e)) == NULL)
-		goto fail;
+		cli_fail_output(fp, e);
 	memset(&vars, 0, sizeof(vars));
 	vars.hall = hall;
 	vars.name = name;
@@ -279,7 +279,7 @@ render(struct db *db, const struct layout *l, const struct page *pv,
 
 			render_forms_close(rf, &e2);
 			free(e2);
-			goto fail;
+			cli_fail_output(fp, e);
 		}
 		if (progress && (i + 1) % 100 == 0)
 			fprintf(stderr, "\r%zu/%zu", i + 1, n);
@@ -287,27 +287,32 @@ render(struct db *db, const struct layout *l, const struct page *pv,
 	if (progress)
 		fputc('\n', stderr);
 	if (render_forms_close(rf, &e) != 0)
-		goto fail;
+		cli_fail_output(fp, e);
 	cli_close_output(fp, out);
 	free(wname);
 	free(hall);
 	free(name);
-	return;
-fail:
-	cli_discard_output(fp);
-	errx(2, "%s", e);
 }
 
-int
-main(int argc, char *argv[])
+struct opts {
+	const char *dbpath, *out, *tname, *win, *reason, *op;
+	enum mode mode;
+	long long count;
+	int quiet, english;
+};
+
+/* The options; returns how many arguments they took. */
+static int
+parse_options(int argc, char *argv[], struct opts *o)
 {
 	enum {
 		O_ISSUE = 256, O_REPRINT, O_VOID, O_STATUS, O_CSV, O_ENGLISH,
 		O_REASON, O_OPERATOR, O_XLSX
 	};
+	static const char shortopts[] = "d:hN:o:qt:Vw:";
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
-		{ "count", required_argument, NULL, 'n' },
+		{ "count", required_argument, NULL, 'N' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "template", required_argument, NULL, 't' },
 		{ "window", required_argument, NULL, 'w' },
@@ -325,215 +330,243 @@ main(int argc, char *argv[])
 		{ "operator", required_argument, NULL, O_OPERATOR },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *dbpath = NULL, *out = NULL, *tname = NULL, *win = NULL;
-	const char *reason = NULL, *op = NULL;
-	enum mode mode = M_NONE;
-	long long count = 0;
-	int ch, quiet = 0, english = 0, rc = 0;
-	char (*serials)[LEDGER_SERIAL_LEN];
-	struct layout *l;
-	struct db *db;
-	char *tpath;
-	size_t i;
+	int ch;
 
-	cli_init();
-	while ((ch = getopt_long(argc, argv, "d:hn:o:qt:Vw:", longopts,
-	    NULL)) != -1) {
+	memset(o, 0, sizeof(*o));
+	o->mode = M_NONE;
+	while ((ch = cli_getopt(argc, argv, shortopts, longopts)) != -1) {
 		switch (ch) {
 		case 'd':
-			dbpath = optarg;
+			o->dbpath = optarg;
 			break;
 		case 'h':
-			cli_help_exit(usage_text, "d:hn:o:qt:Vw:", longopts);
-		case 'n':
-			set_mode(&mode, M_RENDER);
-			count = count_arg(optarg);
+			cli_help_exit(usage_text, shortopts, longopts);
+		case 'N':
+			set_mode(&o->mode, M_RENDER);
+			o->count = count_arg(optarg);
 			break;
 		case 'o':
-			out = optarg;
+			o->out = optarg;
 			break;
 		case 'q':
-			quiet = 1;
+			o->quiet = 1;
 			break;
 		case 't':
-			tname = optarg;
+			o->tname = optarg;
 			break;
 		case 'V':
 			cli_version();
-			return 0;
+			exit(0);
 		case 'w':
-			win = optarg;
+			o->win = optarg;
 			break;
 		case O_ISSUE:
-			set_mode(&mode, M_ISSUE);
-			count = count_arg(optarg);
+			set_mode(&o->mode, M_ISSUE);
+			o->count = count_arg(optarg);
 			break;
 		case O_REPRINT:
-			set_mode(&mode, M_REPRINT);
+			set_mode(&o->mode, M_REPRINT);
 			break;
 		case O_VOID:
-			set_mode(&mode, M_VOID);
+			set_mode(&o->mode, M_VOID);
 			break;
 		case O_STATUS:
-			set_mode(&mode, M_STATUS);
+			set_mode(&o->mode, M_STATUS);
 			break;
 		case O_CSV:
-			set_mode(&mode, M_CSV);
+			set_mode(&o->mode, M_CSV);
 			break;
 		case O_XLSX:
-			set_mode(&mode, M_XLSX);
+			set_mode(&o->mode, M_XLSX);
 			break;
 		case O_ENGLISH:
-			english = 1;
+			o->english = 1;
 			break;
 		case O_REASON:
-			reason = optarg;
+			o->reason = optarg;
 			break;
 		case O_OPERATOR:
-			op = optarg;
+			o->op = optarg;
 			break;
 		default:
 			usage();
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	switch (mode) {
+	return optind;
+}
+
+/* Exits with a usage error unless the options and argc fit the mode. */
+static void
+check_usage(const struct opts *o, int argc)
+{
+	int bad = 0;
+
+	switch (o->mode) {
 	case M_NONE:
-		usage();
+		bad = 1;
 		break;
 	case M_RENDER:
-		if (argc != 0 || out == NULL)
-			usage();
+		bad = argc != 0 || o->out == NULL;
 		break;
 	case M_ISSUE:
-		if (argc != 0 || out != NULL)
-			usage();
+		bad = argc != 0 || o->out != NULL;
 		break;
 	case M_REPRINT:
-		if (argc == 0 || out == NULL || win != NULL)
-			usage();
+		bad = argc == 0 || o->out == NULL || o->win != NULL;
 		break;
 	case M_VOID:
 	case M_STATUS:
-		if (argc == 0 || out != NULL || win != NULL || tname != NULL)
-			usage();
+		bad = argc == 0 || o->out != NULL || o->win != NULL ||
+		    o->tname != NULL;
 		break;
 	case M_CSV:
-		if (argc != 0 || out != NULL || win != NULL)
-			usage();
+		bad = argc != 0 || o->out != NULL || o->win != NULL;
 		break;
 	case M_XLSX:
-		if (argc != 0 || out == NULL || win != NULL)
-			usage();
+		bad = argc != 0 || o->out == NULL || o->win != NULL;
 		break;
 	}
-	if ((english || reason != NULL) && mode != M_CSV && mode != M_VOID &&
-	    mode != M_XLSX)
+	if ((o->english || o->reason != NULL) && o->mode != M_CSV &&
+	    o->mode != M_VOID && o->mode != M_XLSX)
+		bad = 1;
+	if (bad)
 		usage();
-	op = cli_operator(op);
-	tpath = template_path(tname);
+}
 
-	if (mode == M_CSV) {
+/* --issue count (print the serials) or -N count (print the forms). */
+static void
+issue(struct db *db, const struct opts *o, const char *tpath)
+{
+	char (*serials)[LEDGER_SERIAL_LEN];
+	struct layout *l;
+	size_t i, count = (size_t)o->count;
+
+	l = load_layout(db, tpath);
+	if (o->win != NULL && !window_usable(db, o->win))
+		errx(1, _("window %s is not in the catalogue (or is "
+		    "retired)"), o->win);
+	if (ledger_issue(db, count, l->tid, l->fingerprint, o->win, o->op,
+	    &serials) != 0)
+		errx(2, "%s", db_errstr(db));
+	if (o->mode == M_ISSUE) {
+		for (i = 0; i < count; i++)
+			printf("%s\n", serials[i]);
+	} else {
+		struct page *pv = xcalloc(count, sizeof(*pv));
+
+		for (i = 0; i < count; i++) {
+			memcpy(pv[i].serial, serials[i], 17);
+			pv[i].window = (char *)(uintptr_t)o->win;
+		}
+		render(db, l, pv, count, o->out, o->quiet);
+		free(pv);
+	}
+	free(serials);
+	layout_free(l);
+}
+
+/* --reprint serial ...: all of them, or none (exit 1). */
+static void
+reprint(struct db *db, const struct opts *o, const char *tpath,
+    char *argv[], int argc)
+{
+	struct page *pv = xcalloc((size_t)argc, sizeof(*pv));
+	struct ledger_entry e;
+	struct layout *l;
+	size_t i, n = 0;
+	int k, rc = 0;
+
+	l = load_layout(db, tpath);
+	for (k = 0; k < argc; k++) {
+		char s[17], g[20];
+
+		if (serial_arg(argv[k], s) != 0) {
+			rc = 1;
+			continue;
+		}
+		ids_serial_format(s, g);
+		switch (ledger_lookup(db, s, &e)) {
+		case -1:
+			errx(2, "%s", db_errstr(db));
+		case 0:
+			warnx(_("%s: serial was never issued by this "
+			    "station; issue new forms with -N"), g);
+			rc = 1;
+			continue;
+		}
+		if (e.state != LEDGER_ISSUED)
+			warnx(_("%s: serial is %s and cannot be "
+			    "reprinted"), g, ledger_state_name(e.state));
+		else if (strcmp(e.template, l->tid) != 0 ||
+		    strcmp(e.fingerprint, l->fingerprint) != 0)
+			warnx(_("%s: serial was issued for template %s "
+			    "layout %s, but %s gives %s layout %s"), g,
+			    e.template, e.fingerprint, tpath, l->tid,
+			    l->fingerprint);
+		else {
+			memcpy(pv[n].serial, s, 17);
+			pv[n++].window = e.window;
+			e.window = NULL;
+			ledger_entry_release(&e);
+			continue;
+		}
+		rc = 1;
+		ledger_entry_release(&e);
+	}
+	if (rc != 0)
+		errx(1, "%s", _("nothing reprinted"));
+	render(db, l, pv, n, o->out, o->quiet);
+	for (i = 0; i < n; i++)
+		free(pv[i].window);
+	free(pv);
+	layout_free(l);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct opts o;
+	struct layout *l;
+	struct db *db;
+	char *tpath;
+	int rc = 0, n;
+
+	cli_init();
+	n = parse_options(argc, argv, &o);
+	argc -= n;
+	argv += n;
+	check_usage(&o, argc);
+	o.op = cli_operator(o.op);
+	tpath = template_path(o.tname);
+
+	if (o.mode == M_CSV) {
 		l = load_layout(NULL, tpath);
-		csv_template(l, english);
+		csv_template(l, o.english);
 		layout_free(l);
 		free(tpath);
 		return 0;
 	}
 
-	dbpath = cli_db_path(dbpath);
 	db = db_new();
-	if (db_open(db, dbpath, 0, cli_schemadir()) != 0)
+	if (db_open(db, cli_db_path(o.dbpath), 0, cli_schemadir()) != 0)
 		errx(2, "%s", db_errstr(db));
-
-	switch (mode) {
+	switch (o.mode) {
 	case M_XLSX:
-		rc = xlsx_template(db, tpath, out, english);
+		rc = xlsx_template(db, tpath, o.out, o.english);
 		break;
 	case M_STATUS:
 		rc = status(db, argv, argc);
 		break;
 	case M_VOID:
-		rc = void_serials(db, argv, argc, op, reason);
+		rc = void_serials(db, argv, argc, o.op, o.reason);
 		break;
 	case M_ISSUE:
 	case M_RENDER:
-		l = load_layout(db, tpath);
-		if (win != NULL && !window_usable(db, win))
-			errx(1, _("window %s is not in the catalogue (or is "
-			    "retired)"), win);
-		if (ledger_issue(db, (size_t)count, l->tid, l->fingerprint,
-		    win, op, &serials) != 0)
-			errx(2, "%s", db_errstr(db));
-		if (mode == M_ISSUE) {
-			for (i = 0; i < (size_t)count; i++)
-				printf("%s\n", serials[i]);
-		} else {
-			struct page *pv = xcalloc((size_t)count, sizeof(*pv));
-
-			for (i = 0; i < (size_t)count; i++) {
-				memcpy(pv[i].serial, serials[i], 17);
-				pv[i].window = (char *)(uintptr_t)win;
-			}
-			render(db, l, pv, (size_t)count, out, quiet);
-			free(pv);
-		}
-		free(serials);
-		layout_free(l);
+		issue(db, &o, tpath);
 		break;
-	case M_REPRINT: {
-		struct page *pv = xcalloc((size_t)argc, sizeof(*pv));
-		struct ledger_entry e;
-		size_t n = 0;
-		int k;
-
-		l = load_layout(db, tpath);
-		for (k = 0; k < argc; k++) {
-			char s[17], g[20];
-
-			if (serial_arg(argv[k], s) != 0) {
-				rc = 1;
-				continue;
-			}
-			ids_serial_format(s, g);
-			switch (ledger_lookup(db, s, &e)) {
-			case -1:
-				errx(2, "%s", db_errstr(db));
-			case 0:
-				warnx(_("%s: serial was never issued by this "
-				    "station; issue new forms with -n"), g);
-				rc = 1;
-				continue;
-			}
-			if (e.state != LEDGER_ISSUED)
-				warnx(_("%s: serial is %s and cannot be "
-				    "reprinted"), g, ledger_state_name(e.state));
-			else if (strcmp(e.template, l->tid) != 0 ||
-			    strcmp(e.fingerprint, l->fingerprint) != 0)
-				warnx(_("%s: serial was issued for template %s "
-				    "layout %s, but %s gives %s layout %s"), g,
-				    e.template, e.fingerprint, tpath, l->tid,
-				    l->fingerprint);
-			else {
-				memcpy(pv[n].serial, s, 17);
-				pv[n++].window = e.window;
-				e.window = NULL;
-				ledger_entry_release(&e);
-				continue;
-			}
-			rc = 1;
-			ledger_entry_release(&e);
-		}
-		if (rc != 0)
-			errx(1, "%s", _("nothing reprinted"));
-		render(db, l, pv, n, out, quiet);
-		for (i = 0; i < n; i++)
-			free(pv[i].window);
-		free(pv);
-		layout_free(l);
+	case M_REPRINT:
+		reprint(db, &o, tpath, argv, argc);
 		break;
-	}
 	default:
 		break;
 	}

@@ -94,9 +94,17 @@ on_progress(void *arg, const char *path, unsigned long long done,
 		fprintf(stderr, "\r%s: %ld %s\033[K", path, rows, _("rows"));
 }
 
-int
-main(int argc, char *argv[])
+struct opts {
+	const char *dbpath, *oper;
+	struct import_opts io;
+	struct cli_input in;
+};
+
+/* The options; returns how many arguments they took. */
+static int
+parse_options(int argc, char *argv[], struct opts *o, struct out *out)
 {
+	static const char shortopts[] = "d:hnqvV";
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "dry-run", no_argument, NULL, 'n' },
@@ -112,44 +120,36 @@ main(int argc, char *argv[])
 		{ "scanned", no_argument, NULL, 'M' },	/* entry method */
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *dbpath = NULL, *oper = NULL;
-	struct import_opts io;
-	struct out out = { 0, 0, 0, 0 };
-	struct rec_ctx *ctx;
-	struct db *db;
-	struct cli_input in;
-	int ch, status = 0, i;
+	int ch;
 
-	memset(&io, 0, sizeof(io));
-	cli_input_init(&in);
-	cli_init();
-	while ((ch = getopt_long(argc, argv, "d:hnqvV", longopts, NULL)) !=
-	    -1) {
-		if (cli_input_option(&in, ch, optarg))
+	memset(o, 0, sizeof(*o));
+	cli_input_init(&o->in);
+	while ((ch = cli_getopt(argc, argv, shortopts, longopts)) != -1) {
+		if (cli_input_option(&o->in, ch, optarg))
 			continue;
 		switch (ch) {
 		case 'd':
-			dbpath = optarg;
+			o->dbpath = optarg;
 			break;
 		case 'h':
-			cli_help_exit(usage_text, "d:hnqvV", longopts);
+			cli_help_exit(usage_text, shortopts, longopts);
 		case 'n':
-			io.dry_run = 1;
+			o->io.dry_run = 1;
 			break;
 		case 'q':
-			out.quiet = 1;
+			out->quiet = 1;
 			break;
 		case 'v':
-			out.verbose = 1;
+			out->verbose = 1;
 			break;
 		case 'V':
 			cli_version();
-			return 0;
+			exit(0);
 		case 'O':
-			oper = optarg;
+			o->oper = optarg;
 			break;
 		case 'R':
-			io.rejects = optarg;
+			o->io.rejects = optarg;
 			break;
 		case 'L':
 			if (strcmp(optarg, "zh") == 0)
@@ -161,13 +161,13 @@ main(int argc, char *argv[])
 				    "zh, en or auto, not \"%s\""), optarg);
 			break;
 		case 'M':	/* rows read from scans by hcp-scan */
-			io.entry_method = "scanned";
+			o->io.entry_method = "scanned";
 			break;
 		case 'K': {
 			char *end;
 
-			io.chunk = strtol(optarg, &end, 10);
-			if (*end != '\0' || io.chunk < 1)
+			o->io.chunk = strtol(optarg, &end, 10);
+			if (*end != '\0' || o->io.chunk < 1)
 				errx(EXIT_USAGE, _("--chunk wants a number of "
 				    "rows, not \"%s\""), optarg);
 			break;
@@ -176,101 +176,130 @@ main(int argc, char *argv[])
 			usage();
 		}
 	}
-	argc -= optind;
-	argv += optind;
+	return optind;
+}
+
+/* What became of the rows of path, on stdout. */
+static void
+put_result(const char *path, const struct import_opts *io,
+    const struct out *out, const struct import_result *res)
+{
+	if (!out->verbose && out->shown > 20)
+		warnx(_("%s: %ld more warnings (-v shows all)"),
+		    path, out->shown - 20);
+	if (res->earlier_import != 0 && !out->quiet)
+		printf(_("%s: this file was imported before (import "
+		    "%lld, %s)\n"), path, res->earlier_import,
+		    res->earlier_at);
+	if (!out->quiet || res->rejected > 0)
+		printf(io->dry_run ? _("%s: %ld rows read: %ld would "
+		    "be accepted, %ld rejected, %ld duplicates\n") :
+		    _("%s: %ld rows read: %ld accepted, %ld rejected, "
+		    "%ld duplicates\n"), path, res->rows,
+		    res->accepted, res->rejected, res->duplicates);
+	if (res->rows > 0 && res->accepted == 0 && res->rejected == 0 &&
+	    !out->quiet)
+		printf(_("%s: nothing new: every row was already "
+		    "imported\n"), path);
+	if (res->rejects_path != NULL)
+		printf(_("%s: rejected rows written to %s\n"),
+		    path, res->rejects_path);
+	if (res->rejects_path != NULL && res->encoding != NULL &&
+	    strcmp(res->encoding, "XLSX") == 0)
+		rejects_workbook(path, res->rejects_path);
+	if (res->rejects_removed != NULL && !out->quiet)
+		printf(_("%s: no row rejected: the older rejects file "
+		    "%s was removed\n"), path, res->rejects_removed);
+}
+
+/* Imports file path: its exit status. */
+static int
+import_one(struct db *db, struct rec_ctx *ctx, const char *path,
+    struct import_opts *io, struct out *out)
+{
+	struct import_result res;
+	char *e = NULL;
+	int status = 0;
+
+	if (strcmp(path, "-") == 0 && io->rejects == NULL && !io->dry_run)
+		errx(EXIT_USAGE, "%s", _("reading standard input: name "
+		    "the rejects file with --rejects"));
+	out->shown = 0;
+	if (import_file(db, ctx, path, io, &res, &e) != 0) {
+		if (out->progress)
+			fputs("\r\033[K", stderr);
+		warnx("%s", e);
+		free(e);
+		if (db_refused(db))
+			errx(2, "%s", _("nothing more is imported "
+			    "into a damaged db"));
+		return 2;	/* could not do the job */
+	}
+	if (out->progress)
+		fputs("\r\033[K", stderr);
+	if (res.header_bad) {
+		warnx(_("%s: the header row is not usable; nothing "
+		    "was imported"), path);
+		import_result_release(&res);
+		return 1;
+	}
+	put_result(path, io, out, &res);
+	if (res.rejected > 0)
+		status = 1;
+	if (res.stopped != NULL) {
+		warnx(_("%s; the rows before it are counted above and "
+		    "imported, the rest of the file was not read"),
+		    res.stopped);
+		status = 2;
+	}
+	import_result_release(&res);
+	return status;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct opts o;
+	struct out out = { 0, 0, 0, 0 };
+	struct rec_ctx *ctx;
+	struct db *db;
+	int status = 0, i, k;
+
+	cli_init();
+	k = parse_options(argc, argv, &o, &out);
+	argc -= k;
+	argv += k;
 	if (argc < 1)
 		usage();
-	if (io.rejects != NULL && argc > 1)
+	if (o.io.rejects != NULL && argc > 1)
 		errx(EXIT_USAGE, "%s", _("--rejects names one file: import "
 		    "one input at a time with it"));
-	io.operator = cli_operator(oper);
-	if (!io.dry_run && *io.operator == '\0')
+	o.io.operator = cli_operator(o.oper);
+	if (!o.io.dry_run && *o.io.operator == '\0')
 		errx(EXIT_USAGE, "%s", _("say who is importing: --operator "
 		    "NAME (or set HCP_OPERATOR)"));
 	out.progress = !out.quiet && cli_progress_wanted();
-	io.on_problem = on_problem;
-	io.on_progress = out.progress ? on_progress : NULL;
-	io.arg = &out;
+	o.io.on_problem = on_problem;
+	o.io.on_progress = out.progress ? on_progress : NULL;
+	o.io.arg = &out;
 
-	dbpath = cli_db_path(dbpath);
 	db = db_new();
-	if (db_open(db, dbpath, io.dry_run ? DB_READONLY : 0,
-	    cli_schemadir()) != 0)
+	if (db_open(db, cli_db_path(o.dbpath), o.io.dry_run ? DB_READONLY :
+	    0, cli_schemadir()) != 0)
 		errx(2, "%s", db_errstr(db));
 	ctx = rec_ctx_new();
 	if (rec_ctx_load(ctx, db) != 0)
 		errx(2, "%s", db_errstr(db));
-	cli_input_apply(&in, ctx);
-	io.enc = in.enc;
-	io.map_flags = in.map_flags;
+	cli_input_apply(&o.in, ctx);
+	o.io.enc = o.in.enc;
+	o.io.map_flags = o.in.map_flags;
 	/* A page cache of 16 MB whatever the file size. */
 	db_cache_kib(db, 16384);
 
 	for (i = 0; i < argc; i++) {
-		struct import_result res;
-		char *e = NULL;
-
-		if (strcmp(argv[i], "-") == 0 && io.rejects == NULL &&
-		    !io.dry_run)
-			errx(EXIT_USAGE, "%s", _("reading standard input: name "
-			    "the rejects file with --rejects"));
-		out.shown = 0;
-		if (import_file(db, ctx, argv[i], &io, &res, &e) != 0) {
-			if (out.progress)
-				fputs("\r\033[K", stderr);
-			warnx("%s", e);
-			free(e);
-			if (db_refused(db))
-				errx(2, "%s", _("nothing more is imported "
-				    "into a damaged db"));
-			status = 2;	/* could not do the job */
-			continue;
-		}
-		if (out.progress)
-			fputs("\r\033[K", stderr);
-		if (res.header_bad) {
-			warnx(_("%s: the header row is not usable; nothing "
-			    "was imported"), argv[i]);
-			if (status == 0)
-				status = 1;
-			import_result_release(&res);
-			continue;
-		}
-		if (!out.verbose && out.shown > 20)
-			warnx(_("%s: %ld more warnings (-v shows all)"),
-			    argv[i], out.shown - 20);
-		if (res.earlier_import != 0 && !out.quiet)
-			printf(_("%s: this file was imported before (import "
-			    "%lld, %s)\n"), argv[i], res.earlier_import,
-			    res.earlier_at);
-		if (!out.quiet || res.rejected > 0)
-			printf(io.dry_run ? _("%s: %ld rows read: %ld would "
-			    "be accepted, %ld rejected, %ld duplicates\n") :
-			    _("%s: %ld rows read: %ld accepted, %ld rejected, "
-			    "%ld duplicates\n"), argv[i], res.rows,
-			    res.accepted, res.rejected, res.duplicates);
-		if (res.rows > 0 && res.accepted == 0 && res.rejected == 0 &&
-		    !out.quiet)
-			printf(_("%s: nothing new: every row was already "
-			    "imported\n"), argv[i]);
-		if (res.rejects_path != NULL)
-			printf(_("%s: rejected rows written to %s\n"),
-			    argv[i], res.rejects_path);
-		if (res.rejects_path != NULL && res.encoding != NULL &&
-		    strcmp(res.encoding, "XLSX") == 0)
-			rejects_workbook(argv[i], res.rejects_path);
-		if (res.rejects_removed != NULL && !out.quiet)
-			printf(_("%s: no row rejected: the older rejects file "
-			    "%s was removed\n"), argv[i], res.rejects_removed);
-		if (res.rejected > 0 && status == 0)
-			status = 1;
-		if (res.stopped != NULL) {
-			warnx(_("%s; the rows before it are counted above and "
-			    "imported, the rest of the file was not read"),
-			    res.stopped);
-			status = 2;
-		}
-		import_result_release(&res);
+		k = import_one(db, ctx, argv[i], &o.io, &out);
+		if (k > status)
+			status = k;
 	}
 	rec_ctx_free(ctx);
 	db_free(db);

@@ -22,7 +22,7 @@
 #include "banned.h"
 
 static const char usage_text[] =
-    "usage: hcp-init [-qV] [-d db] [-c dir] [-s key=value ...]\n"
+    "usage: hcp-init [-qV] [-d db] [-c dir] [--set key=value ...]\n"
     "       hcp-init [-d db] --print-pubkey\n"
     "       hcp-init [-d db] --show\n";
 
@@ -76,9 +76,18 @@ show(struct db *db)
 	}
 }
 
-int
-main(int argc, char *argv[])
+struct opts {
+	const char *dbpath, *catdir;
+	char **sets;
+	size_t nsets;
+	int quiet, pubkey, showit;
+};
+
+/* The options; exits with a usage error if arguments are left. */
+static void
+parse_options(int argc, char *argv[], struct opts *o)
 {
+	static const char shortopts[] = "c:d:hqV";
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "catalog", required_argument, NULL, 'c' },
@@ -90,78 +99,65 @@ main(int argc, char *argv[])
 		{ "show", no_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *dbpath = NULL, *catdir = NULL;
-	char **sets = NULL, *e = NULL, *v, *conf;
-	size_t nsets = 0, i;
-	int ch, quiet = 0, pubkey = 0, showit = 0, created = 0, rc = 0;
-	struct db *db;
+	int ch;
 
-	cli_init();
-	while ((ch = getopt_long(argc, argv, "c:d:hqs:V", longopts, NULL)) !=
-	    -1) {
+	memset(o, 0, sizeof(*o));
+	while ((ch = cli_getopt(argc, argv, shortopts, longopts)) != -1) {
 		switch (ch) {
 		case 'c':
-			catdir = optarg;
+			o->catdir = optarg;
 			break;
 		case 'd':
-			dbpath = optarg;
+			o->dbpath = optarg;
 			break;
 		case 'h':
-			cli_help_exit(usage_text, "c:d:hqs:V", longopts);
+			cli_help_exit(usage_text, shortopts, longopts);
 		case 'q':
-			quiet = 1;
+			o->quiet = 1;
 			break;
 		case 's':
 			if (strchr(optarg, '=') == NULL)
 				errx(EXIT_USAGE, _("--set wants key=value, "
 				    "not \"%s\""), optarg);
-			sets = xreallocarray(sets, nsets + 1, sizeof(*sets));
-			sets[nsets++] = optarg;
+			o->sets = xreallocarray(o->sets, o->nsets + 1,
+			    sizeof(*o->sets));
+			o->sets[o->nsets++] = optarg;
 			break;
 		case 'V':
 			cli_version();
-			return 0;
+			exit(0);
 		case 'P':
-			pubkey = 1;
+			o->pubkey = 1;
 			break;
 		case 'S':
-			showit = 1;
+			o->showit = 1;
 			break;
 		default:
 			usage();
 		}
 	}
-	if (optind != argc || (pubkey && showit) ||
-	    ((pubkey || showit) && (catdir != NULL || nsets > 0)))
+	if (optind != argc || (o->pubkey && o->showit) ||
+	    ((o->pubkey || o->showit) && (o->catdir != NULL ||
+	    o->nsets > 0)))
 		usage();
-	dbpath = cli_db_path(dbpath);
+}
 
-	if (pubkey) {
-		if ((v = keys_public_pem(dbpath, &e)) == NULL)
-			errx(2, "%s", e);
-		fputs(v, stdout);
-		free(v);
-		return 0;
-	}
+/* station.conf of -c, then each --set; the region must be set. */
+static void
+apply_settings(struct db *db, const struct opts *o)
+{
+	char *conf, *v;
+	size_t i;
 
-	db = db_new();
-	if (db_open(db, dbpath, showit ? DB_READONLY : DB_CREATE,
-	    cli_schemadir()) != 0)
-		errx(2, "%s", db_errstr(db));
-	if (showit) {
-		show(db);
-		db_free(db);
-		return 0;
-	}
-	if (catdir != NULL) {
-		conf = xasprintf("%s/station.conf", catdir);
+	if (o->catdir != NULL) {
+		conf = xasprintf("%s/station.conf", o->catdir);
 		if (access(conf, F_OK) == 0 &&
 		    settings_load_file(db, conf) < 0)
 			errx(2, "%s", db_errstr(db));
 		free(conf);
 	}
-	for (i = 0; i < nsets; i++) {
-		char *k = xstrdup(sets[i]), *eq = strchr(k, '=');
+	for (i = 0; i < o->nsets; i++) {
+		char *k = xstrdup(o->sets[i]), *eq = strchr(k, '=');
 
 		*eq = '\0';
 		if (settings_set(db, k, eq + 1) != 0)
@@ -173,40 +169,78 @@ main(int argc, char *argv[])
 		    "\"region = 6-digit code\" in station.conf or use "
 		    "--set region=CODE"));
 	free(v);
+}
 
-	if (catdir != NULL) {
-		struct diag_list dl = DIAG_LIST_INIT;
-		struct catalog_stats st;
+/* Loads the catalogue CSV files of catdir: 0, or 1 if refused. */
+static int
+load_catalog(struct db *db, const char *catdir, int quiet)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct catalog_stats st;
+	size_t i;
+	int rc;
 
-		rc = catalog_load(db, catdir, &dl, &st);
-		for (i = 0; i < dl.n; i++)
-			warnx("%s%s", dl.v[i].warning ? _("warning: ") : "",
-			    dl.v[i].msg);
-		if (rc != 0) {
-			if (dl.nerrors > 0)
-				warnx(_("%zu errors; nothing was loaded"),
-				    dl.nerrors);
-			else
-				warnx("%s", db_errstr(db));
-			diag_list_release(&dl);
-			catalog_stats_release(&st);
-			db_free(db);
-			return 1;
-		}
-		if (!quiet)
-			print_stats(&st);
-		diag_list_release(&dl);
-		catalog_stats_release(&st);
+	rc = catalog_load(db, catdir, &dl, &st);
+	for (i = 0; i < dl.n; i++)
+		warnx("%s%s", dl.v[i].warning ? _("warning: ") : "",
+		    dl.v[i].msg);
+	if (rc != 0) {
+		if (dl.nerrors > 0)
+			warnx(_("%zu errors; nothing was loaded"),
+			    dl.nerrors);
+		else
+			warnx("%s", db_errstr(db));
+	} else if (!quiet)
+		print_stats(&st);
+	diag_list_release(&dl);
+	catalog_stats_release(&st);
+	return rc != 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct opts o;
+	const char *dbpath;
+	char *e = NULL, *v;
+	int created = 0;
+	struct db *db;
+
+	cli_init();
+	parse_options(argc, argv, &o);
+	dbpath = cli_db_path(o.dbpath);
+
+	if (o.pubkey) {
+		if ((v = keys_public_pem(dbpath, &e)) == NULL)
+			errx(2, "%s", e);
+		fputs(v, stdout);
+		free(v);
+		return 0;
+	}
+
+	db = db_new();
+	if (db_open(db, dbpath, o.showit ? DB_READONLY : DB_CREATE,
+	    cli_schemadir()) != 0)
+		errx(2, "%s", db_errstr(db));
+	if (o.showit) {
+		show(db);
+		db_free(db);
+		return 0;
+	}
+	apply_settings(db, &o);
+	if (o.catdir != NULL && load_catalog(db, o.catdir, o.quiet) != 0) {
+		db_free(db);
+		return 1;
 	}
 	if (keys_create(dbpath, &created, &e) != 0)
 		errx(2, "%s", e);
-	if (created && !quiet) {
+	if (created && !o.quiet) {
 		char *p = keys_path(dbpath, KEYS_SM2_SUFFIX);
 
 		printf(_("created the station's signing key %s\n"), p);
 		free(p);
 	}
 	db_free(db);
-	free(sets);
+	free(o.sets);
 	return 0;
 }

@@ -18,8 +18,8 @@
 #include "banned.h"
 
 static const char usage_text[] =
-    "usage: hcp-intake [-q] [-d db | --pg conninfo] -k key [-a dir] "
-    "[-r dir] inbox ...\n"
+    "usage: hcp-intake [-q] [-d db | --pg conninfo] -K key "
+    "[--archive dir] [--refused dir] inbox ...\n"
     "       hcp-intake [-d db | --pg conninfo] --register station "
     "--pubkey file [--region code] [--name name] [--from time] "
     "[--to time]\n"
@@ -115,13 +115,23 @@ gap(void *arg, const char *station, long long from, long long to)
 enum { OPT_PG = 256, OPT_REGISTER, OPT_ROTATE, OPT_RETIRE, OPT_GAPS,
     OPT_PUBKEY, OPT_REGION, OPT_NAME, OPT_FROM, OPT_TO, OPT_AT };
 
-int
-main(int argc, char *argv[])
+struct opts {
+	const char *db, *pg, *keypath, *station;
+	const char *pubpath, *region, *name;
+	const char *from, *to, *at;
+	struct intake_opts io;
+	int mode, quiet;
+};
+
+/* The options; returns how many arguments they took. */
+static int
+parse_options(int argc, char *argv[], struct opts *o)
 {
+	static const char shortopts[] = "d:hK:qV";
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "pg", required_argument, NULL, OPT_PG },
-		{ "key", required_argument, NULL, 'k' },
+		{ "key", required_argument, NULL, 'K' },
 		{ "archive", required_argument, NULL, 'a' },
 		{ "refused", required_argument, NULL, 'r' },
 		{ "register", required_argument, NULL, OPT_REGISTER },
@@ -139,142 +149,176 @@ main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *db = NULL, *pg = NULL, *keypath = NULL, *station = NULL;
-	const char *pubpath = NULL, *region = NULL, *name = NULL;
-	const char *from = NULL, *to = NULL, *at = NULL;
-	struct intake_opts o;
-	struct counts c;
-	struct intake *it;
-	char *e, *pub = NULL;
-	int ch, mode = 0, quiet = 0, i, rc = 0, n;
+	int ch;
 
-	cli_init();
-	memset(&o, 0, sizeof(o));
-	while ((ch = getopt_long(argc, argv, "a:d:hk:qr:V", longopts, NULL)) !=
-	    -1) {
+	memset(o, 0, sizeof(*o));
+	while ((ch = cli_getopt(argc, argv, shortopts, longopts)) != -1) {
 		switch (ch) {
 		case 'a':
-			o.archive = optarg;
+			o->io.archive = optarg;
 			break;
 		case 'd':
-			db = optarg;
+			o->db = optarg;
 			break;
 		case 'h':
-			cli_usage_exit(usage_text, stdout, 0);
-		case 'k':
-			keypath = optarg;
+			cli_help_exit(usage_text, shortopts, longopts);
+		case 'K':
+			o->keypath = optarg;
 			break;
 		case 'q':
-			quiet = 1;
+			o->quiet = 1;
 			break;
 		case 'r':
-			o.refused = optarg;
+			o->io.refused = optarg;
 			break;
 		case 'V':
 			cli_version();
-			return 0;
+			exit(0);
 		case OPT_PG:
-			pg = optarg;
+			o->pg = optarg;
 			break;
 		case OPT_REGISTER:
 		case OPT_ROTATE:
 		case OPT_RETIRE:
 		case OPT_GAPS:
-			if (mode != 0)
+			if (o->mode != 0)
 				usage();
-			mode = ch;
-			station = optarg;
+			o->mode = ch;
+			o->station = optarg;
 			break;
 		case OPT_PUBKEY:
-			pubpath = optarg;
+			o->pubpath = optarg;
 			break;
 		case OPT_REGION:
-			region = optarg;
+			o->region = optarg;
 			break;
 		case OPT_NAME:
-			name = optarg;
+			o->name = optarg;
 			break;
 		case OPT_FROM:
-			from = optarg;
+			o->from = optarg;
 			break;
 		case OPT_TO:
-			to = optarg;
+			o->to = optarg;
 			break;
 		case OPT_AT:
-			at = optarg;
+			o->at = optarg;
 			break;
 		default:
 			usage();
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	if ((db != NULL && pg != NULL) ||
-	    (mode == 0 && (argc == 0 || keypath == NULL)) ||
-	    (mode != 0 && argc != 0) ||
-	    ((mode == OPT_REGISTER || mode == OPT_ROTATE) != (pubpath !=
-	    NULL)) ||
-	    (mode == OPT_ROTATE && from == NULL) ||
-	    ((region != NULL || name != NULL || to != NULL) &&
-	    mode != OPT_REGISTER) ||
-	    (from != NULL && mode != OPT_REGISTER && mode != OPT_ROTATE) ||
-	    (at != NULL && mode != OPT_RETIRE))
-		usage();
-	if (db == NULL && pg == NULL && (db = getenv("HCP_INTAKE_DB")) ==
-	    NULL)
-		db = "intake.db";
-	if (pubpath != NULL)
-		pub = read_key(pubpath);
-	if (keypath != NULL)
-		o.receipt_key = read_key(keypath);
-	if ((it = intake_open(db, pg, cli_datadir(), &e)) == NULL)
-		errx(2, "%s", e);
+	return optind;
+}
 
-	switch (mode) {
+/* Exits with a usage error unless the options and argc fit the mode. */
+static void
+check_usage(const struct opts *o, int argc)
+{
+	int mode = o->mode;
+
+	if ((o->db != NULL && o->pg != NULL) ||
+	    (mode == 0 && (argc == 0 || o->keypath == NULL)) ||
+	    (mode != 0 && argc != 0) ||
+	    ((mode == OPT_REGISTER || mode == OPT_ROTATE) != (o->pubpath !=
+	    NULL)) ||
+	    (mode == OPT_ROTATE && o->from == NULL) ||
+	    ((o->region != NULL || o->name != NULL || o->to != NULL) &&
+	    mode != OPT_REGISTER) ||
+	    (o->from != NULL && mode != OPT_REGISTER &&
+	    mode != OPT_ROTATE) ||
+	    (o->at != NULL && mode != OPT_RETIRE))
+		usage();
+}
+
+/* --register, --rotate, --retire, --gaps: the exit status. */
+static int
+admin(struct intake *it, const struct opts *o, const char *pub)
+{
+	int n;
+
+	switch (o->mode) {
 	case OPT_REGISTER:
-		if (intake_register(it, station, region, name, pub, from,
-		    to) != 0)
+		if (intake_register(it, o->station, o->region, o->name, pub,
+		    o->from, o->to) != 0)
 			errx(2, "%s", intake_errstr(it));
 		break;
 	case OPT_ROTATE:
-		if (intake_rotate(it, station, pub, from) != 0)
+		if (intake_rotate(it, o->station, pub, o->from) != 0)
 			errx(2, "%s", intake_errstr(it));
 		break;
 	case OPT_RETIRE:
-		if (intake_retire(it, station, at) != 0)
+		if (intake_retire(it, o->station, o->at) != 0)
 			errx(2, "%s", intake_errstr(it));
 		break;
 	case OPT_GAPS:
 		if ((n = intake_gaps(it, gap, NULL)) < 0)
 			errx(2, "%s", intake_errstr(it));
-		rc = n > 0;
-		break;
-	default:
-		memset(&c, 0, sizeof(c));
-		c.quiet = quiet;
-		o.done = done;
-		o.arg = &c;
-		for (i = 0; i < argc; i++) {
-			n = intake_inbox(it, argv[i], &o);
-			if (n < 0)
-				errx(2, "%s: %s", argv[i], intake_errstr(it));
-			if (n == 1 && !quiet)
-				warnx(_("%s: another hcp-intake is at work "
-				    "on this inbox: left to it"), argv[i]);
-		}
-		if (!quiet && argc > 0)
-			printf(_("%ld loaded (%lld records), %ld loaded "
-			    "before, %ld refused\n"), c.loaded, c.records,
-			    c.duplicate, c.refused);
-		rc = c.refused > 0;
-		break;
+		return n > 0;
 	}
+	return 0;
+}
+
+/* Loads the batches of each inbox: 1 if one was refused. */
+static int
+load_inboxes(struct intake *it, struct opts *o, char *argv[], int argc)
+{
+	struct counts c;
+	int i, n;
+
+	memset(&c, 0, sizeof(c));
+	c.quiet = o->quiet;
+	o->io.done = done;
+	o->io.arg = &c;
+	for (i = 0; i < argc; i++) {
+		n = intake_inbox(it, argv[i], &o->io);
+		if (n < 0)
+			errx(2, "%s: %s", argv[i], intake_errstr(it));
+		if (n == 1 && !o->quiet)
+			warnx(_("%s: another hcp-intake is at work "
+			    "on this inbox: left to it"), argv[i]);
+	}
+	if (!o->quiet && argc > 0)
+		printf(_("%ld loaded (%lld records), %ld loaded "
+		    "before, %ld refused\n"), c.loaded, c.records,
+		    c.duplicate, c.refused);
+	return c.refused > 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct opts o;
+	struct intake *it;
+	const char *db;
+	char *e, *pub = NULL;
+	int rc, n;
+
+	cli_init();
+	n = parse_options(argc, argv, &o);
+	argc -= n;
+	argv += n;
+	check_usage(&o, argc);
+	db = o.db;
+	if (db == NULL && o.pg == NULL && (db = getenv("HCP_INTAKE_DB")) ==
+	    NULL)
+		db = "intake.db";
+	if (o.pubpath != NULL)
+		pub = read_key(o.pubpath);
+	if (o.keypath != NULL)
+		o.io.receipt_key = read_key(o.keypath);
+	if ((it = intake_open(db, o.pg, cli_datadir(), &e)) == NULL)
+		errx(2, "%s", e);
+	if (o.mode != 0)
+		rc = admin(it, &o, pub);
+	else
+		rc = load_inboxes(it, &o, argv, argc);
 	intake_close(it);
 	free(pub);
-	if (o.receipt_key != NULL) {
-		explicit_bzero((char *)o.receipt_key,
-		    strlen(o.receipt_key));
-		free((char *)o.receipt_key);
+	if (o.io.receipt_key != NULL) {
+		explicit_bzero((char *)o.io.receipt_key,
+		    strlen(o.io.receipt_key));
+		free((char *)o.io.receipt_key);
 	}
 	return rc;
 }

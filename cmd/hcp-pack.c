@@ -24,7 +24,7 @@
 #define RECEIVER_SUFFIX ".receiver.pem"
 
 static const char usage_text[] =
-    "usage: hcp-pack [-qV] [-d db] [-m max] [-o dir]\n"
+    "usage: hcp-pack [-qV] [-d db] [-M max] [-o dir]\n"
     "       hcp-pack [-q] [-d db] [-o dir] --rebuild seq\n"
     "       hcp-pack [-q] [-d db] [-o dir] --repack seq\n"
     "       hcp-pack [-d db] [-p] -l\n"
@@ -88,13 +88,21 @@ list(struct db *db, int pending)
 	return 0;
 }
 
-int
-main(int argc, char *argv[])
+struct opts {
+	const char *dbpath, *outdir, *pubpath;
+	long long max, rebuild, repack;
+	int quiet, dolist, pending, ack, o_given;
+};
+
+/* The options; returns how many arguments they took. */
+static int
+parse_options(int argc, char *argv[], struct opts *o)
 {
+	static const char shortopts[] = "d:hk:lM:o:pqV";
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "output", required_argument, NULL, 'o' },
-		{ "max-records", required_argument, NULL, 'm' },
+		{ "max-records", required_argument, NULL, 'M' },
 		{ "rebuild", required_argument, NULL, 'R' },
 		{ "repack", required_argument, NULL, 'P' },
 		{ "list", no_argument, NULL, 'l' },
@@ -106,74 +114,115 @@ main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *dbpath = NULL, *outdir = ".", *pubpath = NULL, *es;
-	long long max = 0, rebuild = 0, repack = 0, seq;
-	int ch, quiet = 0, dolist = 0, pending = 0, ack = 0, o_given = 0;
-	int rc = 0;
-	char *e = NULL;
-	struct db *db;
+	const char *es;
+	int ch;
 
-	cli_init();
-	while ((ch = getopt_long(argc, argv, "d:hk:lm:o:pqV", longopts,
-	    NULL)) != -1) {
+	memset(o, 0, sizeof(*o));
+	o->outdir = ".";
+	while ((ch = cli_getopt(argc, argv, shortopts, longopts)) != -1) {
 		switch (ch) {
 		case 'd':
-			dbpath = optarg;
+			o->dbpath = optarg;
 			break;
 		case 'h':
-			cli_help_exit(usage_text, "d:hk:lm:o:pqV", longopts);
+			cli_help_exit(usage_text, shortopts, longopts);
 		case 'k':
-			pubpath = optarg;
+			o->pubpath = optarg;
 			break;
 		case 'l':
-			dolist = 1;
+			o->dolist = 1;
 			break;
-		case 'm':
-			if (num_parse(optarg, 1, 1000000000LL, &max, &es) != 0)
+		case 'M':
+			if (num_parse(optarg, 1, 1000000000LL, &o->max,
+			    &es) != 0)
 				errx(EXIT_USAGE, _("--max-records %s: %s"),
 				    optarg, _(es));
 			break;
 		case 'o':
-			outdir = optarg;
-			o_given = 1;
+			o->outdir = optarg;
+			o->o_given = 1;
 			break;
 		case 'p':
-			pending = 1;
+			o->pending = 1;
 			break;
 		case 'q':
-			quiet = 1;
+			o->quiet = 1;
 			break;
 		case 'R':
-			if (num_parse(optarg, 1, 999999999LL, &rebuild,
+			if (num_parse(optarg, 1, 999999999LL, &o->rebuild,
 			    &es) != 0)
 				errx(EXIT_USAGE, _("--rebuild %s: %s"),
 				    optarg, _(es));
 			break;
 		case 'P':
-			if (num_parse(optarg, 1, 999999999LL, &repack,
+			if (num_parse(optarg, 1, 999999999LL, &o->repack,
 			    &es) != 0)
 				errx(EXIT_USAGE, _("--repack %s: %s"),
 				    optarg, _(es));
 			break;
 		case 'A':
-			ack = 1;
+			o->ack = 1;
 			break;
 		case 'V':
 			cli_version();
-			return 0;
+			exit(0);
 		default:
 			usage();
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	if (dolist + ack + (rebuild > 0) + (repack > 0) > 1 ||
-	    (pending && !dolist) ||
-	    (pubpath != NULL && !ack) || (ack && argc == 0) ||
-	    (!ack && argc > 0) || ((dolist || ack) && (o_given || max)) ||
-	    ((rebuild > 0 || repack > 0) && max))
+	return optind;
+}
+
+/* --ack receipt ...: records each receipt; 1 if one was refused. */
+static int
+ack(struct db *db, const char *dbpath, const char *pubpath, char *argv[],
+    int argc, int quiet)
+{
+	char *pub, *keypath = NULL, *text, *e = NULL;
+	long long seq;
+	size_t len;
+	int i, rc = 0;
+
+	if (pubpath == NULL)
+		pubpath = keypath = keys_path(dbpath, RECEIVER_SUFFIX);
+	pub = read_text(pubpath, &len);
+	free(keypath);
+	for (i = 0; i < argc; i++) {
+		text = read_text(argv[i], &len);
+		if (pack_ack(db, text, len, pub, &seq, &e) != 0) {
+			warnx("%s: %s", argv[i], e);
+			free(e);
+			rc = 1;
+		} else if (!quiet)
+			printf(_("%s: batch %lld acknowledged\n"), argv[i],
+			    seq);
+		free(text);
+	}
+	free(pub);
+	return rc;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct opts o;
+	const char *dbpath;
+	char *e = NULL;
+	struct db *db;
+	int rc = 0, n;
+
+	cli_init();
+	n = parse_options(argc, argv, &o);
+	argc -= n;
+	argv += n;
+	if (o.dolist + o.ack + (o.rebuild > 0) + (o.repack > 0) > 1 ||
+	    (o.pending && !o.dolist) ||
+	    (o.pubpath != NULL && !o.ack) || (o.ack && argc == 0) ||
+	    (!o.ack && argc > 0) || ((o.dolist || o.ack) &&
+	    (o.o_given || o.max)) || ((o.rebuild > 0 || o.repack > 0) &&
+	    o.max))
 		usage();
-	dbpath = cli_db_path(dbpath);
+	dbpath = cli_db_path(o.dbpath);
 
 	db = db_new();
 	if (db_open(db, dbpath, 0, cli_schemadir()) != 0)
@@ -186,43 +235,23 @@ main(int argc, char *argv[])
 	 * The record pages a batch holds are checked by SQLite as it reads
 	 * them.
 	 */
-	if (!dolist && !ack && db_quick_check(db, "evaluations") != 0)
+	if (!o.dolist && !o.ack && db_quick_check(db, "evaluations") != 0)
 		errx(2, "%s", db_errstr(db));
-	if (dolist) {
-		rc = list(db, pending);
-	} else if (ack) {
-		char *pub, *keypath = NULL, *text;
-		size_t len;
-		int i;
-
-		if (pubpath == NULL)
-			pubpath = keypath = keys_path(dbpath,
-			    RECEIVER_SUFFIX);
-		pub = read_text(pubpath, &len);
-		free(keypath);
-		for (i = 0; i < argc; i++) {
-			text = read_text(argv[i], &len);
-			if (pack_ack(db, text, len, pub, &seq, &e) != 0) {
-				warnx("%s: %s", argv[i], e);
-				free(e);
-				rc = 1;
-			} else if (!quiet)
-				printf(_("%s: batch %lld acknowledged\n"),
-				    argv[i], seq);
-			free(text);
-		}
-		free(pub);
-	} else if (repack > 0) {
-		if (pack_repack(db, dbpath, repack, outdir,
-		    quiet ? NULL : print_path, NULL, &e) != 0)
+	if (o.dolist) {
+		rc = list(db, o.pending);
+	} else if (o.ack) {
+		rc = ack(db, dbpath, o.pubpath, argv, argc, o.quiet);
+	} else if (o.repack > 0) {
+		if (pack_repack(db, dbpath, o.repack, o.outdir,
+		    o.quiet ? NULL : print_path, NULL, &e) != 0)
 			errx(db_refused(db) ? 2 : 1, "%s", e);
-	} else if (rebuild > 0) {
-		if (pack_rebuild(db, dbpath, rebuild, outdir,
-		    quiet ? NULL : print_path, NULL, &e) != 0)
+	} else if (o.rebuild > 0) {
+		if (pack_rebuild(db, dbpath, o.rebuild, o.outdir,
+		    o.quiet ? NULL : print_path, NULL, &e) != 0)
 			errx(db_refused(db) ? 2 : 1, "%s", e);
 	} else {
-		if (pack_run(db, dbpath, outdir, max,
-		    quiet ? NULL : print_path, NULL, &e) != 0)
+		if (pack_run(db, dbpath, o.outdir, o.max,
+		    o.quiet ? NULL : print_path, NULL, &e) != 0)
 			errx(db_refused(db) ? 2 : 1, "%s", e);
 	}
 	db_free(db);

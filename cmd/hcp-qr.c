@@ -28,8 +28,8 @@
 #include "banned.h"
 
 static const char usage_text[] =
-    "usage: hcp-qr [-d db] [-l level] [-m margin] [-o output] [-s size]\n"
-    "              [-t type] {--all | -w window ...}\n"
+    "usage: hcp-qr [-d db] [--level level] [--margin margin] [-o output]\n"
+    "              [--size size] [-T type] {--all | -w window ...}\n"
     "       hcp-qr [-q] [-d db] verify text ...\n";
 
 enum type {
@@ -235,15 +235,6 @@ binary_out(const char *out)
 	return out;
 }
 
-/* Dies after a failed render, removing the partial file. */
-static void
-render_fail(FILE *fp, const char *path, char *e)
-{
-	(void)path;
-	cli_discard_output(fp);
-	errx(2, "%s", e);
-}
-
 static void
 write_pdf(const struct station *st, const struct win *v, size_t n,
     const struct render_qr_opts *o, const char *out)
@@ -258,7 +249,7 @@ write_pdf(const struct station *st, const struct win *v, size_t n,
 	out = binary_out(out);
 	fp = cli_open_public_output(out);
 	if (render_qr_pdf(labs, n, o, fp, out, &e) != 0)
-		render_fail(fp, out, e);
+		cli_fail_output(fp, e);
 	cli_close_output(fp, out);
 	free(labs);
 }
@@ -274,7 +265,7 @@ write_one(const struct station *st, const struct win *w,
 	label_of(st, w, &lab);
 	fp = cli_open_public_output(out);
 	if (render_qr_file(&lab, o, fp, out, &e) != 0)
-		render_fail(fp, out, e);
+		cli_fail_output(fp, e);
 	cli_close_output(fp, out);
 }
 
@@ -333,7 +324,7 @@ write_text(const struct station *st, const struct win *v, size_t n,
 		label_of(st, &v[i], &lab);
 		if (render_qr_utf8(&lab, o, fp, strcmp(out, "-") == 0 ?
 		    _("standard output") : out, &e) != 0)
-			render_fail(fp, out, e);
+			cli_fail_output(fp, e);
 	}
 	cli_close_output(fp, out);
 }
@@ -520,17 +511,40 @@ verify_texts(struct station *st, char **argv, int argc, int quiet)
 	return rc;
 }
 
-int
-main(int argc, char *argv[])
+struct opts {
+	const char *dbpath, *out, *size;
+	struct render_qr_opts ro;
+	enum type type;
+	char **ids;
+	size_t nids;
+	int all, quiet, gen, margin;
+};
+
+static enum type
+type_arg(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(type_names) / sizeof(type_names[0]); i++)
+		if (strcmp(s, type_names[i]) == 0)
+			return (enum type)i;
+	errx(EXIT_USAGE, _("type \"%s\" is not pdf, poster, png, svg, utf8 "
+	    "or list"), s);
+}
+
+/* The options; returns how many arguments they took. */
+static int
+parse_options(int argc, char *argv[], struct opts *o)
 {
 	enum { O_ALL = 256 };
+	static const char shortopts[] = "d:ho:qT:Vw:";
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "level", required_argument, NULL, 'l' },
 		{ "margin", required_argument, NULL, 'm' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "size", required_argument, NULL, 's' },
-		{ "type", required_argument, NULL, 't' },
+		{ "type", required_argument, NULL, 'T' },
 		{ "window", required_argument, NULL, 'w' },
 		{ "all", no_argument, NULL, O_ALL },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -538,135 +552,142 @@ main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *dbpath = NULL, *out = NULL, *size = NULL;
-	struct render_qr_opts o;
-	struct station st;
-	enum type type = T_PDF;
-	char **ids;
-	size_t nids = 0, n, i;
-	int ch, all = 0, quiet = 0, gen = 0, margin = -1;
-	struct win *v;
+	int ch;
 
-	cli_init();
-	memset(&o, 0, sizeof(o));
-	o.eclevel = 1;
-	ids = xcalloc((size_t)argc, sizeof(*ids));
-	while ((ch = getopt_long(argc, argv, "d:hl:m:o:qs:t:Vw:", longopts,
-	    NULL)) != -1) {
+	memset(o, 0, sizeof(*o));
+	o->ro.eclevel = 1;
+	o->type = T_PDF;
+	o->margin = -1;
+	o->ids = xcalloc((size_t)argc, sizeof(*o->ids));
+	while ((ch = cli_getopt(argc, argv, shortopts, longopts)) != -1) {
 		switch (ch) {
 		case 'd':
-			dbpath = optarg;
+			o->dbpath = optarg;
 			break;
 		case 'h':
-			free(ids);
-			cli_help_exit(usage_text, "d:hl:m:o:qs:t:Vw:", longopts);
+			cli_help_exit(usage_text, shortopts, longopts);
 		case 'l': {
 			const char *p = strchr("LMQHlmqh", *optarg);
 
 			if (*optarg == '\0' || optarg[1] != '\0' || p == NULL)
 				errx(EXIT_USAGE, _("error correction level "
 				    "\"%s\" is not L, M, Q or H"), optarg);
-			o.eclevel = (int)(p - "LMQHlmqh") % 4;
-			gen = 1;
+			o->ro.eclevel = (int)(p - "LMQHlmqh") % 4;
+			o->gen = 1;
 			break;
 		}
 		case 'm':
-			margin = (int)number_arg(_("margin"), optarg, 0, 40);
-			gen = 1;
+			o->margin = (int)number_arg(_("margin"), optarg, 0,
+			    40);
+			o->gen = 1;
 			break;
 		case 'o':
-			out = optarg;
-			gen = 1;
+			o->out = optarg;
+			o->gen = 1;
 			break;
 		case 'q':
-			quiet = 1;
+			o->quiet = 1;
 			break;
 		case 's':
-			size = optarg;
-			gen = 1;
+			o->size = optarg;
+			o->gen = 1;
 			break;
-		case 't':
-			for (i = 0; i < sizeof(type_names) /
-			    sizeof(type_names[0]); i++)
-				if (strcmp(optarg, type_names[i]) == 0)
-					break;
-			if (i == sizeof(type_names) / sizeof(type_names[0]))
-				errx(EXIT_USAGE, _("type \"%s\" is not pdf, "
-				    "poster, png, svg, utf8 or list"), optarg);
-			type = (enum type)i;
-			gen = 1;
+		case 'T':
+			o->type = type_arg(optarg);
+			o->gen = 1;
 			break;
 		case 'V':
-			free(ids);
 			cli_version();
-			return 0;
+			exit(0);
 		case 'w':
-			ids[nids++] = optarg;
-			gen = 1;
+			o->ids[o->nids++] = optarg;
+			o->gen = 1;
 			break;
 		case O_ALL:
-			all = 1;
-			gen = 1;
+			o->all = 1;
+			o->gen = 1;
 			break;
 		default:
 			usage();
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	if (argc > 0 && strcmp(argv[0], "verify") == 0) {
-		if (gen || argc < 2)
-			usage();
-		free(ids);
-		return verify(dbpath, argv + 1, argc - 1, quiet);
-	}
-	if (argc != 0 || all == (nids > 0))
-		usage();
+	return optind;
+}
 
-	switch (type) {
+/* The rendering options of the type, from --size and --margin. */
+static void
+set_format(struct opts *o)
+{
+	struct render_qr_opts *ro = &o->ro;
+
+	switch (o->type) {
 	case T_PDF:
 	case T_POSTER:
-		o.format = type == T_PDF ? RQR_PDF : RQR_POSTER;
-		if (size != NULL)
-			o.side_mm = (double)number_arg(_("QR side in mm"),
-			    size, 10, (long long)(type == T_PDF ?
+		ro->format = o->type == T_PDF ? RQR_PDF : RQR_POSTER;
+		if (o->size != NULL)
+			ro->side_mm = (double)number_arg(_("QR side in mm"),
+			    o->size, 10, (long long)(o->type == T_PDF ?
 			    RENDER_QR_LABEL_MAX_MM : RENDER_QR_POSTER_MAX_MM));
 		break;
 	case T_PNG:
 	case T_SVG:
-		o.format = type == T_PNG ? RQR_PNG : RQR_SVG;
-		o.size = size != NULL ? (int)number_arg(_("pixels per "
-		    "module"), size, 1, 100) : 4;
+		ro->format = o->type == T_PNG ? RQR_PNG : RQR_SVG;
+		ro->size = o->size != NULL ? (int)number_arg(_("pixels per "
+		    "module"), o->size, 1, 100) : 4;
 		break;
 	case T_UTF8:
 	case T_LIST:
-		o.format = RQR_UTF8;
-		if (size != NULL)
+		ro->format = RQR_UTF8;
+		if (o->size != NULL)
 			usage();
 		break;
 	}
-	o.margin = margin >= 0 ? margin : type == T_UTF8 ? 2 : 4;
+	ro->margin = o->margin >= 0 ? o->margin : o->type == T_UTF8 ? 2 : 4;
+}
 
-	station_open(&st, dbpath, 2);
-	v = windows(&st, all, ids, nids, &n);
-	switch (type) {
+int
+main(int argc, char *argv[])
+{
+	struct opts o;
+	struct station st;
+	struct win *v;
+	size_t n, i;
+	int k;
+
+	cli_init();
+	k = parse_options(argc, argv, &o);
+	argc -= k;
+	argv += k;
+	if (argc > 0 && strcmp(argv[0], "verify") == 0) {
+		if (o.gen || argc < 2)
+			usage();
+		free(o.ids);
+		return verify(o.dbpath, argv + 1, argc - 1, o.quiet);
+	}
+	if (argc != 0 || o.all == (o.nids > 0))
+		usage();
+	set_format(&o);
+
+	station_open(&st, o.dbpath, 2);
+	v = windows(&st, o.all, o.ids, o.nids, &n);
+	switch (o.type) {
 	case T_PDF:
 	case T_POSTER:
-		write_pdf(&st, v, n, &o, out);
+		write_pdf(&st, v, n, &o.ro, o.out);
 		break;
 	case T_PNG:
 	case T_SVG:
-		write_files(&st, v, n, all || nids > 1, &o, out);
+		write_files(&st, v, n, o.all || o.nids > 1, &o.ro, o.out);
 		break;
 	case T_UTF8:
 	case T_LIST:
-		write_text(&st, v, n, type, &o, out);
+		write_text(&st, v, n, o.type, &o.ro, o.out);
 		break;
 	}
 	for (i = 0; i < n; i++)
 		win_release(&v[i]);
 	free(v);
-	free(ids);
+	free(o.ids);
 	station_close(&st);
 	return 0;
 }

@@ -130,38 +130,6 @@ open_batches(const char *dbpath, const char *dir, char **keys,
 	return mem;
 }
 
-/*
- * A station db in memory holding the records of a receiving db
- * (hcp-intake(1)) in the period; the station db, when given, supplies
- * the catalogue and the settings.
- */
-static struct db *
-open_received(const char *dbpath, const char *county, const char *pg,
-    const struct report_opts *o)
-{
-	struct db *station = NULL, *mem = db_new();
-	struct intake *it;
-	char *e = NULL;
-
-	if (county != NULL && access(county, R_OK) != 0)
-		err(2, "%s", county);
-	if ((it = intake_open(county, pg, cli_datadir(), &e)) == NULL)
-		errx(2, "%s", e);
-	if (dbpath != NULL || getenv("HCP_DB") != NULL) {
-		station = db_new();
-		if (db_open(station, cli_db_path(dbpath), DB_READONLY,
-		    cli_schemadir()) != 0)
-			errx(2, "%s", db_errstr(station));
-	}
-	if (db_open(mem, ":memory:", DB_CREATE, cli_schemadir()) != 0)
-		errx(2, "%s", db_errstr(mem));
-	if (report_load_received(mem, station, it, o, &e) < 0)
-		errx(2, "%s", e);
-	intake_close(it);
-	db_free(station);
-	return mem;
-}
-
 static int
 load_services(const char *dbpath, const char *path, const char *rejects,
     enum csvin_encoding enc, int quiet)
@@ -196,9 +164,98 @@ load_services(const char *dbpath, const char *path, const char *rejects,
 	return st.rejected > 0 ? 1 : 0;
 }
 
-int
-main(int argc, char *argv[])
+/*
+ * A station db in memory holding the records of a receiving db
+ * (hcp-intake(1)) in the period; the station db, when given, supplies
+ * the catalogue and the settings.
+ */
+static struct db *
+open_received(const char *dbpath, const char *county, const char *pg,
+    const struct report_opts *o)
 {
+	struct db *station = NULL, *mem = db_new();
+	struct intake *it;
+	char *e = NULL;
+
+	if (county != NULL && access(county, R_OK) != 0)
+		err(2, "%s", county);
+	if ((it = intake_open(county, pg, cli_datadir(), &e)) == NULL)
+		errx(2, "%s", e);
+	if (dbpath != NULL || getenv("HCP_DB") != NULL) {
+		station = db_new();
+		if (db_open(station, cli_db_path(dbpath), DB_READONLY,
+		    cli_schemadir()) != 0)
+			errx(2, "%s", db_errstr(station));
+	}
+	if (db_open(mem, ":memory:", DB_CREATE, cli_schemadir()) != 0)
+		errx(2, "%s", db_errstr(mem));
+	if (report_load_received(mem, station, it, o, &e) < 0)
+		errx(2, "%s", e);
+	intake_close(it);
+	db_free(station);
+	return mem;
+}
+
+struct opts {
+	const char *dbpath, *outpath, *by, *services, *rejects, *batchdir;
+	const char *county, *pg;	/* a receiving db (hcp-intake) */
+	enum csvin_encoding enc;
+	char *keys[MAX_KEYS];
+	size_t nkeys;
+	int unmatched, flags, quiet;
+	enum fmt fmt;
+	struct report_opts ro;
+};
+
+/* One option of parse_options(). */
+static void
+take_option(struct opts *o, int ch, const char *arg)
+{
+	struct report_opts tmp;
+	char *e = NULL;
+
+	switch (ch) {
+	case 'F':
+	case 'T':
+	case 'M':
+	case 'Q':
+	case 'Y':
+		if (report_period(&o->ro, ch == 'F' ? 'f' : ch == 'T' ?
+		    't' : ch == 'M' ? 'm' : ch == 'Q' ? 'q' : 'y',
+		    arg, &e) != 0) {
+			warnx("%s", e);
+			usage();
+		}
+		break;
+	case 'A':
+		if (report_period(&tmp, 't', arg, &e) != 0) {
+			warnx("%s", e);
+			usage();
+		}
+		memcpy(o->ro.asof, tmp.to, sizeof(o->ro.asof));
+		break;
+	case 'k':
+		if (o->nkeys == MAX_KEYS)
+			errx(EXIT_USAGE, _("at most %d public keys"),
+			    MAX_KEYS);
+		o->keys[o->nkeys++] = read_key(arg);
+		break;
+	case 'E':
+		if (csvin_encoding_parse(arg, &o->enc) != 0) {
+			warnx(_("unknown encoding \"%s\""), arg);
+			usage();
+		}
+		break;
+	default:
+		usage();
+	}
+}
+
+/* The options; exits with a usage error if arguments are left. */
+static void
+parse_options(int argc, char *argv[], struct opts *o)
+{
+	static const char shortopts[] = "b:d:f:hk:o:qV";
 	static const struct option longopts[] = {
 		{ "by", required_argument, NULL, 'b' },
 		{ "db", required_argument, NULL, 'd' },
@@ -225,198 +282,184 @@ main(int argc, char *argv[])
 		{ "pg", required_argument, NULL, OPT_PG },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *dbpath = NULL, *outpath = NULL, *by = "dept";
-	const char *services = NULL, *rejects = NULL;
-	enum csvin_encoding enc = CSVIN_AUTO;
-	const char *batchdir = NULL, *county = NULL, *pg = NULL;
-	char *keys[MAX_KEYS];
-	size_t nkeys = 0, i;
-	struct batches_stats bs;
-	int unmatched = 0, flags = 0, refused = 0;
-	long nflags = 0;
-	struct report_opts o, tmp;
-	struct report *r = NULL;
-	struct db *db;
-	enum fmt fmt = F_NONE;
-	char *e = NULL;
-	FILE *fp;
-	int ch, quiet = 0, rc;
+	int ch;
 
-	memset(&o, 0, sizeof(o));
-	cli_init();
-	while ((ch = getopt_long(argc, argv, "b:d:f:hk:o:qV", longopts,
-	    NULL)) != -1) {
+	memset(o, 0, sizeof(*o));
+	o->by = "dept";
+	o->enc = CSVIN_AUTO;
+	o->fmt = F_NONE;
+	while ((ch = cli_getopt(argc, argv, shortopts, longopts)) != -1) {
 		switch (ch) {
 		case 'b':
-			by = optarg;
+			o->by = optarg;
 			break;
 		case 'd':
-			dbpath = optarg;
+			o->dbpath = optarg;
 			break;
 		case 'f':
-			if ((fmt = fmt_parse(optarg)) == F_NONE) {
+			if ((o->fmt = fmt_parse(optarg)) == F_NONE) {
 				warnx(_("unknown format \"%s\""), optarg);
 				usage();
 			}
 			break;
 		case 'h':
-			cli_usage_exit(usage_text, stdout, 0);
+			cli_help_exit(usage_text, shortopts, longopts);
 		case 'o':
-			outpath = optarg;
+			o->outpath = optarg;
 			break;
 		case 'q':
-			quiet = 1;
+			o->quiet = 1;
 			break;
 		case 'V':
 			cli_version();
-			return 0;
-		case 'F':
-		case 'T':
-		case 'M':
-		case 'Q':
-		case 'Y':
-			if (report_period(&o, ch == 'F' ? 'f' : ch == 'T' ?
-			    't' : ch == 'M' ? 'm' : ch == 'Q' ? 'q' : 'y',
-			    optarg, &e) != 0) {
-				warnx("%s", e);
-				usage();
-			}
-			break;
-		case 'A':
-			if (report_period(&tmp, 't', optarg, &e) != 0) {
-				warnx("%s", e);
-				usage();
-			}
-			memcpy(o.asof, tmp.to, sizeof(o.asof));
-			break;
+			exit(0);
 		case 'P':
-			o.public = 1;
+			o->ro.public = 1;
 			break;
 		case 'U':
-			unmatched = 1;
+			o->unmatched = 1;
 			break;
 		case 'G':
-			flags = 1;
+			o->flags = 1;
 			break;
 		case 'B':
-			batchdir = optarg;
+			o->batchdir = optarg;
 			break;
 		case OPT_COUNTY:
-			county = optarg;
+			o->county = optarg;
 			break;
 		case OPT_PG:
-			pg = optarg;
-			break;
-		case 'k':
-			if (nkeys == MAX_KEYS)
-				errx(EXIT_USAGE, _("at most %d public keys"),
-				    MAX_KEYS);
-			keys[nkeys++] = read_key(optarg);
+			o->pg = optarg;
 			break;
 		case 'L':
-			services = optarg;
+			o->services = optarg;
 			break;
 		case 'R':
-			rejects = optarg;
-			break;
-		case 'E':
-			if (csvin_encoding_parse(optarg, &enc) != 0) {
-				warnx(_("unknown encoding \"%s\""), optarg);
-				usage();
-			}
+			o->rejects = optarg;
 			break;
 		default:
-			usage();
+			take_option(o, ch, optarg);
 		}
 	}
 	if (optind != argc)
 		usage();
-	if (services != NULL)
-		return load_services(dbpath, services, rejects, enc, quiet);
-	if (rejects != NULL || (unmatched && flags) ||
-	    (nkeys > 0 && batchdir == NULL) ||
-	    (batchdir != NULL) + (county != NULL) + (pg != NULL) > 1)
+}
+
+/* Exits with a usage error unless the options go together. */
+static void
+check_usage(struct opts *o)
+{
+	char *e = NULL;
+
+	if (o->rejects != NULL || (o->unmatched && o->flags) ||
+	    (o->nkeys > 0 && o->batchdir == NULL) ||
+	    (o->batchdir != NULL) + (o->county != NULL) + (o->pg != NULL) > 1)
 		usage();
-	if (o.public && (unmatched || flags))
+	if (o->ro.public && (o->unmatched || o->flags))
 		errx(EXIT_USAGE, "%s", _("--public gives figures only, not "
 		    "--unmatched or --flags"));
-	if (report_by_parse(by, &o.by, &e) != 0) {
+	if (report_by_parse(o->by, &o->ro.by, &e) != 0) {
 		warnx("%s", e);
 		usage();
 	}
-	if (fmt == F_NONE)
-		fmt = fmt_of_path(outpath);
-	if (o.from[0] != '\0' && o.to[0] != '\0' &&
-	    strcmp(o.from, o.to) > 0)
+	if (o->fmt == F_NONE)
+		o->fmt = fmt_of_path(o->outpath);
+	if (o->ro.from[0] != '\0' && o->ro.to[0] != '\0' &&
+	    strcmp(o->ro.from, o->ro.to) > 0)
 		errx(EXIT_USAGE, _("the period ends (%s) before it begins "
-		    "(%s)"), o.to, o.from);
+		    "(%s)"), o->ro.to, o->ro.from);
+}
 
-	if (batchdir != NULL) {
-		db = open_batches(dbpath, batchdir, keys, &nkeys, &bs);
-		for (i = 0; i < nkeys; i++)
-			free(keys[i]);
+/* Writes the report, the flags or the unmatched to fp: 0, or not. */
+static int
+write_report(struct db *db, struct opts *o, struct report *r, FILE *fp,
+    long *nflags, char **e)
+{
+	if (o->flags)
+		return report_write_flags(db, &o->ro, fp, o->fmt == F_CSV,
+		    nflags, e);
+	if (o->unmatched)
+		return report_write_unmatched(db, &o->ro, fp, e);
+	switch (o->fmt) {
+	case F_CSV:
+		return report_write_csv(r, fp);
+	case F_JSON:
+		return report_write_json(r, fp);
+	case F_XLSX:
+		return report_write_xlsx(r, fp, e);
+	case F_PDF:
+		return render_report_pdf(r, fp, o->outpath != NULL ?
+		    o->outpath : "-", e);
+	default:
+		return report_write_table(r, fp, fp == stdout &&
+		    isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL);
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct batches_stats bs;
+	struct report *r = NULL;
+	struct opts o;
+	struct db *db;
+	long nflags = 0;
+	char *e = NULL;
+	int refused = 0, rc;
+	size_t i;
+	FILE *fp;
+
+	cli_init();
+	parse_options(argc, argv, &o);
+	if (o.services != NULL)
+		return load_services(o.dbpath, o.services, o.rejects, o.enc,
+		    o.quiet);
+	check_usage(&o);
+
+	if (o.batchdir != NULL) {
+		db = open_batches(o.dbpath, o.batchdir, o.keys, &o.nkeys,
+		    &bs);
+		for (i = 0; i < o.nkeys; i++)
+			free(o.keys[i]);
 		refused = bs.refused > 0;
-		o.batches = 1;
-	} else if (county != NULL || pg != NULL) {
-		db = open_received(dbpath, county, pg, &o);
-		o.batches = 1;
+		o.ro.batches = 1;
+	} else if (o.county != NULL || o.pg != NULL) {
+		db = open_received(o.dbpath, o.county, o.pg, &o.ro);
+		o.ro.batches = 1;
 	} else {
 		db = db_new();
-		if (db_open(db, cli_db_path(dbpath), DB_READONLY,
+		if (db_open(db, cli_db_path(o.dbpath), DB_READONLY,
 		    cli_schemadir()) != 0) {
 			warnx("%s", db_errstr(db));
 			db_free(db);
 			return 2;
 		}
 	}
-	if (report_load_settings(db, &o, &e) != 0 ||
-	    report_run(db, &o, &r, &e) != 0) {
+	if (report_load_settings(db, &o.ro, &e) != 0 ||
+	    report_run(db, &o.ro, &r, &e) != 0) {
 		warnx("%s", e != NULL ? e : db_errstr(db));
 		db_free(db);
 		return 2;
 	}
-	fp = o.public ? cli_open_public_output(outpath) :
-	    cli_open_output(outpath);
-	if (flags)
-		rc = report_write_flags(db, &o, fp, fmt == F_CSV, &nflags,
-		    &e);
-	else if (unmatched)
-		rc = report_write_unmatched(db, &o, fp, &e);
-	else switch (fmt) {
-	case F_CSV:
-		rc = report_write_csv(r, fp);
-		break;
-	case F_JSON:
-		rc = report_write_json(r, fp);
-		break;
-	case F_XLSX:
-		rc = report_write_xlsx(r, fp, &e);
-		break;
-	case F_PDF:
-		rc = render_report_pdf(r, fp, outpath != NULL ? outpath :
-		    "-", &e);
-		break;
-	default:
-		rc = report_write_table(r, fp, fp == stdout &&
-		    isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL);
-		break;
-	}
+	fp = o.ro.public ? cli_open_public_output(o.outpath) :
+	    cli_open_output(o.outpath);
+	rc = write_report(db, &o, r, fp, &nflags, &e);
 	db_free(db);
 	if (rc != 0) {
 		if (e != NULL)
 			warnx("%s", e);
 		else
-			warn("%s", outpath != NULL ? outpath :
+			warn("%s", o.outpath != NULL ? o.outpath :
 			    _("standard output"));
 		cli_discard_output(fp);
 		report_free(r);
 		return 2;
 	}
-	cli_close_output(fp, outpath);
-	if (flags && !quiet)
+	cli_close_output(fp, o.outpath);
+	if (o.flags && !o.quiet)
 		fprintf(stderr, _("hcp-report: %ld flags: leads for a closer "
 		    "look, not verdicts\n"), nflags);
-	else if (!quiet && fmt != F_TABLE)
+	else if (!o.quiet && o.fmt != F_TABLE)
 		fprintf(stderr, _("hcp-report: %ld evaluations, %ld excluded "
 		    "by an accepted appeal%s\n"), r->total.n, r->excluded,
 		    r->have_cases ? "" : _("; follow-up figures not "

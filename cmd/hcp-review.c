@@ -430,11 +430,13 @@ grade_arg(const char *s)
 	return s[0] - '0';
 }
 
-int
-main(int argc, char *argv[])
+/* The options, into o; returns how many arguments they took. */
+static int
+parse_options(int argc, char *argv[], struct opts *o)
 {
 	enum { O_DUE = 256, O_OVERDUE, O_DEPT, O_STATE, O_CSV, O_JSON,
 		O_UNMASK, O_BY, O_REJECTS };
+	static const char shortopts[] = "aD:d:hm:o:qr:s:u:V";
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "operator", required_argument, NULL, 'u' },
@@ -458,82 +460,90 @@ main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct review *rv;
-	struct opts o;
-	const char *cmd = "list";
-	char *caldir, *e;
-	int ch, rc;
+	int ch;
 
-	cli_init();
-	memset(&o, 0, sizeof(o));
-	while ((ch = getopt_long(argc, argv, "aD:d:hm:o:qr:s:u:V", longopts,
-	    NULL)) != -1) {
+	memset(o, 0, sizeof(*o));
+	while ((ch = cli_getopt(argc, argv, shortopts, longopts)) != -1) {
 		switch (ch) {
 		case 'a':
-			o.f.all = 1;
+			o->f.all = 1;
 			break;
 		case 'D':
-			o.day = optarg;
+			o->day = optarg;
 			break;
 		case 'd':
-			o.db = optarg;
+			o->db = optarg;
 			break;
 		case 'h':
-			cli_usage_exit(usage_text, stdout, 0);
+			cli_help_exit(usage_text, shortopts, longopts);
 		case 'm':
-			o.f.staff = optarg;
+			o->f.staff = optarg;
 			break;
 		case 'o':
-			o.output = optarg;
+			o->output = optarg;
 			break;
 		case 'q':
-			o.quiet = 1;
+			o->quiet = 1;
 			break;
 		case 'r':
-			o.reason = optarg;
+			o->reason = optarg;
 			break;
 		case 's':
-			o.sat = grade_arg(optarg);
+			o->sat = grade_arg(optarg);
 			break;
 		case 'u':
-			o.oper = optarg;
+			o->oper = optarg;
 			break;
 		case 'V':
 			cli_version();
-			return 0;
+			exit(0);
 		case O_DUE:
-			o.f.due = 1;
+			o->f.due = 1;
 			break;
 		case O_OVERDUE:
-			o.f.overdue = 1;
+			o->f.overdue = 1;
 			break;
 		case O_DEPT:
-			o.f.dept = optarg;
+			o->f.dept = optarg;
 			break;
 		case O_STATE:
-			o.f.state = optarg;
+			o->f.state = optarg;
 			break;
 		case O_CSV:
-			o.fmt = FMT_CSV;
+			o->fmt = FMT_CSV;
 			break;
 		case O_JSON:
-			o.fmt = FMT_JSON;
+			o->fmt = FMT_JSON;
 			break;
 		case O_UNMASK:
-			o.unmask = 1;
+			o->unmask = 1;
 			break;
 		case O_BY:
-			o.by = optarg;
+			o->by = optarg;
 			break;
 		case O_REJECTS:
-			o.rejects = optarg;
+			o->rejects = optarg;
 			break;
 		default:
 			usage();
 		}
 	}
-	argc -= optind;
-	argv += optind;
+	return optind;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct review *rv;
+	struct opts o;
+	const char *cmd = "list";
+	char *caldir, *e;
+	int rc, n;
+
+	cli_init();
+	n = parse_options(argc, argv, &o);
+	argc -= n;
+	argv += n;
 	if (argc > 0) {
 		cmd = argv[0];
 		argc--;

@@ -31,11 +31,10 @@
 #include "banned.h"
 
 static const char usage_text[] =
-    "usage: hcp-scan [-q] [-d db] [-j jobs] [-t template] [-r review] "
-    "[--boxes file]\n"
-    "                [--crops dir] [--dpi dpi] [--keying sheet] "
-    "[--no-sheets]\n"
-    "                -o file file ...\n"
+    "usage: hcp-scan [-q] [-d db] [-j jobs] [-t template] [--review review]"
+    "\n                [--boxes file] [--crops dir] [--dpi dpi] "
+    "[--keying sheet]\n"
+    "                [--no-sheets] -o file file ...\n"
     "       hcp-scan [-q] -o file --resolve review\n";
 
 /* The columns the review CSV has after the record's. */
@@ -874,14 +873,13 @@ main(int argc, char *argv[])
 	int ch, quiet = 0, jobs = 0, dpi = 0, sheets = 1, rc;
 
 	cli_init();
-	while ((ch = getopt_long(argc, argv, "d:hj:o:qr:t:V", longopts,
-	    NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, "d:hj:o:qt:V", longopts)) != -1) {
 		switch (ch) {
 		case 'd':
 			dbpath = optarg;
 			break;
 		case 'h':
-			cli_usage_exit(usage_text, stdout, 0);
+			cli_help_exit(usage_text, "d:hj:o:qt:V", longopts);
 		case 'j':
 			if (num_parse(optarg, 1, 256, &v, NULL) != 0)
 				errx(EXIT_USAGE, _("jobs \"%s\" is not a "

@@ -134,9 +134,16 @@ write_receipt(const struct verify_result *res, const char *key,
 	free(text);
 }
 
-int
-main(int argc, char *argv[])
+struct opts {
+	const char *dbopt, *pubpath, *keypath, *out;
+	int quiet;
+};
+
+/* The options; returns how many arguments they took. */
+static int
+parse_options(int argc, char *argv[], struct opts *o)
 {
+	static const char shortopts[] = "d:hk:o:qV";
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "pubkey", required_argument, NULL, 'k' },
@@ -147,84 +154,50 @@ main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *dbopt = NULL, *pubpath = NULL, *keypath = NULL;
-	const char *out = NULL;
-	struct verify_result *res;
-	struct diag_list seqd = DIAG_LIST_INIT;
-	struct verify_opts o;
-	struct db *db = NULL;
-	char *pub, *key = NULL, *e;
-	int ch, quiet = 0, i, j, bad = 0;
-	size_t k;
+	int ch;
 
-	cli_init();
-	while ((ch = getopt_long(argc, argv, "d:hk:o:qV", longopts, NULL)) !=
-	    -1) {
+	memset(o, 0, sizeof(*o));
+	while ((ch = cli_getopt(argc, argv, shortopts, longopts)) != -1) {
 		switch (ch) {
 		case 'd':
-			dbopt = optarg;
+			o->dbopt = optarg;
 			break;
 		case 'h':
-			cli_help_exit(usage_text, "d:hk:o:qV", longopts);
+			cli_help_exit(usage_text, shortopts, longopts);
 		case 'k':
-			pubpath = optarg;
+			o->pubpath = optarg;
 			break;
 		case 'o':
-			out = optarg;
+			o->out = optarg;
 			break;
 		case 'q':
-			quiet = 1;
+			o->quiet = 1;
 			break;
 		case 'R':
-			keypath = optarg;
+			o->keypath = optarg;
 			break;
 		case 'V':
 			cli_version();
-			return 0;
+			exit(0);
 		default:
 			usage();
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	if (argc == 0 || (out != NULL && (keypath == NULL || argc > 1)))
-		usage();
+	return optind;
+}
 
-	if (pubpath != NULL)
-		pub = read_key(pubpath);
-	else if ((pub = keys_public_pem(cli_db_path(dbopt), &e)) == NULL)
-		errx(2, _("%s; give the station's public key with "
-		    "--pubkey"), e);
-	if (keypath != NULL)
-		key = read_key(keypath);
-	check_keys(pubpath != NULL ? pubpath : cli_db_path(dbopt), pub,
-	    keypath, key);
+/*
+ * The verdicts of the batches of argv, verified into res, and a receipt
+ * for each good one when key is given: 0, or 1 if one is bad.
+ */
+static int
+verdicts(struct verify_result *res, char *argv[], int argc,
+    const struct opts *op, const char *key)
+{
+	struct diag_list seqd = DIAG_LIST_INIT;
+	int i, j, bad = 0;
+	size_t k;
 
-	memset(&o, 0, sizeof(o));
-	o.pub_pem = pub;
-	o.ctx = rec_ctx_new();
-	o.keys = rec_ctx_new();
-	o.seen = rec_seen_new();
-	if (dbopt != NULL) {
-		db = db_new();
-		if (db_open(db, dbopt, DB_READONLY, cli_schemadir()) != 0 ||
-		    rec_ctx_load(o.ctx, db) != 0) {
-			warnx("%s", db_errstr(db));
-			db_free(db);
-			exit(2);
-		}
-	}
-
-	res = xcalloc((size_t)argc, sizeof(*res));
-	for (i = 0; i < argc; i++) {
-		if (verify_batch(argv[i], &o, &res[i], &e) != 0) {
-			/* an error, not a verdict: say it, free, exit 2 */
-			warnx("%s", e);
-			free(e);
-			bad = 2;
-			goto done;
-		}
-	}
 	for (i = 0; i < argc; i++)
 		if ((j = same_as_earlier(res, i)) >= 0) {
 			/* not compared with itself in verify_sequence */
@@ -250,20 +223,77 @@ main(int argc, char *argv[])
 			    argv[i]);
 			continue;
 		}
-		if (!quiet)
+		if (!op->quiet)
 			printf(_("%s: OK: batch %s, %lld records\n"), argv[i],
 			    res[i].name, res[i].records);
 		if (key != NULL)
-			write_receipt(&res[i], key, out);
+			write_receipt(&res[i], key, op->out);
 	}
 	for (k = 0; k < seqd.n; k++)
 		warnx("%s%s", seqd.v[k].warning ? _("warning: ") : "",
 		    seqd.v[k].msg);
-done:
+	diag_list_release(&seqd);
+	return bad;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct verify_result *res;
+	struct verify_opts o;
+	struct opts op;
+	struct db *db = NULL;
+	char *pub, *key = NULL, *e;
+	int i, bad = 0;
+
+	cli_init();
+	i = parse_options(argc, argv, &op);
+	argc -= i;
+	argv += i;
+	if (argc == 0 || (op.out != NULL && (op.keypath == NULL ||
+	    argc > 1)))
+		usage();
+
+	if (op.pubpath != NULL)
+		pub = read_key(op.pubpath);
+	else if ((pub = keys_public_pem(cli_db_path(op.dbopt), &e)) == NULL)
+		errx(2, _("%s; give the station's public key with "
+		    "--pubkey"), e);
+	if (op.keypath != NULL)
+		key = read_key(op.keypath);
+	check_keys(op.pubpath != NULL ? op.pubpath : cli_db_path(op.dbopt),
+	    pub, op.keypath, key);
+
+	memset(&o, 0, sizeof(o));
+	o.pub_pem = pub;
+	o.ctx = rec_ctx_new();
+	o.keys = rec_ctx_new();
+	o.seen = rec_seen_new();
+	if (op.dbopt != NULL) {
+		db = db_new();
+		if (db_open(db, op.dbopt, DB_READONLY, cli_schemadir()) != 0 ||
+		    rec_ctx_load(o.ctx, db) != 0) {
+			warnx("%s", db_errstr(db));
+			db_free(db);
+			exit(2);
+		}
+	}
+
+	res = xcalloc((size_t)argc, sizeof(*res));
+	for (i = 0; i < argc; i++) {
+		if (verify_batch(argv[i], &o, &res[i], &e) != 0) {
+			/* an error, not a verdict: say it, free, exit 2 */
+			warnx("%s", e);
+			free(e);
+			bad = 2;
+			break;
+		}
+	}
+	if (bad == 0)
+		bad = verdicts(res, argv, argc, &op, key);
 	for (i = 0; i < argc; i++)
 		verify_result_release(&res[i]);
 	free(res);
-	diag_list_release(&seqd);
 	rec_seen_free(o.seen);
 	rec_ctx_free(o.ctx);
 	rec_ctx_free(o.keys);

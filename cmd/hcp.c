@@ -63,7 +63,7 @@ main(int argc, char *argv[])
 	int ch;
 
 	cli_init();
-	while ((ch = getopt_long(argc, argv, "+hV", longopts, NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, "+hV", longopts)) != -1) {
 		switch (ch) {
 		case 'h':
 			list(stdout);

@@ -4,6 +4,7 @@
  */
 #include <err.h>
 #include <errno.h>
+#include <getopt.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,6 +164,13 @@ cli_discard_output(FILE *fp)
 }
 
 void
+cli_fail_output(FILE *fp, const char *msg)
+{
+	cli_discard_output(fp);
+	errx(2, "%s", msg);
+}
+
+void
 cli_close_output(FILE *fp, const char *path)
 {
 	struct outfile *of;
@@ -203,6 +211,102 @@ cli_csv_for_spreadsheet(const char *path, int excel)
 		return 0;
 	n = strlen(path);
 	return n > 4 && strcasecmp(path + n - 4, ".csv") == 0;
+}
+
+/*
+ * Letters a tool gave up so that a letter means one thing in every tool
+ * (hcp(7), "Options common to all tools"), and the long option each now
+ * is.  The old letter still works, with a warning, until the next
+ * release; then its line goes.
+ */
+static const struct {
+	const char *tool;
+	char old;
+	const char *name;
+} renamed[] = {
+	{ "hcp-form", 'n', "count" },
+	{ "hcp-init", 's', "set" },
+	{ "hcp-intake", 'a', "archive" },
+	{ "hcp-intake", 'k', "key" },
+	{ "hcp-intake", 'r', "refused" },
+	{ "hcp-pack", 'm', "max-records" },
+	{ "hcp-qr", 'l', "level" },
+	{ "hcp-qr", 'm', "margin" },
+	{ "hcp-qr", 's', "size" },
+	{ "hcp-qr", 't', "type" },
+	{ "hcp-scan", 'r', "review" },
+};
+
+static const struct option *
+long_option(const struct option *longopts, const char *name)
+{
+	const struct option *o;
+
+	for (o = longopts; o->name != NULL; o++)
+		if (strcmp(o->name, name) == 0)
+			return o;
+	return NULL;
+}
+
+/* The long option old letter ch now is, in this tool, or NULL. */
+static const struct option *
+renamed_option(const struct option *longopts, int ch)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(renamed) / sizeof(renamed[0]); i++)
+		if (renamed[i].old == ch && strcmp(renamed[i].tool,
+		    program_invocation_short_name) == 0)
+			return long_option(longopts, renamed[i].name);
+	return NULL;
+}
+
+static void
+warn_renamed(const char *shortopts, int ch, const struct option *o)
+{
+	static char warned[128];
+
+	if (warned[ch & 127])
+		return;
+	warned[ch & 127] = 1;
+	if (o->val > ' ' && o->val < 127 && strchr(shortopts, o->val) != NULL)
+		warnx(_("-%c is now -%c (--%s); -%c will be removed in the "
+		    "next release"), ch, o->val, o->name, ch);
+	else
+		warnx(_("-%c is now --%s; -%c will be removed in the next "
+		    "release"), ch, o->name, ch);
+}
+
+int
+cli_getopt(int argc, char *const argv[], const char *shortopts,
+    const struct option *longopts)
+{
+	static char opts[256];
+	const struct option *o;
+	size_t i, n;
+	int ch, li = -1;
+
+	n = (size_t)snprintf(opts, sizeof(opts), "%s", shortopts);
+	for (i = 0; i < sizeof(renamed) / sizeof(renamed[0]) &&
+	    n + 3 < sizeof(opts); i++) {
+		if (strcmp(renamed[i].tool, program_invocation_short_name) !=
+		    0 || strchr(shortopts, renamed[i].old) != NULL ||
+		    (o = long_option(longopts, renamed[i].name)) == NULL)
+			continue;
+		opts[n++] = renamed[i].old;
+		if (o->has_arg != no_argument)
+			opts[n++] = ':';
+		if (o->has_arg == optional_argument)
+			opts[n++] = ':';
+		opts[n] = '\0';
+	}
+	ch = getopt_long(argc, argv, opts, longopts, &li);
+	if (ch == -1 || ch == '?' || ch == ':' || li >= 0 ||
+	    strchr(shortopts, ch) != NULL ||
+	    (o = renamed_option(longopts, ch)) == NULL)
+		return ch;
+	warn_renamed(shortopts, ch, o);
+	return o->val;
 }
 
 void

@@ -56,6 +56,11 @@ FILE *cli_open_public_output(const char *path);
 void cli_close_output(FILE *fp, const char *path);
 /* Abandons a stream from cli_open_output: the file named is not touched. */
 void cli_discard_output(FILE *fp);
+/*
+ * Abandons it after a failed write (a render, say) and dies with msg,
+ * exit 2: the tools' one way out of a half-written -o file.
+ */
+void cli_fail_output(FILE *fp, const char *msg) __attribute__((noreturn));
 
 /*
  * Whether CSV output goes to a spreadsheet, and so gets a UTF-8 byte
@@ -75,6 +80,15 @@ void cli_help_exit(const char *usage, const char *shortopts,
 
 /* Prints the usage text to fp, its "usage:" in the user's language. */
 void cli_usage_print(const char *usage, FILE *fp);
+/*
+ * getopt_long(3) for every tool, with the letters a tool renamed (the
+ * table in cli.c): an old letter still works for one release, as the
+ * option that took its place, and says so once ("-m is now -M
+ * (--max-records); -m will be removed in the next release").  shortopts
+ * lists only the current letters.
+ */
+int cli_getopt(int argc, char *const argv[], const char *shortopts,
+    const struct option *longopts);
 
 /* Prints the usage text to fp and exits with status. */
 void cli_usage_exit(const char *usage, FILE *fp, int status)

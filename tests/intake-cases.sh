@@ -45,7 +45,7 @@ intake() {
 }
 
 take() {
-	intake -k recv.pem inbox >out.txt 2>err.txt
+	intake -K recv.pem inbox >out.txt 2>err.txt
 }
 
 records() {
@@ -54,7 +54,7 @@ records() {
 
 test_expect_success 'setup: stations, batches, the receiver key, registry' '
 	for i in 1 2 3 4 5 6; do
-		hcp-init -q -d s$i.db --catalog "$SAMPLE" -s issuer=0$i ||
+		hcp-init -q -d s$i.db --catalog "$SAMPLE" --set issuer=0$i ||
 			return 1
 		hcp-init -d s$i.db --print-pubkey >s$i.pub || return 1
 	done &&
@@ -204,8 +204,8 @@ test_expect_success 'the registry refuses a station twice and a bad key' '
 '
 
 test_expect_success 'a serial loaded from another batch, a sequence number from other bytes: refused' '
-	hcp-init -q -d s7.db --catalog "$SAMPLE" -s issuer=07 &&
-	hcp-init -q -d s7b.db --catalog "$SAMPLE" -s issuer=07 &&
+	hcp-init -q -d s7.db --catalog "$SAMPLE" --set issuer=07 &&
+	hcp-init -q -d s7b.db --catalog "$SAMPLE" --set issuer=07 &&
 	cp s7.db.sm2.pem s7b.db.sm2.pem &&
 	hcp-init -d s7.db --print-pubkey >s7.pub &&
 	intake --register 33052307 --pubkey s7.pub &&
@@ -238,8 +238,8 @@ test_expect_success 'two workers on one inbox: each batch loaded once' '
 		batch s6.db $E1 5 $(cat p.txt) || return 1
 	done &&
 	cp out/hcp-33052306-*.tar.gz inbox/ &&
-	{ intake -k recv.pem inbox >w1.txt 2>&1 & p1=$!; } &&
-	{ intake -k recv.pem inbox >w2.txt 2>&1 & p2=$!; } &&
+	{ intake -K recv.pem inbox >w1.txt 2>&1 & p1=$!; } &&
+	{ intake -K recv.pem inbox >w2.txt 2>&1 & p2=$!; } &&
 	wait $p1 && wait $p2 &&
 	cat w1.txt w2.txt | grep ": loaded: batch hcp-33052306" |
 		sed "s/.*batch //; s/,.*//" | sort >loaded.txt &&
@@ -262,7 +262,7 @@ test_expect_success 'kill -9 at any moment of a load: nothing half-loaded, a re-
 			cp $k inbox/ || return 1
 		# the tool itself in the background, not a subshell running it
 		SOURCE_DATE_EPOCH=$NOW hcp-intake "$INTAKE_OPT" "$INTAKE_ARG" \
-			-q -k recv.pem inbox >/dev/null 2>&1 &
+			-q -K recv.pem inbox >/dev/null 2>&1 &
 		pid=$!
 		sleep $d; kill -9 $pid 2>/dev/null; wait $pid
 		ps -p $pid >/dev/null && { echo "$pid still runs"; return 1; }

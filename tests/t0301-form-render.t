@@ -55,8 +55,8 @@ maxseq() {
 
 setup_station
 
-test_expect_success 'hcp-form -n 6 writes six pages' '
-	hcp-form -n 6 -o f.pdf &&
+test_expect_success 'hcp-form -N 6 writes six pages' '
+	hcp-form -N 6 -o f.pdf &&
 	test "$(pdfinfo f.pdf | sed -n "s/^Pages: *//p")" = 6
 '
 
@@ -126,7 +126,7 @@ test_expect_success 'pdffonts: every font is embedded, Chinese as CID' '
 
 test_expect_success 'A5: three pages, STD5-1, as the ledger says' '
 	from=$(maxseq) &&
-	hcp-form -t standard-a5 -n 3 -o a5.pdf &&
+	hcp-form -t standard-a5 -N 3 -o a5.pdf &&
 	pdfinfo a5.pdf | grep -q "^Page size: *419\.[0-9]* x 595\.[0-9]* pts" &&
 	decode a5.pdf >a5.qr &&
 	! grep -v "^HCPF:[0-9]\{16\}:STD5-1:[0-9A-F]\{8\}$" a5.qr &&
@@ -138,7 +138,7 @@ test_expect_success 'A5: three pages, STD5-1, as the ledger says' '
 
 test_expect_success '-w: the window is in the ledger and on the page' '
 	from=$(maxseq) &&
-	hcp-form -w B03 -n 3 -o w.pdf &&
+	hcp-form -w B03 -N 3 -o w.pdf &&
 	decode w.pdf >w.qr &&
 	expect $from >w.want && test_cmp w.want w.qr &&
 	test "$(sqlite3 hcp.db "SELECT DISTINCT window_id FROM forms
@@ -186,7 +186,7 @@ test_expect_code 1 '--reprint with another template prints nothing' '
 
 test_expect_success '-o - writes the PDF to standard output' '
 	from=$(maxseq) &&
-	hcp-form -n 1 -o - >out.pdf &&
+	hcp-form -N 1 -o - >out.pdf &&
 	decode out.pdf >out.qr && expect $from >out.want &&
 	test_cmp out.want out.qr
 '
@@ -194,13 +194,13 @@ test_expect_success '-o - writes the PDF to standard output' '
 # A terminal for stderr, where there is one to be had (script(1), a pty).
 if script -qec true /dev/null </dev/null >/dev/null 2>&1; then
 	test_expect_success 'a run of 200 shows a progress count on a terminal' '
-		script -qec "hcp-form -n 200 -o big.pdf" /dev/null \
+		script -qec "hcp-form -N 200 -o big.pdf" /dev/null \
 		    </dev/null >tty.out &&
 		grep -q "200/200" tty.out
 	'
 
 	test_expect_success '-q: no progress count, nothing on the terminal' '
-		script -qec "hcp-form -q -n 200 -o big.pdf" /dev/null \
+		script -qec "hcp-form -q -N 200 -o big.pdf" /dev/null \
 		    </dev/null >tty.out &&
 		! test -s tty.out &&
 		test "$(pdfinfo big.pdf | sed -n "s/^Pages: *//p")" = 200
@@ -208,7 +208,7 @@ if script -qec true /dev/null </dev/null >/dev/null 2>&1; then
 fi
 
 test_expect_success '-q prints nothing on standard error' '
-	hcp-form -q -n 2 -o q.pdf 2>err && ! test -s err &&
+	hcp-form -q -N 2 -o q.pdf 2>err && ! test -s err &&
 	hcp-form -q -o q2.pdf --reprint $(sed -n 1p f.serials) 2>err &&
 	! test -s err
 '

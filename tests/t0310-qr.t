@@ -77,7 +77,7 @@ tag_of() {
 }
 
 test_expect_success 'list: one line per window, id, check code, URL' '
-	hcp-qr --all -t list >list &&
+	hcp-qr --all -T list >list &&
 	test $(wc -l <list) = 12 &&
 	sqlite3 hcp.db "SELECT id FROM windows ORDER BY id" >ids &&
 	cut -f1 list >list.ids && test_cmp ids list.ids &&
@@ -179,13 +179,13 @@ test_expect_success 'the same catalogue gives the same PDF' '
 '
 
 test_expect_success 'a bigger side: fewer labels a page, still scanning' '
-	hcp-qr --all -s 60 -l H -o big.pdf &&
+	hcp-qr --all --size 60 --level H -o big.pdf &&
 	test "$(pdfinfo big.pdf | sed -n "s/^Pages: *//p")" = 3 &&
 	scan_labels big.pdf >big.qr && test_cmp urls big.qr
 '
 
 test_expect_success 'posters: one window a page, in the order asked' '
-	hcp-qr -t poster -w B03 -w A01 -o poster.pdf &&
+	hcp-qr -T poster -w B03 -w A01 -o poster.pdf &&
 	test "$(pdfinfo poster.pdf | sed -n "s/^Pages: *//p")" = 2 &&
 	scan_pages poster.pdf >poster.qr &&
 	{ grep "&win=B03&" urls; grep "&win=A01&" urls; } >poster.want &&
@@ -201,10 +201,10 @@ test_expect_success '-o - writes the PDF to standard output' '
 '
 
 test_expect_success 'png: one window to a file, 4 pixels a module' '
-	hcp-qr -w A06 -t png -o a06.png &&
+	hcp-qr -w A06 -T png -o a06.png &&
 	zbarimg --raw -q a06.png >a06.qr 2>/dev/null &&
 	grep "&win=A06&" urls >a06.want && test_cmp a06.want a06.qr &&
-	hcp-qr -w A06 -t png -s 2 -m 1 -o small.png &&
+	hcp-qr -w A06 -T png --size 2 --margin 1 -o small.png &&
 	zbarimg --raw -q small.png >small.qr 2>/dev/null &&
 	test_cmp a06.want small.qr &&
 	w=$(od -An -tu1 -j16 -N4 a06.png | awk "{ print \$3 * 256 + \$4 }") &&
@@ -213,7 +213,7 @@ test_expect_success 'png: one window to a file, 4 pixels a module' '
 '
 
 test_expect_success 'png --all: a directory of files named by window' '
-	hcp-qr --all -t png -o png &&
+	hcp-qr --all -T png -o png &&
 	ls png >files && sed "s/$/.png/" ids >files.want &&
 	test_cmp files.want files &&
 	for id in $(cat ids); do
@@ -223,7 +223,7 @@ test_expect_success 'png --all: a directory of files named by window' '
 '
 
 test_expect_code 2 'png for several windows needs a directory' '
-	hcp-qr -w A01 -w A02 -t png -o - >out
+	hcp-qr -w A01 -w A02 -T png -o - >out
 '
 
 # svg2pbm: the dark path of an SVG, each "M x y L ... Z" a rectangle,
@@ -262,14 +262,14 @@ svg2pbm() {
 }
 
 test_expect_success 'svg: one path of dark modules, scans when rasterised' '
-	hcp-qr -w B02 -t svg -o b02.svg &&
+	hcp-qr -w B02 -T svg -o b02.svg &&
 	head -n 1 b02.svg | grep -q "^<?xml" &&
 	grep -q "<svg .*width=\"[0-9]*px\"" b02.svg &&
 	test $(grep -c "<path" b02.svg) = 1 &&
 	svg2pbm b02.svg >b02.pbm &&
 	zbarimg --raw -q b02.pbm >b02.qr 2>/dev/null &&
 	grep "&win=B02&" urls >b02.want && test_cmp b02.want b02.qr &&
-	hcp-qr --all -t svg -o svg && test $(ls svg/*.svg | wc -l) = 12
+	hcp-qr --all -T svg -o svg && test $(ls svg/*.svg | wc -l) = 12
 '
 
 # utf8 FILE: the art of one code as a PBM, 4 pixels a half block.
@@ -293,7 +293,7 @@ utf82pbm() {
 }
 
 test_expect_success 'utf8: half blocks, (n + 4) wide, scans' '
-	hcp-qr -w A01 -t utf8 >a01.txt &&
+	hcp-qr -w A01 -T utf8 >a01.txt &&
 	! LC_ALL=C.UTF-8 grep -v "^[█▀▄ ]*$" a01.txt &&
 	cols=$(sed "s/█/F/g; s/▀/T/g; s/▄/B/g" a01.txt | awk "{ print length }" | sort -u) &&
 	test $(echo "$cols" | wc -l) = 1 &&
@@ -311,14 +311,14 @@ width() {
 }
 
 test_expect_success 'utf8: -m 0 and -l change the size as they should' '
-	hcp-qr -w A01 -t utf8 -m 0 >m0.txt &&
+	hcp-qr -w A01 -T utf8 --margin 0 >m0.txt &&
 	test $(($(width m0.txt) + 4)) = $(width a01.txt) &&
-	hcp-qr -w A01 -t utf8 -l L >l.txt && hcp-qr -w A01 -t utf8 -l H >h.txt &&
+	hcp-qr -w A01 -T utf8 --level L >l.txt && hcp-qr -w A01 -T utf8 --level H >h.txt &&
 	test $(width l.txt) -lt $(width h.txt)
 '
 
 test_expect_success 'utf8 for several windows: a heading line each' '
-	hcp-qr -w A01 -w B06 -t utf8 >two.txt &&
+	hcp-qr -w A01 -w B06 -T utf8 >two.txt &&
 	grep -q "^A01 综合受理1号窗口 [0-9A-F-]*$" two.txt &&
 	grep -q "^B06 婚姻登记窗口 [0-9A-F-]*$" two.txt
 '
@@ -334,9 +334,9 @@ test_expect_success 'a retired window: left out of --all, refused by -w' '
 	grep -v ",B06$" "$SAMPLE/staff.csv" >cat/staff.csv &&
 	hcp-init -q --catalog cat &&
 	test "$(sqlite3 hcp.db "SELECT retired FROM windows WHERE id = '\''B06'\''")" = 1 &&
-	hcp-qr --all -t list >list2 && test $(wc -l <list2) = 11 &&
+	hcp-qr --all -T list >list2 && test $(wc -l <list2) = 11 &&
 	! grep -q "^B06	" list2 &&
-	test_expect_code_ 1 hcp-qr -w B06 -t list 2>err &&
+	test_expect_code_ 1 hcp-qr -w B06 -T list 2>err &&
 	test_grep err "B06.*retired"
 '
 
@@ -353,7 +353,7 @@ test_expect_success 'a long id and name: the check code is never cut short' '
 	echo "$id,不动产登记与房屋交易税费综合受理一窗通办窗口（含抵押登记、预告登记）," \
 	    >>cat/windows.csv &&
 	hcp-init -q --catalog cat &&
-	hcp-qr -w $id -t list >long.list &&
+	hcp-qr -w $id -T list >long.list &&
 	hcp-qr -w $id -o long.pdf &&
 	pdftotext long.pdf - | tr -d "\n" >long.txt &&
 	grep -q "$id · *$(cut -f2 long.list)" long.txt &&
@@ -365,10 +365,10 @@ test_expect_success 'a long id and name: the check code is never cut short' '
 test_expect_success 'usage errors exit 2' '
 	test_expect_code_ 2 hcp-qr -o x.pdf 2>/dev/null &&
 	test_expect_code_ 2 hcp-qr --all -w A01 2>/dev/null &&
-	test_expect_code_ 2 hcp-qr --all -t jpeg 2>/dev/null &&
-	test_expect_code_ 2 hcp-qr --all -l X 2>/dev/null &&
-	test_expect_code_ 2 hcp-qr --all -s 400 2>/dev/null &&
-	test_expect_code_ 2 hcp-qr --all -t utf8 -s 3 2>/dev/null &&
+	test_expect_code_ 2 hcp-qr --all -T jpeg 2>/dev/null &&
+	test_expect_code_ 2 hcp-qr --all --level X 2>/dev/null &&
+	test_expect_code_ 2 hcp-qr --all --size 400 2>/dev/null &&
+	test_expect_code_ 2 hcp-qr --all -T utf8 --size 3 2>/dev/null &&
 	test_expect_code_ 2 hcp-qr verify 2>/dev/null &&
 	test_expect_code_ 2 hcp-qr --all verify x 2>/dev/null
 '

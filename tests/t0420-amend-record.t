@@ -175,13 +175,13 @@ test_expect_success '--list: the trail, oldest first, personal data masked' '
 '
 
 test_expect_success 'a station keying GB/T 39046 grades: the stored grade stays' '
-	hcp-init -q -d hcp.db -s satisfaction_coding=gbt39046 &&
+	hcp-init -q -d hcp.db --set satisfaction_coding=gbt39046 &&
 	hcp-amend -q -d hcp.db -r "typo" P0000003/1 comment=很好。 &&
 	test "$(q "SELECT satisfaction FROM evaluations WHERE id = 3")" = 5 &&
 	hcp-amend -d hcp.db -r "form says 不满意" $S3 满意度=4 \
 		评价详情代码=201 >out &&
 	test_grep out "satisfaction: 5 -> 2" &&
-	hcp-init -q -d hcp.db -s satisfaction_coding=interface
+	hcp-init -q -d hcp.db --set satisfaction_coding=interface
 '
 
 test_expect_success 'evaluations_current shows the records as they are' '

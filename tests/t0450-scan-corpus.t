@@ -14,7 +14,7 @@ GEN="$HCP_BUILD/scan/scangen"
 EVAL="$HCP_SRC/tests/scan/eval.sh"
 
 setup_station
-hcp-form -q -n 8 -o forms.pdf && pdftoppm -r 150 -gray forms.pdf p
+hcp-form -q -N 8 -o forms.pdf && pdftoppm -r 150 -gray forms.pdf p
 
 # corpus NAME DEGRADATIONS OUT: fills in and degrades the 8 pages, scans
 # them and holds the result against the truth.

@@ -20,7 +20,7 @@ key() {
 }
 
 setup_station
-hcp-form -q -w A01 -n 4 -o forms.pdf && pdftoppm -r 150 -gray forms.pdf p
+hcp-form -q -w A01 -N 4 -o forms.pdf && pdftoppm -r 150 -gray forms.pdf p
 "$GEN" -s 3 -c 0 -G 4 -g rot -o "s-%d.png" p-*.pgm >truth
 
 test_expect_success 'four forms read, the window from the ledger' '
@@ -44,7 +44,7 @@ test_expect_code 1 'a rescan of imported paper is reported, not written' '
 	test "$(wc -l <again.csv)" = 1 && exit $rc
 '
 test_expect_code 1 'a voided serial is reported' '
-	hcp-form -q -n 1 -o one.pdf && pdftoppm -r 150 -gray one.pdf q &&
+	hcp-form -q -N 1 -o one.pdf && pdftoppm -r 150 -gray one.pdf q &&
 	"$GEN" -s 4 -c 0 -o "v-%d.png" q-*.pgm >/dev/null &&
 	s=$(sqlite3 hcp.db "SELECT serial FROM forms ORDER BY seq DESC LIMIT 1") &&
 	hcp-form --void $s &&
@@ -52,7 +52,7 @@ test_expect_code 1 'a voided serial is reported' '
 	test_grep err "v-1.png:1: form $s was voided" && exit $rc
 '
 test_expect_code 1 'a page read twice in one run is a duplicate' '
-	hcp-form -q -n 1 -o two.pdf && pdftoppm -r 150 -gray two.pdf r &&
+	hcp-form -q -N 1 -o two.pdf && pdftoppm -r 150 -gray two.pdf r &&
 	"$GEN" -s 5 -c 0 -o "d-%d.png" r-*.pgm >/dev/null &&
 	cp d-1.png d-copy.png &&
 	hcp-scan -q -o d.csv d-1.png d-copy.png 2>err; rc=$?
@@ -67,7 +67,7 @@ test_expect_code 1 'a serial another station issued is reported' '
 test_expect_code 1 'a form from an unknown template version is refused' '
 	sed "s/^template  *STD 1/template STD 2/" \
 	    "$HCP_DATADIR/forms/standard.form" >std2.form &&
-	hcp-form -q -t ./std2.form -n 1 -o std2.pdf &&
+	hcp-form -q -t ./std2.form -N 1 -o std2.pdf &&
 	pdftoppm -r 150 -gray std2.pdf u &&
 	hcp-scan -q -o u.csv u-1.pgm 2>err; rc=$?
 	test_grep err "u-1.pgm:1: form [0-9]* was printed from template STD-2 with layout [0-9A-F]\{8\}, which no form template here has" &&

@@ -13,7 +13,7 @@ ITEM=11330523002572643X200016010000002
 TODAY=$(date -u +%Y-%m-%d)
 
 setup_station
-hcp-form -q -n 3 -o forms.pdf && pdftoppm -r 150 -gray forms.pdf p
+hcp-form -q -N 3 -o forms.pdf && pdftoppm -r 150 -gray forms.pdf p
 "$GEN" -s 11 -c 1 -G 3 -o "s-%d.png" p-*.pgm >truth
 
 test_expect_code 1 'struck-out grades: every row to review, none guessed' '

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 
 setup_station
-hcp-form -q -n 1 -o forms.pdf && pdftoppm -r 150 -gray forms.pdf p &&
+hcp-form -q -N 1 -o forms.pdf && pdftoppm -r 150 -gray forms.pdf p &&
 pdftoppm -r 150 -gray -png forms.pdf png
 head -c 3000 png-1.png >cut.png
 head -c 2000 forms.pdf >cut.pdf

@@ -117,7 +117,7 @@ test_expect_success '--rebuild re-creates the batch byte for byte' '
 test_expect_success '--max-records splits: Bag-Count i of n, numbered in a row' '
 	keyed_csv 31 25 >in2.csv &&
 	hcp-import -q -d hcp.db in2.csv &&
-	hcp-pack -d hcp.db -o out -m 10 >paths &&
+	hcp-pack -d hcp.db -o out -M 10 >paths &&
 	printf "out/hcp-33052301-%06d.tar.gz\n" 2 3 4 >expect &&
 	test_cmp expect paths &&
 	for i in 2 3 4; do

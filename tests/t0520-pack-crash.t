@@ -16,7 +16,7 @@ test_expect_success 'setup: a station with 1500 records, packed' '
 	setup_station && populate 1500 0 &&
 	hcp-init -d hcp.db --print-pubkey >pub.pem && mkdir out &&
 	t0=$(date +%s.%N) &&
-	hcp-pack -q -d hcp.db -o out -m 150 &&
+	hcp-pack -q -d hcp.db -o out -M 150 &&
 	echo "$(date +%s.%N) $t0" | awk "{ print \$1 - \$2 }" >span &&
 	say "a whole run took $(cat span) s"
 '
@@ -36,7 +36,7 @@ test_expect_success 'kill -9 at random moments of hcp-pack, 16 times or more' '
 		delay=$(awk -v s=$round -v t="$(cat span)" "BEGIN { srand(s)
 			f = s > 16 ? (s - 12) / 4 : 1
 			printf \"%.3f\", rand() * t * f }")
-		hcp-pack -q -d hcp.db -o out -m 150 &
+		hcp-pack -q -d hcp.db -o out -M 150 &
 		pid=$!
 		sleep $delay
 		kill -9 $pid 2>/dev/null
@@ -54,7 +54,7 @@ test_expect_success 'kill -9 at random moments of hcp-pack, 16 times or more' '
 '
 
 test_expect_success 'a final run completes what the killed ones left' '
-	hcp-pack -q -d hcp.db -o out -m 1000 &&
+	hcp-pack -q -d hcp.db -o out -M 1000 &&
 	test "$(sqlite3 hcp.db "SELECT count(*) FROM evaluations
 		WHERE id > (SELECT max(last_id) FROM batches)")" = 0 &&
 	test "$(sqlite3 hcp.db "SELECT count(*) FROM batches WHERE sha256 IS NULL")" = 0 &&

@@ -77,7 +77,7 @@ test_expect_success 'the same rules refuse the same rows at import' '
 '
 
 test_expect_success 'a station with other settings, ahead of UTC: its batch says so and verifies' '
-	TZ=Asia/Shanghai station b -s supplement_days=14 -s paper_channel=4 &&
+	TZ=Asia/Shanghai station b --set supplement_days=14 --set paper_channel=4 &&
 	issue b/hcp.db 30 2 >b/serials &&
 	{
 	printf "%s\r\n" "$H"
@@ -162,7 +162,7 @@ for st in 1:7:5:UTC 2:3:4:Asia/Shanghai 3:15:7:Asia/Urumqi; do
 	EOF
 	test_expect_success "random rows, station $k (supplement_days $days, paper channel $ch, $zone)" '
 		export TZ=$zone &&
-		station r$k -s supplement_days=$days -s paper_channel=$ch &&
+		station r$k --set supplement_days=$days --set paper_channel=$ch &&
 		{
 		issue r$k/hcp.db 45 20000
 		issue r$k/hcp.db 45 12000 -w A02
@@ -174,7 +174,7 @@ for st in 1:7:5:UTC 2:3:4:Asia/Shanghai 3:15:7:Asia/Urumqi; do
 		acc=$(sed -n "s/.*rows read: \([0-9]*\) accepted.*/\1/p" r$k/imp) &&
 		say "station $k: $(cat r$k/imp | head -n 1)" &&
 		test "$acc" -gt 10000 &&
-		mkdir -p r$k/out && hcp-pack -q -d r$k/hcp.db -m 10000 -o r$k/out &&
+		mkdir -p r$k/out && hcp-pack -q -d r$k/hcp.db -M 10000 -o r$k/out &&
 		receiver r$k &&
 		test "$(records r$k)" = "$acc"
 	'

@@ -19,7 +19,7 @@ test_expect_success 'a run finding the inbox locked leaves it alone' '
 	batch s2.db $E1 5 P12 &&
 	cp out/hcp-33052302-000004.tar.gz inbox/ &&
 	flock inbox/.hcp-intake.lock sh -c \
-		"SOURCE_DATE_EPOCH=$NOW hcp-intake -d county.db -k recv.pem inbox" \
+		"SOURCE_DATE_EPOCH=$NOW hcp-intake -d county.db -K recv.pem inbox" \
 		>out.txt 2>err.txt &&
 	test_grep err.txt "another hcp-intake is at work on this inbox" &&
 	test -e inbox/hcp-33052302-000004.tar.gz &&

@@ -44,7 +44,7 @@ cases() {
 		rm -rf inbox && mkdir inbox &&
 		intake --register 33052301 --pubkey s.pub --region 330599 &&
 		cp out/$B1.tar.gz inbox/ &&
-		intake -k recv.pem inbox >out.txt &&
+		intake -K recv.pem inbox >out.txt &&
 		test_grep out.txt "loaded: batch $B1, 3 records"
 	'
 
@@ -70,7 +70,7 @@ cases() {
 
 	test_expect_success "$1: the batch again under another name: no event twice" '
 		cp out/$B1.tar.gz inbox/again.tar.gz &&
-		intake -k recv.pem inbox >out.txt &&
+		intake -K recv.pem inbox >out.txt &&
 		test_grep out.txt "loaded before" &&
 		test "$(q "SELECT count(*) FROM case_events")" = 3 &&
 		test "$(q "SELECT count(*) FROM records")" = 3
@@ -78,7 +78,7 @@ cases() {
 
 	test_expect_success "$1: a batch of events alone adds them" '
 		cp out/$B2.tar.gz inbox/ &&
-		intake -k recv.pem inbox >out.txt &&
+		intake -K recv.pem inbox >out.txt &&
 		test_grep out.txt "loaded: batch $B2, 0 records" &&
 		test "$(q "SELECT count(*) FROM case_events")" = 4 &&
 		test "$(q "SELECT seq || '\'' '\'' || action || '\'' '\'' ||
@@ -90,7 +90,7 @@ cases() {
 		mkdir -p x && tar xzf out/$B1.tar.gz -C x &&
 		sed -i "s/,called/,CALLED/" x/$B1/data/case-events.csv &&
 		tar -C x -czf inbox/hcp-33052301-000009.tar.gz $B1 &&
-		test_expect_code_ 1 intake -k recv.pem inbox >out.txt &&
+		test_expect_code_ 1 intake -K recv.pem inbox >out.txt &&
 		test -e inbox/refused/hcp-33052301-000009.tar.gz.reason &&
 		test "$(q "SELECT count(*) FROM case_events")" = 4 &&
 		test "$(q "SELECT count(*) FROM case_events WHERE text =

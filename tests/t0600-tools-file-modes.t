@@ -38,9 +38,9 @@ test_expect_success 'set up: inputs' '
 test_expect_success 'every tool, umask 022: each file and directory it writes' '
 	setup_station &&
 	hcp-init -d hcp.db --print-pubkey >pub.pem &&
-	hcp-form -d hcp.db -n 2 -o forms.pdf >/dev/null &&
+	hcp-form -d hcp.db -N 2 -o forms.pdf >/dev/null &&
 	hcp-qr -d hcp.db --all -o qr.pdf &&
-	hcp-qr -d hcp.db --all -t png -o qr &&
+	hcp-qr -d hcp.db --all -T png -o qr &&
 	{ hcp-check -d hcp.db -o report.txt bad.in.csv; test $? = 1; } &&
 	{ hcp-import -d hcp.db bad.in.csv >/dev/null; test $? = 1; } &&
 	{ hcp-import -d hcp.db --rejects named.csv other.in.csv >/dev/null;

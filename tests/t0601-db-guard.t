@@ -32,7 +32,7 @@ test_expect_success 'another program'\''s SQLite file is refused by every tool, 
 	cp other.db other.orig &&
 	for t in "hcp-init -d other.db" "hcp-import -d other.db good.csv" \
 	    "hcp-check -d other.db good.csv" "hcp-pack -d other.db -o out" \
-	    "hcp-form -d other.db -n 1 -o f.pdf"; do
+	    "hcp-form -d other.db -N 1 -o f.pdf"; do
 		$t >/dev/null 2>err; rc=$?
 		test $rc = 2 || { echo "$t: exit $rc"; return 1; }
 		test_grep err "another program" || return 1

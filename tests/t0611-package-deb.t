@@ -86,7 +86,7 @@ test_expect_success 'hcp-init and hcp-form run from the scratch root' '
 	PATH="$R/usr/bin:/usr/bin:/bin" HCP_DATADIR="$R/usr/share/hcp" \
 		hcp-init -q -d st.db --catalog "$R/usr/share/hcp/sample" &&
 	PATH="$R/usr/bin:/usr/bin:/bin" HCP_DATADIR="$R/usr/share/hcp" \
-		hcp-form -q -d st.db -n 2 -o forms.pdf &&
+		hcp-form -q -d st.db -N 2 -o forms.pdf &&
 	test "$(head -c 5 forms.pdf)" = "%PDF-" &&
 	PATH="$R/usr/bin:/usr/bin:/bin" HCP_DATADIR="$R/usr/share/hcp" \
 		hcp-form --csv-template >tpl.csv &&

@@ -6,7 +6,7 @@
 
 test_expect_success 'set up: a station and the text of a window code' '
 	setup_station &&
-	hcp-qr -d hcp.db -t list -w A01 >list &&
+	hcp-qr -d hcp.db -T list -w A01 >list &&
 	cut -f3 list >url &&
 	test -s url
 '
@@ -34,7 +34,7 @@ test_expect_success 'a forged code on standard input is still forged (exit 1)' '
 
 if command -v zbarimg >/dev/null 2>&1; then
 	test_expect_success 'zbarimg reading a PNG code, piped in' '
-		hcp-qr -d hcp.db -t png -o a01.png -w A01 &&
+		hcp-qr -d hcp.db -T png -o a01.png -w A01 &&
 		zbarimg -q a01.png | hcp-qr -d hcp.db verify - >out &&
 		test_grep out "^genuine	A01	"
 	'

@@ -55,7 +55,7 @@ test_expect_success 'option values: formats, encodings, templates, types' '
 	test "$(tr "\n" " " <out)" = "utf-16 utf-8 " &&
 	complete_words hcp-form -t st >out &&
 	test "$(tr "\n" " " <out)" = "standard standard-a5 " &&
-	complete_words hcp-qr -t p >out &&
+	complete_words hcp-qr -T p >out &&
 	test "$(tr "\n" " " <out)" = "pdf png poster "
 '
 

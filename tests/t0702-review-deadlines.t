@@ -68,13 +68,13 @@ test_expect_success 'term rectification: 15 working days across National Day' '
 '
 
 test_expect_success 'rectify_workdays is read from the settings' '
-	hcp-init -q -d hcp.db -s rectify_workdays=5 &&
+	hcp-init -q -d hcp.db --set rectify_workdays=5 &&
 	hcp-review -d hcp.db -D 2026-09-30 rectify ND2/1 term "rails" &&
 	test "$(q "SELECT rectify_due FROM cases WHERE id = 5")" = 2026-10-13
 '
 
 test_expect_success 'revisit_days is read from the settings' '
-	hcp-init -q -d hcp.db -s revisit_days=3 &&
+	hcp-init -q -d hcp.db --set revisit_days=3 &&
 	{ echo $H && rec LATE 2026-10-16; } >in2.csv &&
 	hcp-import -q -d hcp.db in2.csv && hcp-review -d hcp.db >/dev/null &&
 	test "$(due LATE)" = 2026-10-21

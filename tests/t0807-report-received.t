@@ -11,7 +11,7 @@ BENCH="$HCP_SRC/tests/bench"
 
 test_expect_success 'two stations, each with two packed batches' '
 	for i in 1 2; do
-		hcp-init -q -d s$i.db --catalog "$SAMPLE" -s issuer=0$i &&
+		hcp-init -q -d s$i.db --catalog "$SAMPLE" --set issuer=0$i &&
 		hcp-init -d s$i.db --print-pubkey >s$i.pub &&
 		issue_serials s$i.db 200 >serials$i &&
 		head -n 120 serials$i >a$i && tail -n +121 serials$i >b$i &&
@@ -31,7 +31,7 @@ test_expect_success 'two stations, each with two packed batches' '
 test_expect_success 'intake into a county db' '
 	hcp-intake -q -d county.db --register 33052301 --pubkey s1.pub &&
 	hcp-intake -q -d county.db --register 33052302 --pubkey s2.pub &&
-	hcp-intake -q -d county.db -k recv.pem inbox &&
+	hcp-intake -q -d county.db -K recv.pem inbox &&
 	test "$(sqlite3 county.db "SELECT count(*) FROM records")" = 400
 '
 
@@ -75,7 +75,7 @@ test_expect_success 'PostgreSQL: intake, then the same figures' '
 	hcp-intake -q --pg "$PG_CONNINFO" --register 33052301 --pubkey s1.pub &&
 	hcp-intake -q --pg "$PG_CONNINFO" --register 33052302 --pubkey s2.pub &&
 	mkdir inbox2 && cp all/*.tar.gz inbox2/ &&
-	hcp-intake -q --pg "$PG_CONNINFO" -k recv.pem inbox2 &&
+	hcp-intake -q --pg "$PG_CONNINFO" -K recv.pem inbox2 &&
 	hcp-report -q -d s1.db --pg "$PG_CONNINFO" -b all -f csv -o pg.csv &&
 	test_cmp batches.csv pg.csv &&
 	hcp-report -q -d s1.db --pg "$PG_CONNINFO" -b day \

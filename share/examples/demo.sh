@@ -26,7 +26,7 @@ hcp init --catalog "$share/sample" | tail -n 1
 if have hcp-qr; then
 	echo "== hcp qr: window QR codes for every window"
 	hcp qr --all -o window-qr.pdf && ls -l window-qr.pdf
-	hcp qr -w A01 -t utf8 | head -n 3
+	hcp qr -w A01 -T utf8 | head -n 3
 fi
 
 echo "== hcp form: issue 8 numbered paper forms"
@@ -34,7 +34,7 @@ echo "== hcp form: issue 8 numbered paper forms"
 # below filled them in: an evaluation may not predate its form.
 printed=1795075200	# 2026-11-19 08:00 UTC
 if hcp-form --help 2>/dev/null | grep -q -- '-n count'; then
-	SOURCE_DATE_EPOCH=$printed hcp form -n 8 -o forms.pdf &&
+	SOURCE_DATE_EPOCH=$printed hcp form -N 8 -o forms.pdf &&
 		ls -l forms.pdf
 	hcp form --status $(sqlite3 station.db "SELECT serial FROM forms") |
 		head -n 3

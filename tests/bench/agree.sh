@@ -46,7 +46,7 @@ hcp-import -d hcp.db --operator bench keyed.csv >import.out 2>/dev/null ||
 echo "agree: $(head -n 1 import.out) ($(el "$t"))"
 accepted=$(sed -n 's/.*rows read: \([0-9]*\) accepted.*/\1/p' import.out)
 t=$(now)
-hcp-pack -q -d hcp.db -m 100000 -o out
+hcp-pack -q -d hcp.db -M 100000 -o out
 echo "agree: $(ls out | wc -l) batches packed ($(el "$t"))"
 t=$(now)
 rc=0

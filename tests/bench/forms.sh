@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 #
-# forms.sh [DIR] [N]: hcp-form -n N (default 10,000) forms on a fresh
+# forms.sh [DIR] [N]: hcp-form -N N (default 10,000) forms on a fresh
 # station, one timed run: pages per second and PDF bytes per page against
 # the targets (at least 200 pages/s, at most 30 KB per page; 1 KB = 1024
 # bytes).  Then checks the whole PDF the way a person would, every page:
@@ -24,7 +24,7 @@ rm -rf "$dir" && mkdir -p "$dir" && cd "$dir"
 hcp-init -q -d hcp.db --catalog "$HCP_DATADIR/sample"
 
 sync
-/usr/bin/time -v -o time.forms hcp-form -q -d hcp.db -n "$n" -o forms.pdf
+/usr/bin/time -v -o time.forms hcp-form -q -d hcp.db -N "$n" -o forms.pdf
 wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' \
 	time.forms | awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
 cpu=$(awk -F': ' '/User time|System time/ { s += $2 } END { print s }' \

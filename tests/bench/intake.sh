@@ -141,12 +141,12 @@ if pg_have && pg_start; then
 		register --pg "$db"
 		fresh_inbox
 		if [ $w = 1 ]; then
-			measure pg-intake-1 hcp-intake -q --pg "$db" -k recv.pem \
+			measure pg-intake-1 hcp-intake -q --pg "$db" -K recv.pem \
 				inbox
 		else
 			measure pg-intake-2 sh -c "
-				hcp-intake -q --pg '$db' -k recv.pem inbox &
-				hcp-intake -q --pg '$db' -k recv.pem inbox &
+				hcp-intake -q --pg '$db' -K recv.pem inbox &
+				hcp-intake -q --pg '$db' -K recv.pem inbox &
 				wait"
 		fi
 		n=$(psql -X -A -t -d "$db" -c "SELECT count(*) FROM records")
@@ -166,7 +166,7 @@ fi
 rm -f county.db* bare.db
 register -d county.db
 fresh_inbox
-measure sq-intake hcp-intake -q -d county.db -k recv.pem inbox
+measure sq-intake hcp-intake -q -d county.db -K recv.pem inbox
 n=$(sqlite3 county.db "SELECT count(*) FROM records")
 [ "$n" = "$nrec" ] || { echo "county.db: $n records" >&2; exit 1; }
 for f in csv/*.csv; do

@@ -6,9 +6,9 @@
 # sample and 988 more, spread over the sample's departments); then one
 # run each of
 #   hcp-qr --all -o sheet.pdf          (the A4 label sheet, 63 pages)
-#   hcp-qr --all -t png -o png/        (one PNG file per window)
+#   hcp-qr --all -T png -o png/        (one PNG file per window)
 # against what a user would otherwise do: a qrencode loop writing the
-# same payloads (from hcp-qr -t list) to PNG files, one process a code,
+# same payloads (from hcp-qr -T list) to PNG files, one process a code,
 # at hcp-qr's error correction level (M), so the codes are the same.
 # Prints the times and the ratios (target: the sheet >= 10x faster than
 # the loop).
@@ -33,8 +33,8 @@ sed 1d "$share/sample/windows.csv" | wc -l | {
 }
 export HCP_DB="$dir/hcp.db"
 hcp-init -q --catalog catalog
-test "$(hcp-qr --all -t list | wc -l)" -eq $n
-hcp-qr --all -t list | cut -f1,3 >payloads
+test "$(hcp-qr --all -T list | wc -l)" -eq $n
+hcp-qr --all -T list | cut -f1,3 >payloads
 
 now() { date +%s.%N; }
 
@@ -46,7 +46,7 @@ hcp-qr --all -o sheet.pdf
 t0=$(now)
 hcp-qr --all -o sheet.pdf
 t1=$(now)
-hcp-qr --all -t png -o png
+hcp-qr --all -T png -o png
 t2=$(now)
 mkdir loop
 while IFS='	' read -r id url; do
@@ -57,7 +57,7 @@ t3=$(now)
 # The same codes: qrencode's defaults but for the level, which is hcp-qr's
 # (M); a symbol of the same size that scans to the same text.
 first=$(sed -n '1s/\t.*//p' payloads)
-hcp-qr -w "$first" -t png -s 3 -m 4 -o one.png
+hcp-qr -w "$first" -T png --size 3 --margin 4 -o one.png
 test "$(file -b one.png | cut -d, -f2)" = "$(file -b "loop/$first.png" | cut -d, -f2)"
 if command -v zbarimg >/dev/null; then
 	test "$(zbarimg -q --raw one.png)" = "$(zbarimg -q --raw "loop/$first.png")"
@@ -71,6 +71,6 @@ awk -v n=$n -v pages="${pages:-?}" -v a="$t0" -v b="$t1" -v c="$t2" \
 	printf "qr: %d windows: hcp-qr sheet (%s pages) %.2f s, " \
 	    "qrencode loop %.2f s, ratio %.1fx (target >= 10x)\n",
 	    n, pages, sheet, loop, loop / sheet
-	printf "qr: %d windows: hcp-qr -t png %.2f s, " \
+	printf "qr: %d windows: hcp-qr -T png %.2f s, " \
 	    "qrencode loop %.2f s, ratio %.1fx\n", n, png, loop, loop / png
 }'

@@ -31,7 +31,7 @@ mkdir -p "$dir"
 cd "$dir"
 export HCP_DB="$PWD/hcp.db" HCP_OPERATOR=bench
 hcp-init -q --catalog "$share/sample"
-hcp-form -q -n $per -o forms.pdf
+hcp-form -q -N $per -o forms.pdf
 mkdir p150 p200 p300
 pdftoppm -r 150 -gray forms.pdf p150/p
 pdftoppm -r 200 -gray -l 100 forms.pdf p200/p
