@@ -61,6 +61,7 @@ static const struct opthelp table[] = {
 	{ "jobs", "jobs", N_("work with this many threads") },
 	{ "json", NULL, N_("the list as JSON") },
 	{ "key", "key", N_("the private key that signs the receipts") },
+	{ "keying", "sheet", N_("write the keying sheet (PDF) to sheet") },
 	{ "level", "level", N_("QR error correction: L, M, Q or H") },
 	{ "list", NULL, N_("list what is recorded") },
 	{ "load-services", "file", N_("load a services list and exit") },
@@ -70,6 +71,8 @@ static const struct opthelp table[] = {
 	{ "mine", "staff", N_("only the cases of that staff member") },
 	{ "month", "YYYY-MM", N_("this month as the period") },
 	{ "name", "name", N_("the station's name") },
+	{ "no-sheets", NULL, N_("write neither the keying nor the review "
+	    "sheet") },
 	{ "operator", "name", N_("who does it ($HCP_OPERATOR)") },
 	{ "output", "output", N_("write to this file or directory (- stdout)") },
 	{ "overdue", NULL, N_("only the cases whose deadline has passed") },

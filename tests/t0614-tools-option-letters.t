@@ -15,7 +15,8 @@ test_expect_success 'every tool lists its options in --help' '
 		grep -q "^  -h, --help  " help.$t &&
 		grep -q "^  -V, --version  " help.$t &&
 		# every option line says what it does
-		! grep -E "^  (-., )?--[a-z-]+( [a-z=A-Z-]+)? *\$" help.$t ||
+		! sed -n "/^options:/,\$p" help.$t |
+		grep -E "^ +(-., )?--[a-z-]+( [a-z=A-Z-]+)? *\$" ||
 		{ echo "$t:"; cat help.$t; exit 1; }
 	done
 '
