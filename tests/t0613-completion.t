@@ -32,13 +32,14 @@ test_expect_success 'set up: a station with a batch' '
 
 test_expect_success 'hcp completes its commands, then the tool' '
 	complete_words hcp "" >out &&
-	test "$(tr "\n" " " <out)" = "amend check compare form import init pack qr verify " &&
+	test "$(tr "\n" " " <out)" = "amend check compare form import init intake pack qr report review scan verify " &&
 	complete_words hcp check --enc >out &&
 	test "$(cat out)" = --encoding
 '
 
 test_expect_success 'every tool offers its options, --help among them' '
-	for t in init qr form check import compare amend pack verify; do
+	for t in init qr form check import scan compare amend review pack \
+	    verify report intake; do
 		complete_words hcp-$t -- >out &&
 		grep -qx -- --help out || { echo "hcp-$t:"; cat out; exit 1; }
 	done &&
@@ -78,6 +79,44 @@ test_expect_success 'files: workbooks and CSV for check, batches for verify' '
 	grep -qx "hcp-33052301-000001.tar.gz" out && ! grep -qx in.csv out &&
 	complete_words hcp-qr "" >out &&
 	test_grep out "^verify$"
+'
+
+test_expect_success 'hcp-report: its own formats and its groupings' '
+	complete_words hcp-report -f "" >out &&
+	test "$(tr "\n" " " <out)" = "csv json pdf table xlsx " &&
+	complete_words hcp-report -b we >out &&
+	test "$(cat out)" = week &&
+	complete_words hcp report --cou >out &&
+	test "$(cat out)" = --county
+'
+
+test_expect_success 'hcp-scan: the images and documents a scanner writes' '
+	touch page.png page.TIF scan.pdf &&
+	complete_words hcp-scan "" >out &&
+	grep -qx page.png out && grep -qx page.TIF out &&
+	grep -qx scan.pdf out && ! grep -qx in.csv out
+'
+
+test_expect_success 'hcp-intake: inbox directories' '
+	mkdir -p inbox &&
+	complete_words hcp-intake -K x.pem in >out &&
+	test "$(cat out)" = inbox
+'
+
+test_expect_success 'hcp-review: commands, case numbers, outcomes, states' '
+	I=11330523002572643X200016010000001 &&
+	printf "%s\n%s\n" "project_no,item_code,dept_code,area_code,window,staff,channel,satisfaction,eval_detail,service_time,assess_time" \
+		"P2,$I,11330523002572643X,330523,A01,AJ0001,4,1,101,2026-11-20 09:00,2026-11-20 10:00" >bad.csv &&
+	hcp-import -q -d hcp.db bad.csv &&
+	hcp-review -d hcp.db >/dev/null &&
+	complete_words hcp-review re >out &&
+	test "$(tr "\n" " " <out)" = "rectify " &&
+	complete_words hcp-review -d hcp.db visit "" >out &&
+	test "$(cat out)" = 1 &&
+	complete_words hcp review -d hcp.db visit 1 "" >out &&
+	test "$(tr "\n" " " <out)" = "reached refused unreached " &&
+	complete_words hcp-review --state rect >out &&
+	test "$(tr "\n" " " <out)" = "rectified rectifying "
 '
 
 test_done
