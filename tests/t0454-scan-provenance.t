@@ -18,7 +18,7 @@ key() {
 }
 
 setup_station
-hcp-form -q -n 3 -o forms.pdf && pdftoppm -r 150 -gray forms.pdf p
+hcp-form -q -N 3 -o forms.pdf && pdftoppm -r 150 -gray forms.pdf p
 "$GEN" -s 7 -c 0 -o "all.tif" p-*.pgm >truth
 "$GEN" -s 7 -c 0 -o "again-%d.png" p-*.pgm >/dev/null
 sum=$(sha256sum all.tif | cut -d" " -f1)

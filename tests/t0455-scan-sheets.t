@@ -14,7 +14,7 @@
 GEN="$HCP_BUILD/scan/scangen"
 
 setup_station
-hcp-form -q -w A01 -n 4 -o forms.pdf && pdftoppm -r 150 -gray forms.pdf p
+hcp-form -q -w A01 -N 4 -o forms.pdf && pdftoppm -r 150 -gray forms.pdf p
 # two clean pages, two with a struck-out grade (to review)
 "$GEN" -s 11 -c 0 -o "s-%d.png" p-1.pgm p-2.pgm >truth &&
 "$GEN" -s 12 -c 1 -o "x-%d.png" p-3.pgm p-4.pgm >>truth

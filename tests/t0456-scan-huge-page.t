@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 
 setup_station
-hcp-form -q -n 1 -o forms.pdf && pdftoppm -r 150 -gray forms.pdf p &&
+hcp-form -q -N 1 -o forms.pdf && pdftoppm -r 150 -gray forms.pdf p &&
 pdftoppm -r 20 -gray -png forms.pdf small
 # the IHDR width and height of a real PNG made 60000 (0xEA60)
 { head -c 16 small-1.png; printf '\000\000\352\140\000\000\352\140';
