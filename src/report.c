@@ -918,13 +918,27 @@ sv_header(struct svload *s, int enc, char **errstr)
 static int
 sv_check(struct svload *s, long line, const char *const *v, char *day)
 {
+	/* the catalogue codes a row names */
+	static const struct {
+		int col;
+		const char *sql;
+		enum rec_code code;
+	} refs[] = {
+		{ SV_ITEM, "SELECT count(*) FROM items WHERE code = ?1",
+		  E_ITEM_UNKNOWN },
+		{ SV_WINDOW, "SELECT count(*) FROM windows WHERE id = ?1",
+		  E_WINDOW_UNKNOWN },
+		{ SV_STAFF, "SELECT count(*) FROM staff WHERE id = ?1",
+		  E_STAFF_UNKNOWN },
+	};
 	const int *map = s->map;
 	const char **hdr = s->hdr;
 	struct rec_problems *pl = &s->pl;
 	long long secs;
 	time_t t;
 	struct tm tm;
-	int k;
+	size_t i;
+	int c, k;
 
 	if (csvin_nissues(s->c) > 0)
 		rec_problem_add(pl, line, -1, "", E_ENCODING, NULL);
@@ -946,26 +960,14 @@ sv_check(struct svload *s, long line, const char *const *v, char *day)
 		if (gmtime_r(&t, &tm) != NULL)
 			strftime(day, REPORT_DATELEN, "%Y-%m-%d", &tm);
 	}
-	if (*v[SV_ITEM] != '\0' && (k = known(s->db, "SELECT count(*) "
-	    "FROM items WHERE code = ?1", v[SV_ITEM])) <= 0) {
+	for (i = 0; i < sizeof(refs) / sizeof(refs[0]); i++) {
+		c = refs[i].col;
+		if (*v[c] == '\0' || (k = known(s->db, refs[i].sql, v[c])) > 0)
+			continue;
 		if (k < 0)
 			return -1;
-		rec_problem_add(pl, line, map[SV_ITEM],
-		    hdr[map[SV_ITEM]], E_ITEM_UNKNOWN, v[SV_ITEM]);
-	}
-	if (*v[SV_WINDOW] != '\0' && (k = known(s->db, "SELECT count(*) "
-	    "FROM windows WHERE id = ?1", v[SV_WINDOW])) <= 0) {
-		if (k < 0)
-			return -1;
-		rec_problem_add(pl, line, map[SV_WINDOW],
-		    hdr[map[SV_WINDOW]], E_WINDOW_UNKNOWN, v[SV_WINDOW]);
-	}
-	if (*v[SV_STAFF] != '\0' && (k = known(s->db, "SELECT count(*) "
-	    "FROM staff WHERE id = ?1", v[SV_STAFF])) <= 0) {
-		if (k < 0)
-			return -1;
-		rec_problem_add(pl, line, map[SV_STAFF],
-		    hdr[map[SV_STAFF]], E_STAFF_UNKNOWN, v[SV_STAFF]);
+		rec_problem_add(pl, line, map[c], hdr[map[c]], refs[i].code,
+		    v[c]);
 	}
 	return 0;
 }
