@@ -10,18 +10,7 @@
 
 export SOURCE_DATE_EPOCH=1795348800	# 2026-11-22 12:00:00 UTC
 X="$HCP_SRC/tests/data/office/xlsx.py"
-ITEM=11330523002572643X200016010000002
-
-rows() {
-	s=$(sed -n "$1p" serials)
-	t=$(sed -n "$2p" serials)
-	u=$(sed -n "$3p" serials)
-	cat <<ROWS
-$s,P-$1,居民身份证换领 — $ITEM,A01,AJ0003,满意,,,1,,,,,2026-11-20 09:00,2026-11-20 10:00,是,否,是,是
-$t,P-$2,居民身份证换领,A01,AJ0003,非常满意,,办得快,1,,,,,2026-11-20 09:30,2026-11-20 10:30,是,是,是,是
-$u,P-$3,$ITEM,A01,AJ0003,基本满意,,,1,,,,,2026-11-21 08:00,2026-11-21 09:00,否,否,否,否
-ROWS
-}
+. "$HCP_SRC/tests/data/office/rows.sh"
 
 test_expect_success 'set up: a station, serials, filled workbooks' '
 	setup_station &&
