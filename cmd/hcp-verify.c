@@ -100,7 +100,7 @@ receipt_path(const char *batch)
 }
 
 static void
-write_receipt(const struct verify_result *res, const char *key,
+write_receipt(const struct verify_result *res, const struct sm2_key *key,
     const char *out)
 {
 	struct receipt r;
@@ -192,7 +192,7 @@ parse_options(int argc, char *argv[], struct opts *o)
  */
 static int
 verdicts(struct verify_result *res, char *argv[], int argc,
-    const struct opts *op, const char *key)
+    const struct opts *op, const struct sm2_key *key)
 {
 	struct diag_list seqd = DIAG_LIST_INIT;
 	int i, j, bad = 0;
@@ -243,6 +243,7 @@ main(int argc, char *argv[])
 	struct verify_opts o;
 	struct opts op;
 	struct db *db = NULL;
+	struct sm2_key *sk = NULL;
 	char *pub, *key = NULL, *e;
 	int i, bad = 0;
 
@@ -289,8 +290,14 @@ main(int argc, char *argv[])
 			break;
 		}
 	}
-	if (bad == 0)
-		bad = verdicts(res, argv, argc, &op, key);
+	if (bad == 0) {
+		/* read once, signs every receipt (check_keys() read it) */
+		if (key != NULL && (sk = crypto_sm2_private(key, &e)) == NULL)
+			errx(2, _("%s: not a usable SM2 private key: %s"),
+			    op.keypath, e);
+		bad = verdicts(res, argv, argc, &op, sk);
+		crypto_sm2_key_free(sk);
+	}
 	for (i = 0; i < argc; i++)
 		verify_result_release(&res[i]);
 	free(res);

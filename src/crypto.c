@@ -414,11 +414,53 @@ sm2_params(OSSL_PARAM params[2])
 	params[1] = OSSL_PARAM_construct_end();
 }
 
+struct sm2_key {
+	EVP_PKEY *pkey;
+};
+
+struct sm2_key *
+crypto_sm2_private(const char *priv_pem, char **errstr)
+{
+	struct sm2_key *k;
+	EVP_PKEY *pkey;
+
+	if ((pkey = load_private(priv_pem, errstr)) == NULL)
+		return NULL;
+	k = xmalloc(sizeof(*k));
+	k->pkey = pkey;
+	return k;
+}
+
+void
+crypto_sm2_key_free(struct sm2_key *key)
+{
+	if (key == NULL)
+		return;
+	EVP_PKEY_free(key->pkey);
+	free(key);
+}
+
 int
 crypto_sm2_sign(const char *priv_pem, const void *msg, size_t len,
     unsigned char **sig, size_t *siglen, char **errstr)
 {
-	EVP_PKEY *pkey;
+	struct sm2_key *k;
+	int rc;
+
+	*sig = NULL;
+	*siglen = 0;
+	if ((k = crypto_sm2_private(priv_pem, errstr)) == NULL)
+		return -1;
+	rc = crypto_sm2_sign_with(k, msg, len, sig, siglen, errstr);
+	crypto_sm2_key_free(k);
+	return rc;
+}
+
+int
+crypto_sm2_sign_with(const struct sm2_key *key, const void *msg, size_t len,
+    unsigned char **sig, size_t *siglen, char **errstr)
+{
+	EVP_PKEY *pkey = key->pkey;
 	EVP_MD_CTX *mctx = NULL;
 	EVP_PKEY_CTX *pctx = NULL;
 	unsigned char *buf = NULL;
@@ -428,8 +470,6 @@ crypto_sm2_sign(const char *priv_pem, const void *msg, size_t len,
 
 	*sig = NULL;
 	*siglen = 0;
-	if ((pkey = load_private(priv_pem, errstr)) == NULL)
-		return -1;
 	sm2_params(params);
 	if ((mctx = EVP_MD_CTX_new()) == NULL ||
 	    EVP_DigestSignInit_ex(mctx, &pctx, "SM3", NULL, NULL, pkey,
@@ -451,7 +491,6 @@ crypto_sm2_sign(const char *priv_pem, const void *msg, size_t len,
 	rc = 0;
 out:
 	EVP_MD_CTX_free(mctx);
-	EVP_PKEY_free(pkey);
 	return rc;
 }
 

@@ -83,6 +83,12 @@ int crypto_sm2_pubkey(const char *priv_pem, char **pub_pem,
  */
 int crypto_sm2_sign(const char *priv_pem, const void *msg, size_t len,
     unsigned char **sig, size_t *siglen, char **errstr);
+/* A private key read once, to sign many times (a receiver's receipts). */
+struct sm2_key;
+struct sm2_key *crypto_sm2_private(const char *priv_pem, char **errstr);
+int crypto_sm2_sign_with(const struct sm2_key *key, const void *msg,
+    size_t len, unsigned char **sig, size_t *siglen, char **errstr);
+void crypto_sm2_key_free(struct sm2_key *key);
 /*
  * Checks an SM2/SM3 signature as `openssl dgst -sm3 -verify` does.
  * Returns 0 if it is good, 1 if it is not (including a malformed

@@ -8,21 +8,24 @@
  * One batch, in order (hcp-intake(1), EXACTLY ONCE):
  *   1. the transaction begins (PostgreSQL: with the claim of the file);
  *   2. verify_batch() reads the file once; each record it accepts goes
- *      to intake_stage as it passes, and the signature is checked with
- *      the key the registry has for the station at the batch's
- *      Hcp-Created;
+ *      straight into records as it passes (the fast path: payload()),
+ *      its keys after them, and the signature is checked with the key
+ *      the registry has for the station at the batch's Hcp-Created;
  *   3. a batch whose bytes are loaded already is a duplicate; one that
  *      did not verify or whose sequence number is taken by other bytes
  *      is refused; all roll back;
- *   4. else the batch, its keys, its records (from intake_stage) and
- *      its case events are inserted, the keys first, and the
- *      transaction commits.  A key taken (a record conflicting with
- *      one loaded) fails it: the batch is taken again on the slow path
- *      (it->careful), which looks the conflicts up before inserting and
- *      refuses the batch with them;
+ *   4. else the batch and its case events are inserted and the
+ *      transaction commits.  What the fast path cannot take (a key
+ *      taken, a correction, a month without its partition) rolls it
+ *      back, and the batch is taken again on the slow path
+ *      (it->careful): staged in intake_stage, conflicts looked up and
+ *      listed, superseded records deleted, then inserted;
  *   5. then the receipt is written and the file moved.
  * A kill before 4 commits leaves nothing; after it, the next run finds
  * the batch loaded (a duplicate), writes the receipt and moves it.
+ * Steps 1-2 are take_verify(), 3-5 take_finish(): with PostgreSQL they
+ * run on two threads and two connections (lanes), a batch's end beside
+ * the next one's verification (run_pg()).
  */
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -32,6 +35,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <malloc.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,8 +117,10 @@ intake_open(const char *path, const char *pg, const char *datadir,
 	struct intake *it = xcalloc(1, sizeof(*it));
 	int rc;
 
+	it->datadir = xstrdup(datadir);
 	if (pg != NULL) {
 		it->pg = 1;
+		it->conninfo = xstrdup(pg);
 		rc = intake_pg_open(it, pg, datadir);
 	} else
 		rc = intake_sqlite_open(it, path, datadir);
@@ -135,6 +141,8 @@ intake_close(struct intake *it)
 		it->be->close(it);
 	free(it->err);
 	free(it->stage_err);
+	free(it->conninfo);
+	free(it->datadir);
 	free(it);
 }
 
@@ -405,14 +413,21 @@ struct skey {
 	char *station, *from, *to, *pem, *retired, *region;
 };
 
+/* What the batches of a run share. */
 struct run {
 	struct intake *it;
 	const struct intake_opts *o;
 	const char *inbox;
 	char *archive, *refused;
-	char *receipt_key;
+	struct sm2_key *receipt_key;
 	struct skey *keys;
 	size_t nkeys;
+};
+
+/* A connection and the batch it takes. */
+struct lane {
+	struct run *r;
+	struct intake *it;
 	struct rec_ctx *ctx, *kctx;
 	/* the batch at hand */
 	char created[CLOCK_BUFLEN];
@@ -420,7 +435,12 @@ struct run {
 	long nsupersede;	/* superseding records staged */
 	char *events;		/* data/case-events.csv, or NULL */
 	size_t nevents;		/* its length */
-	int careful;		/* the slow path: conflicts listed */
+	int skip;		/* its rows are not loaded */
+	int again;		/* it must be taken on the slow path */
+	char *file;		/* its name in the inbox */
+	struct verify_result v;	/* take_verify()'s for take_finish() */
+	/* the pipeline (run_pg) */
+	enum { LANE_IDLE, LANE_QUEUED, LANE_AGAIN } state;
 };
 
 static int
@@ -474,7 +494,7 @@ keys_load(struct run *r)
 static const char *
 key_at(void *arg, const char *station, const char *created, char **why)
 {
-	struct run *r = arg;
+	struct lane *l = arg;
 	struct skey *k, *last = NULL;
 	char c[CLOCK_BUFLEN];
 	size_t i;
@@ -489,15 +509,15 @@ key_at(void *arg, const char *station, const char *created, char **why)
 		    "station's key in force cannot be told"));
 		return NULL;
 	}
-	snprintf(r->created, sizeof(r->created), "%s", c);
-	for (i = 0; i < r->nkeys; i++) {
-		k = &r->keys[i];
+	snprintf(l->created, sizeof(l->created), "%s", c);
+	for (i = 0; i < l->r->nkeys; i++) {
+		k = &l->r->keys[i];
 		if (strcmp(k->station, station) != 0)
 			continue;
 		last = k;
 		if (strcmp(k->from, c) <= 0 && (k->to == NULL ||
 		    strcmp(c, k->to) < 0)) {
-			r->region = k->region;
+			l->region = k->region;
 			return k->pem;
 		}
 	}
@@ -513,22 +533,80 @@ key_at(void *arg, const char *station, const char *created, char **why)
 	return NULL;
 }
 
-/* verify_opts.row: one accepted record into intake_stage. */
+/*
+ * verify_opts.payload, on the fast path: the records go straight into
+ * records, under the station and sequence number bag-info.txt announces
+ * (verify checks them against the bag's name; a batch that fails is
+ * rolled back).  Not when the batch is loaded already (by station and
+ * sequence number: its receipt again, or refused), when its station is
+ * not registered (refused), and not when bag-info.txt did not come
+ * first (then the slow path).
+ */
+static void
+payload(void *arg, const char *station, long long seq)
+{
+	struct lane *l = arg;
+	struct intake *it = l->it;
+	const char *p[2], *region = NULL;
+	char s[24];
+	struct first f;
+	size_t i;
+
+	if (it->careful)
+		return;
+	l->skip = 1;
+	if (station == NULL || seq <= 0) {
+		l->again = 1;
+		return;
+	}
+	for (i = 0; i < l->r->nkeys && region == NULL; i++)
+		if (strcmp(l->r->keys[i].station, station) == 0)
+			region = l->r->keys[i].region;
+	if (region == NULL)
+		return;
+	snprintf(s, sizeof(s), "%lld", seq);
+	p[0] = station;
+	p[1] = s;
+	memset(&f, 0, sizeof(f));
+	if (it->be->query(it, "SELECT sha256, received FROM batches WHERE "
+	    "station = $1 AND seq = CAST($2 AS BIGINT)", 2, p, first_row,
+	    &f) != 0 || f.found) {
+		first_release(&f);
+		l->again = !f.found;	/* an error: said again, slowly */
+		return;
+	}
+	if (it->be->direct_begin(it, station, region, s) != 0) {
+		l->again = 1;
+		return;
+	}
+	l->skip = 0;
+}
+
+/*
+ * verify_opts.row: one accepted record into records (the fast path) or
+ * intake_stage (the slow path).  A record the fast path cannot take (a
+ * correction, a month without its partition, a key taken) sends the
+ * batch to the slow path.
+ */
 static int
 stage_row(void *arg, const struct rec *rec, const char *supersedes,
     size_t ncells, const char *const *cells, char **why)
 {
-	struct run *r = arg;
-	struct intake *it = r->it;
+	struct lane *l = arg;
+	struct intake *it = l->it;
 	const char *v[INTAKE_NSTAGE];
 	char line[24], month[11];
 	const char *at;
-	int f;
+	int f, rc;
 
 	(void)ncells;
 	(void)cells;
-	if (rec == NULL || it->stage_failed)
+	if (rec == NULL || it->stage_failed || l->skip)
 		return 0;
+	if (*supersedes != '\0' && !it->careful) {
+		l->skip = l->again = 1;
+		return 0;
+	}
 	at = rec->v[F_ASSESS_TIME];
 	snprintf(line, sizeof(line), "%ld", rec->line);
 	if (strlen(at) >= 7)
@@ -538,12 +616,17 @@ stage_row(void *arg, const struct rec *rec, const char *supersedes,
 	v[0] = line;
 	v[1] = *supersedes != '\0' ? supersedes : NULL;
 	if (v[1] != NULL)
-		r->nsupersede++;
+		l->nsupersede++;
 	v[2] = month;
 	/* the local fields (F_LOCAL on) are in no batch */
 	for (f = 0; f < F_LOCAL; f++)
 		v[3 + f] = *rec->v[f] != '\0' ? rec->v[f] : NULL;
-	if (it->be->stage_row(it, v) != 0) {
+	if ((rc = it->be->stage_row(it, v)) != 0 && rc != -1 &&
+	    !it->careful) {
+		l->skip = l->again = 1;
+		return 0;
+	}
+	if (rc != 0) {
 		it->stage_failed = 1;
 		it->stage_err = xstrdup(intake_errstr(it));
 		*why = xasprintf(_("cannot load the record: %s"),
@@ -555,13 +638,16 @@ stage_row(void *arg, const struct rec *rec, const char *supersedes,
 
 /* ---- one batch ---------------------------------------------------- */
 
+/* Writes path; lazy: not synced (outfile_lazy()). */
 static int
-write_text(const char *path, const char *text, char **e)
+write_text(const char *path, const char *text, int lazy, char **e)
 {
 	struct outfile *of;
 
 	if ((of = outfile_open(path, OUTFILE_PRIVATE, e)) == NULL)
 		return -1;
+	if (lazy)
+		outfile_lazy(of);
 	if (fputs(text, outfile_fp(of)) == EOF) {
 		*e = xasprintf("%s: %s", path, strerror(errno));
 		outfile_abort(of);
@@ -576,24 +662,24 @@ write_text(const char *path, const char *text, char **e)
  * by another worker) is no error.
  */
 static int
-move_file(struct run *r, const char *file, const char *dir, const char *to)
+move_file(struct lane *l, const char *file, const char *dir, const char *to)
 {
-	char *from = xasprintf("%s/%s", r->inbox, file);
+	char *from = xasprintf("%s/%s", l->r->inbox, file);
 	char *dest = xasprintf("%s/%s", dir, to), *e;
 	struct stat st;
 	int rc = 0;
 
 	if (outfile_mkdirs(dir, &e) != 0) {
-		intake_seterr(r->it, "%s", e);
+		intake_seterr(l->it, "%s", e);
 		free(e);
 		rc = -1;
 	} else if (lstat(dest, &st) == 0 && S_ISREG(st.st_mode)) {
 		if (unlink(from) != 0 && errno != ENOENT) {
-			intake_seterr(r->it, "%s: %s", from, strerror(errno));
+			intake_seterr(l->it, "%s: %s", from, strerror(errno));
 			rc = -1;
 		}
 	} else if (rename(from, dest) != 0 && errno != ENOENT) {
-		intake_seterr(r->it, _("cannot move %s to %s: %s"), from, dest,
+		intake_seterr(l->it, _("cannot move %s to %s: %s"), from, dest,
 		    strerror(errno));
 		rc = -1;
 	}
@@ -602,9 +688,13 @@ move_file(struct run *r, const char *file, const char *dir, const char *to)
 	return rc;
 }
 
-/* Writes the signed receipt inbox/NAME.receipt. */
+/*
+ * Writes the signed receipt inbox/NAME.receipt, after the commit, not
+ * synced: lost in a crash, it is written again when the station sends
+ * the batch again for want of it (the batch is found loaded).
+ */
 static int
-give_receipt(struct run *r, const char *name, const char *sha256,
+give_receipt(struct lane *l, const char *name, const char *sha256,
     long long records, const char *received)
 {
 	struct receipt rc;
@@ -616,15 +706,15 @@ give_receipt(struct run *r, const char *name, const char *sha256,
 	rc.sha256[64] = '\0';
 	rc.records = records;
 	rc.received = (char *)received;
-	if (receipt_make(&rc, r->receipt_key, &text, &e) != 0) {
-		intake_seterr(r->it, "%s", e);
+	if (receipt_make(&rc, l->r->receipt_key, &text, &e) != 0) {
+		intake_seterr(l->it, "%s", e);
 		free(e);
 		return -1;
 	}
-	path = xasprintf("%s/%s.receipt", r->inbox, name);
-	ret = write_text(path, text, &e);
+	path = xasprintf("%s/%s.receipt", l->r->inbox, name);
+	ret = write_text(path, text, 1, &e);
 	if (ret != 0) {
-		intake_seterr(r->it, "%s", e);
+		intake_seterr(l->it, "%s", e);
 		free(e);
 	}
 	free(path);
@@ -633,15 +723,15 @@ give_receipt(struct run *r, const char *name, const char *sha256,
 }
 
 static int
-refuse(struct run *r, const char *file, struct strbuf *why,
+refuse(struct lane *l, const char *file, struct strbuf *why,
     struct intake_batch *b)
 {
 	char *path, *e;
 
-	path = xasprintf("%s/%s.reason", r->refused, file);
-	if (outfile_mkdirs(r->refused, &e) != 0 ||
-	    write_text(path, why->buf, &e) != 0) {
-		intake_seterr(r->it, "%s", e);
+	path = xasprintf("%s/%s.reason", l->r->refused, file);
+	if (outfile_mkdirs(l->r->refused, &e) != 0 ||
+	    write_text(path, why->buf, 0, &e) != 0) {
+		intake_seterr(l->it, "%s", e);
 		free(e);
 		free(path);
 		return -1;
@@ -649,7 +739,7 @@ refuse(struct run *r, const char *file, struct strbuf *why,
 	free(path);
 	b->outcome = INTAKE_REFUSED;
 	b->reason = why->buf;
-	return move_file(r, file, r->refused, file);
+	return move_file(l, file, l->r->refused, file);
 }
 
 /* Lists conflicts (line, key, holder) into a reason. */
@@ -706,10 +796,9 @@ static const char *const sql_supersede[] = {
 };
 
 /*
- * The keys first: on the fast path a key taken (a conflict, rare) fails
- * the batch's transaction at once, and the batch is taken again on the
- * slow path that lists the conflicts.  Parameters: station, seq, region
- * (the first n of them).
+ * The slow path's load from intake_stage, conflicts listed before: the
+ * keys, then the records.  Parameters: station, seq, region (the first n
+ * of them).
  */
 static const struct {
 	const char *sql;
@@ -783,29 +872,29 @@ event_row(int c, void *arg)
  * event loaded already (its station and eventId) is left as it is.
  */
 static int
-load_events(struct run *r, const char *station, const char *seq)
+load_events(struct lane *l, const char *station, const char *seq)
 {
 	struct csv_parser p;
 	struct events e;
 	size_t k;
 
-	if (r->events == NULL)
+	if (l->events == NULL)
 		return 0;
 	memset(&e, 0, sizeof(e));
-	e.it = r->it;
+	e.it = l->it;
 	e.p[0] = station;
-	e.p[1] = r->region;
+	e.p[1] = l->region;
 	e.p[2] = seq;
 	for (k = 0; k < NEVENT_COLS; k++)
 		strbuf_init(&e.cell[k]);
 	if (csv_init(&p, CSV_STRICT | CSV_APPEND_NULL) != 0) {
-		intake_seterr(r->it, "out of memory");
+		intake_seterr(l->it, "out of memory");
 		return -1;
 	}
-	if (csv_parse(&p, r->events, r->nevents, event_field, event_row,
-	    &e) != r->nevents || csv_fini(&p, event_field, event_row, &e) !=
+	if (csv_parse(&p, l->events, l->nevents, event_field, event_row,
+	    &e) != l->nevents || csv_fini(&p, event_field, event_row, &e) !=
 	    0) {
-		intake_seterr(r->it, "%s: %s", BAG_EVENTS,
+		intake_seterr(l->it, "%s: %s", BAG_EVENTS,
 		    csv_strerror(csv_error(&p)));
 		e.rc = -1;
 	}
@@ -819,13 +908,37 @@ load_events(struct run *r, const char *station, const char *seq)
 static void
 keep_events(void *arg, const char *csv, size_t len)
 {
-	struct run *r = arg;
+	struct lane *l = arg;
 
-	free(r->events);
-	r->events = xmalloc(len + 1);
-	memcpy(r->events, csv, len);
-	r->events[len] = '\0';
-	r->nevents = len;
+	free(l->events);
+	l->events = xmalloc(len + 1);
+	memcpy(l->events, csv, len);
+	l->events[len] = '\0';
+	l->nevents = len;
+}
+
+/* The batch into batches, then its case events. */
+static int
+insert_batch(struct lane *l, const struct verify_result *v,
+    const char *received, const char *seq, const char *recs)
+{
+	const char *p[8];
+	int rc;
+
+	p[0] = v->station;
+	p[1] = seq;
+	p[2] = l->region;
+	p[3] = v->name;
+	p[4] = v->sha256;
+	p[5] = recs;
+	p[6] = l->created[0] != '\0' ? l->created : NULL;
+	p[7] = received;
+	if ((rc = l->it->be->exec(l->it, "INSERT INTO batches (station, seq, "
+	    "region, name, sha256, records, created, received) VALUES ($1, "
+	    "CAST($2 AS BIGINT), $3, $4, $5, CAST($6 AS BIGINT), $7, $8)", 8,
+	    p)) != 0)
+		return rc;
+	return load_events(l, v->station, seq);
 }
 
 /*
@@ -834,10 +947,10 @@ keep_events(void *arg, const char *csv, size_t len)
  * before, or meanwhile by a concurrent worker; try again, carefully).
  */
 static int
-load(struct run *r, const struct verify_result *v, const char *received,
+load(struct lane *l, const struct verify_result *v, const char *received,
     struct strbuf *why)
 {
-	struct intake *it = r->it;
+	struct intake *it = l->it;
 	char seq[24], recs[24];
 	const char *p[8];
 	struct first f;
@@ -860,6 +973,8 @@ load(struct run *r, const struct verify_result *v, const char *received,
 		first_release(&f);
 		return 1;
 	}
+	if (!it->careful)	/* records and keys are in (payload()) */
+		return l->skip ? -2 : insert_batch(l, v, received, seq, recs);
 	if (it->be->partitions(it) != 0)
 		return -1;
 	c.why = why;
@@ -877,25 +992,15 @@ load(struct run *r, const struct verify_result *v, const char *received,
 		    MAX_CONFLICTS);
 	if (c.n > 0)
 		return 1;
-	for (i = 0; r->nsupersede > 0 && sql_supersede[i] != NULL; i++)
+	for (i = 0; l->nsupersede > 0 && sql_supersede[i] != NULL; i++)
 		if (it->be->exec(it, sql_supersede[i], 1, p) != 0)
 			return -1;
-	p[2] = r->region;
-	p[3] = v->name;
-	p[4] = v->sha256;
-	p[5] = recs;
-	p[6] = r->created[0] != '\0' ? r->created : NULL;
-	p[7] = received;
-	if ((rc = it->be->exec(it, "INSERT INTO batches (station, seq, "
-	    "region, name, sha256, records, created, received) VALUES ($1, "
-	    "CAST($2 AS BIGINT), $3, $4, $5, CAST($6 AS BIGINT), $7, $8)", 8,
-	    p)) != 0)
-		return rc;
+	p[2] = l->region;
 	for (i = 0; sql_load[i].sql != NULL; i++)
 		if ((rc = it->be->exec(it, sql_load[i].sql, sql_load[i].n,
 		    p)) != 0)
 			return rc;
-	return load_events(r, v->station, seq);
+	return insert_batch(l, v, received, seq, recs);
 }
 
 static void
@@ -916,7 +1021,7 @@ add_problems(struct strbuf *why, const struct verify_result *v)
  * the receipt again, and the file to the archive.
  */
 static int
-resend(struct run *r, const char *file, struct first *f, const char *sha,
+resend(struct lane *l, const char *file, struct first *f, const char *sha,
     struct intake_batch *b)
 {
 	char *name;
@@ -925,12 +1030,12 @@ resend(struct run *r, const char *file, struct first *f, const char *sha,
 	b->outcome = INTAKE_DUPLICATE;
 	b->records = strtoll(f->v[1], NULL, 10);
 	name = xstrdup(f->v[0]);
-	rc = give_receipt(r, name, sha, b->records, f->v[2]);
+	rc = give_receipt(l, name, sha, b->records, f->v[2]);
 	first_release(f);
 	if (rc == 0) {
 		char *to = xasprintf("%s.tar.gz", name);
 
-		rc = move_file(r, file, r->archive, to);
+		rc = move_file(l, file, l->r->archive, to);
 		free(to);
 	}
 	free(name);
@@ -938,80 +1043,110 @@ resend(struct run *r, const char *file, struct first *f, const char *sha,
 }
 
 /*
- * Takes inbox/file inside a transaction begun by the caller, which this
- * ends (commit or rollback).  Returns 0 (done: b says how), 2 (the file
- * is gone: another worker took it), -2 (try again) or -1.
+ * The first half of taking inbox/file, inside a transaction begun by the
+ * caller: verify_batch() reads it, the records streaming into the db.
+ * Returns 0 (go on with take_finish()), or 2 (the file is gone: another
+ * worker took it) or -1, rolled back.
  */
 static int
-take(struct run *r, const char *file, struct intake_batch *b)
+take_verify(struct lane *l, const char *file)
 {
-	struct intake *it = r->it;
+	struct intake *it = l->it;
 	struct verify_opts vo;
-	struct verify_result v;
-	struct strbuf why = STRBUF_INIT;
-	struct first f;
-	char received[CLOCK_BUFLEN], *path, *e;
-	const char *p[2];
-	int rc = -1, lrc;
+	char *path, *e;
 
-	memset(b, 0, sizeof(*b));
-	b->file = file;
-	r->created[0] = '\0';
-	r->region = NULL;
-	r->nsupersede = 0;
-	free(r->events);
-	r->events = NULL;
+	path = xstrdup(file);	/* file may be l->file */
+	free(l->file);
+	file = l->file = path;
+	l->created[0] = '\0';
+	l->region = NULL;
+	l->nsupersede = 0;
+	l->skip = l->again = 0;
+	free(l->events);
+	l->events = NULL;
 	it->stage_failed = 0;
 	free(it->stage_err);
 	it->stage_err = NULL;
-	if (it->be->stage_begin(it) != 0) {
+	if (it->careful && it->be->stage_begin(it) != 0) {
 		rollback(it);
 		return -1;
 	}
 	memset(&vo, 0, sizeof(vo));
-	vo.ctx = r->ctx;
-	vo.keys = r->kctx;
+	vo.ctx = l->ctx;
+	vo.keys = l->kctx;
 	vo.seen = rec_seen_new();
 	vo.key_at = key_at;
 	vo.row = stage_row;
 	vo.events = keep_events;
-	vo.arg = r;
-	path = xasprintf("%s/%s", r->inbox, file);
-	if (verify_batch(path, &vo, &v, &e) != 0) {
-		(void)it->be->stage_end(it);
-		rollback(it);
+	vo.payload = payload;
+	vo.arg = l;
+	path = xasprintf("%s/%s", l->r->inbox, file);
+	if (verify_batch(path, &vo, &l->v, &e) == 0) {
+		free(path);
 		rec_seen_free(vo.seen);
-		if (access(path, F_OK) != 0 && errno == ENOENT) {
-			free(e);
-			free(path);
-			verify_result_release(&v);
-			return 2;
-		}
-		intake_seterr(it, "%s", e);
+		return 0;
+	}
+	(void)it->be->stage_end(it);
+	rollback(it);
+	rec_seen_free(vo.seen);
+	verify_result_release(&l->v);
+	if (access(path, F_OK) != 0 && errno == ENOENT) {
 		free(e);
 		free(path);
-		verify_result_release(&v);
-		return -1;
+		return 2;
 	}
+	intake_seterr(it, "%s", e);
+	free(e);
 	free(path);
-	rec_seen_free(vo.seen);
-	if (it->be->stage_end(it) != 0 && !it->stage_failed) {
+	return -1;
+}
+
+/*
+ * The second half: the batch verified by take_verify() is loaded,
+ * refused or found loaded before, and the transaction ends (commit or
+ * rollback).  Returns 0 (done: o->done says how), -2 (try again, on the
+ * slow path) or -1.
+ */
+static int
+take_finish(struct lane *l)
+{
+	struct intake *it = l->it;
+	struct verify_result *v = &l->v;
+	const char *file = l->file;
+	struct intake_batch b;
+	struct strbuf why = STRBUF_INIT;
+	struct first f;
+	char received[CLOCK_BUFLEN];
+	const char *p[2];
+	int rc = -1, lrc;
+
+	memset(&b, 0, sizeof(b));
+	b.file = file;
+	if ((lrc = it->be->stage_end(it)) == -2 && !it->careful)
+		l->again = 1;
+	else if (lrc != 0 && !it->stage_failed) {
 		it->stage_failed = 1;
 		it->stage_err = xstrdup(intake_errstr(it));
+	}
+	/* the fast path could not take it: again, on the slow path */
+	if (l->again) {
+		rollback(it);
+		rc = -2;
+		goto out;
 	}
 	if (it->stage_failed) {
 		intake_seterr(it, "%s: %s", file, it->stage_err);
 		rollback(it);
 		goto out;
 	}
-	b->name = v.name;
-	b->records = v.records;
+	b.name = v->name;
+	b.records = v->records;
 
 	/* the same bytes loaded before: the receipt again */
 	memset(&f, 0, sizeof(f));
-	p[0] = v.station;
-	p[1] = v.sha256;
-	if (v.station != NULL && it->be->query(it, "SELECT name, records, "
+	p[0] = v->station;
+	p[1] = v->sha256;
+	if (v->station != NULL && it->be->query(it, "SELECT name, records, "
 	    "received FROM batches WHERE station = $1 AND sha256 = $2", 2, p,
 	    first_row, &f) != 0) {
 		rollback(it);
@@ -1019,20 +1154,20 @@ take(struct run *r, const char *file, struct intake_batch *b)
 	}
 	if (f.found) {
 		rollback(it);
-		rc = resend(r, file, &f, v.sha256, b);
+		rc = resend(l, file, &f, v->sha256, &b);
 		goto out;
 	}
-	if (!verify_ok(&v) || v.name == NULL || v.station == NULL) {
+	if (!verify_ok(v) || v->name == NULL || v->station == NULL) {
 		rollback(it);
-		add_problems(&why, &v);
-		rc = refuse(r, file, &why, b);
+		add_problems(&why, v);
+		rc = refuse(l, file, &why, &b);
 		goto out;
 	}
 	clock_format(clock_now(), received);
-	lrc = load(r, &v, received, &why);
+	lrc = load(l, v, received, &why);
 	if (lrc == 1) {
 		rollback(it);
-		rc = refuse(r, file, &why, b);
+		rc = refuse(l, file, &why, &b);
 		goto out;
 	}
 	if (lrc != 0) {
@@ -1045,19 +1180,19 @@ take(struct run *r, const char *file, struct intake_batch *b)
 		rc = lrc;
 		goto out;
 	}
-	b->outcome = INTAKE_LOADED;
-	if ((rc = give_receipt(r, v.name, v.sha256, v.records, received)) ==
-	    0) {
-		char *to = xasprintf("%s.tar.gz", v.name);
+	b.outcome = INTAKE_LOADED;
+	if ((rc = give_receipt(l, v->name, v->sha256, v->records,
+	    received)) == 0) {
+		char *to = xasprintf("%s.tar.gz", v->name);
 
-		rc = move_file(r, file, r->archive, to);
+		rc = move_file(l, file, l->r->archive, to);
 		free(to);
 	}
 out:
-	if (rc == 0 && r->o->done != NULL)
-		r->o->done(r->o->arg, b);
+	if (rc == 0 && l->r->o->done != NULL)
+		l->r->o->done(l->r->o->arg, &b);
 	strbuf_release(&why);
-	verify_result_release(&v);
+	verify_result_release(v);
 	return rc;
 }
 
@@ -1104,22 +1239,51 @@ list_inbox(struct intake *it, const char *dir, char ***out, size_t *n)
 }
 
 static int
-take_retrying(struct run *r, const char *file, int pg_claimed)
+take(struct lane *l, const char *file)
 {
-	struct intake_batch b;
-	int rc, tries;
+	int rc;
 
-	for (tries = 0; tries < 3; tries++) {
+	if ((rc = take_verify(l, file)) != 0)
+		return rc;
+	return take_finish(l);
+}
+
+/*
+ * Takes file on l from try number tries on, a try after the first on the
+ * slow path; the first in a transaction of the caller's if claimed.
+ * Returns 0 (taken, or gone) or -1.
+ */
+static int
+take_retrying(struct lane *l, const char *name, int tries, int claimed)
+{
+	struct intake *it = l->it;
+	char *file = xstrdup(name);	/* name may be l->file */
+	const char *p[2];
+	int rc = -1;
+
+	for (; tries < 3; tries++) {
 		/* a key taken: again, on the slow path */
-		r->it->careful = tries > 0;
-		if (!pg_claimed || tries > 0)
-			if (exec0(r->it, r->it->be->begin_sql) != 0)
-				return -1;
-		rc = take(r, file, &b);
+		it->careful = tries > 0;
+		if (!claimed || tries > 0) {
+			if (exec0(it, it->be->begin_sql) != 0)
+				break;
+			/* PostgreSQL: claimed again (waits for a worker) */
+			p[0] = l->r->inbox;
+			p[1] = file;
+			if (it->pg && it->be->exec(it, "DELETE FROM "
+			    "intake_queue WHERE inbox = $1 AND file = $2", 2,
+			    p) != 0) {
+				rollback(it);
+				break;
+			}
+		}
+		rc = take(l, file);
 		if (rc != -2)
-			return rc == 2 ? 0 : rc;
+			break;
+		rc = -1;
 	}
-	return -1;
+	free(file);
+	return rc == 2 ? 0 : rc;
 }
 
 static int
@@ -1133,19 +1297,158 @@ name_row(void *arg, int n, const char *const *v)
 }
 
 /*
- * PostgreSQL: the files of the inbox go into intake_queue; each worker
- * claims one row at a time with FOR UPDATE SKIP LOCKED, in the batch's
- * own transaction, so a batch is taken by one worker, and a worker
- * killed gives its claim back with its transaction.
+ * PostgreSQL: claims the next file of the inbox in a transaction begun
+ * here: *file (malloc'd), or NULL when none is left (rolled back).  Each
+ * worker claims one row of intake_queue at a time with FOR UPDATE SKIP
+ * LOCKED, in the batch's own transaction, so a batch is taken by one
+ * worker, and a worker killed gives its claim back with its transaction.
  */
 static int
-run_pg(struct run *r, char **files, size_t n)
+claim(struct lane *l, char **file)
+{
+	struct intake *it = l->it;
+	const char *p[2];
+	char *path;
+	int rc;
+
+	p[0] = l->r->inbox;
+	for (;;) {
+		if (exec0(it, it->be->begin_sql) != 0)
+			return -1;
+		*file = NULL;
+		rc = it->be->query(it, "SELECT file FROM intake_queue WHERE "
+		    "inbox = $1 ORDER BY file LIMIT 1 FOR UPDATE SKIP LOCKED",
+		    1, p, name_row, file);
+		if (rc != 0 || *file == NULL) {
+			rollback(it);
+			free(*file);
+			*file = NULL;
+			return rc;
+		}
+		p[1] = *file;
+		rc = it->be->exec(it, "DELETE FROM intake_queue WHERE inbox = "
+		    "$1 AND file = $2", 2, p);
+		path = xasprintf("%s/%s", l->r->inbox, *file);
+		if (rc == 0 && access(path, F_OK) == 0) {
+			free(path);
+			return 0;
+		}
+		free(path);
+		free(*file);
+		*file = NULL;
+		/* taken and moved by another worker, or gone */
+		if (rc != 0 || exec0(it, "COMMIT") != 0) {
+			rollback(it);
+			return -1;
+		}
+	}
+}
+
+/*
+ * PostgreSQL takes batches on two connections (lanes): while the
+ * finisher thread ends one batch on its lane (its keys, the commit, the
+ * receipt), the calling thread claims and verifies the next one on the
+ * other lane, its records streaming in.  A batch the fast path could not
+ * take waits until both lanes are idle and is taken again, alone, on the
+ * slow path.  o->done is called by one thread at a time, in order.
+ */
+#define NLANES 2
+
+struct pipeline {
+	struct lane *lanes;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct lane *q[NLANES];	/* for the finisher, in order */
+	size_t nq;
+	int stop;
+	char *err;		/* the first error: the run stops */
+};
+
+/* Records the first error of the run (it's); the run stops. */
+static void
+pl_fail(struct pipeline *pl, struct intake *it)
+{
+	pthread_mutex_lock(&pl->mu);
+	if (pl->err == NULL)
+		pl->err = xstrdup(intake_errstr(it));
+	pthread_mutex_unlock(&pl->mu);
+}
+
+static void *
+finisher(void *arg)
+{
+	struct pipeline *pl = arg;
+	struct lane *l;
+	int rc;
+
+	pthread_mutex_lock(&pl->mu);
+	for (;;) {
+		while (pl->nq == 0 && !pl->stop)
+			pthread_cond_wait(&pl->cv, &pl->mu);
+		if (pl->nq == 0)
+			break;
+		l = pl->q[0];
+		pthread_mutex_unlock(&pl->mu);
+		rc = take_finish(l);
+		pthread_mutex_lock(&pl->mu);
+		pl->nq--;
+		memmove(pl->q, pl->q + 1, pl->nq * sizeof(*pl->q));
+		l->state = rc == -2 ? LANE_AGAIN : LANE_IDLE;
+		pthread_mutex_unlock(&pl->mu);
+		if (rc != 0 && rc != -2)
+			pl_fail(pl, l->it);
+		pthread_mutex_lock(&pl->mu);
+		pthread_cond_broadcast(&pl->cv);
+	}
+	pthread_mutex_unlock(&pl->mu);
+	return NULL;
+}
+
+/*
+ * Waits until lane l is idle.  If a batch waits to be taken again, all
+ * lanes are let finish and it is taken, on the slow path.  Returns 0, or
+ * -1 when the run must stop (pl->err).
+ */
+static int
+lane_wait(struct pipeline *pl, struct lane *l)
+{
+	struct lane *again[NLANES];
+	int n = 0, k, stop;
+
+	pthread_mutex_lock(&pl->mu);
+	while (l->state == LANE_QUEUED)
+		pthread_cond_wait(&pl->cv, &pl->mu);
+	for (k = 0; k < NLANES; k++)
+		if (pl->lanes[k].state == LANE_AGAIN)
+			n++;
+	while (n > 0 && pl->nq > 0)	/* the finisher idle */
+		pthread_cond_wait(&pl->cv, &pl->mu);
+	for (n = k = 0; k < NLANES; k++)
+		if (pl->lanes[k].state == LANE_AGAIN) {
+			pl->lanes[k].state = LANE_IDLE;
+			again[n++] = &pl->lanes[k];
+		}
+	stop = pl->err != NULL;
+	pthread_mutex_unlock(&pl->mu);
+	for (k = 0; k < n && !stop; k++)
+		if (take_retrying(again[k], again[k]->file, 1, 0) != 0) {
+			pl_fail(pl, again[k]->it);
+			stop = 1;
+		}
+	return stop ? -1 : 0;
+}
+
+static int
+run_pg(struct run *r, struct lane *lanes, char **files, size_t n)
 {
 	struct intake *it = r->it;
+	struct pipeline pl;
+	struct lane *l;
+	pthread_t th;
 	const char *p[2];
-	char *file, *path;
+	char *file;
 	size_t i;
-	int rc;
+	int k, rc;
 
 	p[0] = r->inbox;
 	for (i = 0; i < n; i++) {
@@ -1154,47 +1457,63 @@ run_pg(struct run *r, char **files, size_t n)
 		    "VALUES ($1, $2) ON CONFLICT DO NOTHING", 2, p) != 0)
 			return -1;
 	}
-	for (;;) {
-		if (exec0(it, it->be->begin_sql) != 0)
-			return -1;
-		file = NULL;
-		if (it->be->query(it, "SELECT file FROM intake_queue WHERE "
-		    "inbox = $1 ORDER BY file LIMIT 1 FOR UPDATE SKIP LOCKED",
-		    1, p, name_row, &file) != 0) {
-			rollback(it);
-			return -1;
-		}
-		if (file == NULL) {
-			rollback(it);
-			return 0;
-		}
-		p[1] = file;
-		path = xasprintf("%s/%s", r->inbox, file);
-		rc = access(path, F_OK);
-		free(path);
-		if (rc != 0) {
-			/* taken and moved by another worker, or gone */
-			rc = it->be->exec(it, "DELETE FROM intake_queue WHERE "
-			    "inbox = $1 AND file = $2", 2, p);
-			rc = rc == 0 ? exec0(it, "COMMIT") : rc;
-			free(file);
-			if (rc != 0) {
-				rollback(it);
-				return -1;
-			}
-			continue;
-		}
-		if (it->be->exec(it, "DELETE FROM intake_queue WHERE inbox = "
-		    "$1 AND file = $2", 2, p) != 0) {
-			rollback(it);
-			free(file);
-			return -1;
-		}
-		rc = take_retrying(r, file, 1);
-		free(file);
-		if (rc != 0)
-			return -1;
+	memset(&pl, 0, sizeof(pl));
+	pl.lanes = lanes;
+	pthread_mutex_init(&pl.mu, NULL);
+	pthread_cond_init(&pl.cv, NULL);
+	if (pthread_create(&th, NULL, finisher, &pl) != 0) {
+		intake_seterr(it, "%s", strerror(errno));
+		return -1;
 	}
+	for (k = 0;; k = (k + 1) % NLANES) {
+		l = &lanes[k];
+		if (lane_wait(&pl, l) != 0)
+			break;
+		if (claim(l, &file) != 0) {
+			pl_fail(&pl, l->it);
+			break;
+		}
+		if (file == NULL)
+			break;
+		l->it->careful = 0;
+		rc = take_verify(l, file);
+		free(file);
+		if (rc == 2)
+			continue;
+		if (rc != 0) {
+			pl_fail(&pl, l->it);
+			break;
+		}
+		pthread_mutex_lock(&pl.mu);
+		l->state = LANE_QUEUED;
+		pl.q[pl.nq++] = l;
+		pthread_cond_signal(&pl.cv);
+		pthread_mutex_unlock(&pl.mu);
+	}
+	/* the lanes finish; a batch to take again is taken */
+	for (k = 0; k < NLANES; k++)
+		(void)lane_wait(&pl, &lanes[k]);
+	pthread_mutex_lock(&pl.mu);
+	pl.stop = 1;
+	pthread_cond_signal(&pl.cv);
+	pthread_mutex_unlock(&pl.mu);
+	pthread_join(th, NULL);
+	pthread_mutex_destroy(&pl.mu);
+	pthread_cond_destroy(&pl.cv);
+	if (pl.err == NULL)
+		return 0;
+	intake_seterr(it, "%s", pl.err);
+	free(pl.err);
+	return -1;
+}
+
+static void
+lane_release(struct lane *l)
+{
+	free(l->events);
+	free(l->file);
+	rec_ctx_free(l->ctx);
+	rec_ctx_free(l->kctx);
 }
 
 int
@@ -1202,11 +1521,13 @@ intake_inbox(struct intake *it, const char *inbox,
     const struct intake_opts *o)
 {
 	struct run r;
-	char **files = NULL, *lock, real[PATH_MAX];
+	struct lane lanes[NLANES];
+	char **files = NULL, *lock, *e, real[PATH_MAX];
 	size_t n = 0, i;
-	int fd = -1, rc = -1;
+	int fd = -1, rc = -1, k, nlanes = it->pg ? NLANES : 1;
 
 	memset(&r, 0, sizeof(r));
+	memset(lanes, 0, sizeof(lanes));
 	r.it = it;
 	r.o = o;
 	/*
@@ -1225,7 +1546,12 @@ intake_inbox(struct intake *it, const char *inbox,
 	    xasprintf("%s/archive", real);
 	r.refused = o->refused != NULL ? xstrdup(o->refused) :
 	    xasprintf("%s/refused", real);
-	r.receipt_key = xstrdup(o->receipt_key);
+	if ((r.receipt_key = crypto_sm2_private(o->receipt_key, &e)) ==
+	    NULL) {
+		intake_seterr(it, "%s", e);
+		free(e);
+		goto out;
+	}
 	if (!it->pg) {
 		lock = xasprintf("%s/.hcp-intake.lock", real);
 		fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -1243,31 +1569,40 @@ intake_inbox(struct intake *it, const char *inbox,
 			goto out;
 		}
 	}
-	r.ctx = rec_ctx_new();
-	r.kctx = rec_ctx_new();
+	for (k = 0; k < nlanes; k++) {
+		lanes[k].r = &r;
+		lanes[k].ctx = rec_ctx_new();
+		lanes[k].kctx = rec_ctx_new();
+		lanes[k].it = k == 0 ? it : intake_open(NULL, it->conninfo,
+		    it->datadir, &e);
+		if (lanes[k].it == NULL) {
+			intake_seterr(it, "%s", e);
+			free(e);
+			goto out;
+		}
+	}
 	if (keys_load(&r) != 0 || list_inbox(it, real, &files, &n) != 0)
 		goto out;
 	if (it->pg)
-		rc = run_pg(&r, files, n);
+		rc = run_pg(&r, lanes, files, n);
 	else {
 		rc = 0;
 		for (i = 0; i < n && rc == 0; i++)
-			rc = take_retrying(&r, files[i], 0);
+			rc = take_retrying(&lanes[0], files[i], 0, 0);
 	}
 out:
 	for (i = 0; i < n; i++)
 		free(files[i]);
 	free(files);
 	keys_release(&r);
-	free(r.events);
-	rec_ctx_free(r.ctx);
-	rec_ctx_free(r.kctx);
+	for (k = 0; k < nlanes; k++) {
+		lane_release(&lanes[k]);
+		if (k > 0)
+			intake_close(lanes[k].it);
+	}
 	free(r.archive);
 	free(r.refused);
-	if (r.receipt_key != NULL) {
-		explicit_bzero(r.receipt_key, strlen(r.receipt_key));
-		free(r.receipt_key);
-	}
+	crypto_sm2_key_free(r.receipt_key);
 	if (fd >= 0)
 		close(fd);
 	return rc;

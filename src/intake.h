@@ -78,8 +78,10 @@ struct intake_opts {
 	const char *receipt_key;	/* the receiver's SM2 private key */
 	const char *archive;	/* NULL: INBOX/archive */
 	const char *refused;	/* NULL: INBOX/refused */
-	int workers;		/* PostgreSQL: claim with SKIP LOCKED */
-	/* called after each batch, from the calling thread */
+	/*
+	 * called after each batch, one call at a time, in the order the
+	 * batches end (with PostgreSQL from a thread of the run's own)
+	 */
 	void (*done)(void *arg, const struct intake_batch *b);
 	void *arg;
 };

@@ -2,12 +2,15 @@
 /*
  * What the two back ends of intake.h give it (intake_sqlite.c,
  * intake_pg.c): SQL with text parameters written $1, $2, ... (both
- * understand that), a batch's records streamed into the connection's
- * own table intake_stage (SQLite: prepared inserts; PostgreSQL: COPY),
- * and the monthly partitions.  Every function returns 0, or -1 with the
- * message in it->err (-2 for a unique key violated: a record's key loaded
- * before, or a batch loaded meanwhile by a concurrent worker).  Only
- * intake*.c include this.
+ * understand that), a batch's records streamed as they are verified
+ * (SQLite: prepared inserts; PostgreSQL: COPY), and the monthly
+ * partitions.  The records go either straight into records and their
+ * keys into serial_keys and project_keys (direct_begin: the fast path),
+ * or into the connection's own table intake_stage (stage_begin: the
+ * slow path, which SQL then compares and moves).  Every function
+ * returns 0, or -1 with the message in it->err (-2 for a unique key
+ * violated: a record's key loaded before, or a batch loaded meanwhile
+ * by a concurrent worker).  Only intake*.c include this.
  */
 #ifndef HCP_INTAKE_DB_H
 #define HCP_INTAKE_DB_H
@@ -22,6 +25,12 @@
 	"assess_time, assess_number, guide_clear, process_easy, " \
 	"material_lean, ui_friendly"
 #define INTAKE_NSTAGE 26
+/* Some of them by their place. */
+#define STAGE_LINE	0
+#define STAGE_MONTH	2
+#define STAGE_SERIAL	3
+#define STAGE_PROJECT	4
+#define STAGE_NUMBER	21	/* assess_number */
 
 struct intake;
 
@@ -36,8 +45,16 @@ struct intake_be {
 	int (*query)(struct intake *it, const char *sql, int n,
 	    const char *const *p, intake_row_fn *row, void *arg);
 	int (*stage_begin)(struct intake *it);
-	/* INTAKE_NSTAGE values, NULL for NULL; on verify's thread */
+	/* records of station (text), of region, in batch seq (text) */
+	int (*direct_begin)(struct intake *it, const char *station,
+	    const char *region, const char *seq);
+	/*
+	 * INTAKE_NSTAGE values, NULL for NULL; on verify's thread.  After
+	 * direct_begin, 1: the row cannot go straight in (its month has
+	 * no partition known to exist), nothing sent.
+	 */
 	int (*stage_row)(struct intake *it, const char *const *v);
+	/* after direct_begin: the keys too */
 	int (*stage_end)(struct intake *it);
 	/* the partitions the months of intake_stage need */
 	int (*partitions)(struct intake *it);
@@ -49,9 +66,12 @@ struct intake {
 	void *h2;		/* PostgreSQL: a connection for DDL */
 	void *stmt;		/* SQLite: the stage insert */
 	int pg;
+	char *conninfo;		/* PostgreSQL's, for another connection */
+	char *datadir;
 	char *err;
 	/* the batch being loaded (intake.c) */
 	int careful;		/* the slow path: statistics, conflicts */
+	int direct;		/* rows go straight in (direct_begin) */
 	int stage_failed;
 	char *stage_err;
 };

@@ -2,6 +2,7 @@
 /*
  * hcp-intake's SQLite back end (intake_db.h): a county's receiving db in
  * one file, WAL, one writer at a time (the others wait up to a minute).
+ * Rows and keys go in by statements prepared once a run.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,10 +17,36 @@
 #include "xalloc.h"
 #include "banned.h"
 
+/* it->stmt holds this for SQLite. */
+enum { ST_STAGE, ST_RECORD, ST_SERIAL, ST_PROJECT, NST };
+struct sqstate {
+	sqlite3_stmt *st[NST];
+	char *station, *region, *seq;	/* of the fast path's batch */
+};
+
+static const char *const st_sql[NST] = {
+	"INSERT INTO temp.intake_stage (" INTAKE_STAGE_COLS ") VALUES (?, ?, "
+	"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	"?)",
+	"INSERT INTO records (" INTAKE_STAGE_COLS ", station, region, seq) "
+	"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	"?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	"INSERT INTO serial_keys (line, serial, station, region, seq) VALUES "
+	"(?, ?, ?, ?, ?)",
+	"INSERT INTO project_keys (line, project_no, assess_number, station, "
+	"seq) VALUES (?, ?, ?, ?, ?)",
+};
+
 static sqlite3 *
 sq(struct intake *it)
 {
 	return it->h;
+}
+
+static struct sqstate *
+state(struct intake *it)
+{
+	return it->stmt;
 }
 
 static int
@@ -94,37 +121,104 @@ sq_exec(struct intake *it, const char *sql, int n, const char *const *p)
 	return sq_query(it, sql, n, p, NULL, NULL);
 }
 
+/* Statement k, prepared the first time. */
+static sqlite3_stmt *
+stmt(struct intake *it, int k)
+{
+	struct sqstate *s = state(it);
+
+	if (s->st[k] == NULL && sqlite3_prepare_v2(sq(it), st_sql[k], -1,
+	    &s->st[k], NULL) != SQLITE_OK) {
+		(void)fail(it, SQLITE_ERROR);
+		return NULL;
+	}
+	return s->st[k];
+}
+
 static int
 sq_stage_begin(struct intake *it)
 {
 	if (sqlite3_exec(sq(it), "DELETE FROM temp.intake_stage", NULL, NULL,
 	    NULL) != SQLITE_OK)
 		return fail(it, SQLITE_ERROR);
-	if (it->stmt == NULL && sqlite3_prepare_v2(sq(it),
-	    "INSERT INTO temp.intake_stage (" INTAKE_STAGE_COLS ") VALUES "
-	    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	    "?, ?, ?, ?, ?)", -1, (sqlite3_stmt **)&it->stmt, NULL) !=
-	    SQLITE_OK)
-		return fail(it, SQLITE_ERROR);
+	return 0;
+}
+
+static int
+sq_direct_begin(struct intake *it, const char *station, const char *region,
+    const char *seq)
+{
+	struct sqstate *s = state(it);
+
+	free(s->station);
+	free(s->region);
+	free(s->seq);
+	s->station = xstrdup(station);
+	s->region = xstrdup(region);
+	s->seq = xstrdup(seq);
+	it->direct = 1;
+	return 0;
+}
+
+/*
+ * Runs statement k with n values: v (NULL for NULL), then the fast
+ * path's station, region and seq as the statement names them.
+ */
+static int
+run(struct intake *it, int k, int n, const char *const *v)
+{
+	struct sqstate *s = state(it);
+	sqlite3_stmt *st;
+	int i, rc;
+
+	if ((st = stmt(it, k)) == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (v[i] == NULL)
+			sqlite3_bind_null(st, i + 1);
+		else
+			sqlite3_bind_text(st, i + 1, v[i], -1, SQLITE_STATIC);
+	if (k != ST_STAGE) {
+		sqlite3_bind_text(st, n + 1, s->station, -1, SQLITE_STATIC);
+		if (k != ST_PROJECT)
+			sqlite3_bind_text(st, n + 2, s->region, -1,
+			    SQLITE_STATIC);
+		sqlite3_bind_text(st, k != ST_PROJECT ? n + 3 : n + 2, s->seq,
+		    -1, SQLITE_STATIC);
+	}
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE)
+		return fail(it, rc);
 	return 0;
 }
 
 static int
 sq_stage_row(struct intake *it, const char *const *v)
 {
-	sqlite3_stmt *st = it->stmt;
-	int i, rc;
+	const char *k[3];
+	int rc;
 
-	for (i = 0; i < INTAKE_NSTAGE; i++)
-		if (v[i] == NULL)
-			sqlite3_bind_null(st, i + 1);
-		else
-			sqlite3_bind_text(st, i + 1, v[i], -1,
-			    SQLITE_TRANSIENT);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return fail(it, rc);
+	if (!it->direct)
+		return run(it, ST_STAGE, INTAKE_NSTAGE, v);
+	if ((rc = run(it, ST_RECORD, INTAKE_NSTAGE, v)) != 0)
+		return rc;
+	k[0] = v[STAGE_LINE];
+	if ((k[1] = v[STAGE_SERIAL]) != NULL &&
+	    (rc = run(it, ST_SERIAL, 2, k)) != 0)
+		return rc;
+	k[2] = v[STAGE_NUMBER];
+	if ((k[1] = v[STAGE_PROJECT]) != NULL &&
+	    (rc = run(it, ST_PROJECT, 3, k)) != 0)
+		return rc;
+	return 0;
+}
+
+static int
+sq_stage_end(struct intake *it)
+{
+	it->direct = 0;
 	return 0;
 }
 
@@ -138,7 +232,17 @@ sq_nothing(struct intake *it)
 static void
 sq_close(struct intake *it)
 {
-	sqlite3_finalize(it->stmt);
+	struct sqstate *s = state(it);
+	int k;
+
+	if (s != NULL) {
+		for (k = 0; k < NST; k++)
+			sqlite3_finalize(s->st[k]);
+		free(s->station);
+		free(s->region);
+		free(s->seq);
+		free(s);
+	}
 	sqlite3_close(sq(it));
 }
 
@@ -148,8 +252,9 @@ static const struct intake_be sqlite_be = {
 	sq_exec,
 	sq_query,
 	sq_stage_begin,
+	sq_direct_begin,
 	sq_stage_row,
-	sq_nothing,
+	sq_stage_end,
 	sq_nothing
 };
 
@@ -175,6 +280,7 @@ intake_sqlite_open(struct intake *it, const char *path, const char *datadir)
 		return -1;
 	}
 	it->h = db;
+	it->stmt = xcalloc(1, sizeof(struct sqstate));
 	sqlite3_busy_timeout(db, 60000);
 	if ((sql = intake_read_sql(it, datadir, "sqlite.sql")) == NULL)
 		return -1;

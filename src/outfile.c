@@ -22,6 +22,7 @@ struct outfile {
 	char *path;		/* the final name */
 	char *tmp;		/* the temporary name, NULL if direct */
 	FILE *fp;
+	int lazy;		/* not synced (outfile_lazy) */
 };
 
 static pthread_once_t umask_once = PTHREAD_ONCE_INIT;
@@ -156,6 +157,12 @@ outfile_fp(struct outfile *of)
 	return of->fp;
 }
 
+void
+outfile_lazy(struct outfile *of)
+{
+	of->lazy = 1;
+}
+
 const char *
 outfile_tmpname(const struct outfile *of)
 {
@@ -176,7 +183,8 @@ outfile_commit(struct outfile *of, char **errstr)
 	int bad;
 
 	bad = fflush(of->fp) != 0 || ferror(of->fp);
-	if (!bad && of->tmp != NULL && fsync(fileno(of->fp)) != 0)
+	if (!bad && of->tmp != NULL && !of->lazy &&
+	    fsync(fileno(of->fp)) != 0)
 		bad = 1;
 	if (bad) {
 		*errstr = xasprintf("%s: %s", of->path, strerror(errno));
@@ -197,7 +205,7 @@ outfile_commit(struct outfile *of, char **errstr)
 			outfile_abort(of);
 			return -1;
 		}
-		if (sync_dir(of->path) != 0) {
+		if (!of->lazy && sync_dir(of->path) != 0) {
 			*errstr = xasprintf("%s: %s", of->path,
 			    strerror(errno));
 			outfile_release(of);

@@ -33,6 +33,12 @@ struct outfile;
 struct outfile *outfile_open(const char *path, mode_t mode, char **errstr);
 /* The stream to write to (owned by of). */
 FILE *outfile_fp(struct outfile *of);
+/*
+ * The file need not outlive a crash of the machine: it is renamed into
+ * place whole, but neither it nor the directory is synced.  For what is
+ * written again when lost (a receipt: its batch comes again).
+ */
+void outfile_lazy(struct outfile *of);
 /* The name the temporary file has (or path itself if written directly). */
 const char *outfile_tmpname(const struct outfile *of);
 /*

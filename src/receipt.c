@@ -17,8 +17,8 @@
 #define SIG_LABEL "Signature: "
 
 int
-receipt_make(const struct receipt *r, const char *priv_pem, char **text,
-    char **errstr)
+receipt_make(const struct receipt *r, const struct sm2_key *key,
+    char **text, char **errstr)
 {
 	struct strbuf sb = STRBUF_INIT;
 	unsigned char *sig;
@@ -28,7 +28,7 @@ receipt_make(const struct receipt *r, const char *priv_pem, char **text,
 	strbuf_addf(&sb, "HCP-Receipt: 1\nBatch: %s\nSHA-256: %s\n"
 	    "Records: %lld\nReceived: %s\n", r->batch, r->sha256, r->records,
 	    r->received);
-	if (crypto_sm2_sign(priv_pem, sb.buf, sb.len, &sig, &siglen, &e) !=
+	if (crypto_sm2_sign_with(key, sb.buf, sb.len, &sig, &siglen, &e) !=
 	    0) {
 		*errstr = xasprintf(_("cannot sign the receipt: %s"), e);
 		free(e);

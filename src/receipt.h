@@ -31,9 +31,11 @@ struct receipt {
 	char *received;		/* "YYYY-MM-DD HH:MM:SS" */
 };
 
-/* Makes the text of a signed receipt; *text is malloc'd. */
-int receipt_make(const struct receipt *r, const char *priv_pem, char **text,
-    char **errstr);
+struct sm2_key;
+
+/* Makes the text of a receipt signed with key; *text is malloc'd. */
+int receipt_make(const struct receipt *r, const struct sm2_key *key,
+    char **text, char **errstr);
 /*
  * Parses a receipt and checks its signature with pub_pem.  Returns 0 if
  * it is well formed and the signature good, -1 otherwise.

@@ -1196,6 +1196,29 @@ parse_offset(const char *v, long *secs)
 	return 0;
 }
 
+/* bag-info.txt's Hcp-Station, or NULL if missing or not 8 digits. */
+static const char *
+info_station(const struct bag_tags *bi)
+{
+	const char *v = bag_tags_get(bi, "Hcp-Station");
+
+	if (v == NULL || strlen(v) != 8 || strspn(v, "0123456789") != 8)
+		return NULL;
+	return v;
+}
+
+/* bag-info.txt's Hcp-Sequence, or 0 if missing or not valid. */
+static long long
+info_seq(const struct bag_tags *bi)
+{
+	const char *v = bag_tags_get(bi, "Hcp-Sequence");
+	long long seq;
+
+	if (v == NULL || num_parse(v, 1, 999999999LL, &seq, NULL) != 0)
+		return 0;
+	return seq;
+}
+
 /*
  * Sets the validator to the rules the batch was packed under, from
  * bag-info.txt (hcp-csv(5), BATCH RULES), before its first row is
@@ -1203,7 +1226,8 @@ parse_offset(const char *v, long *secs)
  * window, paper channel, UTC offset and detail dictionaries; one
  * without it is 0.1.0's, whose 00:00:00 stands for a date alone.  Its
  * records are judged as of its Hcp-Created, which must not lie ahead of
- * this machine's clock by more than VERIFY_CLOCK_SLACK.
+ * this machine's clock by more than VERIFY_CLOCK_SLACK.  The payload
+ * hook hears the station and sequence number announced.
  */
 static void
 apply_rules(struct vstate *s)
@@ -1220,8 +1244,12 @@ apply_rules(struct vstate *s)
 	if (m == NULL || bag_tags_parse(m->data.buf != NULL ? m->data.buf :
 	    "", m->data.len, &bi, &e) != 0) {
 		free(e);
+		if (s->o->payload != NULL)
+			s->o->payload(s->o->arg, NULL, 0);
 		return;		/* check_bag() says what is wrong */
 	}
+	if (s->o->payload != NULL)
+		s->o->payload(s->o->arg, info_station(&bi), info_seq(&bi));
 	rec_ctx_set_legacy(ctx, bag_tags_get(&bi, "Hcp-Format") == NULL);
 	if ((v = bag_tags_get(&bi, "Hcp-Format")) != NULL &&
 	    strcmp(v, "2") != 0)
@@ -1481,14 +1509,11 @@ check_info_station(struct vstate *s, const struct bag_tags *bi)
 	long long seq;
 	char want[64];
 
-	v = bag_tags_get(bi, "Hcp-Station");
-	if (v == NULL || strlen(v) != 8 || strspn(v, "0123456789") != 8)
+	if ((v = info_station(bi)) == NULL)
 		problem(s, 0, _("bag-info.txt: Hcp-Station missing"));
 	else
 		s->res->station = xstrdup(v);
-	if (bag_tags_get(bi, "Hcp-Sequence") == NULL ||
-	    num_parse(bag_tags_get(bi, "Hcp-Sequence"), 1,
-	    999999999LL, &seq, NULL) != 0)
+	if ((seq = info_seq(bi)) == 0)
 		problem(s, 0, _("bag-info.txt: Hcp-Sequence missing"));
 	else
 		s->res->seq = seq;

@@ -99,6 +99,15 @@ struct verify_opts {
 	 * they passed is known from verify_ok() afterwards.
 	 */
 	void (*events)(void *arg, const char *csv, size_t len);
+	/*
+	 * payload, if set, is called once before the first row of
+	 * data/evaluations.csv reaches row (and on another thread than
+	 * row), with bag-info.txt's Hcp-Station and Hcp-Sequence as far as
+	 * bag-info.txt came before the payload (hcp-pack writes it first)
+	 * and they are well formed; NULL and 0 if not.  They are checked
+	 * against the bag's name only at the end.
+	 */
+	void (*payload)(void *arg, const char *station, long long seq);
 	void *arg;
 };
 

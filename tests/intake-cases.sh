@@ -230,6 +230,48 @@ test_expect_success 'a serial loaded from another batch, a sequence number from 
 	test "$(q "SELECT count(*) FROM serial_keys WHERE station = '\''33052307'\''")" = 1
 '
 
+test_expect_success 'a correction supersedes the record loaded, its keys with it' '
+	hcp-init -q -d s8.db --catalog "$SAMPLE" --set issuer=08 &&
+	hcp-init -d s8.db --print-pubkey >s8.pub &&
+	cp recv.pub s8.db.receiver.pem &&
+	intake --register 33052308 --pubkey s8.pub --name G &&
+	batch s8.db $E1 5 P80 P81 &&
+	cp out/hcp-33052308-000001.tar.gz inbox/ && take &&
+	hcp-pack -q -d s8.db --ack inbox/hcp-33052308-000001.receipt &&
+	SOURCE_DATE_EPOCH=$E1 hcp-amend -q -d s8.db -r "digits swapped" \
+		P80/1 phone=13812345678 &&
+	batch s8.db $E2 4 P82 &&
+	tar xzOf out/hcp-33052308-000002.tar.gz \
+		hcp-33052308-000002/data/evaluations.csv >payload.csv &&
+	test_grep payload.csv "^P80,.*,hcp-33052308-000001" &&
+	cp out/hcp-33052308-000002.tar.gz inbox/ && take &&
+	test_grep out.txt "hcp-33052308-000002.tar.gz: loaded" &&
+	test "$(records 33052308)" = 3 &&
+	q "SELECT project_no, seq, satisfaction, phone, supersedes FROM
+		records WHERE station = '\''33052308'\'' ORDER BY 1" |
+		tr "|" , >got &&
+	printf "%s\n" P80,2,5,13812345678,hcp-33052308-000001 P81,1,5,, \
+		P82,2,4,, >expect &&
+	test_cmp expect got &&
+	q "SELECT project_no, seq, line FROM project_keys WHERE station =
+		'\''33052308'\'' ORDER BY 1" | tr "|" , >got &&
+	printf "%s\n" P80,2,2 P81,1,3 P82,2,3 >expect &&
+	test_cmp expect got
+'
+
+test_expect_success 'a batch whose bag-info.txt comes last is loaded all the same' '
+	batch s8.db $E2 3 P83 P84 &&
+	n=hcp-33052308-000003 && mkdir re && tar xzf out/$n.tar.gz -C re &&
+	(cd re && tar --format=ustar --owner=0 --group=0 -cf - \
+		$(find $n -type f | sort -r)) | gzip -n >inbox/$n.tar.gz &&
+	tar tzf inbox/$n.tar.gz | tail -n 1 | grep -q "/bag-info.txt$" &&
+	take && test_grep out.txt "$n.tar.gz: loaded" &&
+	test "$(q "SELECT count(*) FROM records WHERE station =
+		'\''33052308'\'' AND seq = 3")" = 2 &&
+	test "$(q "SELECT count(*) FROM project_keys WHERE station =
+		'\''33052308'\'' AND seq = 3")" = 2
+'
+
 test_expect_success 'two workers on one inbox: each batch loaded once' '
 	intake --register 33052306 --pubkey s6.pub --name E &&
 	for i in 1 2 3 4 5 6 7 8; do

@@ -380,6 +380,7 @@ test_receipt(void)
 	char batch[] = "hcp-33052301-000001", when[] = "2026-11-22 10:05:00";
 	struct receipt r = { batch, "", 30, when }, back;
 	char *priv = NULL, *other = NULL, *pub = NULL, *text = NULL, *e;
+	struct sm2_key *k, *ko;
 	size_t i, n, caught = 0;
 
 	memset(r.sha256, 'a', 64);
@@ -387,7 +388,10 @@ test_receipt(void)
 	crypto_sm2_keygen(&priv, NULL);
 	crypto_sm2_keygen(&other, NULL);
 	crypto_sm2_pubkey(priv, &pub, NULL);
-	ok(receipt_make(&r, priv, &text, &e) == 0, "receipt made");
+	k = crypto_sm2_private(priv, NULL);
+	ko = crypto_sm2_private(other, NULL);
+	ok(k != NULL && ko != NULL, "private keys read once");
+	ok(receipt_make(&r, k, &text, &e) == 0, "receipt made");
 	ok(receipt_parse(text, strlen(text), pub, &back, &e) == 0,
 	    "receipt parses and its signature is good");
 	is_str(back.batch, r.batch, "batch name back");
@@ -407,9 +411,11 @@ test_receipt(void)
 	}
 	is_int(caught, n, "every changed byte refused");
 	free(text);
-	receipt_make(&r, other, &text, &e);
+	receipt_make(&r, ko, &text, &e);
 	ok(receipt_parse(text, strlen(text), pub, &back, &e) == -1,
 	    "another key's receipt refused");
+	crypto_sm2_key_free(k);
+	crypto_sm2_key_free(ko);
 	free(e);
 	free(text);
 	free(priv);
