@@ -91,7 +91,7 @@ if [ ! -f batches.done ]; then
 		}" >st/NN.csv
 		SOURCE_DATE_EPOCH=1795300000 hcp-import -q -d st/NN.db st/NN.csv
 		SOURCE_DATE_EPOCH=1795300000 hcp-pack -q -d st/NN.db \
-			-m '"$nr"' -o batches
+			-M '"$nr"' -o batches
 		rm -f st/NN.csv'
 	for b in batches/*.tar.gz; do
 		n=$(basename "$b" .tar.gz)
