@@ -272,6 +272,19 @@ test_expect_success 'a batch whose bag-info.txt comes last is loaded all the sam
 		'\''33052308'\'' AND seq = 3")" = 2
 '
 
+test_expect_success 'a batch and its replay in one run: loaded once, both receipted' '
+	batch s8.db $E2 5 P85 &&
+	n=hcp-33052308-000004 &&
+	cp out/$n.tar.gz inbox/ && cp out/$n.tar.gz inbox/zz-replay.tar.gz &&
+	take &&
+	test_grep out.txt "^$n.tar.gz: loaded" &&
+	test_grep out.txt "^zz-replay.tar.gz: loaded before as $n" &&
+	test "$(q "SELECT count(*) FROM records WHERE station =
+		'\''33052308'\'' AND seq = 4")" = 1 &&
+	hcp-pack -q -d s8.db -k recv.pub --ack inbox/$n.receipt &&
+	! ls inbox/*.tar.gz 2>/dev/null
+'
+
 test_expect_success 'two workers on one inbox: each batch loaded once' '
 	intake --register 33052306 --pubkey s6.pub --name E &&
 	for i in 1 2 3 4 5 6 7 8; do
