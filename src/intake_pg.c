@@ -201,56 +201,51 @@ flush_copy(struct intake *it)
 	return 0;
 }
 
+/* Starts COPY sql FROM STDIN: 0, -1 or -2. */
 static int
-pg_stage_begin(struct intake *it)
+start_copy(struct intake *it, const char *sql)
 {
-	PGresult *res;
-	int rc;
+	PGresult *res = PQexec(conn(it), sql);
+	int rc = result(it, res, PGRES_COPY_IN);
 
-	if (simple(it, conn(it), "TRUNCATE intake_stage") != 0)
-		return -1;
-	res = PQexec(conn(it), "COPY intake_stage (" INTAKE_STAGE_COLS
-	    ") FROM STDIN");
-	rc = result(it, res, PGRES_COPY_IN);
 	PQclear(res);
-	if (rc == 0)
-		state(it)->copying = 1;
 	return rc;
 }
 
-static void copy_value(struct strbuf *sb, const char *v);
+static int
+pg_stage_begin(struct intake *it)
+{
+	if (simple(it, conn(it), "TRUNCATE intake_stage") != 0 ||
+	    start_copy(it, "COPY intake_stage (" INTAKE_STAGE_COLS ") FROM "
+	    "STDIN") != 0)
+		return -1;
+	state(it)->copying = 1;
+	return 0;
+}
+
+static void copy_field(struct strbuf *sb, const char *v, char end);
 
 static int
 pg_direct_begin(struct intake *it, const char *station, const char *region,
     const char *seq)
 {
 	struct pgstate *s = state(it);
-	PGresult *res;
-	int rc;
 
 	strbuf_reset(&s->prefix);
-	copy_value(&s->prefix, station);
-	strbuf_add(&s->prefix, "\t", 1);
-	copy_value(&s->prefix, region);
-	strbuf_add(&s->prefix, "\t", 1);
-	copy_value(&s->prefix, seq);
-	strbuf_add(&s->prefix, "\t", 1);
+	copy_field(&s->prefix, station, '\t');
+	copy_field(&s->prefix, region, '\t');
+	copy_field(&s->prefix, seq, '\t');
 	strbuf_reset(&s->kprefix);
-	copy_value(&s->kprefix, station);
-	strbuf_add(&s->kprefix, "\t", 1);
-	copy_value(&s->kprefix, seq);
-	strbuf_add(&s->kprefix, "\t", 1);
+	copy_field(&s->kprefix, station, '\t');
+	copy_field(&s->kprefix, seq, '\t');
 	strbuf_reset(&s->skeys);
 	strbuf_reset(&s->pkeys);
-	res = PQexec(conn(it), "COPY records (station, region, seq, "
-	    INTAKE_STAGE_COLS ") FROM STDIN");
-	rc = result(it, res, PGRES_COPY_IN);
-	PQclear(res);
-	if (rc == 0) {
-		s->copying = 1;
-		it->direct = 1;
-	}
-	return rc;
+	if (start_copy(it, "COPY records (station, region, seq, "
+	    INTAKE_STAGE_COLS ") FROM STDIN") != 0)
+		return -1;
+	s->copying = 1;
+	it->direct = 1;
+	return 0;
 }
 
 /* Whether month ("YYYY-MM-01") is known to have its partition. */
@@ -303,20 +298,12 @@ copy_value(struct strbuf *sb, const char *v)
 	}
 }
 
-/* A key of the fast path: the prefix, the line, the values. */
+/* A value and the character after it (a tab, or the line's end). */
 static void
-add_key(struct strbuf *sb, const struct strbuf *prefix, const char *line,
-    const char *a, const char *b, int two)
+copy_field(struct strbuf *sb, const char *v, char end)
 {
-	strbuf_add(sb, prefix->buf, prefix->len);
-	copy_value(sb, line);
-	strbuf_add(sb, "\t", 1);
-	copy_value(sb, a);
-	if (two) {
-		strbuf_add(sb, "\t", 1);
-		copy_value(sb, b);
-	}
-	strbuf_add(sb, "\n", 1);
+	copy_value(sb, v);
+	strbuf_add(sb, &end, 1);
 }
 
 static int
@@ -329,19 +316,20 @@ pg_stage_row(struct intake *it, const char *const *v)
 		if (!month_known(s, v[STAGE_MONTH]))
 			return 1;
 		strbuf_add(&s->copy, s->prefix.buf, s->prefix.len);
-		if (v[STAGE_SERIAL] != NULL)
-			add_key(&s->skeys, &s->prefix, v[STAGE_LINE],
-			    v[STAGE_SERIAL], NULL, 0);
-		if (v[STAGE_PROJECT] != NULL)
-			add_key(&s->pkeys, &s->kprefix, v[STAGE_LINE],
-			    v[STAGE_PROJECT], v[STAGE_NUMBER], 1);
+		if (v[STAGE_SERIAL] != NULL) {
+			strbuf_add(&s->skeys, s->prefix.buf, s->prefix.len);
+			copy_field(&s->skeys, v[STAGE_LINE], '\t');
+			copy_field(&s->skeys, v[STAGE_SERIAL], '\n');
+		}
+		if (v[STAGE_PROJECT] != NULL) {
+			strbuf_add(&s->pkeys, s->kprefix.buf, s->kprefix.len);
+			copy_field(&s->pkeys, v[STAGE_LINE], '\t');
+			copy_field(&s->pkeys, v[STAGE_PROJECT], '\t');
+			copy_field(&s->pkeys, v[STAGE_NUMBER], '\n');
+		}
 	}
-	for (i = 0; i < INTAKE_NSTAGE; i++) {
-		if (i > 0)
-			strbuf_add(&s->copy, "\t", 1);
-		copy_value(&s->copy, v[i]);
-	}
-	strbuf_add(&s->copy, "\n", 1);
+	for (i = 0; i < INTAKE_NSTAGE; i++)
+		copy_field(&s->copy, v[i], i + 1 < INTAKE_NSTAGE ? '\t' : '\n');
 	if (s->copy.len >= COPY_PIECE)
 		return flush_copy(it);
 	return 0;
@@ -370,17 +358,12 @@ end_copy(struct intake *it, int rc)
 static int
 copy_all(struct intake *it, const char *sql, const struct strbuf *data)
 {
-	PGresult *res;
 	int rc;
 
 	if (data->len == 0)
 		return 0;
-	res = PQexec(conn(it), sql);
-	rc = result(it, res, PGRES_COPY_IN);
-	PQclear(res);
-	if (rc != 0)
+	if ((rc = start_copy(it, sql)) != 0)
 		return rc;
-	rc = 0;
 	if (PQputCopyData(conn(it), data->buf, (int)data->len) != 1) {
 		seterr(it, PQerrorMessage(conn(it)));
 		rc = -1;
