@@ -961,6 +961,9 @@ load(struct lane *l, const struct verify_result *v, const char *received,
 	snprintf(recs, sizeof(recs), "%lld", v->records);
 	p[0] = v->station;
 	p[1] = seq;
+	/* the fast path: payload() found the number free, records are in */
+	if (!it->careful && !l->skip)
+		return insert_batch(l, v, received, seq, recs);
 	memset(&f, 0, sizeof(f));
 	if (it->be->query(it, "SELECT sha256, received FROM batches WHERE "
 	    "station = $1 AND seq = CAST($2 AS BIGINT)", 2, p, first_row,
@@ -973,19 +976,19 @@ load(struct lane *l, const struct verify_result *v, const char *received,
 		first_release(&f);
 		return 1;
 	}
-	if (!it->careful)	/* records and keys are in (payload()) */
-		return l->skip ? -2 : insert_batch(l, v, received, seq, recs);
+	if (!it->careful)	/* nothing loaded: again, on the slow path */
+		return -2;
 	if (it->be->partitions(it) != 0)
 		return -1;
 	c.why = why;
 	c.n = 0;
 	c.what = _("serial");
-	if (it->careful && it->be->query(it, sql_serial_conflicts, 1, p,
-	    add_conflict, &c) != 0)
+	if (it->be->query(it, sql_serial_conflicts, 1, p, add_conflict, &c) !=
+	    0)
 		return -1;
 	c.what = _("projectNo/assessNumber");
-	if (it->careful && it->be->query(it, sql_project_conflicts, 1, p,
-	    add_conflict, &c) != 0)
+	if (it->be->query(it, sql_project_conflicts, 1, p, add_conflict, &c) !=
+	    0)
 		return -1;
 	if (c.n > MAX_CONFLICTS)
 		strbuf_addf(why, _("%ld more conflicts\n"), c.n -
