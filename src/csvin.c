@@ -656,10 +656,26 @@ open_iconv(struct csvin *c)
 	return 0;
 }
 
+/* The rows come from workbook x (NULL: e says why, and is taken). */
+static int
+use_workbook(struct csvin *c, struct xlsxin *x, char *e)
+{
+	if ((c->x = x) == NULL) {
+		free(c->err);
+		c->err = e;
+		return -1;
+	}
+	c->enc = CSVIN_UTF8;
+	c->decided = 1;
+	c->line = 1;
+	return 0;
+}
+
 /* A workbook: the file is hashed, then its sheet read by xlsxin. */
 static int
 open_workbook(struct csvin *c, const char *path)
 {
+	struct xlsxin *x;
 	char buf[BLOCK], *e = NULL;
 	size_t n;
 
@@ -672,21 +688,15 @@ open_workbook(struct csvin *c, const char *path)
 	}
 	if (ferror(c->fp))
 		return seterr(c, 0, "%s", strerror(errno));
-	if ((c->x = xlsxin_open(path, opt_sheet, &e)) == NULL) {
-		free(c->err);
-		c->err = e;
-		return -1;
-	}
-	c->enc = CSVIN_UTF8;
-	c->decided = 1;
-	c->line = 1;
-	return 0;
+	x = xlsxin_open(path, opt_sheet, &e);
+	return use_workbook(c, x, e);
 }
 
 /* A workbook on standard input, read whole into buf (len bytes). */
 static int
 open_stdin_workbook(struct csvin *c, char *buf, size_t len)
 {
+	struct xlsxin *x;
 	char *e = NULL;
 
 	if ((c->hash = digest_new(DIGEST_SHA256)) == NULL) {
@@ -696,16 +706,8 @@ open_stdin_workbook(struct csvin *c, char *buf, size_t len)
 	}
 	digest_update(c->hash, buf, len);
 	c->bytes = len;
-	if ((c->x = xlsxin_open_mem(c->path, buf, len, opt_sheet,
-	    &e)) == NULL) {
-		free(c->err);
-		c->err = e;
-		return -1;
-	}
-	c->enc = CSVIN_UTF8;
-	c->decided = 1;
-	c->line = 1;
-	return 0;
+	x = xlsxin_open_mem(c->path, buf, len, opt_sheet, &e);
+	return use_workbook(c, x, e);
 }
 
 /* UTF-16 text: read on from a UTF-8 copy. */
