@@ -32,7 +32,11 @@
  * verified, large enough to cost few calls.
  */
 #define COPY_PIECE	(32 * 1024)
-/* The months a run knows to have their partition (read at the start). */
+/*
+ * The months a connection knows to have their partition: read at the
+ * start, and again before the next batch when a row met a month not
+ * known (another worker or lane may have made its partition meanwhile).
+ */
 #define MAX_KNOWN	256
 #define SEED_KNOWN	"192"
 /* Statements prepared once a connection and executed again. */
@@ -47,6 +51,7 @@ struct pgstate {
 	char *conninfo;
 	char known[MAX_KNOWN][11];	/* "YYYY-MM-01" */
 	size_t nknown, hit;
+	int missed;			/* a month not known: read again */
 	char *prepared[MAX_PREPARED];	/* the SQL of statement "sN" */
 	int nprepared;
 };
@@ -224,6 +229,7 @@ pg_stage_begin(struct intake *it)
 }
 
 static void copy_field(struct strbuf *sb, const char *v, char end);
+static int read_known(struct intake *it);
 
 static int
 pg_direct_begin(struct intake *it, const char *station, const char *region,
@@ -231,6 +237,8 @@ pg_direct_begin(struct intake *it, const char *station, const char *region,
 {
 	struct pgstate *s = state(it);
 
+	if (s->missed && read_known(it) != 0)
+		return -1;
 	strbuf_reset(&s->prefix);
 	copy_field(&s->prefix, station, '\t');
 	copy_field(&s->prefix, region, '\t');
@@ -313,8 +321,10 @@ pg_stage_row(struct intake *it, const char *const *v)
 	int i;
 
 	if (it->direct) {
-		if (!month_known(s, v[STAGE_MONTH]))
+		if (!month_known(s, v[STAGE_MONTH])) {
+			s->missed = 1;
 			return 1;
+		}
 		strbuf_add(&s->copy, s->prefix.buf, s->prefix.len);
 		if (v[STAGE_SERIAL] != NULL) {
 			strbuf_add(&s->skeys, s->prefix.buf, s->prefix.len);
@@ -565,6 +575,21 @@ known_row(void *arg, int n, const char *const *v)
 	return 0;
 }
 
+/* The months whose partition is there, the newest first. */
+static int
+read_known(struct intake *it)
+{
+	struct pgstate *s = state(it);
+
+	s->nknown = s->hit = 0;
+	s->missed = 0;
+	return pg_query(it, "SELECT substr(c.relname, 10, 4) || '-' || "
+	    "substr(c.relname, 14, 2) || '-01' FROM pg_inherits i JOIN "
+	    "pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = "
+	    "to_regclass('records') AND c.relname ~ '^records_p[0-9]{6}$' "
+	    "ORDER BY 1 DESC LIMIT " SEED_KNOWN, 0, NULL, known_row, s);
+}
+
 int
 intake_pg_open(struct intake *it, const char *conninfo, const char *datadir)
 {
@@ -607,13 +632,7 @@ intake_pg_open(struct intake *it, const char *conninfo, const char *datadir)
 	if (rc == 0)
 		rc = simple(it, c, "CREATE TEMP TABLE intake_stage (LIKE "
 		    "intake_stage_template)");
-	/* the months whose partition is there, the newest first */
 	if (rc == 0)
-		rc = pg_query(it, "SELECT substr(c.relname, 10, 4) || '-' || "
-		    "substr(c.relname, 14, 2) || '-01' FROM pg_inherits i JOIN "
-		    "pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = "
-		    "to_regclass('records') AND c.relname ~ "
-		    "'^records_p[0-9]{6}$' ORDER BY 1 DESC LIMIT " SEED_KNOWN,
-		    0, NULL, known_row, s);
+		rc = read_known(it);
 	return rc;
 }
