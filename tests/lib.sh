@@ -102,6 +102,13 @@ test_done() {
 	exit
 }
 
+# skip_all REASON: the whole file is skipped, before its first test; the
+# harness shows the reason ("skipped: REASON").
+skip_all() {
+	printf '1..0 # SKIP %s\n' "$*"
+	exit 0
+}
+
 # test_expect_code_ N command...: runs the command, fails unless it
 # exits with N (for use inside a test body).
 test_expect_code_() {

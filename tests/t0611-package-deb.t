@@ -14,18 +14,15 @@
 # The package is built with its own flags, never the sanitizers': the
 # run of the suite under ASan+UBSan has nothing to add here.
 if [ "${HCP_SANITIZE:-}" = 1 ]; then
-	say "skipped: the package is not built with the sanitizers"
-	test_done
+	skip_all "the package is not built with the sanitizers"
 fi
 for t in dpkg-buildpackage dpkg-deb dh fakeroot git; do
 	if ! command -v $t >/dev/null 2>&1; then
-		say "skipped: $t is not installed (dpkg-dev, debhelper, fakeroot)"
-		test_done
+		skip_all "$t is not installed (dpkg-dev, debhelper, fakeroot)"
 	fi
 done
 if ! git -C "$HCP_SRC" ls-files --error-unmatch Makefile >/dev/null 2>&1; then
-	say "skipped: $HCP_SRC is not a git work tree"
-	test_done
+	skip_all "$HCP_SRC is not a git work tree"
 fi
 
 # The tree is left alone: nothing new or changed in debian/ (where an

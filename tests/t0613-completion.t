@@ -6,8 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 if ! command -v bash >/dev/null 2>&1; then
-	say "skipped: no bash"
-	test_done
+	skip_all "bash is not installed"
 fi
 export SOURCE_DATE_EPOCH=1795300000
 

@@ -9,8 +9,7 @@
 
 for t in xgettext msgmerge msgfmt; do
 	if ! command -v $t >/dev/null 2>&1; then
-		say "skipped: $t is not installed (package gettext)"
-		test_done
+		skip_all "$t is not installed (package gettext)"
 	fi
 done
 
