@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -16,6 +17,10 @@
 #include "intake_db.h"
 #include "xalloc.h"
 #include "banned.h"
+
+/* The schema script run again on SQLITE_BUSY: up to 60 s in all. */
+#define BUSY_TRIES	600
+#define BUSY_WAIT_NS	100000000L
 
 /* it->stmt holds this for SQLite. */
 enum { ST_STAGE, ST_RECORD, ST_SERIAL, ST_PROJECT, NST };
@@ -263,7 +268,8 @@ intake_sqlite_open(struct intake *it, const char *path, const char *datadir)
 {
 	sqlite3 *db;
 	char *sql;
-	int rc, fd;
+	struct timespec wait = { 0, BUSY_WAIT_NS };
+	int rc, fd, tries;
 
 	it->be = &sqlite_be;
 	/* created 0600: the records hold personal data */
@@ -284,7 +290,18 @@ intake_sqlite_open(struct intake *it, const char *path, const char *datadir)
 	sqlite3_busy_timeout(db, 60000);
 	if ((sql = intake_read_sql(it, datadir, "sqlite.sql")) == NULL)
 		return -1;
-	rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	/*
+	 * Two processes opening a new db at once can deadlock on its
+	 * first write (the journal mode): SQLite then gives one of them
+	 * SQLITE_BUSY at once, without the busy handler.  The script is
+	 * idempotent: that one runs it again.
+	 */
+	for (tries = 0;; tries++) {
+		rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+		if ((rc & 0xff) != SQLITE_BUSY || tries == BUSY_TRIES)
+			break;
+		(void)nanosleep(&wait, NULL);
+	}
 	free(sql);
 	if (rc != SQLITE_OK) {
 		intake_seterr(it, "%s: %s", path, sqlite3_errmsg(db));
