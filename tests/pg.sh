@@ -8,7 +8,7 @@
 # test exits, however it exits.  pg_have says whether PostgreSQL is
 # installed; a test without it skips with a message saying so.  The
 # server runs with fsync=off (tests), or PG_FSYNC=on (a benchmark that
-# keeps commits durable).
+# keeps commits durable); PG_OPTS adds server options ("-c name=value").
 #
 #   . "$(dirname "$0")/pg.sh"
 #   pg_have || { echo "1..0 # SKIP PostgreSQL is not installed"; exit 0; }
@@ -65,7 +65,8 @@ pg_start() {
 		port=$(pg_free_port) || return 1
 		if pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -w -t 30 \
 		    -l "$PG_DIR/log" -o "-c listen_addresses=127.0.0.1 \
-		    -p $port -k $PG_DIR -c fsync=${PG_FSYNC:-off} -c max_connections=40" \
+		    -p $port -k $PG_DIR -c fsync=${PG_FSYNC:-off} \
+		    -c max_connections=40 ${PG_OPTS:-}" \
 		    start >/dev/null 2>&1; then
 			PG_CONNINFO="host=127.0.0.1 port=$port user=hcp dbname=postgres"
 			export PG_CONNINFO
