@@ -211,7 +211,7 @@ const struct field_def fields[F_NFIELDS] = {
 		.id = F_SCAN_IMAGE, .name = "scan_image", .iface = NULL,
 		.zh = "扫描件",
 		.maxlen = 80, .personal = 0, .column = "scan_image",
-		.norm = FIELD_FOLD, .check = FIELD_TEXT, .limit = 1,
+		.norm = FIELD_FOLD, .check = FIELD_SCAN_IMAGE, .limit = 1,
 		.mask = FIELD_MASK_NONE, .store = FIELD_STORE_OPT,
 		.local = 1,
 		.doc = "written by hcp-scan",

@@ -99,6 +99,7 @@ enum field_check {
 	FIELD_TIME,		/* a date, perhaps with a time */
 	FIELD_ASSESS_NUMBER,	/* 1, 2 or a word; 1 when empty */
 	FIELD_ANSWER,		/* 是 or 否 */
+	FIELD_SCAN_IMAGE,	/* an image's SHA-256, a colon, a page */
 	FIELD_NCHECKS
 };
 

@@ -127,6 +127,11 @@ static const struct rec_code_def codes[REC_NCODES] = {
 	{ E_ASSESS_NUMBER, "E_ASSESS_NUMBER", E,
 	  N_("the evaluation count must be 1 (first) or 2 (follow-up)"),
 	  "评价次数应为1（首次）或2（追评）" },
+	{ E_SCAN_IMAGE, "E_SCAN_IMAGE", E,
+	  N_("the scan reference must be what hcp-scan writes: the "
+	  "image's SHA-256 (64 hexadecimal digits), a colon and the page"),
+	  "扫描件应为hcp-scan写入的内容：图像的SHA-256（64位十六进制数字）、"
+	  "冒号和页码" },
 	{ E_DATE_FORMAT, "E_DATE_FORMAT", E,
 	  N_("not a valid date: write it as 2026-11-22 or 2026-11-22 "
 	  "09:30"),

@@ -763,6 +763,30 @@ check_answer(struct checkrow *c, enum field_id f, struct strbuf *v)
 	set_char(v, (char)('0' + a));
 }
 
+/*
+ * The image a scanned record came from, as hcp-scan writes it: the
+ * SHA-256 of the file (lower case), a colon and the page, from 1.
+ */
+static void
+check_scan_image(struct checkrow *c, enum field_id f, struct strbuf *v)
+{
+	size_t i;
+
+	if (v->len == 0)
+		return;
+	for (i = 0; i < 64 && i < v->len; i++) {
+		if (v->buf[i] >= 'A' && v->buf[i] <= 'F')
+			v->buf[i] = (char)(v->buf[i] - 'A' + 'a');
+		if (v->buf[i] == '\0' ||
+		    strchr("0123456789abcdef", v->buf[i]) == NULL)
+			break;
+	}
+	if (i < 64 || v->len < 66 || v->len > 64 + 1 + 9 ||
+	    v->buf[64] != ':' || v->buf[65] < '1' || v->buf[65] > '9' ||
+	    strspn(v->buf + 65, "0123456789") != v->len - 65)
+		problem(c, f, E_SCAN_IMAGE, v->buf);
+}
+
 typedef void check_fn(struct checkrow *, enum field_id, struct strbuf *);
 
 static check_fn *const checks[FIELD_NCHECKS] = {
@@ -784,6 +808,7 @@ static check_fn *const checks[FIELD_NCHECKS] = {
 	[FIELD_TIME] = check_time,
 	[FIELD_ASSESS_NUMBER] = check_assess_number,
 	[FIELD_ANSWER] = check_answer,
+	[FIELD_SCAN_IMAGE] = check_scan_image,
 };
 
 /*

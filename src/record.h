@@ -102,6 +102,7 @@ enum rec_code {
 	E_CERT_NO,
 	E_PHONE,
 	E_ASSESS_NUMBER,
+	E_SCAN_IMAGE,
 	/* dates */
 	E_DATE_FORMAT,
 	E_DATE_FUTURE,

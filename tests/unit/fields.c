@@ -240,6 +240,8 @@ check1(enum field_id f, const char *value)
 		is_int(check1((f), (value)), REC_OK, #f " " #value);	\
 		is_str(r.v[(f)], (want), #f " " #value " normalised");	\
 	} while (0)
+/* 60 hexadecimal digits: after 4 more, an image's SHA-256 */
+#define SHA60 "0123456789abcdef0123456789abcdef0123456789abcdef012345678901"
 #define REFUSES(f, value, code)						\
 	is_int(check1((f), (value)), (code), #f " " #value " refused")
 
@@ -302,6 +304,13 @@ test_checks(void)
 	ACCEPTS(F_ASSESS_NUMBER, "追评", "2");
 	ACCEPTS(F_ASSESS_NUMBER, "", "1");
 	REFUSES(F_ASSESS_NUMBER, "3", E_ASSESS_NUMBER);
+	ACCEPTS(F_SCAN_IMAGE, "9F2C" SHA60 ":3", "9f2c" SHA60 ":3");
+	ACCEPTS(F_SCAN_IMAGE, "", "");
+	REFUSES(F_SCAN_IMAGE, "scan-0001.png", E_SCAN_IMAGE);
+	REFUSES(F_SCAN_IMAGE, "9f2c" SHA60, E_SCAN_IMAGE);
+	REFUSES(F_SCAN_IMAGE, "9f2c" SHA60 ":0", E_SCAN_IMAGE);
+	REFUSES(F_SCAN_IMAGE, "9f2c" SHA60 ":3a", E_SCAN_IMAGE);
+	REFUSES(F_SCAN_IMAGE, "9g2c" SHA60 ":3", E_SCAN_IMAGE);
 	ACCEPTS(F_GUIDE_CLEAR, "√", "1");
 	ACCEPTS(F_UI_FRIENDLY, "否", "0");
 	REFUSES(F_PROCESS_EASY, "X", E_ANSWER);
