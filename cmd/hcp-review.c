@@ -165,7 +165,8 @@ print_list(const struct review_case *v, size_t n, int fmt)
 			strbuf_adds(&sb, "}");
 		} else
 			strbuf_addf(&sb, "%-6s %-10s %s%-10s%s %-18s %-8s "
-			    "%-20s %-5s %s\n", cells[0], cells[1],
+			    "%-20s %-5s %s\n", cells[0],
+			    review_state_word(cells[1]),
 			    colour && v[i].overdue ? "\033[31m" : "",
 			    *cells[2] != '\0' ? cells[2] : "-",
 			    colour && v[i].overdue ? "\033[0m" : "",
@@ -193,7 +194,8 @@ print_show(struct review *rv, const struct review_case *c,
 	char *e;
 
 	printf("%s: %lld\n", _("case"), c->id);
-	printf("%s: %s%s\n", _("state"), c->state, c->excluded ?
+	printf("%s: %s%s\n", _("state"), review_state_word(c->state),
+	    c->excluded ?
 	    _(" (excluded from the rates)") : "");
 	printf("%s: %s\n", _("record"), record_of(c, rec, sizeof(rec)));
 	printf("%s: %d\n", _("grade"), c->satisfaction);
@@ -228,8 +230,8 @@ print_show(struct review *rv, const struct review_case *c,
 			printf(" %d", ev[i].satisfaction);
 		if (ev[i].due != NULL)
 			printf(" %s", ev[i].due);
-		printf("\t%s -> %s\t%s\n", ev[i].state_from, ev[i].state_to,
-		    ev[i].text);
+		printf("\t%s -> %s\t%s\n", review_state_word(ev[i].state_from),
+		    review_state_word(ev[i].state_to), ev[i].text);
 	}
 	review_events_free(ev, n);
 }

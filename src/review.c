@@ -58,6 +58,21 @@ enum {
 static const char *const state_names[] = { "open", "visited", "rectifying",
 	"rectified", "explained", "appealed", "excluded", "closed" };
 #define NSTATES (sizeof(state_names) / sizeof(state_names[0]))
+/* The same, as a person reads them (translated where they are shown). */
+static const char *const state_words[NSTATES] = { N_("open"),
+	N_("visited"), N_("rectifying"), N_("rectified"), N_("explained"),
+	N_("appealed"), N_("excluded"), N_("closed") };
+
+const char *
+review_state_word(const char *state)
+{
+	size_t i;
+
+	for (i = 0; state != NULL && i < NSTATES; i++)
+		if (strcmp(state_names[i], state) == 0)
+			return _(state_words[i]);
+	return state != NULL ? state : "";
+}
 
 /* What each action takes: its outcomes and the states it starts from. */
 static const struct action_def {

@@ -119,6 +119,12 @@ struct review_event {
 	int satisfaction;	/* 0: none */
 };
 
+/*
+ * A state as a person reads it, in the language of the messages (the
+ * CSV, JSON and --state keep the English word); an unknown one as is.
+ */
+const char *review_state_word(const char *state);
+
 /* The events of case case_id, oldest first. */
 int review_events(struct review *rv, long long case_id,
     struct review_event **v, size_t *n, char **errstr);

@@ -205,4 +205,17 @@ test_expect_success 'the events hold every transition made, in order' '
 	test_cmp expect got
 '
 
+test_expect_success 'a state reads in the language of the messages; the CSV keeps its word' '
+	LC_ALL=zh_CN.UTF-8 hcp-review -d hcp.db show 6 >show &&
+	test_grep show "^状态: 已回访$" &&
+	test_grep show "待回访 -> 已回访" &&
+	test_grep show "已申诉 -> 已回访" &&
+	LC_ALL=C.UTF-8 hcp-review -d hcp.db show 6 >show &&
+	test_grep show "^state: visited$" &&
+	LC_ALL=zh_CN.UTF-8 hcp-review -d hcp.db list -a >list &&
+	test_grep list "^1 *结案 " &&
+	LC_ALL=zh_CN.UTF-8 hcp-review -d hcp.db list -a --state closed --csv >list.csv &&
+	grep -q "^1,closed," list.csv
+'
+
 test_done
