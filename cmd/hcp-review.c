@@ -195,8 +195,7 @@ print_show(struct review *rv, const struct review_case *c,
 
 	printf("%s: %lld\n", _("case"), c->id);
 	printf("%s: %s%s\n", _("state"), review_state_word(c->state),
-	    c->excluded ?
-	    _(" (excluded from the rates)") : "");
+	    c->excluded ? _(" (excluded from the rates)") : "");
 	printf("%s: %s\n", _("record"), record_of(c, rec, sizeof(rec)));
 	printf("%s: %d\n", _("grade"), c->satisfaction);
 	printf("%s: %s %s\n", _("item"), s_(c->item_code), s_(c->item_name));

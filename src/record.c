@@ -774,15 +774,13 @@ check_scan_image(struct checkrow *c, enum field_id f, struct strbuf *v)
 
 	if (v->len == 0)
 		return;
-	for (i = 0; i < 64 && i < v->len; i++) {
+	for (i = 0; i < 64 && i < v->len; i++)
 		if (v->buf[i] >= 'A' && v->buf[i] <= 'F')
 			v->buf[i] = (char)(v->buf[i] - 'A' + 'a');
-		if (v->buf[i] == '\0' ||
-		    strchr("0123456789abcdef", v->buf[i]) == NULL)
-			break;
-	}
-	if (i < 64 || v->len < 66 || v->len > 64 + 1 + 9 ||
-	    v->buf[64] != ':' || v->buf[65] < '1' || v->buf[65] > '9' ||
+	/* the page: 1 to 9 digits, no leading zero */
+	if (v->len < 66 || v->len > 64 + 1 + 9 ||
+	    strspn(v->buf, "0123456789abcdef") != 64 || v->buf[64] != ':' ||
+	    v->buf[65] == '0' ||
 	    strspn(v->buf + 65, "0123456789") != v->len - 65)
 		problem(c, f, E_SCAN_IMAGE, v->buf);
 }
