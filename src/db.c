@@ -18,11 +18,14 @@
 
 #include "db.h"
 #include "dbwait.h"
+#include "fileio.h"
 #include "i18n.h"
 #include "strbuf.h"
 #include "xalloc.h"
 #include "banned.h"
 
+/* A migration script is read whole: a few KB, refused past this. */
+#define MIGRATION_MAX (1024 * 1024)
 #define CKPT_FRAMES 256	/* pages in the -wal file worth a checkpoint */
 #define WAL_FRAMES_MAX 8192	/* db_checkpoint_bound() waits from here */
 
@@ -494,22 +497,17 @@ migration_number(const char *name)
 	return name[3] == '-' ? n : -1;
 }
 
+/* A migration script appended to sb. */
 static int
 read_file(struct db *db, const char *path, struct strbuf *sb)
 {
-	char buf[8192];
-	size_t n;
-	FILE *fp;
+	char *text;
+	size_t len;
 
-	if ((fp = fopen(path, "r")) == NULL)
+	if (fileio_read(path, MIGRATION_MAX, &text, &len) != 0)
 		return db_seterr(db, "%s: %s", path, strerror(errno));
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-		strbuf_add(sb, buf, n);
-	if (ferror(fp)) {
-		fclose(fp);
-		return db_seterr(db, _("%s: read error"), path);
-	}
-	fclose(fp);
+	strbuf_add(sb, text, len);
+	free(text);
 	return 0;
 }
 

@@ -48,6 +48,7 @@
 #include "bag.h"
 #include "clock.h"
 #include "crypto.h"
+#include "fileio.h"
 #include "i18n.h"
 #include "intake.h"
 #include "intake_db.h"
@@ -61,6 +62,8 @@
 
 /* Conflicts listed in a refused batch's reason; more are counted. */
 #define MAX_CONFLICTS 20
+/* The SQL of share/intake is read whole: a few KB, refused past this. */
+#define SQL_MAX (1024 * 1024)
 
 void
 intake_seterr(struct intake *it, const char *fmt, ...)
@@ -85,29 +88,14 @@ intake_errstr(const struct intake *it)
 char *
 intake_read_sql(struct intake *it, const char *datadir, const char *name)
 {
-	struct strbuf sb = STRBUF_INIT;
-	char buf[8192], *path;
-	size_t n;
-	FILE *fp;
+	char *path, *sql;
+	size_t len;
 
 	path = xasprintf("%s/intake/%s", datadir, name);
-	if ((fp = fopen(path, "r")) == NULL) {
+	if (fileio_read(path, SQL_MAX, &sql, &len) != 0)
 		intake_seterr(it, "%s: %s", path, strerror(errno));
-		free(path);
-		return NULL;
-	}
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-		strbuf_add(&sb, buf, n);
-	if (ferror(fp)) {
-		intake_seterr(it, "%s: %s", path, strerror(errno));
-		fclose(fp);
-		free(path);
-		strbuf_release(&sb);
-		return NULL;
-	}
-	fclose(fp);
 	free(path);
-	return strbuf_detach(&sb);
+	return sql;
 }
 
 struct intake *
