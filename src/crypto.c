@@ -30,6 +30,7 @@
 #include <openssl/params.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
+#include <openssl/x509.h>
 
 #include "crypto.h"
 #include "i18n.h"
@@ -311,18 +312,37 @@ load_private(const char *pem, char **errstr)
 	return pkey;
 }
 
+/*
+ * The PEM block's DER through d2i_PUBKEY: the same key as
+ * PEM_read_bio_PUBKEY gives, without OpenSSL 3.0's decoder machinery
+ * that costs it three times as much (480 against 150 us here), and a
+ * receiving side reads a station's key for every batch it verifies.
+ */
 static EVP_PKEY *
 load_public(const char *pem, char **errstr)
 {
 	BIO *bio;
-	EVP_PKEY *pkey;
+	EVP_PKEY *pkey = NULL;
+	unsigned char *der = NULL;
+	const unsigned char *p;
+	long len;
 
 	ERR_clear_error();
 	if ((bio = BIO_new_mem_buf(pem, -1)) == NULL) {
 		seterr(errstr, _("cannot read the public key"));
 		return NULL;
 	}
-	pkey = PEM_read_bio_PUBKEY(bio, NULL, no_password, NULL);
+	if (PEM_bytes_read_bio(&der, &len, NULL, PEM_STRING_PUBLIC, bio,
+	    no_password, NULL) == 1) {
+		p = der;
+		pkey = d2i_PUBKEY(NULL, &p, len);
+		if (pkey != NULL && p != der + len) {
+			/* bytes after the key: not a key file's */
+			EVP_PKEY_free(pkey);
+			pkey = NULL;
+		}
+		OPENSSL_free(der);
+	}
 	BIO_free(bio);
 	if (pkey == NULL) {
 		seterr(errstr, _("cannot read the public key"));

@@ -16,6 +16,7 @@
 #include "crypto.h"
 #include "keys.h"
 #include "tap.h"
+#include "xalloc.h"
 #include "banned.h"
 
 static char *
@@ -169,6 +170,10 @@ static void
 test_sm2(void)
 {
 	static const char msg[] = "manifest line\n";
+	static const char p256[] = "-----BEGIN PUBLIC KEY-----\n"
+	    "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEJWGyxJrCkzLY3QIZ6t+M/g+z8dR/\n"
+	    "VGkmed9RsmreuEem1fUGduBRVQVhHrxWLMaHLH5YkwFOquRa1+6U9O+8Gg==\n"
+	    "-----END PUBLIC KEY-----\n";
 	char *priv = NULL, *pub = NULL, *priv2 = NULL, *pub2 = NULL, *e = NULL;
 	char bad[sizeof(msg)];
 	unsigned char *sig = NULL, *sig2 = NULL;
@@ -240,6 +245,22 @@ test_sm2(void)
 	ok(e == NULL, "sets no error");
 	is_int(crypto_sm2_verify(priv, msg, strlen(msg), sig, siglen, NULL), -1,
 	    "a private key is not a public key");
+	e = NULL;
+	is_int(crypto_sm2_verify(p256, msg, strlen(msg), sig, siglen, &e), -1,
+	    "a NIST P-256 public key is refused");
+	ok(e != NULL && strstr(e, "not an SM2 key (EC)") != NULL,
+	    "as not an SM2 key, naming its type");
+	free(e);
+	e = xasprintf("a note before the key\n%s", pub);
+	is_int(crypto_sm2_verify(e, msg, strlen(msg), sig, siglen, NULL), 0,
+	    "text before the PEM block is skipped, as PEM readers do");
+	free(e);
+	e = xstrdup(pub);
+	e[30] = e[30] == 'A' ? 'B' : 'A';
+	is_int(crypto_sm2_verify(e, msg, strlen(msg), sig, siglen, NULL), -1,
+	    "a key whose DER is damaged is an error");
+	free(e);
+	e = NULL;
 	free(sig2);
 	sig2 = NULL;
 	is_int(crypto_sm2_sign("-----BEGIN PRIVATE KEY-----\nAAAA\n"
