@@ -68,6 +68,8 @@ done(void *arg, const struct intake_batch *b)
 {
 	struct counts *c = arg;
 	const char *p, *e;
+	/* the inbox's names are the uploaders' */
+	char *file = str_visible(b->file);
 
 	switch (b->outcome) {
 	case INTAKE_LOADED:
@@ -75,27 +77,28 @@ done(void *arg, const struct intake_batch *b)
 		c->records += b->records;
 		if (!c->quiet)
 			printf(_("%s: loaded: batch %s, %lld records\n"),
-			    b->file, b->name, b->records);
+			    file, b->name, b->records);
 		break;
 	case INTAKE_DUPLICATE:
 		c->duplicate++;
 		if (!c->quiet)
 			printf(_("%s: loaded before as %s: receipt given "
-			    "again\n"), b->file, b->name);
+			    "again\n"), file, b->name);
 		break;
 	case INTAKE_REFUSED:
 		c->refused++;
-		warnx(_("%s: REFUSED:"), b->file);
+		warnx(_("%s: REFUSED:"), file);
 		for (p = b->reason; p != NULL && *p != '\0'; p = e + 1) {
 			if ((e = strchr(p, '\n')) == NULL)
 				e = p + strlen(p);
-			warnx("%s:   %.*s", b->file, (int)(e - p), p);
+			warnx("%s:   %.*s", file, (int)(e - p), p);
 			if (*e == '\0')
 				break;
 		}
 		break;
 	}
 	fflush(stdout);
+	free(file);
 }
 
 static void

@@ -24,6 +24,7 @@
 #include "qrpay.h"
 #include "render.h"
 #include "settings.h"
+#include "strbuf.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -480,6 +481,7 @@ verify_texts(struct station *st, char **argv, int argc, int quiet)
 		struct win w;
 		int retired;
 		const char *text = argv[i];
+		char *shown;
 
 		if (strncmp(text, ZBAR_PREFIX, strlen(ZBAR_PREFIX)) == 0)
 			text += strlen(ZBAR_PREFIX);
@@ -500,10 +502,13 @@ verify_texts(struct station *st, char **argv, int argc, int quiet)
 			    w.name != NULL ? w.name : "-");
 			break;
 		case V_FORGED:
-			printf("%s\t%s\n", _("forged or altered"), text);
-			break;
 		case V_MALFORMED:
-			printf("%s\t%s\n", _("not a window code"), text);
+			/* a sticker's text: it may hold controls, tabs */
+			shown = str_visible(text);
+			printf("%s\t%s\n", v == V_FORGED ?
+			    _("forged or altered") : _("not a window code"),
+			    shown);
+			free(shown);
 			break;
 		}
 		win_release(&w);

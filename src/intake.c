@@ -714,8 +714,19 @@ static int
 refuse(struct lane *l, const char *file, struct strbuf *why,
     struct intake_batch *b)
 {
+	struct strbuf shown = STRBUF_INIT;
+	const char *p, *nl;
 	char *path, *e;
 
+	/* its lines as they may be shown: names and keys from outside */
+	for (p = strbuf_str(why); *p != '\0'; p = *nl != '\0' ? nl + 1 : nl) {
+		nl = p + strcspn(p, "\n");
+		strbuf_add_visible(&shown, p, (size_t)(nl - p));
+		if (*nl != '\0')
+			strbuf_addc(&shown, '\n');
+	}
+	strbuf_release(why);
+	*why = shown;
 	path = xasprintf("%s/%s.reason", l->r->refused, file);
 	if (outfile_mkdirs(l->r->refused, &e) != 0 ||
 	    write_text(path, why->buf, 0, &e) != 0) {

@@ -10,6 +10,7 @@
 #include "i18n.h"
 #include "record.h"
 #include "recint.h"
+#include "strbuf.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -280,9 +281,11 @@ rec_problem_add(struct rec_problems *pl, long line, int col,
 	p->severity = rec_code_def(code)->severity;
 	if (detail != NULL && *detail != '\0') {
 		/* a number keyed in the wrong column is masked there too */
-		char *m = rec_mask_detail(detail);
+		char *m = rec_mask_detail(detail), *v = str_visible(m);
 
-		p->msg = xasprintf("%s (%s)", rec_code_text(code), m);
+		/* the detail quotes a cell: shown without its controls */
+		p->msg = xasprintf("%s (%s)", rec_code_text(code), v);
+		free(v);
 		free(m);
 	} else
 		p->msg = xstrdup(rec_code_text(code));

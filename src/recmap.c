@@ -11,6 +11,7 @@
 #include "i18n.h"
 #include "record.h"
 #include "recint.h"
+#include "strbuf.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -138,8 +139,11 @@ rec_map_header(struct rec_map *m, size_t ncols, const char *const *names,
 	m->field = xcalloc(ncols ? ncols : 1, sizeof(*m->field));
 	for (i = 0; i < ncols; i++) {
 		const char *s = rec_skip_blanks(names[i]);
+		struct strbuf sb = STRBUF_INIT;
 
-		m->names[i] = xstrndup(s, rec_trim_len(s, strlen(s)));
+		/* as shown in problems: no field's name has a control */
+		strbuf_add_visible(&sb, s, rec_trim_len(s, strlen(s)));
+		m->names[i] = strbuf_detach(&sb);
 		m->field[i] = -1;
 	}
 	for (i = 0; i < ncols; i++) {

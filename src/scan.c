@@ -19,6 +19,7 @@
 #include "qrpay.h"
 #include "scan.h"
 #include "scanint.h"
+#include "strbuf.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -560,11 +561,13 @@ scan_classify(struct scan_box *b)
 	}
 }
 
+/* msg may quote a QR code's text, which a forged code makes anything */
 static int
 page_fail(struct scan_page *pg, enum scan_status st, char *msg)
 {
 	pg->status = st;
-	pg->err = msg;
+	pg->err = str_visible(msg);
+	free(msg);
 	return st;
 }
 

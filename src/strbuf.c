@@ -71,6 +71,73 @@ strbuf_adds(struct strbuf *sb, const char *s)
 	strbuf_add(sb, s, strlen(s));
 }
 
+/*
+ * The length of the UTF-8 sequence at p (at most n bytes) if it is well
+ * formed (no overlong form, no surrogate, at most U+10FFFF) and shown as
+ * it is; 0 for a byte to escape.
+ */
+static size_t
+visible_len(const unsigned char *p, size_t n)
+{
+	unsigned long c;
+	size_t len, i;
+
+	if (p[0] < 0x80)
+		return p[0] >= 0x20 && p[0] != 0x7f;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		len = 2, c = p[0] & 0x1f;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		len = 3, c = p[0] & 0x0f;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		len = 4, c = p[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (p[i] & 0x3f);
+	}
+	if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 ||
+	    c > 0x10ffff)) || (c >= 0xd800 && c <= 0xdfff) ||
+	    c <= 0x9f ||			/* C1 */
+	    c == 0x200e || c == 0x200f ||	/* direction marks */
+	    (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069))
+		return 0;
+	return len;
+}
+
+void
+strbuf_add_visible(struct strbuf *sb, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, k, len;
+	char esc[4] = { '\\', 'x', 0, 0 };
+
+	while (i < n) {
+		for (k = i; k < n && (len = visible_len(p + k, n - k)) > 0; )
+			k += len;
+		strbuf_add(sb, s + i, k - i);
+		if (k == n)
+			break;
+		esc[2] = hex[p[k] >> 4];
+		esc[3] = hex[p[k] & 0xf];
+		strbuf_add(sb, esc, sizeof(esc));
+		i = k + 1;
+	}
+}
+
+char *
+str_visible(const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_add_visible(&sb, s, strlen(s));
+	return strbuf_detach(&sb);
+}
+
 void
 strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 {

@@ -29,6 +29,17 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
+/*
+ * Appends s (n bytes) as it may be shown on a terminal or in a one-line
+ * message: every byte of a control character (C0, DEL, C1), of a
+ * direction mark or override (U+200E, U+200F, U+202A-U+202E,
+ * U+2066-U+2069) or of anything that is not UTF-8 written as \xHH.  For
+ * what came from outside (a file name, a cell, a batch's member), so that
+ * it cannot move the cursor, retitle the window or break the line.
+ */
+void strbuf_add_visible(struct strbuf *sb, const char *s, size_t n);
+/* s made visible so, in a new string (the caller frees). */
+char *str_visible(const char *s);
 /* The contents, "" for an empty buffer that never allocated. */
 const char *strbuf_str(const struct strbuf *sb);
 

@@ -209,6 +209,10 @@ def main():
         case(name, gzip_bytes(tar_bytes([(path, b"x")] +
                                         members_of(top, files))),
              "unsafe member name|outside the bag")
+    # a name that would retitle the terminal and break the line
+    case("control-name", gzip_bytes(tar_bytes(
+        [(top + "/data/\x1b]0;pwn\x07\nx.csv", b"x")] +
+        members_of(top, files))), r"data/\\x1b\]0;pwn\\x07\\x0ax\.csv")
     big = changed(**{"bag-info.txt": files["bag-info.txt"] +
                      b"Source-Organization: " + b"x" * 100000 + b"\n"})
     case("tag-too-large", gzip_bytes(tar_bytes(members_of(top, big))),

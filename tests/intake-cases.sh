@@ -119,6 +119,15 @@ test_expect_success 'a tampered batch is refused, with the reason, nothing loade
 	test "$(q "SELECT count(*) FROM batches")" = 1
 '
 
+test_expect_success 'an upload named with controls is refused, its name shown as \xHH' '
+	n=$(printf "up\033]0;pwn\007\nx.tar.gz") &&
+	printf "not a batch" >"inbox/$n" &&
+	{ take; test $? = 1; } &&
+	test_grep err.txt "up\\\\x1b]0;pwn\\\\x07\\\\x0ax.tar.gz: REFUSED" &&
+	! LC_ALL=C grep -q "$(printf "[\033\007]")" err.txt &&
+	test -f "inbox/refused/$n" && test -s "inbox/refused/$n.reason"
+'
+
 test_expect_success 'a batch of a station not registered is refused' '
 	cp out/hcp-33052303-000001.tar.gz inbox/ &&
 	{ take; test $? = 1; } &&

@@ -3,8 +3,10 @@
 # open swallows no rows, a NUL byte or a value under an empty header is
 # rejected, the encoding is chosen over the whole file (a file that mixes
 # two is refused before anything is written), Excel's leading apostrophe
-# goes, an ID number born after today is wrong, and a rejects file from
-# an earlier run does not outlive a run without rejects.
+# goes, an ID number born after today is wrong, a control character in
+# a cell or a header is shown as \xHH (the rejects file keeps the row's
+# bytes), and a rejects file from an earlier run does not outlive a run
+# without rejects.
 . "$(dirname "$0")/lib.sh"
 . "$HCP_SRC/tests/data/keyed/ledger.sh"
 
@@ -202,6 +204,21 @@ test_expect_success 'a run without rejects removes the older rejects file' '
 	test_grep out "1 rows read: 1 accepted, 0 rejected" &&
 	test_grep out "older rejects file id.csv.rejects.csv was removed" &&
 	! test -e id.csv.rejects.csv
+'
+
+test_expect_success 'controls in a cell or a header are shown as \xHH; the rejects keep them' '
+	bad=$(printf "9\033]0;pwn\007") &&
+	{ echo "$H"; row 30 ok | sed "s/,5,5,501,/,5,$bad,501,/"; } >ctl.csv &&
+	test_expect_code_ 1 hcp-check -d hcp.db ctl.csv >out &&
+	test_grep out "ctl.csv:2: 满意度: E_SATISFACTION: .*(9\\\\x1b]0;pwn\\\\x07)" &&
+	! LC_ALL=C grep -q "$(printf "[\033\007]")" out &&
+	test_expect_code_ 1 hcp-import -d hcp.db --operator 李娜 ctl.csv >out &&
+	LC_ALL=C grep -q "$bad" ctl.csv.rejects.csv &&
+	{ printf "%s,note\033[2J\n" "$(echo "$H" | tr -d "\r")"; row 30 ok; } \
+		>hdr.csv &&
+	test_expect_code_ 1 hcp-check -d hcp.db hdr.csv >out &&
+	test_grep out "hdr.csv:1: note\\\\x1b\\[2J: E_HEADER_UNKNOWN" &&
+	! LC_ALL=C grep -q "$(printf "\033")" out
 '
 
 test_expect_success 'a file that is no rejects file is left alone' '

@@ -3,7 +3,9 @@
 # Inputs hcp-scan cannot read give a clear message naming the file, and
 # the other files are still read: an empty file, text, a truncated PNG,
 # a truncated PDF, a TIFF header with nothing behind it, random bytes
-# (exit 2); a page with no form QR code is refused (exit 1).
+# (exit 2); a page with no form QR code, or with a QR code that is not a
+# form's, is refused (exit 1), the code's text quoted without its
+# control characters.
 . "$(dirname "$0")/lib.sh"
 
 setup_station
@@ -23,13 +25,19 @@ for f in cut.png cut.pdf hdr.tif empty.png text.jpg noise.bin; do
 		cat err && test_grep err '^hcp-scan: $f: ' &&
 		! grep -q -i 'leptonica\|poppler' err &&
 		test \"\$(grep -c '^[0-9]\{16\},' out.csv.review.csv)\" = 1 &&
-		exit \$rc
+		exit \$rc || exit 99
 	"
 done
-test_expect_code 1 'a page without a form QR code is refused' '
+test_expect_success 'a page without a form QR code is refused (1)' '
 	awk "BEGIN { print \"P2 200 300 255\"; for (i = 0; i < 60000; i++)
 	    print 255 }" >white.pgm &&
-	hcp-scan -q -o w.csv white.pgm 2>err; rc=$?
-	test_grep err "white.pgm:1: no form QR code found" && exit $rc
+	{ hcp-scan -q -o w.csv white.pgm 2>err; test $? = 1; } &&
+	test_grep err "white.pgm:1: no form QR code found"
+'
+test_expect_success 'a QR code that is no form'"'"'s is refused (1), its controls as \xHH' '
+	qrencode -s 6 -o odd.png "$(printf "x\033]0;pwn\007")" &&
+	{ hcp-scan -q -o o.csv odd.png 2>err; test $? = 1; } &&
+	test_grep err "odd.png:1: the QR code \"x\\\\x1b\]0;pwn\\\\x07\" is not a form" &&
+	! LC_ALL=C grep -q "$(printf "[\033\007]")" err
 '
 test_done

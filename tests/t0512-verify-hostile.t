@@ -4,7 +4,8 @@
 # (which tar -i would extract over the verified CSV), a second gzip
 # member, thousands of directories, members that are not files of a
 # batch (even listed and signed again with the station key), links,
-# unsafe names, oversize tag files, labels given twice, absurd
+# unsafe names, names with control characters (shown as \xHH, never
+# raw), oversize tag files, labels given twice, absurd
 # Bag-Count values, a Payload-Oxum lie, one huge field, one huge row,
 # a padding bomb.  No receipt is written for any of them.
 . "$(dirname "$0")/lib.sh"
@@ -59,6 +60,13 @@ test_expect_success 'refusals stop reading: one problem, nothing after it' '
 	for c in appended-tar dirs-3000 extra-payload field-bomb; do
 		test "$(grep -vc BAD hostile/$c.err)" = 1 || exit 1
 	done
+'
+
+test_expect_success 'a member name with controls is shown as \xHH, on one line' '
+	test_grep hostile/control-name.err "data/\\\\x1b]0;pwn\\\\x07" &&
+	! LC_ALL=C grep -q "$(printf "[\033\007]")" hostile/control-name.err &&
+	! grep -v "^hcp-verify: hostile/control-name.tar.gz: " \
+		hostile/control-name.err
 '
 
 test_expect_success 'Bag-Count "1 of 1" and "3 of 9999" pass, re-signed' '

@@ -32,6 +32,12 @@ test_expect_success 'a forged code on standard input is still forged (exit 1)' '
 	test $? = 1 && test_grep out "^forged or altered"
 '
 
+test_expect_success 'a sticker text with controls is shown as \xHH, on one line' '
+	hcp-qr -d hcp.db verify "$(printf "x\033]0;pwn\007\tTAB")" >out
+	test $? = 1 &&
+	test "$(cat out)" = "not a window code	x\\x1b]0;pwn\\x07\\x09TAB"
+'
+
 if command -v zbarimg >/dev/null 2>&1; then
 	test_expect_success 'zbarimg reading a PNG code, piped in' '
 		hcp-qr -d hcp.db -T png -o a01.png -w A01 &&
