@@ -66,6 +66,11 @@ test_expect_success() {
 	fi
 }
 
+# test_expect_code CODE NAME BODY: the test passes when BODY ends with
+# status CODE.  A body that runs the tool, then checks what it wrote,
+# keeps the tool's status and ends "CHECKS && exit $rc || exit 99": a
+# check that fails gives 99, never the status awaited (a failed grep is
+# 1, the status of a tool that found problems).
 test_expect_code() {
 	want=$1
 	shift

@@ -33,7 +33,7 @@ for t in $tools; do
 	"
 	test_expect_code 2 "$t rejects an unknown option" "
 		$t --no-such-option >out 2>err; rc=\$?
-		test_grep err 'usage: $t' && ! test -s out && exit \$rc
+		test_grep err 'usage: $t' && ! test -s out && exit \$rc || exit 99
 	"
 	test_expect_success "$t has a man page that lints clean" "
 		test -f '$HCP_SRC/man/$t.1' &&

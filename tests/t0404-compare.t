@@ -49,17 +49,17 @@ test_expect_code 1 'every difference is listed' '
 	EOF
 	test_cmp want got &&
 	head -1 out | grep -q "serial,column,A,B,line_A,line_B" &&
-	test_grep err "4 rows" && exit $rc
+	test_grep err "4 rows" && exit $rc || exit 99
 '
 
 test_expect_code 2 'a missing file is an error naming it' '
 	hcp-compare a.csv nosuch.csv 2>err; rc=$?
-	test_grep err nosuch.csv && exit $rc
+	test_grep err nosuch.csv && exit $rc || exit 99
 '
 
 test_expect_code 1 '-q says it only by the exit status' '
 	hcp-compare -q a.csv b.csv >out 2>err; rc=$?
-	! test -s out && ! test -s err && exit $rc
+	! test -s out && ! test -s err && exit $rc || exit 99
 '
 
 test_done

@@ -31,7 +31,7 @@ test_expect_code 1 'zero-filled serial, project and ID numbers are the damage' '
 		echo "$H"
 		row 3305230100000050 P-1
 		row 3305230100000011 33052320261114000000000
-		row 3305230100000022 P-3 330523199001011000
+		row 3305230100000022 P-3 330523199001012000
 		row 3.30523010000005E+15 P-4
 	} >in.csv &&
 	hcp-check -d hcp.db -f csv -o out.csv in.csv
@@ -42,7 +42,7 @@ test_expect_code 1 'zero-filled serial, project and ID numbers are the damage' '
 	grep -q ",5,表单编号,E_NUMBER_MANGLED," out.csv &&
 	! grep -q "E_SERIAL_CHECK\|E_CERT_NO" out.csv &&
 	grep -q "format the column as text (or key into the workbook of hcp-form --xlsx-template)" out.csv &&
-	exit $rc
+	exit $rc || exit 99
 '
 
 test_expect_success 'the hint is in Chinese under zh_CN' '

@@ -77,7 +77,7 @@ test_expect_code 2 'the grade cannot be corrected by project number' '
 		eval_detail=201 2>err; rc=$?
 	test_grep err "form.s serial" &&
 	test "$(q "SELECT satisfaction FROM evaluations WHERE id = 3")" = 5 &&
-	exit $rc
+	exit $rc || exit 99
 '
 
 test_expect_success 'other fields are corrected by project number' '
@@ -87,27 +87,27 @@ test_expect_success 'other fields are corrected by project number' '
 
 test_expect_code 2 'no reason is a usage error' '
 	hcp-amend -d hcp.db $S1 phone=13912345670 2>err; rc=$?
-	test_grep err "reason" && exit $rc
+	test_grep err "reason" && exit $rc || exit 99
 '
 
 test_expect_code 2 'an empty reason is a usage error' '
 	hcp-amend -d hcp.db -r "  " $S1 phone=13912345670 2>err; rc=$?
-	test_grep err "reason" && exit $rc
+	test_grep err "reason" && exit $rc || exit 99
 '
 
 test_expect_code 2 'an unknown serial is an error' '
 	hcp-amend -d hcp.db -r x $S5 phone=13912345670 2>err; rc=$?
-	test_grep err "no such record" && exit $rc
+	test_grep err "no such record" && exit $rc || exit 99
 '
 
 test_expect_code 2 'an unknown field is an error' '
 	hcp-amend -d hcp.db -r x $S1 colour=red 2>err; rc=$?
-	test_grep err "colour: no such field" && exit $rc
+	test_grep err "colour: no such field" && exit $rc || exit 99
 '
 
 test_expect_code 2 'a key that is neither serial nor project number' '
 	hcp-amend -d hcp.db -r x 12345 phone=13912345670 2>err; rc=$?
-	test_grep err "not a form serial" && exit $rc
+	test_grep err "not a form serial" && exit $rc || exit 99
 '
 
 # code_of FILE: the problem codes hcp-check reports for FILE

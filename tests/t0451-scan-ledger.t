@@ -41,7 +41,7 @@ test_expect_success 'the keyed CSV passes hcp-check and imports' '
 test_expect_code 1 'a rescan of imported paper is reported, not written' '
 	hcp-scan -q -o again.csv s-1.png 2>err; rc=$?
 	cat err && test_grep err "s-1.png:1: form [0-9]* is already imported" &&
-	test "$(wc -l <again.csv)" = 1 && exit $rc
+	test "$(wc -l <again.csv)" = 1 && exit $rc || exit 99
 '
 test_expect_code 1 'a voided serial is reported' '
 	hcp-form -q -N 1 -o one.pdf && pdftoppm -r 150 -gray one.pdf q &&
@@ -49,7 +49,7 @@ test_expect_code 1 'a voided serial is reported' '
 	s=$(sqlite3 hcp.db "SELECT serial FROM forms ORDER BY seq DESC LIMIT 1") &&
 	hcp-form --void $s &&
 	hcp-scan -q -o v.csv v-1.png 2>err; rc=$?
-	test_grep err "v-1.png:1: form $s was voided" && exit $rc
+	test_grep err "v-1.png:1: form $s was voided" && exit $rc || exit 99
 '
 test_expect_code 1 'a page read twice in one run is a duplicate' '
 	hcp-form -q -N 1 -o two.pdf && pdftoppm -r 150 -gray two.pdf r &&
@@ -57,12 +57,12 @@ test_expect_code 1 'a page read twice in one run is a duplicate' '
 	cp d-1.png d-copy.png &&
 	hcp-scan -q -o d.csv d-1.png d-copy.png 2>err; rc=$?
 	test_grep err "d-copy.png:1: form [0-9]* was read already (d-1.png:1)" &&
-	test "$(wc -l <d.csv)" = 2 && exit $rc
+	test "$(wc -l <d.csv)" = 2 && exit $rc || exit 99
 '
 test_expect_code 1 'a serial another station issued is reported' '
 	setup_station other.db &&
 	hcp-scan -q -d other.db -o o.csv d-1.png 2>err; rc=$?
-	test_grep err "was not issued by this station" && exit $rc
+	test_grep err "was not issued by this station" && exit $rc || exit 99
 '
 test_expect_code 1 'a form from an unknown template version is refused' '
 	sed "s/^template  *STD 1/template STD 2/" \
@@ -72,6 +72,6 @@ test_expect_code 1 'a form from an unknown template version is refused' '
 	hcp-scan -q -o u.csv u-1.pgm 2>err; rc=$?
 	test_grep err "u-1.pgm:1: form [0-9]* was printed from template STD-2 with layout [0-9A-F]\{8\}, which no form template here has" &&
 	hcp-scan -q -t ./std2.form -o u2.csv u-1.pgm 2>err2;
-	test_grep u2.csv.review.csv "no grade marked" && exit $rc
+	test_grep u2.csv.review.csv "no grade marked" && exit $rc || exit 99
 '
 test_done

@@ -24,14 +24,14 @@ test_expect_code 1 'struck-out grades: every row to review, none guessed' '
 	sed 1d day.csv.review.csv | cut -d, -f6 | grep -v "^$" >grades;
 	! test -s grades &&
 	test "$(grep -c ",satisfaction,satisfaction: [^,]* scribbled over; satisfaction: 基本满意 marked,s-[123].png:1" day.csv.review.csv)" = 3 &&
-	exit $rc
+	exit $rc || exit 99
 '
 test_expect_code 1 'nothing decided: --resolve names every open row' '
 	hcp-scan -o none.csv --resolve day.csv.review.csv 2>err; rc=$?
 	test_grep err "day.csv.review.csv:2: satisfaction is not decided yet" &&
 	test_grep err "day.csv.review.csv:4: satisfaction is not decided yet" &&
 	test_grep err "0 rows decided, 3 still open" &&
-	test "$(wc -l <none.csv)" = 1 && exit $rc
+	test "$(wc -l <none.csv)" = 1 && exit $rc || exit 99
 '
 test_expect_code 1 'one row decided: written without the review columns' '
 	awk -F, -v OFS=, "NR == 2 { \$6 = \"基本满意\" } { print }" \
@@ -40,7 +40,7 @@ test_expect_code 1 'one row decided: written without the review columns' '
 	test "$(wc -l <part-out.csv)" = 2 &&
 	head -n 1 part-out.csv | grep -v unsure &&
 	sed -n 2p part-out.csv | grep "^[0-9]\{16\},.*,基本满意," &&
-	exit $rc
+	exit $rc || exit 99
 '
 test_expect_success 'all decided and keyed: hcp-check accepts them' '
 	awk -F, -v OFS=, -v item=$ITEM -v day=$TODAY \
@@ -53,6 +53,6 @@ test_expect_success 'all decided and keyed: hcp-check accepts them' '
 test_expect_code 2 'a file that is not a review file is refused' '
 	printf "a,b\n1,2\n" >bad.csv &&
 	hcp-scan -o x.csv --resolve bad.csv 2>err; rc=$?
-	test_grep err "bad.csv:1: not a review file of hcp-scan" && exit $rc
+	test_grep err "bad.csv:1: not a review file of hcp-scan" && exit $rc || exit 99
 '
 test_done

@@ -32,9 +32,10 @@ test_expect_code 1 'the keying sheet: a block a row, numbered as the CSV' '
 	awk -F, "NR > 1 { print NR, \$1 }" day.csv >want &&
 	blocks day.csv.keying.pdf >got &&
 	test_cmp want got &&
-	pdftotext day.csv.keying.pdf - | grep -q "s-2.png:1" &&
+	# pdftotext puts a space where the font changes: "s-2.png :1"
+	pdftotext day.csv.keying.pdf - | tr -d " " | grep -q "s-2.png:1" &&
 	test_grep err "review sheet day.csv.review.pdf" &&
-	exit $rc
+	exit $rc || exit 99
 '
 test_expect_success 'nine crops a row: every handwritten area but the window' '
 	pdfimages -list day.csv.keying.pdf | sed 1,2d >imgs &&
