@@ -17,7 +17,11 @@
 
 #include <stddef.h>
 
-/* Columns of intake_stage, in the order stage_row() takes them. */
+/*
+ * Columns of intake_stage, in the order stage_row() takes them: those of
+ * records, whose types and collations the stage takes (each back end
+ * makes it, empty, from this SELECT).
+ */
 #define INTAKE_STAGE_COLS "line, supersedes, assess_month, serial, " \
 	"project_no, item_code, dept_code, area_code, window_code, " \
 	"staff_code, channel, satisfaction, eval_detail, comment, " \
@@ -25,6 +29,7 @@
 	"assess_time, assess_number, guide_clear, process_easy, " \
 	"material_lean, ui_friendly"
 #define INTAKE_NSTAGE 26
+#define INTAKE_STAGE_AS "AS SELECT " INTAKE_STAGE_COLS " FROM records"
 /* Some of them by their place. */
 #define STAGE_LINE	0
 #define STAGE_MONTH	2

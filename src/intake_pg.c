@@ -617,8 +617,9 @@ intake_pg_open(struct intake *it, const char *conninfo, const char *datadir)
 	if (simple(it, c, "SET client_min_messages = warning") != 0 ||
 	    simple(it, c, "SELECT pg_advisory_lock(" LOCK_SCHEMA ")") != 0)
 		return -1;
-	rc = pg_query(it, "SELECT to_regclass('intake_stage_template') IS NOT "
-	    "NULL", 0, NULL, has_tables, &have);
+	/* pg.sql runs as one transaction: its last table, or none */
+	rc = pg_query(it, "SELECT to_regclass('intake_queue') IS NOT NULL", 0,
+	    NULL, has_tables, &have);
 	if (rc == 0 && !have) {
 		if ((sql = intake_read_sql(it, datadir, "pg.sql")) == NULL)
 			rc = -1;
@@ -630,8 +631,8 @@ intake_pg_open(struct intake *it, const char *conninfo, const char *datadir)
 	if (simple(it, c, "SELECT pg_advisory_unlock(" LOCK_SCHEMA ")") != 0)
 		rc = -1;
 	if (rc == 0)
-		rc = simple(it, c, "CREATE TEMP TABLE intake_stage (LIKE "
-		    "intake_stage_template)");
+		rc = simple(it, c, "CREATE TEMP TABLE intake_stage "
+		    INTAKE_STAGE_AS " WITH NO DATA");
 	if (rc == 0)
 		rc = read_known(it);
 	return rc;

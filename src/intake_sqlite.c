@@ -303,6 +303,9 @@ intake_sqlite_open(struct intake *it, const char *path, const char *datadir)
 		(void)nanosleep(&wait, NULL);
 	}
 	free(sql);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, "CREATE TEMP TABLE intake_stage "
+		    INTAKE_STAGE_AS " WHERE 0", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		intake_seterr(it, "%s: %s", path, sqlite3_errmsg(db));
 		return -1;

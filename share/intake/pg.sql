@@ -132,34 +132,3 @@ CREATE TABLE IF NOT EXISTS intake_queue (
 	file TEXT COLLATE "C" NOT NULL,
 	PRIMARY KEY (inbox, file)
 );
-
--- A batch's records while it is verified: each connection makes its own
--- temporary intake_stage (LIKE this table).
-CREATE TABLE IF NOT EXISTS intake_stage_template (
-	line BIGINT NOT NULL,
-	supersedes TEXT COLLATE "C",
-	assess_month DATE NOT NULL,
-	serial TEXT COLLATE "C",
-	project_no TEXT COLLATE "C",
-	item_code TEXT COLLATE "C",
-	dept_code TEXT COLLATE "C",
-	area_code TEXT COLLATE "C",
-	window_code TEXT COLLATE "C",
-	staff_code TEXT COLLATE "C",
-	channel SMALLINT,
-	satisfaction SMALLINT,
-	eval_detail TEXT COLLATE "C",
-	comment TEXT,
-	user_prop SMALLINT,
-	evaluator TEXT,
-	cert_type TEXT COLLATE "C",
-	cert_no TEXT,
-	phone TEXT,
-	service_time TEXT COLLATE "C",
-	assess_time TEXT COLLATE "C",
-	assess_number SMALLINT,
-	guide_clear SMALLINT,
-	process_easy SMALLINT,
-	material_lean SMALLINT,
-	ui_friendly SMALLINT
-);

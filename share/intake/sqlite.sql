@@ -129,33 +129,3 @@ CREATE TABLE IF NOT EXISTS intake_queue (
 	file TEXT NOT NULL,
 	PRIMARY KEY (inbox, file)
 );
-
--- A batch's records while it is verified (one connection's own).
-CREATE TEMP TABLE IF NOT EXISTS intake_stage (
-	line BIGINT NOT NULL,
-	supersedes TEXT,
-	assess_month DATE NOT NULL,
-	serial TEXT,
-	project_no TEXT,
-	item_code TEXT,
-	dept_code TEXT,
-	area_code TEXT,
-	window_code TEXT,
-	staff_code TEXT,
-	channel SMALLINT,
-	satisfaction SMALLINT,
-	eval_detail TEXT,
-	comment TEXT,
-	user_prop SMALLINT,
-	evaluator TEXT,
-	cert_type TEXT,
-	cert_no TEXT,
-	phone TEXT,
-	service_time TEXT,
-	assess_time TEXT,
-	assess_number SMALLINT,
-	guide_clear SMALLINT,
-	process_easy SMALLINT,
-	material_lean SMALLINT,
-	ui_friendly SMALLINT
-);
