@@ -59,7 +59,7 @@ read_key(const char *path)
 
 struct counts {
 	int quiet;
-	long loaded, duplicate, refused;
+	long loaded, duplicate, refused, left;
 	long long records;
 };
 
@@ -95,6 +95,10 @@ done(void *arg, const struct intake_batch *b)
 			if (*e == '\0')
 				break;
 		}
+		break;
+	case INTAKE_LEFT:
+		c->left++;
+		warnx("%s: %s", file, b->reason);
 		break;
 	}
 	fflush(stdout);
@@ -285,7 +289,9 @@ load_inboxes(struct intake *it, struct opts *o, char *argv[], int argc)
 		printf(_("%ld loaded (%lld records), %ld loaded "
 		    "before, %ld refused\n"), c.loaded, c.records,
 		    c.duplicate, c.refused);
-	return c.refused > 0;
+	if (!o->quiet && c.left > 0)
+		printf(_("%ld not taken: not regular files\n"), c.left);
+	return c.refused > 0 || c.left > 0;
 }
 
 int

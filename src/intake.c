@@ -1206,10 +1206,17 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The *.tar.gz regular files of dir, sorted. */
+/*
+ * The *.tar.gz regular files of dir, sorted.  Any other *.tar.gz (a
+ * link, a directory) is said to o->done as left where it is: nginx
+ * writes none, and a link would take intake out of the inbox.
+ */
 static int
-list_inbox(struct intake *it, const char *dir, char ***out, size_t *n)
+list_inbox(struct intake *it, const char *dir, const struct intake_opts *o,
+    char ***out, size_t *n)
 {
+	struct intake_batch left;
+	int there;
 	DIR *d;
 	struct dirent *de;
 	struct stat st;
@@ -1227,9 +1234,19 @@ list_inbox(struct intake *it, const char *dir, char ***out, size_t *n)
 		    strcmp(de->d_name + len - 7, ".tar.gz") != 0)
 			continue;
 		p = xasprintf("%s/%s", dir, de->d_name);
-		if (lstat(p, &st) == 0 && S_ISREG(st.st_mode)) {
+		/* one gone meanwhile was taken by another worker */
+		there = lstat(p, &st) == 0;
+		if (there && S_ISREG(st.st_mode)) {
 			v = xreallocarray(v, *n + 1, sizeof(*v));
 			v[(*n)++] = xstrdup(de->d_name);
+		} else if (there && o->done != NULL) {
+			memset(&left, 0, sizeof(left));
+			left.file = de->d_name;
+			left.outcome = INTAKE_LEFT;
+			left.reason = _("not a regular file but a link, a "
+			    "directory or a device: left where it is (only "
+			    "files uploaded into the inbox are taken)");
+			o->done(o->arg, &left);
 		}
 		free(p);
 	}
@@ -1583,7 +1600,7 @@ intake_inbox(struct intake *it, const char *inbox,
 			goto out;
 		}
 	}
-	if (keys_load(&r) != 0 || list_inbox(it, real, &files, &n) != 0)
+	if (keys_load(&r) != 0 || list_inbox(it, real, o, &files, &n) != 0)
 		goto out;
 	if (it->pg)
 		rc = run_pg(&r, lanes, files, n);

@@ -63,7 +63,8 @@ int intake_retire(struct intake *it, const char *station, const char *at);
 enum intake_outcome {
 	INTAKE_LOADED,		/* verified, loaded, receipt written */
 	INTAKE_DUPLICATE,	/* loaded before: receipt written again */
-	INTAKE_REFUSED		/* moved to refused/ with the reason */
+	INTAKE_REFUSED,		/* moved to refused/ with the reason */
+	INTAKE_LEFT		/* not a regular file: left where it is */
 };
 
 struct intake_batch {
@@ -71,7 +72,7 @@ struct intake_batch {
 	const char *name;	/* the batch's name, or NULL */
 	enum intake_outcome outcome;
 	long long records;	/* loaded (or loaded before) */
-	const char *reason;	/* refused: lines "what is wrong" */
+	const char *reason;	/* refused, left: lines "what is wrong" */
 };
 
 struct intake_opts {

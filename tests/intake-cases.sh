@@ -128,6 +128,20 @@ test_expect_success 'an upload named with controls is refused, its name shown as
 	test -f "inbox/refused/$n" && test -s "inbox/refused/$n.reason"
 '
 
+test_expect_success 'a link or a directory named *.tar.gz is said and left where it is (1)' '
+	ln -s "$PWD/out/hcp-33052301-000002.tar.gz" inbox/linked.tar.gz &&
+	mkdir inbox/dir.tar.gz &&
+	{ take; test $? = 1; } &&
+	test_grep err.txt "linked.tar.gz: not a regular file" &&
+	test_grep err.txt "dir.tar.gz: not a regular file" &&
+	test_grep out.txt "^2 not taken: not regular files" &&
+	test -L inbox/linked.tar.gz && test -d inbox/dir.tar.gz &&
+	! test -e inbox/refused/linked.tar.gz &&
+	test "$(records 33052301)" = 2 &&
+	rm inbox/linked.tar.gz && rmdir inbox/dir.tar.gz &&
+	take && ! grep -q "not taken" out.txt
+'
+
 test_expect_success 'a batch of a station not registered is refused' '
 	cp out/hcp-33052303-000001.tar.gz inbox/ &&
 	{ take; test $? = 1; } &&
