@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Whole small files read into memory (keys, receipts, templates): one
- * reader instead of a loop in every module.  Like the system calls it
+ * Whole small files read into memory (keys, receipts, templates), and
+ * two files compared: one reader instead of a loop in every module.  Like the system calls it
  * wraps, it says what failed in errno.
  */
 #ifndef HCP_FILEIO_H
@@ -17,5 +17,11 @@
  * the errno of open or read.
  */
 int fileio_read(const char *path, size_t max, char **buf, size_t *len);
+
+/*
+ * Whether the files at a and b hold the same bytes, read side by side:
+ * 1, 0, or -1 with errno set (the errno of open or read).
+ */
+int fileio_same(const char *a, const char *b);
 
 #endif

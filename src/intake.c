@@ -645,18 +645,55 @@ write_text(const char *path, const char *text, int lazy, char **e)
 }
 
 /*
- * Moves inbox/file to dir/to; if dir/to is there already (the same batch
- * came again), the inbox's copy is removed.  A file gone already (taken
- * by another worker) is no error.
+ * The name inbox/file takes in dir: to, or, when dir holds a file of
+ * that name and other bytes (an upload of that name refused before),
+ * the first free of STEM.2.tar.gz, STEM.3.tar.gz...: nothing kept there
+ * is replaced or lost.  The same bytes again take the same name.
+ */
+static char *
+free_name(struct lane *l, const char *file, const char *dir, const char *to)
+{
+	static const char tgz[] = ".tar.gz";
+	size_t n = strlen(to), stem = n;
+	const char *ext = "";
+	char *from = xasprintf("%s/%s", l->r->inbox, file);
+	char *name = xstrdup(to), *path;
+	int k, taken;
+
+	if (n > strlen(tgz) && strcmp(to + n - strlen(tgz), tgz) == 0) {
+		stem = n - strlen(tgz);
+		ext = tgz;
+	}
+	for (k = 2;; k++) {
+		path = xasprintf("%s/%s", dir, name);
+		taken = access(path, F_OK) == 0 && fileio_same(from, path) != 1;
+		free(path);
+		if (!taken)
+			break;
+		free(name);
+		name = xasprintf("%.*s.%d%s", (int)stem, to, k, ext);
+	}
+	free(from);
+	return name;
+}
+
+/*
+ * Moves inbox/file to dir/to, or to the free name free_name() gives; if
+ * the same bytes are there already (the same batch came again), the
+ * inbox's copy is removed.  A file gone already (taken by another
+ * worker) is no error.
  */
 static int
 move_file(struct lane *l, const char *file, const char *dir, const char *to)
 {
 	char *from = xasprintf("%s/%s", l->r->inbox, file);
-	char *dest = xasprintf("%s/%s", dir, to), *e;
+	char *dest, *e, *name;
 	struct stat st;
 	int rc = 0;
 
+	name = free_name(l, file, dir, to);
+	dest = xasprintf("%s/%s", dir, name);
+	free(name);
 	if (outfile_mkdirs(dir, &e) != 0) {
 		intake_seterr(l->it, "%s", e);
 		free(e);
@@ -716,7 +753,8 @@ refuse(struct lane *l, const char *file, struct strbuf *why,
 {
 	struct strbuf shown = STRBUF_INIT;
 	const char *p, *nl;
-	char *path, *e;
+	char *path, *e, *to;
+	int rc;
 
 	/* its lines as they may be shown: names and keys from outside */
 	for (p = strbuf_str(why); *p != '\0'; p = *nl != '\0' ? nl + 1 : nl) {
@@ -727,18 +765,22 @@ refuse(struct lane *l, const char *file, struct strbuf *why,
 	}
 	strbuf_release(why);
 	*why = shown;
-	path = xasprintf("%s/%s.reason", l->r->refused, file);
+	to = free_name(l, file, l->r->refused, file);
+	path = xasprintf("%s/%s.reason", l->r->refused, to);
 	if (outfile_mkdirs(l->r->refused, &e) != 0 ||
 	    write_text(path, why->buf, 0, &e) != 0) {
 		intake_seterr(l->it, "%s", e);
 		free(e);
 		free(path);
+		free(to);
 		return -1;
 	}
 	free(path);
 	b->outcome = INTAKE_REFUSED;
 	b->reason = why->buf;
-	return move_file(l, file, l->r->refused, file);
+	rc = move_file(l, file, l->r->refused, to);
+	free(to);
+	return rc;
 }
 
 /* Lists conflicts (line, key, holder) into a reason. */

@@ -142,6 +142,20 @@ test_expect_success 'a link or a directory named *.tar.gz is said and left where
 	take && ! grep -q "not taken" out.txt
 '
 
+test_expect_success 'refused uploads of one name, other bytes: each kept with its reason' '
+	printf "first" >inbox/junk.tar.gz &&
+	{ take; test $? = 1; } &&
+	printf "second, longer" >inbox/junk.tar.gz &&
+	{ take; test $? = 1; } &&
+	printf "first" >inbox/junk.tar.gz &&
+	{ take; test $? = 1; } &&
+	test "$(cat inbox/refused/junk.tar.gz)" = first &&
+	test "$(cat inbox/refused/junk.2.tar.gz)" = "second, longer" &&
+	test -s inbox/refused/junk.tar.gz.reason &&
+	test -s inbox/refused/junk.2.tar.gz.reason &&
+	! test -e inbox/refused/junk.3.tar.gz && ! test -e inbox/junk.tar.gz
+'
+
 test_expect_success 'a batch of a station not registered is refused' '
 	cp out/hcp-33052303-000001.tar.gz inbox/ &&
 	{ take; test $? = 1; } &&
