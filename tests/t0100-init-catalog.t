@@ -79,7 +79,7 @@ test_expect_success 'every bad row is reported, not just the first' '
 	cp -R "$SAMPLE" bad2 &&
 	printf "X99,,\nA01,重复的窗口,\nB07,窗口,NOSUCHDEPT\n" >>bad2/windows.csv &&
 	printf "AJ0099,某人,Z99\n" >>bad2/staff.csv &&
-	! hcp-init -d hcp.db --catalog bad2 2>err &&
+	test_expect_code_ 1 hcp-init -d hcp.db --catalog bad2 2>err &&
 	n=$(wc -l <"$SAMPLE/windows.csv") &&
 	test_grep err "bad2/windows.csv:$((n + 1)): name \"\" is empty" &&
 	test_grep err "bad2/windows.csv:$((n + 2)): id \"A01\" already appears on line 2" &&
@@ -112,31 +112,33 @@ test_expect_success 'Chinese headers in any order and GBK files are accepted' '
 test_expect_success 'an unknown or missing column is an error' '
 	cp -R "$SAMPLE" cols &&
 	sed -i "1s/^code,name,dept_code/code,title,dept_code/" cols/items.csv &&
-	! hcp-init -d c.db --catalog cols 2>err &&
+	test_expect_code_ 1 hcp-init -d c.db --catalog cols 2>err &&
 	test_grep err "cols/items.csv:1: unknown column \"title\"" &&
 	test_grep err "cols/items.csv:1: column \"name\" is missing"
 '
 
 test_expect_success 'a missing catalogue file is named' '
 	mkdir empty &&
-	! hcp-init -d e.db --catalog empty --set region=330523 2>err &&
+	test_expect_code_ 1 hcp-init -d e.db --catalog empty --set region=330523 \
+		2>err &&
 	test_grep err "empty/regions.csv"
 '
 
 test_expect_success '--set checks values and station.conf errors name file:line' '
-	! hcp-init -d hcp.db --set region=12345 2>err &&
+	test_expect_code_ 2 hcp-init -d hcp.db --set region=12345 2>err &&
 	test_grep err "region" &&
-	! hcp-init -d hcp.db --set no_such_key=1 2>err &&
+	test_expect_code_ 2 hcp-init -d hcp.db --set no_such_key=1 2>err &&
 	test_grep err "unknown setting" &&
 	hcp-init -d hcp.db --set issuer=02 &&
 	test "$(sqlite3 hcp.db "SELECT value FROM settings WHERE key = \"issuer\"")" = 02 &&
 	cp -R "$SAMPLE" conf && echo "paper_channel = 9" >>conf/station.conf &&
-	! hcp-init -d hcp.db --catalog conf 2>err &&
+	test_expect_code_ 2 hcp-init -d hcp.db --catalog conf 2>err &&
 	test_grep err "conf/station.conf:[0-9]*: setting paper_channel"
 '
 
 test_expect_success 'a new db without a region is refused' '
-	! hcp-init -d none.db 2>err && test_grep err "region is not set"
+	test_expect_code_ 2 hcp-init -d none.db 2>err &&
+	test_grep err "region is not set"
 '
 
 test_expect_success 'two tools can work on one db at once' '

@@ -167,7 +167,7 @@ test_expect_success 'a voided serial and an unknown one are rejected' '
 	printf "%s,P30,%s,5,,,,2026-11-20 09:00,2026-11-20 10:00\r\n" "$(s 30)" "$ITEM"
 	printf "3305230199999996,P31,%s,5,,,,2026-11-20 09:00,2026-11-20 10:00\r\n" "$ITEM"
 	} >v.csv &&
-	! hcp-import -q -d hcp.db v.csv &&
+	test_expect_code_ 1 hcp-import -q -d hcp.db v.csv &&
 	reject_codes v.csv >got &&
 	printf "2|E_SERIAL_VOIDED\n3|E_SERIAL_UNKNOWN\n" >want &&
 	test_cmp want got &&
