@@ -230,6 +230,7 @@ main(int argc, char *argv[])
 	apply_settings(db, &o);
 	if (o.catdir != NULL && load_catalog(db, o.catdir, o.quiet) != 0) {
 		db_free(db);
+		free(o.sets);
 		return 1;
 	}
 	if (keys_create(dbpath, &created, &e) != 0)

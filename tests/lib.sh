@@ -24,7 +24,7 @@ export PATH HCP_DATADIR HCP_SRC HCP_BUILD LC_ALL TZ HCP_OPERATOR
 # under ASan: leaks inside libraries the tools link (tests/lsan.supp)
 LSAN_OPTIONS="suppressions=$HCP_SRC/tests/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 export LSAN_OPTIONS
-# under ASan+UBSan a finding exits 86 (LeakSanitizer 23), never 1: a test
+# under ASan+UBSan a finding (a leak too) exits 86, never 1: a test
 # awaiting a tool's 1 (findings in the data) cannot take a memory error
 # for it
 ASAN_OPTIONS="exitcode=86${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
