@@ -148,21 +148,25 @@ apply_settings(struct db *db, const struct opts *o)
 {
 	char *conf, *v;
 	size_t i;
+	int bad;
 
+	/* freed before errx: a leak checker at exit would see it lost */
 	if (o->catdir != NULL) {
 		conf = xasprintf("%s/station.conf", o->catdir);
-		if (access(conf, F_OK) == 0 &&
-		    settings_load_file(db, conf) < 0)
-			errx(2, "%s", db_errstr(db));
+		bad = access(conf, F_OK) == 0 &&
+		    settings_load_file(db, conf) < 0;
 		free(conf);
+		if (bad)
+			errx(2, "%s", db_errstr(db));
 	}
 	for (i = 0; i < o->nsets; i++) {
 		char *k = xstrdup(o->sets[i]), *eq = strchr(k, '=');
 
 		*eq = '\0';
-		if (settings_set(db, k, eq + 1) != 0)
-			errx(2, "%s", db_errstr(db));
+		bad = settings_set(db, k, eq + 1) != 0;
 		free(k);
+		if (bad)
+			errx(2, "%s", db_errstr(db));
 	}
 	if ((v = settings_get(db, "region")) == NULL)
 		errx(2, "%s", _("the station's region is not set: put "
