@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Whole small files read into memory (keys, receipts, templates), and
- * two files compared: one reader instead of a loop in every module.  Like the system calls it
- * wraps, it says what failed in errno.
+ * two files compared: one reader instead of a loop in every module.
+ * Like the system calls it wraps, it says what failed in errno.
  */
 #ifndef HCP_FILEIO_H
 #define HCP_FILEIO_H
