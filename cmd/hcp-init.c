@@ -175,7 +175,10 @@ apply_settings(struct db *db, const struct opts *o)
 	free(v);
 }
 
-/* Loads the catalogue CSV files of catdir: 0, or 1 if refused. */
+/*
+ * Loads the catalogue CSV files of catdir: 0, 1 if refused for what the
+ * files say, 2 if a file could not be read or the db failed.
+ */
 static int
 load_catalog(struct db *db, const char *catdir, int quiet)
 {
@@ -198,7 +201,7 @@ load_catalog(struct db *db, const char *catdir, int quiet)
 		print_stats(&st);
 	diag_list_release(&dl);
 	catalog_stats_release(&st);
-	return rc != 0;
+	return -rc;
 }
 
 int
@@ -207,7 +210,7 @@ main(int argc, char *argv[])
 	struct opts o;
 	const char *dbpath;
 	char *e = NULL, *v;
-	int created = 0;
+	int created = 0, rc;
 	struct db *db;
 
 	cli_init();
@@ -232,10 +235,11 @@ main(int argc, char *argv[])
 		return 0;
 	}
 	apply_settings(db, &o);
-	if (o.catdir != NULL && load_catalog(db, o.catdir, o.quiet) != 0) {
+	if (o.catdir != NULL && (rc = load_catalog(db, o.catdir,
+	    o.quiet)) != 0) {
 		db_free(db);
 		free(o.sets);
-		return 1;
+		return rc;
 	}
 	if (keys_create(dbpath, &created, &e) != 0)
 		errx(2, "%s", e);

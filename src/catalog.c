@@ -134,7 +134,11 @@ match_header(const struct table *t, const char *h)
 	return -1;
 }
 
-/* Reads one catalogue file into f; problems go to dl. */
+/*
+ * Reads one catalogue file into f; problems go to dl.  Returns 0, -1 if
+ * the file has errors, -2 if it could not be read (missing, unreadable,
+ * mixed encodings).
+ */
 static int
 read_file(struct file *f, struct diag_list *dl)
 {
@@ -142,16 +146,17 @@ read_file(struct file *f, struct diag_list *dl)
 	struct csvin *in = csvin_new();
 	int map[32], seen[MAXCOLS] = { 0 };
 	size_t i, nh;
-	int j, rc, ok = 0;
+	int j, rc, ret = -1;
 
-	if (csvin_open(in, f->path, CSVIN_AUTO) != 0) {
+	if (csvin_open(in, f->path, CSVIN_AUTO) != 0 ||
+	    (rc = csvin_next(in)) < 0) {
 		diag_add(dl, 0, "%s", csvin_errstr(in));
+		ret = -2;
 		goto out;
 	}
-	if ((rc = csvin_next(in)) <= 0) {
-		diag_add(dl, 0, rc < 0 ? "%s" : _("%s: the file is empty; it "
-		    "needs a header row"), rc < 0 ? csvin_errstr(in) :
-		    f->path);
+	if (rc == 0) {
+		diag_add(dl, 0, _("%s: the file is empty; it needs a header "
+		    "row"), f->path);
 		goto out;
 	}
 	nh = csvin_nfields(in);
@@ -196,13 +201,14 @@ read_file(struct file *f, struct diag_list *dl)
 			if (r->v[j] == NULL)
 				r->v[j] = xstrdup("");
 	}
-	if (rc < 0)
+	if (rc < 0) {
 		diag_add(dl, 0, "%s", csvin_errstr(in));
-	else
-		ok = 1;
+		ret = -2;
+	} else
+		ret = 0;
 out:
 	csvin_free(in);
-	return ok ? 0 : -1;
+	return ret;
 }
 
 static int
@@ -536,17 +542,21 @@ catalog_load(struct db *db, const char *dir, struct diag_list *dl,
 		files[i].t = &tables[i];
 		files[i].path = xasprintf("%s/%s.csv", dir, tables[i].name);
 		stats->t[i].table = tables[i].name;
-		read_file(&files[i], dl);
+		if (read_file(&files[i], dl) == -2)
+			rc = -2;
 	}
 	if (dl->nerrors > 0)
 		goto out;
+	rc = -2;		/* only the db fails from here on */
 	for (i = 0; i < CATALOG_NTABLES; i++)
 		check_file(files, &files[i], dl);
 	if (files[5].nrows == 0)
 		diag_add(dl, 0, _("%s: the evaluation-detail dictionary is "
 		    "empty"), files[5].path);
-	if (dl->nerrors > 0)
+	if (dl->nerrors > 0) {
+		rc = -1;
 		goto out;
+	}
 	if (db_begin(db) != 0)
 		goto out;
 	for (i = 0; i < CATALOG_NTABLES; i++)

@@ -40,8 +40,9 @@ struct catalog_stats {
 
 /*
  * Loads dir/{regions,departments,items,windows,staff,eval_codes}.csv.
- * Diagnostics (errors and warnings) go to dl.  Returns 0, or -1 when the
- * files had errors (dl says which) or the db failed (db_errstr()).
+ * Diagnostics (errors and warnings) go to dl.  Returns 0, -1 when the
+ * files had errors (dl says which), or -2 when a file could not be read
+ * (dl says which) or the db failed (db_errstr(), dl empty).
  */
 int catalog_load(struct db *db, const char *dir, struct diag_list *dl,
     struct catalog_stats *stats);

@@ -117,11 +117,12 @@ test_expect_success 'an unknown or missing column is an error' '
 	test_grep err "cols/items.csv:1: column \"name\" is missing"
 '
 
-test_expect_success 'a missing catalogue file is named' '
+test_expect_success 'a missing catalogue file is named, exit 2' '
 	mkdir empty &&
-	test_expect_code_ 1 hcp-init -d e.db --catalog empty --set region=330523 \
+	test_expect_code_ 2 hcp-init -d e.db --catalog empty --set region=330523 \
 		2>err &&
-	test_grep err "empty/regions.csv"
+	test_grep err "empty/regions.csv" &&
+	test_grep err "empty/eval_codes.csv"
 '
 
 test_expect_success '--set checks values and station.conf errors name file:line' '
