@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "crypto.h"
 #include "i18n.h"
 #include "intake.h"
 #include "strbuf.h"
@@ -224,6 +225,9 @@ check_usage(const struct opts *o, int argc)
 {
 	int mode = o->mode;
 
+	if (mode == 0 && argc > 0 && o->keypath == NULL)
+		warnx(_("-K key is needed: the receiving side's private "
+		    "key, which signs the receipts"));
 	if ((o->db != NULL && o->pg != NULL) ||
 	    (mode == 0 && (argc == 0 || o->keypath == NULL)) ||
 	    (mode != 0 && argc != 0) ||
@@ -312,10 +316,22 @@ main(int argc, char *argv[])
 	if (db == NULL && o.pg == NULL && (db = getenv("HCP_INTAKE_DB")) ==
 	    NULL)
 		db = "intake.db";
-	if (o.pubpath != NULL)
+	if (o.pubpath != NULL) {
 		pub = read_key(o.pubpath);
-	if (o.keypath != NULL)
+		if (crypto_sm2_verify(pub, "", 0, (const unsigned char *)"", 0,
+		    &e) < 0)
+			errx(2, _("%s: not a usable SM2 public key: %s"),
+			    o.pubpath, e);
+	}
+	if (o.keypath != NULL) {
+		struct sm2_key *k;
+
 		o.io.receipt_key = read_key(o.keypath);
+		if ((k = crypto_sm2_private(o.io.receipt_key, &e)) == NULL)
+			errx(2, _("%s: not a usable SM2 private key: %s"),
+			    o.keypath, e);
+		crypto_sm2_key_free(k);
+	}
 	if ((it = intake_open(db, o.pg, cli_datadir(), &e)) == NULL)
 		errx(2, "%s", e);
 	if (o.mode != 0)

@@ -1584,6 +1584,7 @@ intake_inbox(struct intake *it, const char *inbox,
 	struct run r;
 	struct lane lanes[NLANES];
 	char **files = NULL, *lock, *e, real[PATH_MAX];
+	struct stat sb;
 	size_t n = 0, i;
 	int fd = -1, rc = -1, k, nlanes = it->pg ? NLANES : 1;
 
@@ -1598,8 +1599,13 @@ intake_inbox(struct intake *it, const char *inbox,
 	 */
 	(void)mallopt(M_MMAP_THRESHOLD, 16 * 1024 * 1024);
 	(void)mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
-	if (realpath(inbox, real) == NULL) {
-		intake_seterr(it, "%s: %s", inbox, strerror(errno));
+	/* the caller names the inbox in the message */
+	if (realpath(inbox, real) == NULL || stat(real, &sb) != 0) {
+		intake_seterr(it, "%s", strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(sb.st_mode)) {
+		intake_seterr(it, "%s", _("not a directory"));
 		return -1;
 	}
 	r.inbox = real;
@@ -1625,8 +1631,7 @@ intake_inbox(struct intake *it, const char *inbox,
 		if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
 			rc = errno == EWOULDBLOCK ? 1 : -1;
 			if (rc < 0)
-				intake_seterr(it, "%s: %s", inbox,
-				    strerror(errno));
+				intake_seterr(it, "%s", strerror(errno));
 			goto out;
 		}
 	}

@@ -236,8 +236,29 @@ test_expect_success 'a retired station gets no new key' '
 test_expect_success 'the registry refuses a station twice and a bad key' '
 	test_expect_code_ 2 intake --register 33052301 --pubkey s1.pub &&
 	echo nokey >bad.pub &&
-	test_expect_code_ 2 intake --register 33052309 --pubkey bad.pub &&
+	test_expect_code_ 2 intake --register 33052309 --pubkey bad.pub \
+		2>err &&
+	test_grep err "bad.pub: not a usable SM2 public key" &&
+	test_expect_code_ 2 intake --register 33052309 --pubkey recv.pem \
+		2>err &&
+	test_grep err "recv.pem: not a usable SM2 public key" &&
 	test "$(q "SELECT count(*) FROM stations")" = 3
+'
+
+test_expect_success 'a wrong inbox or receipt key is named, nothing taken (2)' '
+	cp out/* inbox/ &&
+	ls -R inbox >before &&
+	test_expect_code_ 2 intake -K recv.pem no-such-inbox 2>err &&
+	test_grep err "^hcp-intake: no-such-inbox: No such file or directory\$" &&
+	test_expect_code_ 2 intake -K recv.pem recv.pem 2>err &&
+	test_grep err "^hcp-intake: recv.pem: not a directory\$" &&
+	test_expect_code_ 2 intake -K recv.pub inbox 2>err &&
+	test_grep err "recv.pub: not a usable SM2 private key" &&
+	test_expect_code_ 2 intake inbox 2>err &&
+	test_grep err "^hcp-intake: -K key is needed" &&
+	ls -R inbox >after &&
+	test_cmp before after &&
+	rm inbox/*.tar.gz
 '
 
 test_expect_success 'a serial loaded from another batch, a sequence number from other bytes: refused' '
