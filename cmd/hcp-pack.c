@@ -241,18 +241,19 @@ main(int argc, char *argv[])
 		rc = list(db, o.pending);
 	} else if (o.ack) {
 		rc = ack(db, dbpath, o.pubpath, argv, argc, o.quiet);
-	} else if (o.repack > 0) {
-		if (pack_repack(db, dbpath, o.repack, o.outdir,
-		    o.quiet ? NULL : print_path, NULL, &e) != 0)
-			errx(db_refused(db) ? 2 : 1, "%s", e);
-	} else if (o.rebuild > 0) {
-		if (pack_rebuild(db, dbpath, o.rebuild, o.outdir,
-		    o.quiet ? NULL : print_path, NULL, &e) != 0)
-			errx(db_refused(db) ? 2 : 1, "%s", e);
 	} else {
-		if (pack_run(db, dbpath, o.outdir, o.max,
-		    o.quiet ? NULL : print_path, NULL, &e) != 0)
-			errx(db_refused(db) ? 2 : 1, "%s", e);
+		if (o.repack > 0)
+			n = pack_repack(db, dbpath, o.repack, o.outdir,
+			    o.quiet ? NULL : print_path, NULL, &e);
+		else if (o.rebuild > 0)
+			n = pack_rebuild(db, dbpath, o.rebuild, o.outdir,
+			    o.quiet ? NULL : print_path, NULL, &e);
+		else
+			n = pack_run(db, dbpath, o.outdir, o.max,
+			    o.quiet ? NULL : print_path, NULL, &e);
+		/* 1: a batch refused for what it is; -1: an error */
+		if (n != 0)
+			errx(n < 0 ? 2 : 1, "%s", e);
 	}
 	db_free(db);
 	return rc;

@@ -554,8 +554,9 @@ batch_spec(struct db *db, const char *dbpath, const char *dir,
 }
 
 /*
- * What the file written says of batch b: an error if it differs from the
- * one first written, or (must_match) none was; a batch written again
+ * What the file written says of batch b: 1 (a refusal) if it differs
+ * from the one first written, or (must_match) none was, -1 on an error,
+ * else 0; a batch written again
  * (pack_repack()) has the file it replaces kept aside as replaced before
  * the new one is recorded, so a crash leaves the name free and the next
  * run writes it.
@@ -569,12 +570,12 @@ check_written(const struct stored *b, const char *hex, const char *first_hex,
 		    "file first written (SHA-256 %s, now %s): its records "
 		    "were changed in the db after packing"), b->name, b->sha,
 		    first_hex);
-		return -1;
+		return 1;
 	}
 	if (must_match && b->sha == NULL) {
 		*errstr = xasprintf(_("batch %s was never completed; run "
 		    "hcp-pack without --rebuild to complete it"), b->name);
-		return -1;
+		return 1;
 	}
 	if (b->sha == NULL && b->replaces && rename(final, replaced) != 0 &&
 	    errno != ENOENT)
@@ -628,9 +629,13 @@ write_batch(struct db *db, const char *dbpath, long long seq,
 		goto out;
 	}
 	out = -1;
-	if (check_written(&b, hex, first_hex, must_match, final, replaced,
-	    errstr) != 0 || (b.sha == NULL && (rc = record_batch(db, seq,
-	    hex, sig, siglen, errstr)) != 0)) {
+	if ((rc = check_written(&b, hex, first_hex, must_match, final,
+	    replaced, errstr)) != 0) {
+		ret = rc;
+		goto out;
+	}
+	if (b.sha == NULL && (rc = record_batch(db, seq, hex, sig, siglen,
+	    errstr)) != 0) {
 		ret = rc == 1 ? 0 : -1;
 		goto out;
 	}
@@ -1054,6 +1059,7 @@ renew_batch(struct db *db, long long seq, char **errstr)
 			goto dbfail;
 		}
 		*errstr = xasprintf(_("there is no batch %lld"), seq);
+		ret = 1;
 		goto out;
 	}
 	name = col_dup(st, 0);
@@ -1069,6 +1075,7 @@ renew_batch(struct db *db, long long seq, char **errstr)
 		*errstr = xasprintf(_("batch %s was acknowledged by the "
 		    "receiver: it is never changed (a correction goes in the "
 		    "next batch)"), name);
+		ret = 1;
 		goto out;
 	}
 	batch_info(&info, station, region, issuer, name, created, seq, part,
@@ -1127,13 +1134,28 @@ pack_new(struct db *db, const char *dbpath, const char *outdir,
 	return 0;
 }
 
+/*
+ * Keeps e as *errstr if it is the first failure, or the first error
+ * (rc -1) after refusals (rc 1); *worst is the status to return.
+ */
+static void
+keep_failure(int rc, char *e, int *worst, char **errstr)
+{
+	if (*errstr == NULL || (rc < 0 && *worst > 0)) {
+		free(*errstr);
+		*errstr = e;
+		*worst = rc;
+	} else
+		free(e);
+}
+
 int
 pack_run(struct db *db, const char *dbpath, const char *outdir,
     long long max_records, pack_written_fn fn, void *arg, char **errstr)
 {
 	struct pack_batch *v = NULL;
 	size_t n = 0, i;
-	int lock, ret = -1;
+	int lock, ret = -1, rc, worst = 0;
 	char *e = NULL;
 
 	*errstr = NULL;
@@ -1154,34 +1176,25 @@ pack_run(struct db *db, const char *dbpath, const char *outdir,
 			continue;
 		if (v[i].rewrite) {
 			/* a record in it was corrected (hcp-amend(1)) */
-			if (renew_batch(db, v[i].seq, &e) != 0 ||
-			    write_batch(db, dbpath, v[i].seq, outdir, 0, fn,
-			    arg, &e) != 0) {
-				if (*errstr == NULL)
-					*errstr = e;
-				else
-					free(e);
-			}
+			if ((rc = renew_batch(db, v[i].seq, &e)) == 0)
+				rc = write_batch(db, dbpath, v[i].seq, outdir,
+				    0, fn, arg, &e);
+			if (rc != 0)
+				keep_failure(rc, e, &worst, errstr);
+			e = NULL;
 			continue;
 		}
 		path = xasprintf("%s/%s.tar.gz", outdir, v[i].name);
 		missing = access(path, F_OK) != 0;
 		free(path);
-		if ((missing || v[i].sha256 == NULL) && write_batch(db,
-		    dbpath, v[i].seq, outdir, 0, fn, arg, &e) != 0) {
-			if (*errstr == NULL)
-				*errstr = e;
-			else
-				free(e);
-		}
+		if ((missing || v[i].sha256 == NULL) && (rc = write_batch(db,
+		    dbpath, v[i].seq, outdir, 0, fn, arg, &e)) != 0)
+			keep_failure(rc, e, &worst, errstr);
+		e = NULL;
 	}
-	if (pack_new(db, dbpath, outdir, max_records, fn, arg, &e) != 0) {
-		if (*errstr == NULL)
-			*errstr = e;
-		else
-			free(e);
-	}
-	ret = *errstr == NULL ? 0 : -1;
+	if (pack_new(db, dbpath, outdir, max_records, fn, arg, &e) != 0)
+		keep_failure(-1, e, &worst, errstr);
+	ret = worst;
 out:
 	pack_batches_free(v, n);
 	close(lock);

@@ -47,6 +47,15 @@ struct pack_batch {
 typedef void (*pack_written_fn)(void *arg, const char *path);
 
 /*
+ * pack_run(), pack_rebuild() and pack_repack() return 0, 1 when a batch
+ * is refused for what it is (it comes out different from its first
+ * file, it was acknowledged, there is no such batch), or -1 when a file,
+ * a directory, the key or the db failed; *errstr then says why (the
+ * first error, else the first refusal).  pack_run() goes on past a batch
+ * it cannot write again.
+ */
+
+/*
  * Writes again every unacknowledged batch a correction marked (as
  * pack_repack() does) and the file of every unacknowledged batch whose
  * file is not in outdir or was never completed, then puts every record

@@ -60,6 +60,13 @@ test_expect_success 'a missing file exits 2' '
 	run 2 hcp-verify -k no-such.pem "$(cat batch)"
 '
 
+test_expect_success 'an output or a catalogue that cannot be used exits 2' '
+	run 2 hcp-pack -d hcp.db -o good.csv &&
+	test_grep err "good.csv: Not a directory" &&
+	run 2 hcp-init -d new.db --catalog no-such-dir --set region=330523 &&
+	test_grep err "no-such-dir/regions.csv"
+'
+
 test_expect_success 'a missing db exits 2 and says to run hcp-init' '
 	for c in "hcp-init --show" "hcp-qr --all -o q.pdf" "hcp-form --issue 1" \
 	    "hcp-check good.csv" "hcp-import good.csv" \
