@@ -28,6 +28,8 @@ static const char usage_text[] =
 struct out {
 	FILE *fp;
 	int quiet;
+	int bom;		/* a spreadsheet's UTF-8 byte order mark */
+	int started;		/* the header is written */
 	const char *eol;	/* "\r\n" for a spreadsheet, else "\n" */
 	struct strbuf sb;
 };
@@ -45,6 +47,18 @@ cell(struct strbuf *sb, const char *s, int last, const char *eol)
 	strbuf_adds(sb, last ? eol : ",");
 }
 
+/* The header, written with the first difference or at the end. */
+static void
+start(struct out *o)
+{
+	if (o->started)
+		return;
+	o->started = 1;
+	if (o->bom)
+		fputs("\xef\xbb\xbf", o->fp);
+	fprintf(o->fp, "serial,column,A,B,line_A,line_B%s", o->eol);
+}
+
 static void
 on_diff(void *arg, const struct cmp_diff *d)
 {
@@ -53,6 +67,7 @@ on_diff(void *arg, const struct cmp_diff *d)
 
 	if (o->quiet)
 		return;
+	start(o);
 	if (d->line_a > 0)
 		snprintf(la, sizeof(la), "%ld", d->line_a);
 	if (d->line_b > 0)
@@ -83,7 +98,7 @@ main(int argc, char *argv[])
 	const char *dbpath = NULL, *outpath = NULL;
 	struct cmp_opts co;
 	struct cmp_stats st;
-	struct out out = { NULL, 0, "\n", STRBUF_INIT };
+	struct out out = { NULL, 0, 0, 0, "\n", STRBUF_INIT };
 	struct rec_ctx *ctx;
 	struct db *db = NULL;
 	struct cli_input in;
@@ -143,9 +158,8 @@ main(int argc, char *argv[])
 		out.fp = cli_open_output(outpath);
 		if (cli_csv_for_spreadsheet(outpath, excel)) {
 			out.eol = "\r\n";
-			fputs("\xef\xbb\xbf", out.fp);
+			out.bom = 1;
 		}
-		fprintf(out.fp, "serial,column,A,B,line_A,line_B%s", out.eol);
 	}
 	co.on_diff = on_diff;
 	co.arg = &out;
@@ -161,6 +175,7 @@ main(int argc, char *argv[])
 	    st.dup_a > 0 || st.dup_b > 0 || st.noserial_a > 0 ||
 	    st.noserial_b > 0;
 	if (!out.quiet) {
+		start(&out);
 		cli_close_output(out.fp, outpath);
 		fprintf(stderr, _("%s: %ld rows, %s: %ld rows: %ld matched, "
 		    "%ld with differences (%ld fields), %ld only in %s, %ld "

@@ -23,10 +23,63 @@ struct outfile {
 	char *tmp;		/* the temporary name, NULL if direct */
 	FILE *fp;
 	int lazy;		/* not synced (outfile_lazy) */
+	struct outfile *prev, *next;	/* in pending, while tmp exists */
 };
 
 static pthread_once_t umask_once = PTHREAD_ONCE_INIT;
 static mode_t umask_value;
+
+/*
+ * The files begun and neither committed nor abandoned: a tool that exits
+ * on an error (errx) half way leaves no temporary file behind.
+ */
+static pthread_once_t init_done = PTHREAD_ONCE_INIT;
+static pthread_mutex_t pending_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct outfile *pending;
+
+/* At exit: the names only (another thread may still be writing). */
+static void
+remove_pending(void)
+{
+	struct outfile *of;
+
+	pthread_mutex_lock(&pending_mu);
+	for (of = pending; of != NULL; of = of->next)
+		unlink(of->tmp);
+	pthread_mutex_unlock(&pending_mu);
+}
+
+static void
+init_once(void)
+{
+	atexit(remove_pending);
+}
+
+static void
+pending_add(struct outfile *of)
+{
+	pthread_mutex_lock(&pending_mu);
+	of->prev = NULL;
+	of->next = pending;
+	if (pending != NULL)
+		pending->prev = of;
+	pending = of;
+	pthread_mutex_unlock(&pending_mu);
+}
+
+static void
+pending_remove(struct outfile *of)
+{
+	pthread_mutex_lock(&pending_mu);
+	if (of->prev != NULL)
+		of->prev->next = of->next;
+	else if (pending == of)
+		pending = of->next;
+	if (of->next != NULL)
+		of->next->prev = of->prev;
+	of->prev = of->next = NULL;
+	pthread_mutex_unlock(&pending_mu);
+}
 
 /* umask(2) can only be read by setting it: once, before any thread. */
 static void
@@ -102,6 +155,7 @@ outfile_open(const char *path, mode_t mode, char **errstr)
 	int fd;
 
 	pthread_once(&umask_once, read_umask);
+	pthread_once(&init_done, init_once);
 	of = xcalloc(1, sizeof(*of));
 	of->path = xstrdup(path);
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -142,6 +196,8 @@ outfile_open(const char *path, mode_t mode, char **errstr)
 			unlink(of->tmp);
 		goto fail;
 	}
+	if (of->tmp != NULL)
+		pending_add(of);
 	return of;
 fail:
 	*errstr = xasprintf("%s: %s", path, strerror(errno));
@@ -172,6 +228,8 @@ outfile_tmpname(const struct outfile *of)
 static void
 outfile_release(struct outfile *of)
 {
+	if (of->tmp != NULL)
+		pending_remove(of);
 	free(of->path);
 	free(of->tmp);
 	free(of);

@@ -8,7 +8,9 @@
  * under the final name.  A final name that exists and is not a regular
  * file (a terminal, a pipe, /dev/null, /dev/stdout) is written directly,
  * and so is an existing regular file (not a link) in a directory where
- * no file can be created.
+ * no file can be created.  A temporary file neither committed nor
+ * abandoned when the program exits (an error exit half way) is removed
+ * then.
  *
  * Modes: OUTFILE_PRIVATE (0600) for anything that can hold personal
  * data; OUTFILE_PUBLIC (0666 less the umask) for forms and QR codes.

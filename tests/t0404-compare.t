@@ -52,9 +52,21 @@ test_expect_code 1 'every difference is listed' '
 	test_grep err "4 rows" && exit $rc || exit 99
 '
 
-test_expect_code 2 'a missing file is an error naming it' '
-	hcp-compare a.csv nosuch.csv 2>err; rc=$?
-	test_grep err nosuch.csv && exit $rc || exit 99
+test_expect_code 2 'a missing file is an error naming it, nothing written' '
+	hcp-compare a.csv nosuch.csv >out 2>err; rc=$?
+	test_grep err nosuch.csv && ! test -s out && exit $rc || exit 99
+'
+
+test_expect_code 2 'with -o, a missing file leaves no output file behind' '
+	hcp-compare -o diff.csv a.csv nosuch.csv 2>err; rc=$?
+	test_grep err nosuch.csv && ! ls -A | grep diff.csv &&
+		exit $rc || exit 99
+'
+
+test_expect_code 0 'the header alone for no difference, with -o and --excel too' '
+	hcp-compare -o same.csv --excel a.csv a.csv && rc=$? &&
+	printf "\357\273\277serial,column,A,B,line_A,line_B\r\n" >expect &&
+	test_cmp expect same.csv && exit $rc || exit 99
 '
 
 test_expect_code 1 '-q says it only by the exit status' '
