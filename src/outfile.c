@@ -9,6 +9,8 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +33,10 @@ static mode_t umask_value;
 
 /*
  * The files begun and neither committed nor abandoned: a tool that exits
- * on an error (errx) half way leaves no temporary file behind.
+ * on an error (errx) half way, or is interrupted (Ctrl-C, kill), leaves
+ * no temporary file behind.  The signal handler walks the list without
+ * the lock (it may have interrupted its holder): a file is linked in
+ * whole, its next pointer set first.
  */
 static pthread_once_t init_done = PTHREAD_ONCE_INIT;
 static pthread_mutex_t pending_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -50,9 +55,34 @@ remove_pending(void)
 }
 
 static void
+on_signal(int sig)
+{
+	struct outfile *of;
+	int saved = errno;
+
+	for (of = pending; of != NULL; of = of->next)
+		unlink(of->tmp);
+	errno = saved;
+	raise(sig);		/* SA_RESETHAND: as if it were not caught */
+}
+
+static void
 init_once(void)
 {
+	static const int sigs[] = { SIGHUP, SIGINT, SIGPIPE, SIGTERM };
+	struct sigaction sa, old;
+	size_t i;
+
 	atexit(remove_pending);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	/* a signal ignored (nohup) stays ignored */
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (sigaction(sigs[i], NULL, &old) == 0 &&
+		    old.sa_handler == SIG_DFL)
+			sigaction(sigs[i], &sa, NULL);
 }
 
 static void
@@ -63,6 +93,7 @@ pending_add(struct outfile *of)
 	of->next = pending;
 	if (pending != NULL)
 		pending->prev = of;
+	atomic_signal_fence(memory_order_release);	/* next before it */
 	pending = of;
 	pthread_mutex_unlock(&pending_mu);
 }

@@ -10,7 +10,9 @@
  * and so is an existing regular file (not a link) in a directory where
  * no file can be created.  A temporary file neither committed nor
  * abandoned when the program exits (an error exit half way) is removed
- * then.
+ * then, and so it is when the program is stopped by SIGHUP, SIGINT,
+ * SIGPIPE or SIGTERM (the first outfile_open() installs the handler
+ * for each of these signals not ignored).
  *
  * Modes: OUTFILE_PRIVATE (0600) for anything that can hold personal
  * data; OUTFILE_PUBLIC (0666 less the umask) for forms and QR codes.

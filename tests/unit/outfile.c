@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for outfile.c: a file appears under its name whole or not
- * at all, and a program that exits half way leaves no temporary file.
+ * at all, and a program that exits half way, or is killed, leaves no
+ * temporary file.
  */
 #include <sys/wait.h>
 
 #include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +87,20 @@ main(void)
 	}
 	ok(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
 	    WEXITSTATUS(status) == 2, "a program exits half way (2)");
+	is_str(slurp(path), "a,b\n", "the file before stays");
+	is_int(entries(dir), 1, "no temporary file is left behind");
+
+	fflush(stdout);
+	if ((pid = fork()) == 0) {
+		/* begun, half written, then stopped by kill(1) */
+		of = outfile_open(path, OUTFILE_PRIVATE, &e);
+		fputs("half", outfile_fp(of));
+		kill(getpid(), SIGTERM);
+		exit(0);
+	}
+	ok(pid > 0 && waitpid(pid, &status, 0) == pid &&
+	    WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM,
+	    "a program is stopped half way by SIGTERM, and dies of it");
 	is_str(slurp(path), "a,b\n", "the file before stays");
 	is_int(entries(dir), 1, "no temporary file is left behind");
 
