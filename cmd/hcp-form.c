@@ -242,25 +242,35 @@ struct page {
 	char *window;
 };
 
-/* Renders the pages into -o, removing the file again on failure. */
+/* Exits 2 with e, and what stays done (issued) if anything, as fp fails. */
+static void
+fail(FILE *fp, char *e, const char *issued)
+{
+	char *msg = issued != NULL ? xasprintf("%s; %s", e, issued) : e;
+
+	cli_fail_output(fp, msg);
+}
+
+/*
+ * Renders the pages into fp, the output out opened, removing it again on
+ * failure; issued says which serials stay issued then (or NULL).
+ */
 static void
 render(struct db *db, const struct layout *l, const struct page *pv,
-    size_t n, const char *out, int quiet)
+    size_t n, FILE *fp, const char *out, int quiet, const char *issued)
 {
 	struct render_vars vars;
 	struct render_forms *rf;
 	char *hall, *name, *wname = NULL, *e = NULL;
 	const char *lastwin = NULL;
-	FILE *fp;
 	size_t i;
 	int progress = !quiet && cli_progress_wanted() && n >= 200;
 
 	if ((hall = settings_get(db, "hall")) == NULL ||
 	    (name = settings_get(db, "name")) == NULL)
 		errx(2, "%s", db_errstr(db));
-	fp = cli_open_public_output(out);
 	if ((rf = render_forms_open(l, fp, out, &e)) == NULL)
-		cli_fail_output(fp, e);
+		fail(fp, e, issued);
 	memset(&vars, 0, sizeof(vars));
 	vars.hall = hall;
 	vars.name = name;
@@ -279,7 +289,7 @@ render(struct db *db, const struct layout *l, const struct page *pv,
 
 			render_forms_close(rf, &e2);
 			free(e2);
-			cli_fail_output(fp, e);
+			fail(fp, e, issued);
 		}
 		if (progress && (i + 1) % 100 == 0)
 			fprintf(stderr, "\r%zu/%zu", i + 1, n);
@@ -287,7 +297,7 @@ render(struct db *db, const struct layout *l, const struct page *pv,
 	if (progress)
 		fputc('\n', stderr);
 	if (render_forms_close(rf, &e) != 0)
-		cli_fail_output(fp, e);
+		fail(fp, e, issued);
 	cli_close_output(fp, out);
 	free(wname);
 	free(hall);
@@ -440,11 +450,15 @@ issue(struct db *db, const struct opts *o, const char *tpath)
 	char (*serials)[LEDGER_SERIAL_LEN];
 	struct layout *l;
 	size_t i, count = (size_t)o->count;
+	FILE *fp = NULL;
 
 	l = load_layout(db, tpath);
 	if (o->win != NULL && !window_usable(db, o->win))
 		errx(1, _("window %s is not in the catalogue (or is "
 		    "retired)"), o->win);
+	/* an output that cannot be made issues no serial */
+	if (o->mode != M_ISSUE)
+		fp = cli_open_public_output(o->out);
 	if (ledger_issue(db, count, l->tid, l->fingerprint, o->win, o->op,
 	    &serials) != 0)
 		errx(2, "%s", db_errstr(db));
@@ -453,12 +467,18 @@ issue(struct db *db, const struct opts *o, const char *tpath)
 			printf("%s\n", serials[i]);
 	} else {
 		struct page *pv = xcalloc(count, sizeof(*pv));
+		char first[20], last[20], *issued;
 
 		for (i = 0; i < count; i++) {
 			memcpy(pv[i].serial, serials[i], 17);
 			pv[i].window = (char *)(uintptr_t)o->win;
 		}
-		render(db, l, pv, count, o->out, o->quiet);
+		ids_serial_format(serials[0], first);
+		ids_serial_format(serials[count - 1], last);
+		issued = xasprintf(_("serials %s to %s stay issued: print "
+		    "them with --reprint"), first, last);
+		render(db, l, pv, count, fp, o->out, o->quiet, issued);
+		free(issued);
 		free(pv);
 	}
 	free(serials);
@@ -515,7 +535,8 @@ reprint(struct db *db, const struct opts *o, const char *tpath,
 	}
 	if (rc != 0)
 		errx(1, "%s", _("nothing reprinted"));
-	render(db, l, pv, n, o->out, o->quiet);
+	render(db, l, pv, n, cli_open_public_output(o->out), o->out, o->quiet,
+	    NULL);
 	for (i = 0; i < n; i++)
 		free(pv[i].window);
 	free(pv);

@@ -53,6 +53,11 @@ maxseq() {
 	sqlite3 hcp.db "SELECT coalesce(max(seq), 0) FROM forms"
 }
 
+# grouped SERIAL: as the tools print it, 330523-01-0000001-1
+grouped() {
+	echo "$1" | sed "s/^\(......\)\(..\)\(.......\)\(.\)\$/\1-\2-\3-\4/"
+}
+
 setup_station
 
 test_expect_success 'hcp-form -N 6 writes six pages' '
@@ -182,6 +187,25 @@ test_expect_code 1 '--reprint with another template prints nothing' '
 	hcp-form -t standard-a5 -o r3.pdf --reprint $(sed -n 4p f.serials) \
 	    2>err; rc=$?
 	test_grep err "STD-1" && ! test -e r3.pdf && exit $rc || exit 99
+'
+
+test_expect_success 'an output that cannot be made issues no serial (2)' '
+	n0=$(sqlite3 hcp.db "SELECT count(*), max(seq) FROM forms") &&
+	mkdir adir &&
+	test_expect_code_ 2 hcp-form -N 3 -o adir 2>err &&
+	test_grep err "adir: Is a directory" &&
+	test_expect_code_ 2 hcp-form -N 3 -o no-such-dir/f.pdf 2>err &&
+	test_grep err "no-such-dir/f.pdf: No such file or directory" &&
+	test "$(sqlite3 hcp.db "SELECT count(*), max(seq) FROM forms")" = "$n0"
+'
+
+test_expect_success 'a PDF that fails half way names the serials left issued (2)' '
+	from=$(maxseq) &&
+	test_expect_code_ 2 hcp-form -N 2 -o /dev/full 2>err &&
+	a=$(sqlite3 hcp.db "SELECT serial FROM forms WHERE seq = $from + 1") &&
+	b=$(sqlite3 hcp.db "SELECT serial FROM forms WHERE seq = $from + 2") &&
+	test_grep err "serials $(grouped $a) to $(grouped $b) stay issued" &&
+	test "$(maxseq)" = $((from + 2))
 '
 
 test_expect_success '-o - writes the PDF to standard output' '
