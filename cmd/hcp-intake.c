@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "crypto.h"
 #include "i18n.h"
 #include "intake.h"
 #include "strbuf.h"
@@ -34,28 +33,6 @@ static void
 usage(void)
 {
 	cli_usage_exit(usage_text, stderr, EXIT_USAGE);
-}
-
-/* Reads a small text file (a key); exits 2 on failure. */
-static char *
-read_key(const char *path)
-{
-	struct strbuf sb = STRBUF_INIT;
-	char buf[4096];
-	size_t n;
-	FILE *fp;
-
-	if ((fp = fopen(path, "r")) == NULL)
-		err(2, "%s", path);
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) {
-		strbuf_add(&sb, buf, n);
-		if (sb.len > 64 * 1024)
-			errx(2, _("%s: too large for a key"), path);
-	}
-	if (ferror(fp))
-		err(2, "%s", path);
-	fclose(fp);
-	return strbuf_detach(&sb);
 }
 
 struct counts {
@@ -316,22 +293,11 @@ main(int argc, char *argv[])
 	if (db == NULL && o.pg == NULL && (db = getenv("HCP_INTAKE_DB")) ==
 	    NULL)
 		db = "intake.db";
-	if (o.pubpath != NULL) {
-		pub = read_key(o.pubpath);
-		if (crypto_sm2_verify(pub, "", 0, (const unsigned char *)"", 0,
-		    &e) < 0)
-			errx(2, _("%s: not a usable SM2 public key: %s"),
-			    o.pubpath, e);
-	}
-	if (o.keypath != NULL) {
-		struct sm2_key *k;
-
-		o.io.receipt_key = read_key(o.keypath);
-		if ((k = crypto_sm2_private(o.io.receipt_key, &e)) == NULL)
-			errx(2, _("%s: not a usable SM2 private key: %s"),
-			    o.keypath, e);
-		crypto_sm2_key_free(k);
-	}
+	if (o.pubpath != NULL)
+		pub = cli_read_key(o.pubpath);
+	if (o.keypath != NULL)
+		o.io.receipt_key = cli_read_key(o.keypath);
+	cli_check_keys(o.pubpath, pub, o.keypath, o.io.receipt_key);
 	if ((it = intake_open(db, o.pg, cli_datadir(), &e)) == NULL)
 		errx(2, "%s", e);
 	if (o.mode != 0)

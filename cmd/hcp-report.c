@@ -68,28 +68,6 @@ fmt_of_path(const char *path)
 
 #define MAX_KEYS 64
 
-static char *
-read_key(const char *path)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *fp, *mem;
-	char chunk[4096];
-	size_t k;
-
-	if ((fp = fopen(path, "r")) == NULL)
-		err(2, "%s", path);
-	if ((mem = open_memstream(&buf, &len)) == NULL)
-		err(2, "open_memstream");
-	while ((k = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		fwrite(chunk, 1, k, mem);
-	if (ferror(fp))
-		err(2, "%s", path);
-	fclose(fp);
-	fclose(mem);
-	return buf;
-}
-
 /*
  * A station db in memory holding the records of the verified batches of
  * dir; the station db (-d or $HCP_DB), when given, supplies the
@@ -238,7 +216,8 @@ take_option(struct opts *o, int ch, const char *arg)
 		if (o->nkeys == MAX_KEYS)
 			errx(EXIT_USAGE, _("at most %d public keys"),
 			    MAX_KEYS);
-		o->keys[o->nkeys++] = read_key(arg);
+		o->keys[o->nkeys] = cli_read_key(arg);
+		cli_check_keys(arg, o->keys[o->nkeys++], NULL, NULL);
 		break;
 	case 'E':
 		if (csvin_encoding_parse(arg, &o->enc) != 0) {

@@ -4,7 +4,6 @@
  * issue signed receipts for the good ones.
  */
 #include <err.h>
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +13,6 @@
 #include "clock.h"
 #include "crypto.h"
 #include "db.h"
-#include "fileio.h"
 #include "i18n.h"
 #include "keys.h"
 #include "outfile.h"
@@ -33,44 +31,6 @@ static void
 usage(void)
 {
 	cli_usage_exit(usage_text, stderr, EXIT_USAGE);
-}
-
-/* Reads a small text file (a key); exits 2 on failure. */
-static char *
-read_key(const char *path)
-{
-	char *buf;
-	size_t len;
-
-	if (fileio_read(path, 64 * 1024, &buf, &len) != 0) {
-		if (errno == EFBIG)
-			errx(2, _("%s: too large for a key"), path);
-		err(2, "%s", path);
-	}
-	return buf;
-}
-
-/*
- * A key that cannot check anything makes every verdict meaningless: it
- * is refused up front (exit 2), before any batch is read.  The public
- * key must load as SM2 (a verification of nothing then fails only as a
- * signature); the receipt key must give its public half.
- */
-static void
-check_keys(const char *pubname, const char *pub, const char *keypath,
-    const char *key)
-{
-	char *kp, *e;
-
-	if (crypto_sm2_verify(pub, "", 0, (const unsigned char *)"", 0,
-	    &e) < 0)
-		errx(2, _("%s: not a usable SM2 public key: %s"), pubname, e);
-	if (key == NULL)
-		return;
-	if (crypto_sm2_pubkey(key, &kp, &e) != 0)
-		errx(2, _("%s: not a usable SM2 private key: %s"), keypath,
-		    e);
-	free(kp);
 }
 
 /*
@@ -256,13 +216,17 @@ main(int argc, char *argv[])
 		usage();
 
 	if (op.pubpath != NULL)
-		pub = read_key(op.pubpath);
+		pub = cli_read_key(op.pubpath);
 	else if ((pub = keys_public_pem(cli_db_path(op.dbopt), &e)) == NULL)
 		errx(2, _("%s; give the station's public key with "
 		    "--pubkey"), e);
 	if (op.keypath != NULL)
-		key = read_key(op.keypath);
-	check_keys(op.pubpath != NULL ? op.pubpath : cli_db_path(op.dbopt),
+		key = cli_read_key(op.keypath);
+	/*
+	 * A key that cannot check anything makes every verdict
+	 * meaningless: it is refused up front, before any batch is read.
+	 */
+	cli_check_keys(op.pubpath != NULL ? op.pubpath : cli_db_path(op.dbopt),
 	    pub, op.keypath, key);
 
 	memset(&o, 0, sizeof(o));
@@ -291,7 +255,7 @@ main(int argc, char *argv[])
 		}
 	}
 	if (bad == 0) {
-		/* read once, signs every receipt (check_keys() read it) */
+		/* read once, signs every receipt (cli_check_keys() read it) */
 		if (key != NULL && (sk = crypto_sm2_private(key, &e)) == NULL)
 			errx(2, _("%s: not a usable SM2 private key: %s"),
 			    op.keypath, e);

@@ -13,7 +13,9 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "crypto.h"
 #include "dbwait.h"
+#include "fileio.h"
 #include "i18n.h"
 #include "outfile.h"
 #include "record.h"
@@ -385,4 +387,35 @@ cli_input_apply(const struct cli_input *in, struct rec_ctx *ctx)
 {
 	if (in->coding >= 0)
 		rec_ctx_set_coding(ctx, (enum rec_coding)in->coding);
+}
+
+char *
+cli_read_key(const char *path)
+{
+	char *buf;
+	size_t len;
+
+	if (fileio_read(path, 64 * 1024, &buf, &len) != 0) {
+		if (errno == EFBIG)
+			errx(2, _("%s: too large for a key"), path);
+		err(2, "%s", path);
+	}
+	return buf;
+}
+
+void
+cli_check_keys(const char *pubname, const char *pub, const char *keyname,
+    const char *key)
+{
+	struct sm2_key *k;
+	char *e;
+
+	if (pub != NULL && crypto_sm2_public_check(pub, &e) != 0)
+		errx(2, _("%s: not a usable SM2 public key: %s"), pubname, e);
+	if (key != NULL) {
+		if ((k = crypto_sm2_private(key, &e)) == NULL)
+			errx(2, _("%s: not a usable SM2 private key: %s"),
+			    keyname, e);
+		crypto_sm2_key_free(k);
+	}
 }

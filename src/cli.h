@@ -50,7 +50,7 @@ FILE *cli_open_public_output(const char *path);
 
 /*
  * Closes a stream from cli_open_output, checking for write errors, and
- * puts the file in place; dies naming the file (exit 1) if the data did
+ * puts the file in place; dies naming the file (exit 2) if the data did
  * not all reach it.
  */
 void cli_close_output(FILE *fp, const char *path);
@@ -61,6 +61,19 @@ void cli_discard_output(FILE *fp);
  * exit 2: the tools' one way out of a half-written -o file.
  */
 void cli_fail_output(FILE *fp, const char *msg) __attribute__((noreturn));
+
+/*
+ * Reads a small text file named on the command line (a key), at most
+ * 64 KiB; exits 2 naming it on failure.  The caller frees it.
+ */
+char *cli_read_key(const char *path);
+/*
+ * Refuses, exit 2 naming the file, a public key (pub, from pubname) or a
+ * private key (key, from keyname) that is not a usable SM2 key; a NULL
+ * key is not checked.
+ */
+void cli_check_keys(const char *pubname, const char *pub,
+    const char *keyname, const char *key);
 
 /*
  * Whether CSV output goes to a spreadsheet, and so gets a UTF-8 byte

@@ -356,6 +356,17 @@ load_public(const char *pem, char **errstr)
 }
 
 int
+crypto_sm2_public_check(const char *pub_pem, char **errstr)
+{
+	EVP_PKEY *pkey;
+
+	if ((pkey = load_public(pub_pem, errstr)) == NULL)
+		return -1;
+	EVP_PKEY_free(pkey);
+	return 0;
+}
+
+int
 crypto_sm2_keygen(char **priv_pem, char **errstr)
 {
 	EVP_PKEY_CTX *kctx;

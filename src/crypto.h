@@ -83,6 +83,11 @@ int crypto_sm2_pubkey(const char *priv_pem, char **pub_pem,
  */
 int crypto_sm2_sign(const char *priv_pem, const void *msg, size_t len,
     unsigned char **sig, size_t *siglen, char **errstr);
+/*
+ * Whether pub_pem holds an SM2 public key (as crypto_sm2_verify() reads
+ * it): 0, or -1 with *errstr saying why.
+ */
+int crypto_sm2_public_check(const char *pub_pem, char **errstr);
 /* A private key read once, to sign many times (a receiver's receipts). */
 struct sm2_key;
 struct sm2_key *crypto_sm2_private(const char *priv_pem, char **errstr);

@@ -214,10 +214,8 @@ key_usable(struct intake *it, const char *pem)
 {
 	char *e = NULL;
 
-	if (crypto_sm2_verify(pem, "", 0, (const unsigned char *)"", 0,
-	    &e) < 0) {
-		intake_seterr(it, _("not a usable SM2 public key: %s"),
-		    e != NULL ? e : "?");
+	if (crypto_sm2_public_check(pem, &e) != 0) {
+		intake_seterr(it, _("not a usable SM2 public key: %s"), e);
 		free(e);
 		return -1;
 	}

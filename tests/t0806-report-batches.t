@@ -81,4 +81,11 @@ test_expect_success 'a key that fits no batch reads nothing' '
 	grep -q "^total,,,260," two.csv
 '
 
+test_expect_success 'a file that is not a public key is refused by name (2)' '
+	test_expect_code_ 2 hcp-report -q --batches out -k other.key \
+		-f csv -o k.csv 2>err &&
+	test_grep err "other.key: not a usable SM2 public key" &&
+	! test -e k.csv
+'
+
 test_done
