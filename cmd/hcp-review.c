@@ -508,6 +508,11 @@ parse_options(int argc, char *argv[], struct opts *o)
 			o->f.dept = optarg;
 			break;
 		case O_STATE:
+			if (!review_state_known(optarg)) {
+				warnx(_("unknown state \"%s\" (%s)"), optarg,
+				    review_state_list());
+				usage();
+			}
 			o->f.state = optarg;
 			break;
 		case O_CSV:

@@ -74,6 +74,30 @@ review_state_word(const char *state)
 	return state != NULL ? state : "";
 }
 
+int
+review_state_known(const char *state)
+{
+	size_t i;
+
+	for (i = 0; i < NSTATES; i++)
+		if (strcmp(state_names[i], state) == 0)
+			return 1;
+	return 0;
+}
+
+const char *
+review_state_list(void)
+{
+	static char list[128];
+	size_t i, n = 0;
+
+	if (list[0] == '\0')
+		for (i = 0; i < NSTATES; i++)
+			n += (size_t)snprintf(list + n, sizeof(list) - n,
+			    "%s%s", i ? ", " : "", state_names[i]);
+	return list;
+}
+
 /* What each action takes: its outcomes and the states it starts from. */
 static const struct action_def {
 	const char *name;

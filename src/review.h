@@ -124,6 +124,10 @@ struct review_event {
  * CSV, JSON and --state keep the English word); an unknown one as is.
  */
 const char *review_state_word(const char *state);
+/* Whether state is a state's English word (--state), 1 or 0. */
+int review_state_known(const char *state);
+/* The states' English words, "open, visited, ...": static. */
+const char *review_state_list(void);
 
 /* The events of case case_id, oldest first. */
 int review_events(struct review *rv, long long case_id,

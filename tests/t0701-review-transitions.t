@@ -128,6 +128,11 @@ test_expect_success 'rule accept: excluded, kept, closed that day' '
 	echo 1 >expect && test_cmp expect n
 '
 
+test_expect_success 'an unknown --state is a usage error naming the states (2)' '
+	test_expect_code_ 2 hcp-review -d hcp.db -a --state exclude 2>err &&
+	test_grep err "unknown state \"exclude\" (open, visited, rectifying, rectified, explained, appealed, excluded, closed)"
+'
+
 test_expect_success 'refused: done when not rectifying' '
 	refused "case 8: cannot done: the case is open (done is allowed when it is rectifying)" done 8 "x"
 '
