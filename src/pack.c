@@ -556,10 +556,9 @@ batch_spec(struct db *db, const char *dbpath, const char *dir,
 /*
  * What the file written says of batch b: 1 (a refusal) if it differs
  * from the one first written, or (must_match) none was, -1 on an error,
- * else 0; a batch written again
- * (pack_repack()) has the file it replaces kept aside as replaced before
- * the new one is recorded, so a crash leaves the name free and the next
- * run writes it.
+ * else 0.  A batch written again (pack_repack()) has the file it replaces
+ * kept aside as replaced before the new one is recorded, so a crash
+ * leaves the name free and the next run writes it.
  */
 static int
 check_written(const struct stored *b, const char *hex, const char *first_hex,
