@@ -317,9 +317,9 @@ parse_options(int argc, char *argv[], struct opts *o)
 {
 	enum {
 		O_ISSUE = 256, O_REPRINT, O_VOID, O_STATUS, O_CSV, O_ENGLISH,
-		O_REASON, O_OPERATOR, O_XLSX
+		O_REASON, O_XLSX
 	};
-	static const char shortopts[] = "d:hN:o:qt:Vw:";
+	static const char shortopts[] = "d:hN:o:qt:u:Vw:";
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "count", required_argument, NULL, 'N' },
@@ -337,7 +337,7 @@ parse_options(int argc, char *argv[], struct opts *o)
 		{ "xlsx-template", no_argument, NULL, O_XLSX },
 		{ "english", no_argument, NULL, O_ENGLISH },
 		{ "reason", required_argument, NULL, O_REASON },
-		{ "operator", required_argument, NULL, O_OPERATOR },
+		{ "operator", required_argument, NULL, 'u' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int ch;
@@ -395,7 +395,7 @@ parse_options(int argc, char *argv[], struct opts *o)
 		case O_REASON:
 			o->reason = optarg;
 			break;
-		case O_OPERATOR:
+		case 'u':
 			o->op = optarg;
 			break;
 		default:

@@ -23,7 +23,7 @@
 #include "banned.h"
 
 static const char usage_text[] =
-    "usage: hcp-import [-nqv] [-d db] [--operator name] [--rejects path]\n"
+    "usage: hcp-import [-nqv] [-d db] [-u name] [--rejects path]\n"
     "                  [--rejects-language lang] [--coding coding]\n"
     "                  [--encoding encoding] [--ignore-unknown] [--scanned]\n"
     "                  file ...\n";
@@ -104,7 +104,7 @@ struct opts {
 static int
 parse_options(int argc, char *argv[], struct opts *o, struct out *out)
 {
-	static const char shortopts[] = "d:hnqvV";
+	static const char shortopts[] = "d:hnqu:vV";
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "dry-run", no_argument, NULL, 'n' },
@@ -112,7 +112,7 @@ parse_options(int argc, char *argv[], struct opts *o, struct out *out)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
-		{ "operator", required_argument, NULL, 'O' },
+		{ "operator", required_argument, NULL, 'u' },
 		{ "rejects", required_argument, NULL, 'R' },
 		{ "rejects-language", required_argument, NULL, 'L' },
 		CLI_INPUT_LONGOPTS,
@@ -145,7 +145,7 @@ parse_options(int argc, char *argv[], struct opts *o, struct out *out)
 		case 'V':
 			cli_version();
 			exit(0);
-		case 'O':
+		case 'u':
 			o->oper = optarg;
 			break;
 		case 'R':

@@ -67,7 +67,7 @@ test_expect_code 1 'an unknown window is refused' '
 
 test_expect_success '--void voids an issued serial and audits it' '
 	s=$(sed -n 2p s1) &&
-	hcp-form -d hcp.db --operator clerk --reason "lost" --void "$s" &&
+	hcp-form -d hcp.db -u clerk --reason "lost" --void "$s" &&
 	test "$(sqlite3 hcp.db "SELECT state FROM forms WHERE serial = '\''$s'\''")" = voided &&
 	sqlite3 hcp.db "SELECT operator, key, old, new, reason FROM audit" >audit &&
 	test_grep audit "^clerk|$s|issued|voided|lost$"

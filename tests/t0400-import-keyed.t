@@ -34,7 +34,7 @@ test_expect_success 'set up: station, 40 issued serials, a keyed file' '
 '
 
 test_expect_success 'import: every row accepted' '
-	hcp-import -d hcp.db --operator 李娜 good.csv >out &&
+	hcp-import -d hcp.db -u 李娜 good.csv >out &&
 	test_grep out "good.csv: 20 rows read: 20 accepted, 0 rejected, 0 duplicates" &&
 	counts_add_up out && ! test -e good.csv.rejects.csv
 '
