@@ -28,6 +28,7 @@
 #include "rejects.h"
 #include "report.h"
 #include "settings.h"
+#include "store.h"
 #include "strbuf.h"
 #include "verify.h"
 #include "xalloc.h"
@@ -1400,7 +1401,7 @@ report_write_flags(struct db *db, const struct report_opts *o, FILE *fp,
 
 struct bload {
 	struct db *db;
-	sqlite3_stmt *ins, *rep;
+	struct store_scratch *ss;	/* writes the records (store.h) */
 	long long import_id;
 	int col_method;		/* entry_method column of the payload */
 	int col_line;		/* src_line column */
@@ -1413,7 +1414,8 @@ batch_record(void *arg, const struct rec *r, const char *supersedes,
     size_t ncells, const char *const *cells, char **why)
 {
 	struct bload *b = arg;
-	sqlite3_stmt *st;
+	struct store_row row;
+	char channel[12], satisfaction[12];
 	size_t i;
 
 	if (r == NULL) {
@@ -1428,35 +1430,31 @@ batch_record(void *arg, const struct rec *r, const char *supersedes,
 	(void)why;
 	if (b->failed)
 		return 0;
-	st = *supersedes != '\0' ? b->rep : b->ins;
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	db_bind_opt(st, 1, r->v[F_SERIAL]);
-	db_bind_opt(st, 2, r->v[F_PROJECT_NO]);
-	db_bind_opt(st, 3, r->v[F_ITEM_CODE]);
-	db_bind_opt(st, 4, r->v[F_DEPT_CODE]);
-	/* stored 6 digits, exported padded to 12 (DESIGN §6.1) */
-	sqlite3_bind_text(st, 5, r->v[F_AREA_CODE] != NULL ?
-	    r->v[F_AREA_CODE] : "", r->v[F_AREA_CODE] != NULL &&
-	    strlen(r->v[F_AREA_CODE]) > 6 ? 6 : -1, SQLITE_TRANSIENT);
-	db_bind_opt(st, 6, r->v[F_WINDOW]);
-	db_bind_opt(st, 7, r->v[F_STAFF]);
-	sqlite3_bind_int(st, 8, r->channel);
-	sqlite3_bind_int(st, 9, r->satisfaction);
-	db_bind_opt(st, 10, r->v[F_EVALUATOR]);
-	db_bind_opt(st, 11, r->v[F_CERT_NO]);
-	db_bind_opt(st, 12, r->v[F_PHONE]);
-	db_bind_opt(st, 13, r->v[F_ASSESS_TIME]);
-	sqlite3_bind_int(st, 14, r->assess_number > 0 ? r->assess_number :
-	    1);
-	sqlite3_bind_int64(st, 15, b->import_id);
-	sqlite3_bind_int64(st, 16, b->col_line >= 0 && (size_t)b->col_line <
-	    ncells ? strtol(cells[b->col_line], NULL, 10) : r->line);
-	sqlite3_bind_text(st, 17, b->col_method >= 0 &&
+	snprintf(channel, sizeof(channel), "%d", r->channel);
+	snprintf(satisfaction, sizeof(satisfaction), "%d", r->satisfaction);
+	memset(&row, 0, sizeof(row));
+	row.serial = r->v[F_SERIAL];
+	row.project_no = r->v[F_PROJECT_NO];
+	row.item_code = r->v[F_ITEM_CODE];
+	row.dept_code = r->v[F_DEPT_CODE];
+	row.area_code = r->v[F_AREA_CODE];
+	row.window = r->v[F_WINDOW];
+	row.staff = r->v[F_STAFF];
+	row.channel = channel;
+	row.satisfaction = satisfaction;
+	row.evaluator = r->v[F_EVALUATOR];
+	row.cert_no = r->v[F_CERT_NO];
+	row.phone = r->v[F_PHONE];
+	row.assess_time = r->v[F_ASSESS_TIME];
+	row.assess_number = r->assess_number;
+	row.src_line = b->col_line >= 0 && (size_t)b->col_line < ncells ?
+	    strtol(cells[b->col_line], NULL, 10) : r->line;
+	row.entry_method = b->col_method >= 0 &&
 	    (size_t)b->col_method < ncells && strcmp(cells[b->col_method],
-	    "scanned") == 0 ? "scanned" : "keyed", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 18, r->hash, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	    "scanned") == 0 ? "scanned" : "keyed";
+	row.row_hash = r->hash;
+	if (store_scratch_add(b->ss, b->import_id, &row,
+	    *supersedes != '\0') != 0)
 		b->failed = 1;
 	return 0;
 }
@@ -1523,53 +1521,22 @@ copy_catalogue(struct db *mem, struct db *station)
 	return db_exec(mem, "DETACH DATABASE st") != 0 ? -1 : 0;
 }
 
-/* The statements writing the evaluations and the imports of batches. */
-static int
-bload_prepare(struct bload *b, sqlite3_stmt **imp)
-{
-	static const char cols[] = "(serial, project_no, item_code, "
-	    "dept_code, area_code, window_id, staff_id, channel, "
-	    "satisfaction, evaluator, cert_no, phone, assess_time, "
-	    "assess_number, import_id, src_line, entry_method, row_hash) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-	    "?14, ?15, ?16, ?17, ?18)";
-	char *sql;
-	int k;
-
-	sql = xasprintf("INSERT INTO evaluations %s", cols);
-	k = db_prepare(b->db, &b->ins, sql) != 0;
-	free(sql);
-	sql = xasprintf("INSERT OR REPLACE INTO evaluations %s", cols);
-	k |= db_prepare(b->db, &b->rep, sql) != 0;
-	free(sql);
-	if (k)
-		return -1;
-	return db_prepare(b->db, imp, "INSERT INTO imports (src_file, "
-	    "operator, started_at) VALUES (?1, '', ?2)") != 0 ? -1 : 0;
-}
-
 /*
  * Verifies the batch name with the key in o, in a savepoint of its own:
  * 1 if it is loaded, 0 if refused (counted in bs if the key is the last
  * one), -1 with *errstr.
  */
 static int
-batch_try(struct bload *b, sqlite3_stmt *imp, struct verify_opts *o,
-    const char *name, const char *now, int last, struct batches_stats *bs,
-    char **errstr)
+batch_try(struct bload *b, struct verify_opts *o, const char *name,
+    const char *now, int last, struct batches_stats *bs, char **errstr)
 {
 	struct db *mem = b->db;
 	struct verify_result res;
 	int ok;
 
-	if (db_exec(mem, "SAVEPOINT batch") != 0)
+	if (db_exec(mem, "SAVEPOINT batch") != 0 ||
+	    store_scratch_import(b->ss, name, now, &b->import_id) != 0)
 		goto dberr;
-	sqlite3_reset(imp);
-	sqlite3_bind_text(imp, 1, name, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(imp, 2, now, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(imp) != SQLITE_DONE)
-		goto dberr;
-	b->import_id = sqlite3_last_insert_rowid(db_sqlite(mem));
 	b->failed = 0;
 	memset(&res, 0, sizeof(res));
 	if (verify_batch(name, o, &res, errstr) != 0) {
@@ -1609,7 +1576,6 @@ report_load_batches(struct db *mem, struct db *station, const char *dir,
 {
 	struct verify_opts o;
 	struct bload b;
-	sqlite3_stmt *imp = NULL;
 	char **names = NULL, now[CLOCK_BUFLEN];
 	size_t n = 0, i, k;
 	int rc = -1, ok;
@@ -1641,13 +1607,13 @@ report_load_batches(struct db *mem, struct db *station, const char *dir,
 	}
 	o.row = batch_record;
 	o.arg = &b;
-	if (bload_prepare(&b, &imp) != 0)
+	if ((b.ss = store_scratch_new(mem)) == NULL)
 		goto dberr;
 	for (i = 0; i < n; i++)
 		/* each key in turn: a county holds those of its stations */
 		for (k = 0, ok = 0; k < nkeys && !ok; k++) {
 			o.pub_pem = keys[k];
-			ok = batch_try(&b, imp, &o, names[i], now,
+			ok = batch_try(&b, &o, names[i], now,
 			    k + 1 == nkeys, bs, errstr);
 			if (ok < 0)
 				goto out;
@@ -1657,9 +1623,7 @@ report_load_batches(struct db *mem, struct db *station, const char *dir,
 dberr:
 	*errstr = xstrdup(db_errstr(mem));
 out:
-	sqlite3_finalize(imp);
-	sqlite3_finalize(b.ins);
-	sqlite3_finalize(b.rep);
+	store_scratch_free(b.ss);
 	rec_ctx_free(o.ctx);
 	rec_ctx_free(o.keys);
 	for (i = 0; i < n; i++)
@@ -1675,27 +1639,34 @@ static int
 received_record(void *arg, int n, const char *const *v)
 {
 	struct bload *b = arg;
-	sqlite3_stmt *st = b->ins;
+	struct store_row row;
 	char *key;
-	int i;
+	int rc;
 
 	if (n != INTAKE_READ_N)
 		return b->failed = 1;
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	/* serial ... assess_time: parameters 1-13 in the order read */
-	for (i = 0; i < 13; i++)
-		db_bind_opt(st, i + 1, v[i + 3]);
-	if (v[7] != NULL && strlen(v[7]) > 6)	/* area: 6 digits stored */
-		sqlite3_bind_text(st, 5, v[7], 6, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 14, v[16] != NULL ? (int)strtol(v[16], NULL, 10) :
-	    1);
-	sqlite3_bind_int64(st, 15, b->import_id);
-	sqlite3_bind_int64(st, 16, strtoll(v[2], NULL, 10));
-	sqlite3_bind_text(st, 17, "keyed", -1, SQLITE_STATIC);
-	key = xasprintf("%s:%s:%s", v[0], v[1], v[2]);
-	sqlite3_bind_text(st, 18, key, -1, free);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	/* in the order of INTAKE_READ_COLS */
+	memset(&row, 0, sizeof(row));
+	row.serial = v[3];
+	row.project_no = v[4];
+	row.item_code = v[5];
+	row.dept_code = v[6];
+	row.area_code = v[7];
+	row.window = v[8];
+	row.staff = v[9];
+	row.channel = v[10];
+	row.satisfaction = v[11];
+	row.evaluator = v[12];
+	row.cert_no = v[13];
+	row.phone = v[14];
+	row.assess_time = v[15];
+	row.assess_number = v[16] != NULL ? (int)strtol(v[16], NULL, 10) : 1;
+	row.src_line = strtoll(v[2], NULL, 10);
+	row.entry_method = "keyed";
+	row.row_hash = key = xasprintf("%s:%s:%s", v[0], v[1], v[2]);
+	rc = store_scratch_add(b->ss, b->import_id, &row, 0);
+	free(key);
+	if (rc != 0)
 		return b->failed = 1;
 	b->records++;
 	return 0;
@@ -1706,7 +1677,6 @@ report_load_received(struct db *mem, struct db *station, struct intake *it,
     const struct report_opts *o, char **errstr)
 {
 	struct bload b;
-	sqlite3_stmt *imp = NULL;
 	char now[CLOCK_BUFLEN];
 	long long rc = -1;
 
@@ -1714,13 +1684,9 @@ report_load_received(struct db *mem, struct db *station, struct intake *it,
 	b.db = mem;
 	clock_format(clock_now(), now);
 	if ((station != NULL && copy_catalogue(mem, station) != 0) ||
-	    bload_prepare(&b, &imp) != 0 || db_begin(mem) != 0)
+	    (b.ss = store_scratch_new(mem)) == NULL || db_begin(mem) != 0 ||
+	    store_scratch_import(b.ss, "(received)", now, &b.import_id) != 0)
 		goto dberr;
-	sqlite3_bind_text(imp, 1, "(received)", -1, SQLITE_STATIC);
-	sqlite3_bind_text(imp, 2, now, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(imp) != SQLITE_DONE)
-		goto dberr;
-	b.import_id = sqlite3_last_insert_rowid(db_sqlite(mem));
 	if (intake_each_record(it, o->from, o->to, received_record, &b) != 0) {
 		*errstr = xstrdup(intake_errstr(it));
 		db_rollback(mem);
@@ -1737,8 +1703,6 @@ report_load_received(struct db *mem, struct db *station, struct intake *it,
 dberr:
 	*errstr = xstrdup(db_errstr(mem));
 out:
-	sqlite3_finalize(imp);
-	sqlite3_finalize(b.ins);
-	sqlite3_finalize(b.rep);
+	store_scratch_free(b.ss);
 	return rc;
 }

@@ -389,6 +389,100 @@ store_insert(struct store_writer *w, const struct rec *const *r, size_t n,
 	return (rc & 0xff) == SQLITE_CONSTRAINT ? STORE_TAKEN : -1;
 }
 
+/* ---- a report's db in memory ------------------------------------ */
+
+struct store_scratch {
+	struct db *db;
+	sqlite3_stmt *ins, *rep, *imp;
+};
+
+struct store_scratch *
+store_scratch_new(struct db *db)
+{
+	static const char cols[] = "(serial, project_no, item_code, "
+	    "dept_code, area_code, window_id, staff_id, channel, "
+	    "satisfaction, evaluator, cert_no, phone, assess_time, "
+	    "assess_number, import_id, src_line, entry_method, row_hash) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+	    "?14, ?15, ?16, ?17, ?18)";
+	struct store_scratch *s = xcalloc(1, sizeof(*s));
+	char *ins = xasprintf("INSERT INTO evaluations %s", cols);
+	char *rep = xasprintf("INSERT OR REPLACE INTO evaluations %s", cols);
+	int rc;
+
+	s->db = db;
+	rc = db_prepare(db, &s->ins, ins) != 0 ||
+	    db_prepare(db, &s->rep, rep) != 0 ||
+	    db_prepare(db, &s->imp, "INSERT INTO imports (src_file, "
+	    "operator, started_at) VALUES (?1, '', ?2)") != 0;
+	free(ins);
+	free(rep);
+	if (rc) {
+		store_scratch_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void
+store_scratch_free(struct store_scratch *s)
+{
+	if (s == NULL)
+		return;
+	sqlite3_finalize(s->ins);
+	sqlite3_finalize(s->rep);
+	sqlite3_finalize(s->imp);
+	free(s);
+}
+
+int
+store_scratch_import(struct store_scratch *s, const char *src_file,
+    const char *now, long long *id)
+{
+	sqlite3_reset(s->imp);
+	sqlite3_bind_text(s->imp, 1, src_file, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s->imp, 2, now, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(s->imp) != SQLITE_DONE)
+		return db_sqlerr(s->db, "imports");
+	*id = sqlite3_last_insert_rowid(db_sqlite(s->db));
+	return 0;
+}
+
+int
+store_scratch_add(struct store_scratch *s, long long import_id,
+    const struct store_row *row, int replace)
+{
+	sqlite3_stmt *st = replace ? s->rep : s->ins;
+	const char *area = row->area_code != NULL ? row->area_code : "";
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	db_bind_opt(st, 1, row->serial);
+	db_bind_opt(st, 2, row->project_no);
+	db_bind_opt(st, 3, row->item_code);
+	db_bind_opt(st, 4, row->dept_code);
+	/* stored 6 digits, exported padded to 12 (DESIGN §6.1) */
+	sqlite3_bind_text(st, 5, area, strlen(area) > 6 ? 6 : -1,
+	    SQLITE_TRANSIENT);
+	db_bind_opt(st, 6, row->window);
+	db_bind_opt(st, 7, row->staff);
+	db_bind_opt(st, 8, row->channel);
+	db_bind_opt(st, 9, row->satisfaction);
+	db_bind_opt(st, 10, row->evaluator);
+	db_bind_opt(st, 11, row->cert_no);
+	db_bind_opt(st, 12, row->phone);
+	db_bind_opt(st, 13, row->assess_time);
+	sqlite3_bind_int(st, 14, row->assess_number > 0 ? row->assess_number :
+	    1);
+	sqlite3_bind_int64(st, 15, import_id);
+	sqlite3_bind_int64(st, 16, row->src_line);
+	sqlite3_bind_text(st, 17, row->entry_method, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 18, row->row_hash, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return db_sqlerr(s->db, "evaluations");
+	return 0;
+}
+
 /* ---- finding and changing records ------------------------------- */
 
 /* Steps st for one id: 1 with *id, 0 if no row, -1. */

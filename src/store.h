@@ -75,6 +75,39 @@ void store_writer_free(struct store_writer *w);
 int store_insert(struct store_writer *w, const struct rec *const *r,
     size_t n, size_t *k);
 
+/* ---- a report's db in memory ------------------------------------ */
+
+/*
+ * hcp-report(1) --batches and --received put the records they read into
+ * a db in memory, for the same queries as a station's: written here, as
+ * every record is.  The values are strings as read (NULL or "" for none),
+ * area_code cut to its 6 stored digits.
+ */
+struct store_row {
+	const char *serial, *project_no, *item_code, *dept_code, *area_code;
+	const char *window, *staff, *channel, *satisfaction, *evaluator;
+	const char *cert_no, *phone, *assess_time;
+	int assess_number;		/* 0: 1 */
+	long long src_line;
+	const char *entry_method;	/* "keyed" or "scanned" */
+	const char *row_hash;		/* a key unique to the record */
+};
+
+struct store_scratch;
+
+/* Prepares the statements on db; NULL with db_errstr() set. */
+struct store_scratch *store_scratch_new(struct db *db);
+void store_scratch_free(struct store_scratch *s);
+/* An import run for src_file (a batch, say) begun at now: *id. */
+int store_scratch_import(struct store_scratch *s, const char *src_file,
+    const char *now, long long *id);
+/*
+ * Adds row to import run import_id; replace: it supersedes the record
+ * with its keys (a correction).  0, or -1 (db_errstr(): a key taken).
+ */
+int store_scratch_add(struct store_scratch *s, long long import_id,
+    const struct store_row *row, int replace);
+
 /* ---- finding records -------------------------------------------- */
 
 /*
