@@ -764,6 +764,10 @@ csvin_open(struct csvin *c, const char *path, enum csvin_encoding enc)
 	}
 	if (strcmp(path, "-") != 0 && xlsxin_detect(path))
 		return open_workbook(c, path);
+	if (strcmp(path, "-") != 0 && xlsxin_legacy(path))
+		return seterr(c, 0, "%s", _("a workbook of Excel 97-2003 or "
+		    "of WPS (.xls, .et), which hcp does not read: save it "
+		    "as .xlsx (Excel 2007 and later, WPS) or as CSV"));
 	if (enc == CSVIN_UTF16 || (enc == CSVIN_AUTO && c->fp != stdin &&
 	    utf16_detect(c->fp))) {
 		if (open_utf16(c) != 0)

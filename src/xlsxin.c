@@ -122,18 +122,31 @@ xlsxin_errstr(const struct xlsxin *x)
 	return x->err != NULL ? x->err : "no error";
 }
 
-int
-xlsxin_detect(const char *path)
+/* Whether the file at path starts with the n bytes magic. */
+static int
+starts_with(const char *path, const char *magic, size_t n)
 {
-	unsigned char m[4];
+	unsigned char m[8];
 	FILE *fp;
 	int yes;
 
-	if ((fp = fopen(path, "rb")) == NULL)
+	if (n > sizeof(m) || (fp = fopen(path, "rb")) == NULL)
 		return 0;
-	yes = fread(m, 1, 4, fp) == 4 && memcmp(m, "PK\003\004", 4) == 0;
+	yes = fread(m, 1, n, fp) == n && memcmp(m, magic, n) == 0;
 	fclose(fp);
 	return yes;
+}
+
+int
+xlsxin_detect(const char *path)
+{
+	return starts_with(path, "PK\003\004", 4);
+}
+
+int
+xlsxin_legacy(const char *path)
+{
+	return starts_with(path, "\320\317\021\340\241\261\032\341", 8);
 }
 
 void

@@ -25,6 +25,11 @@ struct xlsxin;
 
 /* Whether the file at path starts as a zip archive (an .xlsx does). */
 int xlsxin_detect(const char *path);
+/*
+ * Whether it starts as an OLE2 compound file: a workbook of Excel 97-2003
+ * (.xls) or of WPS (.et), which is not read.
+ */
+int xlsxin_legacy(const char *path);
 
 /*
  * Opens sheet (its name, or its number from 1, or NULL for the first

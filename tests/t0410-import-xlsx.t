@@ -142,6 +142,17 @@ test_expect_success 'a zip that is no workbook, and a damaged one, exit 2' '
 	test $? = 2 && test_grep err "not an Excel workbook"
 '
 
+test_expect_success 'an Excel 97-2003 or WPS workbook (.xls) is named as such, exit 2' '
+	# the first bytes of every OLE2 compound file, as .xls and .et are
+	printf "\320\317\021\340\241\261\032\341" >old.xls &&
+	head -c 1024 /dev/zero >>old.xls &&
+	test_expect_code_ 2 hcp-check -d hcp.db old.xls 2>err &&
+	test_grep err "old.xls: a workbook of Excel 97-2003 or of WPS" &&
+	test_expect_code_ 2 hcp-import -d hcp.db -u 李娜 old.xls 2>err &&
+	test_grep err "save it as .xlsx" &&
+	! test -e old.xls.rejects.csv
+'
+
 if command -v soffice >/dev/null 2>&1; then
 	test_expect_success 'a workbook LibreOffice wrote from a CSV imports' '
 		rows 7 8 9 >lo.csv &&
