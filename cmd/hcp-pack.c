@@ -36,10 +36,11 @@ usage(void)
 	cli_usage_exit(usage_text, stderr, EXIT_USAGE);
 }
 
+/* Prints the path of a batch written; *arg counts them. */
 static void
 print_path(void *arg, const char *path)
 {
-	(void)arg;
+	++*(long *)arg;
 	printf("%s\n", path);
 	fflush(stdout);
 }
@@ -242,18 +243,24 @@ main(int argc, char *argv[])
 	} else if (o.ack) {
 		rc = ack(db, dbpath, o.pubpath, argv, argc, o.quiet);
 	} else {
+		pack_written_fn fn = o.quiet ? NULL : print_path;
+		long written = 0;
+
 		if (o.repack > 0)
-			n = pack_repack(db, dbpath, o.repack, o.outdir,
-			    o.quiet ? NULL : print_path, NULL, &e);
+			n = pack_repack(db, dbpath, o.repack, o.outdir, fn,
+			    &written, &e);
 		else if (o.rebuild > 0)
-			n = pack_rebuild(db, dbpath, o.rebuild, o.outdir,
-			    o.quiet ? NULL : print_path, NULL, &e);
+			n = pack_rebuild(db, dbpath, o.rebuild, o.outdir, fn,
+			    &written, &e);
 		else
-			n = pack_run(db, dbpath, o.outdir, o.max,
-			    o.quiet ? NULL : print_path, NULL, &e);
+			n = pack_run(db, dbpath, o.outdir, o.max, fn,
+			    &written, &e);
 		/* 1: a batch refused for what it is; -1: an error */
 		if (n != 0)
 			errx(n < 0 ? 2 : 1, "%s", e);
+		if (!o.quiet && written == 0)
+			warnx(_("nothing to pack: every record is in a batch, "
+			    "every batch file in %s"), o.outdir);
 	}
 	db_free(db);
 	return rc;

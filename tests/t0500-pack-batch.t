@@ -102,9 +102,12 @@ test_expect_success 'hcp-verify accepts it, with and without the catalogue' '
 	hcp-verify -d hcp.db out/hcp-33052301-000001.tar.gz
 '
 
-test_expect_success 'nothing new: a second run writes nothing' '
-	hcp-pack -d hcp.db -o out >paths &&
+test_expect_success 'nothing new: a second run writes nothing, and says so' '
+	hcp-pack -d hcp.db -o out >paths 2>err &&
 	! test -s paths &&
+	test "$(cat err)" = "hcp-pack: nothing to pack: every record is in a batch, every batch file in out" &&
+	hcp-pack -q -d hcp.db -o out >paths 2>err &&
+	! test -s paths && ! test -s err &&
 	test "$(count "SELECT count(*) FROM batches")" = 1
 '
 
