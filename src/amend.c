@@ -363,7 +363,8 @@ check_corrected(struct db *db, struct amend_result *res,
 	if (rec_ctx_load(*ctxp, db) != 0)
 		return dberr(db, errstr);
 	rec_ctx_set_self(*ctxp, res->id);
-	if (rec_map_header(res->map, F_NFIELDS, names, 0, &res->pl) != 0) {
+	if (rec_map_header(res->map, F_NFIELDS, names, 1, 0,
+	    &res->pl) != 0) {
 		*errstr = xstrdup(_("cannot map the fields"));
 		return -1;
 	}

@@ -107,6 +107,7 @@ side_open(struct side *s, const char *path, const struct cmp_opts *o,
 	int k, f;
 
 	s->in = csvin_new();
+	csvin_skip_titles(s->in);
 	if (csvin_open(s->in, path, o->enc) != 0 ||
 	    (k = csvin_next(s->in)) < 0) {
 		*errp = xstrdup(csvin_errstr(s->in));
@@ -123,8 +124,10 @@ side_open(struct side *s, const char *path, const struct cmp_opts *o,
 	for (i = 0; i < n; i++)
 		s->cells[i] = csvin_field(s->in, i);
 	s->m = rec_map_new();
-	if (rec_map_header(s->m, n, s->cells, o->map_flags, &pl) != 0) {
-		*errp = xasprintf(_("%s:1: %s: %s (%s)"), csvin_path(s->in),
+	if (rec_map_header(s->m, n, s->cells, csvin_line(s->in), o->map_flags,
+	    &pl) != 0) {
+		*errp = xasprintf(_("%s:%ld: %s: %s (%s)"), csvin_path(s->in),
+		    csvin_line(s->in),
 		    pl.n > 0 ? rec_code_def(pl.v[0].code)->name : "",
 		    pl.n > 0 ? pl.v[0].msg : "", pl.n > 0 ?
 		    pl.v[0].column : "");

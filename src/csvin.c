@@ -95,6 +95,13 @@ struct csvin {
 	unsigned char *mlok;
 	int (*mlfn)(const char *, void *);
 	void *mlarg;
+	/* titles above the header (csvin_skip_titles()) */
+	int skip_titles;
+	struct title {
+		long line;
+		char *text;
+	} titles[CSVIN_MAX_TITLES];
+	size_t ntitles;
 
 	/* lines that did not decode, not yet given to their record */
 	struct badline *bad;
@@ -174,6 +181,8 @@ csvin_free(struct csvin *c)
 	if (c->fp != NULL && c->fp != stdin)
 		fclose(c->fp);
 	xlsxin_free(c->x);
+	while (c->ntitles > 0)
+		free(c->titles[--c->ntitles].text);
 	if (c->cd != (iconv_t)-1)
 		iconv_close(c->cd);
 	if (c->parser_live)
@@ -282,6 +291,27 @@ csvin_set_multiline(struct csvin *c, int (*ok)(const char *, void *),
 {
 	c->mlfn = ok;
 	c->mlarg = arg;
+}
+
+void
+csvin_skip_titles(struct csvin *c)
+{
+	c->skip_titles = 1;
+}
+
+size_t
+csvin_ntitles(const struct csvin *c)
+{
+	return c->ntitles;
+}
+
+const char *
+csvin_title(const struct csvin *c, size_t i, long *line)
+{
+	if (i >= c->ntitles)
+		return NULL;
+	*line = c->titles[i].line;
+	return c->titles[i].text;
 }
 
 /* ---- encodings ---------------------------------------------------- */
@@ -904,6 +934,38 @@ take_header(struct csvin *c, const struct record *r)
 		    c->qf[r->first + i].off, c->mlarg) != 0);
 }
 
+/*
+ * Whether the record being parsed is a title above the header
+ * (csvin_skip_titles()); if so it is kept in c->titles.
+ */
+static int
+take_title(struct csvin *c)
+{
+	const char *text = "", *s;
+	size_t i, n, len = 0, nonblank = 0;
+
+	if (!c->skip_titles || c->nrecords > 0 ||
+	    c->ntitles == CSVIN_MAX_TITLES)
+		return 0;
+	for (i = 0; i < c->ncurf; i++) {
+		s = c->qdata.buf + c->curf[i].off;
+		n = c->curf[i].len;
+		while (n > 0 && memchr(" \t\r\n", *s, 4) != NULL)
+			s++, n--;
+		while (n > 0 && memchr(" \t\r\n", s[n - 1], 4) != NULL)
+			n--;
+		if (n == 0)
+			continue;
+		if (nonblank++ > 0)
+			return 0;
+		text = s;
+		len = n;
+	}
+	c->titles[c->ntitles].text = xstrndup(text, len);
+	c->titles[c->ntitles++].line = c->cur_line;
+	return 1;
+}
+
 static void
 on_record(int term, void *data)
 {
@@ -911,7 +973,7 @@ on_record(int term, void *data)
 	struct record *r;
 	size_t i, k;
 
-	if (c->cur_started && c->cur_bytes) {
+	if (c->cur_started && c->cur_bytes && !take_title(c)) {
 		if (c->nqr == c->aqr) {
 			c->aqr = c->aqr ? c->aqr * 2 : 64;
 			c->qr = xreallocarray(c->qr, c->aqr, sizeof(*c->qr));
@@ -971,6 +1033,33 @@ on_record(int term, void *data)
 	} else {
 		c->pending_cr = 0;
 	}
+}
+
+/*
+ * At the end of a file whose rows were all taken for titles, the first
+ * of them is the header after all (its caller then says what is wrong
+ * with it), queued as a record of its one cell; the others go.  1 if
+ * it was queued.
+ */
+static int
+titles_back(struct csvin *c)
+{
+	struct title t;
+
+	if (c->nrecords > 0 || c->ntitles == 0)
+		return 0;
+	t = c->titles[0];
+	while (c->ntitles > 1)
+		free(c->titles[--c->ntitles].text);
+	c->ntitles = 0;
+	c->skip_titles = 0;
+	c->cur_started = 1;
+	c->cur_line = t.line;
+	on_field(t.text, strlen(t.text), c);
+	c->cur_bytes = 1;
+	on_record(0, c);
+	free(t.text);
+	return 1;
 }
 
 /* Whether a line inside a cell looks like a row of the file. */
@@ -1482,6 +1571,10 @@ workbook_next(struct csvin *c)
 			c->err = xstrdup(xlsxin_errstr(c->x));
 		}
 		c->eof = 1;
+		if (k == 0 && titles_back(c)) {
+			c->out = &c->qr[c->qhead++];
+			return 1;
+		}
 		return k;
 	}
 	c->cur_started = 1;
@@ -1507,8 +1600,11 @@ csvin_next(struct csvin *c)
 		while (c->nqr == 0) {
 			if (c->failed)
 				return -1;
-			if (c->eof)
-				return 0;
+			if (c->eof) {
+				if (!titles_back(c))
+					return 0;
+				continue;
+			}
 			/* records parsed before an error still come out */
 			if (fill(c) != 0)
 				c->failed = 1;

@@ -44,6 +44,19 @@ int csvin_open(struct csvin *c, const char *path, enum csvin_encoding enc);
 void csvin_set_multiline(struct csvin *c, int (*ok)(const char *name,
     void *arg), void *arg);
 
+/*
+ * Rows above the header that hold one non-blank cell at most (the title
+ * a spreadsheet puts above its header row, merged across the columns)
+ * are skipped, up to CSVIN_MAX_TITLES of them, instead of being taken as
+ * the header: for files whose header names several columns.  Each is
+ * kept for csvin_title().
+ */
+#define CSVIN_MAX_TITLES 5
+void csvin_skip_titles(struct csvin *c);
+size_t csvin_ntitles(const struct csvin *c);
+/* The text of skipped title i, its line in *line. */
+const char *csvin_title(const struct csvin *c, size_t i, long *line);
+
 /* What is wrong with the current record beyond its cells. */
 enum csvin_issue_kind {
 	CSVIN_NUL_BYTE = 1,	/* a NUL byte in cell col, on line */

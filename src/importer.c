@@ -749,6 +749,7 @@ open_input(struct run *x)
 		return fail(x->errp, "%s", csvin_errstr(x->in));
 	x->path = csvin_path(x->in);
 	csvin_set_multiline(x->in, multiline_ok, NULL);
+	csvin_skip_titles(x->in);
 	if ((k = csvin_next(x->in)) < 0)
 		return fail(x->errp, "%s", csvin_errstr(x->in));
 	if (k == 0)
@@ -773,14 +774,18 @@ static int
 read_header(struct run *x, const char *path)
 {
 	size_t n = csvin_nfields(x->in), i;
+	const char *title;
+	long line;
 	char *rp;
 
+	for (i = 0; (title = csvin_title(x->in, i, &line)) != NULL; i++)
+		rec_problem_add(&x->hpl, line, -1, "", W_TITLE_ROW, title);
 	x->cells = xcalloc(n ? n : 1, sizeof(*x->cells));
 	for (i = 0; i < n; i++)
 		x->cells[i] = csvin_field(x->in, i);
 	x->m = rec_map_new();
-	if (rec_map_header(x->m, n, x->cells, x->o->map_flags,
-	    &x->hpl) != 0) {
+	if (rec_map_header(x->m, n, x->cells, csvin_line(x->in),
+	    x->o->map_flags, &x->hpl) != 0) {
 		x->res->header_bad = 1;
 		report(x, &x->hpl);
 		x->res->encoding = csvin_encoding_name(x->in);

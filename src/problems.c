@@ -186,6 +186,9 @@ static const struct rec_code_def codes[REC_NCODES] = {
 	  N_("the answer must be 是 or 否 (also Y or N, 1 or 0, a tick or "
 	  "a cross)"),
 	  "回答应为“是”或“否”（也可写Y或N、1或0、√或×）" },
+	{ W_TITLE_ROW, "W_TITLE_ROW", W,
+	  N_("a title above the header row, not an evaluation: skipped"),
+	  "表头上方的标题行，不是评价记录：已跳过" },
 	{ D_DUPLICATE, "D_DUPLICATE", REC_DUPLICATE,
 	  N_("this evaluation is already imported"),
 	  "此评价已导入过" },

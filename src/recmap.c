@@ -126,7 +126,7 @@ rec_trim_len(const char *s, size_t n)
 
 int
 rec_map_header(struct rec_map *m, size_t ncols, const char *const *names,
-    unsigned flags, struct rec_problems *pl)
+    long line, unsigned flags, struct rec_problems *pl)
 {
 	size_t i, k;
 	int f, bad = 0;
@@ -157,7 +157,7 @@ rec_map_header(struct rec_map *m, size_t ncols, const char *const *names,
 				char *d = xasprintf(_("also column %d"),
 				    m->col[f] + 1);
 
-				rec_problem_add(pl, 1, (int)i, s,
+				rec_problem_add(pl, line, (int)i, s,
 				    E_HEADER_DUPLICATE, d);
 				free(d);
 				bad = 1;
@@ -173,7 +173,7 @@ rec_map_header(struct rec_map *m, size_t ncols, const char *const *names,
 			if (strcasecmp(s, m->ignore[k]) == 0)
 				known = 1;
 		if (!known && !(flags & REC_MAP_IGNORE_UNKNOWN)) {
-			rec_problem_add(pl, 1, (int)i, s, E_HEADER_UNKNOWN,
+			rec_problem_add(pl, line, (int)i, s, E_HEADER_UNKNOWN,
 			    NULL);
 			bad = 1;
 		}
@@ -183,7 +183,7 @@ rec_map_header(struct rec_map *m, size_t ncols, const char *const *names,
 			char *d = xasprintf("%s / %s", fields[f].zh,
 			    fields[f].name);
 
-			rec_problem_add(pl, 1, -1, "", E_HEADER_MISSING, d);
+			rec_problem_add(pl, line, -1, "", E_HEADER_MISSING, d);
 			free(d);
 			bad = 1;
 		}

@@ -14,7 +14,7 @@
  *	rec_ctx_load(ctx, db);		optional: settings, catalogue, ledger
  *	map = rec_map_new();
  *	rec_map_ignore(map, "src_file");	extra columns the caller knows
- *	rec_map_header(map, ncols, names, 0, &pl);
+ *	rec_map_header(map, ncols, names, 1, 0, &pl);
  *	for each data row:
  *		if (rec_check(ctx, map, ncols, cells, NULL, line, &r,
  *		    &pl) == 0)
@@ -123,6 +123,7 @@ enum rec_code {
 	E_ENCODING,		/* the line did not decode */
 
 	E_ANSWER,		/* a 是/否 answer that is neither */
+	W_TITLE_ROW,		/* a title above the header, skipped */
 	/* duplicates */
 	D_DUPLICATE,
 	REC_NCODES
@@ -192,11 +193,12 @@ void rec_map_ignore(struct rec_map *m, const char *name);
 /*
  * Maps a header row of ncols names, each an English field name, a
  * national interface name or a Chinese header (fields.h field_lookup(),
- * blanks and a BOM trimmed).  Problems (E_HEADER_*) go to pl with line 1.
- * Returns 0 if the header is usable, -1 if not.
+ * blanks and a BOM trimmed), found on line of its file.  Problems
+ * (E_HEADER_*) go to pl with that line.  Returns 0 if the header is
+ * usable, -1 if not.
  */
 int rec_map_header(struct rec_map *m, size_t ncols, const char *const *names,
-    unsigned flags, struct rec_problems *pl);
+    long line, unsigned flags, struct rec_problems *pl);
 size_t rec_map_ncols(const struct rec_map *m);
 /*
  * True if name is one of the annotation columns hcp-import adds to a

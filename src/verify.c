@@ -688,8 +688,8 @@ check_row(struct vstate *s, long line, size_t ncells, const char **cells)
 		for (i = 0; i < sizeof(prov) / sizeof(prov[0]); i++)
 			rec_map_ignore(s->map, prov[i]);
 		sup_header(s, ncells, cells);
-		s->header_ok = rec_map_header(s->map, ncells, cells, 0,
-		    &s->pl) == 0;
+		s->header_ok = rec_map_header(s->map, ncells, cells, line,
+		    0, &s->pl) == 0;
 		report_rec(s);
 		if (s->o->row != NULL)
 			row_hook(s, NULL, "", ncells, cells);

@@ -5,8 +5,9 @@
 # two is refused before anything is written), Excel's leading apostrophe
 # goes, an ID number born after today is wrong, a control character in
 # a cell or a header is shown as \xHH (the rejects file keeps the row's
-# bytes), and a rejects file from an earlier run does not outlive a run
-# without rejects.
+# bytes), a rejects file from an earlier run does not outlive a run
+# without rejects, and a sheet's title above the header is skipped and
+# said, not taken for the header.
 . "$(dirname "$0")/lib.sh"
 . "$HCP_SRC/tests/data/keyed/ledger.sh"
 
@@ -219,6 +220,39 @@ test_expect_success 'controls in a cell or a header are shown as \xHH; the rejec
 	test_expect_code_ 1 hcp-check -d hcp.db hdr.csv >out &&
 	test_grep out "hdr.csv:1: note\\\\x1b\\[2J: E_HEADER_UNKNOWN" &&
 	! LC_ALL=C grep -q "$(printf "\033")" out
+'
+
+# ---- a title above the header ----------------------------------------
+
+test_expect_success 'a title above the header is skipped, said, and no row is lost' '
+	n0=$(count) &&
+	{ echo "安吉县政务服务好差评纸质评价录入表,,,,,"; echo; echo " ,,,填表：李娜,,";
+	  echo "$H"; row 40 ok40; row 41 "\"很好"; } >titled.csv &&
+	test_expect_code_ 1 hcp-import -d hcp.db --operator 李娜 titled.csv >out 2>&1 &&
+	test_grep out "2 rows read: 1 accepted, 1 rejected, 0 duplicates" &&
+	test_grep out "titled.csv:1: warning: W_TITLE_ROW: .*(安吉县政务服务好差评纸质评价录入表)" &&
+	test_grep out "titled.csv:3: warning: W_TITLE_ROW: .*(填表：李娜)" &&
+	test "$(count)" = $((n0 + 1)) && test "$(comment_of 40)" = ok40 &&
+	sed -n "1s/^\xef\xbb\xbf//p" titled.csv.rejects.csv | tr -d "\r" >rh &&
+	h=$(echo "$H" | tr -d "\r") &&
+	case "$(cat rh)" in "$h",*) ;; *) cat rh; false ;; esac &&
+	grep "^$(sed -n 41p serials)," titled.csv.rejects.csv >r41 &&
+	test_grep r41 ",6,.*E_QUOTE_OPEN"
+'
+
+test_expect_success 'a header after a title is checked on its own line; two cells are no title; a title alone is the header' '
+	{ echo "录入表"; echo "$H" | sed "s/^/note,/"; row 42 ok; } >t2.csv &&
+	test_expect_code_ 1 hcp-check -d hcp.db t2.csv >out &&
+	test_grep out "t2.csv:1: warning: W_TITLE_ROW" &&
+	test_grep out "t2.csv:2: note: E_HEADER_UNKNOWN" &&
+	{ echo "录入表,2026年11月"; echo "$H"; row 42 ok; } >t3.csv &&
+	test_expect_code_ 1 hcp-check -d hcp.db t3.csv >out &&
+	test_grep out "t3.csv:1: 录入表: E_HEADER_UNKNOWN" &&
+	! grep -q W_TITLE_ROW out &&
+	{ echo "录入表"; echo "录入表,"; } >t4.csv &&
+	test_expect_code_ 1 hcp-check -d hcp.db t4.csv >out 2>&1 &&
+	test_grep out "t4.csv:1: 录入表: E_HEADER_UNKNOWN" &&
+	! grep -q W_TITLE_ROW out
 '
 
 test_expect_success 'a file that is no rejects file is left alone' '

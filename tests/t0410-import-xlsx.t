@@ -6,7 +6,8 @@
 # with its rows numbered as in the sheet; a number cell in a long-number
 # column is reported as the spreadsheet's damage; another writer's
 # workbook (shared strings, prefixed XML, sheets moved) reads the same;
-# --sheet picks a sheet; LibreOffice's own xlsx when soffice is there.
+# --sheet picks a sheet; a title row above the header is skipped;
+# LibreOffice's own xlsx when soffice is there.
 . "$(dirname "$0")/lib.sh"
 . "$HCP_SRC/tests/data/keyed/ledger.sh"
 
@@ -95,6 +96,16 @@ test_expect_success "another writer's workbook: shared strings, x: names" '
 	hcp-check -d hcp.db -f json other.xlsx >out.json &&
 	test_grep out.json "\"encoding\": \"XLSX\"" &&
 	test_grep out.json "\"rows\": 3, \"valid\": 3, \"invalid\": 0"
+'
+
+test_expect_success 'a title row above the header of a sheet is skipped and said' '
+	{ echo "安吉县政务服务好差评纸质评价录入表"; cat plain.csv; } >titled.csv &&
+	python3 "$X" make titled.xlsx titled.csv &&
+	hcp-check -d hcp.db titled.xlsx >out &&
+	test_grep out "titled.xlsx:1: warning: W_TITLE_ROW: .*(安吉县政务服务好差评纸质评价录入表)" &&
+	test_grep out "3 rows: 3 valid, 0 invalid, 0 duplicates, 1 warnings" &&
+	hcp-compare titled.xlsx plain.csv >cmp 2>&1 &&
+	test_grep cmp "3 matched"
 '
 
 test_expect_success '--sheet picks a sheet by name or number; a wrong one is named' '

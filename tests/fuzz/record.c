@@ -35,7 +35,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		map = rec_map_new();
 		for (i = 0; i < F_NFIELDS; i++)
 			names[i] = i % 2 ? fields[i].zh : fields[i].name;
-		if (rec_map_header(map, F_NFIELDS, names, 0, &pl) != 0)
+		if (rec_map_header(map, F_NFIELDS, names, 1, 0, &pl) != 0)
 			abort();
 		rec_problems_release(&pl);
 	}

@@ -52,7 +52,7 @@ check(size_t n, const char *const *names, const char *const *values)
 		c[NB + i] = values[i];
 	}
 	rec_problems_clear(&pl);
-	if (rec_map_header(m, NB + n, h, 0, &pl) != 0)
+	if (rec_map_header(m, NB + n, h, 1, 0, &pl) != 0)
 		return -1;
 	return rec_check(ctx, m, NB + n, c, NULL, 2, &r, &pl);
 }

@@ -258,7 +258,7 @@ test_checks(void)
 	map = rec_map_new();
 	for (i = 0; i < F_NFIELDS; i++)
 		names[i] = fields[i].name;
-	is_int(rec_map_header(map, F_NFIELDS, names, 0, &pl), 0,
+	is_int(rec_map_header(map, F_NFIELDS, names, 1, 0, &pl), 0,
 	    "a header of every field");
 	rec_init(&r);
 

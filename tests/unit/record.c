@@ -83,7 +83,7 @@ main(void)
 	map = rec_map_new();
 	rec_map_ignore(map, "src_file");
 	rec_init(&r);
-	is_int(rec_map_header(map, NH, hdr, 0, &pl), 0,
+	is_int(rec_map_header(map, NH, hdr, 1, 0, &pl), 0,
 	    "Chinese, interface and English headers map");
 	is_int(rec_map_column(map, F_ASSESS_TIME), 10, "assessTime column");
 	is_int(rec_map_field(map, 11), -1, "src_file ignored");
@@ -91,16 +91,16 @@ main(void)
 		const char *bad[] = { "满意度", "评价时间", "事项编码",
 			"what" };
 
-		is_int(rec_map_header(map, 4, bad, 0, &pl), -1,
+		is_int(rec_map_header(map, 4, bad, 1, 0, &pl), -1,
 		    "an unknown column is an error");
 		ok(pl.n == 1 && pl.v[0].code == E_HEADER_UNKNOWN &&
 		    strcmp(pl.v[0].column, "what") == 0, "named");
 		rec_problems_clear(&pl);
-		is_int(rec_map_header(map, 4, bad, REC_MAP_IGNORE_UNKNOWN,
+		is_int(rec_map_header(map, 4, bad, 1, REC_MAP_IGNORE_UNKNOWN,
 		    &pl), 0, "unless ignored");
 		rec_problems_clear(&pl);
 	}
-	rec_map_header(map, NH, hdr, 0, &pl);
+	rec_map_header(map, NH, hdr, 1, 0, &pl);
 
 	is_int(row("3305230100000011", "5", "", "", "", "", "2026-11-20"),
 	    0, "a plain row is valid (no catalogue)");
