@@ -236,14 +236,21 @@ print_show(struct review *rv, const struct review_case *c,
 }
 
 static int
-cmd_list(struct review *rv, struct opts *o, int argc)
+cmd_list(struct review *rv, struct opts *o, int argc, char **argv)
 {
 	struct review_case *v;
 	size_t n;
 	char *e;
 
-	if (argc != 0 || (o->f.due && o->f.overdue))
+	if (argc != 0) {
+		warnx(_("list takes no argument (%s): show takes a case"),
+		    argv[0]);
 		usage();
+	}
+	if (o->f.due && o->f.overdue) {
+		warnx("%s", _("--due and --overdue do not go together"));
+		usage();
+	}
 	if (review_list(rv, &o->f, &v, &n, &e) != 0)
 		errx(EXIT_USAGE, "%s", e);
 	print_list(v, n, o->fmt);
@@ -258,8 +265,14 @@ cmd_show(struct review *rv, struct opts *o, int argc, char **argv)
 	char *phone = NULL, *e;
 	size_t n;
 
-	if (argc != 1 || (o->reason != NULL && !o->unmask))
+	if (argc != 1) {
+		warnx("%s", _("show takes one case"));
 		usage();
+	}
+	if (o->reason != NULL && !o->unmask) {
+		warnx("%s", _("-r (a reason) goes with --unmask"));
+		usage();
+	}
 	if (o->unmask) {
 		if (review_unmask(rv, argv[0], cli_operator(o->oper),
 		    o->reason, &phone, &e) != 0)
@@ -281,14 +294,21 @@ cmd_act(struct review *rv, struct opts *o, const char *action, int argc,
     char **argv)
 {
 	struct review_act a;
+	const char *outcomes;
 	long long id;
 	char to[16], *e;
 	int rc, want_outcome;
 
-	want_outcome = strcmp(action, "done") != 0 &&
-	    strcmp(action, "explain") != 0 && strcmp(action, "close") != 0;
-	if (argc != (want_outcome ? 3 : 2))
+	outcomes = review_action_outcomes(action);
+	want_outcome = *outcomes != '\0';
+	if (argc != (want_outcome ? 3 : 2)) {
+		if (want_outcome)
+			warnx(_("%s takes a case, an outcome (%s) and a text"),
+			    action, outcomes);
+		else
+			warnx(_("%s takes a case and a text"), action);
 		usage();
+	}
 	memset(&a, 0, sizeof(a));
 	a.action = action;
 	a.key = argv[0];
@@ -311,8 +331,10 @@ cmd_apply(struct review *rv, struct opts *o, int argc, char **argv)
 	struct review_apply_counts c;
 	char *rj, *e;
 
-	if (argc != 1)
+	if (argc != 1) {
+		warnx("%s", _("apply takes one file"));
 		usage();
+	}
 	rj = o->rejects != NULL ? xstrdup(o->rejects) :
 	    xasprintf("%s.rejects.csv", argv[0]);
 	if (review_apply(rv, argv[0], rj, cli_operator(o->oper), &c, &e) != 0)
@@ -388,7 +410,7 @@ cmd_sheet(struct review *rv, struct opts *o, int argc, char **argv)
 	if (render_case_sheets(sh, n, fp, o->output != NULL ? o->output :
 	    "-", &e) != 0) {
 		cli_discard_output(fp);
-		errx(1, "%s", e);
+		errx(EXIT_USAGE, "%s", e);
 	}
 	cli_close_output(fp, o->output);
 	free(sh);
@@ -403,23 +425,13 @@ cmd_day(struct review *rv, int argc, char **argv)
 {
 	char *e;
 
-	if (argc != 3)
+	if (argc != 3) {
+		warnx("%s", _("day takes a date, holiday or workday, and a "
+		    "name"));
 		usage();
+	}
 	if (review_day(rv, argv[0], argv[1], argv[2], &e) != 0)
 		errx(EXIT_USAGE, "%s", e);
-	return 0;
-}
-
-static int
-is_action(const char *s)
-{
-	static const char *const v[] = { "visit", "rectify", "done",
-		"explain", "appeal", "rule", "close" };
-	size_t i;
-
-	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
-		if (strcmp(s, v[i]) == 0)
-			return 1;
 	return 0;
 }
 
@@ -557,8 +569,11 @@ main(int argc, char *argv[])
 	}
 	if (strcmp(cmd, "list") != 0 && strcmp(cmd, "show") != 0 &&
 	    strcmp(cmd, "apply") != 0 && strcmp(cmd, "sheet") != 0 &&
-	    strcmp(cmd, "day") != 0 && !is_action(cmd))
+	    strcmp(cmd, "day") != 0 && review_action_outcomes(cmd) == NULL) {
+		warnx(_("%s: no such command: list, show, apply, sheet, day, "
+		    "or an action: %s"), cmd, review_action_list());
 		usage();
+	}
 	caldir = xasprintf("%s/calendar", cli_datadir());
 	if ((rv = review_open(cli_db_path(o.db), cli_schemadir(), caldir,
 	    &e)) == NULL)
@@ -567,7 +582,7 @@ main(int argc, char *argv[])
 	if (review_sync(rv, NULL, &e) != 0)
 		errx(EXIT_USAGE, "%s", e);
 	if (strcmp(cmd, "list") == 0)
-		rc = cmd_list(rv, &o, argc);
+		rc = cmd_list(rv, &o, argc, argv);
 	else if (strcmp(cmd, "show") == 0)
 		rc = cmd_show(rv, &o, argc, argv);
 	else if (strcmp(cmd, "apply") == 0)

@@ -116,6 +116,31 @@ static const struct action_def {
 };
 #define NACTIONS (sizeof(actions) / sizeof(actions[0]))
 
+const char *
+review_action_outcomes(const char *action)
+{
+	size_t i;
+
+	for (i = 0; i < NACTIONS; i++)
+		if (strcmp(actions[i].name, action) == 0)
+			return actions[i].outcomes != NULL ?
+			    actions[i].outcomes : "";
+	return NULL;
+}
+
+const char *
+review_action_list(void)
+{
+	static char list[128];
+	size_t i, n = 0;
+
+	if (list[0] == '\0')
+		for (i = 0; i < NACTIONS; i++)
+			n += (size_t)snprintf(list + n, sizeof(list) - n,
+			    "%s%s", i ? ", " : "", actions[i].name);
+	return list;
+}
+
 static int
 sqlfail(struct db *db, char **errstr)
 {

@@ -128,6 +128,13 @@ const char *review_state_word(const char *state);
 int review_state_known(const char *state);
 /* The states' English words, "open, visited, ...": static. */
 const char *review_state_list(void);
+/*
+ * The outcomes action takes, "a|b|c" ("" when it takes none), or NULL
+ * when there is no such action.
+ */
+const char *review_action_outcomes(const char *action);
+/* The actions' names, "visit, rectify, ...": static. */
+const char *review_action_list(void);
 
 /* The events of case case_id, oldest first. */
 int review_events(struct review *rv, long long case_id,

@@ -176,8 +176,15 @@ test_expect_success 'refused: an empty text, no operator' '
 	refused "visit: say who acts" -u "" visit 6 reached "x"
 '
 
-test_expect_success 'refused: a missing text is a usage error' '
-	refused "^usage: hcp-review" visit 6 reached
+test_expect_success 'refused: a missing text or case is a usage error saying what the command takes' '
+	refused "^usage: hcp-review" visit 6 reached &&
+	refused "visit takes a case, an outcome (reached|unreached|refused) and a text" visit 6 reached &&
+	refused "close takes a case and a text" close "x" &&
+	refused "show takes one case" show &&
+	refused "apply takes one file" apply &&
+	refused "day takes a date, holiday or workday, and a name" day 2026-02-20 &&
+	refused "list takes no argument (6): show takes a case" list 6 &&
+	refused "--due and --overdue do not go together" --due --overdue
 '
 
 test_expect_success 'refused: a bad or missing outcome, a grade out of range' '
@@ -190,7 +197,8 @@ test_expect_success 'refused: a bad or missing outcome, a grade out of range' '
 test_expect_success 'refused: an unknown case, an unknown action' '
 	refused "99: no such case" visit 99 reached "x" &&
 	refused "P404/1: no such case" visit P404/1 reached "x" &&
-	refused "^usage: hcp-review" frobnicate 6 "x"
+	refused "^usage: hcp-review" frobnicate 6 "x" &&
+	refused "frobnicate: no such command: list, show, apply, sheet, day, or an action: visit, rectify, done, explain, appeal, rule, close" frobnicate 6 "x"
 '
 
 test_expect_success 'refused: a date before the evaluation, in the future, not a date' '
