@@ -767,6 +767,25 @@ set_delim(struct csvin *c, char d)
 	csv_set_delim(&c->lp, (unsigned char)d);
 }
 
+/*
+ * A file that does not read as text, and whose encoding was not named:
+ * -1, and when it is named as a workbook (of Excel 2007 or later), the
+ * message says that rather than which line does not decode.
+ */
+static int
+not_text(struct csvin *c, const char *path, enum csvin_encoding enc)
+{
+	size_t n = strlen(path);
+
+	if (enc != CSVIN_AUTO || n <= 5 ||
+	    (strcasecmp(path + n - 5, ".xlsx") != 0 &&
+	    strcasecmp(path + n - 5, ".xlsm") != 0))
+		return -1;
+	return seterr(c, 0, "%s", _("named as a workbook (.xlsx), but it "
+	    "is neither a workbook nor a CSV file: it may be damaged or cut "
+	    "short; save it again from Excel or WPS"));
+}
+
 int
 csvin_open(struct csvin *c, const char *path, enum csvin_encoding enc)
 {
@@ -801,13 +820,13 @@ csvin_open(struct csvin *c, const char *path, enum csvin_encoding enc)
 	if (enc == CSVIN_UTF16 || (enc == CSVIN_AUTO && c->fp != stdin &&
 	    utf16_detect(c->fp))) {
 		if (open_utf16(c) != 0)
-			return -1;
+			return not_text(c, path, enc);
 		enc = CSVIN_UTF8;
 	}
 	c->enc = enc;
 	c->decided = enc != CSVIN_AUTO;
 	if (enc == CSVIN_AUTO && c->fp != stdin && prescan(c) != 0)
-		return -1;
+		return not_text(c, path, enc);
 	if (c->enc == CSVIN_GB18030 && open_iconv(c) != 0)
 		return -1;
 	if (csv_init(&c->parser, CSV_REPALL_NL | CSV_APPEND_NULL |

@@ -144,13 +144,22 @@ test_expect_success 'hcp-compare reads a workbook against its CSV twin' '
 	hcp-compare -q twin-full.csv filled.xlsx
 '
 
-test_expect_success 'a zip that is no workbook, and a damaged one, exit 2' '
+test_expect_success 'a zip that is no workbook, a damaged one, noise named .xlsx: exit 2; a CSV named .xlsx reads' '
 	printf "PK\003\004garbage" >bad.xlsx &&
 	hcp-check -d hcp.db bad.xlsx 2>err
 	test $? = 2 && test_grep err "bad.xlsx" &&
 	python3 -c "import zipfile; zipfile.ZipFile(\"z.xlsx\", \"w\").writestr(\"a.txt\", \"x\")" &&
 	hcp-check -d hcp.db z.xlsx 2>err
-	test $? = 2 && test_grep err "not an Excel workbook"
+	test $? = 2 && test_grep err "not an Excel workbook" &&
+	printf "\377\376\000\000\201\060\377garbage\n\377\n" >noise.xlsx &&
+	hcp-check -d hcp.db noise.xlsx 2>err
+	test $? = 2 && test_grep err "noise.xlsx: named as a workbook (.xlsx), but it is neither a workbook nor a CSV file" &&
+	printf "garbage\377\377\n\200\377\n" >noise2.XLSX &&
+	hcp-check -d hcp.db noise2.XLSX 2>err
+	test $? = 2 && test_grep err "noise2.XLSX: named as a workbook (.xlsx), but it is neither a workbook nor a CSV file" &&
+	cp "$HCP_SRC/tests/data/keyed/valid.csv" csv.xlsx &&
+	hcp-check -d hcp.db csv.xlsx >out &&
+	test_grep out "csv.xlsx: 1 rows: 1 valid"
 '
 
 test_expect_success 'an Excel 97-2003 or WPS workbook (.xls) is named as such, exit 2' '
