@@ -34,6 +34,14 @@
 #include "banned.h"
 
 #define BLOCK 65536
+/* libcsv's options for the file's parser */
+#define CSV_PARSER_OPTS (CSV_REPALL_NL | CSV_APPEND_NULL | CSV_STRICT_FINI)
+/*
+ * How much libcsv's cell buffer grows by at a time (its default is 128
+ * bytes): a cell of many MB grows in few steps, each a copy where
+ * realloc cannot move pages.
+ */
+#define CSV_BLK (1 << 20)
 #define SYM_NUL "\xe2\x90\x80"		/* U+2400, shown for a NUL byte */
 #define REPLACEMENT "\xef\xbf\xbd"	/* U+FFFD */
 /* the pre-scan maps the file: its pages read in at once where we can */
@@ -84,6 +92,7 @@ struct csvin {
 	long rawline;		/* the line being read, 1-based */
 	size_t nlpos, crpos;	/* next LF, CR in the block */
 	int eol_known;		/* nlpos and crpos are of this block */
+	size_t scan_from;	/* no line end before, in the carry */
 	struct strbuf span;	/* lines of a record open at a line end */
 	long span_line;
 	int judge;		/* a record of span lines was queued */
@@ -829,12 +838,13 @@ csvin_open(struct csvin *c, const char *path, enum csvin_encoding enc)
 		return not_text(c, path, enc);
 	if (c->enc == CSVIN_GB18030 && open_iconv(c) != 0)
 		return -1;
-	if (csv_init(&c->parser, CSV_REPALL_NL | CSV_APPEND_NULL |
-	    CSV_STRICT_FINI) != 0)
+	if (csv_init(&c->parser, CSV_PARSER_OPTS) != 0)
 		return seterr(c, 0, "%s", _("out of memory"));
+	csv_set_blk_size(&c->parser, CSV_BLK);
 	c->parser_live = 1;
 	if (csv_init(&c->lp, CSV_APPEND_NULL) != 0)
 		return seterr(c, 0, "%s", _("out of memory"));
+	csv_set_blk_size(&c->lp, CSV_BLK);
 	c->lp_live = 1;
 	if (opt_delim != 0)
 		set_delim(c, (char)opt_delim);
@@ -1249,6 +1259,48 @@ judge(struct csvin *c, long to)
 	resplit(c, c->span.buf, c->span.len, c->span_line, to);
 }
 
+/*
+ * The record open in the parser (its quote left open) is dropped and its
+ * lines, in c->span, read one by one; to: the last line it took (0: to
+ * the end of the file).
+ */
+static void
+drop_open(struct csvin *c, long to)
+{
+	c->qdata.len = c->cur;
+	if (c->qdata.buf != NULL)
+		c->qdata.buf[c->qdata.len] = '\0';
+	c->ncurf = 0;
+	c->ncuri = 0;
+	c->cur_started = 0;
+	c->cur_bytes = 0;
+	csv_free(&c->parser);
+	c->parser_live = 0;
+	resplit(c, c->span.buf, c->span.len, c->span_line, to);
+	strbuf_reset(&c->span);
+}
+
+/*
+ * A record open over more than CSVIN_LINE_MAX bytes of lines: a quote
+ * left open, whatever follows, dropped as at the end of the file, and
+ * the lines after it parsed afresh (memory stays bounded).  0 or -1.
+ */
+static int
+cut_open(struct csvin *c)
+{
+	if (!c->parser.quoted)
+		return seterr(c, c->span_line, _("a row longer than %d MB: "
+		    "this is no keyed file"), CSVIN_LINE_MAX >> 20);
+	drop_open(c, c->rawline);
+	if (csv_init(&c->parser, CSV_PARSER_OPTS) != 0)
+		return seterr(c, 0, "%s", _("out of memory"));
+	csv_set_blk_size(&c->parser, CSV_BLK);
+	c->parser_live = 1;
+	if (c->delim != 0)
+		csv_set_delim(&c->parser, (unsigned char)c->delim);
+	return 0;
+}
+
 /* Feeds one decoded line (with its line end, if any) to libcsv. */
 static int
 feed(struct csvin *c, const char *t, size_t n)
@@ -1266,6 +1318,8 @@ feed(struct csvin *c, const char *t, size_t n)
 		if (c->span.len == 0)
 			c->span_line = c->rawline;
 		strbuf_add(&c->span, t, n);
+		if (c->span.len > CSVIN_LINE_MAX)
+			return cut_open(c);
 	} else if (c->span.len > 0) {
 		strbuf_reset(&c->span);
 	}
@@ -1406,18 +1460,7 @@ finish(struct csvin *c)
 {
 	if (c->parser.pstate == PSTATE_FIELD_BEGUN && c->parser.quoted &&
 	    c->span.len > 0) {
-		/* the open record is dropped and its lines read one by one */
-		c->qdata.len = c->cur;
-		if (c->qdata.buf != NULL)
-			c->qdata.buf[c->qdata.len] = '\0';
-		c->ncurf = 0;
-		c->ncuri = 0;
-		c->cur_started = 0;
-		c->cur_bytes = 0;
-		csv_free(&c->parser);
-		c->parser_live = 0;
-		resplit(c, c->span.buf, c->span.len, c->span_line, 0);
-		strbuf_reset(&c->span);
+		drop_open(c, 0);
 		return 0;
 	}
 	if (csv_fini(&c->parser, on_field, on_record, c) != 0)
@@ -1456,12 +1499,14 @@ line_end(struct csvin *c, const char *p, size_t pos, size_t n, int last)
 {
 	const char *q;
 
+	size_t from = pos > c->scan_from ? pos : c->scan_from;
+
 	if (!c->eol_known || c->nlpos < pos) {
-		q = memchr(p + pos, '\n', n - pos);
+		q = memchr(p + from, '\n', n - from);
 		c->nlpos = q != NULL ? (size_t)(q - p) : n;
 	}
 	if (!c->eol_known || c->crpos < pos) {
-		q = memchr(p + pos, '\r', n - pos);
+		q = memchr(p + from, '\r', n - from);
 		c->crpos = q != NULL ? (size_t)(q - p) : n;
 	}
 	c->eol_known = 1;
@@ -1512,6 +1557,8 @@ fill(struct csvin *c)
 		digest_update(c->hash, raw, n);
 		c->bytes += n;
 	}
+	/* a line not yet complete has no line end but maybe a last CR */
+	c->scan_from = c->carry.len > 0 ? c->carry.len - 1 : 0;
 	if (c->carry.len > 0 || !c->bom_checked) {
 		strbuf_add(&c->carry, raw, n);
 		p = c->carry.buf != NULL ? c->carry.buf : "";
@@ -1558,6 +1605,10 @@ fill(struct csvin *c)
 		}
 		pos = e;
 	}
+	c->scan_from = 0;
+	if (len - pos > CSVIN_LINE_MAX)
+		return seterr(c, c->rawline + 1, _("a line longer than %d MB: "
+		    "this is no keyed file"), CSVIN_LINE_MAX >> 20);
 	/* the line not yet complete waits for the next block */
 	if (p == c->carry.buf) {
 		memmove(c->carry.buf, c->carry.buf + pos, len - pos);

@@ -45,6 +45,14 @@ void csvin_set_multiline(struct csvin *c, int (*ok)(const char *name,
     void *arg), void *arg);
 
 /*
+ * A line, or a row's lines, of more than this many bytes is no keyed row:
+ * a longer line fails the file (at its line), and a quote left open over
+ * more lines than this is cut there, its lines read again one by one,
+ * as at the end of the file.  Memory stays a few times this.
+ */
+#define CSVIN_LINE_MAX (64 << 20)
+
+/*
  * Rows above the header that hold one non-blank cell at most (the title
  * a spreadsheet puts above its header row, merged across the columns)
  * are skipped, up to CSVIN_MAX_TITLES of them, instead of being taken as

@@ -6,8 +6,9 @@
 # goes, an ID number born after today is wrong, a control character in
 # a cell or a header is shown as \xHH (the rejects file keeps the row's
 # bytes), a rejects file from an earlier run does not outlive a run
-# without rejects, and a sheet's title above the header is skipped and
-# said, not taken for the header.
+# without rejects, a sheet's title above the header is skipped and
+# said, not taken for the header, and a line or a quote left open over
+# 64 MB keeps memory bounded.
 . "$(dirname "$0")/lib.sh"
 . "$HCP_SRC/tests/data/keyed/ledger.sh"
 
@@ -220,6 +221,31 @@ test_expect_success 'controls in a cell or a header are shown as \xHH; the rejec
 	test_expect_code_ 1 hcp-check -d hcp.db hdr.csv >out &&
 	test_grep out "hdr.csv:1: note\\\\x1b\\[2J: E_HEADER_UNKNOWN" &&
 	! LC_ALL=C grep -q "$(printf "\033")" out
+'
+
+# ---- lines past 64 MB ----------------------------------------------------
+
+# lines N: N lines of 60 KiB of x, no comma
+lines() {
+	awk -v n="$1" "BEGIN { s = \"x\"; while (length(s) < 61440) s = s s;
+		s = substr(s, 1, 61440); for (i = 0; i < n; i++) print s }"
+}
+
+test_expect_success 'a line over 64 MB fails the file at its line, the rows before counted' '
+	{ echo "$H"; row 45 ok45; lines 1100 | tr -d "\n"; echo; row 46 ok46; } >long.csv &&
+	test_expect_code_ 2 hcp-check -d hcp.db long.csv >out 2>err &&
+	test_grep err "long.csv:3: a line longer than 64 MB: this is no keyed file" &&
+	test_grep out "long.csv: 1 rows: 1 valid"
+'
+
+test_expect_success 'a quote left open over 64 MB of lines is cut there: the rows after are read' '
+	{ echo "$H"; row 47 ok47; row 48 "\"open"; lines 1100; echo "x\",5"; row 49 ok49; } >open.csv &&
+	test_expect_code_ 1 hcp-check -d hcp.db -f csv -o out.csv open.csv 2>err &&
+	grep ",3,.*E_QUOTE_OPEN" out.csv >q &&
+	test_grep q "lines 4-109[0-9]" &&
+	! grep -q "E_TOO_LONG" out.csv &&
+	! grep -q ",1104," out.csv &&
+	test_grep err "open.csv: 1104 rows: 2 valid, 1102 invalid"
 '
 
 # ---- a title above the header ----------------------------------------
