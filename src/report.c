@@ -1491,34 +1491,38 @@ batch_names(const char *dir, char ***out, size_t *n, char **errstr)
 	return 0;
 }
 
-/* The station's catalogue and settings, for names and checks. */
+/*
+ * The station's catalogue, settings and ledger, for names and checks:
+ * the station db stays attached to mem (as st), read through views of
+ * the same names in mem's temp schema, which unqualified names find
+ * before mem's own (empty) tables.  Nothing is copied.
+ */
 static int
-copy_catalogue(struct db *mem, struct db *station)
+attach_station(struct db *mem, struct db *station)
 {
-	static const char *const copy[] = { "settings", "regions",
+	static const char *const read[] = { "settings", "regions",
 	    "departments", "items", "windows", "staff", "eval_codes",
 	    "forms" };
+	sqlite3_stmt *st;
 	char *sql;
 	size_t i;
 	int k;
 
-	sql = xasprintf("ATTACH DATABASE '%s' AS st", db_path(station));
-	if (strchr(db_path(station), '\'') != NULL ||
-	    db_exec(mem, sql) != 0) {
-		free(sql);
-		return -1;
-	}
-	free(sql);
-	for (i = 0; i < sizeof(copy) / sizeof(copy[0]); i++) {
-		sql = xasprintf("DELETE FROM main.%s; INSERT INTO "
-		    "main.%s SELECT * FROM st.%s", copy[i], copy[i],
-		    copy[i]);
+	if (sqlite3_prepare_v2(db_sqlite(mem), "ATTACH DATABASE ?1 AS st", -1,
+	    &st, NULL) != SQLITE_OK)
+		return db_sqlerr(mem, db_path(station));
+	sqlite3_bind_text(st, 1, db_path(station), -1, SQLITE_STATIC);
+	k = sqlite3_step(st) != SQLITE_DONE;
+	if (k)
+		db_sqlerr(mem, db_path(station));
+	sqlite3_finalize(st);
+	for (i = 0; !k && i < sizeof(read) / sizeof(read[0]); i++) {
+		sql = xasprintf("CREATE TEMP VIEW %s AS SELECT * FROM st.%s",
+		    read[i], read[i]);
 		k = db_exec(mem, sql) != 0;
 		free(sql);
-		if (k)
-			return -1;
 	}
-	return db_exec(mem, "DETACH DATABASE st") != 0 ? -1 : 0;
+	return k ? -1 : 0;
 }
 
 /*
@@ -1592,7 +1596,7 @@ report_load_batches(struct db *mem, struct db *station, const char *dir,
 		free(names);
 		return -1;
 	}
-	if (station != NULL && copy_catalogue(mem, station) != 0)
+	if (station != NULL && attach_station(mem, station) != 0)
 		goto dberr;
 	/*
 	 * No seen-keys set: a batch may be tried with several keys, and a
@@ -1683,7 +1687,7 @@ report_load_received(struct db *mem, struct db *station, struct intake *it,
 	memset(&b, 0, sizeof(b));
 	b.db = mem;
 	clock_format(clock_now(), now);
-	if ((station != NULL && copy_catalogue(mem, station) != 0) ||
+	if ((station != NULL && attach_station(mem, station) != 0) ||
 	    (b.ss = store_scratch_new(mem)) == NULL || db_begin(mem) != 0 ||
 	    store_scratch_import(b.ss, "(received)", now, &b.import_id) != 0)
 		goto dberr;
