@@ -7,6 +7,8 @@
  * of each row that has a value so that a row is handed out at a time.
  * Element and attribute names are matched on their local part, so a
  * prefixed namespace (x:row, as some writers have it) reads the same.
+ * A sheet with merged cells (listed after its rows) is read once more
+ * beforehand for them.
  */
 #include <errno.h>
 #include <math.h>
@@ -52,6 +54,13 @@ struct sheetref {
 	char *rid;
 };
 
+/* Cells merged over rows r1 to r2 from column col: r1's value, once read. */
+struct merge {
+	long r1, r2;
+	size_t col;
+	char *text;
+};
+
 struct xlsxin {
 	char *path;
 	char *err;
@@ -79,6 +88,10 @@ struct xlsxin {
 	unsigned char *fmtkind;
 	size_t nfmt, afmt;
 	int in_cellxfs, in_numfmts;
+
+	/* cells merged over several rows */
+	struct merge *merges;
+	size_t nmerges, amerges;
 
 	/* the sheet, streamed */
 	struct archive *ar;
@@ -675,6 +688,156 @@ end_cell(struct xlsxin *x)
 	add_cell(x, t, strlen(t));
 }
 
+/*
+ * The row ends: it keeps the value of each range of merged cells that
+ * starts in it, and gets it where such a range covers it (the first
+ * column of the range; Excel shows the value over all of it, but keeps
+ * it in the first cell alone).  Only for a row with a value of its own.
+ */
+static void
+fill_merged(struct xlsxin *x)
+{
+	struct merge *m;
+	size_t i, len;
+
+	for (i = 0; i < x->nmerges; i++) {
+		m = &x->merges[i];
+		if (x->rownum == m->r1) {
+			free(m->text);
+			m->text = xstrdup(m->col < x->ncells ? x->rowdata.buf +
+			    x->cells[m->col].off : "");
+		} else if (x->rownum > m->r1 && x->rownum <= m->r2 &&
+		    m->text != NULL && *m->text != '\0' &&
+		    (m->col >= x->ncells || x->cells[m->col].len == 0)) {
+			while (x->ncells <= m->col)
+				add_cell(x, "", 0);
+			len = strlen(m->text);
+			x->cells[m->col].off = x->rowdata.len;
+			x->cells[m->col].len = len;
+			strbuf_add(&x->rowdata, m->text, len);
+			strbuf_addc(&x->rowdata, '\0');
+		}
+	}
+}
+
+/* "B3" into its row (1-based) and column (0-based); 0 or -1. */
+static int
+parse_ref(const char *r, long *row, size_t *col)
+{
+	long c = ref_col(r), n;
+	char *end;
+
+	while (*r >= 'A' && *r <= 'Z')
+		r++;
+	n = strtol(r, &end, 10);
+	if (c < 0 || end == r || n <= 0)
+		return -1;
+	*row = n;
+	*col = (size_t)c;
+	return 0;
+}
+
+static void XMLCALL
+mc_start(void *ud, const XML_Char *name, const XML_Char **atts)
+{
+	struct xlsxin *x = ud;
+	const char *v, *colon;
+	struct merge m;
+	size_t c2;
+	long r2;
+	char a[32];
+
+	if (strcmp(lname(name), "mergeCell") != 0 ||
+	    (v = attr(atts, "ref")) == NULL || (colon = strchr(v, ':')) == NULL ||
+	    (size_t)(colon - v) >= sizeof(a))
+		return;
+	memcpy(a, v, (size_t)(colon - v));
+	a[colon - v] = '\0';
+	memset(&m, 0, sizeof(m));
+	if (parse_ref(a, &m.r1, &m.col) != 0 ||
+	    parse_ref(colon + 1, &r2, &c2) != 0 || r2 <= m.r1 || c2 < m.col)
+		return;		/* within one row: nothing to fill */
+	m.r2 = r2;
+	if (x->nmerges == x->amerges) {
+		x->amerges = x->amerges ? x->amerges * 2 : 16;
+		x->merges = xreallocarray(x->merges, x->amerges,
+		    sizeof(*x->merges));
+	}
+	x->merges[x->nmerges++] = m;
+}
+
+/*
+ * The ranges of merged cells of the sheet, which come after its rows: the
+ * sheet's XML is searched for them first, and parsed for them only when
+ * it has some.
+ */
+static int
+read_merges(struct xlsxin *x)
+{
+	static const char tag[] = "mergeCell";
+	struct archive *a;
+	struct archive_entry *e;
+	XML_Parser p = NULL;
+	char tail[sizeof(tag)];
+	size_t nt = 0;
+	la_ssize_t n;
+	int r, pass, found = 0, rc = 0;
+
+	for (pass = 0; pass < 2 && rc == 0; pass++) {
+		if (pass == 1 && !found)
+			break;
+		if ((a = open_archive(x)) == NULL)
+			return -1;
+		while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK)
+			if (archive_entry_pathname(e) != NULL &&
+			    same_part(archive_entry_pathname(e), x->sheetpart))
+				break;
+		if (r != ARCHIVE_OK) {
+			archive_read_free(a);
+			return 0;	/* open_sheet() says so */
+		}
+		if (pass == 1) {
+			if ((p = XML_ParserCreate(NULL)) == NULL) {
+				archive_read_free(a);
+				return seterr(x, "%s", _("out of memory"));
+			}
+			XML_SetUserData(p, x);
+			XML_SetElementHandler(p, mc_start, no_end);
+		}
+		while (rc == 0 && (n = archive_read_data(a, x->buf,
+		    sizeof(x->buf))) >= 0) {
+			if (pass == 1) {
+				if (XML_Parse(p, x->buf, (int)n, n == 0) ==
+				    XML_STATUS_ERROR)
+					break;	/* the streamed read says */
+			} else if (n > 0) {
+				/* the tag may straddle two blocks */
+				char both[2 * sizeof(tag)];
+				size_t k = (size_t)n < sizeof(tag) - 1 ?
+				    (size_t)n : sizeof(tag) - 1;
+
+				memcpy(both, tail, nt);
+				memcpy(both + nt, x->buf, k);
+				if (memmem(both, nt + k, tag, sizeof(tag) - 1) ||
+				    memmem(x->buf, (size_t)n, tag,
+				    sizeof(tag) - 1)) {
+					found = 1;
+					break;
+				}
+				nt = k < sizeof(tag) - 1 ? k : sizeof(tag) - 1;
+				memcpy(tail, x->buf + (size_t)n - nt, nt);
+			}
+			if (n == 0)
+				break;
+		}
+		if (p != NULL)
+			XML_ParserFree(p);
+		p = NULL;
+		archive_read_free(a);
+	}
+	return rc;
+}
+
 static void XMLCALL
 sh_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
@@ -734,6 +897,8 @@ sh_end(void *ud, const XML_Char *name)
 		x->nextcol = x->ccol + 1;
 	} else if (strcmp(n, "row") == 0) {
 		x->lastrow = x->rownum;
+		if (x->row_has && x->nmerges > 0)
+			fill_merged(x);
 		/* the empty cells at the end of the row are not cells */
 		while (x->ncells > 0 && x->cells[x->ncells - 1].len == 0)
 			x->ncells--;
@@ -789,6 +954,7 @@ open_x(struct xlsxin *x, const char *sheet, char **err)
 	    sst_end, sst_text) != 0 ||
 	    parse_part(x, &x->styles, "xl/styles.xml", st_start, st_end,
 	    NULL) != 0 ||
+	    read_merges(x) != 0 ||
 	    open_sheet(x) != 0) {
 		*err = x->err;
 		x->err = NULL;
@@ -920,6 +1086,9 @@ xlsxin_free(struct xlsxin *x)
 		free(x->sheets[i].rid);
 	}
 	free(x->sheets);
+	for (i = 0; i < x->nmerges; i++)
+		free(x->merges[i].text);
+	free(x->merges);
 	strbuf_release(&x->workbook);
 	strbuf_release(&x->rels);
 	strbuf_release(&x->sst_xml);

@@ -6,8 +6,9 @@
 # with its rows numbered as in the sheet; a number cell in a long-number
 # column is reported as the spreadsheet's damage; another writer's
 # workbook (shared strings, prefixed XML, sheets moved) reads the same;
-# --sheet picks a sheet; a title row above the header is skipped;
-# LibreOffice's own xlsx when soffice is there.
+# --sheet picks a sheet; cells merged down a column read as the sheet
+# shows them; a title row above the header is skipped; LibreOffice's own
+# xlsx when soffice is there.
 . "$(dirname "$0")/lib.sh"
 . "$HCP_SRC/tests/data/keyed/ledger.sh"
 
@@ -95,6 +96,18 @@ test_expect_success "another writer's workbook: shared strings, x: names" '
 	unzip -p other.xlsx xl/sharedStrings.xml | grep -q rPh &&
 	hcp-check -d hcp.db -f json other.xlsx >out.json &&
 	test_grep out.json "\"encoding\": \"XLSX\"" &&
+	test_grep out.json "\"rows\": 3, \"valid\": 3, \"invalid\": 0"
+'
+
+test_expect_success 'cells merged down a column give each row their value, as the sheet shows it' '
+	{ hcp-form --csv-template | tail -c +4 | tr -d "\r";
+	  rows 4 5 6 | awk -F, -v OFS=, "NR > 1 { \$3 = \"\" } { print }"; } >merged.csv &&
+	python3 "$X" make unmerged.xlsx merged.csv &&
+	test_expect_code_ 1 hcp-check -d hcp.db unmerged.xlsx >out &&
+	test_grep out "unmerged.xlsx:3: 事项编码: E_REQUIRED" &&
+	python3 "$X" make merged.xlsx merged.csv --merge C2:C4 --merge A6:A9 \
+		--merge D1:E1 &&
+	hcp-check -d hcp.db -f json merged.xlsx >out.json &&
 	test_grep out.json "\"rows\": 3, \"valid\": 3, \"invalid\": 0"
 '
 

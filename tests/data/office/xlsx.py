@@ -11,8 +11,11 @@
 #       date cells (serial days, the column's own date style) in the
 #       --serial columns
 #   xlsx.py make OUT.xlsx ROWS.csv [--sheet NAME]... [--number COL]...
+#          [--merge RANGE]...
 #       a new workbook whose first sheet holds ROWS.csv (with its header),
-#       every text cell a shared string, and further empty sheets
+#       every text cell a shared string, and further empty sheets; each
+#       --merge RANGE (A3:A5) merges those cells, listed after the rows
+#       as Excel does (the value stays in the first cell, as keyed)
 #   xlsx.py read IN.xlsx
 #       prints the first sheet's rows as CSV (shared and inline strings,
 #       the values of other cells)
@@ -104,7 +107,7 @@ def fill(src, dst, rows_csv, numbers, serials):
             z.writestr(n, data)
 
 
-def make(dst, rows_csv, sheets, numbers):
+def make(dst, rows_csv, sheets, numbers, merges):
     rows = list(csv.reader(open(rows_csv, encoding='utf-8')))
     strings, index = [], {}
     sheet_rows = []
@@ -153,12 +156,17 @@ def make(dst, rows_csv, sheets, numbers):
             for i in range(len(names))), RNS))
     for i, n in enumerate(names):
         data = ''.join(sheet_rows) if i == 0 else ''
+        merged = ''
+        if i == 0 and merges:
+            merged = '<x:mergeCells count="%d">%s</x:mergeCells>' % (
+                len(merges), ''.join('<x:mergeCell ref="%s"/>' % m
+                                     for m in merges))
         parts['xl/worksheets/sheet%d.xml' % (i + 1)] = (
             '<?xml version="1.0" encoding="UTF-8"?><x:worksheet xmlns:x="%s">'
-            '<x:sheetData>%s</x:sheetData></x:worksheet>' % (
+            '<x:sheetData>%s</x:sheetData>%s</x:worksheet>' % (
                 NS, data.replace('<row', '<x:row').replace('</row', '</x:row')
                 .replace('<c ', '<x:c ').replace('</c>', '</x:c>')
-                .replace('<v>', '<x:v>').replace('</v>', '</x:v>')))
+                .replace('<v>', '<x:v>').replace('</v>', '</x:v>'), merged))
     parts['xl/sharedStrings.xml'] = (
         '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="%s" count="%d">%s'
         '</sst>' % (NS, len(strings), ''.join(
@@ -198,7 +206,7 @@ def read(src):
 
 
 def main(argv):
-    opts = {'--number': [], '--serial': [], '--sheet': []}
+    opts = {'--number': [], '--serial': [], '--sheet': [], '--merge': []}
     args = []
     i = 1
     while i < len(argv):
@@ -211,7 +219,8 @@ def main(argv):
     if args[0] == 'fill':
         fill(args[1], args[2], args[3], opts['--number'], opts['--serial'])
     elif args[0] == 'make':
-        make(args[1], args[2], opts['--sheet'], opts['--number'])
+        make(args[1], args[2], opts['--sheet'], opts['--number'],
+             opts['--merge'])
     elif args[0] == 'read':
         read(args[1])
 
