@@ -32,6 +32,12 @@
 #define BLOCK 65536
 /* the most a part held in memory may unpack to (a zip bomb stops here) */
 #define PART_MAX (256UL << 20)
+/*
+ * The most ranges of merged cells honoured (each row looks at each): a
+ * keyed sheet has a few, a hostile one is kept from costing rows times
+ * ranges without end.
+ */
+#define MERGE_MAX 4096
 /* Excel's serial day of 1970-01-01 (the 1900 date system) */
 #define EXCEL_EPOCH_1970 25569
 /* the 1904 date system counts from four years and a day later */
@@ -758,6 +764,8 @@ mc_start(void *ud, const XML_Char *name, const XML_Char **atts)
 	    parse_ref(colon + 1, &r2, &c2) != 0 || r2 <= m.r1 || c2 < m.col)
 		return;		/* within one row: nothing to fill */
 	m.r2 = r2;
+	if (x->nmerges == MERGE_MAX)
+		return;
 	if (x->nmerges == x->amerges) {
 		x->amerges = x->amerges ? x->amerges * 2 : 16;
 		x->merges = xreallocarray(x->merges, x->amerges,
