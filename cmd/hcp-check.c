@@ -191,7 +191,11 @@ put_result(struct out *out, const char *path,
 {
 	switch (out->fmt) {
 	case FMT_TEXT:
-		if (res->header_bad > 0)
+		if (res->header_bad > 0 && res->other_sheets != NULL)
+			fprintf(out->fp, _("%s: the header row is not usable "
+			    "(the workbook's other sheets: %s; --sheet chooses "
+			    "one)\n"), path, res->other_sheets);
+		else if (res->header_bad > 0)
 			fprintf(out->fp, _("%s: the header row is not "
 			    "usable\n"), path);
 		else if (res->header_bad == 0)

@@ -237,6 +237,13 @@ import_one(struct db *db, struct rec_ctx *ctx, const char *path,
 	}
 	if (out->progress)
 		fputs("\r\033[K", stderr);
+	if (res.header_bad && res.other_sheets != NULL) {
+		warnx(_("%s: the header row is not usable; nothing was "
+		    "imported (the workbook's other sheets: %s; --sheet "
+		    "chooses one)"), path, res.other_sheets);
+		import_result_release(&res);
+		return 1;
+	}
 	if (res.header_bad) {
 		warnx(_("%s: the header row is not usable; nothing "
 		    "was imported"), path);

@@ -173,6 +173,20 @@ csvin_is_workbook(const struct csvin *c)
 	return c->x != NULL;
 }
 
+const char *
+csvin_sheet(const struct csvin *c)
+{
+	return c->x != NULL ? xlsxin_sheet(c->x) : NULL;
+}
+
+const char *
+csvin_other_sheets(const struct csvin *c)
+{
+	if (c->x == NULL || *xlsxin_other_sheets(c->x) == '\0')
+		return NULL;
+	return xlsxin_other_sheets(c->x);
+}
+
 struct csvin *
 csvin_new(void)
 {

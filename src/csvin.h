@@ -106,6 +106,12 @@ void csvin_set_sheet(const char *sheet);
 void csvin_set_delimiter(int delim);
 /* Whether the file open is a workbook (.xlsx). */
 int csvin_is_workbook(const struct csvin *c);
+/*
+ * A workbook's sheet being read, and its other visible sheets (quoted,
+ * "\"说明\", \"汇总\""); NULL for a CSV file, and for none.
+ */
+const char *csvin_sheet(const struct csvin *c);
+const char *csvin_other_sheets(const struct csvin *c);
 
 /* Reads the next record: 1 got one, 0 end of file, -1 error. */
 int csvin_next(struct csvin *c);

@@ -752,6 +752,11 @@ open_input(struct run *x)
 	csvin_skip_titles(x->in);
 	if ((k = csvin_next(x->in)) < 0)
 		return fail(x->errp, "%s", csvin_errstr(x->in));
+	if (k == 0 && csvin_other_sheets(x->in) != NULL)
+		return fail(x->errp, _("%s: the sheet \"%s\" is empty: a "
+		    "header row is needed (the workbook's other sheets: %s; "
+		    "--sheet chooses one)"), x->path, csvin_sheet(x->in),
+		    csvin_other_sheets(x->in));
 	if (k == 0)
 		return fail(x->errp, _("%s: the file is empty: a header row "
 		    "is needed"), x->path);
@@ -789,6 +794,9 @@ read_header(struct run *x, const char *path)
 		x->res->header_bad = 1;
 		report(x, &x->hpl);
 		x->res->encoding = csvin_encoding_name(x->in);
+		if (csvin_other_sheets(x->in) != NULL)
+			x->res->other_sheets =
+			    xstrdup(csvin_other_sheets(x->in));
 		return 1;
 	}
 	report(x, &x->hpl);
@@ -979,6 +987,8 @@ import_result_release(struct import_result *res)
 	free(res->earlier_at);
 	free(res->stopped);
 	free(res->rejects_removed);
+	free(res->other_sheets);
+	res->other_sheets = NULL;
 	res->rejects_path = NULL;
 	res->earlier_at = NULL;
 	res->stopped = NULL;

@@ -59,6 +59,9 @@ struct import_result {
 	char *rejects_removed;		/* an older rejects file of the
 					   input, removed: no row was
 					   rejected this time */
+	char *other_sheets;		/* the header was unusable, and the
+					   workbook has these other sheets
+					   ("\"录入\", ..."), or NULL */
 };
 
 /*

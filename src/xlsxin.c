@@ -58,6 +58,7 @@ struct cell {
 struct sheetref {
 	char *name;
 	char *rid;
+	int hidden;
 };
 
 /* Cells merged over rows r1 to r2 from column col: r1's value, once read. */
@@ -74,6 +75,7 @@ struct xlsxin {
 	size_t memlen;
 	char *sheetname;
 	char *sheetpart;	/* e.g. xl/worksheets/sheet1.xml */
+	struct strbuf others;	/* the other sheets' names, quoted */
 
 	/* the parts read first */
 	struct strbuf workbook, rels, sst_xml, styles;
@@ -328,6 +330,9 @@ wb_start(void *ud, const XML_Char *name, const XML_Char **atts)
 		    sizeof(*x->sheets));
 		x->sheets[x->nsheets].name = xstrdup(v);
 		x->sheets[x->nsheets].rid = xstrdup(id);
+		v = attr(atts, "state");
+		x->sheets[x->nsheets].hidden = v != NULL &&
+		    strcmp(v, "visible") != 0;
 		x->nsheets++;
 	}
 }
@@ -551,6 +556,10 @@ choose_sheet(struct xlsxin *x, const char *sheet)
 		return -1;
 	}
 	x->sheetname = xstrdup(x->sheets[k].name);
+	for (i = 0; i < x->nsheets; i++)
+		if (i != k && !x->sheets[i].hidden)
+			strbuf_addf(&x->others, "%s\"%s\"", x->others.len > 0 ?
+			    ", " : "", x->sheets[i].name);
 	want_rid = x->sheets[k].rid;
 	if (parse_part(x, &x->rels, "xl/_rels/workbook.xml.rels", rels_start,
 	    no_end, NULL) != 0)
@@ -1097,6 +1106,7 @@ xlsxin_free(struct xlsxin *x)
 	for (i = 0; i < x->nmerges; i++)
 		free(x->merges[i].text);
 	free(x->merges);
+	strbuf_release(&x->others);
 	strbuf_release(&x->workbook);
 	strbuf_release(&x->rels);
 	strbuf_release(&x->sst_xml);
@@ -1182,4 +1192,10 @@ const char *
 xlsxin_sheet(const struct xlsxin *x)
 {
 	return x->sheetname;
+}
+
+const char *
+xlsxin_other_sheets(const struct xlsxin *x)
+{
+	return strbuf_str(&x->others);
 }

@@ -64,6 +64,8 @@ const char *xlsxin_cell(const struct xlsxin *x, size_t i);
 size_t xlsxin_cell_len(const struct xlsxin *x, size_t i);
 /* The name of the sheet being read. */
 const char *xlsxin_sheet(const struct xlsxin *x);
+/* The workbook's other visible sheets, "\"说明\", \"汇总\"" ("" if none). */
+const char *xlsxin_other_sheets(const struct xlsxin *x);
 const char *xlsxin_errstr(const struct xlsxin *x);
 
 /* The column letters of a 0-based column index (0 A, 26 AA) into out. */

@@ -121,13 +121,33 @@ test_expect_success 'a title row above the header of a sheet is skipped and said
 	test_grep cmp "3 matched"
 '
 
+test_expect_success 'a first sheet of notes: the other visible sheets are named for --sheet' '
+	printf "填写说明\n1. 每张评价表一行\n" >notes.csv &&
+	python3 "$X" make notes.xlsx notes.csv --sheet 录入 &&
+	test_expect_code_ 1 hcp-check -d hcp.db notes.xlsx >out &&
+	test_grep out "notes.xlsx: the header row is not usable (the workbook.s other sheets: \"录入\"; --sheet chooses one)" &&
+	test_expect_code_ 1 hcp-import -d hcp.db -u 李娜 notes.xlsx 2>err &&
+	test_grep err "nothing was imported (the workbook.s other sheets: \"录入\"; --sheet chooses one)" &&
+	python3 -c "import zipfile
+src, dst = zipfile.ZipFile(\"notes.xlsx\"), zipfile.ZipFile(\"hidden.xlsx\", \"w\")
+for n in src.namelist():
+    d = src.read(n)
+    if n == \"xl/workbook.xml\":
+        d = d.replace(b\"sheetId=\\\"2\\\"\", b\"sheetId=\\\"2\\\" state=\\\"hidden\\\"\")
+    dst.writestr(n, d)
+dst.close()" &&
+	unzip -p hidden.xlsx xl/workbook.xml | grep -q "state=\"hidden\"" &&
+	test_expect_code_ 1 hcp-check -d hcp.db hidden.xlsx >out &&
+	test_grep out "hidden.xlsx: the header row is not usable\$"
+'
+
 test_expect_success '--sheet picks a sheet by name or number; a wrong one is named' '
 	hcp-check -d hcp.db --sheet Sheet1 other.xlsx >a &&
 	test_grep a "3 rows: 3 valid" &&
 	hcp-check -d hcp.db --sheet 说明 other.xlsx >b 2>&1
-	test $? = 2 && test_grep b "other.xlsx: the file is empty" &&
+	test $? = 2 && test_grep b "other.xlsx: the sheet \"说明\" is empty: a header row is needed (the workbook.s other sheets: \"Sheet1\", \"空\"; --sheet chooses one)" &&
 	hcp-check -d hcp.db --sheet 3 other.xlsx >c 2>&1
-	test $? = 2 && test_grep c "other.xlsx: the file is empty" &&
+	test $? = 2 && test_grep c "other.xlsx: the sheet \"空\" is empty" &&
 	hcp-check -d hcp.db --sheet 1 other.xlsx >e &&
 	test_grep e "3 rows: 3 valid" &&
 	hcp-check -d hcp.db --sheet 汇总 other.xlsx >d 2>&1
