@@ -784,75 +784,70 @@ mc_start(void *ud, const XML_Char *name, const XML_Char **atts)
 }
 
 /*
+ * Opens the sheet's part for reading in *ap: 0, 1 when the workbook has
+ * no such part, or -1 (x->err says why).
+ */
+static int
+sheet_part(struct xlsxin *x, struct archive **ap)
+{
+	struct archive_entry *e;
+	const char *n;
+
+	if ((*ap = open_archive(x)) == NULL)
+		return -1;
+	while (archive_read_next_header(*ap, &e) == ARCHIVE_OK)
+		if ((n = archive_entry_pathname(e)) != NULL &&
+		    same_part(n, x->sheetpart))
+			return 0;
+	archive_read_free(*ap);
+	*ap = NULL;
+	return 1;
+}
+
+/*
  * The ranges of merged cells of the sheet, which come after its rows: the
  * sheet's XML is searched for them first, and parsed for them only when
- * it has some.
+ * it has some.  What is wrong with the part is said by open_sheet().
  */
 static int
 read_merges(struct xlsxin *x)
 {
 	static const char tag[] = "mergeCell";
+	const size_t tl = sizeof(tag) - 1;
+	char win[2 * sizeof(tag)];	/* the tag across two blocks */
 	struct archive *a;
-	struct archive_entry *e;
-	XML_Parser p = NULL;
-	char tail[sizeof(tag)];
-	size_t nt = 0;
+	XML_Parser p;
+	size_t nt = 0, k;
 	la_ssize_t n;
-	int r, pass, found = 0, rc = 0;
+	int found = 0;
 
-	for (pass = 0; pass < 2 && rc == 0; pass++) {
-		if (pass == 1 && !found)
-			break;
-		if ((a = open_archive(x)) == NULL)
-			return -1;
-		while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK)
-			if (archive_entry_pathname(e) != NULL &&
-			    same_part(archive_entry_pathname(e), x->sheetpart))
-				break;
-		if (r != ARCHIVE_OK) {
-			archive_read_free(a);
-			return 0;	/* open_sheet() says so */
-		}
-		if (pass == 1) {
-			if ((p = XML_ParserCreate(NULL)) == NULL) {
-				archive_read_free(a);
-				return seterr(x, "%s", _("out of memory"));
-			}
-			XML_SetUserData(p, x);
-			XML_SetElementHandler(p, mc_start, no_end);
-		}
-		while (rc == 0 && (n = archive_read_data(a, x->buf,
-		    sizeof(x->buf))) >= 0) {
-			if (pass == 1) {
-				if (XML_Parse(p, x->buf, (int)n, n == 0) ==
-				    XML_STATUS_ERROR)
-					break;	/* the streamed read says */
-			} else if (n > 0) {
-				/* the tag may straddle two blocks */
-				char both[2 * sizeof(tag)];
-				size_t k = (size_t)n < sizeof(tag) - 1 ?
-				    (size_t)n : sizeof(tag) - 1;
-
-				memcpy(both, tail, nt);
-				memcpy(both + nt, x->buf, k);
-				if (memmem(both, nt + k, tag, sizeof(tag) - 1) ||
-				    memmem(x->buf, (size_t)n, tag,
-				    sizeof(tag) - 1)) {
-					found = 1;
-					break;
-				}
-				nt = k < sizeof(tag) - 1 ? k : sizeof(tag) - 1;
-				memcpy(tail, x->buf + (size_t)n - nt, nt);
-			}
-			if (n == 0)
-				break;
-		}
-		if (p != NULL)
-			XML_ParserFree(p);
-		p = NULL;
-		archive_read_free(a);
+	if (sheet_part(x, &a) != 0)
+		return 0;
+	while (!found && (n = archive_read_data(a, x->buf,
+	    sizeof(x->buf))) > 0) {
+		k = (size_t)n < tl ? (size_t)n : tl;
+		memcpy(win + nt, x->buf, k);
+		found = memmem(win, nt + k, tag, tl) != NULL ||
+		    memmem(x->buf, (size_t)n, tag, tl) != NULL;
+		nt = k;
+		memcpy(win, x->buf + (size_t)n - nt, nt);
 	}
-	return rc;
+	archive_read_free(a);
+	if (!found || sheet_part(x, &a) != 0)
+		return 0;
+	if ((p = XML_ParserCreate(NULL)) == NULL) {
+		archive_read_free(a);
+		return seterr(x, "%s", _("out of memory"));
+	}
+	XML_SetUserData(p, x);
+	XML_SetElementHandler(p, mc_start, no_end);
+	while ((n = archive_read_data(a, x->buf, sizeof(x->buf))) >= 0 &&
+	    XML_Parse(p, x->buf, (int)n, n == 0) != XML_STATUS_ERROR &&
+	    n > 0)
+		continue;
+	XML_ParserFree(p);
+	archive_read_free(a);
+	return 0;
 }
 
 static void XMLCALL
@@ -938,18 +933,11 @@ sh_text(void *ud, const XML_Char *s, int len)
 static int
 open_sheet(struct xlsxin *x)
 {
-	struct archive_entry *e;
 	int r;
 
-	if ((x->ar = open_archive(x)) == NULL)
+	if ((r = sheet_part(x, &x->ar)) < 0)
 		return -1;
-	while ((r = archive_read_next_header(x->ar, &e)) == ARCHIVE_OK) {
-		const char *n = archive_entry_pathname(e);
-
-		if (n != NULL && same_part(n, x->sheetpart))
-			break;
-	}
-	if (r != ARCHIVE_OK)
+	if (r > 0)
 		return seterr(x, _("the workbook has no part %s for its sheet "
 		    "\"%s\""), x->sheetpart, x->sheetname);
 	if ((x->xp = XML_ParserCreate(NULL)) == NULL)
