@@ -153,6 +153,28 @@ rollback(struct intake *it)
 	it->err = keep;
 }
 
+/*
+ * The error of a batch that could not be taken (a fault of the db, the
+ * connection or the disk, not of the batch) names it, and says when it
+ * is loaded all the same: only its receipt or its move failed.  One not
+ * loaded is not said to be left in the inbox: with PostgreSQL another
+ * worker, or the run's other lane, may take it meanwhile.
+ */
+static void
+not_taken(struct intake *it, const char *file, int loaded)
+{
+	char *e = it->err;
+
+	it->err = NULL;
+	if (loaded)
+		intake_seterr(it, _("%s: loaded, but left in the inbox (the "
+		    "next run writes its receipt and moves it): %s"), file,
+		    e != NULL ? e : "");
+	else
+		intake_seterr(it, "%s: %s", file, e != NULL ? e : "");
+	free(e);
+}
+
 /* Collects the first row of a query as malloc'd strings. */
 struct first {
 	int found;
@@ -1111,6 +1133,7 @@ take_verify(struct lane *l, const char *file)
 	it->stage_err = NULL;
 	if (it->careful && it->be->stage_begin(it) != 0) {
 		rollback(it);
+		not_taken(it, file, 0);
 		return -1;
 	}
 	memset(&vo, 0, sizeof(vo));
@@ -1137,7 +1160,7 @@ take_verify(struct lane *l, const char *file)
 		free(path);
 		return 2;
 	}
-	intake_seterr(it, "%s", e);
+	intake_seterr(it, "%s", e);	/* it names the file */
 	free(e);
 	free(path);
 	return -1;
@@ -1160,7 +1183,7 @@ take_finish(struct lane *l)
 	struct first f;
 	char received[CLOCK_BUFLEN];
 	const char *p[2];
-	int rc = -1, lrc;
+	int rc = -1, lrc, loaded = 0;
 
 	memset(&b, 0, sizeof(b));
 	b.file = file;
@@ -1177,7 +1200,7 @@ take_finish(struct lane *l)
 		goto out;
 	}
 	if (it->stage_failed) {
-		intake_seterr(it, "%s: %s", file, it->stage_err);
+		intake_seterr(it, "%s", it->stage_err);
 		rollback(it);
 		goto out;
 	}
@@ -1196,6 +1219,7 @@ take_finish(struct lane *l)
 	}
 	if (f.found) {
 		rollback(it);
+		loaded = 1;
 		rc = resend(l, file, &f, v->sha256, &b);
 		goto out;
 	}
@@ -1223,6 +1247,7 @@ take_finish(struct lane *l)
 		goto out;
 	}
 	b.outcome = INTAKE_LOADED;
+	loaded = 1;
 	if ((rc = give_receipt(l, v->name, v->sha256, v->records,
 	    received)) == 0) {
 		char *to = xasprintf("%s.tar.gz", v->name);
@@ -1231,6 +1256,8 @@ take_finish(struct lane *l)
 		free(to);
 	}
 out:
+	if (rc == -1)
+		not_taken(it, file, loaded);
 	if (rc == 0 && l->r->o->done != NULL)
 		l->r->o->done(l->r->o->arg, &b);
 	strbuf_release(&why);
@@ -1324,8 +1351,10 @@ take_retrying(struct lane *l, const char *name, int tries, int claimed)
 		/* a key taken: again, on the slow path */
 		it->careful = tries > 0;
 		if (!claimed || tries > 0) {
-			if (exec0(it, it->be->begin_sql) != 0)
+			if (exec0(it, it->be->begin_sql) != 0) {
+				not_taken(it, file, 0);
 				break;
+			}
 			/* PostgreSQL: claimed again (waits for a worker) */
 			p[0] = l->r->inbox;
 			p[1] = file;
@@ -1333,6 +1362,7 @@ take_retrying(struct lane *l, const char *name, int tries, int claimed)
 			    "intake_queue WHERE inbox = $1 AND file = $2", 2,
 			    p) != 0) {
 				rollback(it);
+				not_taken(it, file, 0);
 				break;
 			}
 		}

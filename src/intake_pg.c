@@ -54,6 +54,7 @@ struct pgstate {
 	int missed;			/* a month not known: read again */
 	char *prepared[MAX_PREPARED];	/* the SQL of statement "sN" */
 	int nprepared;
+	char *lost;			/* why the connection was lost */
 };
 
 static PGconn *
@@ -68,12 +69,23 @@ state(struct intake *it)
 	return it->stmt;
 }
 
-/* libpq's message without its final newline. */
+/*
+ * libpq's message without its final newline.  Once the connection is
+ * lost, every error says why it was (the first message then), not "no
+ * connection to the server".
+ */
 static void
 seterr(struct intake *it, const char *msg)
 {
-	size_t n = strlen(msg);
+	struct pgstate *s = state(it);
+	size_t n;
 
+	if (s != NULL && PQstatus(conn(it)) == CONNECTION_BAD) {
+		if (s->lost == NULL)
+			s->lost = xstrdup(msg);
+		msg = s->lost;
+	}
+	n = strlen(msg);
 	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 		n--;
 	intake_seterr(it, "%.*s", (int)n, msg);
@@ -538,6 +550,7 @@ pg_close(struct intake *it)
 		strbuf_release(&s->skeys);
 		strbuf_release(&s->pkeys);
 		free(s->conninfo);
+		free(s->lost);
 		free(s);
 	}
 }

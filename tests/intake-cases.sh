@@ -394,3 +394,19 @@ test_expect_success 'kill -9 at any moment of a load: nothing half-loaded, a re-
 	test -f inbox/hcp-33052305-000001.receipt &&
 	! ls inbox/*.tar.gz 2>/dev/null
 '
+
+test_expect_success 'a receipt that cannot be written: loaded, left in the inbox, receipted by the next run (2)' '
+	batch s5.db $E1 5 KR1 &&
+	cp out/hcp-33052305-000002.tar.gz inbox/ &&
+	mkdir inbox/hcp-33052305-000002.receipt &&
+	test_expect_code_ 2 take &&
+	test_grep err.txt "hcp-33052305-000002.tar.gz: loaded, but left in the inbox (the next run writes its receipt and moves it): " &&
+	test "$(q "SELECT records FROM batches WHERE station = '\''33052305'\'' AND seq = 2")" = 1 &&
+	test -e inbox/hcp-33052305-000002.tar.gz &&
+	rmdir inbox/hcp-33052305-000002.receipt &&
+	take &&
+	test_grep out.txt "hcp-33052305-000002.tar.gz: loaded before as hcp-33052305-000002" &&
+	test "$(records 33052305)" = 30001 &&
+	test -s inbox/hcp-33052305-000002.receipt &&
+	! ls inbox/*.tar.gz 2>/dev/null
+'

@@ -51,4 +51,31 @@ test_expect_success 'a worker holds its claim until its batch commits' '
 	test "$(records 33052302)" = 3
 '
 
+test_expect_success 'a connection lost mid-batch: exit 2 naming the batch, nothing half-loaded, a re-run loads it once' '
+	batch s2.db $E1 5 P13 &&
+	cp out/hcp-33052302-000005.tar.gz inbox/ &&
+	{ psql -X -q -d "$PG" -c "BEGIN" \
+		-c "LOCK TABLE batches IN ACCESS EXCLUSIVE MODE" \
+		-c "SELECT pg_sleep(4)" -c "COMMIT" >/dev/null & p=$!; } &&
+	sleep 1 &&
+	{ take & t=$!; } &&
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+		sleep 0.1
+		test "$(q "SELECT count(pg_terminate_backend(pid)) FROM
+			pg_stat_activity WHERE datname = current_database() AND
+			wait_event_type = '\''Lock'\'' AND
+			application_name <> '\''psql'\''")" = 1 && break
+	done &&
+	test_expect_code_ 2 wait $t && wait $p &&
+	test_grep err.txt "^hcp-intake: inbox: hcp-33052302-000005.tar.gz: .*\(terminating connection\|server closed the connection\)" &&
+	# its claim given back, the run s other lane may have taken it
+	case "$(q "SELECT count(*) FROM batches WHERE seq = 5 AND station = '\''33052302'\''") $(q "SELECT count(*) FROM records WHERE project_no = '\''P13'\''")" in
+	"0 0"|"1 1") ;;
+	*) echo "half-loaded"; false ;;
+	esac &&
+	settle && take &&
+	test "$(q "SELECT count(*) FROM records WHERE project_no = '\''P13'\''")" = 1 &&
+	! test -e inbox/hcp-33052302-000005.tar.gz
+'
+
 test_done
