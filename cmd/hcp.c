@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * hcp: the dispatcher.  "hcp NAME ARGS..." runs hcp-NAME ARGS..., found
- * first beside this program, then on PATH; "hcp" alone lists the tools.
+ * first beside this program, then on PATH; "hcp" alone (or "hcp help")
+ * lists the tools, "hcp help NAME" runs "hcp-NAME --help".
  */
 #include <err.h>
 #include <errno.h>
@@ -18,7 +19,8 @@
 #include "banned.h"
 
 static const char usage_text[] =
-    "usage: hcp [-hV] command [argument ...]\n";
+    "usage: hcp [-hV] command [argument ...]\n"
+    "       hcp help [command]\n";
 
 static const struct {
 	const char *name;
@@ -35,6 +37,9 @@ static const struct {
 	{ "review", N_("follow up bad reviews, with deadlines") },
 	{ "pack", N_("pack imported records into signed batches") },
 	{ "verify", N_("verify batches as the receiving side does") },
+	{ "report", N_("good and bad rates, follow-up figures, public "
+	    "export") },
+	{ "intake", N_("receive batches into a county or province db") },
 };
 
 static void
@@ -46,7 +51,7 @@ list(FILE *fp)
 	fprintf(fp, "\n%s\n", _("commands:"));
 	for (i = 0; i < sizeof(tools) / sizeof(tools[0]); i++)
 		fprintf(fp, "  %-8s %s\n", tools[i].name, _(tools[i].doc));
-	fprintf(fp, "\n%s\n", _("\"hcp command --help\" describes one; "
+	fprintf(fp, "\n%s\n", _("\"hcp help command\" describes one; "
 	    "see also hcp(7)."));
 }
 
@@ -76,9 +81,18 @@ main(int argc, char *argv[])
 			return EXIT_USAGE;
 		}
 	}
-	if (optind == argc) {
+	if (optind == argc || (strcmp(argv[optind], "help") == 0 &&
+	    optind + 1 == argc)) {
 		list(stdout);
 		return 0;
+	}
+	if (strcmp(argv[optind], "help") == 0) {
+		if (optind + 2 != argc) {
+			cli_usage_print(usage_text, stderr);
+			return EXIT_USAGE;
+		}
+		argv[optind] = argv[optind + 1];
+		argv[optind + 1] = (char *)"--help";
 	}
 	if (strchr(argv[optind], '/') != NULL)
 		errx(EXIT_USAGE, _("no such command: %s"), argv[optind]);

@@ -156,4 +156,15 @@ test_expect_success 'hcp dispatches to the tools and lists them' '
 	! hcp no-such-tool 2>err && test_grep err "no such command"
 '
 
+test_expect_success 'hcp lists every tool; hcp help TOOL is its --help' '
+	hcp help >list &&
+	for t in "$HCP_SRC"/cmd/hcp-*.c; do
+		t=${t##*/hcp-} && t=${t%.c} &&
+		test_grep list "^  $t  *[a-z]" || return 1
+	done &&
+	hcp help intake >help.txt && hcp-intake --help >want.txt &&
+	test_cmp want.txt help.txt &&
+	test_expect_code_ 2 hcp help intake report
+'
+
 test_done

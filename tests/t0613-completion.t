@@ -31,9 +31,13 @@ test_expect_success 'set up: a station with a batch' '
 
 test_expect_success 'hcp completes its commands, then the tool' '
 	complete_words hcp "" >out &&
-	test "$(tr "\n" " " <out)" = "amend check compare form import init intake pack qr report review scan verify " &&
+	test "$(tr "\n" " " <out)" = "amend check compare form help import init intake pack qr report review scan verify " &&
 	complete_words hcp check --enc >out &&
-	test "$(cat out)" = --encoding
+	test "$(cat out)" = --encoding &&
+	complete_words hcp help i >out &&
+	test "$(tr "\n" " " <out)" = "import init intake " &&
+	complete_words hcp help import "" >out &&
+	test -z "$(cat out)"
 '
 
 test_expect_success 'every tool offers its options, --help among them' '
