@@ -103,6 +103,7 @@ side_open(struct side *s, const char *path, const struct cmp_opts *o,
     char **errp)
 {
 	struct rec_problems pl = REC_PROBLEMS_INIT;
+	struct rec_map *two;
 	size_t i, n;
 	int k, f;
 
@@ -125,12 +126,16 @@ side_open(struct side *s, const char *path, const struct cmp_opts *o,
 		s->cells[i] = csvin_field(s->in, i);
 	s->m = rec_map_new();
 	if (rec_map_header(s->m, n, s->cells, csvin_line(s->in), o->map_flags,
-	    &pl) != 0) {
+	    &pl) != 0 && (two = csvin_header_below(s->in, s->m,
+	    o->map_flags)) != NULL) {
+		rec_map_free(s->m);
+		s->m = two;
+		rec_problems_clear(&pl);
+	}
+	if (pl.nerrors > 0) {
 		*errp = xasprintf(_("%s:%ld: %s: %s (%s)"), csvin_path(s->in),
-		    csvin_line(s->in),
-		    pl.n > 0 ? rec_code_def(pl.v[0].code)->name : "",
-		    pl.n > 0 ? pl.v[0].msg : "", pl.n > 0 ?
-		    pl.v[0].column : "");
+		    pl.v[0].line, rec_code_def(pl.v[0].code)->name,
+		    pl.v[0].msg, pl.v[0].column);
 		rec_problems_release(&pl);
 		return -1;
 	}

@@ -27,6 +27,7 @@
 #include "crypto.h"
 #include "csvin.h"
 #include "i18n.h"
+#include "record.h"
 #include "strbuf.h"
 #include "utf16.h"
 #include "xalloc.h"
@@ -335,6 +336,26 @@ csvin_title(const struct csvin *c, size_t i, long *line)
 		return NULL;
 	*line = c->titles[i].line;
 	return c->titles[i].text;
+}
+
+/* csvin.h */
+struct rec_map *
+csvin_header_below(struct csvin *c, const struct rec_map *upper,
+    unsigned flags)
+{
+	struct rec_map *two;
+	const char **cells;
+	size_t n, i;
+
+	if (csvin_next(c) != 1)
+		return NULL;
+	n = csvin_nfields(c);
+	cells = xcalloc(n ? n : 1, sizeof(*cells));
+	for (i = 0; i < n; i++)
+		cells[i] = csvin_field(c, i);
+	two = rec_map_two_rows(upper, n, cells, csvin_line(c), flags);
+	free(cells);
+	return two;
 }
 
 /* ---- encodings ---------------------------------------------------- */

@@ -64,6 +64,15 @@ void csvin_skip_titles(struct csvin *c);
 size_t csvin_ntitles(const struct csvin *c);
 /* The text of skipped title i, its line in *line. */
 const char *csvin_title(const struct csvin *c, size_t i, long *line);
+/*
+ * The header on two rows (rec_map_two_rows()) whose upper row, the
+ * current one, mapped by upper, was not usable: reads the next row, the
+ * lower one, and returns the map of both, or NULL (then that row is
+ * lost: nothing is read after a header that is not usable).
+ */
+struct rec_map;
+struct rec_map *csvin_header_below(struct csvin *c,
+    const struct rec_map *upper, unsigned flags);
 
 /* What is wrong with the current record beyond its cells. */
 enum csvin_issue_kind {

@@ -778,10 +778,13 @@ open_input(struct run *x)
 static int
 read_header(struct run *x, const char *path)
 {
+	struct rec_problems pl = REC_PROBLEMS_INIT;
+	struct rec_map *two;
 	size_t n = csvin_nfields(x->in), i;
 	const char *title;
-	long line;
+	long line, hline = csvin_line(x->in);
 	char *rp;
+	int bad;
 
 	for (i = 0; (title = csvin_title(x->in, i, &line)) != NULL; i++)
 		rec_problem_add(&x->hpl, line, -1, "", W_TITLE_ROW, title);
@@ -789,8 +792,26 @@ read_header(struct run *x, const char *path)
 	for (i = 0; i < n; i++)
 		x->cells[i] = csvin_field(x->in, i);
 	x->m = rec_map_new();
-	if (rec_map_header(x->m, n, x->cells, csvin_line(x->in),
-	    x->o->map_flags, &x->hpl) != 0) {
+	bad = rec_map_header(x->m, n, x->cells, hline, x->o->map_flags,
+	    &pl) != 0;
+	if (bad && (two = csvin_header_below(x->in, x->m,
+	    x->o->map_flags)) != NULL) {
+		/* the rejects file gets the header as one row */
+		rec_problems_release(&pl);
+		rec_map_free(x->m);
+		x->m = two;
+		n = rec_map_ncols(x->m);
+		free(x->cells);
+		x->cells = xcalloc(n ? n : 1, sizeof(*x->cells));
+		for (i = 0; i < n; i++)
+			x->cells[i] = rec_map_name(x->m, i);
+		rec_problem_add(&x->hpl, hline, -1, "", W_HEADER_TWO_ROWS,
+		    NULL);
+		bad = 0;
+	}
+	rec_problems_move(&x->hpl, &pl);
+	rec_problems_release(&pl);
+	if (bad) {
 		x->res->header_bad = 1;
 		report(x, &x->hpl);
 		x->res->encoding = csvin_encoding_name(x->in);

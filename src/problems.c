@@ -189,6 +189,10 @@ static const struct rec_code_def codes[REC_NCODES] = {
 	{ W_TITLE_ROW, "W_TITLE_ROW", W,
 	  N_("a title above the header row, not an evaluation: skipped"),
 	  "表头上方的标题行，不是评价记录：已跳过" },
+	{ W_HEADER_TWO_ROWS, "W_HEADER_TWO_ROWS", W,
+	  N_("the header is on two rows, this one and the next: each "
+	  "column's name is the lower one, else the upper"),
+	  "表头占两行（本行和下一行）：每列名称取下一行的，下一行为空时取上一行的" },
 	{ D_DUPLICATE, "D_DUPLICATE", REC_DUPLICATE,
 	  N_("this evaluation is already imported"),
 	  "此评价已导入过" },
@@ -303,4 +307,21 @@ rec_problem_add(struct rec_problems *pl, long line, int col,
 		pl->nduplicates++;
 		break;
 	}
+}
+
+void
+rec_problems_move(struct rec_problems *pl, struct rec_problems *from)
+{
+	size_t i;
+
+	if (pl->n + from->n > pl->alloc) {
+		pl->alloc = pl->n + from->n + 16;
+		pl->v = xreallocarray(pl->v, pl->alloc, sizeof(*pl->v));
+	}
+	for (i = 0; i < from->n; i++)
+		pl->v[pl->n++] = from->v[i];
+	pl->nerrors += from->nerrors;
+	pl->nwarnings += from->nwarnings;
+	pl->nduplicates += from->nduplicates;
+	from->n = from->nerrors = from->nwarnings = from->nduplicates = 0;
 }

@@ -191,6 +191,53 @@ rec_map_header(struct rec_map *m, size_t ncols, const char *const *names,
 	return bad ? -1 : 0;
 }
 
+struct rec_map *
+rec_map_two_rows(const struct rec_map *upper, size_t ncols,
+    const char *const *lower, long line, unsigned flags)
+{
+	struct rec_problems pl = REC_PROBLEMS_INIT;
+	struct rec_map *m;
+	size_t n = upper->ncols > ncols ? upper->ncols : ncols, i, k;
+	const char **names;
+	char **below;
+	int names_only = 1, named = 0, rc;
+
+	below = xcalloc(n ? n : 1, sizeof(*below));
+	names = xcalloc(n ? n : 1, sizeof(*names));
+	for (i = 0; i < n; i++) {
+		const char *s = rec_skip_blanks(i < ncols ? lower[i] : "");
+		int known;
+
+		below[i] = xstrndup(s, rec_trim_len(s, strlen(s)));
+		names[i] = *below[i] != '\0' ? below[i] :
+		    i < upper->ncols ? upper->names[i] : "";
+		if (*below[i] == '\0')
+			continue;
+		/* a row of data is no header, whatever flags say */
+		known = field_lookup(below[i]) >= 0;
+		named |= known;
+		known |= rec_is_rejects_column(below[i]);
+		for (k = 0; k < upper->nignore; k++)
+			known |= strcasecmp(below[i], upper->ignore[k]) == 0;
+		names_only &= known;
+	}
+	m = rec_map_new();
+	for (k = 0; k < upper->nignore; k++)
+		rec_map_ignore(m, upper->ignore[k]);
+	rc = names_only && named ? rec_map_header(m, n, names, line, flags,
+	    &pl) : -1;
+	if (rc != 0) {
+		rec_map_free(m);
+		m = NULL;
+	}
+	rec_problems_release(&pl);
+	for (i = 0; i < n; i++)
+		free(below[i]);
+	free(below);
+	free(names);
+	return m;
+}
+
 size_t
 rec_map_ncols(const struct rec_map *m)
 {

@@ -124,6 +124,7 @@ enum rec_code {
 
 	E_ANSWER,		/* a 是/否 answer that is neither */
 	W_TITLE_ROW,		/* a title above the header, skipped */
+	W_HEADER_TWO_ROWS,	/* a header of names grouped on two rows */
 	/* duplicates */
 	D_DUPLICATE,
 	REC_NCODES
@@ -173,6 +174,8 @@ void rec_problems_release(struct rec_problems *pl);
 /* Appends a problem; detail (may be NULL) is added to the message. */
 void rec_problem_add(struct rec_problems *pl, long line, int col,
     const char *column, enum rec_code code, const char *detail);
+/* Appends the problems of from to pl; from is left empty. */
+void rec_problems_move(struct rec_problems *pl, struct rec_problems *from);
 
 /* ---- header mapping ---------------------------------------------- */
 
@@ -199,6 +202,18 @@ void rec_map_ignore(struct rec_map *m, const char *name);
  */
 int rec_map_header(struct rec_map *m, size_t ncols, const char *const *names,
     long line, unsigned flags, struct rec_problems *pl);
+/*
+ * A header on two rows: names grouped under a label on the row above
+ * them (评价人信息 over 评价人, 证件类型, ...), the other names on the
+ * upper row with a blank below, or the same name on both (a workbook's
+ * cell merged down).  upper is the map of the upper row, whose header
+ * was not usable; lower the cells of the row below it, on line.  Each
+ * column takes the name below when there is one, else the name above.
+ * Returns a new map of that header, or NULL when the lower row is not
+ * one of names alone or the header is still not usable.
+ */
+struct rec_map *rec_map_two_rows(const struct rec_map *upper, size_t ncols,
+    const char *const *lower, long line, unsigned flags);
 size_t rec_map_ncols(const struct rec_map *m);
 /*
  * True if name is one of the annotation columns hcp-import adds to a

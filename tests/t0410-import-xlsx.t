@@ -121,6 +121,34 @@ test_expect_success 'a title row above the header of a sheet is skipped and said
 	test_grep cmp "3 matched"
 '
 
+test_expect_success 'a header on two rows, names grouped under a label, reads as one header' '
+	hcp-form --csv-template | tail -c +4 | tr -d "\r" |
+	awk -F, -v OFS=, "{ u = \$0; \$10 = \"评价人信息\"; \$11 = \$12 = \$13 = \"\"; print;
+		n = split(u, f, \",\"); l = \"\";
+		for (i = 1; i <= n; i++) l = l (i > 1 ? \",\" : \"\") (i >= 10 && i <= 13 ? f[i] : \"\");
+		print l }" >two.csv &&
+	rows 4 5 6 >>two.csv &&
+	sed -n 2p two.csv | grep -q "^,,,,,,,,,评价人,证件类型,证件号码,手机号码,,,,,,$" &&
+	# as a CSV file: the upper name where the lower row is blank
+	hcp-check -d hcp.db two.csv >out &&
+	test_grep out "two.csv:1: warning: W_HEADER_TWO_ROWS" &&
+	test_grep out "3 rows: 3 valid, 0 invalid, 0 duplicates, 1 warnings" &&
+	hcp-compare two.csv plain.csv >cmp 2>&1 && test_grep cmp "3 matched" &&
+	# as a workbook: the other names merged down over both rows
+	merges="" && for c in A B C D E F G H I N O P Q R S; do
+		merges="$merges --merge ${c}1:${c}2"
+	done &&
+	python3 "$X" make two.xlsx two.csv $merges --merge J1:M1 &&
+	hcp-check -d hcp.db two.xlsx >out &&
+	test_grep out "two.xlsx:1: warning: W_HEADER_TWO_ROWS" &&
+	test_grep out "3 rows: 3 valid" &&
+	# a row of data under a header that is not usable is no header
+	sed 2d two.csv >one.csv &&
+	test_expect_code_ 1 hcp-check -d hcp.db one.csv >out &&
+	test_grep out "one.csv:1: 评价人信息: E_HEADER_UNKNOWN" &&
+	! grep W_HEADER_TWO_ROWS out
+'
+
 test_expect_success 'a first sheet of notes: the other visible sheets are named for --sheet' '
 	printf "填写说明\n1. 每张评价表一行\n" >notes.csv &&
 	python3 "$X" make notes.xlsx notes.csv --sheet 录入 &&
