@@ -11,10 +11,41 @@
 #include <unistd.h>
 
 #include "csvin.h"
+#include "fields.h"
+#include "record.h"
 #include "strbuf.h"
 #include "banned.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/*
+ * The header of c (its current row), on two rows when that is what it
+ * is: a map of two rows always has the required columns.
+ */
+static void
+header(struct csvin *c)
+{
+	struct rec_problems pl = REC_PROBLEMS_INIT;
+	struct rec_map *m = rec_map_new(), *two;
+	const char **names;
+	size_t i, n = csvin_nfields(c);
+
+	names = calloc(n ? n : 1, sizeof(*names));
+	if (names == NULL)
+		abort();
+	for (i = 0; i < n; i++)
+		names[i] = csvin_field(c, i);
+	if (rec_map_header(m, n, names, csvin_line(c), 0, &pl) != 0 &&
+	    (two = csvin_header_below(c, m, 0)) != NULL) {
+		if (rec_map_column(two, F_ITEM_CODE) < 0 ||
+		    rec_map_column(two, F_SATISFACTION) < 0)
+			abort();
+		rec_map_free(two);
+	}
+	rec_problems_release(&pl);
+	rec_map_free(m);
+	free(names);
+}
 
 /* every other column may hold line breaks */
 static int
@@ -34,6 +65,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FILE *fp;
 	size_t i;
 	long line;
+	int first;
 
 	if (path[0] == '\0')
 		snprintf(path, sizeof(path), "/tmp/hcp-fuzz-csvin.%ld",
@@ -47,8 +79,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		csvin_set_multiline(c, odd_columns, NULL);
 		if (enc != CSVIN_UTF8)
 			csvin_skip_titles(c);
+		/* the first row is mapped as a header, maybe of two rows */
+		first = enc != CSVIN_UTF8;
 		if (csvin_open(c, path, enc) == 0)
 			while (csvin_next(c) > 0) {
+				if (first)
+					header(c);
+				first = 0;
 				for (i = 0; i < csvin_nfields(c); i++) {
 					strbuf_reset(&sb);
 					csv_append_field(&sb, csvin_field(c, i),
