@@ -2,7 +2,7 @@
 /*
  * hcp-pack: pack the records not yet sent into signed batches, rebuild
  * a batch for re-sending, write one again (repack), list batches, record
- * receipts.
+ * receipts, check refusals.
  */
 #include <err.h>
 #include <errno.h>
@@ -18,6 +18,7 @@
 #include "keys.h"
 #include "num.h"
 #include "pack.h"
+#include "receipt.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -28,7 +29,8 @@ static const char usage_text[] =
     "       hcp-pack [-q] [-d db] [-o dir] --rebuild seq\n"
     "       hcp-pack [-q] [-d db] [-o dir] --repack seq\n"
     "       hcp-pack [-d db] [-p] -l\n"
-    "       hcp-pack [-q] [-d db] [-k pubkey] --ack receipt ...\n";
+    "       hcp-pack [-q] [-d db] [-k pubkey] --ack receipt ...\n"
+    "       hcp-pack [-q] [-d db] [-k pubkey] --refusal refusal ...\n";
 
 static void
 usage(void)
@@ -92,7 +94,7 @@ list(struct db *db, int pending)
 struct opts {
 	const char *dbpath, *outdir, *pubpath;
 	long long max, rebuild, repack;
-	int quiet, dolist, pending, ack, o_given;
+	int quiet, dolist, pending, ack, refusal, o_given;
 };
 
 /* The options; returns how many arguments they took. */
@@ -109,6 +111,7 @@ parse_options(int argc, char *argv[], struct opts *o)
 		{ "list", no_argument, NULL, 'l' },
 		{ "pending", no_argument, NULL, 'p' },
 		{ "ack", no_argument, NULL, 'A' },
+		{ "refusal", no_argument, NULL, 'F' },
 		{ "pubkey", required_argument, NULL, 'k' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -164,6 +167,9 @@ parse_options(int argc, char *argv[], struct opts *o)
 		case 'A':
 			o->ack = 1;
 			break;
+		case 'F':
+			o->refusal = 1;
+			break;
 		case 'V':
 			cli_version();
 			exit(0);
@@ -174,15 +180,20 @@ parse_options(int argc, char *argv[], struct opts *o)
 	return optind;
 }
 
-/* --ack receipt ...: records each receipt; 1 if one was refused. */
+/*
+ * --ack receipt ...: records each receipt; 1 if one was refused.
+ * --refusal refusal ...: checks each refusal and says why its batch was
+ * refused; 1 if one is not a good refusal of its batch as written.
+ */
 static int
 ack(struct db *db, const char *dbpath, const char *pubpath, char *argv[],
-    int argc, int quiet)
+    int argc, int refusal, int quiet)
 {
-	char *pub, *keypath = NULL, *text, *e = NULL;
+	struct receipt r;
+	char *pub, *keypath = NULL, *text, *e = NULL, *p, *nl;
 	long long seq;
 	size_t len;
-	int i, rc = 0;
+	int i, rc = 0, k;
 
 	if (pubpath == NULL)
 		pubpath = keypath = keys_path(dbpath, RECEIVER_SUFFIX);
@@ -190,10 +201,24 @@ ack(struct db *db, const char *dbpath, const char *pubpath, char *argv[],
 	free(keypath);
 	for (i = 0; i < argc; i++) {
 		text = read_text(argv[i], &len);
-		if (pack_ack(db, text, len, pub, &seq, &e) != 0) {
+		k = refusal ? pack_refusal(db, text, len, pub, &seq, &r, &e) :
+		    pack_ack(db, text, len, pub, &seq, &e);
+		if (k != 0) {
 			warnx("%s: %s", argv[i], e);
 			free(e);
 			rc = 1;
+		} else if (refusal) {
+			if (!quiet)
+				printf(_("%s: batch %lld (%s) was refused by "
+				    "the receiving side on %s:\n"), argv[i],
+				    seq, r.batch, r.received);
+			for (p = r.reasons; !quiet && *p != '\0'; p = nl + 1) {
+				nl = p + strcspn(p, "\n");
+				printf("  %.*s\n", (int)(nl - p), p);
+				if (*nl == '\0')
+					break;
+			}
+			receipt_release(&r);
 		} else if (!quiet)
 			printf(_("%s: batch %lld acknowledged\n"), argv[i],
 			    seq);
@@ -216,8 +241,11 @@ main(int argc, char *argv[])
 	n = parse_options(argc, argv, &o);
 	argc -= n;
 	argv += n;
-	if (o.dolist + o.ack + (o.rebuild > 0) + (o.repack > 0) > 1 ||
-	    (o.pending && !o.dolist) ||
+	if (o.dolist + o.ack + o.refusal + (o.rebuild > 0) + (o.repack > 0) >
+	    1)
+		usage();
+	o.ack |= o.refusal;	/* from here on, the same as --ack */
+	if ((o.pending && !o.dolist) ||
 	    (o.pubpath != NULL && !o.ack) || (o.ack && argc == 0) ||
 	    (!o.ack && argc > 0) || ((o.dolist || o.ack) &&
 	    (o.o_given || o.max)) || ((o.rebuild > 0 || o.repack > 0) &&
@@ -241,7 +269,8 @@ main(int argc, char *argv[])
 	if (o.dolist) {
 		rc = list(db, o.pending);
 	} else if (o.ack) {
-		rc = ack(db, dbpath, o.pubpath, argv, argc, o.quiet);
+		rc = ack(db, dbpath, o.pubpath, argv, argc, o.refusal,
+		    o.quiet);
 	} else {
 		pack_written_fn fn = o.quiet ? NULL : print_path;
 		long written = 0;

@@ -68,6 +68,7 @@ write_receipt(const struct verify_result *res, const struct sm2_key *key,
 	struct outfile *of;
 
 	clock_format(clock_now(), when);
+	memset(&r, 0, sizeof(r));
 	r.batch = res->name;
 	memcpy(r.sha256, res->sha256, sizeof(r.sha256));
 	r.records = res->records;

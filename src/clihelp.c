@@ -86,6 +86,8 @@ static const struct opthelp table[] = {
 	{ "reason", "text", N_("why (recorded)") },
 	{ "rebuild", "seq", N_("write batch seq again, the same bytes") },
 	{ "receipt", "key", N_("sign a receipt with this private key") },
+	{ "refusal", NULL, N_("check the receiving side's refusals named "
+	    "as arguments") },
 	{ "refused", "dir", N_("where refused batches go") },
 	{ "region", "code", N_("the station's region code") },
 	{ "register", "station", N_("register a station and its key") },

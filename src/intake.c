@@ -746,6 +746,7 @@ give_receipt(struct lane *l, const char *name, const char *sha256,
 	char *text, *e, *path;
 	int ret;
 
+	memset(&rc, 0, sizeof(rc));
 	rc.batch = (char *)name;
 	memcpy(rc.sha256, sha256, sizeof(rc.sha256));
 	rc.sha256[64] = '\0';
@@ -763,7 +764,56 @@ give_receipt(struct lane *l, const char *name, const char *sha256,
 		free(e);
 	}
 	free(path);
+	/* a refusal of other bytes under that name is over */
+	path = xasprintf("%s/%s.refused", l->r->inbox, name);
+	if (ret == 0 && unlink(path) != 0 && errno != ENOENT) {
+		intake_seterr(l->it, "%s: %s", path, strerror(errno));
+		ret = -1;
+	}
+	free(path);
 	free(text);
+	return ret;
+}
+
+/*
+ * The signed refusal of file (receipt.h) where its station's upload
+ * script looks for the receipt: inbox/STEM.refused, STEM the name it was
+ * uploaded under.  None for a name that could not be one of a batch, or
+ * a file whose SHA-256 is not known (it could not be read).
+ */
+static int
+give_refusal(struct lane *l, const char *file, const char *reasons)
+{
+	struct receipt rc;
+	char when[CLOCK_BUFLEN], *stem, *text, *e, *path;
+	int ret;
+
+	stem = xstrndup(file, strlen(file) - strlen(".tar.gz"));
+	if (!bag_path_safe(stem) || strchr(stem, '/') != NULL ||
+	    strlen(l->v.sha256) != 64) {
+		free(stem);
+		return 0;
+	}
+	clock_format(clock_now(), when);
+	memset(&rc, 0, sizeof(rc));
+	rc.batch = stem;
+	memcpy(rc.sha256, l->v.sha256, sizeof(rc.sha256));
+	rc.received = when;
+	rc.reasons = (char *)reasons;
+	if (receipt_make(&rc, l->r->receipt_key, &text, &e) != 0) {
+		intake_seterr(l->it, "%s", e);
+		free(e);
+		free(stem);
+		return -1;
+	}
+	path = xasprintf("%s/%s.refused", l->r->inbox, stem);
+	if ((ret = write_text(path, text, 1, &e)) != 0) {
+		intake_seterr(l->it, "%s", e);
+		free(e);
+	}
+	free(path);
+	free(text);
+	free(stem);
 	return ret;
 }
 
@@ -798,7 +848,8 @@ refuse(struct lane *l, const char *file, struct strbuf *why,
 	free(path);
 	b->outcome = INTAKE_REFUSED;
 	b->reason = why->buf;
-	rc = move_file(l, file, l->r->refused, to);
+	if ((rc = give_refusal(l, file, why->buf)) == 0)
+		rc = move_file(l, file, l->r->refused, to);
 	free(to);
 	return rc;
 }

@@ -1309,41 +1309,93 @@ pack_batches_free(struct pack_batch *v, size_t n)
 	free(v);
 }
 
+/*
+ * The batch named by r: its sequence number in *seq, its records and
+ * corrections in *records.  0, 1 when the station db has no such batch,
+ * 2 when its bytes are not those r is for (SHA-256), -1 on an error.
+ */
+static int
+batch_of(struct db *db, const struct receipt *r, long long *seq,
+    long long *records, char **errstr)
+{
+	sqlite3_stmt *st = NULL;
+	char *sha = NULL;
+	int ret = 1;
+
+	if (db_prepare(db, &st, "SELECT seq, sha256, records + corrections "
+	    "FROM batches WHERE name = ?1") != 0) {
+		dberr(db, errstr);
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, r->batch, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*seq = sqlite3_column_int64(st, 0);
+		sha = col_dup(st, 1);
+		*records = sqlite3_column_int64(st, 2);
+		ret = sha != NULL && strcmp(sha, r->sha256) == 0 ? 0 : 2;
+	}
+	sqlite3_finalize(st);
+	free(sha);
+	return ret;
+}
+
+int
+pack_refusal(struct db *db, const char *text, size_t len, const char *pub_pem,
+    long long *seq, struct receipt *r, char **errstr)
+{
+	long long records;
+	int k;
+
+	*seq = 0;
+	if (receipt_parse(text, len, pub_pem, r, errstr) != 0)
+		return -1;
+	if (r->reasons == NULL) {
+		*errstr = xstrdup(_("a receipt, not a refusal: record it with "
+		    "--ack"));
+		receipt_release(r);
+		return -1;
+	}
+	if ((k = batch_of(db, r, seq, &records, errstr)) == 1)
+		*errstr = xasprintf(_("the refusal is for batch %s, which "
+		    "this station db does not have"), r->batch);
+	else if (k == 2)
+		*errstr = xasprintf(_("the refusal is for other bytes than "
+		    "batch %s has now: it was written again since, and is "
+		    "to be sent"), r->batch);
+	if (k != 0) {
+		receipt_release(r);
+		return -1;
+	}
+	return 0;
+}
+
 int
 pack_ack(struct db *db, const char *text, size_t len, const char *pub_pem,
     long long *seq, char **errstr)
 {
 	struct receipt r;
 	sqlite3_stmt *st = NULL;
-	char *sha = NULL;
 	long long records;
-	int ret = -1;
+	int ret = -1, k;
 
 	*seq = 0;
 	if (receipt_parse(text, len, pub_pem, &r, errstr) != 0)
 		return -1;
-	if (db_prepare(db, &st, "SELECT seq, sha256, records + corrections "
-	    "FROM batches WHERE name = ?1") != 0) {
-		dberr(db, errstr);
+	if (r.reasons != NULL) {
+		*errstr = xasprintf(_("the receiving side's refusal of batch "
+		    "%s (%s), not a receipt: check it with --refusal"),
+		    r.batch, r.received);
 		goto out;
 	}
-	sqlite3_bind_text(st, 1, r.batch, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW) {
+	if ((k = batch_of(db, &r, seq, &records, errstr)) == 1)
 		*errstr = xasprintf(_("the receipt is for batch %s, which this "
 		    "station db does not have"), r.batch);
-		goto out;
-	}
-	*seq = sqlite3_column_int64(st, 0);
-	sha = col_dup(st, 1);
-	records = sqlite3_column_int64(st, 2);
-	sqlite3_finalize(st);
-	st = NULL;
-	if (sha == NULL || strcmp(sha, r.sha256) != 0) {
+	else if (k == 2)
 		*errstr = xasprintf(_("the receipt is for another file than "
 		    "batch %s (SHA-256 differs): it was not received intact"),
 		    r.batch);
+	if (k != 0)
 		goto out;
-	}
 	if (records != r.records) {
 		*errstr = xasprintf(_("the receipt counts %lld records but "
 		    "batch %s has %lld"), r.records, r.batch, records);
@@ -1385,7 +1437,6 @@ pack_ack(struct db *db, const char *text, size_t len, const char *pub_pem,
 	ret = 0;
 out:
 	sqlite3_finalize(st);
-	free(sha);
 	receipt_release(&r);
 	return ret;
 }

@@ -100,6 +100,8 @@ int pack_list(struct db *db, struct pack_batch **v, size_t *n,
     char **errstr);
 void pack_batches_free(struct pack_batch *v, size_t n);
 
+struct receipt;
+
 /*
  * Records a receipt (receipt.h) for the batch it names, after checking
  * its signature with the receiver's public key and that its digest and
@@ -108,5 +110,15 @@ void pack_batches_free(struct pack_batch *v, size_t n);
  */
 int pack_ack(struct db *db, const char *receipt_text, size_t len,
     const char *receiver_pub_pem, long long *seq, char **errstr);
+/*
+ * Checks a refusal (receipt.h) of the batch it names: 0 when it is signed
+ * with the receiver's public key and is for the batch's bytes as written
+ * (*seq gets the batch, r the refusal: receipt_release() it), -1 when
+ * not, a refusal of other bytes among them (the batch was written again
+ * since).
+ */
+int pack_refusal(struct db *db, const char *text, size_t len,
+    const char *receiver_pub_pem, long long *seq, struct receipt *r,
+    char **errstr);
 
 #endif

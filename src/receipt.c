@@ -24,10 +24,22 @@ receipt_make(const struct receipt *r, const struct sm2_key *key,
 	unsigned char *sig;
 	size_t siglen;
 	char *hex, *e;
+	const char *p, *nl;
 
-	strbuf_addf(&sb, "HCP-Receipt: 1\nBatch: %s\nSHA-256: %s\n"
-	    "Records: %lld\nReceived: %s\n", r->batch, r->sha256, r->records,
-	    r->received);
+	if (r->reasons == NULL)
+		strbuf_addf(&sb, "HCP-Receipt: 1\nBatch: %s\nSHA-256: %s\n"
+		    "Records: %lld\nReceived: %s\n", r->batch, r->sha256,
+		    r->records, r->received);
+	else {
+		strbuf_addf(&sb, "HCP-Refusal: 1\nBatch: %s\nSHA-256: %s\n"
+		    "Refused: %s\n", r->batch, r->sha256, r->received);
+		for (p = r->reasons; *p != '\0'; p = *nl ? nl + 1 : nl) {
+			nl = p + strcspn(p, "\n");
+			if (nl > p)
+				strbuf_addf(&sb, "Reason: %.*s\n",
+				    (int)(nl - p), p);
+		}
+	}
 	if (crypto_sm2_sign_with(key, sb.buf, sb.len, &sig, &siglen, &e) !=
 	    0) {
 		*errstr = xasprintf(_("cannot sign the receipt: %s"), e);
@@ -52,9 +64,10 @@ receipt_parse(const char *text, size_t len, const char *pub_pem,
 	const char *p, *v, *e;
 	char *ce;
 	unsigned char *sig = NULL;
-	size_t signedlen, hexlen;
+	struct strbuf reasons = STRBUF_INIT;
+	size_t signedlen, hexlen, i;
 	long long n;
-	int rc = -1, good;
+	int rc = -1, good, refusal;
 
 	memset(r, 0, sizeof(*r));
 	/* The signature line starts a line of its own. */
@@ -73,8 +86,9 @@ receipt_parse(const char *text, size_t len, const char *pub_pem,
 	signedlen = (size_t)(p - text);
 	if (bag_tags_parse(text, len, &t, errstr) != 0)
 		return -1;
-	if ((v = bag_tags_get(&t, "HCP-Receipt")) == NULL ||
-	    strcmp(v, "1") != 0) {
+	refusal = bag_tags_get(&t, "HCP-Refusal") != NULL;
+	if ((v = bag_tags_get(&t, refusal ? "HCP-Refusal" : "HCP-Receipt")) ==
+	    NULL || strcmp(v, "1") != 0) {
 		*errstr = xstrdup(_("not a receipt of a version this hcp "
 		    "knows"));
 		goto out;
@@ -91,17 +105,33 @@ receipt_parse(const char *text, size_t len, const char *pub_pem,
 		goto out;
 	}
 	memcpy(r->sha256, v, 65);
-	if ((v = bag_tags_get(&t, "Records")) == NULL ||
-	    num_parse(v, 0, 1000000000000LL, &n, NULL) != 0) {
-		*errstr = xstrdup(_("receipt without a valid Records line"));
-		goto out;
+	if (refusal) {
+		if ((v = bag_tags_get(&t, "Refused")) == NULL ||
+		    bag_tags_count(&t, "Reason") == 0) {
+			*errstr = xstrdup(_("refusal without its Refused and "
+			    "Reason lines"));
+			goto out;
+		}
+		r->received = xstrdup(v);
+		for (i = 0; i < t.n; i++)
+			if (strcmp(t.v[i].label, "Reason") == 0)
+				strbuf_addf(&reasons, "%s\n", t.v[i].value);
+		r->reasons = strbuf_detach(&reasons);
+	} else {
+		if ((v = bag_tags_get(&t, "Records")) == NULL ||
+		    num_parse(v, 0, 1000000000000LL, &n, NULL) != 0) {
+			*errstr = xstrdup(_("receipt without a valid Records "
+			    "line"));
+			goto out;
+		}
+		r->records = n;
+		if ((v = bag_tags_get(&t, "Received")) == NULL) {
+			*errstr = xstrdup(_("receipt without a Received "
+			    "line"));
+			goto out;
+		}
+		r->received = xstrdup(v);
 	}
-	r->records = n;
-	if ((v = bag_tags_get(&t, "Received")) == NULL) {
-		*errstr = xstrdup(_("receipt without a Received line"));
-		goto out;
-	}
-	r->received = xstrdup(v);
 	v = bag_tags_get(&t, "Signature");
 	hexlen = v != NULL ? strlen(v) : 0;
 	if (hexlen == 0 || hexlen % 2 != 0 || hexlen > 1024) {
@@ -127,13 +157,15 @@ receipt_parse(const char *text, size_t len, const char *pub_pem,
 		goto out;
 	}
 	if (good != 0) {
-		*errstr = xstrdup(_("the receipt's signature is not good for "
-		    "this key"));
+		*errstr = xstrdup(refusal ? _("the refusal's signature is not "
+		    "good for this key") : _("the receipt's signature is not "
+		    "good for this key"));
 		goto out;
 	}
 	rc = 0;
 out:
 	free(sig);
+	strbuf_release(&reasons);
 	bag_tags_release(&t);
 	if (rc != 0)
 		receipt_release(r);
@@ -145,6 +177,8 @@ receipt_release(struct receipt *r)
 {
 	free(r->batch);
 	free(r->received);
+	free(r->reasons);
 	r->batch = NULL;
 	r->received = NULL;
+	r->reasons = NULL;
 }

@@ -165,6 +165,19 @@ test_expect_success 'a batch of a station not registered is refused' '
 	test "$(records 33052303)" = 0
 '
 
+test_expect_success 'a refusal, signed, is put where the station looks for its receipt' '
+	test -f inbox/hcp-33052303-000001.refused &&
+	! test -e inbox/hcp-33052303-000001.receipt &&
+	hcp-pack -d s3.db -k recv.pub --refusal \
+		inbox/hcp-33052303-000001.refused >ref.txt &&
+	test_grep ref.txt "batch 1 (hcp-33052303-000001) was refused by the receiving side on 2026-11-24 22:26:40:" &&
+	test_grep ref.txt "^  signature.sm2: station 33052303 is not registered here" &&
+	test_expect_code_ 1 hcp-pack -d s3.db -k s3.pub --refusal \
+		inbox/hcp-33052303-000001.refused 2>/dev/null &&
+	test -f inbox/tampered.refused && test -f inbox/junk.refused &&
+	test "$(ls inbox | grep -c "^up")" = 0
+'
+
 test_expect_success 'a record of another station (projectNo, assessNumber) is a conflict, not overwritten' '
 	cp out/hcp-33052302-000002.tar.gz out/hcp-33052302-000003.tar.gz inbox/ &&
 	{ take; test $? = 1; } &&
@@ -409,4 +422,13 @@ test_expect_success 'a receipt that cannot be written: loaded, left in the inbox
 	test "$(records 33052305)" = 30001 &&
 	test -s inbox/hcp-33052305-000002.receipt &&
 	! ls inbox/*.tar.gz 2>/dev/null
+'
+
+test_expect_success 'a station registered after its batch was refused: sent again, loaded, the refusal gone' '
+	intake --register 33052303 --pubkey s3.pub --name C &&
+	cp out/hcp-33052303-000001.tar.gz inbox/ &&
+	take &&
+	test "$(records 33052303)" = 1 &&
+	test -f inbox/hcp-33052303-000001.receipt &&
+	! test -e inbox/hcp-33052303-000001.refused
 '

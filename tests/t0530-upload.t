@@ -158,6 +158,43 @@ test_expect_success 'a batch damaged in the outbox is written again, not sent' '
 	cmp good.tar.gz $f && test -f outbox/damaged/hcp-33052301-000005.tar.gz
 '
 
+test_expect_success 'a batch the receiving side refused: why is said, it is sent again, exit 3' '
+	mkdir county-in &&
+	cp www/in/hcp-33052301-000005.tar.gz county-in/ &&
+	openssl genpkey -algorithm SM2 -out other.pem 2>/dev/null &&
+	openssl pkey -in other.pem -pubout -out other.pub &&
+	hcp-intake -d county.db --register 33052301 --pubkey other.pub &&
+	test_expect_code_ 1 hcp-intake -q -d county.db -K recv.pem county-in \
+		2>/dev/null &&
+	cp county-in/hcp-33052301-000005.refused www/in/ &&
+	: >ngx/access.log &&
+	test_expect_code_ 3 sh "$UPLOAD" -d hcp.db -o outbox \
+		"http://127.0.0.1:$PORT/in/" >out 2>err &&
+	test_grep err "hcp-33052301-000005.refused: batch 5 (hcp-33052301-000005) was refused by the receiving side on " &&
+	test_grep err "^  signature.sm2: the signature is not good for this station.s key" &&
+	test_grep err "hcp-33052301-000005.tar.gz: refused by the receiving side (above)" &&
+	test_grep out "hcp-33052301-000005: sent" &&
+	test_grep ngx/access.log "PUT /in/hcp-33052301-000005.tar.gz " &&
+	test_expect_code_ 1 hcp-pack -q -d hcp.db \
+		--ack outbox/receipts/hcp-33052301-000005.refused 2>ack.err &&
+	test_grep ack.err "refusal of batch hcp-33052301-000005 (.*), not a receipt"
+'
+
+test_expect_success 'a refusal under another batch name, or signed by another key, is passed over' '
+	cp www/in/hcp-33052301-000005.refused www/in/hcp-33052301-000004.refused &&
+	hcp-intake -q -d county2.db --register 33052301 --pubkey other.pub &&
+	rm -f county-in/*.refused && cp www/in/hcp-33052301-000005.tar.gz county-in/ &&
+	test_expect_code_ 1 hcp-intake -q -d county2.db -K other.pem county-in \
+		2>/dev/null &&
+	cp county-in/hcp-33052301-000005.refused www/in/ &&
+	sh "$UPLOAD" -d hcp.db -o outbox "http://127.0.0.1:$PORT/in/" >out 2>err &&
+	test_grep err "hcp-33052301-000004.refused: not a refusal of hcp-33052301-000004" &&
+	test_grep err "hcp-33052301-000005.refused: the refusal.s signature is not good" &&
+	! grep "refused by the receiving side" err &&
+	test_grep out "hcp-33052301-000004: sent" &&
+	test_grep out "hcp-33052301-000005: sent"
+'
+
 test_expect_success 'nginx stops' '
 	stop_nginx && ! test -e ngx/nginx.pid
 '

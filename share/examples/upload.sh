@@ -40,6 +40,16 @@
 # which checks the signature, digest and count) and keeps them in
 # outbox/receipts/.  A batch with a receipt is not sent again.
 #
+# Refusals: where the receiving side refused a batch (hcp-intake: a
+# station not registered, a key not valid then, a record that conflicts
+# with another station's), it puts its signed NAME.refused there
+# instead.  Each run fetches it for a batch still waiting and checks it
+# (hcp-pack --refusal: the receiver's signature, the batch's bytes as
+# they are), which says why; the batch is sent again all the same, as
+# the cause may be put right on that side, and the run ends with 3.  A
+# refusal of bytes written again since (hcp-pack --repack) is stale: it
+# is said and passed over.
+#
 # Environment: HCP_UPLOAD_TRIES (5) attempts per file, waiting
 # HCP_UPLOAD_WAIT (2) seconds after the first failure, twice as long
 # after each next one; HCP_CURL_OPTS, extra curl options (--cacert,
@@ -48,8 +58,8 @@
 # Exit status: 0 when every pending batch was sent; 1 when one could not
 # be sent (the link; it is tried again next run); 2 on a usage error or
 # when the station db or the tools fail; 3 when a batch is refused by the
-# rules and waits for a person to correct it (see above; this outranks
-# 1).
+# rules or by the receiving side and waits for a person (see above; this
+# outranks 1).
 set -u
 
 db=${HCP_DB:-hcp.db}
@@ -97,18 +107,36 @@ put() {
 		-T "$1" "$url$2" -o /dev/null
 }
 
-# fetch NAME: gets NAME.receipt if the receiver has issued it; 0 if got.
+# fetch NAME [KIND]: gets NAME.KIND (receipt, or refused) if the receiver
+# has issued it; 0 if got.
 # shellcheck disable=SC2086
 fetch() {
+	f="$outbox/receipts/$1.${2:-receipt}"
 	code=$(curl -sS --connect-timeout 20 $HCP_CURL_OPTS \
-		-o "$outbox/receipts/.$1.receipt.part" -w '%{http_code}' \
-		"$url$1.receipt") || return 2
+		-o "$f.part" -w '%{http_code}' "$url$1.${2:-receipt}") ||
+		{ rm -f "$f.part"; return 2; }
 	case $code in
-	200) mv -f "$outbox/receipts/.$1.receipt.part" \
-		"$outbox/receipts/$1.receipt" ;;
-	404) rm -f "$outbox/receipts/.$1.receipt.part"; return 1 ;;
-	*) rm -f "$outbox/receipts/.$1.receipt.part"; return 2 ;;
+	200) mv -f "$f.part" "$f" ;;
+	404) rm -f "$f.part"; return 1 ;;
+	*) rm -f "$f.part"; return 2 ;;
 	esac
+}
+
+# refused NAME: 0 if the receiver refused the batch's bytes as they are
+# (its signed NAME.refused, checked by hcp-pack --refusal, which says why).
+refused() {
+	fetch "$1" refused || return 1
+	if ! grep -qx "Batch: $1" "$outbox/receipts/$1.refused"; then
+		echo "upload.sh: $outbox/receipts/$1.refused: not a refusal" \
+		    "of $1" >&2
+		return 1
+	fi
+	if [ -n "$pubkey" ]; then
+		hcp-pack -d "$db" -k "$pubkey" --refusal \
+			"$outbox/receipts/$1.refused" >&2
+	else
+		hcp-pack -d "$db" --refusal "$outbox/receipts/$1.refused" >&2
+	fi
 }
 
 # ack NAME: records outbox/receipts/NAME.receipt if it is for NAME.
@@ -203,6 +231,14 @@ for file in $(hcp-pack -d "$db" -p -l); do
 		    "run upload.sh again" >&2
 		refused=1
 		continue
+	fi
+	# Refused by the receiver: said, and sent again all the same (the
+	# cause may be put right there, as a station registered late).
+	if refused "$name"; then
+		echo "upload.sh: $file: refused by the receiving side (above):" \
+		    "if its records are the cause, correct them (hcp-amend)" \
+		    "and write the batch again (hcp-pack --repack $seq)" >&2
+		refused=1
 	fi
 	if ! retry put "$outbox/$file" "$file"; then
 		echo "upload.sh: $file: not sent; will try again" >&2

@@ -378,7 +378,9 @@ static void
 test_receipt(void)
 {
 	char batch[] = "hcp-33052301-000001", when[] = "2026-11-22 10:05:00";
-	struct receipt r = { batch, "", 30, when }, back;
+	char reasons[] = "signature.sm2: not good\nstation 33052301 is "
+	    "not registered\n";
+	struct receipt r = { batch, "", 30, when, NULL }, back;
 	char *priv = NULL, *other = NULL, *pub = NULL, *text = NULL, *e;
 	struct sm2_key *k, *ko;
 	size_t i, n, caught = 0;
@@ -411,6 +413,20 @@ test_receipt(void)
 	}
 	is_int(caught, n, "every changed byte refused");
 	free(text);
+	/* a refusal: its reasons back, a line each; no receipt */
+	r.reasons = reasons;
+	ok(receipt_make(&r, k, &text, &e) == 0, "refusal made");
+	ok(strncmp(text, "HCP-Refusal: 1\n", 15) == 0 &&
+	    strstr(text, "\nReason: station 33052301 is not registered\n") !=
+	    NULL && strstr(text, "Records:") == NULL, "refusal text");
+	ok(receipt_parse(text, strlen(text), pub, &back, &e) == 0,
+	    "refusal parses and its signature is good");
+	is_str(back.reasons != NULL ? back.reasons : "", reasons,
+	    "reasons back");
+	is_str(back.received, when, "time refused back");
+	receipt_release(&back);
+	free(text);
+	r.reasons = NULL;
 	receipt_make(&r, ko, &text, &e);
 	ok(receipt_parse(text, strlen(text), pub, &back, &e) == -1,
 	    "another key's receipt refused");
