@@ -4,12 +4,15 @@
  * issue signed receipts for the good ones.
  */
 #include <err.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "bag.h"
 #include "clock.h"
 #include "crypto.h"
 #include "db.h"
@@ -18,6 +21,7 @@
 #include "outfile.h"
 #include "receipt.h"
 #include "record.h"
+#include "strbuf.h"
 #include "verify.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -50,32 +54,50 @@ same_as_earlier(const struct verify_result *res, int i)
 }
 
 static char *
-receipt_path(const char *batch)
+receipt_path(const char *batch, const char *suffix)
 {
 	size_t n = strlen(batch);
 
 	if (n > 7 && strcmp(batch + n - 7, ".tar.gz") == 0)
 		n -= 7;
-	return xasprintf("%.*s.receipt", (int)n, batch);
+	return xasprintf("%.*s%s", (int)n, batch, suffix);
 }
 
+/*
+ * The receipt of a batch that passed, or (reasons not NULL) the refusal
+ * of one that did not, beside it as STEM.refused and for STEM, the name
+ * it came under (receipt.h); none for a name no batch could have.
+ */
 static void
 write_receipt(const struct verify_result *res, const struct sm2_key *key,
-    const char *out)
+    const char *out, const char *reasons)
 {
 	struct receipt r;
-	char when[CLOCK_BUFLEN], *text, *e, *path;
+	char when[CLOCK_BUFLEN], *text, *e, *path, *stem = NULL, *base;
 	struct outfile *of;
 
 	clock_format(clock_now(), when);
 	memset(&r, 0, sizeof(r));
 	r.batch = res->name;
+	if (reasons != NULL) {
+		base = strrchr(res->path, '/');
+		stem = receipt_path(base != NULL ? base + 1 : res->path, "");
+		if (!bag_path_safe(stem) || strchr(stem, '/') != NULL ||
+		    strlen(res->sha256) != 64) {
+			free(stem);
+			return;
+		}
+		r.batch = stem;
+		r.reasons = (char *)reasons;
+	}
 	memcpy(r.sha256, res->sha256, sizeof(r.sha256));
 	r.records = res->records;
 	r.received = when;
 	if (receipt_make(&r, key, &text, &e) != 0)
 		errx(2, "%s", e);
-	path = out != NULL ? xstrdup(out) : receipt_path(res->path);
+	free(stem);
+	path = reasons != NULL ? receipt_path(res->path, ".refused") :
+	    out != NULL ? xstrdup(out) : receipt_path(res->path, ".receipt");
 	/* A receipt that cannot be written is an error (2), not a verdict. */
 	if (strcmp(path, "-") == 0) {
 		if (fputs(text, stdout) == EOF || fflush(stdout) != 0)
@@ -93,6 +115,32 @@ write_receipt(const struct verify_result *res, const struct sm2_key *key,
 	}
 	free(path);
 	free(text);
+	/* a refusal beside it, of bytes sent before, is over */
+	if (reasons == NULL && out == NULL) {
+		path = receipt_path(res->path, ".refused");
+		if (unlink(path) != 0 && errno != ENOENT)
+			err(2, "%s", path);
+		free(path);
+	}
+}
+
+/* The refusal of a batch that did not pass: its errors, a line each. */
+static void
+refusal(const struct verify_result *res, const struct sm2_key *key)
+{
+	struct strbuf why = STRBUF_INIT;
+	size_t k;
+
+	for (k = 0; k < res->problems.n; k++)
+		if (!res->problems.v[k].warning)
+			strbuf_addf(&why, "%s\n", res->problems.v[k].msg);
+	if (res->hidden > 0)
+		strbuf_addf(&why, _("%zu more problems not shown\n"),
+		    res->hidden);
+	if (why.len == 0)
+		strbuf_addf(&why, "%s\n", _("BAD: do not accept this batch"));
+	write_receipt(res, key, NULL, why.buf);
+	strbuf_release(&why);
 }
 
 struct opts {
@@ -182,13 +230,15 @@ verdicts(struct verify_result *res, char *argv[], int argc,
 			bad = 1;
 			warnx(_("%s: BAD: do not accept this batch"),
 			    argv[i]);
+			if (key != NULL && op->out == NULL)
+				refusal(&res[i], key);
 			continue;
 		}
 		if (!op->quiet)
 			printf(_("%s: OK: batch %s, %lld records\n"), argv[i],
 			    res[i].name, res[i].records);
 		if (key != NULL)
-			write_receipt(&res[i], key, op->out);
+			write_receipt(&res[i], key, op->out, NULL);
 	}
 	for (k = 0; k < seqd.n; k++)
 		warnx("%s%s", seqd.v[k].warning ? _("warning: ") : "",

@@ -198,6 +198,28 @@ test_expect_success 'forged or foreign receipts are refused' '
 	test "$(count "SELECT state FROM batches WHERE seq = 3")" = packed
 '
 
+test_expect_success 'a batch that does not pass gets a signed refusal; its receipt later removes it' '
+	b=out/hcp-33052301-000004 &&
+	openssl genpkey -algorithm SM2 -out st2.pem 2>/dev/null &&
+	openssl pkey -in st2.pem -pubout -out st2.pub &&
+	test_expect_code_ 1 hcp-verify -q -k st2.pub --receipt recv.pem \
+		$b.tar.gz 2>err &&
+	! test -e $b.receipt &&
+	test_grep $b.refused "^HCP-Refusal: 1\$" &&
+	test_grep $b.refused "^SHA-256: $(sha256sum $b.tar.gz | cut -c1-64)\$" &&
+	hcp-pack -d hcp.db --refusal $b.refused >why &&
+	test_grep why "batch 4 (hcp-33052301-000004) was refused by the receiving side on " &&
+	test_grep why "^  signature.sm2: the signature is not good for this station.s key" &&
+	test_expect_code_ 1 hcp-pack -d hcp.db --ack $b.refused 2>err &&
+	test_grep err "refusal of batch hcp-33052301-000004 (.*), not a receipt" &&
+	test_expect_code_ 1 hcp-pack -d hcp.db --refusal \
+		out/hcp-33052301-000002.receipt 2>err &&
+	test_grep err "a receipt, not a refusal" &&
+	test "$(count "SELECT state FROM batches WHERE seq = 4")" = packed &&
+	hcp-verify -q -k pub.pem --receipt recv.pem $b.tar.gz &&
+	test -s $b.receipt && ! test -e $b.refused
+'
+
 test_expect_success 'batch files are private (mode 0600)' '
 	test "$(stat -c %a out/hcp-33052301-000001.tar.gz)" = 600
 '

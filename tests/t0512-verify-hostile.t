@@ -7,7 +7,8 @@
 # unsafe names, names with control characters (shown as \xHH, never
 # raw), oversize tag files, labels given twice, absurd
 # Bag-Count values, a Payload-Oxum lie, one huge field, one huge row,
-# a padding bomb.  No receipt is written for any of them.
+# a padding bomb.  No receipt is written for any of them, a signed
+# refusal for each.
 . "$(dirname "$0")/lib.sh"
 
 SOURCE_DATE_EPOCH=1795300000
@@ -49,7 +50,8 @@ test_expect_success 'every hostile batch is refused (1) for its reason' '
 		rc=$?
 		if test $rc != 1 || ! grep -Eq "$what" hostile/$c.err ||
 		    ! grep -q "BAD" hostile/$c.err ||
-		    test -e hostile/$c.receipt; then
+		    test -e hostile/$c.receipt ||
+		    ! grep -qx "HCP-Refusal: 1" hostile/$c.refused; then
 			echo "$c: exit $rc: $(head -n 1 hostile/$c.err)" >>missed
 		fi
 	done <hostile/EXPECT &&
