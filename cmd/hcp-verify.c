@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "bag.h"
 #include "clock.h"
 #include "crypto.h"
 #include "db.h"
@@ -65,37 +64,33 @@ receipt_path(const char *batch, const char *suffix)
 
 /*
  * The receipt of a batch that passed, or (reasons not NULL) the refusal
- * of one that did not, beside it as STEM.refused and for STEM, the name
- * it came under (receipt.h); none for a name no batch could have.
+ * of one that did not, beside it as STEM.refused (receipt_refusal()).
  */
 static void
 write_receipt(const struct verify_result *res, const struct sm2_key *key,
     const char *out, const char *reasons)
 {
 	struct receipt r;
-	char when[CLOCK_BUFLEN], *text, *e, *path, *stem = NULL, *base;
+	char when[CLOCK_BUFLEN], *text, *e, *path;
 	struct outfile *of;
+	int k;
 
-	clock_format(clock_now(), when);
-	memset(&r, 0, sizeof(r));
-	r.batch = res->name;
 	if (reasons != NULL) {
-		base = strrchr(res->path, '/');
-		stem = receipt_path(base != NULL ? base + 1 : res->path, "");
-		if (!bag_path_safe(stem) || strchr(stem, '/') != NULL ||
-		    strlen(res->sha256) != 64) {
-			free(stem);
+		if ((k = receipt_refusal(res->path, res->sha256, reasons, key,
+		    &text, &e)) < 0)
+			errx(2, "%s", e);
+		if (k > 0)
 			return;
-		}
-		r.batch = stem;
-		r.reasons = (char *)reasons;
+	} else {
+		clock_format(clock_now(), when);
+		memset(&r, 0, sizeof(r));
+		r.batch = res->name;
+		memcpy(r.sha256, res->sha256, sizeof(r.sha256));
+		r.records = res->records;
+		r.received = when;
+		if (receipt_make(&r, key, &text, &e) != 0)
+			errx(2, "%s", e);
 	}
-	memcpy(r.sha256, res->sha256, sizeof(r.sha256));
-	r.records = res->records;
-	r.received = when;
-	if (receipt_make(&r, key, &text, &e) != 0)
-		errx(2, "%s", e);
-	free(stem);
 	path = reasons != NULL ? receipt_path(res->path, ".refused") :
 	    out != NULL ? xstrdup(out) : receipt_path(res->path, ".receipt");
 	/* A receipt that cannot be written is an error (2), not a verdict. */

@@ -776,44 +776,32 @@ give_receipt(struct lane *l, const char *name, const char *sha256,
 }
 
 /*
- * The signed refusal of file (receipt.h) where its station's upload
- * script looks for the receipt: inbox/STEM.refused, STEM the name it was
- * uploaded under.  None for a name that could not be one of a batch, or
- * a file whose SHA-256 is not known (it could not be read).
+ * The signed refusal of file where its station's upload script looks for
+ * the receipt: inbox/STEM.refused, STEM the name it was uploaded under
+ * (receipt_refusal()).
  */
 static int
 give_refusal(struct lane *l, const char *file, const char *reasons)
 {
-	struct receipt rc;
-	char when[CLOCK_BUFLEN], *stem, *text, *e, *path;
+	char *text, *e, *path;
 	int ret;
 
-	stem = xstrndup(file, strlen(file) - strlen(".tar.gz"));
-	if (!bag_path_safe(stem) || strchr(stem, '/') != NULL ||
-	    strlen(l->v.sha256) != 64) {
-		free(stem);
-		return 0;
+	if ((ret = receipt_refusal(file, l->v.sha256, reasons,
+	    l->r->receipt_key, &text, &e)) != 0) {
+		if (ret < 0) {
+			intake_seterr(l->it, "%s", e);
+			free(e);
+		}
+		return ret < 0 ? -1 : 0;
 	}
-	clock_format(clock_now(), when);
-	memset(&rc, 0, sizeof(rc));
-	rc.batch = stem;
-	memcpy(rc.sha256, l->v.sha256, sizeof(rc.sha256));
-	rc.received = when;
-	rc.reasons = (char *)reasons;
-	if (receipt_make(&rc, l->r->receipt_key, &text, &e) != 0) {
-		intake_seterr(l->it, "%s", e);
-		free(e);
-		free(stem);
-		return -1;
-	}
-	path = xasprintf("%s/%s.refused", l->r->inbox, stem);
+	path = xasprintf("%s/%.*s.refused", l->r->inbox,
+	    (int)(strlen(file) - strlen(".tar.gz")), file);
 	if ((ret = write_text(path, text, 1, &e)) != 0) {
 		intake_seterr(l->it, "%s", e);
 		free(e);
 	}
 	free(path);
 	free(text);
-	free(stem);
 	return ret;
 }
 

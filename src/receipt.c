@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bag.h"
+#include "clock.h"
 #include "crypto.h"
 #include "i18n.h"
 #include "num.h"
@@ -54,6 +55,34 @@ receipt_make(const struct receipt *r, const struct sm2_key *key,
 	free(sig);
 	*text = strbuf_detach(&sb);
 	return 0;
+}
+
+int
+receipt_refusal(const char *path, const char *sha256, const char *reasons,
+    const struct sm2_key *key, char **text, char **errstr)
+{
+	struct receipt r;
+	char when[CLOCK_BUFLEN];
+	const char *base = strrchr(path, '/');
+	size_t n;
+	int rc = 1;
+
+	base = base != NULL ? base + 1 : path;
+	n = strlen(base);
+	if (n > 7 && strcmp(base + n - 7, ".tar.gz") == 0)
+		n -= 7;
+	memset(&r, 0, sizeof(r));
+	r.batch = xstrndup(base, n);
+	if (bag_path_safe(r.batch) && strchr(r.batch, '/') == NULL &&
+	    strlen(sha256) == 64) {
+		clock_format(clock_now(), when);
+		memcpy(r.sha256, sha256, sizeof(r.sha256));
+		r.received = when;
+		r.reasons = (char *)reasons;
+		rc = receipt_make(&r, key, text, errstr);
+	}
+	free(r.batch);
+	return rc;
 }
 
 int

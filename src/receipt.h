@@ -52,6 +52,15 @@ struct sm2_key;
 int receipt_make(const struct receipt *r, const struct sm2_key *key,
     char **text, char **errstr);
 /*
+ * Makes the text of the refusal of the batch file path, for the name it
+ * came under (path's last component without ".tar.gz"), refused now:
+ * 0, -1 with *errstr, or 1 (nothing made) when no batch could have that
+ * name or the file's SHA-256 is not known (sha256 not 64 digits).
+ */
+int receipt_refusal(const char *path, const char *sha256,
+    const char *reasons, const struct sm2_key *key, char **text,
+    char **errstr);
+/*
  * Parses a receipt or a refusal (then r->reasons is set) and checks its
  * signature with pub_pem.  Returns 0 if it is well formed and the
  * signature good, -1 otherwise.

@@ -426,6 +426,16 @@ test_receipt(void)
 	is_str(back.received, when, "time refused back");
 	receipt_release(&back);
 	free(text);
+	/* the refusal of a file: for the name it came under, if a batch's */
+	ok(receipt_refusal("in/up-7.tar.gz", r.sha256, reasons, k, &text,
+	    &e) == 0 && strstr(text, "\nBatch: up-7\n") != NULL,
+	    "refusal of a file for its name");
+	free(text);
+	ok(receipt_refusal("in/up\033]0.tar.gz", r.sha256, reasons, k, &text,
+	    &e) == 1, "no refusal for a name no batch could have");
+	ok(receipt_refusal("in/..tar.gz", r.sha256, reasons, k, &text,
+	    &e) == 1 && receipt_refusal("in/up-7.tar.gz", "", reasons, k,
+	    &text, &e) == 1, "nor for .. nor an unknown digest");
 	r.reasons = NULL;
 	receipt_make(&r, ko, &text, &e);
 	ok(receipt_parse(text, strlen(text), pub, &back, &e) == -1,
