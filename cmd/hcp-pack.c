@@ -212,11 +212,10 @@ ack(struct db *db, const char *dbpath, const char *pubpath, char *argv[],
 				printf(_("%s: batch %lld (%s) was refused by "
 				    "the receiving side on %s:\n"), argv[i],
 				    seq, r.batch, r.received);
-			for (p = r.reasons; !quiet && *p != '\0'; p = nl + 1) {
+			for (p = r.reasons; !quiet && *p != '\0'; p = nl) {
 				nl = p + strcspn(p, "\n");
 				printf("  %.*s\n", (int)(nl - p), p);
-				if (*nl == '\0')
-					break;
+				nl += *nl != '\0';
 			}
 			receipt_release(&r);
 		} else if (!quiet)

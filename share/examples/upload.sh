@@ -111,14 +111,15 @@ put() {
 # has issued it; 0 if got.
 # shellcheck disable=SC2086
 fetch() {
-	f="$outbox/receipts/$1.${2:-receipt}"
+	f="$1.${2:-receipt}"
+	part="$outbox/receipts/.$f.part"
 	code=$(curl -sS --connect-timeout 20 $HCP_CURL_OPTS \
-		-o "$f.part" -w '%{http_code}' "$url$1.${2:-receipt}") ||
-		{ rm -f "$f.part"; return 2; }
+		-o "$part" -w '%{http_code}' "$url$f") ||
+		{ rm -f "$part"; return 2; }
 	case $code in
-	200) mv -f "$f.part" "$f" ;;
-	404) rm -f "$f.part"; return 1 ;;
-	*) rm -f "$f.part"; return 2 ;;
+	200) mv -f "$part" "$outbox/receipts/$f" ;;
+	404) rm -f "$part"; return 1 ;;
+	*) rm -f "$part"; return 2 ;;
 	esac
 }
 
