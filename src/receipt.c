@@ -85,6 +85,56 @@ receipt_refusal(const char *path, const char *sha256, const char *reasons,
 	return rc;
 }
 
+/* The fields of a receipt, or of a refusal, into r: 0 or -1. */
+static int
+fields(const struct bag_tags *t, int refusal, struct receipt *r,
+    char **errstr)
+{
+	struct strbuf reasons = STRBUF_INIT;
+	const char *v;
+	long long n;
+	size_t i;
+
+	if ((v = bag_tags_get(t, "Batch")) == NULL || *v == '\0' ||
+	    !bag_path_safe(v) || strchr(v, '/') != NULL) {
+		*errstr = xstrdup(_("receipt without a valid Batch line"));
+		return -1;
+	}
+	r->batch = xstrdup(v);
+	if ((v = bag_tags_get(t, "SHA-256")) == NULL || strlen(v) != 64 ||
+	    strspn(v, "0123456789abcdef") != 64) {
+		*errstr = xstrdup(_("receipt without a valid SHA-256 line"));
+		return -1;
+	}
+	memcpy(r->sha256, v, 65);
+	if (refusal) {
+		if ((v = bag_tags_get(t, "Refused")) == NULL ||
+		    bag_tags_count(t, "Reason") == 0) {
+			*errstr = xstrdup(_("refusal without its Refused and "
+			    "Reason lines"));
+			return -1;
+		}
+		r->received = xstrdup(v);
+		for (i = 0; i < t->n; i++)
+			if (strcmp(t->v[i].label, "Reason") == 0)
+				strbuf_addf(&reasons, "%s\n", t->v[i].value);
+		r->reasons = strbuf_detach(&reasons);
+		return 0;
+	}
+	if ((v = bag_tags_get(t, "Records")) == NULL ||
+	    num_parse(v, 0, 1000000000000LL, &n, NULL) != 0) {
+		*errstr = xstrdup(_("receipt without a valid Records line"));
+		return -1;
+	}
+	r->records = n;
+	if ((v = bag_tags_get(t, "Received")) == NULL) {
+		*errstr = xstrdup(_("receipt without a Received line"));
+		return -1;
+	}
+	r->received = xstrdup(v);
+	return 0;
+}
+
 int
 receipt_parse(const char *text, size_t len, const char *pub_pem,
     struct receipt *r, char **errstr)
@@ -93,9 +143,7 @@ receipt_parse(const char *text, size_t len, const char *pub_pem,
 	const char *p, *v, *e;
 	char *ce;
 	unsigned char *sig = NULL;
-	struct strbuf reasons = STRBUF_INIT;
-	size_t signedlen, hexlen, i;
-	long long n;
+	size_t signedlen, hexlen;
 	int rc = -1, good, refusal;
 
 	memset(r, 0, sizeof(*r));
@@ -122,45 +170,8 @@ receipt_parse(const char *text, size_t len, const char *pub_pem,
 		    "knows"));
 		goto out;
 	}
-	if ((v = bag_tags_get(&t, "Batch")) == NULL || *v == '\0' ||
-	    !bag_path_safe(v) || strchr(v, '/') != NULL) {
-		*errstr = xstrdup(_("receipt without a valid Batch line"));
+	if (fields(&t, refusal, r, errstr) != 0)
 		goto out;
-	}
-	r->batch = xstrdup(v);
-	if ((v = bag_tags_get(&t, "SHA-256")) == NULL || strlen(v) != 64 ||
-	    strspn(v, "0123456789abcdef") != 64) {
-		*errstr = xstrdup(_("receipt without a valid SHA-256 line"));
-		goto out;
-	}
-	memcpy(r->sha256, v, 65);
-	if (refusal) {
-		if ((v = bag_tags_get(&t, "Refused")) == NULL ||
-		    bag_tags_count(&t, "Reason") == 0) {
-			*errstr = xstrdup(_("refusal without its Refused and "
-			    "Reason lines"));
-			goto out;
-		}
-		r->received = xstrdup(v);
-		for (i = 0; i < t.n; i++)
-			if (strcmp(t.v[i].label, "Reason") == 0)
-				strbuf_addf(&reasons, "%s\n", t.v[i].value);
-		r->reasons = strbuf_detach(&reasons);
-	} else {
-		if ((v = bag_tags_get(&t, "Records")) == NULL ||
-		    num_parse(v, 0, 1000000000000LL, &n, NULL) != 0) {
-			*errstr = xstrdup(_("receipt without a valid Records "
-			    "line"));
-			goto out;
-		}
-		r->records = n;
-		if ((v = bag_tags_get(&t, "Received")) == NULL) {
-			*errstr = xstrdup(_("receipt without a Received "
-			    "line"));
-			goto out;
-		}
-		r->received = xstrdup(v);
-	}
 	v = bag_tags_get(&t, "Signature");
 	hexlen = v != NULL ? strlen(v) : 0;
 	if (hexlen == 0 || hexlen % 2 != 0 || hexlen > 1024) {
@@ -194,7 +205,6 @@ receipt_parse(const char *text, size_t len, const char *pub_pem,
 	rc = 0;
 out:
 	free(sig);
-	strbuf_release(&reasons);
 	bag_tags_release(&t);
 	if (rc != 0)
 		receipt_release(r);
