@@ -128,8 +128,14 @@ cells_of(const struct review_case *c, char v[NLISTCOLS][128])
 static void
 print_list(const struct review_case *v, size_t n, int fmt)
 {
+	static const char *const heads[] = { N_("case"), N_("state"),
+	    N_("due"), N_("department"), N_("staff"), N_("record"),
+	    N_("grade"), N_("phone") };
+	static const size_t widths[] = { 6, 10, 10, 18, 8, 20, 5 };
 	static char cells[NLISTCOLS][128];
+	const char *row[7];
 	struct strbuf sb = STRBUF_INIT;
+	int red;
 	int colour = fmt == FMT_TABLE && isatty(STDOUT_FILENO) &&
 	    getenv("NO_COLOR") == NULL;
 	size_t i, k;
@@ -141,10 +147,13 @@ print_list(const struct review_case *v, size_t n, int fmt)
 		strbuf_adds(&sb, "\r\n");
 	} else if (fmt == FMT_JSON)
 		strbuf_adds(&sb, "[");
-	else
-		strbuf_addf(&sb, "%-6s %-10s %-10s %-18s %-8s %-20s %-5s %s\n",
-		    _("case"), _("state"), _("due"), _("department"),
-		    _("staff"), _("record"), _("grade"), _("phone"));
+	else {
+		for (k = 0; k < 7; k++) {
+			strbuf_add_padded(&sb, _(heads[k]), widths[k], 0);
+			strbuf_addc(&sb, ' ');
+		}
+		strbuf_addf(&sb, "%s\n", _(heads[7]));
+	}
 	for (i = 0; i < n; i++) {
 		cells_of(&v[i], cells);
 		if (fmt == FMT_CSV) {
@@ -163,16 +172,26 @@ print_list(const struct review_case *v, size_t n, int fmt)
 				json_str(&sb, cells[k]);
 			}
 			strbuf_adds(&sb, "}");
-		} else
-			strbuf_addf(&sb, "%-6s %-10s %s%-10s%s %-18s %-8s "
-			    "%-20s %-5s %s\n", cells[0],
-			    review_state_word(cells[1]),
-			    colour && v[i].overdue ? "\033[31m" : "",
-			    *cells[2] != '\0' ? cells[2] : "-",
-			    colour && v[i].overdue ? "\033[0m" : "",
-			    cells[10], *cells[12] != '\0' ? cells[12] : "-",
-			    cells[13], cells[14],
-			    *cells[16] != '\0' ? cells[16] : "-");
+		} else {
+			/* the colour codes outside the padding */
+			red = colour && v[i].overdue;
+			row[0] = cells[0];
+			row[1] = review_state_word(cells[1]);
+			row[2] = *cells[2] != '\0' ? cells[2] : "-";
+			row[3] = cells[10];
+			row[4] = *cells[12] != '\0' ? cells[12] : "-";
+			row[5] = cells[13];
+			row[6] = cells[14];
+			for (k = 0; k < 7; k++) {
+				strbuf_adds(&sb, k == 2 && red ? "\033[31m" :
+				    "");
+				strbuf_add_padded(&sb, row[k], widths[k], 0);
+				strbuf_adds(&sb, k == 2 && red ? "\033[0m" : "");
+				strbuf_addc(&sb, ' ');
+			}
+			strbuf_addf(&sb, "%s\n", *cells[16] != '\0' ?
+			    cells[16] : "-");
+		}
 		if (sb.len > 65536) {
 			fwrite(sb.buf, 1, sb.len, stdout);
 			sb.len = 0;

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 #include "csvin.h"
 #include "i18n.h"
@@ -59,45 +58,6 @@ fmt_value(char *buf, size_t len, const struct report_col *c, double v,
 		snprintf(buf, len, "%.0f", v);
 }
 
-/* Display width of UTF-8 text (CJK counts 2). */
-static size_t
-text_width(const char *s)
-{
-	mbstate_t ps;
-	size_t w = 0, k;
-	wchar_t wc;
-	int cw;
-
-	memset(&ps, 0, sizeof(ps));
-	while (*s != '\0') {
-		k = mbrtowc(&wc, s, strlen(s), &ps);
-		if (k == (size_t)-1 || k == (size_t)-2) {
-			memset(&ps, 0, sizeof(ps));
-			w++;
-			s++;
-			continue;
-		}
-		cw = wcwidth(wc);
-		w += cw > 0 ? (size_t)cw : 0;
-		s += k;
-	}
-	return w;
-}
-
-static void
-pad(struct strbuf *sb, const char *s, size_t width, int right)
-{
-	size_t w = text_width(s);
-
-	if (right)
-		for (; w < width; w++)
-			strbuf_adds(sb, " ");
-	strbuf_adds(sb, s);
-	if (!right)
-		for (; w < width; w++)
-			strbuf_adds(sb, " ");
-}
-
 #define CELL 160
 
 static int
@@ -123,7 +83,7 @@ write_grid(const struct report *r, FILE *fp, int colour,
 		head[j + 2] = use_col(r, &cols[j]) ? _(cols[j].heading) : NULL;
 	for (j = 0; j < nc; j++)
 		if (head[j] != NULL)
-			w[j] = text_width(head[j]);
+			w[j] = str_width(head[j]);
 	for (i = 0; i < n; i++) {
 		if (!visible(&rows[i]))
 			continue;
@@ -134,7 +94,7 @@ write_grid(const struct report *r, FILE *fp, int colour,
 			    report_value(&rows[i], j), 1);
 		for (j = 0; j < nc; j++)
 			if (head[j] != NULL &&
-			    (k = text_width(cell[i * nc + j])) > w[j])
+			    (k = str_width(cell[i * nc + j])) > w[j])
 				w[j] = k;
 	}
 	strbuf_addf(&sb, "\n%s%s%s\n", colour ? "\033[1m" : "", title,
@@ -144,7 +104,7 @@ write_grid(const struct report *r, FILE *fp, int colour,
 			continue;
 		if (j > 0)
 			strbuf_adds(&sb, "  ");
-		pad(&sb, head[j], w[j], j >= 2);
+		strbuf_add_padded(&sb, head[j], w[j], j >= 2);
 	}
 	strbuf_adds(&sb, "\n");
 	for (i = 0; i < n; i++) {
@@ -160,10 +120,10 @@ write_grid(const struct report *r, FILE *fp, int colour,
 			    report_bad_rate(&rows[i]) >
 			    report_bad_rate(&r->total)) {
 				strbuf_adds(&sb, "\033[31m");
-				pad(&sb, cell[i * nc + j], w[j], 1);
+				strbuf_add_padded(&sb, cell[i * nc + j], w[j], 1);
 				strbuf_adds(&sb, "\033[0m");
 			} else
-				pad(&sb, cell[i * nc + j], w[j], j >= 2);
+				strbuf_add_padded(&sb, cell[i * nc + j], w[j], j >= 2);
 		}
 		strbuf_adds(&sb, "\n");
 	}

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "strbuf.h"
 #include "xalloc.h"
@@ -168,4 +169,44 @@ const char *
 strbuf_str(const struct strbuf *sb)
 {
 	return sb->buf != NULL ? sb->buf : "";
+}
+
+size_t
+str_width(const char *s)
+{
+	mbstate_t ps;
+	size_t w = 0, n = strlen(s), k;
+	wchar_t wc;
+	int cw;
+
+	memset(&ps, 0, sizeof(ps));
+	while (n > 0) {
+		k = mbrtowc(&wc, s, n, &ps);
+		if (k == (size_t)-1 || k == (size_t)-2) {
+			memset(&ps, 0, sizeof(ps));
+			w++;
+			s++;
+			n--;
+			continue;
+		}
+		cw = wcwidth(wc);
+		w += cw > 0 ? (size_t)cw : 0;
+		s += k;
+		n -= k;
+	}
+	return w;
+}
+
+void
+strbuf_add_padded(struct strbuf *sb, const char *s, size_t width, int right)
+{
+	size_t w = str_width(s);
+
+	if (right)
+		for (; w < width; w++)
+			strbuf_adds(sb, " ");
+	strbuf_adds(sb, s);
+	if (!right)
+		for (; w < width; w++)
+			strbuf_adds(sb, " ");
 }

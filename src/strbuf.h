@@ -38,6 +38,14 @@ void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
  * it cannot move the cursor, retitle the window or break the line.
  */
 void strbuf_add_visible(struct strbuf *sb, const char *s, size_t n);
+/* The display width of UTF-8 s: a CJK character takes 2 columns. */
+size_t str_width(const char *s);
+/*
+ * Appends s padded with blanks to width display columns (str_width()):
+ * after it, or before it when right is set (a right-aligned cell).
+ */
+void strbuf_add_padded(struct strbuf *sb, const char *s, size_t width,
+    int right);
 /* s made visible so, in a new string (the caller frees). */
 char *str_visible(const char *s);
 /* The contents, "" for an empty buffer that never allocated. */
