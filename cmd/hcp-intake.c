@@ -27,7 +27,8 @@ static const char usage_text[] =
     "--pubkey file --from time\n"
     "       hcp-intake [-d db | --pg conninfo] --retire station "
     "[--at time]\n"
-    "       hcp-intake [-d db | --pg conninfo] --gaps\n";
+    "       hcp-intake [-d db | --pg conninfo] --gaps\n"
+    "       hcp-intake [-d db | --pg conninfo] --stations\n";
 
 static void
 usage(void)
@@ -97,7 +98,67 @@ gap(void *arg, const char *station, long long from, long long to)
 		    to);
 }
 
+/*
+ * The columns of --stations, in display columns (a CJK header takes 2 a
+ * character), the name last for it has any width; which value of
+ * INTAKE_STATION_COLS each shows.
+ */
+static const struct {
+	const char *head;
+	size_t width;
+	int right, col;
+} station_cols[] = {
+	{ N_("station"), 8, 0, 0 }, { N_("region"), 6, 0, 1 },
+	{ N_("registered"), 19, 0, 3 }, { N_("retired"), 19, 0, 4 },
+	{ N_("keys"), 4, 1, 5 }, { N_("newest key from"), 19, 0, 6 },
+	{ N_("batches"), 7, 1, 7 }, { N_("last"), 6, 1, 8 },
+	{ N_("last received"), 19, 0, 9 }, { N_("name"), 0, 0, 2 },
+};
+#define NSTATION_COLS (sizeof(station_cols) / sizeof(station_cols[0]))
+
+struct stations_out {
+	int rows;
+	size_t w[NSTATION_COLS];	/* of each column, the header's */
+};
+
+/* One station of --stations under the header, which the first prints. */
+static int
+station_row(void *arg, int n, const char *const *v)
+{
+	struct stations_out *out = arg;
+	struct strbuf sb = STRBUF_INIT;
+	size_t *cw = out->w, i, w;
+	const char *s;
+
+	(void)n;
+	for (i = 0; i < NSTATION_COLS && out->rows == 0; i++) {
+		w = str_width(_(station_cols[i].head));
+		cw[i] = w > station_cols[i].width ? w :
+		    station_cols[i].width;
+		strbuf_add_padded(&sb, _(station_cols[i].head),
+		    i + 1 < NSTATION_COLS ? cw[i] : 0,
+		    station_cols[i].right);
+		strbuf_adds(&sb, i + 1 < NSTATION_COLS ? "  " : "\n");
+	}
+	for (i = 0; i < NSTATION_COLS; i++) {
+		s = v[station_cols[i].col];
+		if (s == NULL || *s == '\0')
+			s = station_cols[i].col == 2 ? "" : "-";
+		strbuf_add_padded(&sb, s, i + 1 < NSTATION_COLS ?
+		    cw[i] : 0, station_cols[i].right);
+		strbuf_adds(&sb, i + 1 < NSTATION_COLS ? "  " : "");
+	}
+	while (sb.len > 0 && sb.buf[sb.len - 1] == ' ')
+		sb.buf[--sb.len] = '\0';	/* no name */
+	strbuf_addc(&sb, '\n');
+	fputs(sb.buf, stdout);
+	strbuf_release(&sb);
+	out->rows++;
+	return 0;
+}
+
 enum { OPT_PG = 256, OPT_REGISTER, OPT_ROTATE, OPT_RETIRE, OPT_GAPS,
+    OPT_STATIONS,
     OPT_PUBKEY, OPT_REGION, OPT_NAME, OPT_FROM, OPT_TO, OPT_AT };
 
 struct opts {
@@ -123,6 +184,7 @@ parse_options(int argc, char *argv[], struct opts *o)
 		{ "rotate", required_argument, NULL, OPT_ROTATE },
 		{ "retire", required_argument, NULL, OPT_RETIRE },
 		{ "gaps", no_argument, NULL, OPT_GAPS },
+		{ "stations", no_argument, NULL, OPT_STATIONS },
 		{ "pubkey", required_argument, NULL, OPT_PUBKEY },
 		{ "region", required_argument, NULL, OPT_REGION },
 		{ "name", required_argument, NULL, OPT_NAME },
@@ -166,6 +228,7 @@ parse_options(int argc, char *argv[], struct opts *o)
 		case OPT_ROTATE:
 		case OPT_RETIRE:
 		case OPT_GAPS:
+		case OPT_STATIONS:
 			if (o->mode != 0)
 				usage();
 			o->mode = ch;
@@ -219,10 +282,11 @@ check_usage(const struct opts *o, int argc)
 		usage();
 }
 
-/* --register, --rotate, --retire, --gaps: the exit status. */
+/* --register, --rotate, --retire, --gaps, --stations: the exit status. */
 static int
 admin(struct intake *it, const struct opts *o, const char *pub)
 {
+	struct stations_out out;
 	int n;
 
 	switch (o->mode) {
@@ -243,6 +307,14 @@ admin(struct intake *it, const struct opts *o, const char *pub)
 		if ((n = intake_gaps(it, gap, NULL)) < 0)
 			errx(2, "%s", intake_errstr(it));
 		return n > 0;
+	case OPT_STATIONS:
+		memset(&out, 0, sizeof(out));
+		if (intake_stations(it, station_row, &out) != 0)
+			errx(2, "%s", intake_errstr(it));
+		if (out.rows == 0)
+			warnx("%s", _("no station is registered (--register "
+			    "adds one)"));
+		break;
 	}
 	return 0;
 }

@@ -107,6 +107,8 @@ static const struct opthelp table[] = {
 	{ "show", NULL, N_("print the settings and counts") },
 	{ "size", "size", N_("size of the code (mm, or pixels a module)") },
 	{ "state", "state", N_("only the cases in that state") },
+	{ "stations", NULL, N_("list the stations registered, their keys "
+	    "and batches") },
 	{ "status", NULL, N_("print the state of the serials named") },
 	{ "tab", NULL, N_("cells split at tabs") },
 	{ "template", "template", N_("form template: id or file") },

@@ -1741,6 +1741,21 @@ out:
 	return rc;
 }
 
+/* ---- the registry ------------------------------------------------- */
+
+int
+intake_stations(struct intake *it, intake_row_fn *row, void *arg)
+{
+	return it->be->query(it, "SELECT s.station, s.region, s.name, "
+	    "s.registered_at, s.retired_at, (SELECT count(*) FROM "
+	    "station_keys k WHERE k.station = s.station), (SELECT "
+	    "max(k.valid_from) FROM station_keys k WHERE k.station = "
+	    "s.station), count(b.seq), max(b.seq), max(b.received) FROM "
+	    "stations s LEFT JOIN batches b ON b.station = s.station GROUP "
+	    "BY s.station, s.region, s.name, s.registered_at, s.retired_at "
+	    "ORDER BY s.station", 0, NULL, row, arg);
+}
+
 /* ---- gaps --------------------------------------------------------- */
 
 struct gaps {

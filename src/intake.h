@@ -93,7 +93,7 @@ struct intake_opts {
  * returns 1 at once, doing nothing.  With PostgreSQL several runs share
  * an inbox: each batch is claimed by one of them (FOR UPDATE SKIP
  * LOCKED).  Returns 0, 1 (busy), or -1 on an error that stopped the run
- * (the batch at hand is left in the inbox, nothing of it loaded).
+ * (naming the batch at hand: loaded whole, or nothing of it).
  */
 int intake_inbox(struct intake *it, const char *inbox,
     const struct intake_opts *o);
@@ -105,6 +105,20 @@ int intake_inbox(struct intake *it, const char *inbox,
  */
 int intake_gaps(struct intake *it, void (*gap)(void *arg,
     const char *station, long long from, long long to), void *arg);
+
+/*
+ * The registry: row() is called for each station, in order, with the
+ * INTAKE_STATION_N values of INTAKE_STATION_COLS: its region, name, when
+ * registered and retired (NULL: not), how many keys it has had and since
+ * when its newest is valid ("" since always), how many batches it sent,
+ * the highest sequence number and the last time one was received (NULL:
+ * none).  0, or -1 (intake_errstr).
+ */
+#define INTAKE_STATION_COLS "station, region, name, registered, retired, " \
+	"keys, key_from, batches, last_seq, last_received"
+#define INTAKE_STATION_N 10
+int intake_stations(struct intake *it,
+    int (*row)(void *arg, int n, const char *const *v), void *arg);
 
 /*
  * Reads the records of the receiving db (intake_read.c) whose assess_time

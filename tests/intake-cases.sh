@@ -432,3 +432,12 @@ test_expect_success 'a station registered after its batch was refused: sent agai
 	test -f inbox/hcp-33052303-000001.receipt &&
 	! test -e inbox/hcp-33052303-000001.refused
 '
+
+test_expect_success '--stations lists the registry: keys, batches, the last one, retired' '
+	intake --stations >st.txt &&
+	test_grep st.txt "^station  *region  *registered  *retired  *keys  *newest key from  *batches  *last  *last received  *name$" &&
+	test_grep st.txt "^33052301  330523  2026-11-24 22:26:40  2026-11-23 00:00:00     2  2026-11-22 00:00:00        3       3  2026-11-24 22:26:40  A$" &&
+	test_grep st.txt "^33052303  330523  2026-11-24 22:26:40  -                       1  -                          1       1  2026-11-24 22:26:40  C$" &&
+	test_grep st.txt "^33052304  330523  2026-11-24 22:26:40  -                       1  -                          0       -  -                    D$" &&
+	test "$(grep -c "^3305230[0-9] " st.txt)" = "$(q "SELECT count(*) FROM stations")"
+'

@@ -119,6 +119,22 @@ test_expect_success 'a usage error: the usage line in Chinese' '
 	test_grep err "^usage: hcp-check "
 '
 
+test_expect_success 'a table lines up in Chinese: CJK headers take 2 columns a character' '
+	openssl genpkey -algorithm SM2 -out st.pem 2>/dev/null &&
+	openssl pkey -in st.pem -pubout -out st.pub &&
+	hcp-intake -d county.db --register 33052301 --pubkey st.pub \
+		--name 安吉县政务服务中心 &&
+	hcp-intake -d county.db --register 33052302 --pubkey st.pub --name A &&
+	LC_ALL=$ZH hcp-intake -d county.db --stations >st.txt &&
+	test_grep st.txt "^站点 " &&
+	python3 -c "
+import sys, unicodedata
+w = lambda s: sum(2 if unicodedata.east_asian_width(c) in \"WF\" else 1 for c in s)
+h, a, b = open(\"st.txt\", encoding=\"utf-8\").read().splitlines()
+at = [w(h[:h.rindex(\"名称\")]), w(a[:a.rindex(\"安吉县\")]), w(b[:b.rindex(\"A\")])]
+sys.exit(0 if len(set(at)) == 1 else \"the name starts at %s\" % at)"
+'
+
 test_expect_success 'ledger status words in Chinese' '
 	hcp-form --db hcp.db --issue 1 >serial &&
 	LC_ALL=$ZH hcp-form --db hcp.db --status "$(cat serial)" >st &&
