@@ -119,22 +119,15 @@ write_receipt(const struct verify_result *res, const struct sm2_key *key,
 	}
 }
 
-/* The refusal of a batch that did not pass: its errors, a line each. */
+/* The refusal of a batch that did not pass: why, as hcp-intake says it. */
 static void
 refusal(const struct verify_result *res, const struct sm2_key *key)
 {
 	struct strbuf why = STRBUF_INIT;
-	size_t k;
 
-	for (k = 0; k < res->problems.n; k++)
-		if (!res->problems.v[k].warning)
-			strbuf_addf(&why, "%s\n", res->problems.v[k].msg);
-	if (res->hidden > 0)
-		strbuf_addf(&why, _("%zu more problems not shown\n"),
-		    res->hidden);
-	if (why.len == 0)
-		strbuf_addf(&why, "%s\n", _("BAD: do not accept this batch"));
-	write_receipt(res, key, NULL, why.buf);
+	verify_problems_text(res, &why);
+	if (why.len > 0)
+		write_receipt(res, key, NULL, why.buf);
 	strbuf_release(&why);
 }
 

@@ -1106,19 +1106,6 @@ load(struct lane *l, const struct verify_result *v, const char *received,
 	return insert_batch(l, v, received, seq, recs);
 }
 
-static void
-add_problems(struct strbuf *why, const struct verify_result *v)
-{
-	size_t k;
-
-	for (k = 0; k < v->problems.n; k++)
-		strbuf_addf(why, "%s%s\n", v->problems.v[k].warning ?
-		    _("warning: ") : "", v->problems.v[k].msg);
-	if (v->hidden > 0)
-		strbuf_addf(why, _("%zu more problems not shown\n"),
-		    v->hidden);
-}
-
 /*
  * The same bytes were loaded before (f: their name, records, received):
  * the receipt again, and the file to the archive.
@@ -1264,7 +1251,7 @@ take_finish(struct lane *l)
 	}
 	if (!verify_ok(v) || v->name == NULL || v->station == NULL) {
 		rollback(it);
-		add_problems(&why, v);
+		verify_problems_text(v, &why);
 		rc = refuse(l, file, &why, &b);
 		goto out;
 	}

@@ -1860,6 +1860,19 @@ verify_ok(const struct verify_result *res)
 }
 
 void
+verify_problems_text(const struct verify_result *res, struct strbuf *out)
+{
+	size_t k;
+
+	for (k = 0; k < res->problems.n; k++)
+		strbuf_addf(out, "%s%s\n", res->problems.v[k].warning ?
+		    _("warning: ") : "", res->problems.v[k].msg);
+	if (res->hidden > 0)
+		strbuf_addf(out, _("%zu more problems not shown\n"),
+		    res->hidden);
+}
+
+void
 verify_result_release(struct verify_result *res)
 {
 	free(res->path);

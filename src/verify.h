@@ -126,6 +126,13 @@ int verify_batch(const char *path, const struct verify_opts *o,
     struct verify_result *res, char **errstr);
 /* True if the batch passed every check. */
 int verify_ok(const struct verify_result *res);
+/*
+ * The problems of res as a refusal gives them, a line each ("warning: "
+ * before a warning), and how many more were not kept; appended to out.
+ */
+struct strbuf;
+void verify_problems_text(const struct verify_result *res,
+    struct strbuf *out);
 void verify_result_release(struct verify_result *res);
 
 /*
