@@ -98,7 +98,7 @@ DEBS = build-essential pkg-config libsqlite3-dev libcsv-dev zlib1g-dev \
 	zbar-tools mandoc sqlite3 locales qrencode clang curl nginx-light \
 	libnginx-mod-http-dav-ext libexpat1-dev libxlsxwriter-dev postgresql \
 	libpq-dev libleptonica-dev libpoppler-glib-dev libzbar-dev \
-	python3-openpyxl
+	python3-openpyxl debhelper dpkg-dev fakeroot
 
 .PHONY: all check test check-build demo deps install uninstall clean lint \
 	format bench po fuzz deb tools FORCE

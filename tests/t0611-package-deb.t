@@ -50,10 +50,26 @@ DEB=$TEST_DIR/${DEB:-none}
 
 R=$TEST_DIR/root
 
+test_expect_success 'Build-Depends names every library the build links' '
+	sed -n "/^Build-Depends:/,/^[^ ]/p" "$HCP_SRC/debian/control" |
+		tr -s ", " "\n\n" | sed "s/(.*//" >builddeps &&
+	pcs=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$HCP_SRC" \
+		--no-print-directory \
+		--eval "pcs: ; @echo \$(LIB_PC) \$(DRAW_PC) \$(SCAN_PC)" pcs) &&
+	test -n "$pcs" &&
+	for m in $pcs; do
+		pc=$(pkg-config --path $m) &&
+		pkg=$(dpkg -S "$pc" | sed "s/[:,].*//") &&
+		grep -qx "$pkg" builddeps ||
+			{ echo "$m ($pkg) not in Build-Depends"; exit 1; }
+	done &&
+	grep -qx libcsv-dev builddeps
+'
+
 test_expect_success 'the package unpacks into a scratch root' '
 	dpkg-deb -x "$DEB" "$R" &&
-	for t in hcp hcp-init hcp-qr hcp-form hcp-check hcp-import hcp-compare \
-	    hcp-amend hcp-pack hcp-verify; do
+	for c in "$HCP_SRC"/cmd/hcp*.c; do
+		t=$(basename "$c" .c) &&
 		test -x "$R/usr/bin/$t" || { echo "no $t"; exit 1; }
 	done &&
 	test -f "$R/usr/share/hcp/schema/001-station.sql" &&
