@@ -85,6 +85,14 @@ receipt_refusal(const char *path, const char *sha256, const char *reasons,
 	return rc;
 }
 
+/* "receipt without a valid LABEL line", or the refusal's. */
+static char *
+lacks(int refusal, const char *label)
+{
+	return xasprintf(refusal ? _("refusal without a valid %s line") :
+	    _("receipt without a valid %s line"), label);
+}
+
 /* The fields of a receipt, or of a refusal, into r: 0 or -1. */
 static int
 fields(const struct bag_tags *t, int refusal, struct receipt *r,
@@ -97,13 +105,13 @@ fields(const struct bag_tags *t, int refusal, struct receipt *r,
 
 	if ((v = bag_tags_get(t, "Batch")) == NULL || *v == '\0' ||
 	    !bag_path_safe(v) || strchr(v, '/') != NULL) {
-		*errstr = xstrdup(_("receipt without a valid Batch line"));
+		*errstr = lacks(refusal, "Batch");
 		return -1;
 	}
 	r->batch = xstrdup(v);
 	if ((v = bag_tags_get(t, "SHA-256")) == NULL || strlen(v) != 64 ||
 	    strspn(v, "0123456789abcdef") != 64) {
-		*errstr = xstrdup(_("receipt without a valid SHA-256 line"));
+		*errstr = lacks(refusal, "SHA-256");
 		return -1;
 	}
 	memcpy(r->sha256, v, 65);
@@ -123,12 +131,12 @@ fields(const struct bag_tags *t, int refusal, struct receipt *r,
 	}
 	if ((v = bag_tags_get(t, "Records")) == NULL ||
 	    num_parse(v, 0, 1000000000000LL, &n, NULL) != 0) {
-		*errstr = xstrdup(_("receipt without a valid Records line"));
+		*errstr = lacks(0, "Records");
 		return -1;
 	}
 	r->records = n;
 	if ((v = bag_tags_get(t, "Received")) == NULL) {
-		*errstr = xstrdup(_("receipt without a Received line"));
+		*errstr = lacks(0, "Received");
 		return -1;
 	}
 	r->received = xstrdup(v);
@@ -175,24 +183,26 @@ receipt_parse(const char *text, size_t len, const char *pub_pem,
 	v = bag_tags_get(&t, "Signature");
 	hexlen = v != NULL ? strlen(v) : 0;
 	if (hexlen == 0 || hexlen % 2 != 0 || hexlen > 1024) {
-		*errstr = xstrdup(_("receipt without a valid Signature line"));
+		*errstr = lacks(refusal, "Signature");
 		goto out;
 	}
 	sig = xmalloc(hexlen / 2);
 	if (crypto_unhex(v, sig, hexlen / 2) != 0) {
-		*errstr = xstrdup(_("receipt without a valid Signature line"));
+		*errstr = lacks(refusal, "Signature");
 		goto out;
 	}
 	/* Nothing may follow the signature line. */
 	e = memchr(p, '\n', (size_t)(text + len - p));
 	if (e != NULL && e + 1 != text + len) {
-		*errstr = xstrdup(_("text after the receipt's signature"));
+		*errstr = xstrdup(refusal ? _("text after the refusal's "
+		    "signature") : _("text after the receipt's signature"));
 		goto out;
 	}
 	good = crypto_sm2_verify(pub_pem, text, signedlen, sig, hexlen / 2,
 	    &ce);
 	if (good < 0) {
-		*errstr = xasprintf(_("cannot check the receipt: %s"), ce);
+		*errstr = xasprintf(refusal ? _("cannot check the refusal: "
+		    "%s") : _("cannot check the receipt: %s"), ce);
 		free(ce);
 		goto out;
 	}

@@ -425,6 +425,12 @@ test_receipt(void)
 	    "reasons back");
 	is_str(back.received, when, "time refused back");
 	receipt_release(&back);
+	/* a damaged refusal is called a refusal */
+	text[strstr(text, "Batch: ") - text] = 'X';
+	ok(receipt_parse(text, strlen(text), pub, &back, &e) == -1 &&
+	    strcmp(e, "refusal without a valid Batch line") == 0,
+	    "a refusal's missing line named as the refusal's");
+	free(e);
 	free(text);
 	/* the refusal of a file: for the name it came under, if a batch's */
 	ok(receipt_refusal("in/up-7.tar.gz", r.sha256, reasons, k, &text,
