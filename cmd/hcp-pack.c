@@ -60,12 +60,26 @@ read_text(const char *path, size_t *len)
 	return buf;
 }
 
+/* Reasons, a line each, indented. */
+static void
+print_reasons(const char *reasons)
+{
+	const char *p, *nl;
+
+	for (p = reasons; *p != '\0'; p = nl) {
+		nl = p + strcspn(p, "\n");
+		printf("  %.*s\n", (int)(nl - p), p);
+		nl += *nl != '\0';
+	}
+}
+
 static int
 list(struct db *db, int pending)
 {
 	struct pack_batch *v;
 	size_t n, i, open = 0;
 	char *e;
+	int refused;
 
 	if (pack_list(db, &v, &n, &e) != 0)
 		errx(2, "%s", e);
@@ -79,10 +93,19 @@ list(struct db *db, int pending)
 				printf("%s.tar.gz\n", v[i].name);
 			continue;
 		}
+		refused = !acked && v[i].refused_at != NULL;
 		printf("%6lld  %s  %-12s  %8lld  %d/%d  %s  %s\n", v[i].seq,
-		    v[i].name, v[i].state, v[i].records, v[i].part,
-		    v[i].parts, v[i].created_at,
+		    v[i].name, refused ? "refused" : v[i].state,
+		    v[i].records, v[i].part, v[i].parts, v[i].created_at,
 		    acked ? v[i].acked_at : "-");
+	}
+	for (i = 0; !pending && i < n; i++) {
+		if (strcmp(v[i].state, "acknowledged") == 0 ||
+		    v[i].refused_at == NULL)
+			continue;
+		printf(_("batch %lld (%s) was refused by the receiving side "
+		    "on %s:\n"), v[i].seq, v[i].name, v[i].refused_at);
+		print_reasons(v[i].refused_why != NULL ? v[i].refused_why : "");
 	}
 	if (!pending && open > 0)
 		printf(_("%zu batches not acknowledged yet: send them again "
@@ -190,7 +213,7 @@ ack(struct db *db, const char *dbpath, const char *pubpath, char *argv[],
     int argc, int refusal, int quiet)
 {
 	struct receipt r;
-	char *pub, *keypath = NULL, *text, *e = NULL, *p, *nl;
+	char *pub, *keypath = NULL, *text, *e = NULL;
 	long long seq;
 	size_t len;
 	int i, rc = 0, k;
@@ -212,11 +235,8 @@ ack(struct db *db, const char *dbpath, const char *pubpath, char *argv[],
 				printf(_("%s: batch %lld (%s) was refused by "
 				    "the receiving side on %s:\n"), argv[i],
 				    seq, r.batch, r.received);
-			for (p = r.reasons; !quiet && *p != '\0'; p = nl) {
-				nl = p + strcspn(p, "\n");
-				printf("  %.*s\n", (int)(nl - p), p);
-				nl += *nl != '\0';
-			}
+			if (!quiet)
+				print_reasons(r.reasons);
 			receipt_release(&r);
 		} else if (!quiet)
 			printf(_("%s: batch %lld acknowledged\n"), argv[i],

@@ -1083,6 +1083,7 @@ renew_batch(struct db *db, long long seq, char **errstr)
 		goto dbfail;
 	if (db_prepare(db, &st, "UPDATE batches SET created_at = ?1, "
 	    "mtime = ?2, bag_info = ?3, sha256 = NULL, signature = NULL, "
+	    "refusal = NULL, refused_at = NULL, refused_why = NULL, "
 	    "rewrite = 0, replaces = coalesce(?4, replaces) WHERE seq = ?5 "
 	    "AND state = 'packed'") != 0)
 		goto dbfail;
@@ -1262,8 +1263,8 @@ pack_list(struct db *db, struct pack_batch **v, size_t *n, char **errstr)
 	*v = NULL;
 	*n = 0;
 	if (db_prepare(db, &st, "SELECT seq, name, created_at, records, "
-	    "part, parts, sha256, state, acked_at, rewrite, corrections "
-	    "FROM batches ORDER BY seq")
+	    "part, parts, sha256, state, acked_at, rewrite, corrections, "
+	    "refused_at, refused_why FROM batches ORDER BY seq")
 	    != 0)
 		return dberr(db, errstr);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1282,6 +1283,8 @@ pack_list(struct db *db, struct pack_batch **v, size_t *n, char **errstr)
 		b->acked_at = col_dup(st, 8);
 		b->rewrite = sqlite3_column_int(st, 9);
 		b->corrections = sqlite3_column_int64(st, 10);
+		b->refused_at = col_dup(st, 11);
+		b->refused_why = col_dup(st, 12);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
@@ -1305,6 +1308,8 @@ pack_batches_free(struct pack_batch *v, size_t n)
 		free(v[i].sha256);
 		free(v[i].state);
 		free(v[i].acked_at);
+		free(v[i].refused_at);
+		free(v[i].refused_why);
 	}
 	free(v);
 }
@@ -1339,6 +1344,45 @@ batch_of(struct db *db, const struct receipt *r, long long *seq,
 	return ret;
 }
 
+/*
+ * Keeps refusal r of batch r->batch (its bytes as they are, checked) for
+ * hcp-pack -l, unless a later one is kept.  -1 if the batch was
+ * acknowledged: the refusal is past.
+ */
+static int
+keep_refusal(struct db *db, const char *text, size_t len,
+    const struct receipt *r, char **errstr)
+{
+	sqlite3_stmt *st;
+	long long acked;
+	int rc;
+
+	if (db_prepare(db, &st, "UPDATE batches SET refusal = ?1, "
+	    "refused_at = ?2, refused_why = ?3 WHERE name = ?4 AND "
+	    "state = 'packed' AND coalesce(refused_at, '') <= ?2") != 0)
+		return dberr(db, errstr);
+	sqlite3_bind_text(st, 1, text, (int)len, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r->received, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r->reasons, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, r->batch, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		db_sqlerr(db, _("cannot record the refusal"));
+		return dberr(db, errstr);
+	}
+	if (db_query_int(db, "SELECT count(*) FROM batches WHERE name = ?1 "
+	    "AND state = 'acknowledged'", r->batch, &acked) != 0)
+		return dberr(db, errstr);
+	if (acked > 0) {
+		*errstr = xasprintf(_("batch %s is acknowledged: the "
+		    "receiving side took it, and this refusal no longer "
+		    "counts"), r->batch);
+		return -1;
+	}
+	return 0;
+}
+
 int
 pack_refusal(struct db *db, const char *text, size_t len, const char *pub_pem,
     long long *seq, struct receipt *r, char **errstr)
@@ -1362,7 +1406,7 @@ pack_refusal(struct db *db, const char *text, size_t len, const char *pub_pem,
 		*errstr = xasprintf(_("the refusal is for other bytes than "
 		    "batch %s has now: it was written again since, and is "
 		    "to be sent"), r->batch);
-	if (k != 0) {
+	if (k != 0 || keep_refusal(db, text, len, r, errstr) != 0) {
 		receipt_release(r);
 		return -1;
 	}
@@ -1407,7 +1451,8 @@ pack_ack(struct db *db, const char *text, size_t len, const char *pub_pem,
 	 * receipt of that one is what counts.
 	 */
 	if (db_prepare(db, &st, "UPDATE batches SET state = 'acknowledged', "
-	    "acked_at = ?1, receipt = ?2 WHERE seq = ?3 AND state = 'packed' "
+	    "acked_at = ?1, receipt = ?2, refusal = NULL, refused_at = NULL, "
+	    "refused_why = NULL WHERE seq = ?3 AND state = 'packed' "
 	    "AND rewrite = 0") != 0) {
 		dberr(db, errstr);
 		goto out;

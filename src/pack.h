@@ -41,6 +41,8 @@ struct pack_batch {
 	char *acked_at;		/* NULL unless acknowledged */
 	int rewrite;		/* a record in it was corrected */
 	long long corrections;	/* superseding records it carries */
+	char *refused_at;	/* the receiver's refusal of its bytes, */
+	char *refused_why;	/* reasons a line each; NULL if none kept */
 };
 
 /* Called with the path of every batch file written. */
@@ -115,7 +117,8 @@ int pack_ack(struct db *db, const char *receipt_text, size_t len,
  * with the receiver's public key and is for the batch's bytes as written
  * (*seq gets the batch, r the refusal: receipt_release() it), -1 when
  * not, a refusal of other bytes among them (the batch was written again
- * since).
+ * since) and of a batch acknowledged.  A good refusal is kept with the
+ * batch (pack_list()) until it is written again or acknowledged.
  */
 int pack_refusal(struct db *db, const char *text, size_t len,
     const char *receiver_pub_pem, long long *seq, struct receipt *r,

@@ -210,6 +210,11 @@ test_expect_success 'a batch that does not pass gets a signed refusal; its recei
 	hcp-pack -d hcp.db --refusal $b.refused >why &&
 	test_grep why "batch 4 (hcp-33052301-000004) was refused by the receiving side on " &&
 	test_grep why "^  signature.sm2: the signature is not good for this station.s key" &&
+	cp $b.refused old.refused &&
+	hcp-pack -d hcp.db -l >list &&
+	test_grep list "^ *4  hcp-33052301-000004  refused " &&
+	test_grep list "^batch 4 (hcp-33052301-000004) was refused by the receiving side on " &&
+	test_grep list "^  signature.sm2: the signature is not good for this station.s key" &&
 	test_expect_code_ 1 hcp-pack -d hcp.db --ack $b.refused 2>err &&
 	test_grep err "refusal of batch hcp-33052301-000004 (.*), not a receipt" &&
 	test_expect_code_ 1 hcp-pack -d hcp.db --refusal \
@@ -217,7 +222,14 @@ test_expect_success 'a batch that does not pass gets a signed refusal; its recei
 	test_grep err "a receipt, not a refusal" &&
 	test "$(count "SELECT state FROM batches WHERE seq = 4")" = packed &&
 	hcp-verify -q -k pub.pem --receipt recv.pem $b.tar.gz &&
-	test -s $b.receipt && ! test -e $b.refused
+	test -s $b.receipt && ! test -e $b.refused &&
+	hcp-pack -q -d hcp.db --ack $b.receipt &&
+	hcp-pack -d hcp.db -l >list &&
+	test_grep list "^ *4  hcp-33052301-000004  acknowledged " &&
+	! grep "was refused" list &&
+	test "$(count "SELECT count(*) FROM batches WHERE refusal IS NOT NULL")" = 0 &&
+	test_expect_code_ 1 hcp-pack -d hcp.db --refusal old.refused 2>err &&
+	test_grep err "old.refused: batch hcp-33052301-000004 is acknowledged: the receiving side took it"
 '
 
 test_expect_success 'batch files are private (mode 0600)' '

@@ -175,6 +175,8 @@ test_expect_success 'a batch the receiving side refused: why is said, it is sent
 	test_grep err "hcp-33052301-000005.tar.gz: refused by the receiving side (above)" &&
 	test_grep out "hcp-33052301-000005: sent" &&
 	test_grep ngx/access.log "PUT /in/hcp-33052301-000005.tar.gz " &&
+	hcp-pack -d hcp.db -l >list &&
+	test_grep list "^ *5  hcp-33052301-000005  refused " &&
 	test_expect_code_ 1 hcp-pack -q -d hcp.db \
 		--ack outbox/receipts/hcp-33052301-000005.refused 2>ack.err &&
 	test_grep ack.err "refusal of batch hcp-33052301-000005 (.*), not a receipt"

@@ -76,6 +76,21 @@ test_expect_success 'upload.sh holds back the refused batch and names the record
 	! grep "$B1: refused" up.err
 '
 
+test_expect_success 'the receiving side.s refusal is kept: hcp-pack -l shows it and why' '
+	openssl genpkey -algorithm SM2 -out recv.pem 2>/dev/null &&
+	openssl pkey -in recv.pem -pubout -out recv.pub &&
+	mkdir county && cp out/$B2 county/ &&
+	test_expect_code_ 1 hcp-verify -q -k "$D/station.pub.pem" \
+		--receipt recv.pem county/$B2 2>/dev/null &&
+	hcp-pack -q -d hcp.db -k recv.pub --refusal county/${B2%.tar.gz}.refused &&
+	hcp-pack -d hcp.db -l >list &&
+	test_grep list "^ *2  hcp-33052301-000002  refused " &&
+	test_grep list "^batch 2 (hcp-33052301-000002) was refused by the receiving side on " &&
+	test_grep list "^  .*later than the supplementary-evaluation window" &&
+	hcp-pack -d hcp.db -p -l >pending &&
+	test_grep pending "^$B2\$"
+'
+
 test_expect_success 'hcp-pack --repack writes the refused batch again with its rules; it verifies' '
 	sha_before=$(sha256sum out/$B2 | cut -c1-64) &&
 	hcp-pack -q -d hcp.db -o out --repack 2 &&
@@ -85,7 +100,13 @@ test_expect_success 'hcp-pack --repack writes the refused batch again with its r
 	grep -qx "Hcp-Supplement-Days: 14" info2 &&
 	grep -qx "Hcp-Replaces: $sha_before" info2 &&
 	hcp-verify -k "$D/station.pub.pem" out/$B2 >v2 &&
-	test_grep v2 "OK: batch hcp-33052301-000002, 2 records"
+	test_grep v2 "OK: batch hcp-33052301-000002, 2 records" &&
+	hcp-pack -d hcp.db -l >list &&
+	test_grep list "^ *2  hcp-33052301-000002  packed " &&
+	! grep "was refused" list &&
+	test_expect_code_ 1 hcp-pack -d hcp.db -k recv.pub \
+		--refusal county/${B2%.tar.gz}.refused 2>err &&
+	test_grep err "other bytes than batch hcp-33052301-000002 has now"
 '
 
 test_expect_success 'upload.sh then sends it: nothing is refused any more' '

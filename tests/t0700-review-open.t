@@ -85,6 +85,9 @@ test_expect_success 'a db migrated from schema 6 opens cases for old records' '
 		ALTER TABLE corrections DROP COLUMN scan_image;
 		ALTER TABLE batches DROP COLUMN first_event;
 		ALTER TABLE batches DROP COLUMN last_event;
+		ALTER TABLE batches DROP COLUMN refusal;
+		ALTER TABLE batches DROP COLUMN refused_at;
+		ALTER TABLE batches DROP COLUMN refused_why;
 		PRAGMA user_version = 6" &&
 	hcp-review -d old.db --csv >out &&
 	test "$(sqlite3 old.db "PRAGMA user_version")" = "$(cat v)" &&

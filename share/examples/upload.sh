@@ -45,10 +45,10 @@
 # with another station's), it puts its signed NAME.refused there
 # instead.  Each run fetches it for a batch still waiting and checks it
 # (hcp-pack --refusal: the receiver's signature, the batch's bytes as
-# they are), which says why; the batch is sent again all the same, as
-# the cause may be put right on that side, and the run ends with 3.  A
-# refusal of bytes written again since (hcp-pack --repack) is stale: it
-# is said and passed over.
+# they are), which says why and keeps it for hcp-pack -l; the batch is
+# sent again all the same, as the cause may be put right on that side,
+# and the run ends with 3.  A refusal of bytes written again since
+# (hcp-pack --repack) is stale: it is said and passed over.
 #
 # Environment: HCP_UPLOAD_TRIES (5) attempts per file, waiting
 # HCP_UPLOAD_WAIT (2) seconds after the first failure, twice as long
