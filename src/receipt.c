@@ -93,6 +93,15 @@ lacks(int refusal, const char *label)
 	    _("receipt without a valid %s line"), label);
 }
 
+static int
+has_control(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
 /* The fields of a receipt, or of a refusal, into r: 0 or -1. */
 static int
 fields(const struct bag_tags *t, int refusal, struct receipt *r,
@@ -115,17 +124,31 @@ fields(const struct bag_tags *t, int refusal, struct receipt *r,
 		return -1;
 	}
 	memcpy(r->sha256, v, 65);
+	/* hcp writes none: what is read is shown, a line each */
+	for (i = 0; i < t->n; i++)
+		if (has_control(t->v[i].label) || has_control(t->v[i].value)) {
+			strbuf_add_visible(&reasons, t->v[i].label,
+			    strlen(t->v[i].label));
+			*errstr = xasprintf(refusal ? _("refusal with a "
+			    "control character in its %s line") : _("receipt "
+			    "with a control character in its %s line"),
+			    reasons.buf);
+			strbuf_release(&reasons);
+			return -1;
+		}
 	if (refusal) {
+		for (i = 0; i < t->n; i++)
+			if (strcmp(t->v[i].label, "Reason") == 0 &&
+			    *t->v[i].value != '\0')
+				strbuf_addf(&reasons, "%s\n", t->v[i].value);
 		if ((v = bag_tags_get(t, "Refused")) == NULL ||
-		    bag_tags_count(t, "Reason") == 0) {
+		    reasons.len == 0) {
+			strbuf_release(&reasons);
 			*errstr = xstrdup(_("refusal without its Refused and "
 			    "Reason lines"));
 			return -1;
 		}
 		r->received = xstrdup(v);
-		for (i = 0; i < t->n; i++)
-			if (strcmp(t->v[i].label, "Reason") == 0)
-				strbuf_addf(&reasons, "%s\n", t->v[i].value);
 		r->reasons = strbuf_detach(&reasons);
 		return 0;
 	}

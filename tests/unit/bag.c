@@ -380,6 +380,7 @@ test_receipt(void)
 	char batch[] = "hcp-33052301-000001", when[] = "2026-11-22 10:05:00";
 	char reasons[] = "signature.sm2: not good\nstation 33052301 is "
 	    "not registered\n";
+	char escaped[] = "data/a\033[2J.csv: not in the manifest\n";
 	struct receipt r = { batch, "", 30, when, NULL }, back;
 	char *priv = NULL, *other = NULL, *pub = NULL, *text = NULL, *e;
 	struct sm2_key *k, *ko;
@@ -425,6 +426,17 @@ test_receipt(void)
 	    "reasons back");
 	is_str(back.received, when, "time refused back");
 	receipt_release(&back);
+	free(text);
+	/* a reason with a control character (an escape) is not shown */
+	r.reasons = escaped;
+	ok(receipt_make(&r, k, &text, &e) == 0, "refusal with an escape made");
+	ok(receipt_parse(text, strlen(text), pub, &back, &e) == -1 &&
+	    strcmp(e, "refusal with a control character in its Reason "
+	    "line") == 0, "a control character in a signed refusal refused");
+	free(e);
+	free(text);
+	r.reasons = reasons;
+	ok(receipt_make(&r, k, &text, &e) == 0, "refusal made again");
 	/* a damaged refusal is called a refusal */
 	text[strstr(text, "Batch: ") - text] = 'X';
 	ok(receipt_parse(text, strlen(text), pub, &back, &e) == -1 &&
