@@ -817,7 +817,8 @@ bag_tags_parse(const char *text, size_t len, struct bag_tags *out,
 			while (k < n && (p[k] == ' ' || p[k] == '\t'))
 				k++;
 			t = &out->v[out->n - 1];
-			v = xasprintf("%s %.*s", t->value, (int)(n - k), p + k);
+			v = xasprintf("%s%s%.*s", t->value,
+			    *t->value != '\0' ? " " : "", (int)(n - k), p + k);
 			free(t->value);
 			t->value = v;
 		} else {

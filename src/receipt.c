@@ -93,15 +93,6 @@ lacks(int refusal, const char *label)
 	    _("receipt without a valid %s line"), label);
 }
 
-static int
-has_control(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return 1;
-	return 0;
-}
-
 /* The fields of a receipt, or of a refusal, into r: 0 or -1. */
 static int
 fields(const struct bag_tags *t, int refusal, struct receipt *r,
@@ -124,15 +115,16 @@ fields(const struct bag_tags *t, int refusal, struct receipt *r,
 		return -1;
 	}
 	memcpy(r->sha256, v, 65);
-	/* hcp writes none: what is read is shown, a line each */
+	/* what is read is shown: hcp writes nothing to escape */
 	for (i = 0; i < t->n; i++)
-		if (has_control(t->v[i].label) || has_control(t->v[i].value)) {
+		if (!str_is_visible(t->v[i].label) ||
+		    !str_is_visible(t->v[i].value)) {
 			strbuf_add_visible(&reasons, t->v[i].label,
 			    strlen(t->v[i].label));
 			*errstr = xasprintf(refusal ? _("refusal with a "
-			    "control character in its %s line") : _("receipt "
-			    "with a control character in its %s line"),
-			    reasons.buf);
+			    "character that cannot be shown in its %s line") :
+			    _("receipt with a character that cannot be shown "
+			    "in its %s line"), reasons.buf);
 			strbuf_release(&reasons);
 			return -1;
 		}

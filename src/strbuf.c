@@ -139,6 +139,18 @@ str_visible(const char *s)
 	return strbuf_detach(&sb);
 }
 
+int
+str_is_visible(const char *s)
+{
+	size_t n = strlen(s), k, len;
+
+	for (k = 0; k < n; k += len)
+		if ((len = visible_len((const unsigned char *)s + k,
+		    n - k)) == 0)
+			return 0;
+	return 1;
+}
+
 void
 strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 {

@@ -48,6 +48,8 @@ void strbuf_add_padded(struct strbuf *sb, const char *s, size_t width,
     int right);
 /* s made visible so, in a new string (the caller frees). */
 char *str_visible(const char *s);
+/* Whether s is shown as it is (strbuf_add_visible() would escape nothing). */
+int str_is_visible(const char *s);
 /* The contents, "" for an empty buffer that never allocated. */
 const char *strbuf_str(const struct strbuf *sb);
 

@@ -43,6 +43,10 @@ test_tags(void)
 	ok(bag_tags_parse("no colon here\n", 14, &t, &e) == -1 &&
 	    strstr(e, "line 1") != NULL, "a line without a label is refused");
 	free(e);
+	ok(bag_tags_parse("Refused:\n  2026-11-24\n", 22, &t, &e) == 0 &&
+	    strcmp(bag_tags_get(&t, "Refused"), "2026-11-24") == 0,
+	    "an empty value continued: no blank before it");
+	bag_tags_release(&t);
 	ok(bag_tags_parse("  lonely\n", 9, &t, &e) == -1,
 	    "a continuation without a label is refused");
 	free(e);
@@ -431,8 +435,8 @@ test_receipt(void)
 	r.reasons = escaped;
 	ok(receipt_make(&r, k, &text, &e) == 0, "refusal with an escape made");
 	ok(receipt_parse(text, strlen(text), pub, &back, &e) == -1 &&
-	    strcmp(e, "refusal with a control character in its Reason "
-	    "line") == 0, "a control character in a signed refusal refused");
+	    strcmp(e, "refusal with a character that cannot be shown in its "
+	    "Reason line") == 0, "an escape in a signed refusal refused");
 	free(e);
 	free(text);
 	r.reasons = reasons;
