@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for strbuf.c: what str_visible() lets through to a terminal
- * and what it writes as \xHH.
+ * and what it writes as \xHH; str_is_visible() says the same.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +16,8 @@ shown(const char *in, const char *want, const char *what)
 	char *got = str_visible(in);
 
 	is_str(got, want, what);
+	ok(str_is_visible(in) == (strcmp(want, in) == 0),
+	    "str_is_visible() agrees");
 	free(got);
 }
 
