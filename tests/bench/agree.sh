@@ -23,7 +23,7 @@ el() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f s", b - a }'; }
 
 export TZ=Asia/Shanghai
 hcp-init -q -d hcp.db -c "${HCP_DATADIR:-$here/../../share}/sample" \
-	-s supplement_days=10 -s paper_channel=4
+	--set supplement_days=10 --set paper_channel=4
 hcp-init -d hcp.db --print-pubkey >pub.pem
 t=$(now)
 {

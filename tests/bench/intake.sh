@@ -86,7 +86,7 @@ if [ ! -f batches.done ]; then
 		set -e
 		s=NN
 		hcp-init -q -d st/NN.db --catalog "$HCP_DATADIR/sample" \
-			-s region=${s%??} -s issuer=${s#??????}
+			--set region=${s%??} --set issuer=${s#??????}
 		hcp-init -d st/NN.db --print-pubkey >st/NN.pub
 		awk -v n='"$((nb * nr))"' -v s=NN "BEGIN {
 			print \"project_no,item_code,dept_code,area_code,window,staff,channel,satisfaction,eval_detail,service_time,assess_time\"
