@@ -181,6 +181,9 @@ struct opts {
 	char *keys[MAX_KEYS];
 	size_t nkeys;
 	int unmatched, flags, quiet;
+	/* how the period was given: --month, --quarter, --year (a bit
+	 * each), --from or --to */
+	unsigned named, bounds;
 	enum fmt fmt;
 	struct report_opts ro;
 };
@@ -204,6 +207,10 @@ take_option(struct opts *o, int ch, const char *arg)
 			warnx("%s", e);
 			usage();
 		}
+		if (ch == 'F' || ch == 'T')
+			o->bounds = 1;
+		else
+			o->named |= ch == 'M' ? 1 : ch == 'Q' ? 2 : 4;
 		break;
 	case 'A':
 		if (report_period(&tmp, 't', arg, &e) != 0) {
@@ -343,6 +350,10 @@ check_usage(struct opts *o)
 	}
 	if (o->fmt == F_NONE)
 		o->fmt = fmt_of_path(o->outpath);
+	/* one month or quarter or year, or the days it begins and ends */
+	if ((o->named & (o->named - 1)) != 0 || (o->named && o->bounds))
+		errx(EXIT_USAGE, "%s", _("give the period one way: --month, "
+		    "--quarter or --year, or --from and --to"));
 	if (o->ro.from[0] != '\0' && o->ro.to[0] != '\0' &&
 	    strcmp(o->ro.from, o->ro.to) > 0)
 		errx(EXIT_USAGE, _("the period ends (%s) before it begins "

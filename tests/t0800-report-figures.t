@@ -101,6 +101,19 @@ test_expect_success '--quarter and --year give the same as --from/--to' '
 	grep -q "^total,,,600," y.csv
 '
 
+test_expect_success 'a period given two ways is refused, not one of them taken' '
+	test_expect_code_ 2 hcp-report -d hcp.db --month 2024-02 --year 2024 \
+		-f csv -o two.csv 2>err &&
+	test_grep err "give the period one way" &&
+	test_expect_code_ 2 hcp-report -d hcp.db --quarter 2024-Q1 \
+		--from 2024-02-01 -f csv -o two.csv 2>err &&
+	test_grep err "give the period one way" &&
+	! test -e two.csv &&
+	hcp-report -d hcp.db --month 2024-01 --month 2024-02 -f csv -o last.csv &&
+	hcp-report -d hcp.db --month 2024-02 -f csv -o m2.csv &&
+	test_cmp m2.csv last.csv
+'
+
 test_expect_success 'rates are the formulas of the man page' '
 	awk -F, "NR == 1 { for (i = 1; i <= NF; i++) c[\$i] = i; next }
 	\$(c[\"evaluations\"]) > 0 {
