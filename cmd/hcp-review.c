@@ -547,10 +547,14 @@ parse_options(int argc, char *argv[], struct opts *o)
 			o->f.state = optarg;
 			break;
 		case O_CSV:
-			o->fmt = FMT_CSV;
-			break;
 		case O_JSON:
-			o->fmt = FMT_JSON;
+			if (o->fmt != FMT_TABLE && o->fmt != (ch == O_CSV ?
+			    FMT_CSV : FMT_JSON)) {
+				warnx("%s", _("--csv and --json do not go "
+				    "together"));
+				usage();
+			}
+			o->fmt = ch == O_CSV ? FMT_CSV : FMT_JSON;
 			break;
 		case O_UNMASK:
 			o->unmask = 1;

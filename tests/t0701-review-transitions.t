@@ -184,7 +184,8 @@ test_expect_success 'refused: a missing text or case is a usage error saying wha
 	refused "apply takes one file" apply &&
 	refused "day takes a date, holiday or workday, and a name" day 2026-02-20 &&
 	refused "list takes no argument (6): show takes a case" list 6 &&
-	refused "--due and --overdue do not go together" --due --overdue
+	refused "--due and --overdue do not go together" --due --overdue &&
+	refused "--csv and --json do not go together" list --csv --json
 '
 
 test_expect_success 'refused: a bad or missing outcome, a grade out of range' '
