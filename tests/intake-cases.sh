@@ -424,9 +424,10 @@ test_expect_success 'a receipt that cannot be written: loaded, left in the inbox
 	! ls inbox/*.tar.gz 2>/dev/null
 '
 
-test_expect_success 'a station registered after its batch was refused: sent again, loaded, the refusal gone' '
+test_expect_success 'a station registered after its batch was refused: the batch moved back from refused/, loaded, the refusal gone' '
 	intake --register 33052303 --pubkey s3.pub --name C &&
-	cp out/hcp-33052303-000001.tar.gz inbox/ &&
+	mv inbox/refused/hcp-33052303-000001.tar.gz inbox/ &&
+	cmp inbox/hcp-33052303-000001.tar.gz out/hcp-33052303-000001.tar.gz &&
 	take &&
 	test "$(records 33052303)" = 1 &&
 	test -f inbox/hcp-33052303-000001.receipt &&

@@ -104,7 +104,8 @@ test_expect_success 'upload.sh sends what waits; the copies are identical' '
 	for f in outbox/*.tar.gz; do
 		cmp "$f" "www/in/${f#outbox/}" || return 1
 	done &&
-	test "$(ls www/in | wc -l)" = 2
+	test "$(ls www/in | wc -l)" = 2 &&
+	test -e outbox/.sent/hcp-33052301-000001
 '
 
 test_expect_success 'the server copies verify' '
@@ -119,7 +120,8 @@ test_expect_success 'the receiver issues receipts; upload.sh records them' '
 	test_grep out "hcp-33052301-000002: acknowledged" &&
 	! grep sent out &&
 	test "$(sqlite3 hcp.db "SELECT group_concat(state) FROM batches")" = acknowledged,acknowledged &&
-	cmp www/in/hcp-33052301-000001.receipt outbox/receipts/hcp-33052301-000001.receipt
+	cmp www/in/hcp-33052301-000001.receipt outbox/receipts/hcp-33052301-000001.receipt &&
+	! test -e outbox/.sent/hcp-33052301-000001
 '
 
 test_expect_success 'running again sends nothing, new records go in a new batch' '
@@ -158,7 +160,7 @@ test_expect_success 'a batch damaged in the outbox is written again, not sent' '
 	cmp good.tar.gz $f && test -f outbox/damaged/hcp-33052301-000005.tar.gz
 '
 
-test_expect_success 'a batch the receiving side refused: why is said, it is sent again, exit 3' '
+test_expect_success 'a batch the receiving side refused: why is said, exit 3; sent again a day after its last sending' '
 	mkdir county-in &&
 	cp www/in/hcp-33052301-000005.tar.gz county-in/ &&
 	openssl genpkey -algorithm SM2 -out other.pem 2>/dev/null &&
@@ -173,8 +175,15 @@ test_expect_success 'a batch the receiving side refused: why is said, it is sent
 	test_grep err "hcp-33052301-000005.refused: batch 5 (hcp-33052301-000005) was refused by the receiving side on " &&
 	test_grep err "^  signature.sm2: the signature is not good for this station.s key" &&
 	test_grep err "hcp-33052301-000005.tar.gz: refused by the receiving side (above)" &&
+	test_grep err "hcp-33052301-000005.tar.gz: sent again once its last sending is 86400s old" &&
+	! grep "hcp-33052301-000005: sent" out &&
+	! grep "PUT /in/hcp-33052301-000005.tar.gz " ngx/access.log &&
+	touch -d "25 hours ago" outbox/.sent/hcp-33052301-000005 &&
+	test_expect_code_ 3 sh "$UPLOAD" -d hcp.db -o outbox \
+		"http://127.0.0.1:$PORT/in/" >out 2>err &&
 	test_grep out "hcp-33052301-000005: sent" &&
 	test_grep ngx/access.log "PUT /in/hcp-33052301-000005.tar.gz " &&
+	test "$(stat -c %Y outbox/.sent/hcp-33052301-000005)" -gt "$(($(date +%s) - 60))" &&
 	hcp-pack -d hcp.db -l >list &&
 	test_grep list "^ *5  hcp-33052301-000005  refused " &&
 	test_expect_code_ 1 hcp-pack -q -d hcp.db \

@@ -45,15 +45,21 @@
 # with another station's), it puts its signed NAME.refused there
 # instead.  Each run fetches it for a batch still waiting and checks it
 # (hcp-pack --refusal: the receiver's signature, the batch's bytes as
-# they are), which says why and keeps it for hcp-pack -l; the batch is
-# sent again all the same, as the cause may be put right on that side,
-# and the run ends with 3.  A refusal of bytes written again since
-# (hcp-pack --repack) is stale: it is said and passed over.
+# they are), which says why and keeps it for hcp-pack -l, and the run
+# ends with 3.  The batch is sent again, as the cause may be put right on
+# that side (a station registered late), but not on every run: once its
+# last sending is HCP_UPLOAD_REFUSED_WAIT seconds old (a day), so that a
+# refused batch does not cross a poor link every few minutes.  Once the
+# cause is put right the receiving side may also move the batch from its
+# refused/ directory back into the inbox: the next run then fetches its
+# receipt.  A refusal of bytes written again since (hcp-pack --repack)
+# is stale: it is said and passed over, and the new bytes are sent.
 #
 # Environment: HCP_UPLOAD_TRIES (5) attempts per file, waiting
 # HCP_UPLOAD_WAIT (2) seconds after the first failure, twice as long
-# after each next one; HCP_CURL_OPTS, extra curl options (--cacert,
-# --user, ...).
+# after each next one; HCP_UPLOAD_REFUSED_WAIT (86400) seconds between
+# two sendings of a batch the receiving side refused; HCP_CURL_OPTS,
+# extra curl options (--cacert, --user, ...).
 #
 # Exit status: 0 when every pending batch was sent; 1 when one could not
 # be sent (the link; it is tried again next run); 2 on a usage error or
@@ -82,8 +88,9 @@ fi
 url=${1%/}/
 tries=${HCP_UPLOAD_TRIES:-5}
 wait0=${HCP_UPLOAD_WAIT:-2}
+refused_wait=${HCP_UPLOAD_REFUSED_WAIT:-86400}
 
-mkdir -p "$outbox/receipts" "$outbox/.check" || exit 2
+mkdir -p "$outbox/receipts" "$outbox/.check" "$outbox/.sent" || exit 2
 station_pub="$outbox/.check/station.pub.pem"
 hcp-init -d "$db" --print-pubkey >"$station_pub" || exit 2
 
@@ -140,6 +147,13 @@ refused() {
 	fi
 }
 
+# sent_lately NAME: 0 if NAME was last sent less than $refused_wait
+# seconds ago (outbox/.sent/NAME, touched on each sending).
+sent_lately() {
+	t=$(stat -c %Y "$outbox/.sent/$1" 2>/dev/null) || return 1
+	[ $(($(date +%s) - t)) -lt "$refused_wait" ]
+}
+
 # ack NAME: records outbox/receipts/NAME.receipt if it is for NAME.
 ack() {
 	r="$outbox/receipts/$1.receipt"
@@ -151,7 +165,7 @@ ack() {
 		hcp-pack -q -d "$db" -k "$pubkey" --ack "$r"
 	else
 		hcp-pack -q -d "$db" --ack "$r"
-	fi
+	fi && rm -f "$outbox/.sent/$1"
 }
 
 # intact FILE SEQ: 0 if FILE has the bytes hcp-pack wrote for batch SEQ
@@ -233,19 +247,27 @@ for file in $(hcp-pack -d "$db" -p -l); do
 		refused=1
 		continue
 	fi
-	# Refused by the receiver: said, and sent again all the same (the
-	# cause may be put right there, as a station registered late).
+	# Refused by the receiver: said, and sent again once its last
+	# sending is $refused_wait seconds old (the cause may be put right
+	# there, as a station registered late).
 	if refused "$name"; then
 		echo "upload.sh: $file: refused by the receiving side (above):" \
 		    "if its records are the cause, correct them (hcp-amend)" \
 		    "and write the batch again (hcp-pack --repack $seq)" >&2
 		refused=1
+		if sent_lately "$name"; then
+			echo "upload.sh: $file: sent again once its last" \
+			    "sending is ${refused_wait}s old" \
+			    "(HCP_UPLOAD_REFUSED_WAIT)" >&2
+			continue
+		fi
 	fi
 	if ! retry put "$outbox/$file" "$file"; then
 		echo "upload.sh: $file: not sent; will try again" >&2
 		failed=1
 		continue
 	fi
+	: >"$outbox/.sent/$name"
 	echo "$name: sent"
 	if fetch "$name" && ack "$name"; then
 		echo "$name: acknowledged"
