@@ -87,6 +87,15 @@ test_expect_success 'a batch is verified, loaded, receipted and archived' '
 	hcp-pack -d s1.db -l >list.txt && test_grep list.txt "^ *1 .*acknowledged"
 '
 
+test_expect_success 'a batch still being written under a dot name is passed over until renamed' '
+	head -c 300 out/hcp-33052301-000002.tar.gz >inbox/.hcp-33052301-000002.tar.gz &&
+	take &&
+	test -f inbox/.hcp-33052301-000002.tar.gz &&
+	! ls inbox/*.refused inbox/refused 2>/dev/null &&
+	test "$(records 33052301)" = 2 &&
+	rm inbox/.hcp-33052301-000002.tar.gz
+'
+
 test_expect_success 'the same batch again: not loaded twice, receipt again' '
 	rm inbox/hcp-33052301-000001.receipt &&
 	cp out/hcp-33052301-000001.tar.gz inbox/ &&
