@@ -9,8 +9,8 @@
  * verify_batch() must give a verdict or a clean error, never a crash, a
  * leak or unbounded memory.  The key is a fixed SM2 public key; the
  * signature check runs after every other one, so it gates nothing.
- * Build and run with "make fuzz" (clang); seed the corpus with real
- * batches and their tar streams (zcat).
+ * Build and run with "make fuzz" (clang); batch.seeds seeds the corpus
+ * with real batches and their tar streams.
  */
 #include <stdint.h>
 #include <stdio.h>
