@@ -698,6 +698,23 @@ free_name(struct lane *l, const char *file, const char *dir, const char *to)
 }
 
 /*
+ * A batch taken after all: the reason it was refused under this name is
+ * over once its refused copy was moved back (into the inbox, say), so
+ * refused/file.reason goes too.
+ */
+static void
+forget_reason(struct lane *l, const char *file)
+{
+	char *kept = xasprintf("%s/%s", l->r->refused, file);
+	char *why = xasprintf("%s.reason", kept);
+
+	if (access(kept, F_OK) != 0 && errno == ENOENT)
+		(void)unlink(why);
+	free(why);
+	free(kept);
+}
+
+/*
  * Moves inbox/file to dir/to, or to the free name free_name() gives; if
  * the same bytes are there already (the same batch came again), the
  * inbox's copy is removed.  A file gone already (taken by another
@@ -730,6 +747,8 @@ move_file(struct lane *l, const char *file, const char *dir, const char *to)
 	}
 	free(from);
 	free(dest);
+	if (rc == 0 && dir == l->r->archive)
+		forget_reason(l, file);
 	return rc;
 }
 

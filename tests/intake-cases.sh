@@ -440,7 +440,9 @@ test_expect_success 'a station registered after its batch was refused: the batch
 	take &&
 	test "$(records 33052303)" = 1 &&
 	test -f inbox/hcp-33052303-000001.receipt &&
-	! test -e inbox/hcp-33052303-000001.refused
+	! test -e inbox/hcp-33052303-000001.refused &&
+	! test -e inbox/refused/hcp-33052303-000001.tar.gz.reason &&
+	test -s inbox/refused/tampered.tar.gz.reason
 '
 
 test_expect_success '--stations lists the registry: keys, batches, the last one, retired' '
