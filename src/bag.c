@@ -859,17 +859,6 @@ bag_tags_get(const struct bag_tags *t, const char *label)
 	return NULL;
 }
 
-size_t
-bag_tags_count(const struct bag_tags *t, const char *label)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < t->n; i++)
-		if (strcmp(t->v[i].label, label) == 0)
-			n++;
-	return n;
-}
-
 void
 bag_tags_release(struct bag_tags *t)
 {

@@ -156,8 +156,6 @@ int bag_tags_parse(const char *text, size_t len, struct bag_tags *out,
     char **errstr);
 /* The value of the first element with this label, or NULL. */
 const char *bag_tags_get(const struct bag_tags *t, const char *label);
-/* How many elements carry this label. */
-size_t bag_tags_count(const struct bag_tags *t, const char *label);
 void bag_tags_release(struct bag_tags *t);
 
 /* One manifest line. */

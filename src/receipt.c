@@ -119,13 +119,13 @@ fields(const struct bag_tags *t, int refusal, struct receipt *r,
 	for (i = 0; i < t->n; i++)
 		if (!str_is_visible(t->v[i].label) ||
 		    !str_is_visible(t->v[i].value)) {
-			strbuf_add_visible(&reasons, t->v[i].label,
-			    strlen(t->v[i].label));
+			char *label = str_visible(t->v[i].label);
+
 			*errstr = xasprintf(refusal ? _("refusal with a "
 			    "character that cannot be shown in its %s line") :
 			    _("receipt with a character that cannot be shown "
-			    "in its %s line"), reasons.buf);
-			strbuf_release(&reasons);
+			    "in its %s line"), label);
+			free(label);
 			return -1;
 		}
 	if (refusal) {
