@@ -232,6 +232,13 @@ ids_area_check(const char *s, char *out)
 }
 
 int
+ids_region_check(const char *s)
+{
+	return s != NULL && strlen(s) == 6 ? ids_area_check(s, NULL) :
+	    IDS_MALFORMED;
+}
+
+int
 ids_phone_check(const char *s)
 {
 	if (s == NULL || strlen(s) != PHONE_LEN || s[0] != '1' ||

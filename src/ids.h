@@ -43,6 +43,11 @@ long ids_idcard_birth(const char *s);
  * zeros.  On IDS_OK writes the 6-digit form to out (7 bytes) if non-NULL.
  */
 int ids_area_check(const char *s, char *out);
+/*
+ * A station's region: a 行政区划代码 of exactly 6 digits (as hcp-init
+ * sets it and a station's number begins with it).
+ */
+int ids_region_check(const char *s);
 
 /* Mobile number: 11 digits starting with 1. */
 int ids_phone_check(const char *s);

@@ -50,6 +50,7 @@
 #include "crypto.h"
 #include "fileio.h"
 #include "i18n.h"
+#include "ids.h"
 #include "intake.h"
 #include "intake_db.h"
 #include "outfile.h"
@@ -223,10 +224,17 @@ norm_time(const char *s, char out[CLOCK_BUFLEN])
 	return 0;
 }
 
+/* A station: its region (ids_region_check()) and issuer, 8 digits. */
 static int
 station_ok(const char *s)
 {
-	return strlen(s) == 8 && strspn(s, "0123456789") == 8;
+	char reg[7];
+
+	if (strlen(s) != 8 || strspn(s, "0123456789") != 8)
+		return 0;
+	memcpy(reg, s, 6);
+	reg[6] = '\0';
+	return ids_region_check(reg) == IDS_OK;
 }
 
 /* ---- the registry ------------------------------------------------- */
@@ -267,6 +275,11 @@ intake_register(struct intake *it, const char *station, const char *region,
 	if (!station_ok(station)) {
 		intake_seterr(it, _("%s: a station is 8 digits (region and "
 		    "issuer)"), station);
+		return -1;
+	}
+	if (region != NULL && ids_region_check(region) != IDS_OK) {
+		intake_seterr(it, _("%s: a region is a 6-digit administrative "
+		    "division code (GB/T 2260)"), region);
 		return -1;
 	}
 	if (region == NULL) {

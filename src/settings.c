@@ -22,7 +22,7 @@
 static const char *
 check_region(const char *v)
 {
-	return strlen(v) == 6 && ids_area_check(v, NULL) == IDS_OK ? NULL :
+	return ids_region_check(v) == IDS_OK ? NULL :
 	    N_("must be a 6-digit administrative division code (GB/T 2260)");
 }
 

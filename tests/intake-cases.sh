@@ -264,6 +264,15 @@ test_expect_success 'the registry refuses a station twice and a bad key' '
 	test_expect_code_ 2 intake --register 33052309 --pubkey recv.pem \
 		2>err &&
 	test_grep err "recv.pem: not a usable SM2 public key" &&
+	for st in 3305230 abcdefgh 00000000 99052301; do
+		test_expect_code_ 2 intake --register $st --pubkey s6.pub \
+			2>err &&
+		test_grep err "$st: a station is 8 digits (region and issuer)" ||
+			return 1
+	done &&
+	test_expect_code_ 2 intake --register 33052309 --pubkey s6.pub \
+		--region xx 2>err &&
+	test_grep err "xx: a region is a 6-digit administrative division code" &&
 	test "$(q "SELECT count(*) FROM stations")" = 3
 '
 

@@ -127,6 +127,11 @@ test_area(void)
 	is_int(ids_area_check("11010A", NULL), IDS_MALFORMED,
 	    "area with a letter");
 	is_int(ids_area_check("", NULL), IDS_MALFORMED, "area empty");
+	is_int(ids_region_check("330523"), IDS_OK, "region 330523");
+	is_int(ids_region_check("330523000"), IDS_MALFORMED,
+	    "a region is 6 digits, not the 9-digit form");
+	is_int(ids_region_check("000000"), IDS_MALFORMED, "region 000000");
+	is_int(ids_region_check("xx"), IDS_MALFORMED, "region xx");
 }
 
 static void
