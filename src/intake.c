@@ -412,6 +412,13 @@ intake_retire(struct intake *it, const char *station, const char *at)
 		intake_seterr(it, _("station %s is not registered"), station);
 		goto fail;
 	}
+	/* retired again: earlier only (a retirement is never undone) */
+	if (st.v[1] != NULL && strcmp(st.v[1], a) <= 0) {
+		intake_seterr(it, _("station %s was retired on %s already"),
+		    station, st.v[1]);
+		first_release(&st);
+		goto fail;
+	}
 	first_release(&st);
 	p[0] = station;
 	p[1] = a;

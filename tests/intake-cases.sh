@@ -255,6 +255,13 @@ test_expect_success 'a retired station gets no new key' '
 	test_grep err.txt "station 33052301 was retired"
 '
 
+test_expect_success 'retired again at a later time: refused, the date kept' '
+	test_expect_code_ 2 intake --retire 33052301 2>err.txt &&
+	test_grep err.txt "station 33052301 was retired on 2026-11-23 00:00:00 already" &&
+	test_expect_code_ 2 intake --retire 33052301 --at 2026-11-23 2>err.txt &&
+	test "$(q "SELECT retired_at FROM stations WHERE station = '\''33052301'\''")" = "2026-11-23 00:00:00"
+'
+
 test_expect_success 'the registry refuses a station twice and a bad key' '
 	test_expect_code_ 2 intake --register 33052301 --pubkey s1.pub &&
 	echo nokey >bad.pub &&
@@ -461,4 +468,10 @@ test_expect_success '--stations lists the registry: keys, batches, the last one,
 	test_grep st.txt "^33052303  330523  2026-11-24 22:26:40  -                       1  -                          1       1  2026-11-24 22:26:40  C$" &&
 	test_grep st.txt "^33052304  330523  2026-11-24 22:26:40  -                       1  -                          0       -  -                    D$" &&
 	test "$(grep -c "^3305230[0-9] " st.txt)" = "$(q "SELECT count(*) FROM stations")"
+'
+
+test_expect_success 'retired again at an earlier time: taken, and its keys end then too' '
+	intake --retire 33052301 --at "2026-11-22 23:00:00" &&
+	test "$(q "SELECT retired_at FROM stations WHERE station = '\''33052301'\''")" = "2026-11-22 23:00:00" &&
+	test "$(q "SELECT max(valid_to) FROM station_keys WHERE station = '\''33052301'\''")" = "2026-11-22 23:00:00"
 '
