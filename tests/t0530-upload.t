@@ -174,13 +174,15 @@ test_expect_success 'a batch the receiving side refused: why is said, exit 3; se
 		"http://127.0.0.1:$PORT/in/" >out 2>err &&
 	test_grep err "hcp-33052301-000005.refused: batch 5 (hcp-33052301-000005) was refused by the receiving side on " &&
 	test_grep err "^  signature.sm2: the signature is not good for this station.s key" &&
-	test_grep err "hcp-33052301-000005.tar.gz: refused by the receiving side (above)" &&
+	test_grep err "hcp-33052301-000005.tar.gz: refused by the receiving side (hcp-pack -l says why)" &&
 	test_grep err "hcp-33052301-000005.tar.gz: sent again once its last sending is 86400s old" &&
 	! grep "hcp-33052301-000005: sent" out &&
 	! grep "PUT /in/hcp-33052301-000005.tar.gz " ngx/access.log &&
 	touch -d "25 hours ago" outbox/.sent/hcp-33052301-000005 &&
 	test_expect_code_ 3 sh "$UPLOAD" -d hcp.db -o outbox \
 		"http://127.0.0.1:$PORT/in/" >out 2>err &&
+	test_grep err "hcp-33052301-000005.tar.gz: refused by the receiving side" &&
+	! grep "signature.sm2" err &&
 	test_grep out "hcp-33052301-000005: sent" &&
 	test_grep ngx/access.log "PUT /in/hcp-33052301-000005.tar.gz " &&
 	test "$(stat -c %Y outbox/.sent/hcp-33052301-000005)" -gt "$(($(date +%s) - 60))" &&

@@ -45,8 +45,8 @@
 # with another station's), it puts its signed NAME.refused there
 # instead.  Each run fetches it for a batch still waiting and checks it
 # (hcp-pack --refusal: the receiver's signature, the batch's bytes as
-# they are), which says why and keeps it for hcp-pack -l, and the run
-# ends with 3.  The batch is sent again, as the cause may be put right on
+# they are), which says why (once: the same refusal again is checked
+# quietly) and keeps it for hcp-pack -l, and the run ends with 3.  The batch is sent again, as the cause may be put right on
 # that side (a station registered late), but not on every run: once its
 # last sending is HCP_UPLOAD_REFUSED_WAIT seconds old (a day), so that a
 # refused batch does not cross a poor link every few minutes.  Once the
@@ -131,19 +131,24 @@ fetch() {
 }
 
 # refused NAME: 0 if the receiver refused the batch's bytes as they are
-# (its signed NAME.refused, checked by hcp-pack --refusal, which says why).
+# (its signed NAME.refused, checked by hcp-pack --refusal, which says why
+# and keeps it for hcp-pack -l).  Why is said once: a refusal fetched
+# again unchanged is checked quietly.
 refused() {
+	r="$outbox/receipts/$1.refused"
+	seen=
+	[ ! -f "$r" ] || seen=$(cksum <"$r")
 	fetch "$1" refused || return 1
-	if ! grep -qx "Batch: $1" "$outbox/receipts/$1.refused"; then
-		echo "upload.sh: $outbox/receipts/$1.refused: not a refusal" \
-		    "of $1" >&2
+	if ! grep -qx "Batch: $1" "$r"; then
+		echo "upload.sh: $r: not a refusal of $1" >&2
 		return 1
 	fi
+	q=
+	[ "$seen" = "$(cksum <"$r")" ] && q=-q
 	if [ -n "$pubkey" ]; then
-		hcp-pack -d "$db" -k "$pubkey" --refusal \
-			"$outbox/receipts/$1.refused" >&2
+		hcp-pack $q -d "$db" -k "$pubkey" --refusal "$r" >&2
 	else
-		hcp-pack -d "$db" --refusal "$outbox/receipts/$1.refused" >&2
+		hcp-pack $q -d "$db" --refusal "$r" >&2
 	fi
 }
 
@@ -251,9 +256,10 @@ for file in $(hcp-pack -d "$db" -p -l); do
 	# sending is $refused_wait seconds old (the cause may be put right
 	# there, as a station registered late).
 	if refused "$name"; then
-		echo "upload.sh: $file: refused by the receiving side (above):" \
-		    "if its records are the cause, correct them (hcp-amend)" \
-		    "and write the batch again (hcp-pack --repack $seq)" >&2
+		echo "upload.sh: $file: refused by the receiving side" \
+		    "(hcp-pack -l says why): if its records are the cause," \
+		    "correct them (hcp-amend) and write the batch again" \
+		    "(hcp-pack --repack $seq)" >&2
 		refused=1
 		if sent_lately "$name"; then
 			echo "upload.sh: $file: sent again once its last" \
