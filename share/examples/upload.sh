@@ -46,14 +46,15 @@
 # instead.  Each run fetches it for a batch still waiting and checks it
 # (hcp-pack --refusal: the receiver's signature, the batch's bytes as
 # they are), which says why (once: the same refusal again is checked
-# quietly) and keeps it for hcp-pack -l, and the run ends with 3.  The batch is sent again, as the cause may be put right on
-# that side (a station registered late), but not on every run: once its
-# last sending is HCP_UPLOAD_REFUSED_WAIT seconds old (a day), so that a
-# refused batch does not cross a poor link every few minutes.  Once the
-# cause is put right the receiving side may also move the batch from its
-# refused/ directory back into the inbox: the next run then fetches its
-# receipt.  A refusal of bytes written again since (hcp-pack --repack)
-# is stale: it is said and passed over, and the new bytes are sent.
+# quietly) and keeps it for hcp-pack -l, and the run ends with 3.  The
+# batch is sent again, as the cause may be put right on that side (a
+# station registered late), but not on every run: once its last sending
+# is HCP_UPLOAD_REFUSED_WAIT seconds old (a day), so that a refused batch
+# does not cross a poor link every few minutes.  Once the cause is put
+# right the receiving side may also move the batch from its refused/
+# directory back into the inbox: the next run then fetches its receipt.
+# A refusal of bytes written again since (hcp-pack --repack) is stale:
+# it is said and passed over, and the new bytes are sent.
 #
 # Environment: HCP_UPLOAD_TRIES (5) attempts per file, waiting
 # HCP_UPLOAD_WAIT (2) seconds after the first failure, twice as long
