@@ -10,9 +10,9 @@
  *     it has no Signature line of its own, so that mutations reach every
  *     field past the signature check.
  * A receipt or refusal read must have a batch name that is a file name,
- * a digest of 64 hex digits, a time shown as it is; a refusal
- * its reasons.  What is read is made again with receipt_make() and must
- * read back the same.  Build and run with "make fuzz" (clang).
+ * a digest of 64 hex digits and a time shown as it is; a refusal, its
+ * reasons.  What is read is made again with receipt_make() and must read
+ * back the same.  Build and run with "make fuzz" (clang).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -54,7 +54,7 @@ check_read(const struct receipt *r)
 		abort();
 }
 
-/* A refusal r, made again and read back, is the same. */
+/* A receipt or refusal r, made again and read back, is the same. */
 static void
 check_again(const struct receipt *r, const struct sm2_key *key)
 {
