@@ -282,6 +282,14 @@ intake_register(struct intake *it, const char *station, const char *region,
 		    "division code (GB/T 2260)"), region);
 		return -1;
 	}
+	if (name != NULL && !str_is_visible(name)) {
+		char *shown = str_visible(name);
+
+		intake_seterr(it, _("%s: a station's name is one line of text, "
+		    "without control characters"), shown);
+		free(shown);
+		return -1;
+	}
 	if (region == NULL) {
 		memcpy(reg, station, 6);
 		reg[6] = '\0';

@@ -731,8 +731,12 @@ batch_info(struct strbuf *info, const char *station, const char *region,
     const char *replaces)
 {
 	strbuf_reset(info);
-	if (station != NULL && *station != '\0')
-		strbuf_addf(info, "Source-Organization: %s\n", station);
+	/* one line, whatever a db set before names were checked holds */
+	if (station != NULL && *station != '\0') {
+		strbuf_adds(info, "Source-Organization: ");
+		strbuf_add_visible(info, station, strlen(station));
+		strbuf_addc(info, '\n');
+	}
 	strbuf_addf(info, "External-Identifier: %s\n"
 	    "Bagging-Date: %.10s\nBag-Count: %lld of %lld\n", name,
 	    created, part, parts);

@@ -56,14 +56,24 @@ check_days(const char *v)
 	    N_("must be a number of days, 0 to 366");
 }
 
+/* Text printed on forms and sheets and written into bag-info.txt. */
+static const char *
+check_text(const char *v)
+{
+	if (strlen(v) > 400)
+		return N_("is longer than 400 bytes");
+	if (!str_is_visible(v))
+		return N_("must be one line of text, without control "
+		    "characters");
+	return NULL;
+}
+
 static const char *
 check_url(const char *v)
 {
 	if (strncmp(v, "https://", 8) != 0 && strncmp(v, "http://", 7) != 0)
 		return N_("must be an http:// or https:// URL template");
-	if (strlen(v) > 400)
-		return N_("is longer than 400 bytes");
-	return NULL;
+	return check_text(v);
 }
 
 static const char *
@@ -72,12 +82,6 @@ check_coding(const char *v)
 	return strcmp(v, "interface") == 0 || strcmp(v, "gbt39046") == 0 ?
 	    NULL : N_("must be interface (5 = very satisfied) or gbt39046 "
 	    "(1 = very satisfied)");
-}
-
-static const char *
-check_any(const char *v)
-{
-	return strlen(v) <= 400 ? NULL : N_("is longer than 400 bytes");
 }
 
 static const char *
@@ -102,9 +106,9 @@ static const struct setting_def table[] = {
 	  N_("issuer number of this station in its region (2 digits)"),
 	  check_issuer },
 	{ "name", "", N_("station name, printed on forms and QR sheets"),
-	  check_any },
+	  check_text },
 	{ "hall", "", N_("service hall name, printed on forms and QR sheets"),
-	  check_any },
+	  check_text },
 	{ "paper_channel", "5",
 	  N_("evaluation channel code (pf) given to paper forms"),
 	  check_channel },
@@ -152,7 +156,7 @@ static const struct setting_def table[] = {
 	  "period"), check_count },
 	{ "eval_codes_version", "",
 	  N_("version of the evaluation-detail dictionary in force "
-	  "(set by loading eval_codes.csv)"), check_any },
+	  "(set by loading eval_codes.csv)"), check_text },
 };
 
 const struct setting_def *
@@ -184,9 +188,13 @@ set_one(struct db *db, const char *key, const char *value)
 
 	if (d == NULL)
 		return db_seterr(db, _("unknown setting \"%s\""), key);
-	if ((why = d->check(value)) != NULL)
-		return db_seterr(db, _("setting %s = \"%s\" %s"), key, value,
-		    _(why));
+	if ((why = d->check(value)) != NULL) {
+		char *shown = str_visible(value);
+
+		db_seterr(db, _("setting %s = \"%s\" %s"), key, shown, _(why));
+		free(shown);
+		return -1;
+	}
 	if (db_prepare(db, &st, "INSERT INTO settings (key, value) "
 	    "VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2 "
 	    "WHERE value IS NOT ?2") != 0)

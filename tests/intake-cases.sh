@@ -280,6 +280,9 @@ test_expect_success 'the registry refuses a station twice and a bad key' '
 	test_expect_code_ 2 intake --register 33052309 --pubkey s6.pub \
 		--region xx 2>err &&
 	test_grep err "xx: a region is a 6-digit administrative division code" &&
+	test_expect_code_ 2 intake --register 33052309 --pubkey s6.pub \
+		--name "$(printf "县政务\\n中心")" 2>err &&
+	test_grep err "县政务\\\\x0a中心: a station.s name is one line of text" &&
 	test "$(q "SELECT count(*) FROM stations")" = 3
 '
 

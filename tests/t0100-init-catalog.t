@@ -130,6 +130,13 @@ test_expect_success '--set checks values and station.conf errors name file:line'
 	test_grep err "region" &&
 	test_expect_code_ 2 hcp-init -d hcp.db --set no_such_key=1 2>err &&
 	test_grep err "unknown setting" &&
+	name=$(sqlite3 hcp.db "SELECT value FROM settings WHERE key = \"name\"") &&
+	test_expect_code_ 2 hcp-init -d hcp.db \
+		--set name="$(printf "安吉县\\nHcp-Station: 11010101")" 2>err &&
+	test_grep err "name.*must be one line of text" &&
+	test_expect_code_ 2 hcp-init -d hcp.db \
+		--set qr_url="$(printf "https://a.example/\\tx")" 2>err &&
+	test "$(sqlite3 hcp.db "SELECT value FROM settings WHERE key = \"name\"")" = "$name" &&
 	hcp-init -d hcp.db --set issuer=02 &&
 	test "$(sqlite3 hcp.db "SELECT value FROM settings WHERE key = \"issuer\"")" = 02 &&
 	cp -R "$SAMPLE" conf && echo "paper_channel = 9" >>conf/station.conf &&

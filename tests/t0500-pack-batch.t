@@ -279,4 +279,17 @@ test_expect_success 'a gap in the record ids: every record once, none lost' '
 	test_grep v "OK: batch hcp-33052301-000008, 5 records"
 '
 
+test_expect_success 'a station name of two lines from an old db stays one line of bag-info' '
+	sqlite3 hcp.db "UPDATE settings SET value = '\''安吉县'\'' || char(10) ||
+		'\''Hcp-Station: 11010101'\'' WHERE key = '\''name'\''" &&
+	keyed_csv 90 2 >in7.csv && hcp-import -q -d hcp.db in7.csv &&
+	hcp-pack -q -d hcp.db -o out &&
+	tar xzOf out/hcp-33052301-000009.tar.gz \
+		hcp-33052301-000009/bag-info.txt >info &&
+	test "$(grep -c "^Hcp-Station:" info)" = 1 &&
+	grep -qx "Source-Organization: 安吉县\\\\x0aHcp-Station: 11010101" info &&
+	hcp-verify -k pub.pem out/hcp-33052301-000009.tar.gz >v &&
+	test_grep v "OK: batch hcp-33052301-000009, 2 records"
+'
+
 test_done
