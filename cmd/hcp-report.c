@@ -24,9 +24,10 @@
 static const char usage_text[] =
     "usage: hcp-report [-q] [-d db] [-o output] [-b groupings]\n"
     "                  [-f table | csv | json | xlsx | pdf] [--public]\n"
-    "                  [--unmatched | --flags] [--from day] [--to day]\n"
-    "                  [--month YYYY-MM] [--quarter YYYY-Qn] [--year YYYY]\n"
-    "                  [--as-of day] [--batches dir [-k pubkey ...] |\n"
+    "                  [--unmatched | --flags] [--from period]\n"
+    "                  [--to period] [--month YYYY-MM] [--quarter YYYY-Qn]\n"
+    "                  [--year YYYY] [--as-of day]\n"
+    "                  [--batches dir [-k pubkey ...] |\n"
     "                  --county county.db | --pg conninfo]\n"
     "       hcp-report [-q] [-d db] [--encoding encoding] [--rejects path]\n"
     "                  --load-services file\n";
@@ -213,7 +214,7 @@ take_option(struct opts *o, int ch, const char *arg)
 			o->named |= ch == 'M' ? 1 : ch == 'Q' ? 2 : 4;
 		break;
 	case 'A':
-		if (report_period(&tmp, 't', arg, &e) != 0) {
+		if (report_period(&tmp, 'd', arg, &e) != 0) {
 			warnx("%s", e);
 			usage();
 		}

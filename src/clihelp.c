@@ -135,6 +135,10 @@ static const struct {
 	    "date") } },
 	{ "hcp-report", { "format", "format", N_("table, csv, json, xlsx or "
 	    "pdf") } },
+	{ "hcp-report", { "from", "period", N_("from the first day of this "
+	    "day, month, quarter or year") } },
+	{ "hcp-report", { "to", "period", N_("up to the last day of this "
+	    "day, month, quarter or year") } },
 	{ "hcp-report", { "pg", "conninfo", N_("read the records of a "
 	    "receiving db on PostgreSQL") } },
 	{ "hcp-intake", { "db", "db", N_("the receiving database "

@@ -118,60 +118,91 @@ digits(const char *s, size_t n)
 	return 1;
 }
 
-/* Writes the day y-m-d as "YYYY-MM-DD" (years 0-9999). */
-static void
-set_day(char out[REPORT_DATELEN], long y, long m, long d)
+/*
+ * The first and the last day of v when it has the shape kind: 'd'
+ * YYYY-MM-DD, 'm' YYYY-MM, 'q' YYYY-Qn, 'y' YYYY.  0, or -1.
+ */
+static int
+period_shape(int kind, const char *v, long *first, long *last)
 {
-	clock_format_day(clock_days_from_civil(y, (int)m, (int)d), out);
+	size_t n = strlen(v);
+	long y, m, months;
+
+	switch (kind) {
+	case 'd':
+		if (clock_parse_day(v, first) != 0)
+			return -1;
+		*last = *first;
+		return 0;
+	case 'm':
+		if (n != 7 || !digits(v, 4) || v[4] != '-' ||
+		    !digits(v + 5, 2))
+			return -1;
+		m = strtol(v + 5, NULL, 10);
+		months = 1;
+		break;
+	case 'q':
+		if (n != 7 || !digits(v, 4) || v[4] != '-' ||
+		    (v[5] != 'Q' && v[5] != 'q') || v[6] < '1' || v[6] > '4')
+			return -1;
+		m = (v[6] - '1') * 3 + 1;
+		months = 3;
+		break;
+	case 'y':
+		if (n != 4 || !digits(v, 4))
+			return -1;
+		m = 1;
+		months = 12;
+		break;
+	default:
+		return -1;
+	}
+	y = strtol(v, NULL, 10);
+	if (m < 1 || m > 12)
+		return -1;
+	*first = clock_days_from_civil(y, (int)m, 1);
+	m += months - 1;
+	*last = clock_days_from_civil(y, (int)m, clock_month_days(y, (int)m));
+	return 0;
 }
 
 int
 report_period(struct report_opts *o, int kind, const char *v,
     char **errstr)
 {
-	long y, m, q, z;
+	static const char shapes[] = "dmqy";
+	long first, last;
+	const char *k;
 
-	switch (kind) {
-	case 'f':
-	case 't':
-		if (clock_parse_day(v, &z) != 0)
-			goto bad;
-		clock_format_day(z, kind == 'f' ? o->from : o->to);
-		return 0;
-	case 'm':
-		if (strlen(v) != 7 || !digits(v, 4) || v[4] != '-' ||
-		    !digits(v + 5, 2))
-			goto bad;
-		y = strtol(v, NULL, 10);
-		m = strtol(v + 5, NULL, 10);
-		if (m < 1 || m > 12)
-			goto bad;
-		set_day(o->from, y, m, 1);
-		set_day(o->to, y, m, clock_month_days(y, (int)m));
-		return 0;
-	case 'q':
-		if (strlen(v) < 6 || !digits(v, 4) || v[4] != '-')
-			goto bad;
-		q = v[5] == 'Q' || v[5] == 'q' ? 6 : 5;
-		if (strlen(v) != (size_t)q + 1 || v[q] < '1' || v[q] > '4')
-			goto bad;
-		y = strtol(v, NULL, 10);
-		m = (v[q] - '1') * 3 + 1;
-		set_day(o->from, y, m, 1);
-		set_day(o->to, y, m + 2, clock_month_days(y, (int)m + 2));
-		return 0;
-	case 'y':
-		if (strlen(v) != 4 || !digits(v, 4))
-			goto bad;
-		y = strtol(v, NULL, 10);
-		set_day(o->from, y, 1, 1);
-		set_day(o->to, y, 12, 31);
+	if (kind == 'f' || kind == 't') {
+		/* a month, quarter or year: its first or its last day */
+		for (k = shapes; *k != '\0'; k++)
+			if (period_shape(*k, v, &first, &last) == 0)
+				break;
+		if (*k == '\0') {
+			*errstr = xasprintf(_("bad period \"%s\" (YYYY-MM-DD, "
+			    "YYYY-MM, YYYY-Qn or YYYY)"), v);
+			return -1;
+		}
+		if (kind == 'f')
+			clock_format_day(first, o->from);
+		else
+			clock_format_day(last, o->to);
 		return 0;
 	}
-bad:
-	*errstr = xasprintf(_("bad period \"%s\" (YYYY-MM-DD, YYYY-MM, "
-	    "YYYY-Qn or YYYY)"), v);
-	return -1;
+	if (period_shape(kind, v, &first, &last) != 0) {
+		*errstr = kind == 'd' ?
+		    xasprintf(_("bad day \"%s\" (YYYY-MM-DD)"), v) :
+		    kind == 'm' ?
+		    xasprintf(_("bad month \"%s\" (YYYY-MM)"), v) :
+		    kind == 'q' ?
+		    xasprintf(_("bad quarter \"%s\" (YYYY-Qn)"), v) :
+		    xasprintf(_("bad year \"%s\" (YYYY)"), v);
+		return -1;
+	}
+	clock_format_day(first, o->from);
+	clock_format_day(last, o->to);
+	return 0;
 }
 
 int

@@ -92,9 +92,10 @@ const char *report_by_heading(enum report_by by);
  */
 int report_by_parse(const char *list, unsigned *mask, char **errstr);
 /*
- * Sets o->from and o->to from a period: kind 'm' "YYYY-MM", 'q'
- * "YYYY-Qn" (or "YYYY-n"), 'y' "YYYY", 'f'/'t' a day "YYYY-MM-DD"
- * (from/to only).  Returns 0, or -1 with *errstr.
+ * Sets o->from and o->to from a period: kind 'd' a day "YYYY-MM-DD",
+ * 'm' "YYYY-MM", 'q' "YYYY-Qn", 'y' "YYYY"; 'f' sets only o->from to the
+ * first day and 't' only o->to to the last day of any of these.
+ * Returns 0, or -1 with *errstr.
  */
 int report_period(struct report_opts *o, int kind, const char *v,
     char **errstr);

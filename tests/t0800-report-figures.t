@@ -101,6 +101,30 @@ test_expect_success '--quarter and --year give the same as --from/--to' '
 	grep -q "^total,,,600," y.csv
 '
 
+test_expect_success '--from takes the first day of a month or quarter, --to the last' '
+	hcp-report -d hcp.db -b month --from 2024-01 --to 2024-02 \
+		-f csv -o fm.csv &&
+	hcp-report -d hcp.db -b month --from 2024-01-01 --to 2024-02-29 \
+		-f csv -o fd.csv &&
+	test_cmp fd.csv fm.csv &&
+	hcp-report -d hcp.db -b month --from 2024-Q1 --to 2024-Q1 \
+		-f csv -o fq.csv &&
+	test_cmp ft.csv fq.csv &&
+	hcp-report -d hcp.db -b month --to 2024 -f csv -o to.csv &&
+	test_cmp y.csv to.csv
+'
+
+test_expect_success 'a malformed period names the form it wants' '
+	test_expect_code_ 2 hcp-report -d hcp.db --quarter 2024-4 2>err &&
+	test_grep err "bad quarter \"2024-4\" (YYYY-Qn)" &&
+	test_expect_code_ 2 hcp-report -d hcp.db --month 2024-13 2>err &&
+	test_grep err "bad month \"2024-13\" (YYYY-MM)" &&
+	test_expect_code_ 2 hcp-report -d hcp.db --from 2024-02-30 2>err &&
+	test_grep err "bad period \"2024-02-30\"" &&
+	test_expect_code_ 2 hcp-report -d hcp.db --as-of 2024-02 2>err &&
+	test_grep err "bad day \"2024-02\" (YYYY-MM-DD)"
+'
+
 test_expect_success 'a period given two ways is refused, not one of them taken' '
 	test_expect_code_ 2 hcp-report -d hcp.db --month 2024-02 --year 2024 \
 		-f csv -o two.csv 2>err &&
