@@ -282,6 +282,31 @@ check_usage(const struct opts *o, int argc)
 		usage();
 }
 
+static int
+count_row(void *arg, int n, const char *const *v)
+{
+	(void)n;
+	(void)v;
+	++*(long *)arg;
+	return 0;
+}
+
+/*
+ * Says so when no station is registered: an empty list (or no gap)
+ * would otherwise read as all being well.
+ */
+static void
+warn_unregistered(struct intake *it)
+{
+	long rows = 0;
+
+	if (intake_stations(it, count_row, &rows) != 0)
+		errx(2, "%s", intake_errstr(it));
+	if (rows == 0)
+		warnx("%s", _("no station is registered (--register "
+		    "adds one)"));
+}
+
 /* --register, --rotate, --retire, --gaps, --stations: the exit status. */
 static int
 admin(struct intake *it, const struct opts *o, const char *pub)
@@ -306,14 +331,15 @@ admin(struct intake *it, const struct opts *o, const char *pub)
 	case OPT_GAPS:
 		if ((n = intake_gaps(it, gap, NULL)) < 0)
 			errx(2, "%s", intake_errstr(it));
+		if (n == 0)
+			warn_unregistered(it);
 		return n > 0;
 	case OPT_STATIONS:
 		memset(&out, 0, sizeof(out));
 		if (intake_stations(it, station_row, &out) != 0)
 			errx(2, "%s", intake_errstr(it));
 		if (out.rows == 0)
-			warnx("%s", _("no station is registered (--register "
-			    "adds one)"));
+			warn_unregistered(it);
 		break;
 	}
 	return 0;

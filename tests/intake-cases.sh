@@ -52,6 +52,15 @@ records() {
 	q "SELECT count(*) FROM records WHERE station = '$1'"
 }
 
+test_expect_success 'an empty registry says so, to --stations and to --gaps' '
+	intake --stations >list.txt 2>err.txt &&
+	! test -s list.txt &&
+	test_grep err.txt "no station is registered (--register adds one)" &&
+	intake --gaps >gaps.txt 2>err.txt &&
+	! test -s gaps.txt &&
+	test_grep err.txt "no station is registered (--register adds one)"
+'
+
 test_expect_success 'setup: stations, batches, the receiver key, registry' '
 	for i in 1 2 3 4 5 6; do
 		hcp-init -q -d s$i.db --catalog "$SAMPLE" --set issuer=0$i ||
