@@ -19,6 +19,7 @@
 #include "num.h"
 #include "pack.h"
 #include "receipt.h"
+#include "strbuf.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -73,13 +74,49 @@ print_reasons(const char *reasons)
 	}
 }
 
+/*
+ * The columns of -l, in display columns (a CJK header takes 2 a
+ * character); the last has any width.
+ */
+static const struct {
+	const char *head;
+	size_t width;
+	int right;
+} list_cols[] = {
+	{ N_("seq"), 6, 1 }, { N_("batch"), 19, 0 }, { N_("state"), 12, 0 },
+	{ N_("records"), 8, 1 }, { N_("part"), 5, 0 }, { N_("made"), 19, 0 },
+	{ N_("acknowledged"), 0, 0 },
+};
+#define NLIST_COLS (sizeof(list_cols) / sizeof(list_cols[0]))
+
+/* A line of -l: the header when cell is NULL. */
+static void
+list_line(const char *const *cell)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i, w;
+
+	for (i = 0; i < NLIST_COLS; i++) {
+		const char *s = cell != NULL ? cell[i] : _(list_cols[i].head);
+
+		w = str_width(_(list_cols[i].head));
+		if (w < list_cols[i].width)
+			w = list_cols[i].width;
+		strbuf_add_padded(&sb, s, i + 1 < NLIST_COLS ? w : 0,
+		    list_cols[i].right);
+		strbuf_adds(&sb, i + 1 < NLIST_COLS ? "  " : "\n");
+	}
+	fputs(sb.buf, stdout);
+	strbuf_release(&sb);
+}
+
 static int
 list(struct db *db, int pending)
 {
 	struct pack_batch *v;
 	size_t n, i, open = 0;
-	char *e;
-	int refused;
+	char seq[24], records[24], part[24], *e;
+	const char *cell[NLIST_COLS];
 
 	if (pack_list(db, &v, &n, &e) != 0)
 		errx(2, "%s", e);
@@ -93,11 +130,20 @@ list(struct db *db, int pending)
 				printf("%s.tar.gz\n", v[i].name);
 			continue;
 		}
-		refused = !acked && v[i].refused_at != NULL;
-		printf("%6lld  %s  %-12s  %8lld  %d/%d  %s  %s\n", v[i].seq,
-		    v[i].name, refused ? "refused" : v[i].state,
-		    v[i].records, v[i].part, v[i].parts, v[i].created_at,
-		    acked ? v[i].acked_at : "-");
+		if (i == 0)
+			list_line(NULL);
+		snprintf(seq, sizeof(seq), "%lld", v[i].seq);
+		snprintf(records, sizeof(records), "%lld", v[i].records);
+		snprintf(part, sizeof(part), "%d/%d", v[i].part, v[i].parts);
+		cell[0] = seq;
+		cell[1] = v[i].name;
+		cell[2] = !acked && v[i].refused_at != NULL ? "refused" :
+		    v[i].state;
+		cell[3] = records;
+		cell[4] = part;
+		cell[5] = v[i].created_at;
+		cell[6] = acked ? v[i].acked_at : "-";
+		list_line(cell);
 	}
 	for (i = 0; !pending && i < n; i++) {
 		if (strcmp(v[i].state, "acknowledged") == 0 ||

@@ -157,6 +157,9 @@ test_expect_success 'a batch whose records changed cannot be rebuilt' '
 
 test_expect_success '--list shows states; -p -l the ones to send again' '
 	hcp-pack -d hcp.db -l >list &&
+	head -n 1 list | tr -s " " >head &&
+	echo " seq batch state records part made acknowledged" >expect &&
+	test_cmp expect head &&
 	test "$(grep -c " packed " list)" = 4 &&
 	test_grep list "4 batches not acknowledged" &&
 	hcp-pack -d hcp.db -p -l >pending &&
