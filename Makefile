@@ -9,7 +9,7 @@
 #   make demo       install missing Debian packages, run the sample station
 #   make check SANITIZE=1   the same tests under ASan+UBSan (in build-asan/)
 
-VERSION = 0.1.0
+VERSION = 0.2.0
 
 PREFIX = /usr/local
 BINDIR = $(PREFIX)/bin

@@ -90,6 +90,17 @@ test_expect_success 'the package depends on the libraries and the font' '
 	test_grep deps "libexpat1"
 '
 
+test_expect_success 'its tools say the version of the package' '
+	dpkg-deb -f "$DEB" Version >version &&
+	test -s version &&
+	for c in "$HCP_SRC"/cmd/hcp*.c; do
+		t=$(basename "$c" .c) &&
+		echo "$t (hcp) $(cat version)" >expect &&
+		"$R/usr/bin/$t" --version >out &&
+		test_cmp expect out || exit 1
+	done
+'
+
 test_expect_success 'its tools look in /usr/share/hcp' '
 	grep -q "/usr/share/hcp" "$R/usr/bin/hcp-init" &&
 	! grep -q "/usr/local/share/hcp" "$R/usr/bin/hcp-init"
