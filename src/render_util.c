@@ -46,14 +46,12 @@ render_layout_new(cairo_t *cr)
 	return pl;
 }
 
-void
-render_text(cairo_t *cr, PangoLayout *pl, const char *text, double x,
-    double y, double w, double h, double pt, int bold,
-    enum layout_align align)
+/* Sets the font of pl: pt points, bold or not; the height of its text. */
+static double
+set_size(PangoLayout *pl, double pt, int bold)
 {
 	PangoFontDescription *fd = pango_font_description_new();
-	PangoRectangle ink, logical;
-	double th;
+	PangoRectangle logical;
 
 	pango_font_description_set_family_static(fd, render_font());
 	pango_font_description_set_absolute_size(fd,
@@ -62,14 +60,43 @@ render_text(cairo_t *cr, PangoLayout *pl, const char *text, double x,
 	    PANGO_WEIGHT_NORMAL);
 	pango_layout_set_font_description(pl, fd);
 	pango_font_description_free(fd);
+	pango_layout_get_extents(pl, NULL, &logical);
+	return (double)logical.height / PANGO_SCALE;
+}
+
+/*
+ * A text stays in its box: one that would run over the box's height
+ * (and over the boxes below it: a grade box of a form, the next row of a
+ * sheet) is set smaller, down to RENDER_MIN_SCALE of its size, and what
+ * still does not fit is cut with an ellipsis.
+ */
+void
+render_text(cairo_t *cr, PangoLayout *pl, const char *text, double x,
+    double y, double w, double h, double pt, int bold,
+    enum layout_align align)
+{
+	double th, size = pt;
+
 	pango_layout_set_width(pl, (int)(w * PANGO_SCALE));
 	pango_layout_set_wrap(pl, PANGO_WRAP_WORD_CHAR);
+	pango_layout_set_ellipsize(pl, PANGO_ELLIPSIZE_NONE);
+	pango_layout_set_height(pl, -1);
 	pango_layout_set_alignment(pl, align == LAYOUT_CENTRE ?
 	    PANGO_ALIGN_CENTER : align == LAYOUT_RIGHT ? PANGO_ALIGN_RIGHT :
 	    PANGO_ALIGN_LEFT);
 	pango_layout_set_text(pl, text, -1);
-	pango_layout_get_extents(pl, &ink, &logical);
-	th = (double)logical.height / PANGO_SCALE;
+	th = set_size(pl, size, bold);
+	while (th > h * RENDER_FIT_SLACK && size > pt * RENDER_MIN_SCALE) {
+		size *= 0.9;
+		if (size < pt * RENDER_MIN_SCALE)
+			size = pt * RENDER_MIN_SCALE;
+		th = set_size(pl, size, bold);
+	}
+	if (th > h * RENDER_FIT_SLACK) {
+		pango_layout_set_ellipsize(pl, PANGO_ELLIPSIZE_END);
+		pango_layout_set_height(pl, (int)(h * PANGO_SCALE));
+		th = set_size(pl, size, bold);
+	}
 	cairo_move_to(cr, x, th < h ? y + (h - th) / 2 : y);
 	pango_cairo_show_layout(cr, pl);
 }

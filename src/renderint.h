@@ -14,6 +14,11 @@
 #include "layout.h"
 
 #define RENDER_PT_MM 0.352778
+/* render_text(): a text may take this much more than its box's height
+ * (a line's descent in a tight row), and be set down to this much of
+ * its size to fit */
+#define RENDER_FIT_SLACK 1.15
+#define RENDER_MIN_SCALE 0.7
 #define RENDER_MM_PT (72.0 / 25.4)
 
 /* The font family: $HCP_FONT or WenQuanYi Micro Hei. */

@@ -237,4 +237,19 @@ test_expect_success '-q prints nothing on standard error' '
 	! test -s err
 '
 
+# A county's own template with a heading longer than its line: the text
+# is set smaller and cut rather than printed over the grade boxes under
+# it, which a scan would then read as ticked on a blank form.
+test_expect_success 'a heading too long for its line is not printed over the boxes' '
+	heading=$(printf "总体评价%.0s" $(seq 1 40)) &&
+	sed "s/^section  一.*/section  一、$heading/; s/^template STD 1/template LONG 1/" \
+		"$HCP_DATADIR/forms/standard.form" >long.form &&
+	hcp-form -q -t ./long.form -N 2 -o long.pdf &&
+	test_expect_code_ 1 hcp-scan -q -t ./long.form -o long.csv \
+		--boxes long.boxes long.pdf &&
+	test "$(wc -l <long.boxes)" = 46 &&
+	awk -F "	" "\$6 != \"empty\"" long.boxes >inked &&
+	! test -s inked
+'
+
 test_done
