@@ -951,5 +951,6 @@ main(int argc, char *argv[])
 	rc = scan_files(dbpath, tv, tn, argv, (size_t)argc, jobs, out,
 	    review, boxes, cropdir, dpi, quiet, keying);
 	free(keying_def);
+	free(tv);
 	return rc;
 }
