@@ -32,7 +32,7 @@ w.writerows(csv.reader(sys.stdin))" "	" <in.csv >tab.csv &&
 	{ printf "\377\376"; iconv -f UTF-8 -t UTF-16LE tab.csv; } >unicode.txt &&
 	station_with in.csv a.db && dump a.db >a.dump &&
 	test "$(sqlite3 a.db "SELECT count(*) FROM evaluations")" -ge 15 &&
-	hcp-check -d hcp.db in.csv >want ;
+	test_expect_code_ 0 hcp-check -d hcp.db in.csv >want &&
 	sed -n "\$s/^in.csv: //p" want >counts &&
 	test_grep counts "^20 rows: "
 '
@@ -40,18 +40,18 @@ w.writerows(csv.reader(sys.stdin))" "	" <in.csv >tab.csv &&
 test_expect_success 'Unicode text (UTF-16LE, BOM, tabs) imports the same' '
 	station_with unicode.txt b.db && dump b.db >b.dump &&
 	test_cmp a.dump b.dump &&
-	hcp-check -d b.db -f json unicode.txt >out.json ;
+	test_expect_code_ 0 hcp-check -d b.db -f json unicode.txt >out.json &&
 	test_grep out.json "\"encoding\": \"UTF-16\""
 '
 
 test_expect_success 'big-endian UTF-16 too' '
 	{ printf "\376\377"; iconv -f UTF-8 -t UTF-16BE tab.csv; } >be.txt &&
-	hcp-check -d hcp.db be.txt >out ;
+	test_expect_code_ 0 hcp-check -d hcp.db be.txt >out &&
 	test_grep out "be.txt: $(cat counts)"
 '
 
 test_expect_success 'from standard input with --encoding utf-16' '
-	hcp-check -d hcp.db --encoding utf-16 - <unicode.txt >out ;
+	test_expect_code_ 0 hcp-check -d hcp.db --encoding utf-16 - <unicode.txt >out &&
 	test_grep out "$(cat counts)" &&
 	hcp-check -d hcp.db - <unicode.txt >out 2>err
 	test $? = 2 && test_grep err "UTF-16.*--encoding utf-16"
@@ -63,14 +63,14 @@ test_expect_success 'tab-separated UTF-8 is found by its first line' '
 '
 
 test_expect_success '--tab and --delimiter name it; a wrong one is a usage error' '
-	hcp-check -d hcp.db --tab - <tab.csv >out ;
+	test_expect_code_ 0 hcp-check -d hcp.db --tab - <tab.csv >out &&
 	test_grep out "$(cat counts)" &&
 	python3 -c "import csv, sys
 w = csv.writer(sys.stdout, delimiter=\";\", lineterminator=\"\\n\")
 w.writerows(csv.reader(sys.stdin))" <in.csv >semi.csv &&
 	hcp-check -d hcp.db --delimiter ";" semi.csv >out ;
 	test_grep out "$(cat counts)" &&
-	hcp-check -d hcp.db --delimiter tab tab.csv >out ;
+	test_expect_code_ 0 hcp-check -d hcp.db --delimiter tab tab.csv >out &&
 	test_grep out "$(cat counts)" &&
 	hcp-check -d hcp.db --delimiter x semi.csv 2>err
 	test $? = 2 && test_grep err "delimiter"

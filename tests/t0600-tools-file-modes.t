@@ -79,7 +79,7 @@ test_expect_success 'a symlink at the old FILE.rejects.csv.tmp name is not follo
 	echo precious >victim &&
 	rm -f bad.in.csv.rejects.csv &&
 	ln -s victim bad.in.csv.rejects.csv.tmp &&
-	hcp-import -n -d hcp.db bad.in.csv >/dev/null 2>&1;
+	{ hcp-import -n -d hcp.db bad.in.csv >/dev/null 2>&1; test $? = 1; } &&
 	cp bad.in.csv b2.in.csv &&
 	ln -s victim b2.in.csv.rejects.csv.tmp &&
 	{ hcp-import -d hcp.db b2.in.csv >/dev/null 2>&1; test $? = 1; } &&
@@ -110,7 +110,7 @@ test_expect_success 'a symlink at the final name is replaced, its target untouch
 
 test_expect_success 'hcp-pack: a symlink at the batch name is replaced' '
 	echo precious >victim &&
-	hcp-import -q -d hcp.db --rejects r5.csv other.in.csv;
+	{ hcp-import -q -d hcp.db --rejects r5.csv other.in.csv; test $? = 1; } &&
 	rm -f r5.csv &&
 	sed "s/P000000/Q000000/" good.in.csv >more.in.csv &&
 	hcp-import -q -d hcp.db more.in.csv &&
