@@ -24,20 +24,23 @@ export PATH HCP_DATADIR HCP_SRC HCP_BUILD LC_ALL TZ HCP_OPERATOR
 # under ASan: leaks inside libraries the tools link (tests/lsan.supp)
 LSAN_OPTIONS="suppressions=$HCP_SRC/tests/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 export LSAN_OPTIONS
+TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/hcp-test.XXXXXX")
+SAN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/hcp-test-san.XXXXXX")
+trap 'rm -rf "$TEST_DIR" "$SAN_DIR"' EXIT
+cd "$TEST_DIR" || exit 1
 # under ASan+UBSan a finding (a leak too) exits 86, never 1: a test
 # awaiting a tool's 1 (findings in the data) cannot take a memory error
-# for it
-ASAN_OPTIONS="exitcode=86${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
-UBSAN_OPTIONS="exitcode=86:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+# for it; and the report goes to a file of $SAN_DIR, which test_run_
+# looks at after each test: a run whose status a pipe or a ";" drops
+# (hcp-x | grep) still fails its test
+ASAN_OPTIONS="exitcode=86:log_path=$SAN_DIR/asan${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+UBSAN_OPTIONS="exitcode=86:print_stacktrace=1:log_path=$SAN_DIR/ubsan${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 export ASAN_OPTIONS UBSAN_OPTIONS
 unset HCP_DB LANGUAGE LANG
 
 SAMPLE="$HCP_SRC/share/sample"
 test_count=0
 test_failures=0
-TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/hcp-test.XXXXXX")
-trap 'rm -rf "$TEST_DIR"' EXIT
-cd "$TEST_DIR" || exit 1
 
 say() {
 	printf '# %s\n' "$*"
@@ -62,6 +65,21 @@ test_failure_() {
 
 test_run_() {
 	(eval "$1") >"$TEST_DIR/.out" 2>&1 </dev/null
+	rc_=$?
+	if ! sanitizer_clean_ >>"$TEST_DIR/.out"; then
+		return 86
+	fi
+	return $rc_
+}
+
+# Prints and removes the sanitizers' reports written so far: false if
+# there were any.
+sanitizer_clean_() {
+	set -- "$SAN_DIR"/*
+	[ -e "$1" ] || return 0
+	cat "$@"
+	rm -f "$@"
+	return 1
 }
 
 test_expect_success() {
@@ -108,6 +126,9 @@ setup_station() {
 }
 
 test_done() {
+	if ! sanitizer_clean_ >"$TEST_DIR/.out"; then
+		test_failure_ "a sanitizer report after the last test" ""
+	fi
 	printf '1..%d\n' "$test_count"
 	[ "$test_failures" -eq 0 ]
 	exit
