@@ -117,6 +117,22 @@ test_expect_success 'an unknown or missing column is an error' '
 	test_grep err "cols/items.csv:1: column \"name\" is missing"
 '
 
+test_expect_success 'empty columns a spreadsheet adds are ignored; a value in one is not' '
+	cp -R "$SAMPLE" trail &&
+	sed -i "s/\$/,,/" trail/windows.csv &&
+	hcp-init -q -d t.db --catalog trail &&
+	test "$(sqlite3 t.db "SELECT count(*) FROM windows")" = \
+	     $(($(wc -l <"$SAMPLE/windows.csv") - 1)) &&
+	sqlite3 t.db .dump >before.sql &&
+	sed -i "3s/,,\$/,x,/" trail/windows.csv &&
+	echo "Z01,新窗口,,,,y" >>trail/windows.csv &&
+	test_expect_code_ 1 hcp-init -d t.db --catalog trail 2>err &&
+	test_grep err "trail/windows.csv:3:4: a value under a column without a name" &&
+	test_grep err "trail/windows.csv:[0-9]*:6: a value right of the last column" &&
+	sqlite3 t.db .dump >after.sql &&
+	test_cmp before.sql after.sql
+'
+
 test_expect_success 'a missing catalogue file is named, exit 2' '
 	mkdir empty &&
 	test_expect_code_ 2 hcp-init -d e.db --catalog empty --set region=330523 \
