@@ -135,27 +135,6 @@ match_header(const struct table *t, const char *h)
 }
 
 /*
- * The column (from 1) of the first value of the row in a column without
- * a name or past the header's nh columns, or 0.
- */
-static size_t
-stray_cell(struct csvin *in, const int *map, size_t nh)
-{
-	size_t i, n = csvin_nfields(in);
-	const char *v;
-
-	for (i = 0; i < n; i++) {
-		if (i < nh && map[i] >= 0)
-			continue;
-		for (v = csvin_field(in, i); *v == ' ' || *v == '\t'; v++)
-			;
-		if (*v != '\0')
-			return i + 1;
-	}
-	return 0;
-}
-
-/*
  * Reads one catalogue file into f; problems go to dl.  Returns 0, -1 if
  * the file has errors, -2 if it could not be read (missing, unreadable,
  * mixed encodings).
@@ -166,6 +145,7 @@ read_file(struct file *f, struct diag_list *dl)
 	const struct table *t = f->t;
 	struct csvin *in = csvin_new();
 	int map[32], seen[MAXCOLS] = { 0 };
+	unsigned char named[32];
 	size_t i, nh;
 	int j, rc, ret = -1;
 
@@ -189,6 +169,7 @@ read_file(struct file *f, struct diag_list *dl)
 		/* a column without a name (Excel's trailing commas) has
 		 * only empty cells, as in a keyed file (hcp-csv(5)) */
 		map[i] = *h == '\0' ? -1 : match_header(t, h);
+		named[i] = map[i] >= 0;
 		if (map[i] < 0 && *h != '\0')
 			diag_add(dl, 0, _("%s:%ld: unknown column \"%s\""),
 			    f->path, csvin_line(in), h);
@@ -206,7 +187,7 @@ read_file(struct file *f, struct diag_list *dl)
 	while ((rc = csvin_next(in)) > 0) {
 		struct row *r;
 
-		if ((i = stray_cell(in, map, nh)) > 0) {
+		if ((i = csvin_stray_value(in, named, nh)) > 0) {
 			diag_add(dl, 0, i > nh ? _("%s:%ld:%zu: a value right "
 			    "of the last column of the header: clear the cell")
 			    : _("%s:%ld:%zu: a value under a column without a "

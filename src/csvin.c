@@ -1755,6 +1755,24 @@ csvin_field_len(const struct csvin *c, size_t i)
 	return c->qf[c->out->first + i].len;
 }
 
+size_t
+csvin_stray_value(const struct csvin *c, const unsigned char *named,
+    size_t n)
+{
+	size_t i, nf = csvin_nfields(c);
+	const char *v;
+
+	for (i = 0; i < nf; i++) {
+		if (i < n && named[i])
+			continue;
+		for (v = csvin_field(c, i); *v == ' ' || *v == '\t'; v++)
+			;
+		if (*v != '\0')
+			return i + 1;
+	}
+	return 0;
+}
+
 const char *
 csvin_record(const struct csvin *c, size_t *len)
 {

@@ -135,6 +135,14 @@ size_t csvin_field_len(const struct csvin *c, size_t i);
  * cell's offset in it is csvin_field(c, i) minus the start.
  */
 const char *csvin_record(const struct csvin *c, size_t *len);
+/*
+ * The column (from 1) of the first cell of the current record that holds
+ * more than blanks where named[i] is 0, or past the n columns of
+ * named[]: a value under an empty header or right of the header's last
+ * column, which no reader drops silently.  0 if there is none.
+ */
+size_t csvin_stray_value(const struct csvin *c, const unsigned char *named,
+    size_t n);
 /* The line (1-based) on which the current record starts. */
 long csvin_line(const struct csvin *c);
 

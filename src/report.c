@@ -890,7 +890,8 @@ struct svload {
 	const char *path;
 	size_t ncols;
 	const char **hdr, **cells;
-	int map[SV_NCOL], *colof;
+	int map[SV_NCOL];
+	unsigned char *named;	/* columns with a name, read */
 	struct rejects *rj;
 	sqlite3_stmt *ins, *old;
 	struct rec_problems pl;
@@ -916,11 +917,13 @@ sv_header(struct svload *s, int enc, char **errstr)
 	s->ncols = csvin_nfields(s->c);
 	s->hdr = xcalloc(s->ncols, sizeof(*s->hdr));
 	s->cells = xcalloc(s->ncols, sizeof(*s->cells));
-	s->colof = xcalloc(s->ncols, sizeof(*s->colof));
+	s->named = xcalloc(s->ncols + 1, 1);
 	for (k = 0; k < SV_NCOL; k++)
 		s->map[k] = -1;
 	for (i = 0; i < s->ncols; i++) {
 		s->hdr[i] = xstrdup(csvin_field(s->c, i));
+		if (s->hdr[i][strspn(s->hdr[i], " \t")] == '\0')
+			continue;	/* only empty cells (sv_check) */
 		if ((k = sv_column(s->hdr[i])) < 0) {
 			*errstr = xasprintf(_("%s:1:%zu: unknown column \"%s\" "
 			    "in a services list"), s->path, i + 1, s->hdr[i]);
@@ -932,7 +935,7 @@ sv_header(struct svload *s, int enc, char **errstr)
 			return -1;
 		}
 		s->map[k] = (int)i;
-		s->colof[i] = k;
+		s->named[i] = 1;
 	}
 	for (k = 0; k < SV_NCOL; k++)
 		if (sv_cols[k].required && s->map[k] < 0) {
@@ -974,6 +977,15 @@ sv_check(struct svload *s, long line, const char *const *v, char *day)
 
 	if (csvin_nissues(s->c) > 0)
 		rec_problem_add(pl, line, -1, "", E_ENCODING, NULL);
+	if ((i = csvin_stray_value(s->c, s->named, s->ncols)) > 0) {
+		/* as a keyed file's (record.c) */
+		char *d = xasprintf(_("column %zu"), i);
+
+		rec_problem_add(pl, line, (int)i - 1, i <= s->ncols ?
+		    hdr[i - 1] : "", i <= s->ncols ? E_CELL_NO_HEADER :
+		    E_EXTRA_CELLS, d);
+		free(d);
+	}
 	if (*v[SV_PROJECT] == '\0')
 		rec_problem_add(pl, line, map[SV_PROJECT],
 		    hdr[map[SV_PROJECT]], E_REQUIRED, NULL);
@@ -1169,7 +1181,7 @@ out:
 		free((char *)s.hdr[i]);
 	free(s.hdr);
 	free(s.cells);
-	free(s.colof);
+	free(s.named);
 	free(rjpath);
 	csvin_free(s.c);
 	return rc;

@@ -1155,7 +1155,9 @@ struct apply_rejects {
 	const char *path;
 	struct outfile *of;
 	struct strbuf hdr;
-	char *drop;		/* columns of an earlier rejects file */
+	char *drop;		/* columns of an earlier rejects file, or
+				 * without a name: not written */
+	unsigned char *named;	/* columns read or passed over by name */
 	size_t ncols;
 	long n;
 };
@@ -1181,8 +1183,9 @@ rejects_add(struct apply_rejects *rj, struct csvin *in, const char *why,
 		fputs("\xef\xbb\xbf", outfile_fp(rj->of));
 		fwrite(rj->hdr.buf, 1, rj->hdr.len, outfile_fp(rj->of));
 	}
-	for (i = 0; i < csvin_nfields(in); i++) {
-		if (i < rj->ncols && rj->drop[i])
+	/* the header's columns, so that the notes stay under theirs */
+	for (i = 0; i < rj->ncols; i++) {
+		if (rj->drop[i])
 			continue;
 		csv_append_field(&sb, csvin_field(in, i),
 		    csvin_field_len(in, i), 1);
@@ -1210,10 +1213,17 @@ header_map(struct csvin *in, int map[A_NCOLS], struct apply_rejects *rj,
 		map[k] = -1;
 	rj->ncols = csvin_nfields(in);
 	rj->drop = xcalloc(rj->ncols + 1, 1);
+	rj->named = xcalloc(rj->ncols + 1, 1);
 	for (i = 0; i < csvin_nfields(in); i++) {
 		h = csvin_field(in, i);
 		if (i == 0 && strncmp(h, "\xef\xbb\xbf", 3) == 0)
 			h += 3;
+		if (h[strspn(h, " \t")] == '\0') {
+			/* only empty cells (csvin_stray_value) */
+			rj->drop[i] = 1;
+			continue;
+		}
+		rj->named[i] = 1;
 		if (annotation(h)) {
 			rj->drop[i] = 1;
 			continue;
@@ -1300,6 +1310,7 @@ review_apply(struct review *rv, const char *path, const char *rejects_path,
 	struct apply_rejects rj;
 	struct csvin *in = csvin_new();
 	int map[A_NCOLS], rc, ret = -1;
+	size_t col;
 	char *why;
 
 	memset(c, 0, sizeof(*c));
@@ -1320,7 +1331,14 @@ review_apply(struct review *rv, const char *path, const char *rejects_path,
 	while ((rc = csvin_next(in)) > 0) {
 		c->read++;
 		why = NULL;
-		rc = apply_row(rv, in, map, operator, &why);
+		if ((col = csvin_stray_value(in, rj.named, rj.ncols)) > 0) {
+			why = xasprintf(col > rj.ncols ? _("column %zu: a value "
+			    "right of the last column of the header (%s)") :
+			    _("column %zu: a value under a column without a "
+			    "name (%s)"), col, csvin_field(in, col - 1));
+			rc = REVIEW_REFUSED;
+		} else
+			rc = apply_row(rv, in, map, operator, &why);
 		if (rc < 0) {
 			*errstr = xasprintf("%s:%ld: %s", path,
 			    csvin_line(in), why);
@@ -1352,6 +1370,7 @@ out:
 	outfile_abort(rj.of);
 	strbuf_release(&rj.hdr);
 	free(rj.drop);
+	free(rj.named);
 	csvin_free(in);
 	return ret;
 }

@@ -92,4 +92,17 @@ test_expect_success 'an unknown column or a missing one is an error, nothing app
 	q "SELECT count(*) FROM case_events" >after && test_cmp before after
 '
 
+test_expect_success 'empty columns a spreadsheet adds are passed over; a value in one is rejected' '
+	q "SELECT count(*) FROM case_events" >before &&
+	printf "case,action,text,,\n3,explain,说明,,\n3,explain,x,y,\n3,explain,z,,,w\n3,explain\n" >trail.csv &&
+	test_expect_code_ 1 hcp-review -d hcp.db apply trail.csv >out &&
+	test_grep out "trail.csv: 4 read, 1 applied, 3 rejected" &&
+	test "$(($(q "SELECT count(*) FROM case_events") - $(cat before)))" = 1 &&
+	tr -d "\r" <trail.csv.rejects.csv | sed 1d >rj &&
+	printf "%s\n" "3,explain,x,3,column 4: a value under a column without a name (y)" \
+		"3,explain,z,4,column 6: a value right of the last column of the header (w)" \
+		"3,explain,,5,explain: the text is required (what was done or said)" >want &&
+	test_cmp want rj
+'
+
 test_done

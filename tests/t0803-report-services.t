@@ -93,6 +93,23 @@ test_expect_success '--unmatched lists both kinds' '
 	test_grep t.txt "550 services (办件) in the period, 500 of them evaluated; 100 evaluations match no service"
 '
 
+test_expect_code 1 'empty columns a spreadsheet adds are passed over; a value in one is rejected' '
+	item=11330523002572643X200016010000001 &&
+	{
+		echo "办件编号,事项编码,窗口,工号,办理日期,," &&
+		echo "T0001,$item,A01,,2024-02-01,," &&
+		echo "T0002,$item,A01,,2024-02-01,x," &&
+		echo "T0003,$item,A01,,2024-02-01,,,y"
+	} >trail.csv &&
+	hcp-report -d hcp.db --load-services trail.csv >out; rc=$?
+	test_grep out "3 rows read: 1 services loaded, 2 rejected" &&
+	test "$(sqlite3 hcp.db "SELECT count(*) FROM services
+	    WHERE project_no LIKE '\''T%'\''")" = 1 &&
+	test_grep trail.csv.rejects.csv "^T0002,.*E_CELL_NO_HEADER" &&
+	test_grep trail.csv.rejects.csv "^T0003,.*E_EXTRA_CELLS" &&
+	exit $rc || exit 99
+'
+
 test_expect_success 'a list without the required columns is refused' '
 	printf "办件编号,事项编码\nX1,\n" >bad.csv &&
 	test_expect_code_ 2 hcp-report -d hcp.db --load-services bad.csv \
