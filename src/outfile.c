@@ -34,13 +34,22 @@ static mode_t umask_value;
 /*
  * The files begun and neither committed nor abandoned: a tool that exits
  * on an error (errx) half way, or is interrupted (Ctrl-C, kill), leaves
- * no temporary file behind.  The signal handler walks the list without
- * the lock (it may have interrupted its holder): a file is linked in
- * whole, its next pointer set first.
+ * no temporary file behind.
+ *
+ * The signal handler cannot take the lock (it may have interrupted its
+ * holder), and another thread may be changing the list meanwhile.  So a
+ * change is made with the signals below blocked in its thread (its own
+ * handler never waits for it), counted in `changing`, and only while no
+ * handler runs: the handler sets `dying`, waits until no change is under
+ * way (in other threads: each is a few instructions), then walks a list
+ * that no longer changes.  A change that finds `dying` set leaves the
+ * list and frees nothing: the process is about to die of the signal.
  */
+static const int sigs[] = { SIGHUP, SIGINT, SIGPIPE, SIGTERM };
 static pthread_once_t init_done = PTHREAD_ONCE_INIT;
 static pthread_mutex_t pending_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct outfile *pending;
+static atomic_int dying, changing;
 
 /* At exit: the names only (another thread may still be writing). */
 static void
@@ -60,6 +69,9 @@ on_signal(int sig)
 	struct outfile *of;
 	int saved = errno;
 
+	atomic_store(&dying, 1);
+	while (atomic_load(&changing) != 0)
+		;	/* another thread ends its change */
 	for (of = pending; of != NULL; of = of->next)
 		unlink(of->tmp);
 	errno = saved;
@@ -69,7 +81,6 @@ on_signal(int sig)
 static void
 init_once(void)
 {
-	static const int sigs[] = { SIGHUP, SIGINT, SIGPIPE, SIGTERM };
 	struct sigaction sa, old;
 	size_t i;
 
@@ -85,23 +96,71 @@ init_once(void)
 			sigaction(sigs[i], &sa, NULL);
 }
 
-static void
-pending_add(struct outfile *of)
+/* Begins a change of the list: 0, or -1 when a handler is at work. */
+static int
+change_begin(sigset_t *old)
 {
+	sigset_t set;
+	size_t i;
+
+	sigemptyset(&set);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(&set, sigs[i]);
+	pthread_sigmask(SIG_BLOCK, &set, old);
 	pthread_mutex_lock(&pending_mu);
-	of->prev = NULL;
-	of->next = pending;
-	if (pending != NULL)
-		pending->prev = of;
-	atomic_signal_fence(memory_order_release);	/* next before it */
-	pending = of;
-	pthread_mutex_unlock(&pending_mu);
+	atomic_fetch_add(&changing, 1);
+	if (atomic_load(&dying)) {
+		atomic_fetch_sub(&changing, 1);
+		pthread_mutex_unlock(&pending_mu);
+		pthread_sigmask(SIG_SETMASK, old, NULL);
+		return -1;
+	}
+	return 0;
 }
 
 static void
+change_end(const sigset_t *old)
+{
+	atomic_fetch_sub(&changing, 1);
+	pthread_mutex_unlock(&pending_mu);
+	pthread_sigmask(SIG_SETMASK, old, NULL);
+}
+
+/*
+ * Makes the temporary file of->tmp (mkostemp: O_CREAT|O_EXCL, mode 0600,
+ * never a link) and lists it, as one change: no signal finds the file
+ * made and not listed.  The descriptor, or -1 with errno (EINTR when the
+ * process is dying of a signal).
+ */
+static int
+pending_create(struct outfile *of)
+{
+	sigset_t old;
+	int fd;
+
+	if (change_begin(&old) != 0) {
+		errno = EINTR;
+		return -1;
+	}
+	if ((fd = mkostemp(of->tmp, O_CLOEXEC)) != -1) {
+		of->prev = NULL;
+		of->next = pending;
+		if (pending != NULL)
+			pending->prev = of;
+		pending = of;
+	}
+	change_end(&old);
+	return fd;
+}
+
+/* Takes of out: 0, or -1 when it must not be freed (a handler walks). */
+static int
 pending_remove(struct outfile *of)
 {
-	pthread_mutex_lock(&pending_mu);
+	sigset_t old;
+
+	if (change_begin(&old) != 0)
+		return -1;
 	if (of->prev != NULL)
 		of->prev->next = of->next;
 	else if (pending == of)
@@ -109,7 +168,8 @@ pending_remove(struct outfile *of)
 	if (of->next != NULL)
 		of->next->prev = of->prev;
 	of->prev = of->next = NULL;
-	pthread_mutex_unlock(&pending_mu);
+	change_end(&old);
+	return 0;
 }
 
 /* umask(2) can only be read by setting it: once, before any thread. */
@@ -205,31 +265,38 @@ outfile_open(const char *path, mode_t mode, char **errstr)
 		of->tmp = xasprintf("%s/.%s.XXXXXX", d, base);
 		free(copy);
 		free(d);
-		/* mkstemp: O_CREAT|O_EXCL, mode 0600, never a link */
-		if ((fd = mkostemp(of->tmp, O_CLOEXEC)) == -1) {
+		if ((fd = pending_create(of)) == -1) {
 			int saved = errno;
 
 			free(of->tmp);
 			of->tmp = NULL;
 			errno = saved;
-			if ((fd = in_place(path, mode)) == -1)
+			if (saved == EINTR || (fd = in_place(path, mode)) == -1)
 				goto fail;
 		} else if ((mode & 077) != 0 &&
 		    fchmod(fd, mode & ~umask_value & 0777) != 0) {
 			close(fd);
-			unlink(of->tmp);
-			goto fail;
+			goto fail_tmp;
 		}
 	}
 	if ((of->fp = fdopen(fd, "wb")) == NULL) {
 		close(fd);
 		if (of->tmp != NULL)
-			unlink(of->tmp);
+			goto fail_tmp;
 		goto fail;
 	}
-	if (of->tmp != NULL)
-		pending_add(of);
 	return of;
+fail_tmp:
+	{
+		int saved = errno;
+
+		unlink(of->tmp);
+		if (pending_remove(of) != 0) {	/* dying: nothing freed */
+			*errstr = xasprintf("%s: %s", path, strerror(EINTR));
+			return NULL;
+		}
+		errno = saved;
+	}
 fail:
 	*errstr = xasprintf("%s: %s", path, strerror(errno));
 	free(of->tmp);
@@ -259,8 +326,8 @@ outfile_tmpname(const struct outfile *of)
 static void
 outfile_release(struct outfile *of)
 {
-	if (of->tmp != NULL)
-		pending_remove(of);
+	if (of->tmp != NULL && pending_remove(of) != 0)
+		return;
 	free(of->path);
 	free(of->tmp);
 	free(of);
