@@ -5,6 +5,7 @@
  * up serials; print the CSV keying template that matches the form.
  */
 #include <err.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include "layout.h"
 #include "ledger.h"
 #include "num.h"
+#include "outfile.h"
 #include "render.h"
 #include "settings.h"
 #include "xalloc.h"
@@ -467,7 +469,7 @@ issue(struct db *db, const struct opts *o, const char *tpath)
 			printf("%s\n", serials[i]);
 	} else {
 		struct page *pv = xcalloc(count, sizeof(*pv));
-		char first[20], last[20], *issued;
+		char first[20], last[20], *issued, *note;
 
 		for (i = 0; i < count; i++) {
 			memcpy(pv[i].serial, serials[i], 17);
@@ -477,7 +479,13 @@ issue(struct db *db, const struct opts *o, const char *tpath)
 		ids_serial_format(serials[count - 1], last);
 		issued = xasprintf(_("serials %s to %s stay issued: print "
 		    "them with --reprint"), first, last);
+		/* stopped by a signal, it says so too */
+		note = xasprintf("%s: %s\n", program_invocation_short_name,
+		    issued);
+		outfile_dying_note(note);
 		render(db, l, pv, count, fp, o->out, o->quiet, issued);
+		outfile_dying_note(NULL);
+		free(note);
 		free(issued);
 		free(pv);
 	}

@@ -50,6 +50,7 @@ static pthread_once_t init_done = PTHREAD_ONCE_INIT;
 static pthread_mutex_t pending_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct outfile *pending;
 static atomic_int dying, changing;
+static _Atomic(const char *) note;	/* outfile_dying_note() */
 
 /* At exit: the names only (another thread may still be writing). */
 static void
@@ -67,8 +68,14 @@ static void
 on_signal(int sig)
 {
 	struct outfile *of;
+	const char *line = atomic_load(&note);
 	int saved = errno;
+	ssize_t said;
 
+	if (line != NULL) {
+		said = write(STDERR_FILENO, line, strlen(line));
+		(void)said;	/* nothing more can be said */
+	}
 	atomic_store(&dying, 1);
 	while (atomic_load(&changing) != 0)
 		;	/* another thread ends its change */
@@ -426,4 +433,10 @@ outfile_mkdirs(const char *dir, char **errstr)
 		return -1;
 	}
 	return 0;
+}
+
+void
+outfile_dying_note(const char *line)
+{
+	atomic_store(&note, line);
 }

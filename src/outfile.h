@@ -58,5 +58,12 @@ void outfile_abort(struct outfile *of);
  * 0700; an existing directory is left as it is.
  */
 int outfile_mkdirs(const char *dir, char **errstr);
+/*
+ * A line the signal handler writes to standard error as the program
+ * dies of one of the signals above, NULL for none: what stays done (the
+ * serials issued for a PDF never written).  The caller keeps it alive
+ * until it sets another.
+ */
+void outfile_dying_note(const char *line);
 
 #endif
