@@ -340,7 +340,7 @@ cmd_act(struct review *rv, struct opts *o, const char *action, int argc,
 	if ((rc = review_act(rv, &a, &id, to, &e)) != 0)
 		errx(EXIT_USAGE, "%s", e);
 	if (!o->quiet)
-		printf(_("case %lld: %s\n"), id, to);
+		printf(_("case %lld: %s\n"), id, review_state_word(to));
 	return 0;
 }
 

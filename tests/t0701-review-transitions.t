@@ -51,7 +51,9 @@ test_expect_success 'visit unreached: still open, no visit date' '
 '
 
 test_expect_success 'visit reached, with the satisfaction: open to visited' '
-	hcp-review -d hcp.db -D 2026-02-12 visit P1/1 reached -s 3 "called back" &&
+	LC_ALL=zh_CN.UTF-8 hcp-review -d hcp.db -D 2026-02-12 visit P1/1 \
+		reached -s 3 "called back" >out &&
+	test_grep out "^案件 1：已回访\$" &&
 	test "$(q "SELECT state, visited FROM cases WHERE id = 1")" = "visited|2026-02-12" &&
 	test "$(q "SELECT outcome, satisfaction FROM case_events WHERE case_id = 1 ORDER BY id DESC LIMIT 1")" = "reached|3"
 '
