@@ -304,7 +304,7 @@ render_report_pdf(const struct report *r, FILE *fp, const char *name,
 	struct strbuf sb = STRBUF_INIT;
 	cairo_status_t st;
 	struct pdf p;
-	char a[32], b[32];
+	char a[32], b[32], period[64];
 	int i;
 
 	memset(&p, 0, sizeof(p));
@@ -325,8 +325,8 @@ render_report_pdf(const struct report *r, FILE *fp, const char *name,
 	    LAYOUT_CENTRE);
 	p.y += 10;
 	strbuf_reset(&sb);
-	strbuf_addf(&sb, "%s %s – %s", _("period"), r->o.from[0] != '\0' ?
-	    r->o.from : "…", r->o.to[0] != '\0' ? r->o.to : "…");
+	report_period_text(&r->o, period, sizeof(period));
+	strbuf_addf(&sb, "%s %s", _("period"), period);
 	text(&p, sb.buf, MARGIN, p.y, PAGE_W - 2 * MARGIN, 10, 0,
 	    LAYOUT_CENTRE);
 	p.y += 8;

@@ -205,6 +205,19 @@ report_period(struct report_opts *o, int kind, const char *v,
 	return 0;
 }
 
+void
+report_period_text(const struct report_opts *o, char *buf, size_t len)
+{
+	if (o->from[0] != '\0' && o->to[0] != '\0')
+		snprintf(buf, len, "%s – %s", o->from, o->to);
+	else if (o->from[0] != '\0')
+		snprintf(buf, len, _("from %s"), o->from);
+	else if (o->to[0] != '\0')
+		snprintf(buf, len, _("up to %s"), o->to);
+	else
+		snprintf(buf, len, "%s", _("all records"));
+}
+
 int
 report_load_settings(struct db *db, struct report_opts *o, char **errstr)
 {

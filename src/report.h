@@ -99,6 +99,11 @@ int report_by_parse(const char *list, unsigned *mask, char **errstr);
  */
 int report_period(struct report_opts *o, int kind, const char *v,
     char **errstr);
+/*
+ * The period of o as the reports head it: "FROM – TO", "from FROM", "up
+ * to TO", or all records (translated).
+ */
+void report_period_text(const struct report_opts *o, char *buf, size_t len);
 /* Loads the report settings of the station into o (see settings.c). */
 int report_load_settings(struct db *db, struct report_opts *o,
     char **errstr);

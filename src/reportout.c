@@ -135,20 +135,13 @@ write_grid(const struct report *r, FILE *fp, int colour,
 	return rc;
 }
 
-static void
-period_text(const struct report *r, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s – %s", r->o.from[0] != '\0' ? r->o.from :
-	    "…", r->o.to[0] != '\0' ? r->o.to : "…");
-}
-
 int
 report_write_table(const struct report *r, FILE *fp, int colour)
 {
 	char period[64], title[256];
 	int i;
 
-	period_text(r, period, sizeof(period));
+	report_period_text(&r->o, period, sizeof(period));
 	fprintf(fp, "%s%s%s  %s  %s\n", colour ? "\033[1m" : "",
 	    r->station[0] != '\0' ? r->station : "hcp",
 	    colour ? "\033[0m" : "", _("period"), period);
