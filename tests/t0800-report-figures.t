@@ -114,6 +114,17 @@ test_expect_success '--from takes the first day of a month or quarter, --to the 
 	test_cmp y.csv to.csv
 '
 
+test_expect_success 'the table heads its period, an open one in words' '
+	hcp-report -d hcp.db -b month >t.txt &&
+	head -n 1 t.txt | grep -q "  period  all records\$" &&
+	hcp-report -d hcp.db -b month --from 2024-02 >t.txt &&
+	head -n 1 t.txt | grep -q "  period  from 2024-02-01\$" &&
+	hcp-report -d hcp.db -b month --to 2024-02 >t.txt &&
+	head -n 1 t.txt | grep -q "  period  up to 2024-02-29\$" &&
+	hcp-report -d hcp.db -b month --month 2024-02 >t.txt &&
+	head -n 1 t.txt | grep -q "  period  2024-02-01 – 2024-02-29\$"
+'
+
 test_expect_success 'a malformed period names the form it wants' '
 	test_expect_code_ 2 hcp-report -d hcp.db --quarter 2024-4 2>err &&
 	test_grep err "bad quarter \"2024-4\" (YYYY-Qn)" &&
