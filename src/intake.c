@@ -725,21 +725,61 @@ free_name(struct lane *l, const char *file, const char *dir, const char *to)
 	return name;
 }
 
-/*
- * A batch taken after all: the reason it was refused under this name is
- * over once its refused copy was moved back (into the inbox, say), so
- * refused/file.reason goes too.
- */
+/* Removes refused/kept.reason when refused/kept is gone. */
 static void
-forget_reason(struct lane *l, const char *file)
+forget_one(struct lane *l, const char *kept)
 {
-	char *kept = xasprintf("%s/%s", l->r->refused, file);
-	char *why = xasprintf("%s.reason", kept);
+	char *path = xasprintf("%s/%s", l->r->refused, kept);
+	char *why = xasprintf("%s.reason", path);
 
-	if (access(kept, F_OK) != 0 && errno == ENOENT)
+	if (access(path, F_OK) != 0 && errno == ENOENT)
 		(void)unlink(why);
 	free(why);
-	free(kept);
+	free(path);
+}
+
+/*
+ * A batch taken after all (archived as to, "NAME.tar.gz"): the reasons
+ * it was refused are over once their refused copies were moved back
+ * (into the inbox, say) or removed.  So refused/file.reason goes, and
+ * so do refused/NAME.tar.gz.reason and NAME.2.tar.gz.reason... (the
+ * names free_name() gives) whose batch file is no longer beside them:
+ * a copy moved back under another name is forgotten too.
+ */
+static void
+forget_reason(struct lane *l, const char *file, const char *to)
+{
+	static const char tail[] = ".tar.gz.reason";
+	size_t stem = strlen(to), n;
+	struct dirent *e;
+	char *kept;
+	DIR *d;
+
+	forget_one(l, file);
+	if (stem <= 7 || strcmp(to + stem - 7, ".tar.gz") != 0)
+		return;
+	stem -= 7;
+	if ((d = opendir(l->r->refused)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		const char *p = e->d_name + stem;
+
+		n = strlen(e->d_name);
+		if (n <= stem || strncmp(e->d_name, to, stem) != 0 ||
+		    n < stem + sizeof(tail) - 1 ||
+		    strcmp(e->d_name + n - (sizeof(tail) - 1), tail) != 0)
+			continue;
+		/* "" or ".K" between the stem and ".tar.gz.reason" */
+		if (*p == '.' && p < e->d_name + n - (sizeof(tail) - 1) &&
+		    strspn(p + 1, "0123456789") > 0)
+			p += 1 + strspn(p + 1, "0123456789");
+		if (p != e->d_name + n - (sizeof(tail) - 1))
+			continue;
+		kept = xstrndup(e->d_name, n - strlen(".reason"));
+		forget_one(l, kept);
+		free(kept);
+	}
+	closedir(d);
 }
 
 /*
@@ -776,7 +816,7 @@ move_file(struct lane *l, const char *file, const char *dir, const char *to)
 	free(from);
 	free(dest);
 	if (rc == 0 && dir == l->r->archive)
-		forget_reason(l, file);
+		forget_reason(l, file, to);
 	return rc;
 }
 

@@ -463,14 +463,19 @@ test_expect_success 'a receipt that cannot be written: loaded, left in the inbox
 
 test_expect_success 'a station registered after its batch was refused: the batch moved back from refused/, loaded, the refusal gone' '
 	intake --register 33052303 --pubkey s3.pub --name C &&
-	mv inbox/refused/hcp-33052303-000001.tar.gz inbox/ &&
-	cmp inbox/hcp-33052303-000001.tar.gz out/hcp-33052303-000001.tar.gz &&
+	r=inbox/refused/hcp-33052303-000001 &&
+	echo "an older refusal" >$r.2.tar.gz.reason &&
+	echo "other bytes" >$r.3.tar.gz && echo "kept" >$r.3.tar.gz.reason &&
+	mv $r.tar.gz inbox/moved-back.tar.gz &&
+	cmp inbox/moved-back.tar.gz out/hcp-33052303-000001.tar.gz &&
 	take &&
 	test "$(records 33052303)" = 1 &&
 	test -f inbox/hcp-33052303-000001.receipt &&
 	! test -e inbox/hcp-33052303-000001.refused &&
-	! test -e inbox/refused/hcp-33052303-000001.tar.gz.reason &&
-	test -s inbox/refused/tampered.tar.gz.reason
+	! test -e $r.tar.gz.reason && ! test -e $r.2.tar.gz.reason &&
+	test -s $r.3.tar.gz.reason &&
+	test -s inbox/refused/tampered.tar.gz.reason &&
+	rm $r.3.tar.gz $r.3.tar.gz.reason
 '
 
 test_expect_success '--stations lists the registry: keys, batches, the last one, retired' '
