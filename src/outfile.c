@@ -44,6 +44,9 @@ static mode_t umask_value;
  * way (in other threads: each is a few instructions), then walks a list
  * that no longer changes.  A change that finds `dying` set leaves the
  * list and frees nothing: the process is about to die of the signal.
+ * While a handler runs, these signals are blocked in its thread: a second
+ * one (timeout(1) sends one to the tool and one to its group) waits
+ * instead of killing the tool half way through its cleaning up.
  */
 static const int sigs[] = { SIGHUP, SIGINT, SIGPIPE, SIGTERM };
 static pthread_once_t init_done = PTHREAD_ONCE_INIT;
@@ -69,6 +72,8 @@ on_signal(int sig)
 {
 	struct outfile *of;
 	const char *line = atomic_load(&note);
+	struct sigaction dfl;
+	sigset_t set;
 	int saved = errno;
 	ssize_t said;
 
@@ -81,8 +86,17 @@ on_signal(int sig)
 		;	/* another thread ends its change */
 	for (of = pending; of != NULL; of = of->next)
 		unlink(of->tmp);
+	/* as if it were not caught: the signals of sa_mask (a second
+	 * one, sent meanwhile) wait until this one is the default again */
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	sigaction(sig, &dfl, NULL);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 	errno = saved;
-	raise(sig);		/* SA_RESETHAND: as if it were not caught */
+	raise(sig);
 }
 
 static void
@@ -94,8 +108,9 @@ init_once(void)
 	atexit(remove_pending);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
-	sa.sa_flags = SA_RESETHAND;
 	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(&sa.sa_mask, sigs[i]);
 	/* a signal ignored (nohup) stays ignored */
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		if (sigaction(sigs[i], NULL, &old) == 0 &&

@@ -17,17 +17,14 @@ test_expect_success 'setup: a station of 3,000 windows' '
 	hcp-init -q -d hcp.db --catalog cat
 '
 
-# stop SIGNAL DELAY CMD...: runs CMD in the background, sends SIGNAL
-# after DELAY seconds, and prints how it ended: "killed" by that signal,
+# stop SIGNAL DELAY CMD...: runs CMD, sends it SIGNAL after DELAY
+# seconds (timeout(1), its parent, so that no other process can have
+# taken its pid), and prints how it ended: "killed" by that signal,
 # "done" if it finished first, else its status.
 stop() {
 	sig_=$1 delay_=$2
 	shift 2
-	"$@" &
-	pid_=$!
-	sleep "$delay_"
-	kill -s "$sig_" $pid_ 2>/dev/null
-	wait $pid_
+	timeout --preserve-status -s "$sig_" "$delay_" "$@"
 	st_=$?
 	case $sig_ in
 	TERM) want_=143 ;;
