@@ -19,6 +19,7 @@
 #include "diag.h"
 #include "i18n.h"
 #include "ids.h"
+#include "record.h"
 #include "settings.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -187,6 +188,13 @@ read_file(struct file *f, struct diag_list *dl)
 	while ((rc = csvin_next(in)) > 0) {
 		struct row *r;
 
+		if (csvin_nissues(in) > 0) {
+			const struct csvin_issue *is = csvin_issue(in, 0);
+
+			diag_add(dl, 0, "%s:%ld: %s", f->path, csvin_line(in),
+			    rec_code_text(rec_issue_code(is)));
+			continue;
+		}
 		if ((i = csvin_stray_value(in, named, nh)) > 0) {
 			diag_add(dl, 0, i > nh ? _("%s:%ld:%zu: a value right "
 			    "of the last column of the header: clear the cell")

@@ -1684,9 +1684,16 @@ workbook_next(struct csvin *c)
 	}
 	c->cur_started = 1;
 	c->cur_line = xlsxin_row(c->x);
-	for (i = 0; i < xlsxin_ncells(c->x); i++)
+	for (i = 0; i < xlsxin_ncells(c->x); i++) {
+		if (xlsxin_cell_unvalued(c->x, i)) {
+			struct csvin_issue is = { CSVIN_FORMULA, c->cur_line,
+			    (long)i, 0, 0, 0 };
+
+			add_issue(&c->curi, &c->ncuri, &c->acuri, &is);
+		}
 		on_field((void *)(uintptr_t)xlsxin_cell(c->x, i),
 		    xlsxin_cell_len(c->x, i), c);
+	}
 	on_record(0, c);
 	if (c->nqr == 0)
 		return workbook_next(c);

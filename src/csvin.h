@@ -81,8 +81,10 @@ enum csvin_issue_kind {
 				   (to 0: to the end of the file) */
 	CSVIN_QUOTE_STRAY,	/* a stray quote on line; from: the line
 				   where the quote opened */
-	CSVIN_BAD_ENCODING	/* line did not decode (or reads as the
+	CSVIN_BAD_ENCODING,	/* line did not decode (or reads as the
 				   other encoding); enc_other set then */
+	CSVIN_FORMULA		/* a workbook's cell col is a formula whose
+				   value was never saved: read as "" */
 };
 
 struct csvin_issue {

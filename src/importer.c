@@ -543,11 +543,10 @@ read_problem(struct pipe *p, const struct csvin_issue *is,
 {
 	char *d = NULL;
 	const char *col = "";
-	enum rec_code code = E_QUOTE_OPEN;
 
 	switch (is->kind) {
 	case CSVIN_NUL_BYTE:
-		code = E_NUL_BYTE;
+	case CSVIN_FORMULA:
 		col = rec_map_name(p->m, (size_t)is->col);
 		break;
 	case CSVIN_QUOTE_OPEN:
@@ -570,7 +569,6 @@ read_problem(struct pipe *p, const struct csvin_issue *is,
 	case CSVIN_BAD_ENCODING: {
 		const char *enc = csvin_encoding_name(p->in);
 
-		code = E_ENCODING;
 		if (is->other)
 			d = xasprintf(_("it reads as %s, not as %s like the "
 			    "file"), strcmp(enc, "GB18030") == 0 ? "UTF-8" :
@@ -581,7 +579,8 @@ read_problem(struct pipe *p, const struct csvin_issue *is,
 		break;
 	}
 	}
-	rec_problem_add(pl, is->line, (int)is->col, col, code, d);
+	rec_problem_add(pl, is->line, (int)is->col, col, rec_issue_code(is),
+	    d);
 	free(d);
 	return 1;
 }

@@ -7,12 +7,30 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csvin.h"
 #include "i18n.h"
 #include "record.h"
 #include "recint.h"
 #include "strbuf.h"
 #include "xalloc.h"
 #include "banned.h"
+
+enum rec_code
+rec_issue_code(const struct csvin_issue *is)
+{
+	switch (is->kind) {
+	case CSVIN_NUL_BYTE:
+		return E_NUL_BYTE;
+	case CSVIN_BAD_ENCODING:
+		return E_ENCODING;
+	case CSVIN_FORMULA:
+		return E_FORMULA;
+	case CSVIN_QUOTE_OPEN:
+	case CSVIN_QUOTE_STRAY:
+		break;
+	}
+	return E_QUOTE_OPEN;
+}
 
 /* ---- the code table ----------------------------------------------------- */
 
@@ -193,6 +211,12 @@ static const struct rec_code_def codes[REC_NCODES] = {
 	  N_("the header is on two rows, this one and the next: each "
 	  "column's name is the lower one, else the upper"),
 	  "表头占两行（本行和下一行）：每列名称取下一行的，下一行为空时取上一行的" },
+	{ E_FORMULA, "E_FORMULA", E,
+	  N_("the cell is a formula whose result the workbook does not "
+	  "hold (the program that wrote it saves none): open and save it "
+	  "in Excel or WPS, or key the value"),
+	  "该单元格是公式，但工作簿中没有保存其计算结果（生成该文件的程序不保存结果）：请用"
+	  "Excel或WPS打开并保存后再导入，或直接录入数值" },
 	{ D_DUPLICATE, "D_DUPLICATE", REC_DUPLICATE,
 	  N_("this evaluation is already imported"),
 	  "此评价已导入过" },

@@ -125,6 +125,7 @@ enum rec_code {
 	E_ANSWER,		/* a 是/否 answer that is neither */
 	W_TITLE_ROW,		/* a title above the header, skipped */
 	W_HEADER_TWO_ROWS,	/* a header of names grouped on two rows */
+	E_FORMULA,		/* a workbook formula without its value */
 	/* duplicates */
 	D_DUPLICATE,
 	REC_NCODES
@@ -171,6 +172,9 @@ struct rec_problems {
 /* Empties the list (frees the messages, keeps the array). */
 void rec_problems_clear(struct rec_problems *pl);
 void rec_problems_release(struct rec_problems *pl);
+struct csvin_issue;
+/* The problem code of what the reader found wrong with a row (csvin.h). */
+enum rec_code rec_issue_code(const struct csvin_issue *is);
 /* Appends a problem; detail (may be NULL) is added to the message. */
 void rec_problem_add(struct rec_problems *pl, long line, int col,
     const char *column, enum rec_code code, const char *detail);

@@ -988,8 +988,13 @@ sv_check(struct svload *s, long line, const char *const *v, char *day)
 	size_t i;
 	int c, k;
 
-	if (csvin_nissues(s->c) > 0)
-		rec_problem_add(pl, line, -1, "", E_ENCODING, NULL);
+	for (i = 0; i < csvin_nissues(s->c); i++) {
+		const struct csvin_issue *is = csvin_issue(s->c, i);
+
+		rec_problem_add(pl, line, (int)is->col, is->col >= 0 &&
+		    (size_t)is->col < s->ncols ? hdr[is->col] : "",
+		    rec_issue_code(is), NULL);
+	}
 	if ((i = csvin_stray_value(s->c, s->named, s->ncols)) > 0) {
 		/* as a keyed file's (record.c) */
 		char *d = xasprintf(_("column %zu"), i);

@@ -1331,7 +1331,12 @@ review_apply(struct review *rv, const char *path, const char *rejects_path,
 	while ((rc = csvin_next(in)) > 0) {
 		c->read++;
 		why = NULL;
-		if ((col = csvin_stray_value(in, rj.named, rj.ncols)) > 0) {
+		if (csvin_nissues(in) > 0) {
+			why = xstrdup(rec_code_text(rec_issue_code(
+			    csvin_issue(in, 0))));
+			rc = REVIEW_REFUSED;
+		} else if ((col = csvin_stray_value(in, rj.named,
+		    rj.ncols)) > 0) {
 			why = xasprintf(col > rj.ncols ? _("column %zu: a value "
 			    "right of the last column of the header (%s)") :
 			    _("column %zu: a value under a column without a "

@@ -53,6 +53,7 @@ enum numkind {
 
 struct cell {
 	size_t off, len;
+	int unvalued;		/* a formula whose value was never saved */
 };
 
 struct sheetref {
@@ -111,6 +112,7 @@ struct xlsxin {
 	long rownum, lastrow;
 	int row_ready, row_has;
 	int in_c, in_v, in_is, in_ist;
+	int c_formula, c_value;	/* the cell has <f>, <v> or <is> */
 	size_t ccol, nextcol;
 	char ctype;
 	long cstyle;
@@ -594,6 +596,7 @@ add_cell(struct xlsxin *x, const char *s, size_t len)
 	}
 	x->cells[x->ncells].off = x->rowdata.len;
 	x->cells[x->ncells].len = len;
+	x->cells[x->ncells].unvalued = 0;
 	strbuf_add(&x->rowdata, s, len);
 	strbuf_addc(&x->rowdata, '\0');
 	x->ncells++;
@@ -666,6 +669,16 @@ end_cell(struct xlsxin *x)
 		add_cell(x, "", 0);
 	if (x->ncells > x->ccol)
 		return;		/* a cell out of order: the first stands */
+	/* a number's <v> empty is no value either (openpyxl writes so) */
+	if (x->c_formula && (!x->c_value || (*t == '\0' && x->ctype != 't' &&
+	    x->ctype != 's'))) {
+		/* written by a program that saves no values: Excel and WPS
+		 * compute it when they open the workbook, hcp cannot */
+		add_cell(x, "", 0);
+		x->cells[x->ncells - 1].unvalued = 1;
+		x->row_has = 1;
+		return;
+	}
 	switch (x->ctype) {
 	case 's':
 		idx = strtoul(t, &end, 10);
@@ -877,11 +890,16 @@ sh_start(void *ud, const XML_Char *name, const XML_Char **atts)
 		    strcmp(v, "d") == 0 ? 'd' : 't';
 		v = attr(atts, "s");
 		x->cstyle = v != NULL ? strtol(v, NULL, 10) : 0;
+		x->c_formula = x->c_value = 0;
 		strbuf_reset(&x->text);
+	} else if (x->in_c && strcmp(n, "f") == 0) {
+		x->c_formula = 1;
 	} else if (x->in_c && strcmp(n, "v") == 0) {
 		x->in_v = 1;
+		x->c_value = 1;
 	} else if (x->in_c && strcmp(n, "is") == 0) {
 		x->in_is = 1;
+		x->c_value = 1;
 	} else if (x->in_is && strcmp(n, "rPh") == 0) {
 		x->in_rph = 1;
 	} else if (x->in_is && strcmp(n, "t") == 0) {
@@ -912,7 +930,8 @@ sh_end(void *ud, const XML_Char *name)
 		if (x->row_has && x->nmerges > 0)
 			fill_merged(x);
 		/* the empty cells at the end of the row are not cells */
-		while (x->ncells > 0 && x->cells[x->ncells - 1].len == 0)
+		while (x->ncells > 0 && x->cells[x->ncells - 1].len == 0 &&
+		    !x->cells[x->ncells - 1].unvalued)
 			x->ncells--;
 		if (x->row_has) {
 			x->row_ready = 1;
@@ -1174,6 +1193,12 @@ size_t
 xlsxin_cell_len(const struct xlsxin *x, size_t i)
 {
 	return i < x->ncells ? x->cells[i].len : 0;
+}
+
+int
+xlsxin_cell_unvalued(const struct xlsxin *x, size_t i)
+{
+	return i < x->ncells && x->cells[i].unvalued;
 }
 
 const char *

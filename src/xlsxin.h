@@ -62,6 +62,8 @@ long xlsxin_row(const struct xlsxin *x);
 size_t xlsxin_ncells(const struct xlsxin *x);
 const char *xlsxin_cell(const struct xlsxin *x, size_t i);
 size_t xlsxin_cell_len(const struct xlsxin *x, size_t i);
+/* Whether cell i is a formula whose value was never saved (read as ""). */
+int xlsxin_cell_unvalued(const struct xlsxin *x, size_t i);
 /* The name of the sheet being read. */
 const char *xlsxin_sheet(const struct xlsxin *x);
 /* The workbook's other visible sheets, "\"说明\", \"汇总\"" ("" if none). */

@@ -133,6 +133,13 @@ test_expect_success 'empty columns a spreadsheet adds are ignored; a value in on
 	test_cmp before.sql after.sql
 '
 
+test_expect_success 'a NUL byte in a catalogue file is an error, not part of a name' '
+	cp -R "$SAMPLE" nul &&
+	printf "Z01,坏\000窗口,\n" >>nul/windows.csv &&
+	test_expect_code_ 1 hcp-init -d nul.db --catalog nul 2>err &&
+	test_grep err "nul/windows.csv:[0-9]*: the cell holds a NUL byte"
+'
+
 test_expect_success 'a missing catalogue file is named, exit 2' '
 	mkdir empty &&
 	test_expect_code_ 2 hcp-init -d e.db --catalog empty --set region=330523 \

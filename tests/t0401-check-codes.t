@@ -45,8 +45,10 @@ while read -r code line col; do
 	*) want=0 ;;
 	esac
 	[ "$code" = D_DUPLICATE ] && want=0
+	f=$K/codes/$code.csv
+	[ -e "$f" ] || f=$K/codes/$code.xlsx
 	test_expect_code $want "$code at line $line${col:+, column $col}" "
-		hcp-check -d hcp.db -f csv -o out.csv '$K/codes/$code.csv'
+		hcp-check -d hcp.db -f csv -o out.csv '$f'
 		rc=\$?
 		grep -q ',$line,$col,$code,' out.csv || exit 9
 		exit \$rc
@@ -54,8 +56,8 @@ while read -r code line col; do
 done <expect
 
 test_expect_success 'hcp-import rejects each E_ fixture row with its code' '
-	for f in "$K"/codes/E_*.csv; do
-		c=$(basename "$f" .csv)
+	for f in "$K"/codes/E_*.csv "$K"/codes/E_*.xlsx; do
+		c=$(basename "$f" | sed "s/\.[a-z]*\$//")
 		case $c in E_HEADER_*) continue ;; esac
 		cp "$f" in.csv &&
 		hcp-import -q -d hcp.db in.csv >out 2>&1

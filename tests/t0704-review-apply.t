@@ -102,7 +102,10 @@ test_expect_success 'empty columns a spreadsheet adds are passed over; a value i
 	printf "%s\n" "3,explain,x,3,column 4: a value under a column without a name (y)" \
 		"3,explain,z,4,column 6: a value right of the last column of the header (w)" \
 		"3,explain,,5,explain: the text is required (what was done or said)" >want &&
-	test_cmp want rj
+	test_cmp want rj &&
+	printf "case,action,text\n3,explain,a\000b\n" >nul.csv &&
+	test_expect_code_ 1 hcp-review -d hcp.db apply nul.csv >out &&
+	test_grep nul.csv.rejects.csv "the cell holds a NUL byte"
 '
 
 test_done
