@@ -304,8 +304,12 @@ settings_load_file(struct db *db, const char *path)
 		v = trim(eq + 1);
 		k = trim(k);
 		if ((rc = set_one(db, k, v)) < 0) {
-			char *msg = xasprintf("%s:%ld: %s", path, lineno,
-			    db_errstr(db));
+			/* "# ..." after a value is part of it */
+			int hash = strstr(v, " #") != NULL ||
+			    strstr(v, "\t#") != NULL;
+			char *msg = xasprintf("%s:%ld: %s%s", path, lineno,
+			    db_errstr(db), hash ? _(" (a comment goes on a "
+			    "line of its own, starting with #)") : "");
 
 			db_seterr(db, "%s", msg);
 			free(msg);

@@ -167,6 +167,13 @@ test_expect_success '--set checks values and station.conf errors name file:line'
 	test_grep err "conf/station.conf:[0-9]*: setting paper_channel"
 '
 
+test_expect_success 'a comment after a value in station.conf is said to go on its own line' '
+	cp -R "$SAMPLE" cmt &&
+	echo "revisit_days = 2  # two days" >>cmt/station.conf &&
+	test_expect_code_ 2 hcp-init -d cmt.db --catalog cmt 2>err &&
+	test_grep err "cmt/station.conf:[0-9]*: setting revisit_days = \"2  # two days\" must be a number of days, 0 to 366 (a comment goes on a line of its own, starting with #)"
+'
+
 test_expect_success 'a new db without a region is refused' '
 	test_expect_code_ 2 hcp-init -d none.db 2>err &&
 	test_grep err "region is not set"
