@@ -344,6 +344,13 @@ load_public(const char *pem, char **errstr)
 		OPENSSL_free(der);
 	}
 	BIO_free(bio);
+	if (pkey == NULL && strstr(pem, "PRIVATE KEY-----") != NULL) {
+		/* the station's own key file given for its public half */
+		ERR_clear_error();
+		seterr(errstr, _("this is a private key: give the public key "
+		    "(hcp-init --print-pubkey writes it)"));
+		return NULL;
+	}
 	if (pkey == NULL) {
 		seterr(errstr, _("cannot read the public key"));
 		return NULL;

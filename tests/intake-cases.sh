@@ -279,7 +279,7 @@ test_expect_success 'the registry refuses a station twice and a bad key' '
 	test_grep err "bad.pub: not a usable SM2 public key" &&
 	test_expect_code_ 2 intake --register 33052309 --pubkey recv.pem \
 		2>err &&
-	test_grep err "recv.pem: not a usable SM2 public key" &&
+	test_grep err "recv.pem: not a usable SM2 public key: this is a private key" &&
 	for st in 3305230 abcdefgh 00000000 99052301; do
 		test_expect_code_ 2 intake --register $st --pubkey s6.pub \
 			2>err &&

@@ -56,6 +56,12 @@ test_expect_success 'setup: a station with one small batch' '
 # code tables can say the same thing two ways, and the SM2 signature, a
 # different length each time, moves where such a byte falls); any other
 # must be caught.  See hcp-verify(1).
+test_expect_success 'the station private key given for its public key is named as such' '
+	test_expect_code_ 2 hcp-verify -k hcp.db.sm2.pem \
+		hcp-33052301-000001.tar.gz 2>err &&
+	test_grep err "hcp.db.sm2.pem: not a usable SM2 public key: this is a private key: give the public key (hcp-init --print-pubkey writes it)"
+'
+
 test_expect_success 'every single-byte change anywhere in the batch is caught' '
 	f=hcp-33052301-000001.tar.gz &&
 	size=$(stat -c %s $f) && say "$size bytes" &&
