@@ -301,6 +301,12 @@ load_private(const char *pem, char **errstr)
 		    "not supported"));
 		return NULL;
 	}
+	if (pkey == NULL && strstr(pem, "-----BEGIN PUBLIC KEY-----") != NULL) {
+		ERR_clear_error();
+		seterr(errstr, "%s", _("this is a public key: the private key "
+		    "it goes with is needed here"));
+		return NULL;
+	}
 	if (pkey == NULL) {
 		seterr(errstr, _("cannot read the private key"));
 		return NULL;

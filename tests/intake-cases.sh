@@ -303,7 +303,7 @@ test_expect_success 'a wrong inbox or receipt key is named, nothing taken (2)' '
 	test_expect_code_ 2 intake -K recv.pem recv.pem 2>err &&
 	test_grep err "^hcp-intake: recv.pem: not a directory\$" &&
 	test_expect_code_ 2 intake -K recv.pub inbox 2>err &&
-	test_grep err "recv.pub: not a usable SM2 private key" &&
+	test_grep err "recv.pub: not a usable SM2 private key: this is a public key" &&
 	test_expect_code_ 2 intake inbox 2>err &&
 	test_grep err "^hcp-intake: -K key is needed" &&
 	ls -R inbox >after &&
