@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "db.h"
@@ -264,8 +265,13 @@ ack(struct db *db, const char *dbpath, const char *pubpath, char *argv[],
 	size_t len;
 	int i, rc = 0, k;
 
-	if (pubpath == NULL)
+	if (pubpath == NULL) {
 		pubpath = keypath = keys_path(dbpath, RECEIVER_SUFFIX);
+		if (access(pubpath, F_OK) != 0 && errno == ENOENT)
+			errx(2, _("%s: no receiving side's public key here, "
+			    "which the receipts are checked with: put it there "
+			    "or give it with -k"), pubpath);
+	}
 	pub = read_text(pubpath, &len);
 	free(keypath);
 	for (i = 0; i < argc; i++) {

@@ -169,8 +169,11 @@ test_expect_success '--list shows states; -p -l the ones to send again' '
 
 test_expect_success 'a receipt from hcp-verify is recorded by --ack' '
 	openssl genpkey -algorithm SM2 -out recv.pem 2>/dev/null &&
-	openssl pkey -in recv.pem -pubout -out hcp.db.receiver.pem &&
 	hcp-verify -q -k pub.pem --receipt recv.pem out/hcp-33052301-000002.tar.gz &&
+	test_expect_code_ 2 hcp-pack -d hcp.db \
+		--ack out/hcp-33052301-000002.receipt 2>err &&
+	test_grep err "hcp.db.receiver.pem: no receiving side.s public key here, which the receipts are checked with: put it there or give it with -k" &&
+	openssl pkey -in recv.pem -pubout -out hcp.db.receiver.pem &&
 	test_grep out/hcp-33052301-000002.receipt "^Batch: hcp-33052301-000002\$" &&
 	test_grep out/hcp-33052301-000002.receipt "^SHA-256: $(sha256sum out/hcp-33052301-000002.tar.gz | cut -c1-64)\$" &&
 	hcp-pack -d hcp.db --ack out/hcp-33052301-000002.receipt >ack &&
