@@ -142,37 +142,63 @@ parse_options(int argc, char *argv[], struct opts *o)
 		usage();
 }
 
-/* station.conf of -c, then each --set; the region must be set. */
+/* Undoes the settings begun and exits 2: msg, if any, says why. */
+static void
+settings_fail(struct db *db, const char *msg)
+{
+	char *m = msg != NULL ? xstrdup(msg) : NULL;
+
+	db_rollback(db);
+	if (m != NULL)
+		warnx("%s", m);
+	free(m);
+	warnx("%s", _("no setting was changed"));
+	exit(2);
+}
+
+/*
+ * station.conf of -c, then each --set, all or none; the region must be
+ * set.  Every bad line of station.conf is said.
+ */
 static void
 apply_settings(struct db *db, const struct opts *o)
 {
+	struct diag_list dl = DIAG_LIST_INIT;
 	char *conf, *v;
 	size_t i;
-	int bad;
+	int rc = 0;
 
-	/* freed before errx: a leak checker at exit would see it lost */
+	if (db_begin(db) != 0)
+		errx(2, "%s", db_errstr(db));
 	if (o->catdir != NULL) {
 		conf = xasprintf("%s/station.conf", o->catdir);
-		bad = access(conf, F_OK) == 0 &&
-		    settings_load_file(db, conf) < 0;
+		if (access(conf, F_OK) == 0)
+			rc = settings_load_file(db, conf, &dl);
 		free(conf);
-		if (bad)
-			errx(2, "%s", db_errstr(db));
+		for (i = 0; i < dl.n; i++)
+			warnx("%s", dl.v[i].msg);
+		diag_list_release(&dl);
+		if (rc == -2)
+			settings_fail(db, db_errstr(db));
+		if (rc < 0)
+			settings_fail(db, NULL);
 	}
 	for (i = 0; i < o->nsets; i++) {
 		char *k = xstrdup(o->sets[i]), *eq = strchr(k, '=');
 
 		*eq = '\0';
-		bad = settings_set(db, k, eq + 1) != 0;
+		rc = settings_set(db, k, eq + 1);
 		free(k);
-		if (bad)
-			errx(2, "%s", db_errstr(db));
+		if (rc != 0)
+			settings_fail(db, db_errstr(db));
 	}
 	if ((v = settings_get(db, "region")) == NULL)
-		errx(2, "%s", _("the station's region is not set: put "
+		settings_fail(db, _("the station's region is not set: put "
 		    "\"region = 6-digit code\" in station.conf or use "
 		    "--set region=CODE"));
 	free(v);
+	if (db_commit(db) != 0)
+		settings_fail(db, db_errstr(db));
 }
 
 /*

@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include "db.h"
+#include "diag.h"
 #include "i18n.h"
 #include "ids.h"
 #include "num.h"
@@ -277,16 +278,18 @@ trim(char *s)
 }
 
 int
-settings_load_file(struct db *db, const char *path)
+settings_load_file(struct db *db, const char *path, struct diag_list *dl)
 {
 	char *line = NULL, *k, *v, *eq;
 	size_t cap = 0;
 	long lineno = 0;
-	int changed = 0, rc;
+	int changed = 0, bad = 0, rc;
 	FILE *fp;
 
-	if ((fp = fopen(path, "r")) == NULL)
-		return db_seterr(db, "%s: %s", path, strerror(errno));
+	if ((fp = fopen(path, "r")) == NULL) {
+		db_seterr(db, "%s: %s", path, strerror(errno));
+		return -2;
+	}
 	while (getline(&line, &cap, fp) != -1) {
 		lineno++;
 		k = line;
@@ -296,9 +299,10 @@ settings_load_file(struct db *db, const char *path)
 		if (*k == '\0' || *k == '#')
 			continue;
 		if ((eq = strchr(k, '=')) == NULL) {
-			db_seterr(db, _("%s:%ld: expected \"key = value\""),
+			diag_add(dl, 0, _("%s:%ld: expected \"key = value\""),
 			    path, lineno);
-			goto fail;
+			bad = 1;
+			continue;
 		}
 		*eq = '\0';
 		v = trim(eq + 1);
@@ -307,21 +311,16 @@ settings_load_file(struct db *db, const char *path)
 			/* "# ..." after a value is part of it */
 			int hash = strstr(v, " #") != NULL ||
 			    strstr(v, "\t#") != NULL;
-			char *msg = xasprintf("%s:%ld: %s%s", path, lineno,
+
+			diag_add(dl, 0, "%s:%ld: %s%s", path, lineno,
 			    db_errstr(db), hash ? _(" (a comment goes on a "
 			    "line of its own, starting with #)") : "");
-
-			db_seterr(db, "%s", msg);
-			free(msg);
-			goto fail;
+			bad = 1;
+			continue;
 		}
 		changed += rc;
 	}
 	free(line);
 	fclose(fp);
-	return changed;
-fail:
-	free(line);
-	fclose(fp);
-	return -1;
+	return bad ? -1 : changed;
 }

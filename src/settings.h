@@ -33,11 +33,15 @@ int settings_set(struct db *db, const char *key, const char *value);
 char *settings_get(struct db *db, const char *key);
 int settings_get_int(struct db *db, const char *key, long long *out);
 
+struct diag_list;
 /*
  * Reads "key = value" lines ('#' comments, blank lines) from path and
- * sets each.  Errors name path:line.  Returns the number of settings
- * changed, or -1.
+ * sets each.  Every bad line goes to dl, naming path:line.  Returns the
+ * number of settings changed, or -1 if a line was bad (the good ones
+ * are set all the same: the caller's transaction undoes them), or -2
+ * if the file could not be read or the db failed (db_errstr()).
  */
-int settings_load_file(struct db *db, const char *path);
+int settings_load_file(struct db *db, const char *path,
+    struct diag_list *dl);
 
 #endif

@@ -174,6 +174,24 @@ test_expect_success 'a comment after a value in station.conf is said to go on it
 	test_grep err "cmt/station.conf:[0-9]*: setting revisit_days = \"2  # two days\" must be a number of days, 0 to 366 (a comment goes on a line of its own, starting with #)"
 '
 
+test_expect_success 'station.conf and --set change every setting or none, and say each bad line' '
+	cp -R "$SAMPLE" half &&
+	hcp-init -q -d half.db --catalog half &&
+	sqlite3 half.db "SELECT key, value FROM settings ORDER BY key" >before &&
+	printf "revisit_days = 3\nrectify_workdays = abc\nno equals sign\n" \
+		>>half/station.conf &&
+	n=$(wc -l <"$SAMPLE/station.conf") &&
+	test_expect_code_ 2 hcp-init -d half.db --catalog half 2>err &&
+	test_grep err "half/station.conf:$((n + 2)): setting rectify_workdays" &&
+	test_grep err "half/station.conf:$((n + 3)): expected \"key = value\"" &&
+	test_grep err "no setting was changed" &&
+	test_expect_code_ 2 hcp-init -d half.db --set revisit_days=4 \
+		--set rectify_workdays=abc 2>err &&
+	test_grep err "no setting was changed" &&
+	sqlite3 half.db "SELECT key, value FROM settings ORDER BY key" >after &&
+	test_cmp before after
+'
+
 test_expect_success 'a new db without a region is refused' '
 	test_expect_code_ 2 hcp-init -d none.db 2>err &&
 	test_grep err "region is not set"
