@@ -264,7 +264,7 @@ render(struct db *db, const struct layout *l, const struct page *pv,
 	struct render_vars vars;
 	struct render_forms *rf;
 	char *hall, *name, *wname = NULL, *e = NULL;
-	const char *lastwin = NULL;
+	const char *lastwin = NULL, *cut;
 	size_t i;
 	int progress = !quiet && cli_progress_wanted() && n >= 200;
 
@@ -298,6 +298,10 @@ render(struct db *db, const struct layout *l, const struct page *pv,
 	}
 	if (progress)
 		fputc('\n', stderr);
+	for (cut = render_forms_cut(rf); !quiet && *cut != '\0';
+	    cut += strcspn(cut, "\n") + 1)
+		warnx(_("warning: a text of the form is too long for its line, "
+		    "and is cut: \"%.*s\""), (int)strcspn(cut, "\n"), cut);
 	if (render_forms_close(rf, &e) != 0)
 		fail(fp, e, issued);
 	cli_close_output(fp, out);

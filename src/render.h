@@ -44,6 +44,11 @@ struct render_forms *render_forms_open(const struct layout *l, FILE *fp,
  */
 int render_forms_page(struct render_forms *rf, const char *serial,
     const struct render_vars *vars, char **errstr);
+/*
+ * The texts of the pages so far that did not fit their box even set
+ * smaller, and were cut: one a line, each once ("" if none).
+ */
+const char *render_forms_cut(const struct render_forms *rf);
 /* Finishes the PDF and frees rf (also after a failure). */
 int render_forms_close(struct render_forms *rf, char **errstr);
 

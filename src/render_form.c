@@ -28,6 +28,7 @@ struct render_forms {
 	cairo_surface_t *pdf, *rec;
 	cairo_t *cr;
 	PangoLayout *pl;
+	struct strbuf cut;	/* texts cut to fit, one a line */
 };
 
 /*
@@ -87,15 +88,32 @@ expand(struct strbuf *sb, const char *text, const struct render_vars *v,
 	return 0;
 }
 
+/* Keeps text, cut to fit its box, in rf->cut (once). */
 static void
-draw_item(cairo_t *cr, PangoLayout *pl, const struct layout_item *it,
-    const struct render_vars *v, const char *serial, struct strbuf *sb)
+note_cut(struct render_forms *rf, const char *text)
+{
+	const char *p = strbuf_str(&rf->cut);
+	size_t n = strlen(text);
+
+	for (; *p != '\0'; p += strcspn(p, "\n") + 1)
+		if (strncmp(p, text, n) == 0 && p[n] == '\n')
+			return;
+	strbuf_adds(&rf->cut, text);
+	strbuf_addc(&rf->cut, '\n');
+}
+
+static void
+draw_item(struct render_forms *rf, cairo_t *cr, PangoLayout *pl,
+    const struct layout_item *it, const struct render_vars *v,
+    const char *serial, struct strbuf *sb)
 {
 	switch (it->kind) {
 	case LAYOUT_TEXT:
-		if (expand(sb, it->text, v, serial) == 0)
-			render_text(cr, pl, strbuf_str(sb), it->x, it->y,
-			    it->w, it->h, it->pt, it->bold, it->align);
+		if (expand(sb, it->text, v, serial) == 0 &&
+		    render_text(cr, pl, strbuf_str(sb), it->x, it->y, it->w,
+		    it->h, it->pt, it->bold, it->align) == 2 &&
+		    strchr(strbuf_str(sb), '\n') == NULL)
+			note_cut(rf, strbuf_str(sb));
 		break;
 	case LAYOUT_TICK:
 		cairo_set_line_width(cr, 0.3);
@@ -179,7 +197,14 @@ render_forms_open(const struct layout *l, FILE *fp, const char *name,
 	rf->cr = cairo_create(rf->pdf);
 	cairo_scale(rf->cr, RENDER_MM_PT, RENDER_MM_PT);
 	rf->pl = layout_new(rf->cr);
+	strbuf_init(&rf->cut);
 	return rf;
+}
+
+const char *
+render_forms_cut(const struct render_forms *rf)
+{
+	return strbuf_str(&rf->cut);
 }
 
 /* Draws the part of the page that is the same on every copy, in mm. */
@@ -202,7 +227,7 @@ record_static(struct render_forms *rf, const struct render_vars *vars)
 	pl = layout_new(rcr);
 	for (i = 0; i < l->n; i++)
 		if (!l->v[i].dynamic)
-			draw_item(rcr, pl, &l->v[i], vars, "", &sb);
+			draw_item(rf, rcr, pl, &l->v[i], vars, "", &sb);
 	g_object_unref(pl);
 	cairo_destroy(rcr);
 	strbuf_release(&sb);
@@ -238,7 +263,7 @@ render_forms_page(struct render_forms *rf, const char *serial,
 		const struct layout_item *it = &l->v[i];
 
 		if (it->dynamic)
-			draw_item(cr, rf->pl, it, vars, grouped, &sb);
+			draw_item(rf, cr, rf->pl, it, vars, grouped, &sb);
 		else if (it->kind == LAYOUT_QR) {
 			if ((q = render_qr_encode(payload, 1)) == NULL) {
 				*errstr = xasprintf("%s: %s: %s", rf->path,
@@ -277,6 +302,7 @@ render_forms_close(struct render_forms *rf, char **errstr)
 		rc = -1;
 	}
 	free(rf->window);
+	strbuf_release(&rf->cut);
 	cairo_surface_destroy(rf->pdf);
 	free(rf->path);
 	free(rf);

@@ -70,12 +70,13 @@ set_size(PangoLayout *pl, double pt, int bold)
  * sheet) is set smaller, down to RENDER_MIN_SCALE of its size, and what
  * still does not fit is cut with an ellipsis.
  */
-void
+int
 render_text(cairo_t *cr, PangoLayout *pl, const char *text, double x,
     double y, double w, double h, double pt, int bold,
     enum layout_align align)
 {
 	double th, size = pt;
+	int fitted = 0;
 
 	pango_layout_set_width(pl, (int)(w * PANGO_SCALE));
 	pango_layout_set_wrap(pl, PANGO_WRAP_WORD_CHAR);
@@ -92,13 +93,17 @@ render_text(cairo_t *cr, PangoLayout *pl, const char *text, double x,
 			size = pt * RENDER_MIN_SCALE;
 		th = set_size(pl, size, bold);
 	}
+	if (size < pt)
+		fitted = 1;
 	if (th > h * RENDER_FIT_SLACK) {
 		pango_layout_set_ellipsize(pl, PANGO_ELLIPSIZE_END);
 		pango_layout_set_height(pl, (int)(h * PANGO_SCALE));
 		th = set_size(pl, size, bold);
+		fitted = 2;
 	}
 	cairo_move_to(cr, x, th < h ? y + (h - th) / 2 : y);
 	pango_cairo_show_layout(cr, pl);
+	return fitted;
 }
 
 QRcode *

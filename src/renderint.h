@@ -33,9 +33,10 @@ PangoLayout *render_layout_new(cairo_t *cr);
 /*
  * Draws text in the box (x, y, w, h) in the current cairo units (mm),
  * at pt points, wrapped to w; a text shorter than h is centred
- * vertically.  pl is reused between calls.
+ * vertically.  pl is reused between calls.  Returns 0, 1 if the text
+ * was set smaller to fit, 2 if it was cut as well.
  */
-void render_text(cairo_t *cr, PangoLayout *pl, const char *text, double x,
+int render_text(cairo_t *cr, PangoLayout *pl, const char *text, double x,
     double y, double w, double h, double pt, int bold,
     enum layout_align align);
 

@@ -244,7 +244,9 @@ test_expect_success 'a heading too long for its line is not printed over the box
 	heading=$(printf "总体评价%.0s" $(seq 1 40)) &&
 	sed "s/^section  一.*/section  一、$heading/; s/^template STD 1/template LONG 1/" \
 		"$HCP_DATADIR/forms/standard.form" >long.form &&
-	hcp-form -q -t ./long.form -N 2 -o long.pdf &&
+	hcp-form -t ./long.form -N 2 -o long.pdf 2>err &&
+	test "$(grep -c "too long for its line" err)" = 1 &&
+	test_grep err "warning: a text of the form is too long for its line, and is cut: \"一、总体评价总体评价" &&
 	test_expect_code_ 1 hcp-scan -q -t ./long.form -o long.csv \
 		--boxes long.boxes long.pdf &&
 	test "$(wc -l <long.boxes)" = 46 &&
