@@ -620,8 +620,15 @@ slot_fill(struct pipe *p, struct slot *sl)
 	rec_problems_clear(&sl->pl);
 	sl->nerr = rec_check(p->ctx, p->m, n, cv, lv, sl->line, &sl->r,
 	    &sl->pl);
-	for (i = 0; i < csvin_nissues(in); i++)
-		sl->nerr += read_problem(p, csvin_issue(in, i), &sl->pl);
+	for (i = 0; i < csvin_nissues(in); i++) {
+		const struct csvin_issue *is = csvin_issue(in, i);
+
+		sl->nerr += read_problem(p, is, &sl->pl);
+		/* a formula without its value is said as that alone, not
+		 * also as a required field left empty */
+		if (is->kind == CSVIN_FORMULA)
+			rec_problems_drop(&sl->pl, (int)is->col, E_REQUIRED);
+	}
 	if (cv != cells) {
 		free(cv);
 		free(lv);

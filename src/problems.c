@@ -334,6 +334,29 @@ rec_problem_add(struct rec_problems *pl, long line, int col,
 }
 
 void
+rec_problems_drop(struct rec_problems *pl, int col, enum rec_code code)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < pl->n; i++) {
+		struct rec_problem *p = &pl->v[i];
+
+		if (p->col != col || p->code != code) {
+			pl->v[k++] = *p;
+			continue;
+		}
+		free(p->msg);
+		if (p->severity == REC_ERROR)
+			pl->nerrors--;
+		else if (p->severity == REC_WARNING)
+			pl->nwarnings--;
+		else
+			pl->nduplicates--;
+	}
+	pl->n = k;
+}
+
+void
 rec_problems_move(struct rec_problems *pl, struct rec_problems *from)
 {
 	size_t i;

@@ -178,6 +178,8 @@ enum rec_code rec_issue_code(const struct csvin_issue *is);
 /* Appends a problem; detail (may be NULL) is added to the message. */
 void rec_problem_add(struct rec_problems *pl, long line, int col,
     const char *column, enum rec_code code, const char *detail);
+/* Removes the problems of code in column col. */
+void rec_problems_drop(struct rec_problems *pl, int col, enum rec_code code);
 /* Appends the problems of from to pl; from is left empty. */
 void rec_problems_move(struct rec_problems *pl, struct rec_problems *from);
 

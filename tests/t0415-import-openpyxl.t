@@ -45,8 +45,21 @@ test_expect_success 'openpyxl writes a filled workbook' '
 	# the same, with the first serial typed into a number cell
 	ws["A2"].value = int(s[0])
 	wb.save("num.xlsx")
+	# formulas, which openpyxl saves without their results
+	ws["A2"].value = s[0]
+	ws["F2"].value = "=2+2"
+	ws["H3"].value = "=B3&\"!\""
+	wb.save("formula.xlsx")
 	PY
-	test -s op.xlsx && test -s num.xlsx
+	test -s op.xlsx && test -s num.xlsx && test -s formula.xlsx
+'
+
+test_expect_success 'a formula saved without its result rejects its row, named once' '
+	test_expect_code_ 1 hcp-check -d hcp.db formula.xlsx >out &&
+	test_grep out "formula.xlsx:2: 满意度: E_FORMULA" &&
+	test_grep out "formula.xlsx:3: 文字评价: E_FORMULA" &&
+	! grep E_REQUIRED out &&
+	test_grep out "3 rows: 1 valid, 2 invalid"
 '
 
 test_expect_success 'it checks clean and imports every row' '
