@@ -1107,8 +1107,14 @@ sv_row(struct svload *s, struct services_stats *stats, char **errstr)
 	for (k = 0; k < SV_NCOL; k++)
 		v[k] = s->map[k] >= 0 ? csvin_field(s->c, (size_t)s->map[k]) :
 		    "";
-	if (sv_check(s, line, v, day) != 0 ||
-	    (s->pl.n == 0 && sv_clash(s, line, v, day, &dup) != 0))
+	if (sv_check(s, line, v, day) != 0)
+		goto dberr;
+	/* a formula without its value is said as that alone (importer.c) */
+	for (i = 0; i < csvin_nissues(s->c); i++)
+		if (csvin_issue(s->c, i)->kind == CSVIN_FORMULA)
+			rec_problems_drop(&s->pl,
+			    (int)csvin_issue(s->c, i)->col, E_REQUIRED);
+	if (s->pl.n == 0 && sv_clash(s, line, v, day, &dup) != 0)
 		goto dberr;
 	if (dup) {
 		stats->duplicates++;
