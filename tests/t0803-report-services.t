@@ -110,6 +110,34 @@ test_expect_code 1 'empty columns a spreadsheet adds are passed over; a value in
 	exit $rc || exit 99
 '
 
+test_expect_code 1 'a workbook formula saved without its value rejects its row, said once' '
+	python3 - <<-\PY &&
+	import zipfile
+	ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+	rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+	pk = "http://schemas.openxmlformats.org/package/2006/relationships"
+	parts = {
+	    "[Content_Types].xml": "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>",
+	    "_rels/.rels": "<Relationships xmlns=\"%s\"><Relationship Id=\"rId1\" Type=\"%s/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>" % (pk, rel),
+	    "xl/workbook.xml": "<workbook xmlns=\"%s\" xmlns:r=\"%s\"><sheets><sheet name=\"s\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>" % (ns, rel),
+	    "xl/_rels/workbook.xml.rels": "<Relationships xmlns=\"%s\"><Relationship Id=\"rId1\" Type=\"%s/worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>" % (pk, rel),
+	    "xl/worksheets/sheet1.xml": "<worksheet xmlns=\"%s\"><sheetData>"
+	        "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>办件编号</t></is></c><c r=\"B1\" t=\"inlineStr\"><is><t>办理日期</t></is></c></row>"
+	        "<row r=\"2\"><c r=\"A2\"><f>B2</f></c><c r=\"B2\" t=\"inlineStr\"><is><t>2024-02-01</t></is></c></row>"
+	        "<row r=\"3\"><c r=\"A3\" t=\"inlineStr\"><is><t>F0001</t></is></c><c r=\"B3\" t=\"inlineStr\"><is><t>2024-02-02</t></is></c></row>"
+	        "</sheetData></worksheet>" % ns,
+	}
+	with zipfile.ZipFile("f.xlsx", "w") as z:
+	    for n, d in parts.items():
+	        z.writestr(n, d)
+	PY
+	hcp-report -d hcp.db --load-services f.xlsx >out; rc=$?
+	test_grep out "2 rows read: 1 services loaded, 1 rejected" &&
+	test_grep f.xlsx.rejects.csv ",2,办件编号,E_FORMULA," &&
+	! grep E_REQUIRED f.xlsx.rejects.csv &&
+	exit $rc || exit 99
+'
+
 test_expect_success 'a list without the required columns is refused' '
 	printf "办件编号,事项编码\nX1,\n" >bad.csv &&
 	test_expect_code_ 2 hcp-report -d hcp.db --load-services bad.csv \
