@@ -158,7 +158,8 @@ settings_fail(struct db *db, const char *msg)
 
 /*
  * station.conf of -c, then each --set, all or none; the region must be
- * set.  Every bad line of station.conf is said.
+ * set.  Every bad line of station.conf is said.  The transaction stays
+ * open for the catalogue: the caller commits or undoes both.
  */
 static void
 apply_settings(struct db *db, const struct opts *o)
@@ -197,8 +198,6 @@ apply_settings(struct db *db, const struct opts *o)
 		    "\"region = 6-digit code\" in station.conf or use "
 		    "--set region=CODE"));
 	free(v);
-	if (db_commit(db) != 0)
-		settings_fail(db, db_errstr(db));
 }
 
 /*
@@ -263,10 +262,14 @@ main(int argc, char *argv[])
 	apply_settings(db, &o);
 	if (o.catdir != NULL && (rc = load_catalog(db, o.catdir,
 	    o.quiet)) != 0) {
+		/* neither the catalogue nor station.conf */
+		db_rollback(db);
 		db_free(db);
 		free(o.sets);
 		return rc;
 	}
+	if (db_commit(db) != 0)
+		settings_fail(db, db_errstr(db));
 	if (keys_create(dbpath, &created, &e) != 0)
 		errx(2, "%s", e);
 	if (created && !o.quiet) {

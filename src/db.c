@@ -36,6 +36,7 @@ struct db {
 	char *path;
 	char *err;
 	int refused;		/* damaged, or not a station db */
+	int nested;		/* db_begin()s inside the transaction */
 	struct ckpt *ck;	/* the checkpointer, or NULL */
 };
 
@@ -283,21 +284,42 @@ db_bind_opt(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
 }
 
+/*
+ * Inside a transaction (hcp-init's settings, then its catalogue) a begin
+ * is a savepoint: its commit releases it, its rollback undoes what came
+ * after it, and the outer transaction decides the rest.
+ */
 int
 db_begin(struct db *db)
 {
-	return db_exec(db, "BEGIN IMMEDIATE");
+	if (sqlite3_get_autocommit(db->sq))
+		return db_exec(db, "BEGIN IMMEDIATE");
+	if (db_exec(db, "SAVEPOINT hcp_nested") != 0)
+		return -1;
+	db->nested++;
+	return 0;
 }
 
 int
 db_commit(struct db *db)
 {
+	if (db->nested > 0) {
+		db->nested--;
+		return db_exec(db, "RELEASE hcp_nested");
+	}
 	return db_exec(db, "COMMIT");
 }
 
 void
 db_rollback(struct db *db)
 {
+	if (db->nested > 0) {
+		db->nested--;
+		if (!sqlite3_get_autocommit(db->sq))
+			sqlite3_exec(db->sq, "ROLLBACK TO hcp_nested; "
+			    "RELEASE hcp_nested", NULL, NULL, NULL);
+		return;
+	}
 	if (!sqlite3_get_autocommit(db->sq))
 		sqlite3_exec(db->sq, "ROLLBACK", NULL, NULL, NULL);
 }

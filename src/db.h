@@ -68,7 +68,10 @@ int db_exec(struct db *db, const char *sql);
 int db_prepare(struct db *db, struct sqlite3_stmt **stmt, const char *sql);
 /* Binds text v (copied) to parameter i, or NULL when v is NULL or "". */
 void db_bind_opt(struct sqlite3_stmt *st, int i, const char *v);
-/* BEGIN IMMEDIATE, COMMIT, ROLLBACK (rollback never fails loudly). */
+/*
+ * BEGIN IMMEDIATE, COMMIT, ROLLBACK (rollback never fails loudly); inside
+ * a transaction, a savepoint that commit releases and rollback undoes.
+ */
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 void db_rollback(struct db *db);

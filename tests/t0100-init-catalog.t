@@ -192,6 +192,18 @@ test_expect_success 'station.conf and --set change every setting or none, and sa
 	test_cmp before after
 '
 
+test_expect_success 'a catalogue refused undoes the settings of its station.conf too' '
+	cp -R "$SAMPLE" both &&
+	hcp-init -q -d both.db --catalog both &&
+	sqlite3 both.db .dump >before.sql &&
+	echo "revisit_days = 3" >>both/station.conf &&
+	echo "X99,," >>both/windows.csv &&
+	test_expect_code_ 1 hcp-init -d both.db --catalog both 2>err &&
+	test_grep err "nothing was loaded" &&
+	sqlite3 both.db .dump >after.sql &&
+	test_cmp before.sql after.sql
+'
+
 test_expect_success 'a new db without a region is refused' '
 	test_expect_code_ 2 hcp-init -d none.db 2>err &&
 	test_grep err "region is not set"
