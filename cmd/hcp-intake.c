@@ -98,62 +98,37 @@ gap(void *arg, const char *station, long long from, long long to)
 		    to);
 }
 
-/*
- * The columns of --stations, in display columns (a CJK header takes 2 a
- * character), the name last for it has any width; which value of
- * INTAKE_STATION_COLS each shows.
- */
-static const struct {
-	const char *head;
-	size_t width;
-	int right, col;
-} station_cols[] = {
-	{ N_("station"), 8, 0, 0 }, { N_("region"), 6, 0, 1 },
-	{ N_("registered"), 19, 0, 3 }, { N_("retired"), 19, 0, 4 },
-	{ N_("keys"), 4, 1, 5 }, { N_("newest key from"), 19, 0, 6 },
-	{ N_("batches"), 7, 1, 7 }, { N_("last"), 6, 1, 8 },
-	{ N_("last received"), 19, 0, 9 }, { N_("name"), 0, 0, 2 },
+/* The columns of --stations, the name last for it has any width. */
+static const struct cli_col station_cols[] = {
+	{ N_("station"), 8, 0 }, { N_("region"), 6, 0 },
+	{ N_("registered"), 19, 0 }, { N_("retired"), 19, 0 },
+	{ N_("keys"), 4, 1 }, { N_("newest key from"), 19, 0 },
+	{ N_("batches"), 7, 1 }, { N_("last"), 6, 1 },
+	{ N_("last received"), 19, 0 }, { N_("name"), 0, 0 },
 };
 #define NSTATION_COLS (sizeof(station_cols) / sizeof(station_cols[0]))
-
-struct stations_out {
-	int rows;
-	size_t w[NSTATION_COLS];	/* of each column, the header's */
+/* which value of INTAKE_STATION_COLS each column shows */
+static const int station_col_of[NSTATION_COLS] = {
+	0, 1, 3, 4, 5, 6, 7, 8, 9, 2
 };
 
 /* One station of --stations under the header, which the first prints. */
 static int
 station_row(void *arg, int n, const char *const *v)
 {
-	struct stations_out *out = arg;
-	struct strbuf sb = STRBUF_INIT;
-	size_t *cw = out->w, i, w;
-	const char *s;
+	int *rows = arg;
+	const char *cells[NSTATION_COLS];
+	size_t i;
 
 	(void)n;
-	for (i = 0; i < NSTATION_COLS && out->rows == 0; i++) {
-		w = str_width(_(station_cols[i].head));
-		cw[i] = w > station_cols[i].width ? w :
-		    station_cols[i].width;
-		strbuf_add_padded(&sb, _(station_cols[i].head),
-		    i + 1 < NSTATION_COLS ? cw[i] : 0,
-		    station_cols[i].right);
-		strbuf_adds(&sb, i + 1 < NSTATION_COLS ? "  " : "\n");
-	}
+	if ((*rows)++ == 0)
+		cli_list_line(station_cols, NSTATION_COLS, NULL);
 	for (i = 0; i < NSTATION_COLS; i++) {
-		s = v[station_cols[i].col];
-		if (s == NULL || *s == '\0')
-			s = station_cols[i].col == 2 ? "" : "-";
-		strbuf_add_padded(&sb, s, i + 1 < NSTATION_COLS ?
-		    cw[i] : 0, station_cols[i].right);
-		strbuf_adds(&sb, i + 1 < NSTATION_COLS ? "  " : "");
+		cells[i] = v[station_col_of[i]];
+		if (cells[i] == NULL || *cells[i] == '\0')
+			cells[i] = station_col_of[i] == 2 ? "" : "-";
 	}
-	while (sb.len > 0 && sb.buf[sb.len - 1] == ' ')
-		sb.buf[--sb.len] = '\0';	/* no name */
-	strbuf_addc(&sb, '\n');
-	fputs(sb.buf, stdout);
-	strbuf_release(&sb);
-	out->rows++;
+	cli_list_line(station_cols, NSTATION_COLS, cells);
 	return 0;
 }
 
@@ -311,7 +286,7 @@ warn_unregistered(struct intake *it)
 static int
 admin(struct intake *it, const struct opts *o, const char *pub)
 {
-	struct stations_out out;
+	int rows = 0;
 	int n;
 
 	switch (o->mode) {
@@ -335,10 +310,9 @@ admin(struct intake *it, const struct opts *o, const char *pub)
 			warn_unregistered(it);
 		return n > 0;
 	case OPT_STATIONS:
-		memset(&out, 0, sizeof(out));
-		if (intake_stations(it, station_row, &out) != 0)
+		if (intake_stations(it, station_row, &rows) != 0)
 			errx(2, "%s", intake_errstr(it));
-		if (out.rows == 0)
+		if (rows == 0)
 			warn_unregistered(it);
 		break;
 	}

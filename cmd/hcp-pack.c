@@ -20,7 +20,6 @@
 #include "num.h"
 #include "pack.h"
 #include "receipt.h"
-#include "strbuf.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -75,41 +74,13 @@ print_reasons(const char *reasons)
 	}
 }
 
-/*
- * The columns of -l, in display columns (a CJK header takes 2 a
- * character); the last has any width.
- */
-static const struct {
-	const char *head;
-	size_t width;
-	int right;
-} list_cols[] = {
+/* The columns of -l. */
+static const struct cli_col list_cols[] = {
 	{ N_("seq"), 6, 1 }, { N_("batch"), 19, 0 }, { N_("state"), 12, 0 },
 	{ N_("records"), 8, 1 }, { N_("part"), 5, 0 }, { N_("made"), 19, 0 },
 	{ N_("acknowledged"), 0, 0 },
 };
 #define NLIST_COLS (sizeof(list_cols) / sizeof(list_cols[0]))
-
-/* A line of -l: the header when cell is NULL. */
-static void
-list_line(const char *const *cell)
-{
-	struct strbuf sb = STRBUF_INIT;
-	size_t i, w;
-
-	for (i = 0; i < NLIST_COLS; i++) {
-		const char *s = cell != NULL ? cell[i] : _(list_cols[i].head);
-
-		w = str_width(_(list_cols[i].head));
-		if (w < list_cols[i].width)
-			w = list_cols[i].width;
-		strbuf_add_padded(&sb, s, i + 1 < NLIST_COLS ? w : 0,
-		    list_cols[i].right);
-		strbuf_adds(&sb, i + 1 < NLIST_COLS ? "  " : "\n");
-	}
-	fputs(sb.buf, stdout);
-	strbuf_release(&sb);
-}
 
 static int
 list(struct db *db, int pending)
@@ -132,7 +103,7 @@ list(struct db *db, int pending)
 			continue;
 		}
 		if (i == 0)
-			list_line(NULL);
+			cli_list_line(list_cols, NLIST_COLS, NULL);
 		snprintf(seq, sizeof(seq), "%lld", v[i].seq);
 		snprintf(records, sizeof(records), "%lld", v[i].records);
 		snprintf(part, sizeof(part), "%d/%d", v[i].part, v[i].parts);
@@ -144,7 +115,7 @@ list(struct db *db, int pending)
 		cell[4] = part;
 		cell[5] = v[i].created_at;
 		cell[6] = acked ? v[i].acked_at : "-";
-		list_line(cell);
+		cli_list_line(list_cols, NLIST_COLS, cell);
 	}
 	for (i = 0; !pending && i < n; i++) {
 		if (strcmp(v[i].state, "acknowledged") == 0 ||

@@ -19,6 +19,7 @@
 #include "i18n.h"
 #include "outfile.h"
 #include "record.h"
+#include "strbuf.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -418,4 +419,26 @@ cli_check_keys(const char *pubname, const char *pub, const char *keyname,
 			    keyname, e);
 		crypto_sm2_key_free(k);
 	}
+}
+
+void
+cli_list_line(const struct cli_col *c, size_t n, const char *const *cells)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i, w;
+
+	for (i = 0; i < n; i++) {
+		w = str_width(_(c[i].head));
+		if (w < c[i].width)
+			w = c[i].width;
+		strbuf_add_padded(&sb, cells != NULL ? cells[i] :
+		    _(c[i].head), i + 1 < n ? w : 0, c[i].right);
+		if (i + 1 < n)
+			strbuf_adds(&sb, "  ");
+	}
+	while (sb.len > 0 && sb.buf[sb.len - 1] == ' ')
+		sb.buf[--sb.len] = '\0';
+	strbuf_addc(&sb, '\n');
+	fputs(strbuf_str(&sb), stdout);
+	strbuf_release(&sb);
 }

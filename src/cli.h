@@ -91,6 +91,24 @@ struct option;
 void cli_help_exit(const char *usage, const char *shortopts,
     const struct option *longopts) __attribute__((noreturn));
 
+/*
+ * A column of a list printed under a header: its heading (N_(), shown
+ * translated), its width in display columns at least (the heading's if
+ * wider; the last column has any width), right-aligned or not.
+ */
+struct cli_col {
+	const char *head;
+	size_t width;
+	int right;
+};
+/*
+ * Prints a line of the n columns of c to stdout: the cells, or the
+ * headings when cells is NULL; two blanks between columns, none at the
+ * end of the line.
+ */
+void cli_list_line(const struct cli_col *c, size_t n,
+    const char *const *cells);
+
 /* Prints the usage text to fp, its "usage:" in the user's language. */
 void cli_usage_print(const char *usage, FILE *fp);
 /*
